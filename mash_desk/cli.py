@@ -1,0 +1,221 @@
+"""The ``mash-desk`` command: the desk by default, administrative verbs beside it.
+
+Every verb takes ``--database URL`` (else ``MASH_DESK_DATABASE_URL``, else the SQLite file in
+the user data directory). Errors a user can act on are printed as one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import OperationalError
+
+from mash_desk import __version__
+from mash_desk.domain.enums import Role
+from mash_desk.domain.errors import MashDeskError, ValidationError
+from mash_desk.storage.database import default_url, demo_url
+
+DEMO_YEARS = 1
+
+
+def _database_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Sub-commands must not reset a --database given before the verb, hence SUPPRESS.
+    parser.add_argument(
+        "--database",
+        default=None if top else argparse.SUPPRESS,
+        metavar="URL",
+        help="database URL (sqlite:///path or postgresql://user@host/db); default: "
+        "$MASH_DESK_DATABASE_URL or the SQLite file in your user data folder",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser (also used to document the command in README)."""
+    parser = argparse.ArgumentParser(
+        prog="mash-desk", description="MASH Desk — the children's MASH front-door desk."
+    )
+    parser.add_argument("--version", action="version", version=f"mash-desk {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the clearly labelled DEMO database (synthetic data, created on first use)",
+    )
+    _database_option(parser, top=True)
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    demo = verbs.add_parser("demo", help="fill a database with synthetic history")
+    demo.add_argument(
+        "--years", type=float, default=DEMO_YEARS, help="years of history (default 1)"
+    )
+    demo.add_argument("--seed", type=int, default=1, help="random seed: same seed, same data")
+    _database_option(demo)
+
+    db = verbs.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade", "status"])
+    _database_option(db)
+
+    user = verbs.add_parser("user", help="manage user accounts")
+    user.add_argument("action", choices=["add"])
+    user.add_argument("username")
+    user.add_argument("--name", required=True, help="display name")
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--agency", default="social_care", help="agency code (default social_care)")
+    user.add_argument("--team")
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    _database_option(user)
+
+    summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
+    summary.add_argument("--as", dest="as_user", help="username to read the queue as")
+    _database_option(summary)
+    return parser
+
+
+def _url(args: argparse.Namespace, *, demo: bool = False) -> str:
+    if args.database:
+        return args.database
+    return demo_url() if demo else default_url()
+
+
+def _progress(message: str, fraction: float) -> None:
+    print(f"\r  {fraction:5.0%}  {message:<60}", end="", file=sys.stderr, flush=True)
+
+
+def _open_demo(url: str, years: float, seed: int):
+    from mash_desk.services.desk import Desk
+    from mash_desk.synthetic.generate import DEMO_PRACTITIONER, ensure_demo_users, generate
+
+    desk = Desk.open(url)
+    ensure_demo_users(desk.db)
+    with desk.db.reading() as session:
+        from sqlalchemy import func, select
+
+        from mash_desk.storage.models import Contact
+
+        empty = not session.scalar(select(func.count()).select_from(Contact))
+    if empty:
+        print(
+            f"Creating the DEMO database with {years:g} year(s) of synthetic history…",
+            file=sys.stderr,
+        )
+        report = generate(desk.db, years=years, seed=seed, progress=_progress)
+        print(file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
+    return desk, desk.users.actor_for(DEMO_PRACTITIONER)
+
+
+def _cmd_default(args: argparse.Namespace) -> int:
+    from mash_desk.reporting.summary import render_text
+    from mash_desk.services.desk import Desk
+
+    if args.demo:
+        desk, actor = _open_demo(_url(args, demo=True), DEMO_YEARS, 1)
+        print("*** DEMO DATABASE — synthetic data only, no real person ***")
+    else:
+        desk = Desk.open(_url(args))
+        actor = desk.users.system_actor()
+    try:
+        print(render_text(desk.summary.summary(actor)))
+        print("\nThe desktop client arrives with the next release; this summary stands in for it.")
+    finally:
+        desk.close()
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from mash_desk.services.desk import Desk
+    from mash_desk.synthetic.generate import ensure_demo_users, generate
+
+    url = _url(args, demo=True)
+    desk = Desk.open(url)
+    try:
+        ensure_demo_users(desk.db)
+        report = generate(desk.db, years=args.years, seed=args.seed, progress=_progress)
+        print(file=sys.stderr)
+        print(report.summary())
+    finally:
+        desk.close()
+    return 0
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from mash_desk.storage.database import Database
+    from mash_desk.storage.migrations import current_revision, head_revision
+
+    db = Database(_url(args), migrate=args.action == "upgrade", seed=args.action == "upgrade")
+    try:
+        current, head = current_revision(db.engine), head_revision()
+        state = "up to date" if current == head else f"needs upgrade to {head}"
+        print(f"{db.engine.url.render_as_string(hide_password=True)}: revision {current} ({state})")
+    finally:
+        db.close()
+    return 0
+
+
+def _cmd_user(args: argparse.Namespace) -> int:
+    from mash_desk.services.desk import Desk
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    desk = Desk.open(_url(args))
+    try:
+        made = desk.users.create(
+            desk.users.system_actor(),
+            username=args.username,
+            display_name=args.name,
+            role=args.role,
+            agency_code=args.agency,
+            password=password,
+            team=args.team,
+        ).value
+        print(f"Created {made.username} ({made.role.label}, {made.agency_code})")
+    finally:
+        desk.close()
+    return 0
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from mash_desk.reporting.summary import render_text
+    from mash_desk.services.desk import Desk
+
+    desk = Desk.open(_url(args))
+    try:
+        actor = desk.users.actor_for(args.as_user) if args.as_user else desk.users.system_actor()
+        print(render_text(desk.summary.summary(actor)))
+    finally:
+        desk.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return the process exit status."""
+    args = build_parser().parse_args(argv)
+    if getattr(args, "years", 1) is not None and getattr(args, "years", 1) <= 0:
+        print("mash-desk: --years must be more than 0", file=sys.stderr)
+        return 2
+    handlers = {
+        None: _cmd_default,
+        "demo": _cmd_demo,
+        "db": _cmd_db,
+        "user": _cmd_user,
+        "summary": _cmd_summary,
+    }
+    try:
+        return handlers[args.verb](args)
+    except ValidationError as exc:
+        for error in exc.errors:
+            print(f"mash-desk: {error.field}: {error.message}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        print(f"mash-desk: cannot open the database: {reason}", file=sys.stderr)
+        return 2
+    except (MashDeskError, ValueError) as exc:
+        print(f"mash-desk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nmash-desk: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,73 @@
+"""Which role may do what. Services consult this; widgets never decide on their own.
+
+The table follows the users in domain brief §2: partner-agency reps see only their agency's
+work (enforced by the services of the meeting issue), performance officers read but never
+write case records.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from mash_desk.domain.enums import Role
+from mash_desk.domain.errors import PermissionDenied
+
+
+class Permission(StrEnum):
+    """A capability a service checks before it acts."""
+
+    LOG_CONTACT = "log_contact"
+    EDIT_PERSON = "edit_person"
+    SEARCH_PEOPLE = "search_people"
+    SCREEN = "screen"
+    RECORD_OUTCOME = "record_outcome"
+    VIEW_QUEUE = "view_queue"
+    VIEW_CASE = "view_case"
+    AUTHORISE = "authorise"
+    VIEW_AUDIT = "view_audit"
+    ADMINISTER = "administer"
+
+
+_FRONT_DOOR = {
+    Permission.LOG_CONTACT,
+    Permission.EDIT_PERSON,
+    Permission.SEARCH_PEOPLE,
+    Permission.SCREEN,
+    Permission.RECORD_OUTCOME,
+    Permission.VIEW_QUEUE,
+    Permission.VIEW_CASE,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PRACTITIONER: frozenset(_FRONT_DOOR),
+    Role.MANAGER: frozenset(_FRONT_DOOR | {Permission.AUTHORISE, Permission.VIEW_AUDIT}),
+    Role.CHAIR: frozenset(_FRONT_DOOR | {Permission.AUTHORISE}),
+    # Partner reps work through their agency inbox (meeting issue), not the front-door queue.
+    Role.PARTNER: frozenset(),
+    Role.PERFORMANCE: frozenset({Permission.VIEW_QUEUE, Permission.VIEW_AUDIT}),
+    Role.ADMIN: frozenset({Permission.ADMINISTER, Permission.VIEW_AUDIT}),
+}
+
+_ACTION_WORDS = {
+    Permission.LOG_CONTACT: "log contacts",
+    Permission.EDIT_PERSON: "create or change people's records",
+    Permission.SEARCH_PEOPLE: "search people",
+    Permission.SCREEN: "screen contacts",
+    Permission.RECORD_OUTCOME: "record contact outcomes",
+    Permission.VIEW_QUEUE: "see the front-door work queue",
+    Permission.VIEW_CASE: "open case records",
+    Permission.AUTHORISE: "authorise decisions",
+    Permission.VIEW_AUDIT: "read the audit log",
+    Permission.ADMINISTER: "administer users and reference data",
+}
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    """Return whether ``role`` carries ``permission``."""
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def require(role: Role, permission: Permission) -> None:
+    """Raise ``PermissionDenied`` with a plain sentence unless ``role`` may do it."""
+    if not allows(role, permission):
+        raise PermissionDenied(f"A {role.label.lower()} may not {_ACTION_WORDS[permission]}")

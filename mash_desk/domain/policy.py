@@ -1,0 +1,511 @@
+"""The MASH policy: opening hours, bank holidays and the time limits deadlines are built from.
+
+A policy lives in a YAML file a council administrator can read and edit
+(``resources/policy/default.yaml`` ships with the app). :func:`load_policy` checks the whole
+file and reports every problem at once, each naming the key it concerns, so an administrator
+can fix a broken file in one pass instead of one error per restart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from mash_desk.domain.enums import Rag
+from mash_desk.domain.errors import MashDeskError
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Weekday keys of ``working_hours``, in ``date.weekday()`` order (0 = Monday)."""
+
+_RAG_NAMES = ", ".join(r.value for r in Rag)
+
+
+class PolicyError(MashDeskError):
+    """A policy file could not be used; ``problems`` lists every problem found.
+
+    Each problem starts with the dotted key it concerns (``"working_hours.tue: ..."``), or
+    with ``"file"`` when the file as a whole is unreadable.
+    """
+
+    def __init__(self, problems: list[str], path: Path | None = None):
+        """Record ``problems`` (messages naming key and fault) found in the file at ``path``."""
+        self.problems: list[str] = list(problems)
+        self.path = path
+        where = f"policy file {path}" if path is not None else "policy"
+        super().__init__(f"{where} has {len(self.problems)} problem(s): " + "; ".join(problems))
+
+
+class ClockUnit(StrEnum):
+    """What a time limit counts."""
+
+    HOURS = "hours"
+    """Real elapsed hours: nights, weekends and bank holidays count."""
+    WORKING_HOURS = "working_hours"
+    """Hours counted only while the MASH is open."""
+    WORKING_DAYS = "working_days"
+    """Whole working days; the deadline keeps the local time of day of the start."""
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """One clock: ``amount`` of ``unit``, optionally running out of hours.
+
+    Attributes:
+        amount: how many units (whole number for working days).
+        unit: what is counted.
+        out_of_hours: only with ``WORKING_HOURS``: the clock keeps running while the MASH is
+            closed, so the limit is measured in real elapsed hours. Red decisions use this
+            because the Emergency Duty Team works red cases to completion.
+    """
+
+    amount: float
+    unit: ClockUnit
+    out_of_hours: bool = False
+
+    @property
+    def counts_real_time(self) -> bool:
+        """Whether the clock runs day and night (real elapsed time) rather than opening hours."""
+        return self.unit is ClockUnit.HOURS or self.out_of_hours
+
+    def describe(self) -> str:
+        """Return the limit in plain words, e.g. ``"4 working hours, clock runs out of hours"``."""
+        amount = int(self.amount) if float(self.amount).is_integer() else self.amount
+        words = {
+            ClockUnit.HOURS: ("hour", "hours"),
+            ClockUnit.WORKING_HOURS: ("working hour", "working hours"),
+            ClockUnit.WORKING_DAYS: ("working day", "working days"),
+        }[self.unit]
+        text = f"{amount} {words[0] if amount == 1 else words[1]}"
+        if self.out_of_hours:
+            text += ", clock runs out of hours"
+        return text
+
+
+class OpeningHours(NamedTuple):
+    """Opening and closing time of one weekday (local time, closing strictly after opening)."""
+
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class BankHolidays:
+    """Where the closed days come from.
+
+    Attributes:
+        country: ISO country code understood by the ``holidays`` package (``"GB"``).
+        subdivision: its subdivision code (``"ENG"``), or None for national holidays only.
+        extra_closed_days: local closure days on top of the bank holidays.
+    """
+
+    country: str
+    subdivision: str | None
+    extra_closed_days: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class RagClocks:
+    """The clocks that depend on a contact's RAG rating."""
+
+    decision: TimeLimit
+    agency_check: TimeLimit
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated MASH policy. Build it with :func:`load_policy` or :func:`default_policy`.
+
+    Attributes:
+        id: short stable identifier of the policy.
+        title: human-readable name.
+        timezone: IANA time zone name of the service (``"Europe/London"``).
+        working_hours: opening hours by weekday (0 = Monday); a missing weekday is closed.
+        bank_holidays: where the closed days come from.
+        rag: decision and agency-check clocks by RAG rating (every rating present).
+        referral_decision: time to decide the response to a referral.
+        single_assessment: time to complete a single assessment, from the referral.
+        icpc: time from the strategy discussion to the initial child protection conference.
+    """
+
+    id: str
+    title: str
+    timezone: str
+    working_hours: Mapping[int, OpeningHours] = field(hash=False)
+    bank_holidays: BankHolidays
+    rag: Mapping[Rag, RagClocks] = field(hash=False)
+    referral_decision: TimeLimit
+    single_assessment: TimeLimit
+    icpc: TimeLimit
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the service's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read, validate and return the policy in the YAML file at ``path``.
+
+    Raises:
+        PolicyError: listing every problem found (unreadable file, YAML syntax, unknown or
+            missing keys, bad values).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError([f"file: {path} does not exist"], path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError([f"file: cannot read {path}: {exc}"], path) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyError([f"file: YAML syntax error{where}: {problem}"], path) from None
+    checker = _Checker()
+    policy = checker.policy(data)
+    if checker.problems or policy is None:
+        raise PolicyError(checker.problems, path)
+    return policy
+
+
+@cache
+def default_policy() -> Policy:
+    """Return the policy shipped in ``resources/policy/default.yaml`` (loaded once)."""
+    from mash_desk.paths import resource
+
+    return load_policy(resource("policy", "default.yaml"))
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _kind(value: object) -> str:
+    """Name a YAML value's type the way an administrator would."""
+    if value is None:
+        return "nothing"
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        date: "a date",
+    }.get(type(value), type(value).__name__)
+
+
+class _Checker:
+    """Collects problems while turning the parsed YAML into a :class:`Policy`."""
+
+    def __init__(self) -> None:
+        """Start with no problems."""
+        self.problems: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def mapping(
+        self, value: object, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, Any] | None:
+        """Check ``value`` is a mapping with the required keys and no unknown ones."""
+        if not isinstance(value, dict):
+            self.add(where, f"expected a mapping, got {_kind(value)}")
+            return None
+        prefix = f"{where}." if where else ""
+        for key in required:
+            if key not in value:
+                self.add(f"{prefix}{key}", "missing")
+        allowed = set(required) | set(optional)
+        for key in value:
+            if key not in allowed:
+                self.add(
+                    f"{prefix}{key}",
+                    f"unknown key (expected {', '.join(required + optional)})",
+                )
+        return value
+
+    def text(self, value: object, where: str) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.add(where, f"expected non-empty text, got {_kind(value)}")
+            return None
+        return value.strip()
+
+    def policy(self, data: object) -> Policy | None:
+        if data is None:
+            self.add("file", "the file is empty")
+            return None
+        if not isinstance(data, dict):
+            self.add(
+                "file", f"expected a mapping of policy keys at the top level, got {_kind(data)}"
+            )
+            return None
+        top = self.mapping(
+            data,
+            "",
+            required=(
+                "id",
+                "title",
+                "timezone",
+                "working_hours",
+                "bank_holidays",
+                "rag",
+                "deadlines",
+            ),
+        )
+        if top is None:
+            return None
+        policy_id = self.text(top.get("id"), "id") if "id" in top else None
+        title = self.text(top.get("title"), "title") if "title" in top else None
+        tz = self.timezone(top["timezone"]) if "timezone" in top else None
+        hours = self.working_hours(top["working_hours"]) if "working_hours" in top else None
+        holidays = self.bank_holidays(top["bank_holidays"]) if "bank_holidays" in top else None
+        rag = self.rag(top["rag"]) if "rag" in top else None
+        deadlines = self.deadlines(top["deadlines"]) if "deadlines" in top else {}
+        if (
+            self.problems
+            or policy_id is None
+            or title is None
+            or tz is None
+            or hours is None
+            or holidays is None
+            or rag is None
+        ):
+            return None
+        return Policy(
+            id=policy_id,
+            title=title,
+            timezone=tz,
+            working_hours=hours,
+            bank_holidays=holidays,
+            rag=rag,
+            referral_decision=deadlines["referral_decision"],
+            single_assessment=deadlines["single_assessment"],
+            icpc=deadlines["icpc"],
+        )
+
+    def timezone(self, value: object) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.add(
+                "timezone", f"expected a time zone name such as Europe/London, got {_kind(value)}"
+            )
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.add("timezone", f"unknown time zone {value!r}")
+            return None
+        return value
+
+    def clock_time(self, value: object, where: str) -> time | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            # YAML 1.1 reads an unquoted 17:00 as the base-60 number 1020.
+            self.add(where, f'got the number {value}; write the time in quotes, e.g. "17:00"')
+            return None
+        if not isinstance(value, str):
+            self.add(where, f'expected a time such as "09:00", got {_kind(value)}')
+            return None
+        try:
+            parsed = time.fromisoformat(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None or len(value.strip()) != 5:
+            self.add(where, f'{value!r} is not a time (expected HH:MM, e.g. "09:00")')
+            return None
+        return parsed
+
+    def working_hours(self, value: object) -> Mapping[int, OpeningHours] | None:
+        if not isinstance(value, dict):
+            self.add(
+                "working_hours", f"expected a mapping of weekdays (mon to sun), got {_kind(value)}"
+            )
+            return None
+        result: dict[int, OpeningHours] = {}
+        ok = True
+        for key, day in value.items():
+            where = f"working_hours.{key}"
+            if key not in WEEKDAYS:
+                self.add(where, f"unknown weekday (expected {', '.join(WEEKDAYS)})")
+                ok = False
+                continue
+            if day == "closed":
+                continue
+            if not isinstance(day, dict):
+                self.add(
+                    where, f'expected "closed" or {{start: "HH:MM", end: "HH:MM"}}, got {day!r}'
+                )
+                ok = False
+                continue
+            spec = self.mapping(day, where, required=("start", "end"))
+            if spec is None:
+                ok = False
+                continue
+            start = self.clock_time(spec["start"], f"{where}.start") if "start" in spec else None
+            end = self.clock_time(spec["end"], f"{where}.end") if "end" in spec else None
+            if start is None or end is None:
+                ok = False
+                continue
+            if end <= start:
+                self.add(where, f"end {end:%H:%M} is not after start {start:%H:%M}")
+                ok = False
+                continue
+            result[WEEKDAYS.index(key)] = OpeningHours(start, end)
+        if ok and not result:
+            self.add("working_hours", "every day is closed; at least one day must have hours")
+            return None
+        return MappingProxyType(dict(sorted(result.items()))) if ok else None
+
+    def bank_holidays(self, value: object) -> BankHolidays | None:
+        spec = self.mapping(
+            value,
+            "bank_holidays",
+            required=("country",),
+            optional=("subdivision", "extra_closed_days"),
+        )
+        if spec is None or "country" not in spec:
+            return None
+        import holidays  # deferred: the package builds its registry on import
+
+        country = spec["country"]
+        if not isinstance(country, str) or country not in holidays.list_supported_countries():
+            self.add(
+                "bank_holidays.country", f"unknown country {country!r} (expected a code such as GB)"
+            )
+            return None
+        subdivision = spec.get("subdivision")
+        if subdivision is not None:
+            known = holidays.country_holidays(country).subdivisions
+            if subdivision not in known:
+                self.add(
+                    "bank_holidays.subdivision",
+                    f"{subdivision!r} is not a subdivision of {country} "
+                    f"(expected one of {', '.join(known)})",
+                )
+                return None
+        extra = spec.get("extra_closed_days") or []
+        if not isinstance(extra, list):
+            self.add(
+                "bank_holidays.extra_closed_days", f"expected a list of dates, got {_kind(extra)}"
+            )
+            return None
+        days: set[date] = set()
+        for i, item in enumerate(extra):
+            if type(item) is not date:
+                self.add(
+                    f"bank_holidays.extra_closed_days[{i}]",
+                    f"{item!r} is not a date (expected YYYY-MM-DD)",
+                )
+            else:
+                days.add(item)
+        if len(days) != len(extra):
+            return None
+        return BankHolidays(country, subdivision, frozenset(days))
+
+    def rag(self, value: object) -> Mapping[Rag, RagClocks] | None:
+        if not isinstance(value, dict):
+            self.add("rag", f"expected a mapping of RAG ratings ({_RAG_NAMES}), got {_kind(value)}")
+            return None
+        result: dict[Rag, RagClocks] = {}
+        ok = True
+        for key, clocks in value.items():
+            where = f"rag.{key}"
+            if key not in {r.value for r in Rag}:
+                self.add(where, f"unknown RAG rating (expected {_RAG_NAMES})")
+                ok = False
+                continue
+            spec = self.mapping(clocks, where, required=("decision", "agency_check"))
+            if spec is None:
+                ok = False
+                continue
+            decision = (
+                self.limit(spec.get("decision"), f"{where}.decision")
+                if "decision" in spec
+                else None
+            )
+            check = (
+                self.limit(spec.get("agency_check"), f"{where}.agency_check")
+                if "agency_check" in spec
+                else None
+            )
+            if decision is None or check is None:
+                ok = False
+                continue
+            result[Rag(key)] = RagClocks(decision=decision, agency_check=check)
+        for rating in Rag:
+            if rating.value not in value:
+                self.add(f"rag.{rating.value}", "missing")
+                ok = False
+        return MappingProxyType({r: result[r] for r in Rag}) if ok else None
+
+    def deadlines(self, value: object) -> dict[str, TimeLimit]:
+        names = ("referral_decision", "single_assessment", "icpc")
+        spec = self.mapping(value, "deadlines", required=names)
+        result: dict[str, TimeLimit] = {}
+        if spec is None:
+            return result
+        for name in names:
+            if name in spec:
+                limit = self.limit(spec[name], f"deadlines.{name}")
+                if limit is not None:
+                    result[name] = limit
+        return result
+
+    def limit(self, value: object, where: str) -> TimeLimit | None:
+        units = tuple(u.value for u in ClockUnit)
+        if not isinstance(value, dict):
+            self.add(where, f"expected a mapping such as {{working_days: 1}}, got {_kind(value)}")
+            return None
+        given = [u for u in units if u in value]
+        for key in value:
+            if key not in units and key != "out_of_hours":
+                self.add(
+                    f"{where}.{key}",
+                    f"unknown key (expected one of {', '.join(units)}, out_of_hours)",
+                )
+                return None
+        if len(given) != 1:
+            self.add(where, f"give exactly one of {', '.join(units)}")
+            return None
+        unit = ClockUnit(given[0])
+        amount = value[unit.value]
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, int | float)
+            or not math.isfinite(amount)
+            or amount <= 0
+        ):
+            self.add(f"{where}.{unit.value}", f"must be a positive number, got {amount!r}")
+            return None
+        if unit is ClockUnit.WORKING_DAYS and not float(amount).is_integer():
+            self.add(f"{where}.{unit.value}", f"must be a whole number of days, got {amount!r}")
+            return None
+        out_of_hours = value.get("out_of_hours", False)
+        if not isinstance(out_of_hours, bool):
+            self.add(f"{where}.out_of_hours", f"must be true or false, got {out_of_hours!r}")
+            return None
+        if out_of_hours and unit is not ClockUnit.WORKING_HOURS:
+            self.add(
+                f"{where}.out_of_hours",
+                f"only applies to working_hours ({unit.value} "
+                + (
+                    "always runs out of hours)"
+                    if unit is ClockUnit.HOURS
+                    else "are whole working days)"
+                ),
+            )
+            return None
+        if unit is ClockUnit.WORKING_DAYS:
+            amount = int(amount)
+        return TimeLimit(amount=amount, unit=unit, out_of_hours=out_of_hours)

@@ -1,0 +1,39 @@
+"""Locate shipped data (``resources/``, ``db/``) and the user's data directory.
+
+The same code must work from a wheel (data force-included inside the package), an
+editable install and a bare checkout (data at the repository root), so we look in the
+package first and then one level up. Never hard-code a site-packages path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "mash-desk"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """Return the directory of shipped data called ``name`` (``"resources"`` or ``"db"``).
+
+    Raises:
+        FileNotFoundError: when neither the installed package nor the checkout has it.
+    """
+    for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"MASH Desk data folder {name!r} is missing from the installation")
+
+
+def resource(*parts: str) -> Path:
+    """Return the path of a file under ``resources/``."""
+    return data_dir("resources").joinpath(*parts)
+
+
+def user_data_dir() -> Path:
+    """Return (and create) the per-user data directory that holds the embedded database."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

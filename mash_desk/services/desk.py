@@ -1,0 +1,41 @@
+"""One object that holds every service over one database: what the GUI and CLI open."""
+
+from __future__ import annotations
+
+from mash_desk.domain.clock import Clock
+from mash_desk.domain.policy import Policy
+from mash_desk.services.contacts import ContactService
+from mash_desk.services.context import ServiceContext
+from mash_desk.services.history import HistoryService
+from mash_desk.services.outcomes import OutcomeService
+from mash_desk.services.people import PeopleService
+from mash_desk.services.queue import QueueService
+from mash_desk.services.screening import ScreeningService
+from mash_desk.services.summary import SummaryService
+from mash_desk.services.users import UserService
+from mash_desk.storage.database import Database
+
+
+class Desk:
+    """The services of one database, sharing its clock and policy."""
+
+    def __init__(self, db: Database, clock: Clock | None = None, policy: Policy | None = None):
+        self.ctx = ServiceContext(db, clock, policy)
+        self.db = db
+        self.people = PeopleService(self.ctx)
+        self.contacts = ContactService(self.ctx)
+        self.screening = ScreeningService(self.ctx)
+        self.outcomes = OutcomeService(self.ctx)
+        self.history = HistoryService(self.ctx)
+        self.queue = QueueService(self.ctx)
+        self.users = UserService(self.ctx)
+        self.summary = SummaryService(self.ctx)
+
+    @classmethod
+    def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:
+        """Open (migrating if needed) the database at ``url``."""
+        return cls(Database(url), clock, policy)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.db.close()

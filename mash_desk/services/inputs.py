@@ -1,0 +1,86 @@
+"""What callers hand to the services: plain, unvalidated values straight from a form.
+
+Validation happens in the services so a scripted call meets exactly the rules a form does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from mash_desk.domain.enums import ConsentPurpose, ConsentState, ContactOutcome, Rag
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A person to create. A child has a date of birth, or an expected delivery if unborn."""
+
+    given_name: str
+    family_name: str
+    kind: str = "child"
+    date_of_birth: date | None = None
+    expected_delivery: date | None = None
+    sex: str = "unknown"
+    nhs_number: str | None = None
+    upn: str | None = None
+    local_id: str | None = None
+    household_id: int | None = None
+    address: str | None = None
+    postcode: str | None = None
+    disability: bool = False
+    first_language: str | None = None
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    """Consent for one purpose, for the person it is attached to."""
+
+    purpose: ConsentPurpose | str
+    state: ConsentState | str
+    reason: str | None = None
+    lawful_basis: str | None = None
+    approved_by: int | None = None
+
+
+@dataclass(frozen=True)
+class ChildOnContact:
+    """A child a contact is about: an existing person, or a new one to create."""
+
+    person_id: int | None = None
+    new: NewPerson | None = None
+    rag: Rag | str | None = None
+    rag_reason: str | None = None
+    consents: tuple[ConsentInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewContact:
+    """A contact as the practitioner typed it."""
+
+    received_at: datetime | None
+    channel: str
+    referral_source: str
+    concerns: str
+    children: tuple[ChildOnContact, ...]
+    referrer_name: str | None = None
+    referrer_role: str | None = None
+    referrer_agency: str | None = None
+    risk_indicators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    """CIN fields asked for when a contact progresses to a referral."""
+
+    primary_need: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    """Outcomes for one child on a contact."""
+
+    outcomes: tuple[ContactOutcome | str, ...]
+    no_offer_reason: str | None = None
+    referral: ReferralDetails | None = None
+    note: str | None = field(default=None)

@@ -1,0 +1,384 @@
+"""Find, create and change people, with duplicate detection."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from mash_desk.domain.enums import PersonKind, RelationshipKind, Sex
+from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.identifiers import (
+    normalise_local_id,
+    normalise_nhs_number,
+    normalise_postcode,
+    normalise_upn,
+)
+from mash_desk.domain.matching import SUGGEST_AT, PersonFacts, name_key, score
+from mash_desk.domain.outcomes import age_in_years
+from mash_desk.domain.permissions import Permission
+from mash_desk.domain.text import clean_short
+from mash_desk.services.context import Service, Unit, check_version
+from mash_desk.services.dto import Actor, MatchDTO, OpResult, PersonDTO
+from mash_desk.services.inputs import NewPerson
+from mash_desk.services.mapping import load_person_dto, person_dto
+from mash_desk.storage.models import Household, Person, Relationship
+
+# Full-term pregnancy is at most 42 weeks (NICE), so an expected delivery further ahead
+# than that is a typing error, not a pregnancy.
+MAX_PREGNANCY = timedelta(weeks=42)
+UNBORN_GIVEN_NAME = "Unborn"
+ADULT_AGE = 18
+
+
+def validate_person(
+    new: NewPerson, today: date, prefix: str = ""
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Check a new person's details; return clean column values and the problems found."""
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+
+    def keep(name: str, result: tuple[Any, FieldError | None]) -> None:
+        value, problem = result
+        if problem:
+            errors.append(replace(problem, field=prefix + problem.field))
+        else:
+            values[name] = value
+
+    if new.kind not in {k.value for k in PersonKind}:
+        errors.append(FieldError(prefix + "kind", "choice", f"Unknown kind of person {new.kind!r}"))
+        return values, errors
+    unborn = new.kind == PersonKind.CHILD and new.expected_delivery is not None
+    keep("family_name", clean_short(new.family_name, "family_name", "Family name", required=True))
+    keep(
+        "given_name",
+        clean_short(new.given_name, "given_name", "First name", required=not unborn),
+    )
+    if unborn and not values.get("given_name") and "given_name" not in {e.field for e in errors}:
+        values["given_name"] = UNBORN_GIVEN_NAME
+    if new.sex not in {s.value for s in Sex}:
+        errors.append(FieldError(prefix + "sex", "choice", f"Unknown sex {new.sex!r}"))
+    values["sex"] = new.sex
+    values["kind"] = new.kind
+    values["disability"] = bool(new.disability)
+    keep("first_language", clean_short(new.first_language, "first_language", "First language"))
+
+    dob, edd = new.date_of_birth, new.expected_delivery
+    if dob and edd:
+        errors.append(
+            FieldError(
+                prefix + "expected_delivery",
+                "dob_or_edd",
+                "Give a date of birth or, for an unborn child, an expected delivery date — "
+                "not both",
+            )
+        )
+    if dob and dob > today:
+        errors.append(
+            FieldError(
+                prefix + "date_of_birth",
+                "not_future",
+                f"Date of birth {dob:%d/%m/%Y} is in the future; for an unborn child give the "
+                "expected delivery date instead",
+            )
+        )
+    if new.kind == PersonKind.CHILD:
+        if not dob and not edd:
+            errors.append(
+                FieldError(
+                    prefix + "date_of_birth",
+                    "required",
+                    "A child needs a date of birth, or an expected delivery date if unborn",
+                )
+            )
+        if dob and dob <= today and age_in_years(dob, today) >= ADULT_AGE:
+            errors.append(
+                FieldError(
+                    prefix + "date_of_birth",
+                    "child_age",
+                    f"Born {dob:%d/%m/%Y}, this person is {age_in_years(dob, today)}: record "
+                    "people aged 18 or over as adults",
+                )
+            )
+        if edd and not dob:
+            if edd < today:
+                errors.append(
+                    FieldError(
+                        prefix + "expected_delivery",
+                        "edd_past",
+                        f"Expected delivery {edd:%d/%m/%Y} has passed: if the baby is born, "
+                        "record the date of birth",
+                    )
+                )
+            elif edd > today + MAX_PREGNANCY:
+                errors.append(
+                    FieldError(
+                        prefix + "expected_delivery",
+                        "edd_too_far",
+                        f"Expected delivery {edd:%d/%m/%Y} is more than 42 weeks away — "
+                        "check the date",
+                    )
+                )
+    elif edd:
+        errors.append(
+            FieldError(
+                prefix + "expected_delivery",
+                "adult_edd",
+                "Only an unborn child has an expected delivery date",
+            )
+        )
+    values["date_of_birth"] = dob
+    values["expected_delivery"] = None if dob else edd
+
+    for name, raw, check in (
+        ("nhs_number", new.nhs_number, normalise_nhs_number),
+        ("upn", new.upn, normalise_upn),
+        ("local_id", new.local_id, normalise_local_id),
+    ):
+        if raw and raw.strip():
+            keep(name, check(raw))
+        else:
+            values[name] = None
+    values["household_id"] = new.household_id
+    if new.postcode and new.postcode.strip():
+        keep("postcode", normalise_postcode(new.postcode))
+    keep("address", clean_short(new.address, "address", "Address"))
+    return values, errors
+
+
+class PeopleService(Service):
+    """Search, create and edit people."""
+
+    def get(self, actor: Actor, person_id: int) -> PersonDTO:
+        """Return one person."""
+        with self.reading(actor, Permission.VIEW_CASE) as unit:
+            person = unit.session.get(Person, person_id)
+            if person is None:
+                raise NotFound(f"No person with id {person_id}")
+            return load_person_dto(unit.session, person)
+
+    def find_duplicates(self, actor: Actor, new: NewPerson, limit: int = 8) -> list[MatchDTO]:
+        """Return stored people who may be ``new``, strongest first, each with its reasons.
+
+        Candidates come only through indexed look-ups (NHS number; phonetic family name with
+        a date window; phonetic first name with the same date), so the cost stays flat as
+        the history grows.
+        """
+        facts = _facts(new)
+        with self.reading(actor, Permission.SEARCH_PEOPLE) as unit:
+            conditions = []
+            if facts.nhs_number:
+                conditions.append(Person.nhs_number == facts.nhs_number)
+            fkey, gkey = name_key(facts.family_name), name_key(facts.given_name)
+            if facts.date_of_birth:
+                dob = facts.date_of_birth
+                if fkey:
+                    conditions.append(
+                        and_(
+                            Person.family_key == fkey,
+                            Person.date_of_birth.between(
+                                dob - timedelta(days=400), dob + timedelta(days=400)
+                            ),
+                        )
+                    )
+                if gkey:
+                    conditions.append(and_(Person.given_key == gkey, Person.date_of_birth == dob))
+            elif facts.expected_delivery and fkey:
+                edd = facts.expected_delivery
+                conditions.append(
+                    and_(
+                        Person.family_key == fkey,
+                        Person.expected_delivery.between(
+                            edd - timedelta(days=60), edd + timedelta(days=60)
+                        ),
+                    )
+                )
+            elif fkey and gkey:
+                conditions.append(and_(Person.family_key == fkey, Person.given_key == gkey))
+            if not conditions:
+                return []
+            rows = unit.session.execute(
+                select(Person, Household.postcode)
+                .outerjoin(Household, Household.id == Person.household_id)
+                .where(or_(*conditions))
+                .limit(500)
+            ).all()
+            matches = []
+            for person, postcode in rows:
+                old = PersonFacts(
+                    person.given_name,
+                    person.family_name,
+                    person.date_of_birth,
+                    person.expected_delivery,
+                    person.nhs_number,
+                    postcode,
+                )
+                value, reasons = score(facts, old)
+                if value >= SUGGEST_AT:
+                    matches.append(MatchDTO(person_dto(person, postcode), value, reasons))
+            matches.sort(key=lambda m: (-m.score, m.person.id))
+            return matches[:limit]
+
+    def create(self, actor: Actor, new: NewPerson) -> OpResult[PersonDTO]:
+        """Create a person (and a household if an address is given without one)."""
+        with self.writing(actor, Permission.EDIT_PERSON) as unit:
+            person = create_person(unit, new)
+            return OpResult(
+                load_person_dto(unit.session, person), frozenset({f"person:{person.id}"})
+            )
+
+    def update(
+        self, actor: Actor, person_id: int, expected_version: int, new: NewPerson
+    ) -> OpResult[PersonDTO]:
+        """Replace a person's details; refuse if it was saved since ``expected_version``."""
+        with self.writing(actor, Permission.EDIT_PERSON) as unit:
+            person = unit.session.get(Person, person_id)
+            if person is None:
+                raise NotFound(f"No person with id {person_id}")
+            check_version(person, expected_version, "person's record")
+            values, errors = validate_person(new, self.ctx.today())
+            _check_unique_ids(unit, values, errors, exclude_id=person_id)
+            if errors:
+                raise ValidationError(errors)
+            before = load_person_dto(unit.session, person)
+            for name in _PERSON_COLUMNS:
+                setattr(person, name, values[name])
+            person.given_key = name_key(person.given_name)
+            person.family_key = name_key(person.family_name)
+            unit.session.flush()
+            changed = {
+                name: [getattr(before, name), values[name]]
+                for name in _PERSON_COLUMNS
+                if getattr(before, name) != values[name]
+            }
+            unit.audit("person.updated", "person", person.id, person_id=person.id, changes=changed)
+            return OpResult(
+                load_person_dto(unit.session, person), frozenset({f"person:{person.id}"})
+            )
+
+    def link(
+        self, actor: Actor, person_id: int, related_id: int, kind: RelationshipKind | str
+    ) -> OpResult[None]:
+        """Record how two people are related (sibling, parent, carer, …)."""
+        try:
+            kind = RelationshipKind(kind)
+        except ValueError:
+            raise ValidationError(
+                FieldError("kind", "choice", f"Unknown relationship {kind!r}")
+            ) from None
+        if person_id == related_id:
+            raise ValidationError(
+                FieldError("related_id", "self", "A person cannot be related to themselves")
+            )
+        with self.writing(actor, Permission.EDIT_PERSON) as unit:
+            for pid in (person_id, related_id):
+                if unit.session.get(Person, pid) is None:
+                    raise NotFound(f"No person with id {pid}")
+            rel = Relationship(person_id=person_id, related_id=related_id, kind=kind.value)
+            unit.session.add(rel)
+            unit.session.flush()
+            unit.audit(
+                "relationship.added",
+                "relationship",
+                rel.id,
+                person_id=related_id,
+                person=person_id,
+                kind=kind.value,
+            )
+            return OpResult(None, frozenset({f"person:{person_id}", f"person:{related_id}"}))
+
+
+_PERSON_COLUMNS = (
+    "kind",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "expected_delivery",
+    "sex",
+    "nhs_number",
+    "upn",
+    "local_id",
+    "disability",
+)
+
+
+def _facts(new: NewPerson) -> PersonFacts:
+    nhs = None
+    if new.nhs_number:
+        nhs, _ = normalise_nhs_number(new.nhs_number)
+    postcode = None
+    if new.postcode:
+        postcode, _ = normalise_postcode(new.postcode)
+    return PersonFacts(
+        new.given_name or "",
+        new.family_name or "",
+        new.date_of_birth,
+        new.expected_delivery,
+        nhs,
+        postcode,
+    )
+
+
+def _check_unique_ids(
+    unit: Unit,
+    values: dict[str, Any],
+    errors: list[FieldError],
+    *,
+    exclude_id: int | None = None,
+    prefix: str = "",
+) -> None:
+    for column, label in ((Person.nhs_number, "NHS number"), (Person.local_id, "Local child id")):
+        value = values.get(column.key)
+        if not value:
+            continue
+        query = select(Person.id, Person.given_name, Person.family_name).where(column == value)
+        if exclude_id is not None:
+            query = query.where(Person.id != exclude_id)
+        clash = unit.session.execute(query).first()
+        if clash:
+            errors.append(
+                FieldError(
+                    prefix + column.key,
+                    "unique",
+                    f"{label} {value} already belongs to {clash.given_name} {clash.family_name} "
+                    f"(person {clash.id}) — use that record instead of creating a new one",
+                )
+            )
+
+
+def create_person(unit: Unit, new: NewPerson, prefix: str = "") -> Person:
+    """Validate and insert a person inside ``unit``; raise ``ValidationError`` on any problem."""
+    values, errors = validate_person(new, unit.today, prefix)
+    _check_unique_ids(unit, values, errors, prefix=prefix)
+    household_id = values.get("household_id")
+    if household_id is not None and unit.session.get(Household, household_id) is None:
+        errors.append(FieldError(prefix + "household_id", "exists", f"No household {household_id}"))
+    if errors:
+        raise ValidationError(errors)
+    if household_id is None and (values.get("postcode") or values.get("address")):
+        household = Household(address=values.get("address"), postcode=values.get("postcode"))
+        unit.session.add(household)
+        unit.session.flush()
+        household_id = household.id
+        unit.audit("household.created", "household", household.id, postcode=household.postcode)
+    person = Person(
+        **{name: values[name] for name in _PERSON_COLUMNS},
+        first_language=values.get("first_language"),
+        household_id=household_id,
+        given_key=name_key(values["given_name"]),
+        family_key=name_key(values["family_name"]),
+        created_at=unit.now,
+    )
+    unit.session.add(person)
+    unit.session.flush()
+    unit.audit(
+        "person.created",
+        "person",
+        person.id,
+        person_id=person.id,
+        kind=person.kind,
+        unborn=person.expected_delivery is not None,
+    )
+    return person

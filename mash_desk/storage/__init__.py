@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2 models, engine set-up for SQLite and PostgreSQL, migrations. No Qt."""

@@ -1,0 +1,99 @@
+"""Open a database (SQLite file or PostgreSQL server), migrate it and hand out sessions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from mash_desk.paths import user_data_dir
+
+ENV_VAR = "MASH_DESK_DATABASE_URL"
+
+
+def default_url() -> str:
+    """Return the database URL to use when none is given: env var, else the user's SQLite file."""
+    from_env = os.environ.get(ENV_VAR)
+    if from_env:
+        return from_env
+    return f"sqlite:///{user_data_dir() / 'mash-desk.sqlite3'}"
+
+
+def demo_url() -> str:
+    """Return the URL of the clearly separate DEMO database (synthetic data only)."""
+    return f"sqlite:///{user_data_dir() / 'mash-desk-DEMO.sqlite3'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets the GUI read while the writer writes;
+    # synchronous=NORMAL is durable across application crashes in WAL mode.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the settings MASH Desk relies on for either database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        # A bare postgresql:// URL would pick psycopg2; MASH Desk ships psycopg 3.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+class Database:
+    """One open database: engine, migrations and a session factory.
+
+    Sessions keep loaded attributes after commit (``expire_on_commit=False``) because
+    services copy them into frozen DTOs after the transaction ends.
+    """
+
+    def __init__(self, url: str, *, migrate: bool = True, seed: bool = True):
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if migrate:
+            from mash_desk.storage.migrations import upgrade
+
+            upgrade(self.engine)
+        if seed:
+            from mash_desk.storage.reference_data import ensure_reference_data
+
+            with self.transaction() as session:
+                ensure_reference_data(session)
+
+    @property
+    def dialect(self) -> str:
+        """Return ``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Yield a session inside one transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """Yield a session for reads; it is rolled back at the end."""
+        with self.sessions() as session:
+            yield session
+
+    def close(self) -> None:
+        """Dispose of the connection pool."""
+        self.engine.dispose()

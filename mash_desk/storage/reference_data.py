@@ -1,0 +1,46 @@
+"""Seed roles, agencies and the system user; safe to run on every start."""
+
+from __future__ import annotations
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mash_desk.domain.enums import Role
+from mash_desk.paths import resource
+from mash_desk.storage.models import Agency, RoleRow, User
+
+SYSTEM_USERNAME = "system"
+
+
+def load_agencies() -> list[dict[str, str]]:
+    """Return the shipped agency list."""
+    with resource("reference", "agencies.yaml").open(encoding="utf-8") as fh:
+        return list(yaml.safe_load(fh)["agencies"])
+
+
+def ensure_reference_data(session: Session) -> None:
+    """Insert any missing role, agency or the system user; never changes existing rows."""
+    have_roles = set(session.scalars(select(RoleRow.code)))
+    for role in Role:
+        if role.value not in have_roles:
+            session.add(RoleRow(code=role.value, label=role.label))
+    have_agencies = {a.code: a for a in session.scalars(select(Agency))}
+    for item in load_agencies():
+        if item["code"] not in have_agencies:
+            agency = Agency(code=item["code"], name=item["name"], active=True)
+            session.add(agency)
+            have_agencies[agency.code] = agency
+    session.flush()
+    if session.scalar(select(User.id).where(User.username == SYSTEM_USERNAME)) is None:
+        # The system user owns automatic changes (set-up, synthetic data) and creates the
+        # first accounts; it has no password, so nobody can sign in as it.
+        session.add(
+            User(
+                username=SYSTEM_USERNAME,
+                display_name="MASH Desk (automatic)",
+                role_code=Role.ADMIN.value,
+                agency_id=have_agencies["social_care"].id,
+                active=True,
+            )
+        )

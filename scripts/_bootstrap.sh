@@ -1,0 +1,35 @@
+# Shared set-up for run-demo.sh and run-tests.sh: apt packages (when missing) and .venv.
+# Sourced, not run. Works as root (CI, containers) or as a user with sudo.
+
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${MASH_DESK_VENV:-$REPO/.venv}"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "Need root (or sudo) to install: $*" >&2; return 1; fi
+}
+
+# apt_need PKG...: install the Debian/Ubuntu packages that are not installed yet.
+apt_need() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing system packages: ${missing[*]}" >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# Qt (even offscreen) loads these shared libraries; python3-venv is missing on stock Ubuntu.
+QT_RUNTIME=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+
+make_venv() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV" 2>/dev/null || { apt_need python3-venv; python3 -m venv "$VENV"; }
+  fi
+  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+  "$VENV/bin/python" -m pip install -q "$@"
+}

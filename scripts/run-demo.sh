@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set up MASH Desk and open the DEMO desk on the embedded SQLite database.
+source "$(dirname "$0")/_bootstrap.sh"
+command -v dpkg-query >/dev/null && apt_need python3-venv "${QT_RUNTIME[@]}"
+make_venv "$REPO"
+exec "$VENV/bin/mash-desk" --demo "$@"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up MASH Desk's test environment and run the whole suite: lint, then pytest on SQLite
+# and on a throwaway PostgreSQL server that the test session starts and stops itself.
+source "$(dirname "$0")/_bootstrap.sh"
+command -v dpkg-query >/dev/null && apt_need python3-venv postgresql "${QT_RUNTIME[@]}"
+make_venv -e "$REPO[test]"
+cd "$REPO"
+echo "== ruff" >&2
+"$VENV/bin/ruff" check .
+echo "== pytest" >&2
+exec "$VENV/bin/python" -m pytest "$@"

@@ -1,0 +1,47 @@
+"""Small helpers shared by the service tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from mash_desk.services.desk import Desk
+from mash_desk.services.dto import Actor, ContactDTO
+from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson
+from mash_desk.storage.base import Base
+
+VALID_NHS = "9434765919"  # NHS England's published example number (valid check digit)
+
+
+def row_counts(desk: Desk) -> dict[str, int]:
+    """Return the number of rows in every table: the proof that a refusal wrote nothing."""
+    with desk.db.reading() as session:
+        return {
+            name: session.scalar(select(func.count()).select_from(table)) or 0
+            for name, table in Base.metadata.tables.items()
+        }
+
+
+def child(given: str = "Amira", family: str = "Hassan", **kw) -> ChildOnContact:
+    """Return a new child for a contact (born 2019 unless told)."""
+    rag = kw.pop("rag", None)
+    reason = kw.pop("rag_reason", None)
+    consents = kw.pop("consents", ())
+    kw.setdefault("date_of_birth", date(2019, 6, 1))
+    return ChildOnContact(new=NewPerson(given, family, **kw), rag=rag, rag_reason=reason, consents=consents)
+
+
+def contact(*children: ChildOnContact, **kw) -> NewContact:
+    """Return a phone contact from a school about ``children``."""
+    kw.setdefault("received_at", None)
+    kw.setdefault("channel", "phone")
+    kw.setdefault("referral_source", "2A")
+    kw.setdefault("concerns", "Class teacher reports the child arrived hungry three days this week.")
+    kw.setdefault("referrer_name", "Jo Teacher")
+    return NewContact(children=tuple(children), **kw)
+
+
+def log_one(desk: Desk, actor: Actor, **child_kw) -> ContactDTO:
+    """Log a one-child contact and return it."""
+    return desk.contacts.log(actor, contact(child(**child_kw))).value
