@@ -49,7 +49,9 @@ def pg_server() -> Iterator[postgres.PgServer | None]:
 
 
 @pytest.fixture(scope="session")
-def templates(pg_server: postgres.PgServer | None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def templates(
+    pg_server: postgres.PgServer | None, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
     """Migrate one template database per backend once; each test gets a fresh copy."""
     made: dict[str, str] = {}
     sqlite_template = tmp_path_factory.mktemp("template") / "template.sqlite3"
@@ -65,7 +67,9 @@ def templates(pg_server: postgres.PgServer | None, tmp_path_factory: pytest.Temp
     return made
 
 
-def fresh_database_url(backend: str, templates: dict[str, str], pg_server: postgres.PgServer | None, tmp_path: Path) -> str:
+def fresh_database_url(
+    backend: str, templates: dict[str, str], pg_server: postgres.PgServer | None, tmp_path: Path
+) -> str:
     """Return the URL of a new, migrated, empty database on ``backend``."""
     if backend == "sqlite":
         target = tmp_path / "test.sqlite3"
@@ -83,7 +87,9 @@ def fresh_database_url(backend: str, templates: dict[str, str], pg_server: postg
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, templates: dict[str, str], pg_server, tmp_path: Path) -> str:
+def db_url(
+    request: pytest.FixtureRequest, templates: dict[str, str], pg_server, tmp_path: Path
+) -> str:
     """A fresh migrated database, once on SQLite and once on PostgreSQL."""
     return fresh_database_url(request.param, templates, pg_server, tmp_path)
 
@@ -119,7 +125,12 @@ def actors(desk: Desk) -> dict[str, Actor]:
     ]
     for name, role, agency in specs:
         made[name] = desk.users.create(
-            system, username=f"test.{name}", display_name=f"Test {name.title()}", role=role,
-            agency_code=agency, password=None, team="MASH team A",
+            system,
+            username=f"test.{name}",
+            display_name=f"Test {name.title()}",
+            role=role,
+            agency_code=agency,
+            password=None,
+            team="MASH team A",
         ).value
     return made

@@ -8,8 +8,13 @@ import sys
 
 import mash_desk
 
-NON_GUI = ("mash_desk.domain", "mash_desk.storage", "mash_desk.services", "mash_desk.reporting",
-           "mash_desk.synthetic")
+NON_GUI = (
+    "mash_desk.domain",
+    "mash_desk.storage",
+    "mash_desk.services",
+    "mash_desk.reporting",
+    "mash_desk.synthetic",
+)
 
 
 def _modules() -> list[str]:
@@ -33,7 +38,8 @@ def test_non_gui_layers_import_without_qt():
         "sys.modules['PySide6'] = None\n"
         f"for name in {_modules()!r}:\n"
         "    importlib.import_module(name)\n"
-        "assert not any(m.startswith('PySide6') for m in sys.modules if sys.modules[m] is not None)\n"
+        "loaded = [m for m in sys.modules if m.startswith('PySide6') and sys.modules[m]]\n"
+        "assert not loaded, loaded\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

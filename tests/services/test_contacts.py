@@ -20,7 +20,13 @@ def test_two_child_contact_with_unborn_sibling(desk, actors):
         actors["practitioner"],
         contact(
             child("Amira", "Hassan", postcode="ha1 2xy", rag="amber", rag_reason="Bruise on arm"),
-            child("", "Hassan", date_of_birth=None, expected_delivery=date(2027, 3, 1), postcode="HA1 2XY"),
+            child(
+                "",
+                "Hassan",
+                date_of_birth=None,
+                expected_delivery=date(2027, 3, 1),
+                postcode="HA1 2XY",
+            ),
             risk_indicators=("domestic_abuse", "pre_birth"),
         ),
     )
@@ -61,20 +67,30 @@ def test_consents_recorded_per_person_and_purpose(desk, actors):
     consents = (
         ConsentInput("share_information", "given"),
         ConsentInput("early_help", "not_sought", reason="Mother unreachable by phone"),
-        ConsentInput("assessment", "overridden", lawful_basis="Seeking consent would put the child at risk",
-                     approved_by=actors["manager"].user_id),
+        ConsentInput(
+            "assessment",
+            "overridden",
+            lawful_basis="Seeking consent would put the child at risk",
+            approved_by=actors["manager"].user_id,
+        ),
     )
     log_one(desk, actors["practitioner"], consents=consents)
     with desk.db.reading() as s:
         rows = {(c.purpose, c.state) for c in s.scalars(select(Consent))}
-    assert rows == {("share_information", "given"), ("early_help", "not_sought"), ("assessment", "overridden")}
+    assert rows == {
+        ("share_information", "given"),
+        ("early_help", "not_sought"),
+        ("assessment", "overridden"),
+    }
 
 
 def _refused(desk, actor, new_contact, field: str, rule: str) -> ValidationError:
     before = row_counts(desk)
     with pytest.raises(ValidationError) as caught:
         desk.contacts.log(actor, new_contact)
-    assert any(e.field == field and e.rule == rule for e in caught.value.errors), caught.value.errors
+    assert any(e.field == field and e.rule == rule for e in caught.value.errors), (
+        caught.value.errors
+    )
     assert row_counts(desk) == before, "a refused contact must write nothing"
     return caught.value
 
@@ -84,14 +100,38 @@ def _refused(desk, actor, new_contact, field: str, rule: str) -> ValidationError
     [
         ({"nhs_number": "943 476 5918"}, "children[0].nhs_number", "checksum", "check digit"),
         ({"date_of_birth": date(2027, 1, 1)}, "children[0].date_of_birth", "not_future", "future"),
-        ({"date_of_birth": None, "expected_delivery": date(2026, 10, 1)}, "children[0].expected_delivery", "edd_past", "passed"),
-        ({"date_of_birth": None, "expected_delivery": date(2027, 10, 1)}, "children[0].expected_delivery", "edd_too_far", "42 weeks"),
-        ({"family": "Smith\x00\x07"}, "children[0].family_name", "control_characters", "control characters"),
+        (
+            {"date_of_birth": None, "expected_delivery": date(2026, 10, 1)},
+            "children[0].expected_delivery",
+            "edd_past",
+            "passed",
+        ),
+        (
+            {"date_of_birth": None, "expected_delivery": date(2027, 10, 1)},
+            "children[0].expected_delivery",
+            "edd_too_far",
+            "42 weeks",
+        ),
+        (
+            {"family": "Smith\x00\x07"},
+            "children[0].family_name",
+            "control_characters",
+            "control characters",
+        ),
         ({"postcode": "HA1 ZZZZ"}, "children[0].postcode", "format", "postcode"),
         ({"upn": "B801200005002"}, "children[0].upn", "checksum", "check digit"),
         ({"local_id": "ID with spaces"}, "children[0].local_id", "format", "20 letters"),
     ],
-    ids=["nhs-check-digit", "dob-future", "edd-past", "edd-beyond-42-weeks", "control-chars", "postcode", "upn", "local-id"],
+    ids=[
+        "nhs-check-digit",
+        "dob-future",
+        "edd-past",
+        "edd-beyond-42-weeks",
+        "control-chars",
+        "postcode",
+        "upn",
+        "local-id",
+    ],
 )
 def test_bad_child_details_are_refused_and_name_the_field(desk, actors, kwargs, field, rule, words):
     error = _refused(desk, actors["practitioner"], contact(child(**kwargs)), field, rule)
@@ -103,37 +143,73 @@ def test_contact_with_no_child(desk, actors):
 
 
 def test_unknown_referral_source(desk, actors):
-    error = _refused(desk, actors["practitioner"], contact(child(), referral_source="11"), "referral_source", "cin_code")
+    error = _refused(
+        desk,
+        actors["practitioner"],
+        contact(child(), referral_source="11"),
+        "referral_source",
+        "cin_code",
+    )
     assert "'11'" in error.for_field("referral_source")[0].message
 
 
 def test_rag_without_reason(desk, actors):
-    _refused(desk, actors["practitioner"], contact(child(rag="red")), "children[0].rag_reason", "required")
+    _refused(
+        desk,
+        actors["practitioner"],
+        contact(child(rag="red")),
+        "children[0].rag_reason",
+        "required",
+    )
 
 
 def test_huge_narrative_refused_cleanly(desk, actors):
-    error = _refused(desk, actors["practitioner"], contact(child(), concerns="x" * 200_000), "concerns", "too_long")
+    error = _refused(
+        desk,
+        actors["practitioner"],
+        contact(child(), concerns="x" * 200_000),
+        "concerns",
+        "too_long",
+    )
     assert "200,000" in error.for_field("concerns")[0].message
 
 
 def test_narrative_keeps_line_breaks_but_refuses_other_controls(desk, actors):
-    ok = desk.contacts.log(actors["practitioner"], contact(child(), concerns="Line one\r\nLine two\tend")).value
+    ok = desk.contacts.log(
+        actors["practitioner"], contact(child(), concerns="Line one\r\nLine two\tend")
+    ).value
     assert ok.concerns == "Line one\nLine two\tend"
-    _refused(desk, actors["practitioner"], contact(child(), concerns="bell\x07"), "concerns", "control_characters")
+    _refused(
+        desk,
+        actors["practitioner"],
+        contact(child(), concerns="bell\x07"),
+        "concerns",
+        "control_characters",
+    )
 
 
 def test_all_problems_reported_together(desk, actors):
     before = row_counts(desk)
     with pytest.raises(ValidationError) as caught:
-        desk.contacts.log(actors["practitioner"], contact(child(nhs_number="1234567890", rag="red"), referral_source="ZZ"))
+        desk.contacts.log(
+            actors["practitioner"],
+            contact(child(nhs_number="1234567890", rag="red"), referral_source="ZZ"),
+        )
     assert {"checksum", "cin_code", "required"} <= caught.value.rules
     assert row_counts(desk) == before
 
 
 def test_override_needs_lawful_basis_and_a_manager(desk, actors):
-    consent = ConsentInput("share_information", "overridden", approved_by=actors["practitioner2"].user_id)
-    error = _refused(desk, actors["practitioner"], contact(child(consents=(consent,))),
-                     "children[0].consents[0].lawful_basis", "required")
+    consent = ConsentInput(
+        "share_information", "overridden", approved_by=actors["practitioner2"].user_id
+    )
+    error = _refused(
+        desk,
+        actors["practitioner"],
+        contact(child(consents=(consent,))),
+        "children[0].consents[0].lawful_basis",
+        "required",
+    )
     assert error.for_field("children[0].consents[0].approved_by")
 
 
@@ -142,13 +218,23 @@ def test_existing_child_and_duplicate_on_same_contact(desk, actors):
     pid = first.children[0].person.id
     again = desk.contacts.log(actors["practitioner"], contact(ChildOnContact(person_id=pid))).value
     assert again.children[0].person.id == pid
-    _refused(desk, actors["practitioner"], contact(ChildOnContact(person_id=pid), ChildOnContact(person_id=pid)),
-             "children[1].person", "unique")
+    _refused(
+        desk,
+        actors["practitioner"],
+        contact(ChildOnContact(person_id=pid), ChildOnContact(person_id=pid)),
+        "children[1].person",
+        "unique",
+    )
 
 
 def test_future_received_at_refused(desk, actors, clock):
-    _refused(desk, actors["practitioner"], contact(child(), received_at=clock.now() + timedelta(hours=1)),
-             "received_at", "not_future")
+    _refused(
+        desk,
+        actors["practitioner"],
+        contact(child(), received_at=clock.now() + timedelta(hours=1)),
+        "received_at",
+        "not_future",
+    )
 
 
 @pytest.mark.parametrize("who", ["police", "performance", "admin"])

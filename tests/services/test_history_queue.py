@@ -15,12 +15,19 @@ from tests.support.helpers import child, contact, log_one
 
 
 def _refer(desk, actor, cc):
-    return desk.outcomes.record(actor, cc.id, cc.version, OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")))
+    return desk.outcomes.record(
+        actor,
+        cc.id,
+        cc.version,
+        OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
+    )
 
 
 def test_new_child_has_no_history(desk, actors):
     cc = log_one(desk, actors["practitioner"]).children[0]
-    history = desk.history.check(actors["practitioner"], cc.person.id, exclude_contact_id=cc.contact_id)
+    history = desk.history.check(
+        actors["practitioner"], cc.person.id, exclude_contact_id=cc.contact_id
+    )
     assert not history.known and history.total_contacts == 0
 
 
@@ -40,12 +47,26 @@ def test_open_to_a_service_is_shown(desk, actors):
     p = actors["practitioner"]
     cc = log_one(desk, p).children[0]
     with desk.db.transaction() as s:
-        s.add(ServiceEpisode(person_id=cc.person.id, service="child_in_need", team="Children in Need team 2",
-                             started_on=date(2026, 6, 1)))
-        s.add(ServiceEpisode(person_id=cc.person.id, service="early_help", started_on=date(2025, 1, 1),
-                             ended_on=date(2025, 6, 1)))
+        s.add(
+            ServiceEpisode(
+                person_id=cc.person.id,
+                service="child_in_need",
+                team="Children in Need team 2",
+                started_on=date(2026, 6, 1),
+            )
+        )
+        s.add(
+            ServiceEpisode(
+                person_id=cc.person.id,
+                service="early_help",
+                started_on=date(2025, 1, 1),
+                ended_on=date(2025, 6, 1),
+            )
+        )
     history = desk.history.check(p, cc.person.id)
-    assert [(o.service, o.team) for o in history.open_services] == [("child_in_need", "Children in Need team 2")]
+    assert [(o.service, o.team) for o in history.open_services] == [
+        ("child_in_need", "Children in Need team 2")
+    ]
     assert history.open_work == 1
 
 
@@ -85,7 +106,10 @@ def test_queue_filters(desk, actors):
 
 def test_queue_groups_siblings_by_household(desk, actors):
     p = actors["practitioner"]
-    desk.contacts.log(p, contact(child("A", "Okafor", postcode="HA3 5QR"), child("B", "Okafor", postcode="HA3 5QR")))
+    desk.contacts.log(
+        p,
+        contact(child("A", "Okafor", postcode="HA3 5QR"), child("B", "Okafor", postcode="HA3 5QR")),
+    )
     rows = desk.queue.page(p).rows
     assert len({r.household_id for r in rows}) == 1
 
@@ -98,7 +122,9 @@ def test_partner_rep_cannot_see_front_door_queue(desk, actors):
 def test_existing_child_keeps_history_across_contacts(desk, actors):
     p = actors["practitioner"]
     first = log_one(desk, p).children[0]
-    desk.outcomes.record(p, first.id, first.version, OutcomeInput(outcomes=("information_advice_signpost",)))
+    desk.outcomes.record(
+        p, first.id, first.version, OutcomeInput(outcomes=("information_advice_signpost",))
+    )
     second = desk.contacts.log(p, contact(ChildOnContact(person_id=first.person.id))).value
     history = desk.history.check(p, first.person.id, exclude_contact_id=second.id)
     assert [c.contact_id for c in history.contacts] == [first.contact_id]

@@ -17,12 +17,20 @@ def known(desk, actors):
     """A child already on record."""
     return desk.people.create(
         actors["practitioner"],
-        NewPerson("Mohammed", "Khan", date_of_birth=date(2016, 3, 4), nhs_number=VALID_NHS, postcode="HA2 0AB"),
+        NewPerson(
+            "Mohammed",
+            "Khan",
+            date_of_birth=date(2016, 3, 4),
+            nhs_number=VALID_NHS,
+            postcode="HA2 0AB",
+        ),
     ).value
 
 
 def test_nhs_number_match_is_conclusive(desk, actors, known):
-    matches = desk.people.find_duplicates(actors["practitioner"], NewPerson("Mo", "Kahn", nhs_number="943 476 5919"))
+    matches = desk.people.find_duplicates(
+        actors["practitioner"], NewPerson("Mo", "Kahn", nhs_number="943 476 5919")
+    )
     assert matches[0].person.id == known.id
     assert matches[0].score == 1.0
     assert "same NHS number" in matches[0].explanation
@@ -40,19 +48,32 @@ def test_phonetic_name_and_swapped_birthday_suggested_with_reasons(desk, actors,
 
 
 def test_stronger_match_ranks_first(desk, actors, known):
-    other = desk.people.create(actors["practitioner"], NewPerson("Mohammed", "Khan", date_of_birth=date(2016, 9, 30))).value
-    matches = desk.people.find_duplicates(actors["practitioner"], NewPerson("Mohammed", "Khan", date_of_birth=date(2016, 3, 4)))
+    other = desk.people.create(
+        actors["practitioner"], NewPerson("Mohammed", "Khan", date_of_birth=date(2016, 9, 30))
+    ).value
+    matches = desk.people.find_duplicates(
+        actors["practitioner"], NewPerson("Mohammed", "Khan", date_of_birth=date(2016, 3, 4))
+    )
     assert [m.person.id for m in matches][:1] == [known.id]
     assert other.id not in [m.person.id for m in matches] or matches[0].score > matches[-1].score
 
 
 def test_unrelated_child_not_suggested(desk, actors, known):
-    assert desk.people.find_duplicates(actors["practitioner"], NewPerson("Olivia", "Brown", date_of_birth=date(2016, 3, 4))) == []
+    assert (
+        desk.people.find_duplicates(
+            actors["practitioner"], NewPerson("Olivia", "Brown", date_of_birth=date(2016, 3, 4))
+        )
+        == []
+    )
 
 
 def test_unborn_sibling_matched_on_expected_delivery(desk, actors):
-    first = desk.people.create(actors["practitioner"], NewPerson("", "Nowak", expected_delivery=date(2027, 2, 10))).value
-    matches = desk.people.find_duplicates(actors["practitioner"], NewPerson("", "Nowak", expected_delivery=date(2027, 2, 20)))
+    first = desk.people.create(
+        actors["practitioner"], NewPerson("", "Nowak", expected_delivery=date(2027, 2, 10))
+    ).value
+    matches = desk.people.find_duplicates(
+        actors["practitioner"], NewPerson("", "Nowak", expected_delivery=date(2027, 2, 20))
+    )
     assert matches and matches[0].person.id == first.id
     assert any(r.field == "expected_delivery" for r in matches[0].reasons)
 
@@ -60,7 +81,10 @@ def test_unborn_sibling_matched_on_expected_delivery(desk, actors):
 def test_nhs_number_cannot_belong_to_two_people(desk, actors, known):
     before = row_counts(desk)
     with pytest.raises(ValidationError) as caught:
-        desk.people.create(actors["practitioner"], NewPerson("Sam", "Other", date_of_birth=date(2015, 1, 1), nhs_number=VALID_NHS))
+        desk.people.create(
+            actors["practitioner"],
+            NewPerson("Sam", "Other", date_of_birth=date(2015, 1, 1), nhs_number=VALID_NHS),
+        )
     assert caught.value.rules == {"unique"}
     assert "Mohammed Khan" in caught.value.errors[0].message
     assert row_counts(desk) == before
@@ -68,11 +92,21 @@ def test_nhs_number_cannot_belong_to_two_people(desk, actors, known):
 
 def test_second_save_of_same_record_is_told_and_overwrites_nothing(desk, actors, known):
     # Two practitioners open the same child; the first saves a corrected name.
-    first = desk.people.update(actors["practitioner"], known.id, known.version, replace_person(known, given_name="Muhammad"))
+    first = desk.people.update(
+        actors["practitioner"],
+        known.id,
+        known.version,
+        replace_person(known, given_name="Muhammad"),
+    )
     assert first.value.version == known.version + 1
     before = row_counts(desk)
     with pytest.raises(ConflictError) as caught:
-        desk.people.update(actors["practitioner2"], known.id, known.version, replace_person(known, given_name="Mohamed"))
+        desk.people.update(
+            actors["practitioner2"],
+            known.id,
+            known.version,
+            replace_person(known, given_name="Mohamed"),
+        )
     assert "nothing was overwritten" in str(caught.value)
     assert desk.people.get(actors["practitioner"], known.id).given_name == "Muhammad"
     assert row_counts(desk) == before
@@ -85,7 +119,12 @@ def test_update_is_audited_with_before_and_after(desk, actors, known):
 
     from mash_desk.storage.models import AuditEntry
 
-    desk.people.update(actors["practitioner"], known.id, known.version, replace_person(known, given_name="Muhammad"))
+    desk.people.update(
+        actors["practitioner"],
+        known.id,
+        known.version,
+        replace_person(known, given_name="Muhammad"),
+    )
     with desk.db.reading() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "person.updated")).one()
     assert json.loads(entry.detail)["changes"] == {"given_name": ["Mohammed", "Muhammad"]}
@@ -93,15 +132,22 @@ def test_update_is_audited_with_before_and_after(desk, actors, known):
 
 def test_adult_dob_and_child_age_rules(desk, actors):
     with pytest.raises(ValidationError) as caught:
-        desk.people.create(actors["practitioner"], NewPerson("Grown", "Up", date_of_birth=date(2000, 1, 1)))
+        desk.people.create(
+            actors["practitioner"], NewPerson("Grown", "Up", date_of_birth=date(2000, 1, 1))
+        )
     assert caught.value.rules == {"child_age"}
-    adult = desk.people.create(actors["practitioner"], NewPerson("Grown", "Up", kind="adult", date_of_birth=date(2000, 1, 1))).value
+    adult = desk.people.create(
+        actors["practitioner"],
+        NewPerson("Grown", "Up", kind="adult", date_of_birth=date(2000, 1, 1)),
+    ).value
     assert adult.kind == "adult"
 
 
 def test_partner_rep_cannot_search_people(desk, actors):
     with pytest.raises(PermissionDenied):
-        desk.people.find_duplicates(actors["police"], NewPerson("Mohammed", "Khan", date_of_birth=date(2016, 3, 4)))
+        desk.people.find_duplicates(
+            actors["police"], NewPerson("Mohammed", "Khan", date_of_birth=date(2016, 3, 4))
+        )
 
 
 def replace_person(person, **changes) -> NewPerson:

@@ -46,7 +46,9 @@ def test_models_and_migrations_do_not_drift(empty_url):
     engine = make_engine(empty_url)
     upgrade(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
     engine.dispose()
     assert diff == [], f"models differ from migrations; add a revision: {diff}"
 
@@ -62,12 +64,18 @@ def test_reference_data_seeded_once(empty_url):
     assert (roles, police) == (6, 1) and agencies >= 12
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"]
+)
 def test_audit_log_is_append_only(db_url, statement):
     db = Database(db_url)
     with db.transaction() as s:
-        s.execute(text("INSERT INTO audit_log (at, user_id, action, entity, detail) "
-                       "VALUES (CURRENT_TIMESTAMP, 1, 'test', 'test', '{}')"))
+        s.execute(
+            text(
+                "INSERT INTO audit_log (at, user_id, action, entity, detail) "
+                "VALUES (CURRENT_TIMESTAMP, 1, 'test', 'test', '{}')"
+            )
+        )
     with pytest.raises((DatabaseError, InternalError)) as caught, db.transaction() as s:
         s.execute(text(statement))
     assert "append-only" in str(caught.value)

@@ -29,7 +29,9 @@ def child(given: str = "Amira", family: str = "Hassan", **kw) -> ChildOnContact:
     reason = kw.pop("rag_reason", None)
     consents = kw.pop("consents", ())
     kw.setdefault("date_of_birth", date(2019, 6, 1))
-    return ChildOnContact(new=NewPerson(given, family, **kw), rag=rag, rag_reason=reason, consents=consents)
+    return ChildOnContact(
+        new=NewPerson(given, family, **kw), rag=rag, rag_reason=reason, consents=consents
+    )
 
 
 def contact(*children: ChildOnContact, **kw) -> NewContact:
@@ -37,7 +39,9 @@ def contact(*children: ChildOnContact, **kw) -> NewContact:
     kw.setdefault("received_at", None)
     kw.setdefault("channel", "phone")
     kw.setdefault("referral_source", "2A")
-    kw.setdefault("concerns", "Class teacher reports the child arrived hungry three days this week.")
+    kw.setdefault(
+        "concerns", "Class teacher reports the child arrived hungry three days this week."
+    )
     kw.setdefault("referrer_name", "Jo Teacher")
     return NewContact(children=tuple(children), **kw)
 

@@ -33,7 +33,18 @@ class PgServer:
 
     def stop(self) -> None:
         """Stop the server and delete its files."""
-        _run(self, [str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop"])
+        _run(
+            self,
+            [
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.root / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -52,7 +63,9 @@ def _free_port() -> int:
 
 def find_bin() -> Path | None:
     """Return the newest PostgreSQL bin directory on this machine, if any."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
+    )
     for candidate in reversed(candidates):
         if (Path(candidate) / "initdb").exists():
             return Path(candidate)
@@ -78,13 +91,40 @@ def start() -> PgServer:
     port = _free_port()
     server = PgServer(root, bin_dir, port, as_user)
     try:
-        _run(as_user, [str(bin_dir / "initdb"), "-D", str(root / "data"), "-U", "postgres",
-                       "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N"])
-        _run(as_user, [str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-l", str(root / "log"), "-w",
-                       "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off", "start"])
+        _run(
+            as_user,
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(root / "data"),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "-N",
+            ],
+        )
+        _run(
+            as_user,
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(root / "data"),
+                "-l",
+                str(root / "log"),
+                "-w",
+                "-o",
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off",
+                "start",
+            ],
+        )
     except (subprocess.CalledProcessError, OSError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         shutil.rmtree(root, ignore_errors=True)
-        raise RuntimeError(f"could not start PostgreSQL: {exc} {detail.decode(errors='replace')[-500:]}") from exc
+        raise RuntimeError(
+            f"could not start PostgreSQL: {exc} {detail.decode(errors='replace')[-500:]}"
+        ) from exc
     return server

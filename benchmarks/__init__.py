@@ -1,0 +1,1 @@
+"""Benchmarks: medians of the app's operations beside hand-written-SQL floors (not tests)."""

@@ -1,0 +1,37 @@
+"""``python -m benchmarks``: build (or reuse) 10- and 100-year databases, time operations.
+
+Prints one JSON object. For each operation and history size: the median time of the app's
+service call, the median of a *floor* — the same answer from hand-written SQL on the same
+database, same engine settings, measured in the same run — and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+
+from benchmarks.harness import TARGET_GROWTH, TARGET_RATIO, run
+
+
+def main() -> int:
+    """Run the benchmarks and print the JSON report."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--sizes", default="10,100", help="history sizes in years (default 10,100)")
+    parser.add_argument("--repeat", type=int, default=60, help="timed runs per operation")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    report = run(sizes, repeat=args.repeat, rebuild=args.rebuild)
+    report["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
+    report["targets"] = {
+        "ratio_at_most": TARGET_RATIO,
+        "growth_100y_over_10y_at_most": TARGET_GROWTH,
+    }
+    print(json.dumps(report, indent=2))
+    return 0 if report["targets_met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,395 @@
+"""Benchmark scenarios: each operation as the app runs it and as a hand-written-SQL floor.
+
+The floors produce the same answer as the services — the same rows written, or the same rows
+and scores returned — including the one look-up of the acting user that any correct
+implementation needs for its permission check. What the ratio then shows is the cost of the
+application's own layers (ORM, validation, DTOs, audit), which must stay within 1.5× of the
+floor; comparing 100 years with 10 shows whether cost grows with history.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from mash_desk.domain.clock import FixedClock
+from mash_desk.domain.enums import Rag
+from mash_desk.domain.matching import SUGGEST_AT, PersonFacts, name_key, score
+from mash_desk.services.desk import Desk
+from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson
+from mash_desk.storage.database import Database
+
+TARGET_RATIO = 1.5
+TARGET_GROWTH = 1.3
+SEED = 7
+# A fixed "now" keeps the cached databases valid across runs: history ends here.
+END = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
+CACHE_FORMAT = 1
+
+
+def _cache_dir() -> Path:
+    path = Path(platformdirs.user_cache_dir("mash-desk-benchmarks", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def build(years: int, rebuild: bool = False) -> Path:
+    """Return the cached database with ``years`` of synthetic history, building it if needed."""
+    from mash_desk.synthetic.generate import ensure_demo_users, generate
+
+    target = _cache_dir() / f"history-{years}y-seed{SEED}-v{CACHE_FORMAT}.sqlite3"
+    marker = target.with_suffix(".json")
+    if target.exists() and marker.exists() and not rebuild:
+        return target
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    started = time.perf_counter()
+    db = Database(f"sqlite:///{target}")
+    ensure_demo_users(db)
+
+    def progress(message: str, fraction: float) -> None:
+        print(
+            f"\r  building {years}y: {fraction:5.0%} {message:<50}",
+            end="",
+            file=__import__("sys").stderr,
+        )
+
+    report = generate(db, years=years, seed=SEED, end=END, progress=progress)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql("ANALYZE")
+    db.close()
+    print(file=__import__("sys").stderr)
+    marker.write_text(
+        json.dumps(
+            {"years": years, "seconds": time.perf_counter() - started, "summary": report.summary()}
+        )
+    )
+    return target
+
+
+def _median_pair(
+    app: Callable[[int], Any], floor: Callable[[int], Any], repeat: int
+) -> tuple[float, float]:
+    # Interleave app and floor runs so drift in the machine's load hits both alike; warm up
+    # first so caches and compiled statements are not billed to either.
+    for i in range(3):
+        app(-1 - i)
+        floor(-1 - i)
+    app_times, floor_times = [], []
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        app(i)
+        t1 = time.perf_counter()
+        floor(i)
+        t2 = time.perf_counter()
+        app_times.append(t1 - t0)
+        floor_times.append(t2 - t1)
+    return statistics.median(app_times), statistics.median(floor_times)
+
+
+def _sqlite_dt(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class Scenarios:
+    """The four operations on one database copy."""
+
+    def __init__(self, path: Path, repeat: int):
+        self.repeat = repeat
+        self.clock = FixedClock(END)
+        self.desk = Desk.open(f"sqlite:///{path}", self.clock)
+        from mash_desk.synthetic.generate import DEMO_PRACTITIONER
+
+        self.actor = self.desk.users.actor_for(DEMO_PRACTITIONER)
+        self.raw = self.desk.db.engine.raw_connection()
+        self.raw.isolation_level = None  # explicit BEGIN/COMMIT, as the ORM issues them
+        rng = random.Random(SEED)
+        cur = self.raw.cursor()
+        max_id = cur.execute("SELECT max(id) FROM people WHERE kind = 'child'").fetchone()[0]
+        self.children = []
+        while len(self.children) < repeat + 10:
+            row = cur.execute(
+                "SELECT id, given_name, family_name, date_of_birth FROM people "
+                "WHERE id >= ? AND kind = 'child' AND date_of_birth IS NOT NULL ORDER BY id LIMIT 1",
+                (rng.randint(1, max_id),),
+            ).fetchone()
+            if row:
+                self.children.append(row)
+
+    def close(self) -> None:
+        """Release connections."""
+        self.raw.close()
+        self.desk.close()
+
+    def _user_check(self, cur) -> None:
+        cur.execute(
+            "SELECT id, username, role_code, active FROM users WHERE id = ?", (self.actor.user_id,)
+        ).fetchone()
+
+    # -- log a contact (with its audit rows) ---------------------------------------------
+    def _new_contact(self, i: int) -> NewContact:
+        return NewContact(
+            received_at=self.clock.now() - timedelta(minutes=5),
+            channel="phone",
+            referral_source="2A",
+            concerns="Class teacher reports the child arrived hungry on three days this week.",
+            referrer_name="Bench Referrer",
+            risk_indicators=("neglect",),
+            children=(
+                ChildOnContact(
+                    new=NewPerson(f"Bench{i}", "Child", date_of_birth=date(2018, 5, 1)),
+                    rag=Rag.AMBER,
+                    rag_reason="School concern",
+                ),
+            ),
+        )
+
+    def log_app(self, i: int) -> Any:
+        """Log a one-child contact through the service."""
+        return self.desk.contacts.log(self.actor, self._new_contact(i))
+
+    def log_floor(self, i: int) -> Any:
+        """Write the same rows with hand-written SQL in one transaction."""
+        cur = self.raw.cursor()
+        now = _sqlite_dt(self.clock.now())
+        received = _sqlite_dt(self.clock.now() - timedelta(minutes=5))
+        due = _sqlite_dt(
+            self.desk.ctx.deadlines.decision_due(Rag.AMBER, self.clock.now() - timedelta(minutes=5))
+        )
+        cur.execute("BEGIN")
+        self._user_check(cur)
+        cur.execute(
+            "INSERT INTO contacts (received_at, channel, referrer_name, referral_source, concerns, created_by, created_at, version) "
+            "VALUES (?, 'phone', 'Bench Referrer', '2A', ?, ?, ?, 1)",
+            (
+                received,
+                "Class teacher reports the child arrived hungry on three days this week.",
+                self.actor.user_id,
+                now,
+            ),
+        )
+        contact_id = cur.lastrowid
+        cur.execute(
+            "INSERT INTO contact_risk_indicators (contact_id, code) VALUES (?, 'neglect')",
+            (contact_id,),
+        )
+        cur.execute(
+            "INSERT INTO people (kind, given_name, family_name, given_key, family_key, date_of_birth, sex, "
+            "interpreter_needed, disability, created_at, version) VALUES ('child', ?, 'Child', ?, ?, '2018-05-01', "
+            "'unknown', 0, 0, ?, 1)",
+            (f"Bench{i}", name_key(f"Bench{i}"), name_key("Child"), now),
+        )
+        person_id = cur.lastrowid
+        cur.execute(
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, person_id, detail) VALUES (?, ?, 'person.created', 'person', ?, ?, ?)",
+            (
+                now,
+                self.actor.user_id,
+                person_id,
+                person_id,
+                json.dumps({"kind": "child", "unborn": False}),
+            ),
+        )
+        cur.execute(
+            "INSERT INTO contact_children (contact_id, person_id, status, rag, due_at, version) VALUES (?, ?, 'open', 'amber', ?, 1)",
+            (contact_id, person_id, due),
+        )
+        cc_id = cur.lastrowid
+        cur.execute(
+            "INSERT INTO rag_ratings (contact_child_id, value, reason, rated_by, rated_at) VALUES (?, 'amber', 'School concern', ?, ?)",
+            (cc_id, self.actor.user_id, now),
+        )
+        cur.execute(
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, person_id, detail) VALUES (?, ?, 'contact.logged', 'contact', ?, ?, ?)",
+            (
+                now,
+                self.actor.user_id,
+                contact_id,
+                person_id,
+                json.dumps({"children": [person_id], "channel": "phone"}),
+            ),
+        )
+        cur.execute("COMMIT")
+        return contact_id
+
+    # -- first page of the open-work queue ----------------------------------------------
+    def queue_app(self, _i: int) -> Any:
+        """Read the first page through the service."""
+        return self.desk.queue.page(self.actor, size=50)
+
+    def queue_floor(self, _i: int) -> Any:
+        """Read the same rows with hand-written SQL."""
+        cur = self.raw.cursor()
+        self._user_check(cur)
+        contacts = cur.execute(
+            "SELECT 'contact', cc.id, cc.contact_id, p.id, p.given_name, p.family_name, p.date_of_birth, "
+            "p.expected_delivery, p.household_id, h.postcode, cc.rag, cc.due_at, cc.status, u.display_name, cc.version "
+            "FROM contact_children cc JOIN people p ON p.id = cc.person_id "
+            "LEFT JOIN households h ON h.id = p.household_id LEFT JOIN users u ON u.id = cc.assigned_to "
+            "WHERE cc.status = 'open' ORDER BY cc.due_at, cc.id LIMIT 50"
+        ).fetchall()
+        referrals = cur.execute(
+            "SELECT 'referral', r.id, cc.contact_id, p.id, p.given_name, p.family_name, p.date_of_birth, "
+            "p.expected_delivery, p.household_id, h.postcode, r.rag, r.decision_due_at, r.status, u.display_name, r.version "
+            "FROM referrals r JOIN contact_children cc ON cc.id = r.contact_child_id JOIN people p ON p.id = r.person_id "
+            "LEFT JOIN households h ON h.id = p.household_id LEFT JOIN users u ON u.id = r.assigned_to "
+            "WHERE r.status = 'awaiting_decision' ORDER BY r.decision_due_at, r.id LIMIT 50"
+        ).fetchall()
+        return sorted(contacts + referrals, key=lambda r: (r[11], r[0], r[1]))[:50]
+
+    # -- duplicate match for a new child ------------------------------------------------
+    def _probe(self, i: int) -> NewPerson:
+        _pid, given, family, dob = self.children[i % len(self.children)]
+        # The practitioner typed the first name slightly differently, as on a phone call.
+        return NewPerson(
+            given[:-1] + "e" if len(given) > 3 else given,
+            family,
+            date_of_birth=date.fromisoformat(dob),
+        )
+
+    def match_app(self, i: int) -> Any:
+        """Find duplicates through the service."""
+        return self.desk.people.find_duplicates(self.actor, self._probe(i))
+
+    def match_floor(self, i: int) -> Any:
+        """Same candidates by hand-written SQL, scored by the same domain function."""
+        probe = self._probe(i)
+        assert probe.date_of_birth is not None
+        cur = self.raw.cursor()
+        self._user_check(cur)
+        dob = probe.date_of_birth
+        rows = cur.execute(
+            "SELECT p.given_name, p.family_name, p.date_of_birth, p.expected_delivery, p.nhs_number, h.postcode, p.id "
+            "FROM people p LEFT JOIN households h ON h.id = p.household_id "
+            "WHERE (p.family_key = ? AND p.date_of_birth BETWEEN ? AND ?) OR (p.given_key = ? AND p.date_of_birth = ?) LIMIT 500",
+            (
+                name_key(probe.family_name),
+                (dob - timedelta(days=400)).isoformat(),
+                (dob + timedelta(days=400)).isoformat(),
+                name_key(probe.given_name),
+                dob.isoformat(),
+            ),
+        ).fetchall()
+        facts = PersonFacts(probe.given_name, probe.family_name, dob)
+        scored = []
+        for g, f, d, e, n, pc, pid in rows:
+            value, reasons = score(
+                facts,
+                PersonFacts(
+                    g,
+                    f,
+                    date.fromisoformat(d) if d else None,
+                    date.fromisoformat(e) if e else None,
+                    n,
+                    pc,
+                ),
+            )
+            if value >= SUGGEST_AT:
+                scored.append((value, pid, reasons))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        return scored[:8]
+
+    # -- history check ------------------------------------------------------------------
+    def history_app(self, i: int) -> Any:
+        """History check through the service."""
+        return self.desk.history.check(self.actor, self.children[i % len(self.children)][0])
+
+    def history_floor(self, i: int) -> Any:
+        """The same history by hand-written SQL."""
+        pid = self.children[i % len(self.children)][0]
+        cur = self.raw.cursor()
+        self._user_check(cur)
+        recent = cur.execute(
+            "SELECT cc.id, c.id, c.received_at FROM contact_children cc JOIN contacts c ON c.id = cc.contact_id "
+            "WHERE cc.person_id = ? ORDER BY c.received_at DESC LIMIT 20",
+            (pid,),
+        ).fetchall()
+        ids = [r[0] for r in recent] or [0]
+        outcomes = cur.execute(
+            f"SELECT contact_child_id, outcome FROM contact_outcomes WHERE contact_child_id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        total = cur.execute(
+            "SELECT count(*) FROM contact_children WHERE person_id = ?", (pid,)
+        ).fetchone()
+        refs = cur.execute(
+            "SELECT id, referral_at, status, primary_need FROM referrals WHERE person_id = ? ORDER BY referral_at DESC LIMIT 20",
+            (pid,),
+        ).fetchall()
+        total_refs = cur.execute(
+            "SELECT count(*) FROM referrals WHERE person_id = ?", (pid,)
+        ).fetchone()
+        today = END.date().isoformat()
+        services = cur.execute(
+            "SELECT service, team, started_on FROM service_episodes WHERE person_id = ? AND started_on <= ? "
+            "AND (ended_on IS NULL OR ended_on > ?) ORDER BY started_on",
+            (pid, today, today),
+        ).fetchall()
+        open_cc = cur.execute(
+            "SELECT count(*) FROM contact_children WHERE person_id = ? AND status = 'open'", (pid,)
+        ).fetchone()
+        open_ref = cur.execute(
+            "SELECT count(*) FROM referrals WHERE person_id = ? AND status = 'awaiting_decision'",
+            (pid,),
+        ).fetchone()
+        return recent, outcomes, total, refs, total_refs, services, open_cc, open_ref
+
+
+OPERATIONS = ("log_contact", "queue_first_page", "duplicate_match", "history_check")
+
+
+def run(sizes: list[int], repeat: int, rebuild: bool = False) -> dict[str, Any]:
+    """Time every operation at every size; return the report as a dict."""
+    results: dict[str, dict[str, dict[str, float]]] = {op: {} for op in OPERATIONS}
+    builds = {}
+    for years in sizes:
+        cached = build(years, rebuild)
+        builds[f"{years}y"] = json.loads(cached.with_suffix(".json").read_text())
+        with tempfile.TemporaryDirectory(prefix="mash-bench-") as tmp:
+            work = Path(tmp) / "work.sqlite3"
+            shutil.copyfile(cached, work)
+            scenarios = Scenarios(work, repeat)
+            try:
+                pairs = {
+                    "log_contact": (scenarios.log_app, scenarios.log_floor),
+                    "queue_first_page": (scenarios.queue_app, scenarios.queue_floor),
+                    "duplicate_match": (scenarios.match_app, scenarios.match_floor),
+                    "history_check": (scenarios.history_app, scenarios.history_floor),
+                }
+                for name, (app, floor) in pairs.items():
+                    app_median, floor_median = _median_pair(app, floor, repeat)
+                    results[name][f"{years}y"] = {
+                        "median_ms": round(app_median * 1000, 3),
+                        "floor_median_ms": round(floor_median * 1000, 3),
+                        "ratio": round(app_median / floor_median, 2),
+                    }
+            finally:
+                scenarios.close()
+    growth = {}
+    if len(sizes) >= 2:
+        small, large = f"{min(sizes)}y", f"{max(sizes)}y"
+        for name in ("queue_first_page", "duplicate_match", "history_check"):
+            growth[name] = round(
+                results[name][large]["median_ms"] / results[name][small]["median_ms"], 2
+            )
+    met = all(v["ratio"] <= TARGET_RATIO for op in results.values() for v in op.values()) and all(
+        g <= TARGET_GROWTH for g in growth.values()
+    )
+    return {
+        "operations": results,
+        "growth_largest_over_smallest": growth,
+        "builds": builds,
+        "repeat": repeat,
+        "targets_met": met,
+    }

@@ -1,0 +1,108 @@
+"""Demo users: at least one per role, no passwords, so the demo desk can act as any of them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from faker import Faker
+from sqlalchemy import select
+
+from mash_desk.domain.enums import Role
+from mash_desk.storage.database import Database
+from mash_desk.storage.models import Agency, AuditEntry, User
+from mash_desk.storage.reference_data import SYSTEM_USERNAME
+
+DEMO_PRACTITIONER = "demo.practitioner"
+DEMO_MANAGER = "demo.manager"
+DEMO_EDT = "demo.edt"
+
+# Display names come from Faker with a fixed seed, so every demo database has the same staff.
+_NAMES_SEED = 20130401
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """One demo account."""
+
+    username: str
+    role: Role
+    agency: str
+    team: str | None
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser(DEMO_PRACTITIONER, Role.PRACTITIONER, "social_care", "MASH Team A"),
+    DemoUser("demo.practitioner2", Role.PRACTITIONER, "social_care", "MASH Team A"),
+    DemoUser("demo.practitioner3", Role.PRACTITIONER, "social_care", "MASH Team B"),
+    DemoUser("demo.practitioner4", Role.PRACTITIONER, "social_care", "MASH Team B"),
+    # The Emergency Duty Team covers the front door out of hours (policy file, §4).
+    DemoUser(DEMO_EDT, Role.PRACTITIONER, "social_care", "Emergency Duty Team"),
+    DemoUser(DEMO_MANAGER, Role.MANAGER, "social_care", "MASH"),
+    DemoUser("demo.chair", Role.CHAIR, "social_care", "MASH"),
+    DemoUser("demo.police", Role.PARTNER, "police", "MASH police desk"),
+    DemoUser("demo.health", Role.PARTNER, "health", "MASH health team"),
+    DemoUser("demo.education", Role.PARTNER, "education", "Education safeguarding"),
+    DemoUser("demo.performance", Role.PERFORMANCE, "social_care", "Performance and QA"),
+    DemoUser("demo.admin", Role.ADMIN, "social_care", None),
+)
+
+
+def _display_names() -> list[str]:
+    fake = Faker("en_GB")
+    fake.seed_instance(_NAMES_SEED)
+    names: list[str] = []
+    while len(names) < len(DEMO_USERS):
+        name = f"{fake.first_name()} {fake.last_name()}"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def ensure_demo_users(db: Database, *, at: datetime | None = None) -> dict[str, int]:
+    """Create any missing demo user (existing ones are left alone); return username → id.
+
+    Each new user gets a ``user.created`` audit row by the system user, as the user service
+    writes. Safe to run on every start of the demo.
+    """
+    at = at or datetime.now(UTC)
+    with db.transaction() as session:
+        agencies = dict(session.execute(select(Agency.code, Agency.id)).tuples())
+        system_id = session.scalar(select(User.id).where(User.username == SYSTEM_USERNAME))
+        assert system_id is not None, "reference data not seeded"
+        have = dict(
+            session.execute(
+                select(User.username, User.id).where(
+                    User.username.in_([u.username for u in DEMO_USERS])
+                )
+            ).tuples()
+        )
+        for spec, display in zip(DEMO_USERS, _display_names(), strict=True):
+            if spec.username in have:
+                continue
+            user = User(
+                username=spec.username,
+                display_name=display,
+                role_code=spec.role.value,
+                agency_id=agencies[spec.agency],
+                team=spec.team,
+                password_hash=None,
+                active=True,
+            )
+            session.add(user)
+            session.flush()
+            have[spec.username] = user.id
+            detail = {"agency": spec.agency, "role": spec.role.value, "username": spec.username}
+            session.add(
+                AuditEntry(
+                    at=at,
+                    user_id=system_id,
+                    action="user.created",
+                    entity="user",
+                    entity_id=user.id,
+                    person_id=None,
+                    detail=json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True),
+                )
+            )
+        return {u.username: have[u.username] for u in DEMO_USERS}
