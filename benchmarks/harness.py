@@ -310,40 +310,39 @@ class Scenarios:
         pid = self.children[i % len(self.children)][0]
         cur = self.raw.cursor()
         self._user_check(cur)
+        cur.execute("SELECT id FROM people WHERE id = ?", (pid,)).fetchone()
         recent = cur.execute(
-            "SELECT cc.id, c.id, c.received_at FROM contact_children cc JOIN contacts c ON c.id = cc.contact_id "
-            "WHERE cc.person_id = ? ORDER BY c.received_at DESC LIMIT 20",
+            "SELECT r.cc_id, r.contact_id, r.received_at, o.outcome FROM ("
+            " SELECT cc.id AS cc_id, c.id AS contact_id, c.received_at AS received_at"
+            " FROM contact_children cc JOIN contacts c ON c.id = cc.contact_id"
+            " WHERE cc.person_id = ? AND cc.contact_id != 0"
+            " ORDER BY c.received_at DESC, cc.id DESC LIMIT 20) AS r"
+            " LEFT JOIN contact_outcomes o ON o.contact_child_id = r.cc_id"
+            " ORDER BY r.received_at DESC, r.cc_id DESC, o.outcome",
             (pid,),
         ).fetchall()
-        ids = [r[0] for r in recent] or [0]
-        outcomes = cur.execute(
-            f"SELECT contact_child_id, outcome FROM contact_outcomes WHERE contact_child_id IN ({','.join('?' * len(ids))})",
-            ids,
-        ).fetchall()
-        total = cur.execute(
-            "SELECT count(*) FROM contact_children WHERE person_id = ?", (pid,)
+        counts = cur.execute(
+            "SELECT count(*), coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0)"
+            " FROM contact_children WHERE person_id = ? AND contact_id != 0",
+            (pid,),
         ).fetchone()
         refs = cur.execute(
-            "SELECT id, referral_at, status, primary_need FROM referrals WHERE person_id = ? ORDER BY referral_at DESC LIMIT 20",
+            "SELECT id, referral_at, status, primary_need FROM referrals WHERE person_id = ?"
+            " ORDER BY referral_at DESC LIMIT 20",
             (pid,),
         ).fetchall()
-        total_refs = cur.execute(
-            "SELECT count(*) FROM referrals WHERE person_id = ?", (pid,)
+        ref_counts = cur.execute(
+            "SELECT count(*), coalesce(sum(CASE WHEN status = 'awaiting_decision' THEN 1 ELSE 0 END), 0)"
+            " FROM referrals WHERE person_id = ?",
+            (pid,),
         ).fetchone()
         today = END.date().isoformat()
         services = cur.execute(
-            "SELECT service, team, started_on FROM service_episodes WHERE person_id = ? AND started_on <= ? "
-            "AND (ended_on IS NULL OR ended_on > ?) ORDER BY started_on",
+            "SELECT service, team, started_on FROM service_episodes WHERE person_id = ? AND started_on <= ?"
+            " AND (ended_on IS NULL OR ended_on > ?) ORDER BY started_on",
             (pid, today, today),
         ).fetchall()
-        open_cc = cur.execute(
-            "SELECT count(*) FROM contact_children WHERE person_id = ? AND status = 'open'", (pid,)
-        ).fetchone()
-        open_ref = cur.execute(
-            "SELECT count(*) FROM referrals WHERE person_id = ? AND status = 'awaiting_decision'",
-            (pid,),
-        ).fetchone()
-        return recent, outcomes, total, refs, total_refs, services, open_cc, open_ref
+        return recent, counts, refs, ref_counts, services
 
 
 OPERATIONS = ("log_contact", "queue_first_page", "duplicate_match", "history_check")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 
 from mash_desk.domain.enums import (
     REFERRAL_SOURCES,
@@ -23,18 +22,78 @@ from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import clean_narrative, clean_short
 from mash_desk.services.context import Service, Unit
-from mash_desk.services.dto import Actor, ContactDTO, OpResult
+from mash_desk.services.dto import (
+    Actor,
+    ContactChildDTO,
+    ContactDTO,
+    OpResult,
+    PersonDTO,
+    RagRatingDTO,
+)
 from mash_desk.services.inputs import ConsentInput, NewContact
 from mash_desk.services.mapping import contact_dto
-from mash_desk.services.people import create_person, validate_person
+from mash_desk.services.people import PERSON_DTO_COLUMNS, insert_person, prepare_person
 from mash_desk.storage.models import (
     Consent,
     Contact,
     ContactChild,
+    Household,
     Person,
     RagRating,
     RiskIndicatorRow,
     User,
+)
+from mash_desk.storage.prepared import Prepared
+
+
+def _insert(table, columns: tuple[str, ...], *, returning: bool = False, **fixed) -> Prepared:
+    values = {**{c: bindparam(c) for c in columns}, **fixed}
+    statement = insert(table.__table__).values(values)
+    if returning:
+        statement = statement.returning(table.__table__.c.id)
+    return Prepared(statement)
+
+
+_USER_ROLE = Prepared(select(User.role_code, User.active).where(User.id == bindparam("id")))
+_PERSON = Prepared(
+    select(*PERSON_DTO_COLUMNS)
+    .outerjoin(Household, Household.id == Person.household_id)
+    .where(Person.id == bindparam("id"))
+)
+_INSERT_CONTACT = _insert(
+    Contact,
+    (
+        "received_at",
+        "channel",
+        "referral_source",
+        "concerns",
+        "created_by",
+        "created_at",
+        "referrer_name",
+        "referrer_role",
+        "referrer_agency",
+    ),
+    returning=True,
+    version=1,
+)
+_INSERT_INDICATOR = _insert(RiskIndicatorRow, ("contact_id", "code"))
+_INSERT_CONTACT_CHILD = _insert(
+    ContactChild, ("contact_id", "person_id", "status", "rag", "due_at"), returning=True, version=1
+)
+_INSERT_RATING = _insert(RagRating, ("contact_child_id", "value", "reason", "rated_by", "rated_at"))
+_INSERT_CONSENT = _insert(
+    Consent,
+    (
+        "person_id",
+        "contact_id",
+        "purpose",
+        "state",
+        "reason",
+        "lawful_basis",
+        "approved_by",
+        "recorded_by",
+        "recorded_at",
+    ),
 )
 
 # Clocks on two PCs drift; a contact stamped a few minutes ahead is not a typing error.
@@ -109,8 +168,12 @@ def check_consent(unit: Unit, consent: ConsentInput, field: str) -> list[FieldEr
                     field + ".lawful_basis", "required", "Overriding consent needs the lawful basis"
                 )
             )
-        approver = unit.session.get(User, consent.approved_by) if consent.approved_by else None
-        if approver is None or not allows(Role(approver.role_code), Permission.AUTHORISE):
+        approver = _USER_ROLE.first(unit.conn, id=consent.approved_by or 0)
+        if (
+            approver is None
+            or not approver[1]
+            or not allows(Role(approver[0]), Permission.AUTHORISE)
+        ):
             errors.append(
                 FieldError(
                     field + ".approved_by",
@@ -127,11 +190,10 @@ def check_consent(unit: Unit, consent: ConsentInput, field: str) -> list[FieldEr
     return errors
 
 
-def add_consent(
-    unit: Unit, person_id: int, contact_id: int | None, consent: ConsentInput
-) -> Consent:
+def add_consent(unit: Unit, person_id: int, contact_id: int | None, consent: ConsentInput) -> None:
     """Insert a validated consent row."""
-    row = Consent(
+    _INSERT_CONSENT.run(
+        unit.conn,
         person_id=person_id,
         contact_id=contact_id,
         purpose=ConsentPurpose(consent.purpose).value,
@@ -139,11 +201,9 @@ def add_consent(
         reason=(consent.reason or "").strip() or None,
         lawful_basis=(consent.lawful_basis or "").strip() or None,
         approved_by=consent.approved_by,
-        recorded_by=unit.user.id,
+        recorded_by=unit.user_id,
         recorded_at=unit.now,
     )
-    unit.session.add(row)
-    return row
 
 
 class ContactService(Service):
@@ -205,6 +265,9 @@ class ContactService(Service):
                     FieldError("children", "required", "A contact must be about at least one child")
                 )
             seen: set[int] = set()
+            existing: dict[int, PersonDTO] = {}
+            prepared: dict[int, dict] = {}
+            typed_ids: dict[str, set[str]] = {"nhs_number": set(), "local_id": set()}
             ratings = []
             for i, child in enumerate(new.children):
                 prefix = f"children[{i}]."
@@ -217,8 +280,8 @@ class ContactService(Service):
                         )
                     )
                 elif child.person_id is not None:
-                    person = unit.session.get(Person, child.person_id)
-                    if person is None or person.kind != PersonKind.CHILD:
+                    row = _PERSON.first(unit.conn, id=child.person_id)
+                    if row is None or row[1] != PersonKind.CHILD:
                         errors.append(
                             FieldError(
                                 prefix + "person", "exists", f"No child with id {child.person_id}"
@@ -232,12 +295,27 @@ class ContactService(Service):
                                 "The same child is on this contact twice",
                             )
                         )
+                    else:
+                        existing[i] = PersonDTO(*row)
                     seen.add(child.person_id)
                 elif child.new is not None:
-                    _, person_errors = validate_person(
-                        replace(child.new, kind=PersonKind.CHILD.value), unit.today, prefix
+                    values, person_errors = prepare_person(
+                        unit, replace(child.new, kind=PersonKind.CHILD.value), prefix
                     )
                     errors += person_errors
+                    for key in ("nhs_number", "local_id"):
+                        if values.get(key) and values[key] in typed_ids[key]:
+                            errors.append(
+                                FieldError(
+                                    prefix + key,
+                                    "unique",
+                                    "Two children on this contact have the same "
+                                    + key.replace("_", " ").replace("nhs", "NHS"),
+                                )
+                            )
+                        elif values.get(key):
+                            typed_ids[key].add(values[key])
+                    prepared[i] = values
                 rag, reason, rag_errors = check_rag(child.rag, child.rag_reason, prefix + "rag")
                 errors += rag_errors
                 ratings.append((rag, reason))
@@ -246,76 +324,104 @@ class ContactService(Service):
             if errors:
                 raise ValidationError(errors)
 
-            contact = Contact(
+            contact_id = _INSERT_CONTACT.insert_id(
+                unit.conn,
                 received_at=received_at,
                 channel=new.channel,
                 referral_source=new.referral_source,
                 concerns=concerns,
-                created_by=unit.user.id,
+                created_by=unit.user_id,
                 created_at=unit.now,
                 **referrer,
             )
-            unit.session.add(contact)
-            unit.session.flush()
-            for code in sorted(set(new.risk_indicators)):
-                unit.session.add(RiskIndicatorRow(contact_id=contact.id, code=code))
-            child_ids = []
+            indicators = tuple(sorted(set(new.risk_indicators)))
+            for code in indicators:
+                _INSERT_INDICATOR.run(unit.conn, contact_id=contact_id, code=code)
+            children: list[ContactChildDTO] = []
             # New children typed with the same address are one household (siblings on one
             # call), so "group by household" in the queue keeps them together.
             households: dict[tuple[str, str], int] = {}
             for i, (child, (rag, reason)) in enumerate(zip(new.children, ratings, strict=True)):
                 if child.new is not None:
-                    spec = replace(child.new, kind=PersonKind.CHILD.value)
+                    values = prepared[i]
                     where = (
-                        (spec.address or "").strip().lower(),
-                        re.sub(r"\s", "", (spec.postcode or "").upper()),
+                        (values.get("address") or "").lower(),
+                        (values.get("postcode") or "").replace(" ", ""),
                     )
-                    if spec.household_id is None and any(where) and where in households:
-                        spec = replace(spec, household_id=households[where])
-                    created = create_person(unit, spec, f"children[{i}].")
-                    if created.household_id is not None and any(where):
-                        households.setdefault(where, created.household_id)
-                    person_id = created.id
+                    if values["household_id"] is None and any(where) and where in households:
+                        values = {**values, "household_id": households[where]}
+                    person = insert_person(unit, values)
+                    if person.household_id is not None and any(where):
+                        households.setdefault(where, person.household_id)
                 else:
-                    assert child.person_id is not None
-                    person_id = child.person_id
-                cc = ContactChild(
-                    contact_id=contact.id,
-                    person_id=person_id,
+                    person = existing[i]
+                due_at = self.ctx.deadlines.decision_due(rag or UNRATED_CLOCK, received_at)
+                cc_id = _INSERT_CONTACT_CHILD.insert_id(
+                    unit.conn,
+                    contact_id=contact_id,
+                    person_id=person.id,
                     status=WorkStatus.OPEN.value,
                     rag=rag.value if rag else None,
-                    due_at=self.ctx.deadlines.decision_due(rag or UNRATED_CLOCK, received_at),
+                    due_at=due_at,
                 )
-                unit.session.add(cc)
-                unit.session.flush()
-                child_ids.append(person_id)
+                history: tuple[RagRatingDTO, ...] = ()
                 if rag:
-                    unit.session.add(
-                        RagRating(
-                            contact_child_id=cc.id,
-                            value=rag.value,
-                            reason=reason,
-                            rated_by=unit.user.id,
-                            rated_at=unit.now,
-                        )
+                    _INSERT_RATING.run(
+                        unit.conn,
+                        contact_child_id=cc_id,
+                        value=rag.value,
+                        reason=reason,
+                        rated_by=unit.user_id,
+                        rated_at=unit.now,
                     )
+                    history = (RagRatingDTO(rag, reason or "", actor.display_name, unit.now),)
                 for consent in child.consents:
-                    add_consent(unit, person_id, contact.id, consent)
-            unit.session.flush()
+                    add_consent(unit, person.id, contact_id, consent)
+                children.append(
+                    ContactChildDTO(
+                        id=cc_id,
+                        contact_id=contact_id,
+                        person=person,
+                        status=WorkStatus.OPEN.value,
+                        rag=rag,
+                        due_at=due_at,
+                        provisional_level=None,
+                        level_rationale=None,
+                        threshold_document=None,
+                        threshold_version=None,
+                        outcomes=(),
+                        rag_history=history,
+                        version=1,
+                    )
+                )
+            child_ids = [c.person.id for c in children]
             unit.audit(
                 "contact.logged",
                 "contact",
-                contact.id,
+                contact_id,
                 person_id=child_ids[0],
                 children=child_ids,
                 channel=new.channel,
                 source=new.referral_source,
                 ratings=[r.value if r else None for r, _ in ratings],
-                risk_indicators=sorted(set(new.risk_indicators)),
+                risk_indicators=list(indicators),
+            )
+            logged = ContactDTO(
+                id=contact_id,
+                received_at=received_at,
+                channel=new.channel,
+                referrer_name=referrer["referrer_name"],
+                referrer_role=referrer["referrer_role"],
+                referrer_agency=referrer["referrer_agency"],
+                referral_source=new.referral_source,
+                concerns=concerns or "",
+                risk_indicators=indicators,
+                children=tuple(children),
+                version=1,
             )
             return OpResult(
-                contact_dto(unit.session, contact),
-                frozenset({"queue", f"contact:{contact.id}", *(f"person:{p}" for p in child_ids)}),
+                logged,
+                frozenset({"queue", f"contact:{contact_id}", *(f"person:{p}" for p in child_ids)}),
             )
 
     def get(self, actor: Actor, contact_id: int) -> ContactDTO:

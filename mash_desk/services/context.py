@@ -1,16 +1,15 @@
-"""What every service shares: the database, the injected clock and the policy."""
+"""What every service shares: the database, the injected clock, the policy, units of work."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,6 +22,24 @@ from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import Agency, AuditEntry, User
+from mash_desk.storage.prepared import Prepared
+
+_USER = Prepared(
+    select(User.id, User.username, User.role_code, User.active).where(User.id == bindparam("id"))
+)
+_AUDIT = Prepared(
+    insert(AuditEntry).values(
+        {
+            c: bindparam(c)
+            for c in ("at", "user_id", "action", "entity", "entity_id", "person_id", "detail")
+        }
+    )
+)
+
+CONFLICT_MESSAGE = (
+    "Someone else saved this record while you had it open; nothing was overwritten. "
+    "Reload it to see their change, then make yours again."
+)
 
 
 class ServiceContext:
@@ -40,16 +57,39 @@ class ServiceContext:
         return self.clock.now().astimezone(self.tz).date()
 
 
-@dataclass
 class Unit:
-    """One unit of work: a session in a transaction, the acting user as stored, and ``now``."""
+    """One unit of work: a connection in a transaction, the acting user as stored, and now.
 
-    session: Session
-    user: User
-    role: Role
-    now: datetime
-    today: date
-    audits: list[AuditEntry] = field(default_factory=list)
+    Hot paths run prepared statements on ``conn``; editing paths use ``session``, an ORM
+    session joined to the same connection and transaction (created only when asked for).
+    """
+
+    def __init__(self, conn: Connection, user_id: int, role: Role, now: datetime, today: date):
+        self.conn = conn
+        self.user_id = user_id
+        self.role = role
+        self.now = now
+        self.today = today
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """Return the ORM session of this unit (joined to its transaction)."""
+        if self._session is None:
+            # Joined to the connection's transaction: it never commits on its own, so the
+            # prepared statements and the ORM changes commit or roll back together.
+            self._session = Session(bind=self.conn, expire_on_commit=False)
+        return self._session
+
+    def flush(self) -> None:
+        """Write pending ORM changes (optimistic-lock conflicts surface here)."""
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        """Release the ORM session, if one was opened."""
+        if self._session is not None:
+            self._session.close()
 
     def audit(
         self,
@@ -60,18 +100,17 @@ class Unit:
         person_id: int | None = None,
         **detail: Any,
     ) -> None:
-        """Add an audit row to this transaction (it commits or rolls back with the change)."""
-        entry = AuditEntry(
+        """Write an audit row in this transaction (it commits or rolls back with the change)."""
+        _AUDIT.run(
+            self.conn,
             at=self.now,
-            user_id=self.user.id,
+            user_id=self.user_id,
             action=action,
             entity=entity,
             entity_id=entity_id,
             person_id=person_id,
             detail=json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True),
         )
-        self.session.add(entry)
-        self.audits.append(entry)
 
 
 class Service:
@@ -80,35 +119,41 @@ class Service:
     def __init__(self, ctx: ServiceContext):
         self.ctx = ctx
 
-    def _load_user(self, session: Session, actor: Actor) -> tuple[User, Role]:
+    def _check_user(self, conn: Connection, actor: Actor) -> Role:
         # The role comes from the database, not from the DTO the caller holds, so a script
         # that forges an Actor with a stronger role gains nothing.
-        user = session.get(User, actor.user_id)
-        if user is None or not user.active or user.username != actor.username:
+        row = _USER.first(conn, id=actor.user_id)
+        if row is None or not row[3] or row[1] != actor.username:
             raise PermissionDenied("This user account is not active; sign in again")
-        return user, Role(user.role_code)
+        return Role(row[2])
 
     @contextmanager
     def writing(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
         """Open a write transaction after checking ``permission``; map lost updates to conflicts."""
         try:
-            with self.ctx.db.transaction() as session:
-                user, role = self._load_user(session, actor)
+            with self.ctx.db.engine.begin() as conn:
+                role = self._check_user(conn, actor)
                 require(role, permission)
-                yield Unit(session, user, role, self.ctx.clock.now(), self.ctx.today())
+                unit = Unit(conn, actor.user_id, role, self.ctx.clock.now(), self.ctx.today())
+                try:
+                    yield unit
+                    unit.flush()
+                finally:
+                    unit.close()
         except StaleDataError as exc:
-            raise ConflictError(
-                "Someone else saved this record while you had it open; nothing was "
-                "overwritten. Reload it to see their change, then make yours again."
-            ) from exc
+            raise ConflictError(CONFLICT_MESSAGE) from exc
 
     @contextmanager
     def reading(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
-        """Open a read-only session after checking ``permission``."""
-        with self.ctx.db.reading() as session:
-            user, role = self._load_user(session, actor)
+        """Open a read-only unit after checking ``permission``; it is rolled back at the end."""
+        with self.ctx.db.read_connection() as conn:
+            role = self._check_user(conn, actor)
             require(role, permission)
-            yield Unit(session, user, role, self.ctx.clock.now(), self.ctx.today())
+            unit = Unit(conn, actor.user_id, role, self.ctx.clock.now(), self.ctx.today())
+            try:
+                yield unit
+            finally:
+                unit.close()
 
 
 def check_version(record: Any, expected: int, what: str) -> None:

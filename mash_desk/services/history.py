@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 
 from mash_desk.domain.enums import WorkStatus
 from mash_desk.domain.errors import NotFound
@@ -19,8 +19,56 @@ from mash_desk.storage.models import (
     Referral,
     ServiceEpisode,
 )
+from mash_desk.storage.prepared import Prepared
 
 RECENT_ITEMS = 20
+
+_PERSON_EXISTS = Prepared(select(Person.id).where(Person.id == bindparam("pid")))
+_theirs = (ContactChild.person_id == bindparam("pid"), ContactChild.contact_id != bindparam("skip"))
+_recent = (
+    select(ContactChild.id.label("cc_id"), Contact.id.label("contact_id"), Contact.received_at)
+    .join(Contact, Contact.id == ContactChild.contact_id)
+    .where(*_theirs)
+    .order_by(Contact.received_at.desc(), ContactChild.id.desc())
+    .limit(RECENT_ITEMS)
+    .subquery()
+)
+_RECENT_CONTACTS = Prepared(
+    select(_recent.c.cc_id, _recent.c.contact_id, _recent.c.received_at, ContactOutcomeRow.outcome)
+    .outerjoin(ContactOutcomeRow, ContactOutcomeRow.contact_child_id == _recent.c.cc_id)
+    .order_by(_recent.c.received_at.desc(), _recent.c.cc_id.desc(), ContactOutcomeRow.outcome)
+)
+_CONTACT_COUNTS = Prepared(
+    select(
+        func.count(),
+        func.coalesce(
+            func.sum(case((ContactChild.status == WorkStatus.OPEN.value, 1), else_=0)), 0
+        ),
+    ).where(*_theirs)
+)
+_RECENT_REFERRALS = Prepared(
+    select(Referral.id, Referral.referral_at, Referral.status, Referral.primary_need)
+    .where(Referral.person_id == bindparam("pid"))
+    .order_by(Referral.referral_at.desc())
+    .limit(RECENT_ITEMS)
+)
+_REFERRAL_COUNTS = Prepared(
+    select(
+        func.count(),
+        func.coalesce(
+            func.sum(case((Referral.status == WorkStatus.AWAITING_DECISION.value, 1), else_=0)), 0
+        ),
+    ).where(Referral.person_id == bindparam("pid"))
+)
+_OPEN_SERVICES = Prepared(
+    select(ServiceEpisode.service, ServiceEpisode.team, ServiceEpisode.started_on)
+    .where(
+        ServiceEpisode.person_id == bindparam("pid"),
+        ServiceEpisode.started_on <= bindparam("today"),
+    )
+    .where(ServiceEpisode.ended_on.is_(None) | (ServiceEpisode.ended_on > bindparam("today")))
+    .order_by(ServiceEpisode.started_on)
+)
 
 
 def twelve_months_before(at: datetime) -> datetime:
@@ -43,94 +91,36 @@ class HistoryService(Service):
         definition); the flag looks at referrals made in the 12 months before now.
         ``exclude_contact_id`` leaves out the contact being screened.
         """
+        skip = exclude_contact_id or 0
         with self.reading(actor, Permission.VIEW_CASE) as unit:
-            session = unit.session
-            if session.get(Person, person_id) is None:
+            conn = unit.conn
+            if _PERSON_EXISTS.first(conn, pid=person_id) is None:
                 raise NotFound(f"No person with id {person_id}")
-            contact_filter = [ContactChild.person_id == person_id]
-            if exclude_contact_id is not None:
-                contact_filter.append(ContactChild.contact_id != exclude_contact_id)
-            recent = session.execute(
-                select(ContactChild.id, Contact.id, Contact.received_at)
-                .join(Contact, Contact.id == ContactChild.contact_id)
-                .where(*contact_filter)
-                .order_by(Contact.received_at.desc())
-                .limit(RECENT_ITEMS)
-            ).all()
-            outcome_rows = session.execute(
-                select(ContactOutcomeRow.contact_child_id, ContactOutcomeRow.outcome).where(
-                    ContactOutcomeRow.contact_child_id.in_([r[0] for r in recent])
+            recent = _RECENT_CONTACTS.all(conn, pid=person_id, skip=skip)
+            total_contacts, open_contacts = _CONTACT_COUNTS.first(conn, pid=person_id, skip=skip)
+            referral_rows = _RECENT_REFERRALS.all(conn, pid=person_id)
+            total_referrals, open_referrals = _REFERRAL_COUNTS.first(conn, pid=person_id)
+            services = _OPEN_SERVICES.all(conn, pid=person_id, today=unit.today)
+        contacts: list[PastContact] = []
+        last_cc = None
+        for cc_id, contact_id, received_at, outcome in recent:
+            if cc_id != last_cc:
+                contacts.append(PastContact(contact_id, received_at, ()))
+                last_cc = cc_id
+            if outcome is not None:
+                previous = contacts[-1]
+                contacts[-1] = PastContact(
+                    previous.contact_id, previous.received_at, (*previous.outcomes, outcome)
                 )
-            ).all()
-            by_child: dict[int, list[str]] = {}
-            for cc_id, outcome in outcome_rows:
-                by_child.setdefault(cc_id, []).append(outcome)
-            contacts = tuple(
-                PastContact(contact_id, received_at, tuple(sorted(by_child.get(cc_id, []))))
-                for cc_id, contact_id, received_at in recent
-            )
-            total_contacts = (
-                session.scalar(
-                    select(func.count()).select_from(ContactChild).where(*contact_filter)
-                )
-                or 0
-            )
-            referrals = tuple(
-                PastReferral(r.id, r.referral_at, r.status, r.primary_need)
-                for r in session.scalars(
-                    select(Referral)
-                    .where(Referral.person_id == person_id)
-                    .order_by(Referral.referral_at.desc())
-                    .limit(RECENT_ITEMS)
-                )
-            )
-            total_referrals = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Referral)
-                    .where(Referral.person_id == person_id)
-                )
-                or 0
-            )
-            since = twelve_months_before(unit.now)
-            re_referral = any(since <= r.referral_at <= unit.now for r in referrals)
-            today: date = unit.today
-            open_services = tuple(
-                OpenService(e.service, e.team, e.started_on)
-                for e in session.scalars(
-                    select(ServiceEpisode)
-                    .where(
-                        ServiceEpisode.person_id == person_id, ServiceEpisode.started_on <= today
-                    )
-                    .where((ServiceEpisode.ended_on.is_(None)) | (ServiceEpisode.ended_on > today))
-                    .order_by(ServiceEpisode.started_on)
-                )
-            )
-            open_work = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(ContactChild)
-                    .where(*contact_filter, ContactChild.status == WorkStatus.OPEN.value)
-                )
-                or 0
-            ) + (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Referral)
-                    .where(
-                        Referral.person_id == person_id,
-                        Referral.status == WorkStatus.AWAITING_DECISION.value,
-                    )
-                )
-                or 0
-            )
-            return HistoryDTO(
-                person_id=person_id,
-                contacts=contacts,
-                referrals=referrals,
-                re_referral_within_12_months=re_referral,
-                open_services=open_services,
-                open_work=open_work,
-                total_contacts=total_contacts,
-                total_referrals=total_referrals,
-            )
+        referrals = tuple(PastReferral(*row) for row in referral_rows)
+        since = twelve_months_before(unit.now)
+        return HistoryDTO(
+            person_id=person_id,
+            contacts=tuple(contacts),
+            referrals=referrals,
+            re_referral_within_12_months=any(since <= r.referral_at <= unit.now for r in referrals),
+            open_services=tuple(OpenService(*row) for row in services),
+            open_work=int(open_contacts) + int(open_referrals),
+            total_contacts=int(total_contacts),
+            total_referrals=int(total_referrals),
+        )

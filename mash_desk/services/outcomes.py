@@ -89,7 +89,7 @@ class OutcomeService(Service):
                     ContactOutcomeRow(
                         contact_child_id=cc.id,
                         outcome=outcome.value,
-                        recorded_by=unit.user.id,
+                        recorded_by=unit.user_id,
                         recorded_at=unit.now,
                     )
                 )
@@ -110,7 +110,7 @@ class OutcomeService(Service):
                     # Together 2023); single assessment within 45 working days.
                     decision_due_at=self.ctx.deadlines.referral_decision_due(unit.now),
                     assessment_due_at=self.ctx.deadlines.assessment_due(unit.now),
-                    created_by=unit.user.id,
+                    created_by=unit.user_id,
                 )
                 unit.session.add(referral)
             else:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, insert, or_, select
 
 from mash_desk.domain.enums import PersonKind, RelationshipKind, Sex
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
@@ -23,8 +24,9 @@ from mash_desk.domain.text import clean_short
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, MatchDTO, OpResult, PersonDTO
 from mash_desk.services.inputs import NewPerson
-from mash_desk.services.mapping import load_person_dto, person_dto
+from mash_desk.services.mapping import load_person_dto
 from mash_desk.storage.models import Household, Person, Relationship
+from mash_desk.storage.prepared import Prepared
 
 # Full-term pregnancy is at most 42 weeks (NICE), so an expected delivery further ahead
 # than that is a typing error, not a pregnancy.
@@ -167,67 +169,53 @@ class PeopleService(Service):
         the history grows.
         """
         facts = _facts(new)
+        fkey, gkey = name_key(facts.family_name), name_key(facts.given_name)
+        params: dict[str, Any] = {}
+        shape: list[str] = []
+        if facts.nhs_number:
+            shape.append("nhs")
+            params["nhs"] = facts.nhs_number
+        if facts.date_of_birth:
+            dob = facts.date_of_birth
+            if fkey:
+                shape.append("family_dob")
+                params.update(fkey=fkey, dob_lo=dob - DOB_WINDOW, dob_hi=dob + DOB_WINDOW)
+            if gkey:
+                shape.append("given_dob")
+                params.update(gkey=gkey, dob=dob)
+        elif facts.expected_delivery and fkey:
+            edd = facts.expected_delivery
+            shape.append("family_edd")
+            params.update(fkey=fkey, edd_lo=edd - EDD_WINDOW, edd_hi=edd + EDD_WINDOW)
+        elif fkey and gkey:
+            shape.append("names")
+            params.update(fkey=fkey, gkey=gkey)
+        if not shape:
+            return []
         with self.reading(actor, Permission.SEARCH_PEOPLE) as unit:
-            conditions = []
-            if facts.nhs_number:
-                conditions.append(Person.nhs_number == facts.nhs_number)
-            fkey, gkey = name_key(facts.family_name), name_key(facts.given_name)
-            if facts.date_of_birth:
-                dob = facts.date_of_birth
-                if fkey:
-                    conditions.append(
-                        and_(
-                            Person.family_key == fkey,
-                            Person.date_of_birth.between(
-                                dob - timedelta(days=400), dob + timedelta(days=400)
-                            ),
-                        )
-                    )
-                if gkey:
-                    conditions.append(and_(Person.given_key == gkey, Person.date_of_birth == dob))
-            elif facts.expected_delivery and fkey:
-                edd = facts.expected_delivery
-                conditions.append(
-                    and_(
-                        Person.family_key == fkey,
-                        Person.expected_delivery.between(
-                            edd - timedelta(days=60), edd + timedelta(days=60)
-                        ),
-                    )
-                )
-            elif fkey and gkey:
-                conditions.append(and_(Person.family_key == fkey, Person.given_key == gkey))
-            if not conditions:
-                return []
-            rows = unit.session.execute(
-                select(Person, Household.postcode)
-                .outerjoin(Household, Household.id == Person.household_id)
-                .where(or_(*conditions))
-                .limit(500)
-            ).all()
-            matches = []
-            for person, postcode in rows:
-                old = PersonFacts(
-                    person.given_name,
-                    person.family_name,
-                    person.date_of_birth,
-                    person.expected_delivery,
-                    person.nhs_number,
-                    postcode,
-                )
-                value, reasons = score(facts, old)
-                if value >= SUGGEST_AT:
-                    matches.append(MatchDTO(person_dto(person, postcode), value, reasons))
-            matches.sort(key=lambda m: (-m.score, m.person.id))
-            return matches[:limit]
+            rows = _candidates(tuple(shape)).all(unit.conn, **params)
+        matches = []
+        for row in rows:
+            person = _person_from_row(row)
+            old = PersonFacts(
+                person.given_name,
+                person.family_name,
+                person.date_of_birth,
+                person.expected_delivery,
+                person.nhs_number,
+                person.postcode,
+            )
+            value, reasons = score(facts, old)
+            if value >= SUGGEST_AT:
+                matches.append(MatchDTO(person, value, reasons))
+        matches.sort(key=lambda m: (-m.score, m.person.id))
+        return matches[:limit]
 
     def create(self, actor: Actor, new: NewPerson) -> OpResult[PersonDTO]:
         """Create a person (and a household if an address is given without one)."""
         with self.writing(actor, Permission.EDIT_PERSON) as unit:
             person = create_person(unit, new)
-            return OpResult(
-                load_person_dto(unit.session, person), frozenset({f"person:{person.id}"})
-            )
+            return OpResult(person, frozenset({f"person:{person.id}"}))
 
     def update(
         self, actor: Actor, person_id: int, expected_version: int, new: NewPerson
@@ -290,6 +278,63 @@ class PeopleService(Service):
             return OpResult(None, frozenset({f"person:{person_id}", f"person:{related_id}"}))
 
 
+# A mistyped year or a day/month swap stays within ~13 months; unborn siblings' due dates
+# are months apart, a re-notified pregnancy's within weeks.
+DOB_WINDOW = timedelta(days=400)
+EDD_WINDOW = timedelta(days=60)
+CANDIDATE_LIMIT = 500
+PERSON_DTO_COLUMNS = (
+    Person.id,
+    Person.kind,
+    Person.given_name,
+    Person.family_name,
+    Person.date_of_birth,
+    Person.expected_delivery,
+    Person.sex,
+    Person.nhs_number,
+    Person.upn,
+    Person.local_id,
+    Person.household_id,
+    Household.postcode,
+    Person.disability,
+    Person.version,
+)
+
+
+def _person_from_row(row: tuple[Any, ...]) -> PersonDTO:
+    return PersonDTO(*row)
+
+
+_CANDIDATE_CONDITIONS = {
+    "nhs": lambda: Person.nhs_number == bindparam("nhs"),
+    "family_dob": lambda: and_(
+        Person.family_key == bindparam("fkey"),
+        Person.date_of_birth.between(bindparam("dob_lo"), bindparam("dob_hi")),
+    ),
+    "given_dob": lambda: and_(
+        Person.given_key == bindparam("gkey"), Person.date_of_birth == bindparam("dob")
+    ),
+    "family_edd": lambda: and_(
+        Person.family_key == bindparam("fkey"),
+        Person.expected_delivery.between(bindparam("edd_lo"), bindparam("edd_hi")),
+    ),
+    "names": lambda: and_(
+        Person.family_key == bindparam("fkey"), Person.given_key == bindparam("gkey")
+    ),
+}
+
+
+@functools.cache
+def _candidates(shape: tuple[str, ...]) -> Prepared:
+    """Return the candidate query for one combination of known facts (compiled once)."""
+    return Prepared(
+        select(*PERSON_DTO_COLUMNS)
+        .outerjoin(Household, Household.id == Person.household_id)
+        .where(or_(*(_CANDIDATE_CONDITIONS[name]() for name in shape)))
+        .limit(CANDIDATE_LIMIT)
+    )
+
+
 _PERSON_COLUMNS = (
     "kind",
     "given_name",
@@ -321,6 +366,40 @@ def _facts(new: NewPerson) -> PersonFacts:
     )
 
 
+_BY_NHS = Prepared(
+    select(Person.id, Person.given_name, Person.family_name).where(
+        Person.nhs_number == bindparam("value"), Person.id != bindparam("exclude")
+    )
+)
+_BY_LOCAL_ID = Prepared(
+    select(Person.id, Person.given_name, Person.family_name).where(
+        Person.local_id == bindparam("value"), Person.id != bindparam("exclude")
+    )
+)
+_HOUSEHOLD_POSTCODE = Prepared(
+    select(Household.id, Household.postcode).where(Household.id == bindparam("id"))
+)
+_INSERT_HOUSEHOLD = Prepared(
+    insert(Household.__table__)
+    .values(address=bindparam("address"), postcode=bindparam("postcode"), version=1)
+    .returning(Household.__table__.c.id)
+)
+_INSERTED_PERSON_COLUMNS = (
+    *_PERSON_COLUMNS,
+    "first_language",
+    "household_id",
+    "given_key",
+    "family_key",
+    "created_at",
+    "interpreter_needed",
+)
+_INSERT_PERSON = Prepared(
+    insert(Person.__table__)
+    .values({**{c: bindparam(c) for c in _INSERTED_PERSON_COLUMNS}, "version": 1})
+    .returning(Person.__table__.c.id)
+)
+
+
 def _check_unique_ids(
     unit: Unit,
     values: dict[str, Any],
@@ -329,56 +408,95 @@ def _check_unique_ids(
     exclude_id: int | None = None,
     prefix: str = "",
 ) -> None:
-    for column, label in ((Person.nhs_number, "NHS number"), (Person.local_id, "Local child id")):
-        value = values.get(column.key)
+    for name, query, label in (
+        ("nhs_number", _BY_NHS, "NHS number"),
+        ("local_id", _BY_LOCAL_ID, "Local child id"),
+    ):
+        value = values.get(name)
         if not value:
             continue
-        query = select(Person.id, Person.given_name, Person.family_name).where(column == value)
-        if exclude_id is not None:
-            query = query.where(Person.id != exclude_id)
-        clash = unit.session.execute(query).first()
+        clash = query.first(unit.conn, value=value, exclude=exclude_id or 0)
         if clash:
             errors.append(
                 FieldError(
-                    prefix + column.key,
+                    prefix + name,
                     "unique",
-                    f"{label} {value} already belongs to {clash.given_name} {clash.family_name} "
-                    f"(person {clash.id}) — use that record instead of creating a new one",
+                    f"{label} {value} already belongs to {clash[1]} {clash[2]} "
+                    f"(person {clash[0]}) — use that record instead of creating a new one",
                 )
             )
 
 
-def create_person(unit: Unit, new: NewPerson, prefix: str = "") -> Person:
-    """Validate and insert a person inside ``unit``; raise ``ValidationError`` on any problem."""
+def prepare_person(
+    unit: Unit, new: NewPerson, prefix: str = ""
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Check a new person against every rule, including clashes with stored identifiers.
+
+    Returns the clean values (with the household's postcode filled in) and the problems;
+    nothing is written.
+    """
     values, errors = validate_person(new, unit.today, prefix)
     _check_unique_ids(unit, values, errors, prefix=prefix)
     household_id = values.get("household_id")
-    if household_id is not None and unit.session.get(Household, household_id) is None:
-        errors.append(FieldError(prefix + "household_id", "exists", f"No household {household_id}"))
+    if household_id is not None:
+        found = _HOUSEHOLD_POSTCODE.first(unit.conn, id=household_id)
+        if found is None:
+            errors.append(
+                FieldError(prefix + "household_id", "exists", f"No household {household_id}")
+            )
+        else:
+            values["postcode"] = found[1]
+    return values, errors
+
+
+def create_person(unit: Unit, new: NewPerson, prefix: str = "") -> PersonDTO:
+    """Validate and insert a person inside ``unit``; raise ``ValidationError`` on any problem."""
+    values, errors = prepare_person(unit, new, prefix)
     if errors:
         raise ValidationError(errors)
-    if household_id is None and (values.get("postcode") or values.get("address")):
-        household = Household(address=values.get("address"), postcode=values.get("postcode"))
-        unit.session.add(household)
-        unit.session.flush()
-        household_id = household.id
-        unit.audit("household.created", "household", household.id, postcode=household.postcode)
-    person = Person(
-        **{name: values[name] for name in _PERSON_COLUMNS},
+    return insert_person(unit, values)
+
+
+def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
+    """Insert a person from values ``prepare_person`` accepted (and a household if needed)."""
+    household_id = values.get("household_id")
+    postcode = values.get("postcode")
+    if household_id is None and (postcode or values.get("address")):
+        household_id = _INSERT_HOUSEHOLD.insert_id(
+            unit.conn, address=values.get("address"), postcode=postcode
+        )
+        unit.audit("household.created", "household", household_id, postcode=postcode)
+    row = {name: values[name] for name in _PERSON_COLUMNS}
+    row.update(
         first_language=values.get("first_language"),
         household_id=household_id,
         given_key=name_key(values["given_name"]),
         family_key=name_key(values["family_name"]),
         created_at=unit.now,
+        interpreter_needed=False,
     )
-    unit.session.add(person)
-    unit.session.flush()
+    person_id = _INSERT_PERSON.insert_id(unit.conn, **row)
     unit.audit(
         "person.created",
         "person",
-        person.id,
-        person_id=person.id,
-        kind=person.kind,
-        unborn=person.expected_delivery is not None,
+        person_id,
+        person_id=person_id,
+        kind=row["kind"],
+        unborn=row["expected_delivery"] is not None,
     )
-    return person
+    return PersonDTO(
+        id=person_id,
+        kind=row["kind"],
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        date_of_birth=row["date_of_birth"],
+        expected_delivery=row["expected_delivery"],
+        sex=row["sex"],
+        nhs_number=row["nhs_number"],
+        upn=row["upn"],
+        local_id=row["local_id"],
+        household_id=household_id,
+        postcode=postcode,
+        disability=row["disability"],
+        version=1,
+    )

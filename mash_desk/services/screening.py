@@ -39,7 +39,7 @@ class ScreeningService(Service):
                 contact_child_id=cc.id,
                 value=rag_value,
                 reason=reason,
-                rated_by=unit.user.id,
+                rated_by=unit.user_id,
                 rated_at=unit.now,
             )
         )
@@ -137,7 +137,7 @@ class ScreeningService(Service):
             cc.level_rationale = text
             cc.threshold_document = doc
             cc.threshold_version = version
-            cc.screened_by = unit.user.id
+            cc.screened_by = unit.user_id
             cc.screened_at = unit.now
             unit.session.flush()
             unit.audit(

@@ -26,12 +26,12 @@ class SummaryService(Service):
 
     def summary(self, actor: Actor, queue_rows: int = 10) -> DeskSummary:
         """Return the counts and the first ``queue_rows`` of the open-work queue."""
-        with self.ctx.db.reading() as session:
-            user, role = self._load_user(session, actor)
+        with self.ctx.db.engine.connect() as conn:
+            role = self._check_user(conn, actor)
             if not (allows(role, Permission.VIEW_QUEUE) or allows(role, Permission.VIEW_AUDIT)):
                 raise PermissionDenied("This role may not see desk figures")
             counts = {
-                label: session.scalar(select(func.count()).select_from(model)) or 0
+                label: conn.scalar(select(func.count()).select_from(model)) or 0
                 for label, model in _COUNTED
             }
         queue = QueuePage(())

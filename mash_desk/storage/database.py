@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,11 +33,12 @@ def demo_url() -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # Foreign keys are off by default in SQLite; WAL lets the GUI read while the writer writes;
-    # synchronous=NORMAL is durable across application crashes in WAL mode.
+    # Foreign keys are off by default in SQLite; WAL lets the GUI read while the writer writes.
+    # synchronous=FULL because in WAL mode NORMAL may lose the last commits at a power cut,
+    # and a contact a practitioner saw saved must survive one (nothing typed is ever lost).
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
@@ -67,6 +69,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._local = threading.local()
         if migrate:
             from mash_desk.storage.migrations import upgrade
 
@@ -94,6 +97,31 @@ class Database:
         with self.sessions() as session:
             yield session
 
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """Yield this thread's reading connection; its transaction ends when the block does.
+
+        Reads are frequent and small (the queue refreshing, as-you-type duplicate search,
+        history checks), so each thread keeps one connection instead of paying a pool
+        check-out per read. Nested use on one thread shares the outer block's snapshot.
+        """
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = local.conn = self.engine.connect()
+            local.depth = 0
+        local.depth += 1
+        try:
+            yield conn
+        finally:
+            local.depth -= 1
+            if local.depth == 0:
+                conn.rollback()
+
     def close(self) -> None:
-        """Dispose of the connection pool."""
+        """Close this thread's reading connection and dispose of the pool."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
         self.engine.dispose()
