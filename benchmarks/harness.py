@@ -45,7 +45,7 @@ def _cache_dir() -> Path:
 
 def build(years: int, rebuild: bool = False) -> Path:
     """Return the cached database with ``years`` of synthetic history, building it if needed."""
-    from mash_desk.synthetic.generate import ensure_demo_users, generate
+    from mash_desk.synthetic import ensure_demo_users, generate
 
     target = _cache_dir() / f"history-{years}y-seed{SEED}-v{CACHE_FORMAT}.sqlite3"
     marker = target.with_suffix(".json")
@@ -109,7 +109,7 @@ class Scenarios:
         self.repeat = repeat
         self.clock = FixedClock(END)
         self.desk = Desk.open(f"sqlite:///{path}", self.clock)
-        from mash_desk.synthetic.generate import DEMO_PRACTITIONER
+        from mash_desk.synthetic import DEMO_PRACTITIONER
 
         self.actor = self.desk.users.actor_for(DEMO_PRACTITIONER)
         self.raw = self.desk.db.engine.raw_connection()
@@ -310,39 +310,44 @@ class Scenarios:
         pid = self.children[i % len(self.children)][0]
         cur = self.raw.cursor()
         self._user_check(cur)
-        cur.execute("SELECT id FROM people WHERE id = ?", (pid,)).fetchone()
-        recent = cur.execute(
-            "SELECT r.cc_id, r.contact_id, r.received_at, o.outcome FROM ("
-            " SELECT cc.id AS cc_id, c.id AS contact_id, c.received_at AS received_at"
-            " FROM contact_children cc JOIN contacts c ON c.id = cc.contact_id"
-            " WHERE cc.person_id = ? AND cc.contact_id != 0"
-            " ORDER BY c.received_at DESC, cc.id DESC LIMIT 20) AS r"
-            " LEFT JOIN contact_outcomes o ON o.contact_child_id = r.cc_id"
-            " ORDER BY r.received_at DESC, r.cc_id DESC, o.outcome",
-            (pid,),
-        ).fetchall()
         counts = cur.execute(
-            "SELECT count(*), coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0)"
-            " FROM contact_children WHERE person_id = ? AND contact_id != 0",
-            (pid,),
+            "SELECT (SELECT id FROM people WHERE id = :pid),"
+            " (SELECT count(*) FROM contact_children WHERE person_id = :pid AND contact_id != 0),"
+            " (SELECT count(*) FROM contact_children WHERE person_id = :pid AND contact_id != 0 AND status = 'open'),"
+            " (SELECT count(*) FROM referrals WHERE person_id = :pid),"
+            " (SELECT count(*) FROM referrals WHERE person_id = :pid AND status = 'awaiting_decision')",
+            {"pid": pid},
         ).fetchone()
-        refs = cur.execute(
-            "SELECT id, referral_at, status, primary_need FROM referrals WHERE person_id = ?"
-            " ORDER BY referral_at DESC LIMIT 20",
-            (pid,),
-        ).fetchall()
-        ref_counts = cur.execute(
-            "SELECT count(*), coalesce(sum(CASE WHEN status = 'awaiting_decision' THEN 1 ELSE 0 END), 0)"
-            " FROM referrals WHERE person_id = ?",
-            (pid,),
-        ).fetchone()
+        recent = (
+            []
+            if not counts[1]
+            else cur.execute(
+                "SELECT r.cc_id, r.contact_id, r.received_at, o.outcome FROM ("
+                " SELECT cc.id AS cc_id, c.id AS contact_id, c.received_at AS received_at"
+                " FROM contact_children cc JOIN contacts c ON c.id = cc.contact_id"
+                " WHERE cc.person_id = ? AND cc.contact_id != 0"
+                " ORDER BY c.received_at DESC, cc.id DESC LIMIT 20) AS r"
+                " LEFT JOIN contact_outcomes o ON o.contact_child_id = r.cc_id"
+                " ORDER BY r.received_at DESC, r.cc_id DESC, o.outcome",
+                (pid,),
+            ).fetchall()
+        )
+        refs = (
+            []
+            if not counts[3]
+            else cur.execute(
+                "SELECT id, referral_at, status, primary_need FROM referrals WHERE person_id = ?"
+                " ORDER BY referral_at DESC LIMIT 20",
+                (pid,),
+            ).fetchall()
+        )
         today = END.date().isoformat()
         services = cur.execute(
             "SELECT service, team, started_on FROM service_episodes WHERE person_id = ? AND started_on <= ?"
             " AND (ended_on IS NULL OR ended_on > ?) ORDER BY started_on",
             (pid, today, today),
         ).fetchall()
-        return recent, counts, refs, ref_counts, services
+        return recent, counts, refs, services
 
 
 OPERATIONS = ("log_contact", "queue_first_page", "duplicate_match", "history_check")

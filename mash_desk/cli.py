@@ -87,7 +87,7 @@ def _progress(message: str, fraction: float) -> None:
 
 def _open_demo(url: str, years: float, seed: int):
     from mash_desk.services.desk import Desk
-    from mash_desk.synthetic.generate import DEMO_PRACTITIONER, ensure_demo_users, generate
+    from mash_desk.synthetic import DEMO_PRACTITIONER, ensure_demo_users, generate
 
     desk = Desk.open(url)
     ensure_demo_users(desk.db)
@@ -128,7 +128,7 @@ def _cmd_default(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from mash_desk.services.desk import Desk
-    from mash_desk.synthetic.generate import ensure_demo_users, generate
+    from mash_desk.synthetic import ensure_demo_users, generate
 
     url = _url(args, demo=True)
     desk = Desk.open(url)

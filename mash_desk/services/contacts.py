@@ -168,7 +168,7 @@ def check_consent(unit: Unit, consent: ConsentInput, field: str) -> list[FieldEr
                     field + ".lawful_basis", "required", "Overriding consent needs the lawful basis"
                 )
             )
-        approver = _USER_ROLE.first(unit.conn, id=consent.approved_by or 0)
+        approver = _USER_ROLE.first(unit.sql, id=consent.approved_by or 0)
         if (
             approver is None
             or not approver[1]
@@ -193,7 +193,7 @@ def check_consent(unit: Unit, consent: ConsentInput, field: str) -> list[FieldEr
 def add_consent(unit: Unit, person_id: int, contact_id: int | None, consent: ConsentInput) -> None:
     """Insert a validated consent row."""
     _INSERT_CONSENT.run(
-        unit.conn,
+        unit.sql,
         person_id=person_id,
         contact_id=contact_id,
         purpose=ConsentPurpose(consent.purpose).value,
@@ -280,7 +280,7 @@ class ContactService(Service):
                         )
                     )
                 elif child.person_id is not None:
-                    row = _PERSON.first(unit.conn, id=child.person_id)
+                    row = _PERSON.first(unit.sql, id=child.person_id)
                     if row is None or row[1] != PersonKind.CHILD:
                         errors.append(
                             FieldError(
@@ -325,7 +325,7 @@ class ContactService(Service):
                 raise ValidationError(errors)
 
             contact_id = _INSERT_CONTACT.insert_id(
-                unit.conn,
+                unit.sql,
                 received_at=received_at,
                 channel=new.channel,
                 referral_source=new.referral_source,
@@ -336,7 +336,7 @@ class ContactService(Service):
             )
             indicators = tuple(sorted(set(new.risk_indicators)))
             for code in indicators:
-                _INSERT_INDICATOR.run(unit.conn, contact_id=contact_id, code=code)
+                _INSERT_INDICATOR.run(unit.sql, contact_id=contact_id, code=code)
             children: list[ContactChildDTO] = []
             # New children typed with the same address are one household (siblings on one
             # call), so "group by household" in the queue keeps them together.
@@ -357,7 +357,7 @@ class ContactService(Service):
                     person = existing[i]
                 due_at = self.ctx.deadlines.decision_due(rag or UNRATED_CLOCK, received_at)
                 cc_id = _INSERT_CONTACT_CHILD.insert_id(
-                    unit.conn,
+                    unit.sql,
                     contact_id=contact_id,
                     person_id=person.id,
                     status=WorkStatus.OPEN.value,
@@ -367,7 +367,7 @@ class ContactService(Service):
                 history: tuple[RagRatingDTO, ...] = ()
                 if rag:
                     _INSERT_RATING.run(
-                        unit.conn,
+                        unit.sql,
                         contact_child_id=cc_id,
                         value=rag.value,
                         reason=reason,

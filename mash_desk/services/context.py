@@ -22,7 +22,7 @@ from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import Agency, AuditEntry, User
-from mash_desk.storage.prepared import Prepared
+from mash_desk.storage.prepared import Driver, Prepared, Target
 
 _USER = Prepared(
     select(User.id, User.username, User.role_code, User.active).where(User.id == bindparam("id"))
@@ -66,6 +66,7 @@ class Unit:
 
     def __init__(self, conn: Connection, user_id: int, role: Role, now: datetime, today: date):
         self.conn = conn
+        self.sql = Driver(conn)
         self.user_id = user_id
         self.role = role
         self.now = now
@@ -102,7 +103,7 @@ class Unit:
     ) -> None:
         """Write an audit row in this transaction (it commits or rolls back with the change)."""
         _AUDIT.run(
-            self.conn,
+            self.sql,
             at=self.now,
             user_id=self.user_id,
             action=action,
@@ -119,7 +120,7 @@ class Service:
     def __init__(self, ctx: ServiceContext):
         self.ctx = ctx
 
-    def _check_user(self, conn: Connection, actor: Actor) -> Role:
+    def _check_user(self, conn: Target, actor: Actor) -> Role:
         # The role comes from the database, not from the DTO the caller holds, so a script
         # that forges an Actor with a stronger role gains nothing.
         row = _USER.first(conn, id=actor.user_id)
@@ -132,9 +133,11 @@ class Service:
         """Open a write transaction after checking ``permission``; map lost updates to conflicts."""
         try:
             with self.ctx.db.engine.begin() as conn:
-                role = self._check_user(conn, actor)
-                require(role, permission)
-                unit = Unit(conn, actor.user_id, role, self.ctx.clock.now(), self.ctx.today())
+                unit = Unit(
+                    conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.today()
+                )
+                unit.role = self._check_user(unit.sql, actor)
+                require(unit.role, permission)
                 try:
                     yield unit
                     unit.flush()
@@ -147,9 +150,9 @@ class Service:
     def reading(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
         """Open a read-only unit after checking ``permission``; it is rolled back at the end."""
         with self.ctx.db.read_connection() as conn:
-            role = self._check_user(conn, actor)
-            require(role, permission)
-            unit = Unit(conn, actor.user_id, role, self.ctx.clock.now(), self.ctx.today())
+            unit = Unit(conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.today())
+            unit.role = self._check_user(unit.sql, actor)
+            require(unit.role, permission)
             try:
                 yield unit
             finally:

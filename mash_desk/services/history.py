@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, func, select
 
 from mash_desk.domain.enums import WorkStatus
 from mash_desk.domain.errors import NotFound
@@ -23,8 +23,8 @@ from mash_desk.storage.prepared import Prepared
 
 RECENT_ITEMS = 20
 
-_PERSON_EXISTS = Prepared(select(Person.id).where(Person.id == bindparam("pid")))
 _theirs = (ContactChild.person_id == bindparam("pid"), ContactChild.contact_id != bindparam("skip"))
+_theirs_referrals = Referral.person_id == bindparam("pid")
 _recent = (
     select(ContactChild.id.label("cc_id"), Contact.id.label("contact_id"), Contact.received_at)
     .join(Contact, Contact.id == ContactChild.contact_id)
@@ -38,27 +38,28 @@ _RECENT_CONTACTS = Prepared(
     .outerjoin(ContactOutcomeRow, ContactOutcomeRow.contact_child_id == _recent.c.cc_id)
     .order_by(_recent.c.received_at.desc(), _recent.c.cc_id.desc(), ContactOutcomeRow.outcome)
 )
-_CONTACT_COUNTS = Prepared(
+# One round trip for "does the child exist" and the four counts: scalar sub-queries, each
+# answered from the person_id indexes.
+_COUNTS = Prepared(
     select(
-        func.count(),
-        func.coalesce(
-            func.sum(case((ContactChild.status == WorkStatus.OPEN.value, 1), else_=0)), 0
-        ),
-    ).where(*_theirs)
+        select(Person.id).where(Person.id == bindparam("pid")).scalar_subquery(),
+        select(func.count()).select_from(ContactChild).where(*_theirs).scalar_subquery(),
+        select(func.count())
+        .select_from(ContactChild)
+        .where(*_theirs, ContactChild.status == WorkStatus.OPEN.value)
+        .scalar_subquery(),
+        select(func.count()).select_from(Referral).where(_theirs_referrals).scalar_subquery(),
+        select(func.count())
+        .select_from(Referral)
+        .where(_theirs_referrals, Referral.status == WorkStatus.AWAITING_DECISION.value)
+        .scalar_subquery(),
+    )
 )
 _RECENT_REFERRALS = Prepared(
     select(Referral.id, Referral.referral_at, Referral.status, Referral.primary_need)
     .where(Referral.person_id == bindparam("pid"))
     .order_by(Referral.referral_at.desc())
     .limit(RECENT_ITEMS)
-)
-_REFERRAL_COUNTS = Prepared(
-    select(
-        func.count(),
-        func.coalesce(
-            func.sum(case((Referral.status == WorkStatus.AWAITING_DECISION.value, 1), else_=0)), 0
-        ),
-    ).where(Referral.person_id == bindparam("pid"))
 )
 _OPEN_SERVICES = Prepared(
     select(ServiceEpisode.service, ServiceEpisode.team, ServiceEpisode.started_on)
@@ -93,25 +94,21 @@ class HistoryService(Service):
         """
         skip = exclude_contact_id or 0
         with self.reading(actor, Permission.VIEW_CASE) as unit:
-            conn = unit.conn
-            if _PERSON_EXISTS.first(conn, pid=person_id) is None:
+            conn = unit.sql
+            exists, total_contacts, open_contacts, total_referrals, open_referrals = _COUNTS.all(
+                conn, pid=person_id, skip=skip
+            )[0]
+            if exists is None:
                 raise NotFound(f"No person with id {person_id}")
-            recent = _RECENT_CONTACTS.all(conn, pid=person_id, skip=skip)
-            total_contacts, open_contacts = _CONTACT_COUNTS.first(conn, pid=person_id, skip=skip)
-            referral_rows = _RECENT_REFERRALS.all(conn, pid=person_id)
-            total_referrals, open_referrals = _REFERRAL_COUNTS.first(conn, pid=person_id)
+            recent = _RECENT_CONTACTS.all(conn, pid=person_id, skip=skip) if total_contacts else []
+            referral_rows = _RECENT_REFERRALS.all(conn, pid=person_id) if total_referrals else []
             services = _OPEN_SERVICES.all(conn, pid=person_id, today=unit.today)
-        contacts: list[PastContact] = []
-        last_cc = None
+        grouped: dict[int, tuple[int, datetime, list[str]]] = {}
         for cc_id, contact_id, received_at, outcome in recent:
-            if cc_id != last_cc:
-                contacts.append(PastContact(contact_id, received_at, ()))
-                last_cc = cc_id
+            entry = grouped.setdefault(cc_id, (contact_id, received_at, []))
             if outcome is not None:
-                previous = contacts[-1]
-                contacts[-1] = PastContact(
-                    previous.contact_id, previous.received_at, (*previous.outcomes, outcome)
-                )
+                entry[2].append(outcome)
+        contacts = [PastContact(c, at, tuple(o)) for c, at, o in grouped.values()]
         referrals = tuple(PastReferral(*row) for row in referral_rows)
         since = twelve_months_before(unit.now)
         return HistoryDTO(
@@ -120,7 +117,7 @@ class HistoryService(Service):
             referrals=referrals,
             re_referral_within_12_months=any(since <= r.referral_at <= unit.now for r in referrals),
             open_services=tuple(OpenService(*row) for row in services),
-            open_work=int(open_contacts) + int(open_referrals),
-            total_contacts=int(total_contacts),
-            total_referrals=int(total_referrals),
+            open_work=open_contacts + open_referrals,
+            total_contacts=total_contacts,
+            total_referrals=total_referrals,
         )

@@ -193,7 +193,7 @@ class PeopleService(Service):
         if not shape:
             return []
         with self.reading(actor, Permission.SEARCH_PEOPLE) as unit:
-            rows = _candidates(tuple(shape)).all(unit.conn, **params)
+            rows = _candidates(tuple(shape)).all(unit.sql, **params)
         matches = []
         for row in rows:
             person = _person_from_row(row)
@@ -415,7 +415,7 @@ def _check_unique_ids(
         value = values.get(name)
         if not value:
             continue
-        clash = query.first(unit.conn, value=value, exclude=exclude_id or 0)
+        clash = query.first(unit.sql, value=value, exclude=exclude_id or 0)
         if clash:
             errors.append(
                 FieldError(
@@ -439,7 +439,7 @@ def prepare_person(
     _check_unique_ids(unit, values, errors, prefix=prefix)
     household_id = values.get("household_id")
     if household_id is not None:
-        found = _HOUSEHOLD_POSTCODE.first(unit.conn, id=household_id)
+        found = _HOUSEHOLD_POSTCODE.first(unit.sql, id=household_id)
         if found is None:
             errors.append(
                 FieldError(prefix + "household_id", "exists", f"No household {household_id}")
@@ -463,7 +463,7 @@ def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
     postcode = values.get("postcode")
     if household_id is None and (postcode or values.get("address")):
         household_id = _INSERT_HOUSEHOLD.insert_id(
-            unit.conn, address=values.get("address"), postcode=postcode
+            unit.sql, address=values.get("address"), postcode=postcode
         )
         unit.audit("household.created", "household", household_id, postcode=postcode)
     row = {name: values[name] for name in _PERSON_COLUMNS}
@@ -475,7 +475,7 @@ def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
         created_at=unit.now,
         interpreter_needed=False,
     )
-    person_id = _INSERT_PERSON.insert_id(unit.conn, **row)
+    person_id = _INSERT_PERSON.insert_id(unit.sql, **row)
     unit.audit(
         "person.created",
         "person",

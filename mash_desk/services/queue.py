@@ -191,15 +191,18 @@ class QueueService(Service):
             raw: list[tuple[Any, ...]] = []
             for kind in kinds:
                 raw += [
-                    (kind, row) for row in _sides(kind, frozenset(shape)).raw(unit.conn, **params)
+                    (kind, row) for row in _sides(kind, frozenset(shape)).raw(unit.sql, **params)
                 ]
             # Driver values sort correctly on both databases (SQLite keeps instants as
             # fixed-width UTC text), so only the rows that make the page are converted.
             raw.sort(key=lambda kr: (kr[1][11], kr[1][0], kr[1][1]))
-            rows = tuple(
-                _row(_sides(kind, frozenset(shape)).convert(unit.conn, row))
-                for kind, row in raw[:size]
-            )
+            if unit.sql.name == "sqlite":
+                rows = tuple(_row_from_sqlite_text(row) for _, row in raw[:size])
+            else:
+                rows = tuple(
+                    _row(_sides(kind, frozenset(shape)).convert(unit.sql, row))
+                    for kind, row in raw[:size]
+                )
         cursor = None
         if len(rows) == size:
             last = rows[-1]

@@ -69,8 +69,7 @@ def _bind_converter(type_: Any) -> Callable[[Any], Any] | None:
 class _Compiled:
     __slots__ = ("sql", "names", "fixed", "converters", "positional", "binders")
 
-    def __init__(self, statement: ClauseElement, connection: Connection):
-        dialect = connection.dialect
+    def __init__(self, statement: ClauseElement, dialect: Any):
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
         self.positional = compiled.positiontup is not None
@@ -89,6 +88,24 @@ class _Compiled:
         self.converters = [(i, f) for i, f in enumerate(funcs) if f is not None]
 
 
+class Driver:
+    """The DBAPI connection under a SQLAlchemy ``Connection``, looked up once per unit of work."""
+
+    __slots__ = ("dialect", "name", "dbapi")
+
+    def __init__(self, connection: Connection):
+        self.dialect = connection.dialect
+        self.name: str = connection.dialect.name
+        self.dbapi = connection.connection.driver_connection
+
+
+Target = Connection | Driver
+
+
+def _driver(target: Target) -> Driver:
+    return target if type(target) is Driver else Driver(target)  # type: ignore[arg-type]
+
+
 class Prepared:
     """One statement, compiled lazily per dialect; call with named parameters."""
 
@@ -96,17 +113,17 @@ class Prepared:
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
 
-    def _for(self, connection: Connection) -> _Compiled:
-        name = connection.dialect.name
-        compiled = self._compiled.get(name)
+    def _for(self, driver: Driver) -> _Compiled:
+        compiled = self._compiled.get(driver.name)
         if compiled is None:
-            compiled = self._compiled[name] = _Compiled(self.statement, connection)
+            compiled = self._compiled[driver.name] = _Compiled(self.statement, driver.dialect)
         return compiled
 
-    def _execute(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, _Compiled]:
-        compiled = self._for(connection)
+    def _execute(self, target: Target, params: Mapping[str, Any]) -> tuple[Any, _Compiled]:
+        driver = _driver(target)
+        compiled = self._for(driver)
         values = {**compiled.fixed, **params} if compiled.fixed else params
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = driver.dbapi.cursor()
         if compiled.positional:
             cursor.execute(
                 compiled.sql,
@@ -116,15 +133,23 @@ class Prepared:
             cursor.execute(compiled.sql, {n: values[n] for n in compiled.names})
         return cursor, compiled
 
-    def all(self, connection: Connection, **params: Any) -> list[tuple[Any, ...]]:
+    def all(self, connection: Target, **params: Any) -> list[tuple[Any, ...]]:
         """Return every row, with dates, instants and flags converted."""
-        rows = self.raw(connection, **params)
-        converters = self._for(connection).converters
+        cursor, compiled = self._execute(connection, params)
+        rows = cursor.fetchall()
+        cursor.close()
+        converters = compiled.converters
         if not converters:
             return rows
-        return [self._convert(row, converters) for row in rows]
+        out = []
+        for row in rows:
+            values = list(row)
+            for i, convert in converters:
+                values[i] = convert(values[i])
+            out.append(tuple(values))
+        return out
 
-    def raw(self, connection: Connection, **params: Any) -> list[tuple[Any, ...]]:
+    def raw(self, connection: Target, **params: Any) -> list[tuple[Any, ...]]:
         """Return rows as the driver gives them (SQLite instants as sortable text).
 
         For callers that keep only some rows: convert those with ``convert``.
@@ -134,38 +159,34 @@ class Prepared:
         cursor.close()
         return rows
 
-    def convert(self, connection: Connection, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    def convert(self, connection: Target, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """Convert one row returned by ``raw``."""
-        converters = self._for(connection).converters
-        return self._convert(row, converters) if converters else row
-
-    @staticmethod
-    def _convert(
-        row: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]
-    ) -> tuple[Any, ...]:
+        converters = self._for(_driver(connection)).converters
+        if not converters:
+            return row
         values = list(row)
         for i, convert in converters:
             values[i] = convert(values[i])
         return tuple(values)
 
-    def first(self, connection: Connection, **params: Any) -> tuple[Any, ...] | None:
+    def first(self, connection: Target, **params: Any) -> tuple[Any, ...] | None:
         """Return the first row or ``None``."""
         rows = self.all(connection, **params)
         return rows[0] if rows else None
 
-    def scalar(self, connection: Connection, **params: Any) -> Any:
+    def scalar(self, connection: Target, **params: Any) -> Any:
         """Return the first column of the first row, or ``None``."""
         row = self.first(connection, **params)
         return None if row is None else row[0]
 
-    def run(self, connection: Connection, **params: Any) -> int:
+    def run(self, connection: Target, **params: Any) -> int:
         """Execute a write; return the number of rows it touched."""
         cursor, _ = self._execute(connection, params)
         count = cursor.rowcount
         cursor.close()
         return count
 
-    def insert_id(self, connection: Connection, **params: Any) -> int:
+    def insert_id(self, connection: Target, **params: Any) -> int:
         """Execute an ``INSERT … RETURNING id`` and return the new id."""
         cursor, _ = self._execute(connection, params)
         new_id = cursor.fetchone()[0]
