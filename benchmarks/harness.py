@@ -34,7 +34,7 @@ TARGET_GROWTH = 1.3
 SEED = 7
 # A fixed "now" keeps the cached databases valid across runs: history ends here.
 END = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _cache_dir() -> Path:
@@ -116,13 +116,18 @@ class Scenarios:
         self.raw.isolation_level = None  # explicit BEGIN/COMMIT, as the ORM issues them
         rng = random.Random(SEED)
         cur = self.raw.cursor()
-        max_id = cur.execute("SELECT max(id) FROM people WHERE kind = 'child'").fetchone()[0]
+        # Probes are children a new contact could be about today: born in the last 18 years.
+        cutoff = date(END.year - 18, END.month, END.day).isoformat()
+        low, high = cur.execute(
+            "SELECT min(id), max(id) FROM people WHERE kind = 'child' AND date_of_birth > ?",
+            (cutoff,),
+        ).fetchone()
         self.children = []
         while len(self.children) < repeat + 10:
             row = cur.execute(
                 "SELECT id, given_name, family_name, date_of_birth FROM people "
-                "WHERE id >= ? AND kind = 'child' AND date_of_birth IS NOT NULL ORDER BY id LIMIT 1",
-                (rng.randint(1, max_id),),
+                "WHERE id >= ? AND kind = 'child' AND date_of_birth > ? ORDER BY id LIMIT 1",
+                (rng.randint(low, high), cutoff),
             ).fetchone()
             if row:
                 self.children.append(row)
@@ -269,17 +274,25 @@ class Scenarios:
         cur = self.raw.cursor()
         self._user_check(cur)
         dob = probe.date_of_birth
+        fkey, gkey = name_key(probe.family_name), name_key(probe.given_name)
+        try:
+            swapped = date(dob.year, dob.day, dob.month)
+        except ValueError:
+            swapped = dob
         rows = cur.execute(
             "SELECT p.given_name, p.family_name, p.date_of_birth, p.expected_delivery, p.nhs_number, h.postcode, p.id "
             "FROM people p LEFT JOIN households h ON h.id = p.household_id "
-            "WHERE (p.family_key = ? AND p.date_of_birth BETWEEN ? AND ?) OR (p.given_key = ? AND p.date_of_birth = ?) LIMIT 500",
-            (
-                name_key(probe.family_name),
-                (dob - timedelta(days=400)).isoformat(),
-                (dob + timedelta(days=400)).isoformat(),
-                name_key(probe.given_name),
-                dob.isoformat(),
-            ),
+            "WHERE (p.family_key = :f AND p.given_key = :g AND p.date_of_birth BETWEEN :lo AND :hi) "
+            "OR (p.family_key = :f AND p.date_of_birth IN (:d, :s)) "
+            "OR (p.given_key = :g AND p.date_of_birth = :d) LIMIT 500",
+            {
+                "f": fkey,
+                "g": gkey,
+                "lo": (dob - timedelta(days=400)).isoformat(),
+                "hi": (dob + timedelta(days=400)).isoformat(),
+                "d": dob.isoformat(),
+                "s": swapped.isoformat(),
+            },
         ).fetchall()
         facts = PersonFacts(probe.given_name, probe.family_name, dob)
         scored = []

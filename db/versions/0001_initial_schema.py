@@ -71,6 +71,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.create_index('ix_people_family_key_dob', ['family_key', 'date_of_birth'], unique=False)
+        batch_op.create_index('ix_people_names_dob', ['family_key', 'given_key', 'date_of_birth'], unique=False)
         batch_op.create_index('ix_people_family_key_edd', ['family_key', 'expected_delivery'], unique=False)
         batch_op.create_index('ix_people_given_key_dob', ['given_key', 'date_of_birth'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_household_id'), ['household_id'], unique=False)
@@ -344,6 +345,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_people_given_key_dob')
         batch_op.drop_index('ix_people_family_key_edd')
         batch_op.drop_index('ix_people_family_key_dob')
+        batch_op.drop_index('ix_people_names_dob')
 
     op.drop_table('people')
     op.drop_table('roles')

@@ -164,9 +164,10 @@ class PeopleService(Service):
     def find_duplicates(self, actor: Actor, new: NewPerson, limit: int = 8) -> list[MatchDTO]:
         """Return stored people who may be ``new``, strongest first, each with its reasons.
 
-        Candidates come only through indexed look-ups (NHS number; phonetic family name with
-        a date window; phonetic first name with the same date), so the cost stays flat as
-        the history grows.
+        Candidates come only through narrow indexed look-ups — NHS number; both phonetic
+        name keys with a date window; phonetic family name with the same or day/month-swapped
+        date; phonetic first name with the same date — so a handful of rows are scored and
+        the cost stays flat however long the history.
         """
         facts = _facts(new)
         fkey, gkey = name_key(facts.family_name), name_key(facts.given_name)
@@ -177,12 +178,18 @@ class PeopleService(Service):
             params["nhs"] = facts.nhs_number
         if facts.date_of_birth:
             dob = facts.date_of_birth
+            params["dob"] = dob
+            if fkey and gkey:
+                shape.append("names_dob")
+                params.update(
+                    fkey=fkey, gkey=gkey, dob_lo=dob - DOB_WINDOW, dob_hi=dob + DOB_WINDOW
+                )
             if fkey:
                 shape.append("family_dob")
-                params.update(fkey=fkey, dob_lo=dob - DOB_WINDOW, dob_hi=dob + DOB_WINDOW)
+                params.update(fkey=fkey, dob_swapped=_swapped(dob))
             if gkey:
                 shape.append("given_dob")
-                params.update(gkey=gkey, dob=dob)
+                params["gkey"] = gkey
         elif facts.expected_delivery and fkey:
             edd = facts.expected_delivery
             shape.append("family_edd")
@@ -301,15 +308,30 @@ PERSON_DTO_COLUMNS = (
 )
 
 
+def _swapped(d: date) -> date:
+    """Return the date with day and month swapped, or the date itself if that is no date."""
+    try:
+        return date(d.year, d.day, d.month)
+    except ValueError:
+        return d
+
+
 def _person_from_row(row: tuple[Any, ...]) -> PersonDTO:
     return PersonDTO(*row)
 
 
 _CANDIDATE_CONDITIONS = {
     "nhs": lambda: Person.nhs_number == bindparam("nhs"),
+    # Both names sound alike and the date of birth is near: typing errors in the date.
+    "names_dob": lambda: and_(
+        Person.family_key == bindparam("fkey"),
+        Person.given_key == bindparam("gkey"),
+        Person.date_of_birth.between(bindparam("dob_lo"), bindparam("dob_hi")),
+    ),
+    # Same family name and the same (or day/month-swapped) date: a first name spelt apart.
     "family_dob": lambda: and_(
         Person.family_key == bindparam("fkey"),
-        Person.date_of_birth.between(bindparam("dob_lo"), bindparam("dob_hi")),
+        Person.date_of_birth.in_([bindparam("dob"), bindparam("dob_swapped")]),
     ),
     "given_dob": lambda: and_(
         Person.given_key == bindparam("gkey"), Person.date_of_birth == bindparam("dob")

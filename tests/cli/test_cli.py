@@ -162,3 +162,41 @@ def test_installed_wheel_carries_resources_and_migrations(tmp_path: Path):
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.splitlines()[0].startswith(str(target))
     assert "up to date" in probe.stdout
+
+
+@pytest.mark.slow
+def test_demo_flag_opens_a_labelled_demo_desk(tmp_path: Path):
+    # A fresh user data folder, as on a newcomer's machine.
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    first = run("--demo", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "DEMO DATABASE" in first.stdout
+    assert "Creating the DEMO database" in first.stderr
+    assert list((tmp_path / "data").rglob("mash-desk-DEMO.sqlite3"))
+    # The desk shows live work straight away, soonest deadline first.
+    queue_lines = [
+        line for line in first.stdout.splitlines() if line.startswith(("  due", "  OVERDUE"))
+    ]
+    assert queue_lines
+    again = run("--demo", env=env)
+    assert again.returncode == 0 and "Creating" not in again.stderr
+
+
+def test_demo_verb_fills_the_named_database(tmp_path: Path):
+    url = f"sqlite:///{tmp_path}/small.sqlite3"
+    made = run("demo", "--years", "0.02", "--seed", "3", "--database", url)
+    assert made.returncode == 0, made.stderr
+    summary = run("summary", "--as", "demo.practitioner", "--database", url)
+    counts = {
+        line.split()[0]: int(line.split()[-1].replace(",", ""))
+        for line in summary.stdout.splitlines()
+        if line.startswith("  ") and line.split()[-1].replace(",", "").isdigit()
+    }
+    assert counts["contacts"] > 100 and counts["referrals"] > 10
+    refused = run("demo", "--years", "0.02", "--database", url)
+    assert refused.returncode == 2 and "already" in refused.stderr.lower()
+
+
+def test_years_must_be_positive(tmp_path: Path):
+    result = run("demo", "--years", "0", "--database", f"sqlite:///{tmp_path}/z.sqlite3")
+    assert result.returncode == 2 and "--years" in result.stderr

@@ -63,6 +63,7 @@ class Person(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_people_family_key_dob", "family_key", "date_of_birth"),
+        Index("ix_people_names_dob", "family_key", "given_key", "date_of_birth"),
         Index("ix_people_given_key_dob", "given_key", "date_of_birth"),
         Index("ix_people_family_key_edd", "family_key", "expected_delivery"),
     )
