@@ -70,7 +70,7 @@ THEMES: tuple[Theme, ...] = (
             ("1C", 2),
             ("9", 1),
         ),
-        (0.26, 0.36, 0.26, 0.12),
+        (0.33, 0.41, 0.18, 0.08),
         (("N1", 60), ("N4", 15), ("N5", 25)),
         (
             "Police were called after neighbours heard shouting and something breaking; "
@@ -103,7 +103,7 @@ THEMES: tuple[Theme, ...] = (
             ("9", 10),
             ("1A", 7),
         ),
-        (0.2, 0.45, 0.27, 0.08),
+        (0.26, 0.5, 0.19, 0.05),
         (("N1", 80), ("N4", 10), ("N7", 5), ("N5", 5)),
         (
             "{child} often arrives at school hungry and in the same clothes for several days.",
@@ -121,7 +121,7 @@ THEMES: tuple[Theme, ...] = (
         ("physical_abuse",),
         (),
         (("2A", 50), ("3E", 15), ("6", 15), ("3A", 5), ("1A", 5), ("1B", 5), ("9", 5)),
-        (0.04, 0.2, 0.4, 0.36),
+        (0.07, 0.28, 0.35, 0.3),
         (("N1", 95), ("N5", 5)),
         (
             "{child} arrived at school with a bruise on the cheek and said 'mum did it'.",
@@ -140,7 +140,7 @@ THEMES: tuple[Theme, ...] = (
         ("sexual_abuse",),
         (),
         (("2A", 35), ("6", 35), ("3F", 10), ("1A", 10), ("5A", 10)),
-        (0.0, 0.05, 0.3, 0.65),
+        (0.0, 0.08, 0.3, 0.62),
         (("N1", 100),),
         (
             "{child} has disclosed to a teacher that an adult known to the family touched "
@@ -158,15 +158,14 @@ THEMES: tuple[Theme, ...] = (
         ("parental_mental_health",),
         (("self_harm", 0.03),),
         (("3A", 20), ("3F", 25), ("5A", 20), ("6", 15), ("2A", 10), ("1A", 10)),
-        (0.15, 0.4, 0.35, 0.1),
+        (0.2, 0.48, 0.25, 0.07),
         (("N3", 45), ("N1", 20), ("N4", 25), ("N5", 10)),
         (
             "{mother} has been admitted to hospital under the Mental Health Act after a "
             "deterioration in her mental health.",
             "{mother} has told her GP she is struggling to cope and has thoughts of harming "
             "herself.",
-            "{child} has been late to school most days and says {parent} 'stays in bed all "
-            "day'.",
+            "{child} has been late to school most days and says {parent} 'stays in bed all day'.",
             "The adult mental health team is worried about the impact of {parent}'s illness on "
             "the children.",
             "{parent} stopped taking prescribed medication two weeks ago.",
@@ -179,7 +178,7 @@ THEMES: tuple[Theme, ...] = (
         ("parental_substance_misuse",),
         (("domestic_abuse", 0.2), ("neglect", 0.2)),
         (("6", 35), ("3F", 20), ("5A", 15), ("2A", 10), ("1A", 10), ("9", 10)),
-        (0.1, 0.3, 0.4, 0.2),
+        (0.15, 0.38, 0.32, 0.15),
         (("N1", 50), ("N3", 25), ("N5", 25)),
         (
             "{parent} was found by police heavily intoxicated while caring for {child}.",
@@ -195,7 +194,7 @@ THEMES: tuple[Theme, ...] = (
         ("missing",),
         (("sexual_exploitation", 0.15), ("criminal_exploitation", 0.15)),
         (("6", 80), ("2A", 10), ("5A", 10)),
-        (0.05, 0.35, 0.45, 0.15),
+        (0.07, 0.46, 0.36, 0.11),
         (("N1", 30), ("N6", 30), ("N5", 25), ("N4", 15)),
         (
             "{child} was reported missing overnight and was found the next morning in another "
@@ -213,7 +212,7 @@ THEMES: tuple[Theme, ...] = (
         ("sexual_exploitation",),
         (("missing", 0.5),),
         (("6", 50), ("2A", 30), ("3C", 10), ("5B", 10)),
-        (0.0, 0.05, 0.45, 0.5),
+        (0.0, 0.08, 0.45, 0.47),
         (("N1", 85), ("N6", 15)),
         (
             "{child} has been seen getting into cars with older males near the station.",
@@ -228,7 +227,7 @@ THEMES: tuple[Theme, ...] = (
         ("criminal_exploitation",),
         (("missing", 0.4),),
         (("6", 60), ("2A", 20), ("7", 10), ("5B", 10)),
-        (0.0, 0.1, 0.5, 0.4),
+        (0.0, 0.16, 0.48, 0.36),
         (("N6", 50), ("N1", 40), ("N5", 10)),
         (
             "{child} was stopped by police out of the area carrying several wraps of "
@@ -245,7 +244,7 @@ THEMES: tuple[Theme, ...] = (
         ("self_harm",),
         (),
         (("3E", 40), ("2A", 30), ("3C", 15), ("3F", 15)),
-        (0.1, 0.45, 0.35, 0.1),
+        (0.14, 0.53, 0.26, 0.07),
         (("N4", 40), ("N1", 20), ("N2", 10), ("N5", 20), ("N9", 10)),
         (
             "{child} attended A&E after taking an overdose of paracetamol.",
@@ -261,7 +260,7 @@ THEMES: tuple[Theme, ...] = (
         (),
         (("missing", 0.25),),
         (("2A", 50), ("2B", 50)),
-        (0.4, 0.5, 0.09, 0.01),
+        (0.45, 0.49, 0.05, 0.01),
         (("N6", 30), ("N5", 30), ("N4", 30), ("N9", 10)),
         (
             "{child}'s attendance has dropped to 62 per cent this term.",
@@ -278,12 +277,11 @@ THEMES: tuple[Theme, ...] = (
         (),
         (),
         (("1C", 20), ("1A", 15), ("4", 20), ("3B", 15), ("2A", 15), ("5B", 15)),
-        (0.4, 0.5, 0.09, 0.01),
+        (0.45, 0.49, 0.05, 0.01),
         (("N4", 50), ("N7", 30), ("N5", 20)),
         (
             "The family are in temporary accommodation and at risk of eviction.",
-            "{mother} is asking for help with {child}'s behaviour, which she can no longer "
-            "manage.",
+            "{mother} is asking for help with {child}'s behaviour, which she can no longer manage.",
             "The family has rent arrears and no money for food until the next payment.",
             "{parent} recently lost their job and the family is struggling financially.",
         ),
@@ -295,7 +293,7 @@ THEMES: tuple[Theme, ...] = (
         ("homeless_16_17",),
         (),
         (("4", 60), ("1C", 30), ("6", 10)),
-        (0.05, 0.35, 0.5, 0.1),
+        (0.07, 0.46, 0.4, 0.07),
         (("N4", 50), ("N5", 50)),
         (
             "{child} has been asked to leave the family home after arguments with {parent}.",
@@ -305,12 +303,12 @@ THEMES: tuple[Theme, ...] = (
     ),
     Theme(
         "pre_birth",
-        2.3,
+        2.8,
         (0, 0),
         ("pre_birth",),
         (("domestic_abuse", 0.55), ("parental_substance_misuse", 0.2)),
         (("3F", 50), ("3A", 10), ("6", 20), ("5A", 10), ("5C", 10)),
-        (0.05, 0.3, 0.4, 0.25),
+        (0.08, 0.4, 0.33, 0.19),
         (("N1", 60), ("N3", 10), ("N4", 15), ("N5", 15)),
         (
             "The community midwife reports that {mother} is pregnant and disclosed domestic "
@@ -320,6 +318,7 @@ THEMES: tuple[Theme, ...] = (
             "{mother} disclosed ongoing cannabis and alcohol use during the pregnancy.",
             "A pre-birth assessment is requested before 34 weeks of pregnancy.",
         ),
+        unborn=True,
     ),
     Theme(
         "private_fostering",
@@ -329,7 +328,7 @@ THEMES: tuple[Theme, ...] = (
         ("private_fostering",),
         (),
         (("2A", 50), ("3C", 10), ("1D", 20), ("8", 20)),
-        (0.1, 0.5, 0.4, 0.0),
+        (0.13, 0.59, 0.28, 0.0),
         (("N9", 40), ("N8", 40), ("N5", 20)),
         (
             "{child} has been living with a family friend for the last six weeks while "
@@ -347,7 +346,7 @@ THEMES: tuple[Theme, ...] = (
         ("allegation_professional",),
         (),
         (("2A", 30), ("1A", 40), ("2B", 10), ("6", 20)),
-        (0.2, 0.5, 0.25, 0.05),
+        (0.25, 0.55, 0.17, 0.03),
         (("N1", 50), ("N9", 50)),
         (
             "{child} says a sports coach grabbed {them} by the neck during training.",
@@ -365,7 +364,7 @@ THEMES: tuple[Theme, ...] = (
         (),
         (("parental_disability", 0.1),),
         (("3A", 20), ("3F", 20), ("2A", 30), ("1A", 30)),
-        (0.15, 0.5, 0.33, 0.02),
+        (0.19, 0.57, 0.23, 0.01),
         (("N2", 80), ("N4", 20)),
         (
             "{child} has autism and severe learning difficulties and {parent} is exhausted.",
@@ -381,7 +380,7 @@ THEMES: tuple[Theme, ...] = (
         ("fgm",),
         (),
         (("3F", 60), ("2A", 20), ("6", 20)),
-        (0.0, 0.1, 0.4, 0.5),
+        (0.0, 0.15, 0.39, 0.46),
         (("N1", 100),),
         (
             "The midwife recorded that {mother} has had FGM and has a daughter, {child}.",
@@ -398,7 +397,7 @@ THEMES: tuple[Theme, ...] = (
         ("uasc",),
         (("trafficking", 0.3),),
         (("6", 60), ("5C", 20), ("8", 20)),
-        (0.0, 0.0, 0.6, 0.4),
+        (0.0, 0.0, 0.61, 0.39),
         (("N8", 80), ("N1", 20)),
         (
             "{child} arrived in the back of a lorry and was found by police at a service station.",
@@ -415,13 +414,12 @@ THEMES: tuple[Theme, ...] = (
         ("young_carer",),
         (("parental_disability", 0.4), ("parental_mental_health", 0.4)),
         (("2A", 50), ("5A", 30), ("3A", 20)),
-        (0.3, 0.6, 0.1, 0.0),
+        (0.34, 0.6, 0.06, 0.0),
         (("N3", 70), ("N4", 30)),
         (
             "{child} looks after {parent}, who has multiple sclerosis, and is often late to "
             "school.",
-            "{child} does the shopping and cooking for the family and is falling behind at "
-            "school.",
+            "{child} does the shopping and cooking for the family and is falling behind at school.",
             "{child} has asked whether there is a young carers' group {they} could join.",
         ),
     ),
@@ -432,7 +430,7 @@ THEMES: tuple[Theme, ...] = (
         ("parental_disability",),
         (),
         (("3B", 30), ("5A", 40), ("3F", 30)),
-        (0.15, 0.5, 0.3, 0.05),
+        (0.19, 0.57, 0.21, 0.03),
         (("N3", 80), ("N4", 20)),
         (
             "{mother} has a learning disability and is finding it hard to follow feeding "
@@ -448,7 +446,7 @@ THEMES: tuple[Theme, ...] = (
         (),
         (),
         (("2A", 30), ("1A", 30), ("7", 20), ("3A", 20)),
-        (0.4, 0.45, 0.13, 0.02),
+        (0.46, 0.45, 0.08, 0.01),
         (("N5", 60), ("N4", 40)),
         (
             "The parents are separating and {child} is caught in arguments over contact.",
@@ -463,7 +461,7 @@ THEMES: tuple[Theme, ...] = (
         (),
         (),
         (("5C", 60), ("7", 20), ("8", 20)),
-        (0.85, 0.15, 0.0, 0.0),
+        (0.86, 0.14, 0.0, 0.0),
         (("N0", 50), ("N9", 50)),
         (
             "Another council asks whether the family is known, as they have moved to Harrow.",
@@ -478,9 +476,9 @@ THEMES: tuple[Theme, ...] = (
 # cases are mostly the serious ones; these give roughly red 10 %, amber 35 %, green 55 %.
 RAG_BY_LEVEL: dict[int, Weights] = {
     1: (("amber", 8), ("green", 92)),
-    2: (("red", 1), ("amber", 27), ("green", 72)),
-    3: (("red", 10), ("amber", 60), ("green", 30)),
-    4: (("red", 45), ("amber", 47), ("green", 8)),
+    2: (("red", 1), ("amber", 33), ("green", 66)),
+    3: (("red", 15), ("amber", 57), ("green", 28)),
+    4: (("red", 58), ("amber", 37), ("green", 5)),
 }
 
 # Outcome route by threshold level (domain brief §3 "typical route"): levels 3–4 are
@@ -488,7 +486,7 @@ RAG_BY_LEVEL: dict[int, Weights] = {
 DISPOSITION_BY_LEVEL: dict[int, Weights] = {
     1: (("nfa", 58), ("advice", 42)),
     2: (("referral", 4), ("early_help", 48), ("advice", 30), ("nfa", 18)),
-    3: (("referral", 62), ("early_help", 24), ("advice", 14)),
+    3: (("referral", 42), ("early_help", 36), ("advice", 22)),
     4: (("referral", 95), ("advice", 5)),
 }
 
@@ -586,6 +584,15 @@ OPENERS: dict[str, tuple[str, ...]] = {
         "{referrer} ({role}) contacted the MASH on {day}.",
     ),
     "9": ("An anonymous caller phoned the MASH on {day} and would not give a name.",),
+    "9_email": ("An anonymous email reached the MASH inbox on {day}.",),
+    "drop_in": (
+        "{referrer} ({role}) came to the council's front desk on {day} to report concerns.",
+        "A {role} called in at the council's front desk on {day}.",
+    ),
+    "email": (
+        "Email received on {day} from {referrer} ({role}).",
+        "A {role} emailed the MASH on {day}.",
+    ),
     "other": (
         "The {role} from {agency} contacted the MASH on {day}.",
         "Contact received from {agency} on {day}.",

@@ -9,15 +9,22 @@ diacritics Faker gives (Łukasz, Ștefan, Stankevičienė). NHS numbers come onl
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from faker import Faker
-from stdnum.gb import nhs, upn
+from stdnum.gb import upn
 
 from mash_desk.domain.matching import name_key
 from mash_desk.synthetic.catalogue import AREAS, SAINTS, SCHOOL_KINDS, SURGERY_KINDS
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
 
 # Locale mix that looks like a diverse outer-London borough: about half British names, a
 # large South Asian community, and the Romanian, Polish, Turkish, Lithuanian and Somali /
@@ -33,78 +40,32 @@ GROUPS: tuple[tuple[str, float], ...] = (
 )
 
 # A small invented list, in Latin script, of Somali- and Arabic-origin names common in London.
-_SO_AR_MALE = (
-    "Mohamed",
-    "Ahmed",
-    "Abdirahman",
-    "Abdullahi",
-    "Hassan",
-    "Hussein",
-    "Yusuf",
-    "Ibrahim",
-    "Omar",
-    "Khalid",
-    "Bilal",
-    "Hamza",
-    "Idris",
-    "Mustafa",
-    "Zakaria",
-    "Ayub",
-    "Faisal",
-    "Karim",
-    "Samir",
-    "Tariq",
-    "Abdiqani",
-    "Mahad",
+_SO_AR_MALE = _words(
+    "Mohamed Ahmed Abdirahman Abdullahi Hassan Hussein Yusuf Ibrahim Omar Khalid Bilal "
+    "Hamza Idris Mustafa Zakaria Ayub Faisal Karim Samir Tariq Abdiqani Mahad"
 )
-_SO_AR_FEMALE = (
-    "Amina",
-    "Fadumo",
-    "Hodan",
-    "Khadija",
-    "Ayan",
-    "Hawa",
-    "Safiya",
-    "Maryam",
-    "Zahra",
-    "Layla",
-    "Fatima",
-    "Nasra",
-    "Sagal",
-    "Ikram",
-    "Huda",
-    "Rania",
-    "Yasmin",
-    "Salma",
-    "Najma",
-    "Deqa",
-    "Hibaaq",
+_SO_AR_FEMALE = _words(
+    "Amina Fadumo Hodan Khadija Ayan Hawa Safiya Maryam Zahra Layla Fatima Nasra Sagal "
+    "Ikram Huda Rania Yasmin Salma Najma Deqa Hibaaq"
 )
-_SO_AR_FAMILY = (
-    "Abdi",
-    "Farah",
-    "Warsame",
-    "Osman",
-    "Jama",
-    "Aden",
-    "Hersi",
-    "Nur",
-    "Egal",
-    "Dualeh",
-    "Haji",
-    "Mohamud",
-    "Elmi",
-    "Ismail",
-    "Ali",
-    "Hassan",
-    "Al-Amin",
-    "Haddad",
-    "Mansour",
-    "Nasser",
-    "Saleh",
-    "Rahman",
-    "Aziz",
-    "Abdalla",
+_SO_AR_FAMILY = _words(
+    "Abdi Farah Warsame Osman Jama Aden Hersi Nur Egal Dualeh Haji Mohamud Elmi Ismail "
+    "Ali Hassan Al-Amin Haddad Mansour Nasser Saleh Rahman Aziz Abdalla"
+)
+
+# Faker's en_GB first names are those of today's parents and grandparents; children born
+# this century mostly carry names like these (common names, as in published name statistics).
+MODERN_BOYS = _words(
+    "Oliver George Harry Noah Jack Leo Arthur Oscar Charlie Jacob Thomas Henry Freddie "
+    "Alfie Theo William Archie Joshua Alexander James Isaac Edward Lucas Tommy Finley Max "
+    "Logan Ethan Mason Harrison Joseph Teddy Reggie Dylan Riley Jaxon Kai Elijah Tyler "
+    "Jayden Kayden Callum Kyle Liam Aiden Rhys Ryan Connor Zane"
+)
+MODERN_GIRLS = _words(
+    "Olivia Amelia Isla Ava Mia Ivy Lily Isabella Rosie Sophia Grace Willow Freya "
+    "Florence Emily Ella Poppy Evie Elsie Charlotte Evelyn Sienna Sofia Daisy Phoebe "
+    "Sophie Alice Harper Matilda Ruby Emilia Maya Isabelle Millie Chloe Jessica Layla "
+    "Amber Maisie Erin Tia Kayla Leah Megan Courtney Jade Aaliyah"
 )
 
 # CIN census ethnicity codes and first languages by name group (weights).
@@ -151,9 +112,16 @@ _UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 _POOL_DRAWS = 800
 
 
+@cache
+def _cumulative(weights: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float], float]:
+    cumulative = list(accumulate(w for _, w in weights))
+    return [k for k, _ in weights], cumulative, cumulative[-1]
+
+
 def choose(rng: random.Random, weights: Sequence[tuple[str, float]]) -> str:
-    """Return one key of ``(key, weight)`` pairs, chosen with ``rng``."""
-    return rng.choices([k for k, _ in weights], [w for _, w in weights])[0]
+    """Return one key of ``(key, weight)`` pairs, chosen with ``rng`` (like ``rng.choices``)."""
+    keys, cumulative, total = _cumulative(tuple(weights))
+    return keys[bisect(cumulative, rng.random() * total)]
 
 
 def _unique(values: list[str]) -> tuple[str, ...]:
@@ -301,7 +269,6 @@ class NhsNumbers:
             number = digits + str(check)
             if number in self._taken:
                 continue
-            assert nhs.is_valid(number)
             return number
         return None
 
@@ -313,7 +280,8 @@ _UPN_LA = "310"
 
 def make_upn(rng: random.Random, year_allocated: int) -> str:
     """Return an invented, well-formed unique pupil number (modulus-23 check letter)."""
-    body = f"{_UPN_LA}{rng.randint(2000, 7999):04d}{year_allocated % 100:02d}{rng.randrange(1000):03d}"
+    body = (
+        f"{_UPN_LA}{rng.randint(2000, 7999):04d}{year_allocated % 100:02d}{rng.randrange(1000):03d}"
+    )
     number = upn.calc_check_digit(body) + body
-    assert upn.is_valid(number)
     return number

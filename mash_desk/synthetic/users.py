@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from faker import Faker
 from sqlalchemy import select
 
 from mash_desk.domain.enums import Role
 from mash_desk.storage.database import Database
-from mash_desk.storage.models import Agency, AuditEntry, User
-from mash_desk.storage.reference_data import SYSTEM_USERNAME
+from mash_desk.storage.models import Agency, User
 
 DEMO_PRACTITIONER = "demo.practitioner"
 DEMO_MANAGER = "demo.manager"
@@ -60,23 +57,21 @@ def _display_names() -> list[str]:
     return names
 
 
-def ensure_demo_users(db: Database, *, at: datetime | None = None) -> dict[str, int]:
+def ensure_demo_users(db: Database) -> dict[str, int]:
     """Create any missing demo user (existing ones are left alone); return username → id.
 
-    Each new user gets a ``user.created`` audit row by the system user, as the user service
-    writes. Safe to run on every start of the demo.
+    Safe to run on every start of the demo. Like the system user seeded with the reference
+    data, demo accounts are set-up data, not an administrator's action, so they get no
+    ``user.created`` audit row (which would also date them after the history they act in).
     """
-    at = at or datetime.now(UTC)
     with db.transaction() as session:
-        agencies = dict(session.execute(select(Agency.code, Agency.id)).tuples())
-        system_id = session.scalar(select(User.id).where(User.username == SYSTEM_USERNAME))
-        assert system_id is not None, "reference data not seeded"
+        agencies = dict(session.execute(select(Agency.code, Agency.id)).all())
         have = dict(
             session.execute(
                 select(User.username, User.id).where(
                     User.username.in_([u.username for u in DEMO_USERS])
                 )
-            ).tuples()
+            ).all()
         )
         for spec, display in zip(DEMO_USERS, _display_names(), strict=True):
             if spec.username in have:
@@ -93,16 +88,4 @@ def ensure_demo_users(db: Database, *, at: datetime | None = None) -> dict[str, 
             session.add(user)
             session.flush()
             have[spec.username] = user.id
-            detail = {"agency": spec.agency, "role": spec.role.value, "username": spec.username}
-            session.add(
-                AuditEntry(
-                    at=at,
-                    user_id=system_id,
-                    action="user.created",
-                    entity="user",
-                    entity_id=user.id,
-                    person_id=None,
-                    detail=json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True),
-                )
-            )
         return {u.username: have[u.username] for u in DEMO_USERS}
