@@ -78,23 +78,28 @@ def build(years: int, rebuild: bool = False) -> Path:
     return target
 
 
-def _median_pair(
-    app: Callable[[int], Any], floor: Callable[[int], Any], repeat: int
-) -> tuple[float, float]:
-    # Interleave app and floor runs so drift in the machine's load hits both alike; warm up
-    # first so caches and compiled statements are not billed to either.
-    for i in range(3):
-        app(-1 - i)
-        floor(-1 - i)
+def _median_pair(app: Callable[[int], Any], floor: Callable[[int], Any], repeat: int) -> tuple[float, float]:
+    # Every probe is run once, untimed, by both sides first, so the pages it touches are in
+    # the OS cache before either side is timed: otherwise whichever side runs first on a
+    # cold page of a multi-gigabyte file pays for the disk read and the other does not.
+    # Timed runs then alternate which side goes first, so any residual order effect cancels.
+    for i in range(repeat):
+        app(i)
+        floor(i)
     app_times, floor_times = [], []
     for i in range(repeat):
+        first, second = (app, floor) if i % 2 == 0 else (floor, app)
         t0 = time.perf_counter()
-        app(i)
+        first(i)
         t1 = time.perf_counter()
-        floor(i)
+        second(i)
         t2 = time.perf_counter()
-        app_times.append(t1 - t0)
-        floor_times.append(t2 - t1)
+        if first is app:
+            app_times.append(t1 - t0)
+            floor_times.append(t2 - t1)
+        else:
+            floor_times.append(t1 - t0)
+            app_times.append(t2 - t1)
     return statistics.median(app_times), statistics.median(floor_times)
 
 

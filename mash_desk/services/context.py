@@ -132,7 +132,7 @@ class Service:
     def writing(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
         """Open a write transaction after checking ``permission``; map lost updates to conflicts."""
         try:
-            with self.ctx.db.engine.begin() as conn:
+            with self.ctx.db.write_transaction() as conn:
                 unit = Unit(
                     conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.today()
                 )

@@ -118,10 +118,25 @@ class Database:
             if local.depth == 0:
                 conn.rollback()
 
+    @contextmanager
+    def write_transaction(self) -> Iterator[Connection]:
+        """Yield this thread's writing connection inside a transaction (commit on success).
+
+        Kept per thread, like the reading connection, so a save does not pay a pool
+        check-out and reset; the GUI funnels writes through one worker thread anyway.
+        """
+        local = self._local
+        conn = getattr(local, "writer", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = local.writer = self.engine.connect()
+        with conn.begin():
+            yield conn
+
     def close(self) -> None:
-        """Close this thread's reading connection and dispose of the pool."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        """Close this thread's connections and dispose of the pool."""
+        for name in ("conn", "writer"):
+            conn = getattr(self._local, name, None)
+            if conn is not None:
+                conn.close()
+                setattr(self._local, name, None)
         self.engine.dispose()
