@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, bindparam, literal, or_, select
@@ -107,47 +108,37 @@ _sides = functools.cache(_side)
 
 
 _RAGS = {r.value: r for r in Rag}
+# Deadline, then kind, then id: the keyset order the cursor continues from.
+_BY_DUE_KIND_ID = itemgetter(11, 0, 1)
 
 
 _date = date.fromisoformat
 _instant = datetime.fromisoformat
 
 
-def _row_from_sqlite_text(r: tuple[Any, ...]) -> QueueRow:
-    # The page is rebuilt on every refresh of every practitioner's queue; converting the
-    # SQLite text in one pass here halves the cost of the generic per-column converters.
+def _row(r: tuple[Any, ...], *, sqlite_text: bool) -> QueueRow:
+    """Build a queue row from driver values (SQLite text, or values already converted)."""
+    if sqlite_text:
+        # The page is rebuilt on every refresh of every practitioner's queue; parsing the
+        # SQLite text here in one pass halves the cost of the generic per-column converters.
+        dob = _date(r[6]) if r[6] else None
+        edd = _date(r[7]) if r[7] else None
+        due = _instant(r[11] + "+00:00") if r[11] else None
+    else:
+        dob, edd, due = r[6], r[7], r[11]
+    name = f"{r[4]} {r[5]}"
     return QueueRow(
         r[0],
         r[1],
         r[2],
         r[3],
-        f"{r[4]} {r[5]}",
-        _date(r[6]) if r[6] else None,
-        _date(r[7]) if r[7] else None,
+        name,
+        dob,
+        edd,
         r[8],
         r[9],
         _RAGS.get(r[10]),
-        _instant(r[11] + "+00:00") if r[11] else None,
-        r[12],
-        r[13],
-        r[14],
-    )
-
-
-def _row(r: tuple[Any, ...]) -> QueueRow:
-    rag = _RAGS.get(r[10])
-    return QueueRow(
-        r[0],
-        r[1],
-        r[2],
-        r[3],
-        f"{r[4]} {r[5]}",
-        r[6],
-        r[7],
-        r[8],
-        r[9],
-        rag,
-        r[11],
+        due,
         r[12],
         r[13],
         r[14],
@@ -190,18 +181,17 @@ class QueueService(Service):
         with self.reading(actor, Permission.VIEW_QUEUE) as unit:
             raw: list[tuple[Any, ...]] = []
             for kind in kinds:
-                raw += [
-                    (kind, row) for row in _sides(kind, frozenset(shape)).raw(unit.sql, **params)
-                ]
+                raw += _sides(kind, frozenset(shape)).raw(unit.sql, **params)
             # Driver values sort correctly on both databases (SQLite keeps instants as
             # fixed-width UTC text), so only the rows that make the page are converted.
-            raw.sort(key=lambda kr: (kr[1][11], kr[1][0], kr[1][1]))
+            raw.sort(key=_BY_DUE_KIND_ID)
             if unit.sql.name == "sqlite":
-                rows = tuple(_row_from_sqlite_text(row) for _, row in raw[:size])
+                rows = tuple(_row(row, sqlite_text=True) for row in raw[:size])
             else:
+                side = {k: _sides(k, frozenset(shape)) for k in kinds}
                 rows = tuple(
-                    _row(_sides(kind, frozenset(shape)).convert(unit.sql, row))
-                    for kind, row in raw[:size]
+                    _row(side[row[0]].convert(unit.sql, row), sqlite_text=False)
+                    for row in raw[:size]
                 )
         cursor = None
         if len(rows) == size:
