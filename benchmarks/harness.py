@@ -78,29 +78,32 @@ def build(years: int, rebuild: bool = False) -> Path:
     return target
 
 
-def _median_pair(app: Callable[[int], Any], floor: Callable[[int], Any], repeat: int) -> tuple[float, float]:
-    # Every probe is run once, untimed, by both sides first, so the pages it touches are in
-    # the OS cache before either side is timed: otherwise whichever side runs first on a
-    # cold page of a multi-gigabyte file pays for the disk read and the other does not.
-    # Timed runs then alternate which side goes first, so any residual order effect cancels.
+def _medians(
+    pairs: list[tuple[Callable[[int], Any], Callable[[int], Any]]], repeat: int
+) -> list[tuple[float, float]]:
+    """Return (app median, floor median) for each (app, floor) pair, all timed interleaved.
+
+    Every probe is first run once, untimed, by every side, so the pages it touches are in
+    the OS cache before anything is timed (otherwise whichever side meets a cold page of a
+    multi-gigabyte file first pays for the disk read). Timed runs then rotate through all
+    sides — app and floor, 10 and 100 years — changing which goes first each round, so
+    drift in the machine's speed hits every figure alike and ratios and growth stay fair.
+    """
+    sides = [side for pair in pairs for side in pair]
     for i in range(repeat):
-        app(i)
-        floor(i)
-    app_times, floor_times = [], []
+        for side in sides:
+            side(i)
+    times: list[list[float]] = [[] for _ in sides]
     for i in range(repeat):
-        first, second = (app, floor) if i % 2 == 0 else (floor, app)
-        t0 = time.perf_counter()
-        first(i)
-        t1 = time.perf_counter()
-        second(i)
-        t2 = time.perf_counter()
-        if first is app:
-            app_times.append(t1 - t0)
-            floor_times.append(t2 - t1)
-        else:
-            floor_times.append(t1 - t0)
-            app_times.append(t2 - t1)
-    return statistics.median(app_times), statistics.median(floor_times)
+        order = list(range(len(sides)))
+        if i % 2:
+            order.reverse()
+        for k in order:
+            t0 = time.perf_counter()
+            sides[k](i)
+            times[k].append(time.perf_counter() - t0)
+    medians = [statistics.median(t) for t in times]
+    return [(medians[2 * j], medians[2 * j + 1]) for j in range(len(pairs))]
 
 
 def _sqlite_dt(value: datetime) -> str:
@@ -136,6 +139,15 @@ class Scenarios:
             ).fetchone()
             if row:
                 self.children.append(row)
+
+    def pair(self, name: str) -> tuple[Callable[[int], Any], Callable[[int], Any]]:
+        """Return the (app, floor) callables of one operation."""
+        return {
+            "log_contact": (self.log_app, self.log_floor),
+            "queue_first_page": (self.queue_app, self.queue_floor),
+            "duplicate_match": (self.match_app, self.match_floor),
+            "history_check": (self.history_app, self.history_floor),
+        }[name]
 
     def close(self) -> None:
         """Release connections."""
@@ -375,29 +387,29 @@ def run(sizes: list[int], repeat: int, rebuild: bool = False) -> dict[str, Any]:
     """Time every operation at every size; return the report as a dict."""
     results: dict[str, dict[str, dict[str, float]]] = {op: {} for op in OPERATIONS}
     builds = {}
-    for years in sizes:
-        cached = build(years, rebuild)
-        builds[f"{years}y"] = json.loads(cached.with_suffix(".json").read_text())
-        with tempfile.TemporaryDirectory(prefix="mash-bench-") as tmp:
-            work = Path(tmp) / "work.sqlite3"
-            shutil.copyfile(cached, work)
-            scenarios = Scenarios(work, repeat)
-            try:
-                pairs = {
-                    "log_contact": (scenarios.log_app, scenarios.log_floor),
-                    "queue_first_page": (scenarios.queue_app, scenarios.queue_floor),
-                    "duplicate_match": (scenarios.match_app, scenarios.match_floor),
-                    "history_check": (scenarios.history_app, scenarios.history_floor),
-                }
-                for name, (app, floor) in pairs.items():
-                    app_median, floor_median = _median_pair(app, floor, repeat)
+    with tempfile.TemporaryDirectory(prefix="mash-bench-") as tmp:
+        scenarios: dict[int, Scenarios] = {}
+        try:
+            for years in sizes:
+                cached = build(years, rebuild)
+                builds[f"{years}y"] = json.loads(cached.with_suffix(".json").read_text())
+                # Work on a copy, so the writes of log_contact never change the cache.
+                work = Path(tmp) / f"work-{years}y.sqlite3"
+                shutil.copyfile(cached, work)
+                scenarios[years] = Scenarios(work, repeat)
+            for name in OPERATIONS:
+                pairs = [scenarios[years].pair(name) for years in sizes]
+                for years, (app_median, floor_median) in zip(
+                    sizes, _medians(pairs, repeat), strict=True
+                ):
                     results[name][f"{years}y"] = {
                         "median_ms": round(app_median * 1000, 3),
                         "floor_median_ms": round(floor_median * 1000, 3),
                         "ratio": round(app_median / floor_median, 2),
                     }
-            finally:
-                scenarios.close()
+        finally:
+            for scenario in scenarios.values():
+                scenario.close()
     growth = {}
     if len(sizes) >= 2:
         small, large = f"{min(sizes)}y", f"{max(sizes)}y"

@@ -64,14 +64,19 @@ class Unit:
     session joined to the same connection and transaction (created only when asked for).
     """
 
-    def __init__(self, conn: Connection, user_id: int, role: Role, now: datetime, today: date):
+    def __init__(self, conn: Connection, user_id: int, role: Role, now: datetime, tz: ZoneInfo):
         self.conn = conn
         self.sql = Driver(conn)
         self.user_id = user_id
         self.role = role
         self.now = now
-        self.today = today
+        self._tz = tz
         self._session: Session | None = None
+
+    @property
+    def today(self) -> date:
+        """Return the date of ``now`` in the MASH's own time zone."""
+        return self.now.astimezone(self._tz).date()
 
     @property
     def session(self) -> Session:
@@ -133,9 +138,7 @@ class Service:
         """Open a write transaction after checking ``permission``; map lost updates to conflicts."""
         try:
             with self.ctx.db.write_transaction() as conn:
-                unit = Unit(
-                    conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.today()
-                )
+                unit = Unit(conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.tz)
                 unit.role = self._check_user(unit.sql, actor)
                 require(unit.role, permission)
                 try:
@@ -150,7 +153,7 @@ class Service:
     def reading(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
         """Open a read-only unit after checking ``permission``; it is rolled back at the end."""
         with self.ctx.db.read_connection() as conn:
-            unit = Unit(conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.today())
+            unit = Unit(conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.tz)
             unit.role = self._check_user(unit.sql, actor)
             require(unit.role, permission)
             try:
