@@ -64,9 +64,11 @@ class Unit:
     session joined to the same connection and transaction (created only when asked for).
     """
 
-    def __init__(self, conn: Connection, user_id: int, role: Role, now: datetime, tz: ZoneInfo):
+    def __init__(
+        self, conn: Connection, sql: Driver, user_id: int, role: Role, now: datetime, tz: ZoneInfo
+    ):
         self.conn = conn
-        self.sql = Driver(conn)
+        self.sql = sql
         self.user_id = user_id
         self.role = role
         self.now = now
@@ -133,14 +135,18 @@ class Service:
             raise PermissionDenied("This user account is not active; sign in again")
         return Role(row[2])
 
+    def _unit(self, conn: Connection, actor: Actor, permission: Permission) -> Unit:
+        sql = Driver(conn)
+        role = self._check_user(sql, actor)
+        require(role, permission)
+        return Unit(conn, sql, actor.user_id, role, self.ctx.clock.now(), self.ctx.tz)
+
     @contextmanager
     def writing(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
         """Open a write transaction after checking ``permission``; map lost updates to conflicts."""
         try:
             with self.ctx.db.write_transaction() as conn:
-                unit = Unit(conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.tz)
-                unit.role = self._check_user(unit.sql, actor)
-                require(unit.role, permission)
+                unit = self._unit(conn, actor, permission)
                 try:
                     yield unit
                     unit.flush()
@@ -153,9 +159,7 @@ class Service:
     def reading(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
         """Open a read-only unit after checking ``permission``; it is rolled back at the end."""
         with self.ctx.db.read_connection() as conn:
-            unit = Unit(conn, actor.user_id, Role.PARTNER, self.ctx.clock.now(), self.ctx.tz)
-            unit.role = self._check_user(unit.sql, actor)
-            require(unit.role, permission)
+            unit = self._unit(conn, actor, permission)
             try:
                 yield unit
             finally:
