@@ -431,14 +431,3 @@ class ContactService(Service):
             if contact is None:
                 raise NotFound(f"No contact with id {contact_id}")
             return contact_dto(unit.session, contact)
-
-    def contact_children_of(self, actor: Actor, person_id: int) -> list[int]:
-        """Return ids of the child-on-contact records of a person, newest first."""
-        with self.reading(actor, Permission.VIEW_CASE) as unit:
-            return list(
-                unit.session.scalars(
-                    select(ContactChild.id)
-                    .where(ContactChild.person_id == person_id)
-                    .order_by(ContactChild.id.desc())
-                )
-            )

@@ -203,7 +203,7 @@ class PeopleService(Service):
             rows = _candidates(tuple(shape)).all(unit.sql, **params)
         matches = []
         for row in rows:
-            person = _person_from_row(row)
+            person = PersonDTO(*row)
             old = PersonFacts(
                 person.given_name,
                 person.family_name,
@@ -290,6 +290,7 @@ class PeopleService(Service):
 DOB_WINDOW = timedelta(days=400)
 EDD_WINDOW = timedelta(days=60)
 CANDIDATE_LIMIT = 500
+# In the order of PersonDTO's fields, so a row builds the DTO directly.
 PERSON_DTO_COLUMNS = (
     Person.id,
     Person.kind,
@@ -314,10 +315,6 @@ def _swapped(d: date) -> date:
         return date(d.year, d.day, d.month)
     except ValueError:
         return d
-
-
-def _person_from_row(row: tuple[Any, ...]) -> PersonDTO:
-    return PersonDTO(*row)
 
 
 _CANDIDATE_CONDITIONS = {
