@@ -10,6 +10,8 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
@@ -69,10 +71,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_option(user)
 
+    thresholds = verbs.add_parser("thresholds", help="check, list and install threshold documents")
+    tverbs = thresholds.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = tverbs.add_parser(
+        "check", help="check threshold document files; exit status 1 if any has a problem"
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    listing = tverbs.add_parser("list", help="list installed versions and the one in force")
+    _database_option(listing)
+    install = tverbs.add_parser("install", help="check a council's document and install it")
+    install.add_argument("file", metavar="FILE")
+    _database_option(install)
+
+    qa = verbs.add_parser("qa", help="consistency QA of threshold decisions")
+    qverbs = qa.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sample = qverbs.add_parser("sample", help="draw a random sample of past decisions to re-rate")
+    sample.add_argument("--size", type=int, default=30, help="how many (default 30)")
+    sample.add_argument("--from", dest="period_from", type=_date, help="first day (YYYY-MM-DD)")
+    sample.add_argument("--to", dest="period_to", type=_date, help="last day (YYYY-MM-DD)")
+    sample.add_argument("--kind", choices=["screening", "referral"], default="screening")
+    sample.add_argument("--seed", type=int, help="random seed (kept with the sample)")
+    sample.add_argument("--as", dest="as_user", required=True, help="username drawing it")
+    _database_option(sample)
+    report = qverbs.add_parser("report", help="agreement figures of a sample")
+    report.add_argument("sample_id", nargs="?", type=int, help="sample number (default latest)")
+    report.add_argument("--as", dest="as_user", required=True, help="username reading it")
+    _database_option(report)
+
     summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
     summary.add_argument("--as", dest="as_user", help="username to read the queue as")
     _database_option(summary)
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _url(args: argparse.Namespace, *, demo: bool = False) -> str:
@@ -190,6 +226,78 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_thresholds(args: argparse.Namespace) -> int:
+    from mash_desk.domain.errors import NotFound
+    from mash_desk.domain.thresholds import ThresholdDocumentError, load_document
+    from mash_desk.reporting.thresholds import render_check, render_library
+    from mash_desk.services.desk import Desk
+
+    if args.action == "check":
+        failed = False
+        for name in args.files:
+            try:
+                outcome = load_document(name)
+            except ThresholdDocumentError as exc:
+                outcome, failed = exc, True
+            print(render_check(name, outcome))
+        return 1 if failed else 0
+    desk = Desk.open(_url(args))
+    try:
+        actor = desk.users.system_actor()
+        if args.action == "install":
+            result = desk.thresholds.install(actor, Path(args.file).read_bytes(), args.file)
+            for notice in result.notices:
+                print(notice)
+            if result.changed:
+                print(f"Installed {result.value.key}")
+            return 0
+        library = desk.thresholds.library(actor)
+        today = desk.ctx.today()
+        try:
+            current = library.current(today)
+        except NotFound:
+            current = None
+        print(f"Threshold documents (today {today:%d %B %Y}):")
+        print(render_library(library, current, today))
+    finally:
+        desk.close()
+    return 0
+
+
+def _cmd_qa(args: argparse.Namespace) -> int:
+    from mash_desk.reporting.thresholds import render_agreement
+    from mash_desk.services.desk import Desk
+
+    desk = Desk.open(_url(args))
+    try:
+        actor = desk.users.actor_for(args.as_user)
+        if args.action == "sample":
+            result = desk.qa.draw_sample(
+                actor,
+                size=args.size,
+                period_from=args.period_from,
+                period_to=args.period_to,
+                kind=args.kind,
+                seed=args.seed,
+            )
+            drawn = result.value
+            for notice in result.notices:
+                print(notice)
+            print(
+                f"Drew sample {drawn.id}: {drawn.size} {drawn.kind} decisions from "
+                f"{drawn.period_from:%d %b %Y} to {drawn.period_to:%d %b %Y} (seed {drawn.seed})"
+            )
+            return 0
+        sample_id = args.sample_id or desk.qa.latest_sample_id(actor)
+        if sample_id is None:
+            print("mash-desk: no QA sample has been drawn yet", file=sys.stderr)
+            return 2
+        print(render_agreement(desk.qa.report(actor, sample_id)))
+    finally:
+        desk.close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the process exit status."""
     args = build_parser().parse_args(argv)
@@ -202,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": _cmd_db,
         "user": _cmd_user,
         "summary": _cmd_summary,
+        "thresholds": _cmd_thresholds,
+        "qa": _cmd_qa,
     }
     try:
         return handlers[args.verb](args)

@@ -26,6 +26,8 @@ class Permission(StrEnum):
     AUTHORISE = "authorise"
     VIEW_AUDIT = "view_audit"
     ADMINISTER = "administer"
+    VIEW_THRESHOLDS = "view_thresholds"
+    RUN_QA = "run_qa"
 
 
 _FRONT_DOOR = {
@@ -39,13 +41,33 @@ _FRONT_DOOR = {
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.PRACTITIONER: frozenset(_FRONT_DOOR),
-    Role.MANAGER: frozenset(_FRONT_DOOR | {Permission.AUTHORISE, Permission.VIEW_AUDIT}),
-    Role.CHAIR: frozenset(_FRONT_DOOR | {Permission.AUTHORISE}),
-    # Partner reps work through their agency inbox (meeting issue), not the front-door queue.
-    Role.PARTNER: frozenset(),
-    Role.PERFORMANCE: frozenset({Permission.VIEW_QUEUE, Permission.VIEW_AUDIT}),
-    Role.ADMIN: frozenset({Permission.ADMINISTER, Permission.VIEW_AUDIT}),
+    Role.PRACTITIONER: frozenset(_FRONT_DOOR | {Permission.VIEW_THRESHOLDS}),
+    Role.MANAGER: frozenset(
+        _FRONT_DOOR
+        | {
+            Permission.AUTHORISE,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_THRESHOLDS,
+            Permission.RUN_QA,
+        }
+    ),
+    Role.CHAIR: frozenset(_FRONT_DOOR | {Permission.AUTHORISE, Permission.VIEW_THRESHOLDS}),
+    # Partner reps work through their agency inbox (meeting issue), not the front-door queue;
+    # they read the threshold document because the meeting applies it together (000 L186).
+    Role.PARTNER: frozenset({Permission.VIEW_THRESHOLDS}),
+    # Inspectors ask whether decisions are made at the right level (000 L374): QA officers
+    # draw consistency samples and read the agreement figures.
+    Role.PERFORMANCE: frozenset(
+        {
+            Permission.VIEW_QUEUE,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_THRESHOLDS,
+            Permission.RUN_QA,
+        }
+    ),
+    Role.ADMIN: frozenset(
+        {Permission.ADMINISTER, Permission.VIEW_AUDIT, Permission.VIEW_THRESHOLDS}
+    ),
 }
 
 _ACTION_WORDS = {
@@ -59,6 +81,8 @@ _ACTION_WORDS = {
     Permission.AUTHORISE: "authorise decisions",
     Permission.VIEW_AUDIT: "read the audit log",
     Permission.ADMINISTER: "administer users and reference data",
+    Permission.VIEW_THRESHOLDS: "read the threshold document",
+    Permission.RUN_QA: "run consistency checks of threshold decisions",
 }
 
 

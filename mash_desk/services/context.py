@@ -20,6 +20,7 @@ from mash_desk.domain.errors import ConflictError, PermissionDenied
 from mash_desk.domain.permissions import Permission, require
 from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
+from mash_desk.services.threshold_store import ThresholdStore
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import Agency, AuditEntry, User
 from mash_desk.storage.prepared import Driver, Prepared, Target
@@ -51,6 +52,7 @@ class ServiceContext:
         self.policy = policy or default_policy()
         self.deadlines = Deadlines.from_policy(self.policy)
         self.tz = ZoneInfo(self.policy.timezone)
+        self.thresholds = ThresholdStore()
 
     def today(self) -> date:
         """Return today's date in the MASH's own time zone."""

@@ -9,9 +9,11 @@ from mash_desk.services.context import ServiceContext
 from mash_desk.services.history import HistoryService
 from mash_desk.services.outcomes import OutcomeService
 from mash_desk.services.people import PeopleService
+from mash_desk.services.quality import QaService
 from mash_desk.services.queue import QueueService
 from mash_desk.services.screening import ScreeningService
 from mash_desk.services.summary import SummaryService
+from mash_desk.services.thresholds import ThresholdService
 from mash_desk.services.users import UserService
 from mash_desk.storage.database import Database
 
@@ -30,6 +32,8 @@ class Desk:
         self.queue = QueueService(self.ctx)
         self.users = UserService(self.ctx)
         self.summary = SummaryService(self.ctx)
+        self.thresholds = ThresholdService(self.ctx)
+        self.qa = QaService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

@@ -1,24 +1,33 @@
-"""Screening: RAG rating with its history, and the provisional threshold level."""
+"""Screening: RAG rating with its history, and the threshold level from the document."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import select
 
 from mash_desk.domain.enums import Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_narrative, clean_short
+from mash_desk.domain.thresholds import (
+    DocumentKey,
+    LevelChoice,
+    Suggestion,
+    ThresholdDocument,
+    choose_level,
+    consent_notice,
+    suggest,
+)
 from mash_desk.services.contacts import check_rag
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, ContactChildDTO, OpResult
 from mash_desk.services.mapping import contact_child_dto
-from mash_desk.storage.models import Contact, ContactChild, RagRating, Referral
-
-LEVELS = (1, 2, 3, 4)
+from mash_desk.services.thresholds import child_facts, document_in_force, record_assessment
+from mash_desk.storage.models import Consent, Contact, ContactChild, RagRating, Referral
 
 
 class ScreeningService(Service):
-    """Rate urgency and record the provisional threshold level of a child on a contact."""
+    """Rate urgency and apply the threshold document to a child on a contact or referral."""
 
     def _open_child(self, unit: Unit, contact_child_id: int, expected_version: int) -> ContactChild:
         cc = unit.session.get(ContactChild, contact_child_id)
@@ -87,40 +96,25 @@ class ScreeningService(Service):
         contact_child_id: int,
         expected_version: int,
         *,
-        level: int,
-        rationale: str,
-        document_id: str,
-        document_version: str,
+        indicators: Sequence[str] = (),
+        level: int | None = None,
+        rationale: str | None = None,
+        document: DocumentKey | tuple[str, str] | None = None,
         rag: str | None = None,
         rag_reason: str | None = None,
     ) -> OpResult[ContactChildDTO]:
-        """Record the provisional threshold level (with the document version used) and RAG.
+        """Apply the threshold document in force to a child on a contact, and rate urgency.
 
-        The engine that suggests levels from ticked indicators arrives with the threshold
-        issue; this records the practitioner's conclusion and where it came from.
+        ``indicators`` are the ids ticked; the suggested level is the highest ticked.
+        ``level`` None confirms the suggestion; a different level is an override and needs
+        ``rationale``. ``document`` is the version the practitioner was shown; if given it
+        must still be the one in force. The assessment, the document version, the ticked
+        indicators and who/when are stored; the audit row repeats them.
         """
-        errors: list[FieldError] = []
-        if level not in LEVELS:
-            errors.append(
-                FieldError(
-                    "level", "choice", f"Threshold level must be 1, 2, 3 or 4 (got {level!r})"
-                )
-            )
-        text, problem = clean_narrative(
-            rationale, "rationale", "Rationale for the level", required=True
-        )
-        errors += [problem] if problem else []
-        doc, problem = clean_short(document_id, "document_id", "Threshold document", required=True)
-        errors += [problem] if problem else []
-        version, problem = clean_short(
-            document_version, "document_version", "Threshold document version", required=True
-        )
-        errors += [problem] if problem else []
         rag_value, rag_text, rag_errors = check_rag(rag, rag_reason, "rag")
-        errors += rag_errors
-        if errors:
-            raise ValidationError(errors)
         with self.writing(actor, Permission.SCREEN) as unit:
+            library = self.ctx.thresholds.library(unit.conn)
+            used = document_in_force(library, unit.today, document)
             cc = self._open_child(unit, contact_child_id, expected_version)
             if cc.status != WorkStatus.OPEN.value:
                 raise ValidationError(
@@ -130,27 +124,161 @@ class ScreeningService(Service):
                         "This contact is already closed; screening cannot change it",
                     )
                 )
+            suggestion, choice = _apply(used, indicators, level, rationale, rag_errors, unit, cc)
             if rag_value is not None and rag_value.value != cc.rag:
                 assert rag_text is not None
                 self._rate(unit, cc, rag_value.value, rag_text)
-            cc.provisional_level = level
-            cc.level_rationale = text
-            cc.threshold_document = doc
-            cc.threshold_version = version
+            cc.provisional_level = choice.level
+            cc.level_rationale = choice.rationale
+            cc.threshold_document = used.id
+            cc.threshold_version = used.version
             cc.screened_by = unit.user_id
             cc.screened_at = unit.now
+            assessment = record_assessment(
+                unit,
+                used,
+                suggestion,
+                choice,
+                kind="screening",
+                person_id=cc.person_id,
+                contact_child_id=cc.id,
+            )
             unit.session.flush()
             unit.audit(
                 "contact.screened",
                 "contact_child",
                 cc.id,
                 person_id=cc.person_id,
-                level=level,
-                document=doc,
-                document_version=version,
+                assessment=assessment.id,
+                document=used.id,
+                document_version=used.version,
+                indicators=list(suggestion.indicator_ids),
+                suggested_level=choice.suggested,
+                level=choice.level,
+                override=choice.override,
+                pathways=[p.pathway.id for p in suggestion.pathways],
                 rag=cc.rag,
             )
+            notices = _notices(unit, suggestion, used, choice.level, cc.person_id, cc.contact_id)
             return OpResult(
                 contact_child_dto(unit.session, cc),
                 frozenset({"queue", f"contact:{cc.contact_id}", f"person:{cc.person_id}"}),
+                notices,
             )
+
+    def review_referral_level(
+        self,
+        actor: Actor,
+        referral_id: int,
+        expected_version: int,
+        *,
+        indicators: Sequence[str] = (),
+        level: int | None = None,
+        rationale: str | None = None,
+        document: DocumentKey | tuple[str, str] | None = None,
+    ) -> OpResult[int]:
+        """A manager's same-day review of a referral's threshold level (000 L473).
+
+        Works like screening: ticked indicators, the suggestion confirmed or overridden with a
+        rationale, the document version stored. Returns the referral's level.
+        """
+        with self.writing(actor, Permission.AUTHORISE) as unit:
+            library = self.ctx.thresholds.library(unit.conn)
+            used = document_in_force(library, unit.today, document)
+            referral = unit.session.get(Referral, referral_id)
+            if referral is None:
+                raise NotFound(f"No referral {referral_id}")
+            check_version(referral, expected_version, "referral")
+            cc = unit.session.get(ContactChild, referral.contact_child_id)
+            assert cc is not None
+            suggestion, choice = _apply(used, indicators, level, rationale, [], unit, cc)
+            before = referral.level
+            referral.level = choice.level
+            assessment = record_assessment(
+                unit,
+                used,
+                suggestion,
+                choice,
+                kind="referral",
+                person_id=referral.person_id,
+                contact_child_id=referral.contact_child_id,
+                referral_id=referral.id,
+            )
+            unit.session.flush()
+            unit.audit(
+                "referral.level_reviewed",
+                "referral",
+                referral.id,
+                person_id=referral.person_id,
+                assessment=assessment.id,
+                document=used.id,
+                document_version=used.version,
+                indicators=list(suggestion.indicator_ids),
+                suggested_level=choice.suggested,
+                level=choice.level,
+                level_before=before,
+                override=choice.override,
+                pathways=[p.pathway.id for p in suggestion.pathways],
+            )
+            notices = _notices(
+                unit, suggestion, used, choice.level, referral.person_id, cc.contact_id
+            )
+            return OpResult(
+                choice.level,
+                frozenset({"queue", f"referral:{referral.id}", f"person:{referral.person_id}"}),
+                notices,
+            )
+
+
+def _apply(
+    document: ThresholdDocument,
+    indicators: Sequence[str],
+    level: int | None,
+    rationale: str | None,
+    earlier: list[FieldError],
+    unit: Unit,
+    cc: ContactChild,
+) -> tuple[Suggestion, LevelChoice]:
+    """Run the engine for this child; report its problems together with ``earlier`` ones."""
+    errors = list(earlier)
+    suggestion: Suggestion | None = None
+    choice: LevelChoice | None = None
+    try:
+        suggestion = suggest(document, indicators, child_facts(unit, cc.person_id))
+        choice = choose_level(document, suggestion, level, rationale)
+    except ValidationError as exc:
+        errors += exc.errors
+    if errors:
+        raise ValidationError(errors)
+    assert suggestion is not None and choice is not None
+    return suggestion, choice
+
+
+def _notices(
+    unit: Unit,
+    suggestion: Suggestion,
+    document: ThresholdDocument,
+    level: int,
+    person_id: int,
+    contact_id: int,
+) -> tuple[str, ...]:
+    """What the practitioner should act on next: pathways raised and consent to seek."""
+    notices: list[str] = []
+    for raised in suggestion.pathways:
+        text = f"Pathway: {raised.pathway.name}"
+        if raised.pathway.timescale:
+            text += f" — {raised.pathway.timescale}"
+        if raised.due_on is not None:
+            text += f" (by {raised.due_on:%d %B %Y})"
+        notices.append(text)
+    recorded = dict(
+        unit.conn.execute(
+            select(Consent.purpose, Consent.state)
+            .where(Consent.person_id == person_id, Consent.contact_id == contact_id)
+            .order_by(Consent.recorded_at, Consent.id)
+        ).all()
+    )
+    consent = consent_notice(document.level(level), recorded)
+    if consent is not None:
+        notices.append(consent)
+    return tuple(notices)

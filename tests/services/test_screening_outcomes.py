@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
 
 from mash_desk.domain.enums import ContactOutcome, Rag
 from mash_desk.domain.errors import ConflictError, PermissionDenied, ValidationError
 from mash_desk.services.inputs import OutcomeInput, ReferralDetails
-from mash_desk.storage.models import AuditEntry
 from tests.support.helpers import log_one, row_counts
 
 
@@ -49,45 +46,6 @@ def test_rag_conflict_between_two_practitioners(desk, actors):
     with pytest.raises(ConflictError):
         desk.screening.change_rag(actors["practitioner2"], cc.id, cc.version, "green", "Seems fine")
     assert desk.contacts.get(actors["practitioner"], cc.contact_id).children[0].rag is Rag.AMBER
-
-
-def test_screen_records_level_rationale_and_document_version(desk, actors):
-    cc = log_one(desk, actors["practitioner"]).children[0]
-    screened = desk.screening.screen(
-        actors["practitioner"],
-        cc.id,
-        cc.version,
-        level=3,
-        rationale="Parental substance misuse affecting care",
-        document_id="harrow-lscb-threshold",
-        document_version="2016.1",
-        rag="amber",
-        rag_reason="Needs assessment",
-    ).value
-    assert (
-        screened.provisional_level,
-        screened.threshold_document,
-        screened.threshold_version,
-    ) == (3, "harrow-lscb-threshold", "2016.1")
-    with desk.db.reading() as s:
-        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "contact.screened")).one()
-    assert json.loads(entry.detail)["document_version"] == "2016.1"
-
-
-@pytest.mark.parametrize("level", [0, 5])
-def test_screen_refuses_unknown_level(desk, actors, level):
-    cc = log_one(desk, actors["practitioner"]).children[0]
-    with pytest.raises(ValidationError) as caught:
-        desk.screening.screen(
-            actors["practitioner"],
-            cc.id,
-            cc.version,
-            level=level,
-            rationale="x",
-            document_id="d",
-            document_version="1",
-        )
-    assert caught.value.for_field("level")
 
 
 def test_nfa_cannot_be_combined(desk, actors):

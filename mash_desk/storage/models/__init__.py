@@ -12,9 +12,17 @@ from mash_desk.storage.models.contacts import (
 from mash_desk.storage.models.people import Household, Person, Relationship, ServiceEpisode
 from mash_desk.storage.models.reference import Agency, RoleRow, User
 from mash_desk.storage.models.referrals import Referral
+from mash_desk.storage.models.thresholds import (
+    AssessmentIndicator,
+    QaItem,
+    QaSample,
+    ThresholdAssessment,
+    ThresholdDocumentRow,
+)
 
 __all__ = [
     "Agency",
+    "AssessmentIndicator",
     "AuditEntry",
     "Consent",
     "Contact",
@@ -22,11 +30,15 @@ __all__ = [
     "ContactOutcomeRow",
     "Household",
     "Person",
+    "QaItem",
+    "QaSample",
     "RagRating",
     "Referral",
     "Relationship",
     "RiskIndicatorRow",
     "RoleRow",
     "ServiceEpisode",
+    "ThresholdAssessment",
+    "ThresholdDocumentRow",
     "User",
 ]

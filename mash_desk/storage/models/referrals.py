@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mash_desk.storage.base import Base, UTCDateTime
@@ -31,6 +31,9 @@ class Referral(Base):
     assessment_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     team: Mapped[str | None] = mapped_column(String(80))
+    level: Mapped[int | None] = mapped_column(SmallInteger)
+    """Threshold level from the latest referral assessment (its history is in
+    ``threshold_assessments``)."""
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 

@@ -1,0 +1,55 @@
+"""Threshold documents (continuum of need) as data, and the engine that applies them."""
+
+from mash_desk.domain.thresholds.engine import (
+    ChildFacts,
+    LevelChoice,
+    RaisedPathway,
+    SuggestedRoute,
+    Suggestion,
+    choose_level,
+    consent_notice,
+    suggest,
+)
+from mash_desk.domain.thresholds.library import ThresholdLibrary
+from mash_desk.domain.thresholds.loader import (
+    Problem,
+    ThresholdDocumentError,
+    load_document,
+    parse_document,
+)
+from mash_desk.domain.thresholds.model import (
+    Consent,
+    ConsentRule,
+    DocumentKey,
+    Indicator,
+    Level,
+    Pathway,
+    Route,
+    RouteCondition,
+    ThresholdDocument,
+)
+
+__all__ = [
+    "ChildFacts",
+    "Consent",
+    "ConsentRule",
+    "DocumentKey",
+    "Indicator",
+    "Level",
+    "LevelChoice",
+    "Pathway",
+    "Problem",
+    "RaisedPathway",
+    "Route",
+    "RouteCondition",
+    "SuggestedRoute",
+    "Suggestion",
+    "ThresholdDocument",
+    "ThresholdDocumentError",
+    "ThresholdLibrary",
+    "choose_level",
+    "consent_notice",
+    "load_document",
+    "parse_document",
+    "suggest",
+]

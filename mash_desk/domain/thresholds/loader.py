@@ -1,0 +1,637 @@
+"""Read a threshold document from YAML and check every rule of its schema.
+
+A council administrator edits these files by hand, so the check reports *every* problem at
+once, each with the line and the place in the document (``line 212, indicators[57]
+'l3-missing-from-home': unknown level 5``), rather than failing on the first. The schema is
+described for councils in ``resources/thresholds/README.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mash_desk.domain.enums import RISK_INDICATORS, ContactOutcome
+from mash_desk.domain.errors import MashDeskError
+from mash_desk.domain.thresholds.model import (
+    Consent,
+    ConsentRule,
+    Dimension,
+    Domain,
+    Indicator,
+    Level,
+    LevelRoute,
+    Pathway,
+    Route,
+    RouteCondition,
+    ThresholdDocument,
+)
+
+SCHEMA_VERSION = 1
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
+# Indicator wording is read aloud on the phone and shown in one table row.
+_TEXT_MAX = 300
+
+_TOP_KEYS = {
+    "schema": True,
+    "id": True,
+    "title": True,
+    "partnership": True,
+    "version": True,
+    "effective_from": True,
+    "source": True,
+    "levels": True,
+    "domains": True,
+    "routes": True,
+    "pathways": True,
+    "indicators": True,
+}
+_LEVEL_KEYS = {
+    "level": True,
+    "name": True,
+    "title": True,
+    "description": True,
+    "consent": True,
+    "agencies": False,
+    "routes": True,
+}
+_CONSENT_KEYS = {"rule": True, "text": True}
+_LEVEL_ROUTE_KEYS = {"route": True, "when": False}
+_DOMAIN_KEYS = {"id": True, "name": True, "dimensions": True}
+_DIMENSION_KEYS = {"id": True, "name": True}
+_ROUTE_KEYS = {"id": True, "name": True, "description": True, "outcome": False}
+_PATHWAY_KEYS = {
+    "id": True,
+    "name": True,
+    "description": True,
+    "timescale": False,
+    "weeks_gestation": False,
+}
+_INDICATOR_KEYS = {
+    "id": True,
+    "level": True,
+    "domain": True,
+    "dimension": True,
+    "text": True,
+    "pathways": False,
+    "risk_flags": False,
+    "terms": False,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a threshold document, and where it is."""
+
+    where: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        place = f"line {self.line}, {self.where}" if self.line else self.where
+        return f"{place}: {self.message}"
+
+
+class ThresholdDocumentError(MashDeskError):
+    """A threshold document could not be used; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Problem], source: str = "threshold document"):
+        """Record ``problems`` found in the document read from ``source``."""
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.source = source
+        listed = "; ".join(str(p) for p in self.problems[:5])
+        more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
+        super().__init__(f"{source} has {len(self.problems)} problem(s): {listed}{more}")
+
+
+class _Located(dict[str, Any]):
+    """A YAML mapping that remembers its line and any key written twice."""
+
+    line: int = 0
+    repeated: tuple[str, ...] = ()
+    key_lines: dict[str, int] = {}  # noqa: RUF012 — replaced per instance by the loader
+
+
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loading (no object construction) that keeps line numbers."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Located:
+    loader.flatten_mapping(node)
+    pairs = loader.construct_pairs(node, deep=True)
+    mapping = _Located()
+    mapping.key_lines = {
+        str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
+    }
+    repeated: list[str] = []
+    for key, value in pairs:
+        if key in mapping:
+            repeated.append(str(key))
+        mapping[key] = value
+    mapping.line = node.start_mark.line + 1
+    mapping.repeated = tuple(repeated)
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line(value: object, key: str | None = None) -> int | None:
+    """The line of a mapping, or of one of its keys when ``key`` is given and present."""
+    if not isinstance(value, _Located):
+        return None
+    return value.key_lines.get(key, value.line) if key is not None else value.line
+
+
+class _Checker:
+    """Walks the parsed YAML, collecting problems and building the model when it can."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, where: str, message: str, line: int | None) -> None:
+        self.problems.append(Problem(where, message, line))
+
+    def mapping(
+        self,
+        value: object,
+        where: str,
+        keys: Mapping[str, bool],
+        line: int | None,
+        missing: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Return ``value`` as a located mapping, reporting missing, unknown and repeated keys.
+
+        ``missing`` gives a fuller message for a required key whose absence needs explaining.
+        """
+        if not isinstance(value, dict):
+            self.problem(where, f"must be a mapping of keys ({', '.join(keys)})", line)
+            return None
+        line = _line(value) or line
+        for key in getattr(value, "repeated", ()):
+            self.problem(where, f"key '{key}' is written twice; keep one", line)
+        for key in value:
+            if key not in keys:
+                self.problem(
+                    where,
+                    f"unknown key '{key}' (expected one of: {', '.join(keys)})",
+                    _line(value, key),
+                )
+        for key, required in keys.items():
+            if required and key not in value:
+                self.problem(where, (missing or {}).get(key, f"missing '{key}'"), line)
+        return value
+
+    def text(self, m: Mapping[str, Any], key: str, where: str, *, required: bool = True):
+        value = m.get(key)
+        if value is None:
+            return None  # a missing required key is reported by mapping()
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.problem(where, f"'{key}' must be text", _line(m, key))
+            return None
+        value = str(value).strip()
+        if required and not value:
+            self.problem(where, f"'{key}' must not be blank", _line(m, key))
+            return None
+        if len(value) > _TEXT_MAX and key in {"text", "name", "title"}:
+            self.problem(where, f"'{key}' is longer than {_TEXT_MAX} characters", _line(m, key))
+        return value
+
+    def slug(self, m: Mapping[str, Any], key: str, where: str) -> str | None:
+        value = m.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _SLUG.match(value):
+            self.problem(
+                where,
+                f"'{key}' {value!r} must be lowercase letters, digits and hyphens "
+                "(at most 80), starting with a letter or digit",
+                _line(m, key),
+            )
+            return None
+        return value
+
+    def items(self, m: Mapping[str, Any], key: str, where: str, *, required: bool = True):
+        value = m.get(key)
+        if value is None:
+            if required and key in m:
+                self.problem(where, f"'{key}' must list at least one entry", _line(m, key))
+            return []
+        if not isinstance(value, list):
+            self.problem(where, f"'{key}' must be a list", _line(m, key))
+            return []
+        if required and not value:
+            self.problem(where, f"'{key}' must list at least one entry", _line(m, key))
+        return value
+
+    def strings(self, m: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for value in self.items(m, key, where, required=False):
+            blank = not str(value).strip()
+            if isinstance(value, bool) or not isinstance(value, str | int) or blank:
+                self.problem(where, f"'{key}' entries must be non-blank text", _line(m, key))
+            else:
+                out.append(str(value).strip())
+        return tuple(out)
+
+
+def _name(m: Mapping[str, Any], kind: str, index: int) -> str:
+    ident = m.get("id") if isinstance(m, dict) else None
+    return f"{kind}[{index}] '{ident}'" if isinstance(ident, str) else f"{kind}[{index}]"
+
+
+def _effective_date(c: _Checker, doc: Mapping[str, Any]) -> date | None:
+    value = doc.get("effective_from")
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    c.problem(
+        "effective_from",
+        f"bad date {value!r}: write the date the document takes effect as YYYY-MM-DD",
+        _line(doc, "effective_from"),
+    )
+    return None
+
+
+def _catalogue(
+    c: _Checker,
+    doc: Mapping[str, Any],
+    key: str,
+    keys: Mapping[str, bool],
+    missing: Mapping[str, str] | None = None,
+):
+    """Yield (where, mapping, id) of each well-formed entry of a top-level list, ids unique."""
+    seen: dict[str, int | None] = {}
+    for index, entry in enumerate(c.items(doc, key, key)):
+        where = _name(entry, key, index)
+        m = c.mapping(entry, where, keys, _line(doc), missing)
+        if m is None:
+            continue
+        ident = c.slug(m, "id", where)
+        if ident is None:
+            continue
+        if ident in seen:
+            first = seen[ident]
+            c.problem(
+                where,
+                f"duplicate id '{ident}'" + (f" (first at line {first})" if first else ""),
+                _line(m),
+            )
+            continue
+        seen[ident] = _line(m)
+        yield where, m, ident
+
+
+def _routes(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Route]:
+    outcomes = {o.value for o in ContactOutcome}
+    routes: dict[str, Route] = {}
+    for where, m, ident in _catalogue(c, doc, "routes", _ROUTE_KEYS):
+        outcome = c.text(m, "outcome", where, required=False)
+        if outcome is not None and outcome not in outcomes:
+            c.problem(
+                where,
+                f"unknown outcome '{outcome}' (expected one of: {', '.join(sorted(outcomes))})",
+                _line(m),
+            )
+            outcome = None
+        routes[ident] = Route(
+            ident,
+            c.text(m, "name", where) or ident,
+            c.text(m, "description", where) or "",
+            outcome,
+        )
+    return routes
+
+
+def _pathways(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Pathway]:
+    pathways: dict[str, Pathway] = {}
+    for where, m, ident in _catalogue(c, doc, "pathways", _PATHWAY_KEYS):
+        weeks = m.get("weeks_gestation")
+        if weeks is not None and (
+            isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 42
+        ):
+            c.problem(
+                where,
+                f"'weeks_gestation' must be a whole number of weeks 1–42, not {weeks!r}",
+                _line(m),
+            )
+            weeks = None
+        pathways[ident] = Pathway(
+            ident,
+            c.text(m, "name", where) or ident,
+            c.text(m, "description", where) or "",
+            c.text(m, "timescale", where, required=False),
+            weeks,
+        )
+    return pathways
+
+
+def _domains(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Domain]:
+    domains: dict[str, Domain] = {}
+    for where, m, ident in _catalogue(c, doc, "domains", _DOMAIN_KEYS):
+        dimensions: dict[str, Dimension] = {}
+        for index, entry in enumerate(c.items(m, "dimensions", where)):
+            dwhere = f"{where}, {_name(entry, 'dimensions', index)}"
+            dm = c.mapping(entry, dwhere, _DIMENSION_KEYS, _line(m))
+            if dm is None:
+                continue
+            dident = c.slug(dm, "id", dwhere)
+            if dident is None:
+                continue
+            if dident in dimensions:
+                c.problem(dwhere, f"duplicate dimension id '{dident}' in this domain", _line(dm))
+                continue
+            dimensions[dident] = Dimension(dident, c.text(dm, "name", dwhere) or dident)
+        domains[ident] = Domain(
+            ident, c.text(m, "name", where) or ident, tuple(dimensions.values())
+        )
+    return domains
+
+
+def _levels(c: _Checker, doc: Mapping[str, Any], routes: Mapping[str, Route]) -> dict[int, Level]:
+    levels: dict[int, Level] = {}
+    conditions = ", ".join(rc.value for rc in RouteCondition)
+    missing_consent = (
+        "missing consent rule: say whether family consent is needed ("
+        + ", ".join(r.value for r in ConsentRule)
+        + ")"
+    )
+    for index, entry in enumerate(c.items(doc, "levels", "levels")):
+        where = f"levels[{index}]"
+        m = c.mapping(entry, where, _LEVEL_KEYS, _line(doc), {"consent": missing_consent})
+        if m is None:
+            continue
+        number = m.get("level")
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
+            c.problem(where, f"'level' must be a whole number, not {number!r}", _line(m))
+            continue
+        if number is None:
+            continue
+        where = f"levels[{index}] (level {number})"
+        if number in levels:
+            c.problem(where, f"level {number} is defined twice", _line(m))
+            continue
+        consent = None
+        raw_consent = m.get("consent")
+        if raw_consent is None and "consent" in m:
+            c.problem(where, missing_consent, _line(m))
+        elif raw_consent is not None:
+            cm = c.mapping(raw_consent, f"{where}, consent", _CONSENT_KEYS, _line(m))
+            if cm is not None:
+                rule = cm.get("rule")
+                if rule is not None and rule not in {r.value for r in ConsentRule}:
+                    c.problem(
+                        f"{where}, consent",
+                        f"unknown consent rule {rule!r} (expected one of: "
+                        f"{', '.join(r.value for r in ConsentRule)})",
+                        _line(cm),
+                    )
+                elif rule is not None:
+                    consent = Consent(ConsentRule(rule), c.text(cm, "text", where) or "")
+        level_routes: list[LevelRoute] = []
+        for rindex, rentry in enumerate(c.items(m, "routes", where)):
+            rwhere = f"{where}, routes[{rindex}]"
+            rm = c.mapping(rentry, rwhere, _LEVEL_ROUTE_KEYS, _line(m))
+            if rm is None:
+                continue
+            rid = rm.get("route")
+            when = rm.get("when")
+            if when is not None and when not in {rc.value for rc in RouteCondition}:
+                c.problem(
+                    rwhere, f"unknown condition {when!r} (expected one of: {conditions})", _line(rm)
+                )
+                continue
+            if rid is None:
+                continue
+            if rid not in routes:
+                c.problem(
+                    rwhere,
+                    f"unknown route '{rid}' (routes defined: {', '.join(routes) or 'none'})",
+                    _line(rm),
+                )
+                continue
+            level_routes.append(
+                LevelRoute(routes[rid], RouteCondition(when) if when is not None else None)
+            )
+        if consent is None:
+            continue
+        levels[number] = Level(
+            number,
+            c.text(m, "name", where) or f"Level {number}",
+            c.text(m, "title", where) or "",
+            c.text(m, "description", where) or "",
+            consent,
+            c.strings(m, "agencies", where),
+            tuple(level_routes),
+        )
+    return levels
+
+
+def _indicators(
+    c: _Checker,
+    doc: Mapping[str, Any],
+    level_numbers: set[int],
+    domains: Mapping[str, Domain],
+    pathways: Mapping[str, Pathway],
+) -> list[Indicator]:
+    indicators: list[Indicator] = []
+    domain_names = ", ".join(domains) or "none defined"
+    level_list = ", ".join(str(n) for n in sorted(level_numbers)) or "none defined"
+    in_no_domain = f"indicator in no domain: give it a 'domain' ({domain_names})"
+    for where, m, ident in _catalogue(
+        c, doc, "indicators", _INDICATOR_KEYS, {"domain": in_no_domain}
+    ):
+        ok = True
+        level = m.get("level")
+        if level is not None and (
+            isinstance(level, bool) or not isinstance(level, int) or level not in level_numbers
+        ):
+            c.problem(where, f"unknown level {level!r} (levels defined: {level_list})", _line(m))
+            ok = False
+        domain_id = m.get("domain")
+        domain = domains.get(domain_id) if isinstance(domain_id, str) else None
+        if domain_id is None or (isinstance(domain_id, str) and not domain_id.strip()):
+            if "domain" in m:
+                c.problem(where, in_no_domain, _line(m))
+            ok = False
+        elif domain is None:
+            c.problem(
+                where, f"unknown domain {domain_id!r} (domains defined: {domain_names})", _line(m)
+            )
+            ok = False
+        dimension = None
+        dimension_id = m.get("dimension")
+        if domain is not None and dimension_id is not None:
+            dimension = next((d for d in domain.dimensions if d.id == dimension_id), None)
+            if dimension is None:
+                c.problem(
+                    where,
+                    f"unknown dimension {dimension_id!r} in domain '{domain.id}' (its "
+                    f"dimensions: {', '.join(d.id for d in domain.dimensions)})",
+                    _line(m),
+                )
+                ok = False
+        used: list[Pathway] = []
+        for pid in c.strings(m, "pathways", where):
+            if pid in pathways:
+                used.append(pathways[pid])
+            else:
+                c.problem(
+                    where,
+                    f"unknown pathway '{pid}' (pathways defined: {', '.join(pathways) or 'none'})",
+                    _line(m),
+                )
+                ok = False
+        flags = c.strings(m, "risk_flags", where)
+        for flag in flags:
+            if flag not in RISK_INDICATORS:
+                c.problem(
+                    where,
+                    f"unknown risk flag '{flag}' (expected one of: {', '.join(RISK_INDICATORS)})",
+                    _line(m),
+                )
+                ok = False
+        text = c.text(m, "text", where)
+        if ok and text and domain is not None and dimension is not None and level is not None:
+            indicators.append(
+                Indicator(
+                    ident,
+                    level,
+                    domain,
+                    dimension,
+                    text,
+                    tuple(used),
+                    flags,
+                    c.strings(m, "terms", where),
+                    len(indicators),
+                )
+            )
+    return indicators
+
+
+def _check_levels_complete(
+    c: _Checker, doc: Mapping[str, Any], levels: Mapping[int, Level]
+) -> None:
+    numbers = sorted(levels)
+    if numbers and numbers != list(range(1, len(numbers) + 1)):
+        c.problem(
+            "levels",
+            f"levels must be numbered 1, 2, 3… without gaps (found {', '.join(map(str, numbers))})",
+            _line(doc, "levels"),
+        )
+    # Counted from every indicator written, valid or not: an indicator with a bad domain
+    # still shows the level was meant to be reachable, and one problem is enough to report.
+    reached = {e.get("level") for e in doc.get("indicators") or [] if isinstance(e, dict)}
+    for number in numbers:
+        if number not in reached:
+            c.problem(
+                f"level {number}",
+                "no indicator has this level, so it can never be suggested",
+                _line(doc, "levels"),
+            )
+
+
+def parse_document(data: bytes | str, source: str = "threshold document") -> ThresholdDocument:
+    """Check a document's YAML text and return it, or raise with every problem found."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return _parse_cached(raw, source)
+
+
+@lru_cache(maxsize=16)
+def _parse_cached(raw: bytes, source: str) -> ThresholdDocument:
+    c = _Checker()
+    try:
+        doc = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ThresholdDocumentError(
+            [Problem("file", f"not valid YAML: {reason}", line)], source
+        ) from None
+    except UnicodeDecodeError:
+        raise ThresholdDocumentError([Problem("file", "not UTF-8 text")], source) from None
+    doc = c.mapping(doc, "document", _TOP_KEYS, None)
+    if doc is None:
+        raise ThresholdDocumentError(c.problems, source)
+    schema = doc.get("schema")
+    if schema is not None and schema != SCHEMA_VERSION:
+        c.problem(
+            "schema",
+            f"this version of MASH Desk reads schema {SCHEMA_VERSION}, not {schema!r}",
+            _line(doc, "schema"),
+        )
+    ident = c.slug(doc, "id", "id")
+    version = doc.get("version")
+    if version is not None:
+        if (
+            isinstance(version, bool)
+            or not isinstance(version, str | int)
+            or not _VERSION.match(str(version))
+        ):
+            c.problem(
+                "version",
+                f'version {version!r} must be short text such as "2016" or '
+                '"2024.1" (letters, digits, dots, hyphens; quote it)',
+                _line(doc, "version"),
+            )
+            version = None
+        else:
+            version = str(version)
+    effective = _effective_date(c, doc)
+    routes = _routes(c, doc)
+    pathways = _pathways(c, doc)
+    domains = _domains(c, doc)
+    levels = _levels(c, doc, routes)
+    level_numbers = {
+        n
+        for n in (e.get("level") for e in doc.get("levels") or [] if isinstance(e, dict))
+        if isinstance(n, int) and not isinstance(n, bool)
+    }
+    indicators = _indicators(c, doc, level_numbers, domains, pathways)
+    _check_levels_complete(c, doc, levels)
+    if c.problems:
+        raise ThresholdDocumentError(c.problems, source)
+    assert ident is not None and version is not None and effective is not None
+    return ThresholdDocument(
+        id=ident,
+        title=c.text(doc, "title", "title") or ident,
+        partnership=c.text(doc, "partnership", "partnership") or "",
+        version=version,
+        effective_from=effective,
+        source=c.text(doc, "source", "source") or "",
+        levels=tuple(levels[n] for n in sorted(levels)),
+        domains=tuple(domains.values()),
+        routes=tuple(routes.values()),
+        pathways=tuple(pathways.values()),
+        indicators=tuple(indicators),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text=raw.decode("utf-8"),
+    )
+
+
+def load_document(path: Path | str) -> ThresholdDocument:
+    """Read and check the threshold document at ``path``."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ThresholdDocumentError(
+            [Problem("file", f"cannot read it: {exc.strerror or exc}")], str(path)
+        ) from None
+    return parse_document(raw, str(path))
