@@ -245,7 +245,16 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
     try:
         actor = desk.users.system_actor()
         if args.action == "install":
-            result = desk.thresholds.install(actor, Path(args.file).read_bytes(), args.file)
+            try:
+                data = Path(args.file).read_bytes()
+                result = desk.thresholds.install(actor, data, args.file)
+            except OSError as exc:
+                print(f"mash-desk: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+                return 2
+            except ThresholdDocumentError as exc:
+                print(render_check(args.file, exc), file=sys.stderr)
+                print("mash-desk: nothing was installed", file=sys.stderr)
+                return 1
             for notice in result.notices:
                 print(notice)
             if result.changed:

@@ -143,6 +143,9 @@ def test_installed_wheel_carries_resources_and_migrations(tmp_path: Path):
     assert installed.returncode == 0, installed.stderr
     assert (target / "mash_desk" / "resources" / "policy" / "default.yaml").exists()
     assert (target / "mash_desk" / "db" / "versions").is_dir()
+    assert (
+        target / "mash_desk" / "resources" / "thresholds" / "model-threshold-2016.yaml"
+    ).exists()
     # Run from somewhere that is not the checkout, with the installed copy first on the path.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -180,6 +183,11 @@ def test_demo_flag_opens_a_labelled_demo_desk(tmp_path: Path):
     assert queue_lines
     again = run("--demo", env=env)
     assert again.returncode == 0 and "Creating" not in again.stderr
+    # The demo history carries a consistency-QA sample, re-rated blind (issue 3).
+    [demo_db] = list((tmp_path / "data").rglob("mash-desk-DEMO.sqlite3"))
+    qa = run("qa", "report", "--as", "demo.manager", "--database", f"sqlite:///{demo_db}")
+    assert qa.returncode == 0, qa.stderr
+    assert "Agreement overall" in qa.stdout and "%" in qa.stdout and "Disagreements" in qa.stdout
 
 
 def test_demo_verb_fills_the_named_database(tmp_path: Path):
