@@ -34,7 +34,7 @@ TARGET_GROWTH = 1.3
 SEED = 7
 # A fixed "now" keeps the cached databases valid across runs: history ends here.
 END = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def _cache_dir() -> Path:

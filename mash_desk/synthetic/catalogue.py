@@ -662,6 +662,150 @@ LEVEL_RATIONALES: dict[int, tuple[str, ...]] = {
     ),
 }
 
+# A practitioner choosing a level one above the document's suggestion (an override, §3), and
+# one below it: the written rationale an override needs.
+LEVEL_RAISED: tuple[str, ...] = (
+    "Override: the indicators ticked understate the cumulative concern across several "
+    "contacts this year; raised one level.",
+    "Override: a sibling is already subject to a plan and the same risks apply to this child; "
+    "raised one level.",
+    "Override: the information is second-hand and partner checks are incomplete; raised one "
+    "level until they come back.",
+    "Override: the child's age and vulnerability increase the impact of these concerns; "
+    "raised one level.",
+)
+LEVEL_LOWERED: tuple[str, ...] = (
+    "Override: the concern is historic and the family already works with early help; "
+    "protective factors reduce the level by one.",
+    "Override: the non-abusing parent has acted protectively and the alleged perpetrator has "
+    "left the household; lowered one level.",
+    "Override: checks show the school and GP have already resolved the worry; lowered one "
+    "level, with advice to the referrer.",
+    "Override: the family has engaged with support and consented to a plan; the needs can be "
+    "met one level lower.",
+)
+
+# Blind consistency-QA re-ratings (000 L374) that came out one level away from the original.
+QA_HIGHER: tuple[str, ...] = (
+    "Read blind, the contact describes repeated incidents; the cumulative concern points "
+    "one level higher than a single incident would.",
+    "Read blind: the child's age and the lack of a protective adult put this a level higher.",
+    "Read blind: the referrer's account suggests needs that early help alone would not meet.",
+)
+QA_LOWER: tuple[str, ...] = (
+    "Read blind, the contact describes a single incident with protective factors in place; "
+    "one level lower seems enough.",
+    "Read blind: the family is already engaged with support, so the needs can be met a level "
+    "lower.",
+    "Read blind: the concern is about the adults' circumstances rather than harm to the child "
+    "so far.",
+)
+
+# Threshold indicators (ids in the shipped model document) that fit a theme where no
+# indicator's risk flags match the contact's codes (at some level), or that suit an unborn
+# baby ("pre_birth"). The generator ticks these, or ones whose flags match, before general
+# ones (see ``thresholds.IndicatorPicker``). Ids missing from the document in use are ignored.
+THEME_THRESHOLD_INDICATORS: dict[str, tuple[str, ...]] = {
+    "physical_abuse": (
+        "l2-boundaries-inconsistent",
+        "l2-parental-conflict",
+        "l2-strained-relationship",
+    ),
+    "sexual_abuse": (
+        "l2-online-safety",
+        "l2-low-mood-anxiety",
+        "l3-sexualised-behaviour",
+        "l3-risky-relative",
+    ),
+    "missing": (
+        "l2-persistent-absence",
+        "l2-supervision-inconsistent",
+        "l2-boundaries-inconsistent",
+    ),
+    "sexual_exploitation": (
+        "l2-online-safety",
+        "l2-experimenting-substances",
+        "l2-low-mood-anxiety",
+    ),
+    "criminal_exploitation": (
+        "l2-early-offending",
+        "l2-experimenting-substances",
+        "l2-exclusion-risk",
+    ),
+    "homeless_16_17": (
+        "l2-temporary-accommodation",
+        "l2-strained-relationship",
+        "l2-neet",
+        "l4-abandoned-refused-home",
+    ),
+    "private_fostering": ("l2-new-to-area", "l2-frequent-changes"),
+    "allegation_professional": ("l2-low-mood-anxiety",),
+    "fgm": ("l2-identity-discrimination", "l2-new-to-area"),
+    "school_concerns": (
+        "l1-good-attendance",
+        "l1-progress-in-learning",
+        "l1-sen-met-in-school",
+        "l2-persistent-absence",
+        "l2-exclusion-risk",
+        "l2-bullying",
+        "l2-low-mood-anxiety",
+        "l3-chronic-non-attendance",
+        "l3-missing-education",
+        "l4-not-seen-at-school",
+    ),
+    "family_stress": (
+        "l1-secure-housing",
+        "l1-adequate-income",
+        "l1-wider-family-support",
+        "l2-poor-housing",
+        "l2-temporary-accommodation",
+        "l2-low-income",
+        "l2-little-family-support",
+        "l2-new-to-area",
+        "l3-destitute-nrpf",
+        "l3-family-breakdown",
+        "l4-dangerous-home",
+    ),
+    "family_conflict": (
+        "l1-clear-boundaries",
+        "l1-supportive-family",
+        "l2-parental-conflict",
+        "l2-boundaries-inconsistent",
+        "l2-strained-relationship",
+        "l3-beyond-parental-control",
+        "l3-family-breakdown",
+        "l3-parent-asks-accommodation",
+        "l4-emotional-abuse",
+    ),
+    "disability": (
+        "l1-health-needs-met",
+        "l1-sen-met-in-school",
+        "l2-disabled-needs-met-with-support",
+        "l2-development-delay",
+        "l3-disabled-needs-not-met",
+        "l3-complex-health-parents-struggling",
+        "l4-disabled-child-harmed",
+    ),
+    "information_request": (
+        "l1-basic-needs-met",
+        "l1-health-needs-met",
+        "l1-supportive-family",
+        "l1-uses-local-services",
+        "l2-not-using-services",
+        "l2-new-to-area",
+    ),
+    "pre_birth": (
+        "l1-registered-gp-dentist",
+        "l1-health-needs-met",
+        "l1-supportive-family",
+        "l1-secure-housing",
+        "l2-missed-health-checks",
+        "l2-little-family-support",
+        "l2-temporary-accommodation",
+        "l2-not-using-services",
+    ),
+}
+
 NO_OFFER_REASONS: tuple[str, ...] = (
     "Family already attends the local children's centre every week.",
     "Family is moving out of the borough at the end of the month.",

@@ -6,6 +6,11 @@ at Harrow's volumes (domain brief §9): about 9,400 contacts and 2,300 referrals
 37 contacts a working day, 11.5 % re-referrals within 12 months. Work received in the last
 working day or two before ``end`` is still open, so the demo queue shows live work.
 
+Every screening applies the shipped threshold document, kept whole in ``threshold_documents``:
+a threshold assessment with the indicators ticked (see ``thresholds``), about 7 % of them
+overridden one level with a rationale. Histories of a quarter or more end with one completed
+consistency-QA sample: 40 screenings of the last quarter re-rated blind by other practitioners.
+
 Rows are generated a month at a time and bulk-inserted with INSERTs compiled by SQLAlchemy
 Core for the database's dialect (see ``bulk``): in this process, one transaction per month,
 for short histories; on Linux, for longer ones, by a forked writer process (a year per
@@ -46,8 +51,11 @@ from mash_desk.domain.enums import (
 )
 from mash_desk.domain.outcomes import SOCIAL_CARE_OUTCOMES, is_under_five
 from mash_desk.domain.policy import default_policy
+from mash_desk.domain.thresholds import ThresholdDocument, parse_document
+from mash_desk.services.threshold_store import shipped_documents
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import (
+    AssessmentIndicator,
     AuditEntry,
     Consent,
     Contact,
@@ -55,12 +63,18 @@ from mash_desk.storage.models import (
     ContactOutcomeRow,
     Household,
     Person,
+    QaItem,
+    QaSample,
     RagRating,
     Referral,
     Relationship,
     RiskIndicatorRow,
     ServiceEpisode,
+    ThresholdAssessment,
+    ThresholdDocumentRow,
+    User,
 )
+from mash_desk.storage.reference_data import SYSTEM_USERNAME
 from mash_desk.synthetic.bulk import Batch, InlineWriter, ProcessWriter, Writer
 from mash_desk.synthetic.catalogue import (
     CHANNELS_BY_SOURCE,
@@ -68,6 +82,8 @@ from mash_desk.synthetic.catalogue import (
     DEFAULT_CHANNELS,
     DISPOSITION_BY_LEVEL,
     EARLY_HELP_TEAMS,
+    LEVEL_LOWERED,
+    LEVEL_RAISED,
     LEVEL_RATIONALES,
     NO_OFFER_REASONS,
     NOT_SOUGHT_REASONS,
@@ -75,6 +91,8 @@ from mash_desk.synthetic.catalogue import (
     OUT_OF_HOURS_OPENER,
     OUT_OF_HOURS_SOURCES,
     OVERRIDE_BASIS,
+    QA_HIGHER,
+    QA_LOWER,
     RAG_BY_LEVEL,
     RAG_REASONS,
     REFERRER_ROLES,
@@ -93,6 +111,7 @@ from mash_desk.synthetic.names import (
     name_pools,
 )
 from mash_desk.synthetic.people import Adult, Family, FamilyFactory, Kid
+from mash_desk.synthetic.thresholds import IndicatorPicker
 from mash_desk.synthetic.users import DEMO_EDT, DEMO_MANAGER, DEMO_USERS, ensure_demo_users
 
 Progress = Callable[[str, float], None]
@@ -140,8 +159,28 @@ BACKLOG_SHARE = 0.5
 # month (shorter ones are not worth the process).
 PROCESS_WRITER_YEARS = 0.5
 
-THRESHOLD_DOCUMENT = "harrow-lscb-threshold"
-THRESHOLD_VERSION = "2016"
+
+def shipped_document() -> ThresholdDocument:
+    """Return the shipped threshold document every invented screening applies.
+
+    The one with the latest effective date (then version): history from before it took effect
+    is screened with it too, as no older document is shipped.
+    """
+    return max(shipped_documents(), key=lambda d: (d.effective_from, d.version))
+
+
+THRESHOLD_DOCUMENT, THRESHOLD_VERSION = shipped_document().key
+# About 6–8 % of screenings choose a level one away from the document's suggestion (§3).
+OVERRIDE_SHARE = 0.07
+# One completed consistency-QA sample near the end (000 L374), as a QA officer would draw:
+# the usual quarter's screenings, by the demo manager, on a working day of the last week.
+QA_SAMPLE_SIZE = 40
+QA_PERIOD = timedelta(days=91)
+QA_MIN_YEARS = 0.25
+# Screenings kept in memory as QA candidates: the period plus the week before the end.
+_QA_WINDOW = QA_PERIOD + timedelta(days=10)
+# A re-rater agrees with the original level this often (a share drawn once per sample).
+QA_AGREEMENT = (0.8, 0.9)
 
 _RAG_ORDER = ("green", "amber", "red")
 # What a decided level-4 referral leads to: s47 enquiries, of which a share go on to a
@@ -234,6 +273,10 @@ class GenerationReport:
     audit_entries: int
     open_contact_children: int
     awaiting_referrals: int
+    screenings: int
+    overrides: int
+    qa_items: int
+    qa_agreed: int
     seconds: float
 
     def summary(self) -> str:
@@ -255,12 +298,20 @@ class GenerationReport:
                 f"{self.consents:,} consents, {self.risk_indicators:,} risk indicators, "
                 f"{self.service_episodes:,} service episodes, "
                 f"{self.audit_entries:,} audit entries",
+                f"  {self.screenings:,} threshold screenings ({self.overrides:,} overrides), "
+                + (
+                    f"a QA sample of {self.qa_items} re-rated "
+                    f"({self.qa_agreed / self.qa_items:.0%} agreement)"
+                    if self.qa_items
+                    else "no QA sample (history too short)"
+                ),
             )
         )
 
 
 # Tables written with explicit ids, in the order their rows must be inserted.
 _TABLES = (
+    ThresholdDocumentRow,
     Household,
     Person,
     Relationship,
@@ -272,9 +323,15 @@ _TABLES = (
     Consent,
     ContactOutcomeRow,
     Referral,
+    ThresholdAssessment,
+    AssessmentIndicator,
+    QaSample,
+    QaItem,
     AuditEntry,
 )
-_WITH_IDS = tuple(m for m in _TABLES if m is not RiskIndicatorRow)
+_WITH_IDS = tuple(m for m in _TABLES if m not in (RiskIndicatorRow, AssessmentIndicator))
+# Rows of these tables are built as tuples in column order (many, and only two columns).
+_TUPLE_ROWS = (AssessmentIndicator,)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -354,11 +411,23 @@ def referral_json(source: str, need: str, decision_due: datetime) -> str:
     )
 
 
-def screened_json(level: int, rag: str) -> str:
-    """Return the detail of ``contact.screened`` with the shipped threshold document."""
+def screened_json(
+    assessment: int,
+    document: str,
+    version: str,
+    indicators: list[str],
+    suggested: int,
+    level: int,
+    override: bool,
+    pathways: list[str],
+    rag: str,
+) -> str:
+    """Return the detail of ``contact.screened`` (ids are slugs: nothing to escape)."""
     return (
-        f'{{"document": "{THRESHOLD_DOCUMENT}", "document_version": "{THRESHOLD_VERSION}", '
-        f'"level": {level}, "rag": "{rag}"}}'
+        f'{{"assessment": {assessment}, "document": "{document}", '
+        f'"document_version": "{version}", "indicators": {_codes(indicators)}, '
+        f'"level": {level}, "override": {"true" if override else "false"}, '
+        f'"pathways": {_codes(pathways)}, "rag": "{rag}", "suggested_level": {suggested}}}'
     )
 
 
@@ -401,14 +470,25 @@ class _Generator:
                 "open_contact_children",
                 "awaiting_referrals",
                 "re_referrals",
+                "screenings",
+                "overrides",
+                "qa_items",
+                "qa_agreed",
             )
         }
-        self.rows: dict[type, list[dict[str, Any]]] = {m: [] for m in _TABLES}
+        self.rows: dict[type, list[Any]] = {m: [] for m in _TABLES}
         self.written: dict[type, int] = {m: 0 for m in _TABLES}
         self.families: list[Family] = []
         self.open_kids: list[Kid] = []
         self.recent_referrals: deque[tuple[datetime, Kid]] = deque()
         self.referrals_made = 0
+        # Threshold choices (indicators ticked, overrides, the QA sample) draw from their own
+        # stream, so the rest of the history is the same as without them for a given seed.
+        self.trng = random.Random(f"{seed}:thresholds")
+        self.qa_from = end - _QA_WINDOW
+        # Screenings that may be drawn for QA: (assessment id, person, contact child,
+        # screener, screened at, level, contact's risk codes, theme, unborn).
+        self.qa_candidates: list[tuple[Any, ...]] = []
 
     # --- setup ----------------------------------------------------------------------------
 
@@ -436,6 +516,37 @@ class _Generator:
             taken = set(
                 session.scalars(select(Person.nhs_number).where(Person.nhs_number.is_not(None)))
             )
+            self.installer = (
+                session.scalar(select(User.id).where(User.username == SYSTEM_USERNAME))
+                or users["demo.admin"]
+            )
+            stored = session.execute(
+                select(ThresholdDocumentRow.sha256, ThresholdDocumentRow.content).where(
+                    ThresholdDocumentRow.document_id == THRESHOLD_DOCUMENT,
+                    ThresholdDocumentRow.version == THRESHOLD_VERSION,
+                )
+            ).first()
+        document = shipped_document()
+        if stored is None:
+            # Kept whole before any screening uses it, as the services' first use would.
+            self.rows[ThresholdDocumentRow].append(
+                {
+                    "id": self._id(ThresholdDocumentRow),
+                    "document_id": document.id,
+                    "version": document.version,
+                    "title": document.title,
+                    "effective_from": document.effective_from,
+                    "sha256": document.sha256,
+                    "content": document.text,
+                    "installed_at": self.start,
+                    "installed_by": self.installer,
+                }
+            )
+        elif stored.sha256 != document.sha256:
+            # Installed already with other wording: the services show screenings against the
+            # stored text, so tick indicators from it.
+            document = parse_document(stored.content, "stored threshold document")
+        self.picker = IndicatorPicker(document)
         # Rows are built as dicts (readable) and handed to the writer as tuples in column order.
         self.getters = {
             m: itemgetter(*(c.key for c in m.__table__.columns))  # type: ignore[attr-defined]
@@ -555,6 +666,8 @@ class _Generator:
                     self._contact(received)
                 day += _DAY
                 if (day.year, day.month) != month or day > self.end_day:
+                    if day > self.end_day:
+                        self._qa_sample()  # in the last batch, so audit ids follow time
                     writer.write(self._take_batch())
                     if day.month == 1:
                         self._forget(day)
@@ -590,6 +703,10 @@ class _Generator:
             audit_entries=self.written[AuditEntry],
             open_contact_children=self.counts["open_contact_children"],
             awaiting_referrals=self.counts["awaiting_referrals"],
+            screenings=self.counts["screenings"],
+            overrides=self.counts["overrides"],
+            qa_items=self.counts["qa_items"],
+            qa_agreed=self.counts["qa_agreed"],
             seconds=round(timer.perf_counter() - began, 2),
         )
 
@@ -629,8 +746,11 @@ class _Generator:
         batch: Batch = {}
         for model in _TABLES:
             rows = self.rows[model]
-            get = self.getters[model]
-            batch[model.__tablename__] = [get(row) for row in rows]  # type: ignore[attr-defined]
+            if model in _TUPLE_ROWS:
+                batch[model.__tablename__] = rows  # type: ignore[attr-defined]
+            else:
+                get = self.getters[model]
+                batch[model.__tablename__] = [get(row) for row in rows]  # type: ignore[attr-defined]
             self.written[model] += len(rows)
         self.rows = {m: [] for m in _TABLES}
         return batch
@@ -1081,6 +1201,7 @@ class _Generator:
                 sorted(indicators),
             ),
         )
+        flags = frozenset(indicators)
         for i, (kid, (initial, final)) in enumerate(zip(kids, ratings, strict=True)):
             self._child_on_contact(
                 contact_id,
@@ -1099,6 +1220,8 @@ class _Generator:
                 handler,
                 initial,
                 final,
+                flags,
+                not kid.born_by(day),
             )
 
     def _child_on_contact(
@@ -1119,6 +1242,8 @@ class _Generator:
         handler: int,
         initial: str,
         final: str,
+        flags: frozenset[str],
+        unborn: bool,
     ) -> None:
         rng = self.rng
         end = self.end
@@ -1181,25 +1306,20 @@ class _Generator:
             "closed_at": None,
         }
         if screened <= end:
+            rationale = rng.choice(LEVEL_RATIONALES[level])
+            rationale = self._screening(
+                kid.pid, cc_id, theme, level, rationale, flags, unborn, handler, screened, rag
+            )
             row.update(
                 assigned_to=handler,
                 provisional_level=level,
-                level_rationale=rng.choice(LEVEL_RATIONALES[level]),
+                level_rationale=rationale,
                 threshold_document=THRESHOLD_DOCUMENT,
                 threshold_version=THRESHOLD_VERSION,
                 screened_by=handler,
                 screened_at=screened,
             )
             version += 1
-            self._audit_json(
-                screened,
-                handler,
-                "contact.screened",
-                "contact_child",
-                cc_id,
-                kid.pid,
-                screened_json(level, rag),
-            )
         self._consent(kid, contact_id, _SHARE, level, logger, logged)
         if decided > end:
             row["version"] = version
@@ -1278,7 +1398,223 @@ class _Generator:
             self._episode(kid, "early_help", day + timedelta(days=rng.randint(7, 21)), 90, 270)
         if referred:
             self._consent(kid, contact_id, _ASSESSMENT, level, recorder, decided)
-            self._referral(kid, cc_id, theme, level, source, rag, decided, handler)
+            screened_level = level if screened <= end else None
+            self._referral(kid, cc_id, theme, level, screened_level, source, rag, decided, handler)
+
+    # --- threshold assessments ----------------------------------------------------------------
+
+    def _assessment(
+        self,
+        kind: str,
+        person_id: int,
+        cc_id: int,
+        suggested: int,
+        level: int,
+        rationale: str,
+        ticked: list[int],
+        user: int,
+        at: datetime,
+    ) -> int:
+        """Add one threshold assessment and its ticked indicators (as ``record_assessment``)."""
+        aid = self._id(ThresholdAssessment)
+        self.rows[ThresholdAssessment].append(
+            {
+                "id": aid,
+                "kind": kind,
+                "person_id": person_id,
+                "contact_child_id": cc_id,
+                "referral_id": None,
+                "document_id": THRESHOLD_DOCUMENT,
+                "document_version": THRESHOLD_VERSION,
+                "suggested_level": suggested,
+                "chosen_level": level,
+                "override": suggested != level,
+                "rationale": rationale,
+                "assessed_by": user,
+                "assessed_at": at,
+            }
+        )
+        ids = self.picker.ids
+        self.rows[AssessmentIndicator].extend([(aid, ids[n]) for n in ticked])
+        return aid
+
+    def _one_level_off(self, level: int) -> int:
+        """Return a level next to ``level`` (up or down, within the document's levels)."""
+        picker = self.picker
+        if level <= picker.lowest:
+            return level + 1
+        if level >= picker.highest:
+            return level - 1
+        return level + (1 if self.trng.random() < 0.5 else -1)
+
+    def _screening(
+        self,
+        person_id: int,
+        cc_id: int,
+        theme: Theme,
+        level: int,
+        rationale: str,
+        flags: frozenset[str],
+        unborn: bool,
+        user: int,
+        at: datetime,
+        rag: str,
+    ) -> str:
+        """Apply the threshold document to a child on a contact; return the level's rationale.
+
+        ``level`` is the level chosen. Mostly it is the one the ticked indicators suggest; in
+        an override the indicators suggest a level next to it and the rationale says why.
+        """
+        trng = self.trng
+        suggested = level
+        if trng.random() < OVERRIDE_SHARE:
+            suggested = self._one_level_off(level)
+            rationale = trng.choice(LEVEL_LOWERED if level < suggested else LEVEL_RAISED)
+            self.counts["overrides"] += 1
+        picker = self.picker
+        ticked = picker.tick(trng, suggested, flags, theme.code, unborn)
+        aid = self._assessment(
+            "screening", person_id, cc_id, suggested, level, rationale, ticked, user, at
+        )
+        self.counts["screenings"] += 1
+        if at >= self.qa_from:
+            self.qa_candidates.append(
+                (aid, person_id, cc_id, user, at, level, flags, theme.code, unborn)
+            )
+        ids, pathway_ids = picker.ids, picker.pathway_ids
+        self._audit_json(
+            at,
+            user,
+            "contact.screened",
+            "contact_child",
+            cc_id,
+            person_id,
+            screened_json(
+                aid,
+                THRESHOLD_DOCUMENT,
+                THRESHOLD_VERSION,
+                [ids[n] for n in ticked],
+                suggested,
+                level,
+                suggested != level,
+                [pathway_ids[p] for p in picker.raised(ticked)],
+                rag,
+            ),
+        )
+        return rationale
+
+    def _qa_drawn_at(self) -> datetime | None:
+        """When the QA sample is drawn: a working morning of the last week, time to re-rate."""
+        trng = self.trng
+        days = []
+        for back in range(6, 0, -1):
+            day = self.end_day - timedelta(days=back)
+            hours = self.policy.working_hours.get(day.weekday())
+            if hours is None or not self.cal.is_working_day(day):
+                continue
+            latest = self._local(day, hours.start) + timedelta(minutes=90)
+            if self.cal.working_time_between(latest, self.end) >= timedelta(hours=8):
+                days.append((day, hours.start))
+        if not days:
+            return None
+        day, opens = trng.choice(days)
+        return self._local(day, opens) + timedelta(minutes=trng.randint(15, 90))
+
+    def _qa_sample(self) -> None:
+        """Draw one consistency-QA sample of recent screenings and re-rate all of it blind.
+
+        The draw is the service's (``QaService.draw_sample``): screening assessments made in
+        the period, by id, sampled with ``random.Random(seed)``, so the stored seed gives the
+        same items again. Each item is re-rated by a practitioner other than the screener.
+        """
+        if self.years < QA_MIN_YEARS or not self.qa_candidates:
+            return
+        drawn_at = self._qa_drawn_at()
+        if drawn_at is None:
+            return
+        trng = self.trng
+        tz = self.tz
+        last = drawn_at.astimezone(tz).date() - _DAY
+        first = last - QA_PERIOD
+        since = datetime.combine(first, time(), tz)
+        until = datetime.combine(last + _DAY, time(), tz)
+        made = {c[0]: c for c in self.qa_candidates if since <= c[4] < until}
+        if not made:
+            return
+        seed = (self.seed * 7919 + 2013) % 2**31
+        ids = sorted(made)
+        picked = random.Random(seed).sample(ids, min(QA_SAMPLE_SIZE, len(ids)))
+        sample_id = self._id(QaSample)
+        self.rows[QaSample].append(
+            {
+                "id": sample_id,
+                "kind": "screening",
+                "period_from": first,
+                "period_to": last,
+                "size": len(picked),
+                "seed": seed,
+                "drawn_by": self.manager,
+                "drawn_at": drawn_at,
+            }
+        )
+        self._audit(
+            drawn_at,
+            self.manager,
+            "qa.sample_drawn",
+            "qa_sample",
+            sample_id,
+            None,
+            kind="screening",
+            period_from=first.isoformat(),
+            period_to=last.isoformat(),
+            size=len(picked),
+            seed=seed,
+        )
+        # Re-ratings spread over the working time left, in the order of the sample.
+        hours = self.cal.working_time_between(drawn_at, self.end) / timedelta(hours=1)
+        offsets = sorted(trng.uniform(0.25, hours * 0.95) for _ in picked)
+        share = trng.uniform(*QA_AGREEMENT)
+        wrong = round(len(picked) * (1 - share)) if len(picked) >= 5 else 0
+        differ = set(trng.sample(range(len(picked)), wrong))
+        for position, (original, offset) in enumerate(zip(picked, offsets, strict=True), 1):
+            _, person_id, cc_id, screener, _, level, flags, theme, unborn = made[original]
+            at = self.cal.add_working_time(drawn_at, timedelta(hours=offset))
+            at = min(at.replace(microsecond=0), self.end)
+            user = trng.choice([p for p in self.practitioners if p != screener])
+            again = level
+            if position - 1 in differ:
+                again = self._one_level_off(level)
+                rationale = trng.choice(QA_HIGHER if again > level else QA_LOWER)
+            else:
+                rationale = trng.choice(LEVEL_RATIONALES[again])
+                self.counts["qa_agreed"] += 1
+            ticked = self.picker.tick(trng, again, flags, theme, unborn)
+            rerate = self._assessment(
+                "qa", person_id, cc_id, again, again, rationale, ticked, user, at
+            )
+            item_id = self._id(QaItem)
+            self.rows[QaItem].append(
+                {
+                    "id": item_id,
+                    "sample_id": sample_id,
+                    "position": position,
+                    "original_id": original,
+                    "rerate_id": rerate,
+                }
+            )
+            self._audit(
+                at,
+                user,
+                "qa.rerated",
+                "qa_item",
+                item_id,
+                person_id,
+                sample=sample_id,
+                assessment=rerate,
+                level=again,
+                agreed=again == level,
+            )
+            self.counts["qa_items"] += 1
 
     def _referral(
         self,
@@ -1286,6 +1622,7 @@ class _Generator:
         cc_id: int,
         theme: Theme,
         level: int,
+        screened_level: int | None,
         source: str,
         rag: str,
         at: datetime,
@@ -1319,6 +1656,9 @@ class _Generator:
             "assessment_due_at": self.deadlines.assessment_due(at),
             "assigned_to": handler,
             "team": "MASH",
+            # The level the child was screened at; a manager's same-day review (a
+            # "referral" assessment) would change it, and none is invented here.
+            "level": screened_level,
             "created_by": handler,
             "version": 1,
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import random
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -22,15 +23,31 @@ from stdnum.gb import nhs
 from mash_desk.domain.clock import FixedClock
 from mash_desk.domain.deadlines import Deadlines
 from mash_desk.domain.enums import ContactOutcome, Role
+from mash_desk.domain.errors import PermissionDenied
 from mash_desk.domain.identifiers import normalise_postcode
 from mash_desk.domain.outcomes import is_under_five
 from mash_desk.domain.policy import default_policy
+from mash_desk.domain.thresholds import suggest
 from mash_desk.services.desk import Desk
 from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson, OutcomeInput
 from mash_desk.storage.base import Base
 from mash_desk.storage.database import Database
-from mash_desk.storage.models import Contact, User
+from mash_desk.storage.models import (
+    AssessmentIndicator,
+    AuditEntry,
+    Contact,
+    ContactChild,
+    QaItem,
+    QaSample,
+    Referral,
+    ThresholdAssessment,
+    ThresholdDocumentRow,
+    User,
+)
 from mash_desk.synthetic import DEMO_PRACTITIONER, ensure_demo_users, generate
+from mash_desk.synthetic.generate import THRESHOLD_DOCUMENT, THRESHOLD_VERSION
+from mash_desk.synthetic.users import DEMO_MANAGER
+from tests.conftest import NOW, fresh_database_url
 
 gen_module = importlib.import_module("mash_desk.synthetic.generate")
 
@@ -483,12 +500,35 @@ def test_audit_detail_shortcuts_match_the_encoder():
         (gen_module.household_json(None), {"postcode": None}),
         (gen_module.relationship_json(12, "parent"), {"person": 12, "kind": "parent"}),
         (
-            gen_module.screened_json(3, "amber"),
+            gen_module.screened_json(
+                41, "model-threshold", "2016", ["l2-a", "l3-b"], 3, 3, False, [], "amber"
+            ),
             {
+                "assessment": 41,
+                "document": "model-threshold",
+                "document_version": "2016",
+                "indicators": ["l2-a", "l3-b"],
+                "suggested_level": 3,
                 "level": 3,
-                "document": gen_module.THRESHOLD_DOCUMENT,
-                "document_version": gen_module.THRESHOLD_VERSION,
+                "override": False,
+                "pathways": [],
                 "rag": "amber",
+            },
+        ),
+        (
+            gen_module.screened_json(
+                7, "model-threshold", "2016.1", ["l4-x"], 4, 3, True, ["lado", "mappa"], "red"
+            ),
+            {
+                "assessment": 7,
+                "document": "model-threshold",
+                "document_version": "2016.1",
+                "indicators": ["l4-x"],
+                "suggested_level": 4,
+                "level": 3,
+                "override": True,
+                "pathways": ["lado", "mappa"],
+                "rag": "red",
             },
         ),
     ]
@@ -526,3 +566,310 @@ def test_audit_detail_shortcuts_match_the_encoder():
     ]
     for fast, detail in cases:
         assert fast == json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True)
+
+
+# --- threshold assessments and a consistency-QA sample, on SQLite and PostgreSQL --------------
+
+# A quarter and a bit: enough screenings for the QA sample, quick on either backend.
+QA_YEARS = 0.3
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def screened(
+    request: pytest.FixtureRequest,
+    templates: dict[str, str],
+    pg_server,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Desk]:
+    """A desk over a fresh database with a quarter's history ending at the tests' ``NOW``."""
+    url = fresh_database_url(request.param, templates, pg_server, tmp_path_factory.mktemp("qa"))
+    desk = Desk.open(url, FixedClock(NOW))
+    generate(desk.db, years=QA_YEARS, seed=5, end=NOW)
+    yield desk
+    desk.close()
+
+
+def _all(desk: Desk, query) -> list[tuple]:
+    with desk.db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(query)]
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_each_screening_has_one_assessment_from_the_shipped_document(screened: Desk):
+    document = gen_module.shipped_document()
+    stored = _all(
+        screened,
+        select(
+            ThresholdDocumentRow.document_id,
+            ThresholdDocumentRow.version,
+            ThresholdDocumentRow.sha256,
+            ThresholdDocumentRow.content,
+            ThresholdDocumentRow.installed_at,
+        ),
+    )
+    assert len(stored) == 1
+    document_id, version, sha, content, installed_at = stored[0]
+    assert (document_id, version) == document.key == (THRESHOLD_DOCUMENT, THRESHOLD_VERSION)
+    assert sha == document.sha256 == hashlib.sha256(content.encode()).hexdigest()
+    children = {
+        r[0]: r[1:]
+        for r in _all(
+            screened,
+            select(
+                ContactChild.id,
+                ContactChild.person_id,
+                ContactChild.provisional_level,
+                ContactChild.level_rationale,
+                ContactChild.threshold_document,
+                ContactChild.threshold_version,
+                ContactChild.screened_by,
+                ContactChild.screened_at,
+            ).where(ContactChild.screened_at.is_not(None)),
+        )
+    }
+    assessments = _all(
+        screened,
+        select(
+            ThresholdAssessment.id,
+            ThresholdAssessment.contact_child_id,
+            ThresholdAssessment.person_id,
+            ThresholdAssessment.document_id,
+            ThresholdAssessment.document_version,
+            ThresholdAssessment.suggested_level,
+            ThresholdAssessment.chosen_level,
+            ThresholdAssessment.override,
+            ThresholdAssessment.rationale,
+            ThresholdAssessment.assessed_by,
+            ThresholdAssessment.assessed_at,
+            ThresholdAssessment.referral_id,
+        ).where(ThresholdAssessment.kind == "screening"),
+    )
+    assert len(children) > 2000
+    # Exactly one screening assessment per screened child on a contact, and none for others.
+    assert sorted(a[1] for a in assessments) == sorted(children)
+    ticked: dict[int, list[str]] = defaultdict(list)
+    for assessment_id, indicator_id in _all(
+        screened, select(AssessmentIndicator.assessment_id, AssessmentIndicator.indicator_id)
+    ):
+        ticked[assessment_id].append(indicator_id)
+    overrides = 0
+    for aid, cc_id, person, doc, ver, suggested, chosen, override, why, by, at, ref in assessments:
+        cc = children[cc_id]
+        assert (person, chosen, why, doc, ver, by) == cc[:6]
+        assert _aware(at) == _aware(cc[6]) and _aware(installed_at) <= _aware(at)
+        assert ref is None
+        assert 1 <= len(ticked[aid]) <= 5
+        assert all(document.has_indicator(i) for i in ticked[aid])
+        assert max(document.indicator(i).level for i in ticked[aid]) == suggested
+        assert bool(override) == (chosen != suggested)
+        assert abs(chosen - suggested) <= 1
+        assert why  # every level has its rationale; an override's says why it differs
+        overrides += bool(override)
+    assert 0.04 <= overrides / len(assessments) <= 0.1
+    # The chosen levels keep the generator's spread: mostly levels 1–2, some 3, few 4.
+    levels = defaultdict(int)
+    for row in assessments:
+        levels[row[6]] += 1
+    assert levels[2] > levels[3] > levels[4] > 0 and levels[1] > levels[4]
+
+
+def test_screened_audit_rows_carry_what_the_service_writes(screened: Desk):
+    document = gen_module.shipped_document()
+    ticked: dict[int, list[str]] = defaultdict(list)
+    for assessment_id, indicator_id in _all(
+        screened, select(AssessmentIndicator.assessment_id, AssessmentIndicator.indicator_id)
+    ):
+        ticked[assessment_id].append(indicator_id)
+    assessments = {
+        r[0]: r[1:]
+        for r in _all(
+            screened,
+            select(
+                ThresholdAssessment.id,
+                ThresholdAssessment.contact_child_id,
+                ThresholdAssessment.suggested_level,
+                ThresholdAssessment.chosen_level,
+                ThresholdAssessment.override,
+                ThresholdAssessment.assessed_by,
+                ThresholdAssessment.assessed_at,
+            ).where(ThresholdAssessment.kind == "screening"),
+        )
+    }
+    rags = dict(_all(screened, select(ContactChild.id, ContactChild.rag)))
+    audits = _all(
+        screened,
+        select(AuditEntry.entity_id, AuditEntry.user_id, AuditEntry.at, AuditEntry.detail).where(
+            AuditEntry.action == "contact.screened"
+        ),
+    )
+    assert len(audits) == len(assessments)
+    keys = {
+        "assessment",
+        "document",
+        "document_version",
+        "indicators",
+        "suggested_level",
+        "level",
+        "override",
+        "pathways",
+        "rag",
+    }
+    for cc_id, user, at, detail in audits:
+        parsed = json.loads(detail)
+        assert json.dumps(parsed, default=str, ensure_ascii=False, sort_keys=True) == detail
+        assert set(parsed) == keys
+        cc, suggested, chosen, override, by, assessed_at = assessments[parsed["assessment"]]
+        assert (cc_id, user, _aware(at)) == (cc, by, _aware(assessed_at))
+        suggestion = suggest(document, ticked[parsed["assessment"]])
+        assert parsed["indicators"] == list(suggestion.indicator_ids)
+        assert parsed["pathways"] == [p.pathway.id for p in suggestion.pathways]
+        assert (parsed["document"], parsed["document_version"]) == document.key
+        assert (parsed["suggested_level"], parsed["level"]) == (suggested, chosen)
+        assert parsed["override"] is bool(override)
+        assert parsed["rag"] == rags[cc_id]
+    # Unborn babies' screenings raise pre-birth planning when the level is high enough.
+    raised = {p for _, _, _, d in audits for p in json.loads(d)["pathways"]}
+    assert {"pre-birth-planning", "health-notification"} <= raised
+    # A referral carries the level its child was screened at.
+    rows = _all(
+        screened,
+        select(Referral.level, ContactChild.provisional_level).join(
+            ContactChild, ContactChild.id == Referral.contact_child_id
+        ),
+    )
+    assert rows and all(level is not None and level == chosen for level, chosen in rows)
+
+
+def test_a_completed_qa_sample_re_rated_by_other_practitioners(screened: Desk):
+    manager = screened.users.actor_for(DEMO_MANAGER)
+    samples = _all(
+        screened,
+        select(
+            QaSample.id,
+            QaSample.kind,
+            QaSample.period_from,
+            QaSample.period_to,
+            QaSample.size,
+            QaSample.seed,
+            QaSample.drawn_by,
+            QaSample.drawn_at,
+        ),
+    )
+    assert len(samples) == 1
+    sample_id, kind, first, last, size, seed, drawn_by, drawn_at = samples[0]
+    drawn_at = _aware(drawn_at)
+    tz = Deadlines.from_policy(default_policy()).calendar.timezone
+    assert (kind, size, drawn_by) == ("screening", 40, manager.user_id)
+    assert NOW - timedelta(days=7) <= drawn_at < NOW
+    assert last < drawn_at.astimezone(tz).date() and last - first == timedelta(days=91)
+    # The stored seed draws the same items from the period, as ``QaService.draw_sample`` does.
+    since = datetime.combine(first, datetime.min.time(), tz)
+    until = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
+    made = [
+        i
+        for i, at in _all(
+            screened,
+            select(ThresholdAssessment.id, ThresholdAssessment.assessed_at)
+            .where(ThresholdAssessment.kind == "screening")
+            .order_by(ThresholdAssessment.id),
+        )
+        if since <= _aware(at) < until
+    ]
+    original = ThresholdAssessment.__table__.alias("original")
+    rerate = ThresholdAssessment.__table__.alias("rerate")
+    items = _all(
+        screened,
+        select(
+            QaItem.position,
+            QaItem.original_id,
+            original.c.assessed_by,
+            rerate.c.assessed_by,
+            rerate.c.assessed_at,
+            rerate.c.kind,
+            rerate.c.person_id == original.c.person_id,
+            rerate.c.contact_child_id == original.c.contact_child_id,
+            rerate.c.document_version == original.c.document_version,
+            rerate.c.suggested_level,
+            rerate.c.chosen_level,
+            rerate.c.rationale,
+            rerate.c.id,
+        )
+        .join(original, original.c.id == QaItem.original_id)
+        .join(rerate, rerate.c.id == QaItem.rerate_id)
+        .where(QaItem.sample_id == sample_id)
+        .order_by(QaItem.position),
+    )
+    assert [i[0] for i in items] == list(range(1, 41))
+    assert [i[1] for i in items] == random.Random(seed).sample(made, 40)
+    practitioners = dict(
+        _all(screened, select(User.id, User.role_code).where(User.role_code == "practitioner"))
+    )
+    document = gen_module.shipped_document()
+    ticked: dict[int, list[str]] = defaultdict(list)
+    for assessment_id, indicator_id in _all(
+        screened, select(AssessmentIndicator.assessment_id, AssessmentIndicator.indicator_id)
+    ):
+        ticked[assessment_id].append(indicator_id)
+    for _, _, by, again_by, at, kind, same_person, same_cc, same_doc, sug, level, why, rid in items:
+        assert again_by != by and again_by in practitioners
+        assert drawn_at < _aware(at) <= NOW
+        assert kind == "qa" and same_person and same_cc and same_doc and why
+        assert max(document.indicator(i).level for i in ticked[rid]) == sug == level
+    audits = _all(
+        screened,
+        select(AuditEntry.action, AuditEntry.entity_id, AuditEntry.user_id, AuditEntry.detail)
+        .where(AuditEntry.action.in_(("qa.sample_drawn", "qa.rerated")))
+        .order_by(AuditEntry.id),
+    )
+    assert audits[0][:3] == ("qa.sample_drawn", sample_id, manager.user_id)
+    assert json.loads(audits[0][3]) == {
+        "kind": "screening",
+        "period_from": first.isoformat(),
+        "period_to": last.isoformat(),
+        "size": 40,
+        "seed": seed,
+    }
+    assert len(audits) == 41
+    for action, _, user, detail in audits[1:]:
+        assert action == "qa.rerated" and user in practitioners
+        assert set(json.loads(detail)) == {"sample", "assessment", "level", "agreed"}
+
+    report = screened.qa.report(manager, sample_id)
+    assert report.overall.rated == 40 and report.outstanding == 0
+    assert 0.6 < report.overall.rate < 1.0
+    assert len(report.disagreements) == 40 - report.overall.agreed
+    for d in report.disagreements:
+        assert abs(d.rerated_level - d.original_level) == 1 and d.rerated_rationale
+
+    # A child in the sample: each assessment shown against the document version it used.
+    person = _all(
+        screened,
+        select(ThresholdAssessment.person_id).where(ThresholdAssessment.id == items[0][1]),
+    )[0][0]
+    shown = screened.thresholds.assessments(manager, person)
+    assert {a.kind for a in shown} == {"screening", "qa"}
+    for a in shown:
+        assert a.document == document.key and a.indicators and a.level_label
+        assert max(i.level for i in a.indicators) == a.suggested_level
+
+
+def test_services_add_assessments_and_samples_after_the_history(screened: Desk):
+    """New ids follow the generated ones (PostgreSQL sequences were moved past them)."""
+    manager = screened.users.actor_for(DEMO_MANAGER)
+    drawn = screened.qa.draw_sample(manager, size=3, seed=11).value
+    item = drawn.items[0]
+    before = _all(screened, select(func.max(ThresholdAssessment.id)))[0][0]
+    for name in ("demo.practitioner", "demo.practitioner2"):
+        try:
+            done = screened.qa.rerate(
+                screened.users.actor_for(name), item.id, indicators=["l2-bullying"]
+            )
+        except PermissionDenied:
+            continue  # this practitioner made the original decision
+        break
+    assert done.value.level == 2
+    after = _all(screened, select(func.max(ThresholdAssessment.id)))[0][0]
+    assert after == before + 1
