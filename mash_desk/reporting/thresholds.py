@@ -72,7 +72,7 @@ def render_agreement(report: AgreementReport) -> str:
         lines.append("  Disagreements")
     for d in report.disagreements:
         lines.append(
-            f"    #{d.position:<3} person {d.person_id}: Level {d.original_level} by "
+            f"    #{d.position:<3} {d.child} (person {d.person_id}): Level {d.original_level} by "
             f"{d.original_by}, re-rated Level {d.rerated_level} by {d.rerated_by} ({d.document})"
         )
         if d.original_rationale:

@@ -131,6 +131,8 @@ class Disagreement:
     item_id: int
     position: int
     person_id: int
+    child: str
+    """The child's name, so the practice discussion can open the case."""
     document: DocumentKey
     original_level: int
     original_by: str
@@ -457,8 +459,11 @@ class QaService(Service):
                     rerate.c.chosen_level,
                     by_rerate.c.display_name,
                     rerate.c.rationale,
+                    Person.given_name,
+                    Person.family_name,
                 )
                 .join(original, original.c.id == QaItem.original_id)
+                .join(Person, Person.id == original.c.person_id)
                 .join(by_original, by_original.c.id == original.c.assessed_by)
                 .join(rerate, rerate.c.id == QaItem.rerate_id)
                 .join(by_rerate, by_rerate.c.id == rerate.c.assessed_by)
@@ -471,7 +476,7 @@ class QaService(Service):
         disagreements: list[Disagreement] = []
         for row in rows:
             (item_id, position, person_id, doc_id, doc_version, level, by, why) = row[:8]
-            (again, again_by, again_why) = row[8:]
+            (again, again_by, again_why, given, family) = row[8:]
             agreed = level == again
             overall = overall.plus(agreed)
             per_level[level] = per_level.get(level, Agreement()).plus(agreed)
@@ -482,6 +487,7 @@ class QaService(Service):
                         item_id,
                         position,
                         person_id,
+                        f"{given} {family}",
                         DocumentKey(doc_id, doc_version),
                         level,
                         by,

@@ -128,6 +128,7 @@ def test_agreement_overall_per_level_per_decision_maker_and_disagreements(desk, 
     first = report.disagreements[0]
     assert first.original_level != first.rerated_level
     assert first.rerated_rationale == "Read the contact differently"
+    assert first.child.startswith("Child") and first.child.endswith("Hassan")
     assert report.kappa is not None and 0 < report.kappa < report.overall.rate
     assert report.outstanding == 0
 
