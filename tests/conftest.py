@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from mash_desk.domain.clock import FixedClock
-from mash_desk.domain.enums import Role
 from mash_desk.services.desk import Desk
 from mash_desk.services.dto import Actor
 from mash_desk.storage.database import Database
 from tests.support import postgres
+from tests.support.helpers import make_actors
 
 # CI sets this so that "PostgreSQL tests skipped" is a failure, not a quiet pass.
 REQUIRE_PG = os.environ.get("MASH_DESK_REQUIRE_POSTGRES") == "1"
@@ -111,26 +111,4 @@ def desk(db_url: str, clock: FixedClock) -> Iterator[Desk]:
 @pytest.fixture
 def actors(desk: Desk) -> dict[str, Actor]:
     """One user per role (and a second practitioner), created through the user service."""
-    system = desk.users.system_actor()
-    # The system user is an administrator; create a real admin first, as a council would.
-    made = {}
-    specs = [
-        ("admin", Role.ADMIN, "social_care"),
-        ("practitioner", Role.PRACTITIONER, "social_care"),
-        ("practitioner2", Role.PRACTITIONER, "social_care"),
-        ("manager", Role.MANAGER, "social_care"),
-        ("chair", Role.CHAIR, "social_care"),
-        ("police", Role.PARTNER, "police"),
-        ("performance", Role.PERFORMANCE, "social_care"),
-    ]
-    for name, role, agency in specs:
-        made[name] = desk.users.create(
-            system,
-            username=f"test.{name}",
-            display_name=f"Test {name.title()}",
-            role=role,
-            agency_code=agency,
-            password=None,
-            team="MASH team A",
-        ).value
-    return made
+    return make_actors(desk)

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from mash_desk.domain.enums import Role
 from mash_desk.services.desk import Desk
 from mash_desk.services.dto import Actor, ContactDTO
 from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson
@@ -49,3 +50,29 @@ def contact(*children: ChildOnContact, **kw) -> NewContact:
 def log_one(desk: Desk, actor: Actor, **child_kw) -> ContactDTO:
     """Log a one-child contact and return it."""
     return desk.contacts.log(actor, contact(child(**child_kw))).value
+
+
+def make_actors(desk: Desk) -> dict[str, Actor]:
+    """Create one user per role (and a second practitioner) through the user service."""
+    system = desk.users.system_actor()
+    made = {}
+    specs = [
+        ("admin", Role.ADMIN, "social_care"),
+        ("practitioner", Role.PRACTITIONER, "social_care"),
+        ("practitioner2", Role.PRACTITIONER, "social_care"),
+        ("manager", Role.MANAGER, "social_care"),
+        ("chair", Role.CHAIR, "social_care"),
+        ("police", Role.PARTNER, "police"),
+        ("performance", Role.PERFORMANCE, "social_care"),
+    ]
+    for name, role, agency in specs:
+        made[name] = desk.users.create(
+            system,
+            username=f"test.{name}",
+            display_name=f"Test {name.title()}",
+            role=role,
+            agency_code=agency,
+            password=None,
+            team="MASH team A",
+        ).value
+    return made

@@ -1,0 +1,151 @@
+"""Run database and keyring work off the GUI thread, and bring results back to it.
+
+Every call into the services goes through :class:`TaskRunner`: reads run on a small thread
+pool, writes on a pool of one thread so SQLite never sees two writers from this window at
+once (architecture guide, "Layers"). Results and errors come back by queued signal to the GUI
+thread, where the callbacks run; the window never freezes on a slow query or a locked keyring.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from mash_desk.domain.errors import MashDeskError
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Any], None]
+
+
+class _Relay(QObject):
+    """Carries a finished job's outcome across threads (emitted by the worker thread)."""
+
+    finished = Signal(int, object, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, number: int, fn: Callable[..., Any], args: tuple, kwargs: dict, relay):
+        super().__init__()
+        self.number, self.fn, self.args, self.kwargs, self.relay = number, fn, args, kwargs, relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # noqa: BLE001 — every failure must reach the GUI
+            if not isinstance(exc, MashDeskError):
+                exc.mash_traceback = traceback.format_exc()  # type: ignore[attr-defined]
+            self.relay.finished.emit(self.number, None, exc)
+        else:
+            self.relay.finished.emit(self.number, result, None)
+
+
+@dataclass
+class _Pending:
+    label: str
+    on_done: Callback | None
+    on_error: Callback | None
+
+
+def describe_error(exc: BaseException) -> str:
+    """A sentence a practitioner can act on; never a traceback."""
+    if isinstance(exc, MashDeskError):
+        return str(exc)
+    return (
+        "Something went wrong and nothing was saved by this step "
+        f"({type(exc).__name__}). The details are in the log; please tell your administrator."
+    )
+
+
+class TaskRunner(QObject):
+    """Runs callables in the background and calls back on the GUI thread.
+
+    Signals:
+        busy_changed(int, str): how many tasks are running, and the label of the newest,
+            for the status-bar progress indicator.
+        failed(str): the message of a failure no callback handled.
+    """
+
+    busy_changed = Signal(int, str)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, *, readers: int = 3):
+        """Create the reading pool (``readers`` threads) and the one-thread writing pool."""
+        super().__init__(parent)
+        self._readers = QThreadPool(self)
+        self._readers.setMaxThreadCount(readers)
+        self._writer = QThreadPool(self)
+        self._writer.setMaxThreadCount(1)
+        self._relay = _Relay()
+        self._relay.finished.connect(self._finished)
+        self._numbers = itertools.count(1)
+        self._pending: dict[int, _Pending] = {}
+
+    @property
+    def busy(self) -> int:
+        """Tasks started and not yet finished."""
+        return len(self._pending)
+
+    def read(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+        label: str = "Loading…",
+        **kwargs: Any,
+    ) -> int:
+        """Run a reading call in the background; returns a task number."""
+        return self._start(self._readers, fn, args, kwargs, label, on_done, on_error)
+
+    def write(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+        label: str = "Saving…",
+        **kwargs: Any,
+    ) -> int:
+        """Run a writing call on the single writer thread; returns a task number."""
+        return self._start(self._writer, fn, args, kwargs, label, on_done, on_error)
+
+    def _start(self, pool, fn, args, kwargs, label, on_done, on_error) -> int:
+        number = next(self._numbers)
+        self._pending[number] = _Pending(label, on_done, on_error)
+        pool.start(_Job(number, fn, args, kwargs, self._relay))
+        self.busy_changed.emit(len(self._pending), label)
+        return number
+
+    @Slot(int, object, object)
+    def _finished(self, number: int, result: object, error: object) -> None:
+        pending = self._pending.pop(number, None)
+        self.busy_changed.emit(len(self._pending), "")
+        if pending is None:
+            return
+        if error is None:
+            if pending.on_done is not None:
+                pending.on_done(result)
+            return
+        assert isinstance(error, BaseException)
+        if not isinstance(error, MashDeskError):
+            log.error(
+                "Background task %r failed:\n%s",
+                pending.label,
+                getattr(error, "mash_traceback", repr(error)),
+            )
+        if pending.on_error is not None:
+            pending.on_error(error)
+        else:
+            self.failed.emit(describe_error(error))
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until every started task has finished (shutdown and tests)."""
+        return self._readers.waitForDone(msecs) and self._writer.waitForDone(msecs)
