@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the clearly labelled DEMO database (synthetic data, created on first use)",
     )
     _database_option(parser, top=True)
+    # Opens the window, waits for the first queue page, prints "ready" and quits: how the
+    # scripts and tests check a real start-up without a person at the keyboard.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
     demo = verbs.add_parser("demo", help="fill a database with synthetic history")
@@ -121,45 +124,20 @@ def _progress(message: str, fraction: float) -> None:
     print(f"\r  {fraction:5.0%}  {message:<60}", end="", file=sys.stderr, flush=True)
 
 
-def _open_demo(url: str, years: float, seed: int):
-    from mash_desk.services.desk import Desk
-    from mash_desk.synthetic import DEMO_PRACTITIONER, ensure_demo_users, generate
-
-    desk = Desk.open(url)
-    ensure_demo_users(desk.db)
-    with desk.db.reading() as session:
-        from sqlalchemy import func, select
-
-        from mash_desk.storage.models import Contact
-
-        empty = not session.scalar(select(func.count()).select_from(Contact))
-    if empty:
-        print(
-            f"Creating the DEMO database with {years:g} year(s) of synthetic history…",
-            file=sys.stderr,
-        )
-        report = generate(desk.db, years=years, seed=seed, progress=_progress)
-        print(file=sys.stderr)
-        print(report.summary(), file=sys.stderr)
-    return desk, desk.users.actor_for(DEMO_PRACTITIONER)
-
-
 def _cmd_default(args: argparse.Namespace) -> int:
-    from mash_desk.reporting.summary import render_text
-    from mash_desk.services.desk import Desk
+    from mash_desk.gui.app import NO_DISPLAY, display_available
 
-    if args.demo:
-        desk, actor = _open_demo(_url(args, demo=True), DEMO_YEARS, 1)
-        print("*** DEMO DATABASE — synthetic data only, no real person ***")
-    else:
-        desk = Desk.open(_url(args))
-        actor = desk.users.system_actor()
-    try:
-        print(render_text(desk.summary.summary(actor)))
-        print("\nThe desktop client arrives with the next release; this summary stands in for it.")
-    finally:
-        desk.close()
-    return 0
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    from mash_desk.gui.app import run_gui
+
+    return run_gui(
+        _url(args, demo=args.demo),
+        demo=args.demo,
+        demo_years=DEMO_YEARS,
+        smoke_test=args.smoke_test,
+    )
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -13,9 +13,14 @@ from mash_desk.services.desk import Desk
 
 
 def run(
-    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    drop: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k != "MASH_DESK_DATABASE_URL"}
+    full_env = {
+        k: v for k, v in os.environ.items() if k != "MASH_DESK_DATABASE_URL" and k not in drop
+    }
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "mash_desk", *args],
@@ -29,7 +34,7 @@ def run(
 
 def test_database_option_creates_and_migrates(tmp_path: Path):
     url = f"sqlite:///{tmp_path}/desk.sqlite3"
-    result = run("--database", url)
+    result = run("summary", "--database", url)
     assert result.returncode == 0, result.stderr
     assert "contacts" in result.stdout and (tmp_path / "desk.sqlite3").exists()
     status = run("db", "status", "--database", url)
@@ -167,25 +172,40 @@ def test_installed_wheel_carries_resources_and_migrations(tmp_path: Path):
     assert "up to date" in probe.stdout
 
 
+def test_without_a_display_the_client_says_so_in_one_line(tmp_path: Path):
+    result = run(
+        "--database",
+        f"sqlite:///{tmp_path}/d.sqlite3",
+        drop=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"),
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("mash-desk: no display available")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.slow
 def test_demo_flag_opens_a_labelled_demo_desk(tmp_path: Path):
-    # A fresh user data folder, as on a newcomer's machine.
-    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
-    first = run("--demo", env=env)
+    # A fresh user data folder and settings, as on a newcomer's machine.
+    env = {
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "HOME": str(tmp_path),
+    }
+    first = run("--demo", "--smoke-test", env=env)
     assert first.returncode == 0, first.stderr
-    assert "DEMO DATABASE" in first.stdout
-    assert "Creating the DEMO database" in first.stderr
-    assert list((tmp_path / "data").rglob("mash-desk-DEMO.sqlite3"))
+    assert first.stdout.strip().splitlines()[-1] == "ready"
+    [demo_db] = list((tmp_path / "data").rglob("mash-desk-DEMO.sqlite3"))
     # The desk shows live work straight away, soonest deadline first.
+    url = f"sqlite:///{demo_db}"
+    summary = run("summary", "--as", "demo.practitioner", "--database", url)
     queue_lines = [
-        line for line in first.stdout.splitlines() if line.startswith(("  due", "  OVERDUE"))
+        line for line in summary.stdout.splitlines() if line.startswith(("  due", "  OVERDUE"))
     ]
     assert queue_lines
-    again = run("--demo", env=env)
-    assert again.returncode == 0 and "Creating" not in again.stderr
+    again = run("--demo", "--smoke-test", env=env)
+    assert again.returncode == 0 and again.stdout.strip().endswith("ready")
     # The demo history carries a consistency-QA sample, re-rated blind (issue 3).
-    [demo_db] = list((tmp_path / "data").rglob("mash-desk-DEMO.sqlite3"))
-    qa = run("qa", "report", "--as", "demo.manager", "--database", f"sqlite:///{demo_db}")
+    qa = run("qa", "report", "--as", "demo.manager", "--database", url)
     assert qa.returncode == 0, qa.stderr
     assert "Agreement overall" in qa.stdout and "%" in qa.stdout and "Disagreements" in qa.stdout
 

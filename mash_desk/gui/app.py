@@ -1,0 +1,193 @@
+"""Start the desktop client: check for a display, sign in (or open the demo), show the window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from mash_desk import __version__
+from mash_desk.gui.main_window import MainWindow
+from mash_desk.gui.session import DeskSession
+from mash_desk.gui.tasks import TaskRunner, describe_error
+from mash_desk.gui.theme import THEMES, apply_theme
+from mash_desk.services.desk import Desk
+
+NO_DISPLAY = (
+    "mash-desk: no display available: run it in a desktop session (DISPLAY or WAYLAND_DISPLAY "
+    "unset), or use `mash-desk summary` for a text summary"
+)
+
+
+def display_available(environ: dict[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """Whether Qt can open windows here (without one, QApplication aborts the process)."""
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux"):
+        return True
+    if env.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName("mash-desk")
+        QCoreApplication.setApplicationName("MASH Desk")
+        QCoreApplication.setApplicationVersion(__version__)
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    theme = str(QSettings().value("theme", "light"))
+    apply_theme(app, theme if theme in THEMES else "light")
+    return app
+
+
+class _ProgressRelay(QObject):
+    """Carries the generator's progress from its worker thread to the progress dialog."""
+
+    moved = Signal(str, float)
+
+
+def _open_demo(app: QApplication, url: str, years: float) -> Desk:
+    """Open the demo database, creating its synthetic history on first use with a progress bar."""
+    from sqlalchemy import func, select
+
+    from mash_desk.storage.models import Contact
+    from mash_desk.synthetic import ensure_demo_users, generate
+
+    desk = Desk.open(url)
+    ensure_demo_users(desk.db)
+    with desk.db.reading() as session:
+        empty = not session.scalar(select(func.count()).select_from(Contact))
+    if not empty:
+        return desk
+    dialog = QProgressDialog("Creating the DEMO database with synthetic history…", "", 0, 1000)
+    dialog.setWindowTitle("MASH Desk — DEMO")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    dialog.show()
+    relay = _ProgressRelay()
+    relay.moved.connect(
+        lambda message, fraction: (
+            dialog.setLabelText(f"Creating the DEMO database: {message}"),
+            dialog.setValue(int(fraction * 1000)),
+        )
+    )
+    tasks = TaskRunner()
+    outcome: dict[str, object] = {}
+    tasks.write(
+        generate,
+        desk.db,
+        years=years,
+        seed=1,
+        progress=lambda message, fraction: relay.moved.emit(message, fraction),
+        on_done=lambda report: outcome.setdefault("report", report),
+        on_error=lambda exc: outcome.setdefault("error", exc),
+        label="Creating the DEMO database…",
+    )
+    while not outcome:
+        app.processEvents()
+        tasks.wait(50)
+    dialog.close()
+    if "error" in outcome:
+        desk.close()
+        raise outcome["error"]  # type: ignore[misc]
+    return desk
+
+
+def run_gui(
+    url: str,
+    *,
+    demo: bool = False,
+    demo_years: float = 1,
+    smoke_test: bool = False,
+    drafts_dir: Path | None = None,
+) -> int:
+    """Run the client until its window closes; returns the exit status.
+
+    ``smoke_test`` opens the window, waits until the first queue page is shown, prints
+    "ready" and quits — how the scripts and tests check a real start without a person.
+    """
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    app = _application()
+    windows: list[MainWindow] = []
+
+    def show(session: DeskSession, switch: Callable[[str], None] | None) -> MainWindow:
+        window = MainWindow(session, switch_role=switch, drafts_dir=drafts_dir)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        window.show()
+        windows.append(window)
+        QTimer.singleShot(0, window.offer_drafts)
+        return window
+
+    if demo:
+        try:
+            desk = _open_demo(app, url, demo_years)
+        except Exception as exc:  # noqa: BLE001 — shown, not raised, in a desktop app
+            QMessageBox.critical(None, "MASH Desk", describe_error(exc))
+            return 1
+        tasks = TaskRunner()
+
+        def switch(username: str) -> None:
+            current = windows[-1]
+            for form in current.unsaved_forms():
+                current.tabs.setCurrentWidget(form)
+                if not form.maybe_close():
+                    return
+            session = DeskSession(
+                desk, desk.users.actor_for(username), tasks, demo=True, database_label="DEMO"
+            )
+            replacement = show(session, switch)
+            replacement.setGeometry(current.geometry())
+            current.hide()
+            current.deleteLater()
+
+        from mash_desk.synthetic import DEMO_PRACTITIONER
+
+        first = DeskSession(
+            desk, desk.users.actor_for(DEMO_PRACTITIONER), tasks, demo=True, database_label="DEMO"
+        )
+        window = show(first, switch)
+    else:
+        from mash_desk.gui.sign_in import SignInDialog
+
+        dialog = SignInDialog(url, Desk.open)
+        if smoke_test or dialog.exec() != SignInDialog.DialogCode.Accepted:
+            return 0 if smoke_test else 1
+        desk = dialog.result_desk
+        tasks = TaskRunner()
+        window = show(
+            DeskSession(desk, dialog.result_actor, tasks, database_label=_label(desk)), None
+        )
+    if smoke_test:
+        from mash_desk.gui.queue_view import QueueView
+
+        queue = window.findChild(QueueView)
+
+        def ready() -> None:
+            if queue is not None and queue.model_rows() > 0:
+                print("ready", flush=True)
+                window.close()
+                app.quit()
+            else:
+                QTimer.singleShot(100, ready)
+
+        QTimer.singleShot(100, ready)
+        QTimer.singleShot(120_000, app.quit)
+    status = app.exec()
+    desk.close()
+    return status
+
+
+def _label(desk: Desk) -> str:
+    url = desk.db.engine.url
+    if url.get_backend_name() == "sqlite":
+        return f"this computer ({Path(url.database or '').name})"
+    return f"{url.host}/{url.database}"

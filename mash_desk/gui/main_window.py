@@ -1,0 +1,338 @@
+"""The main window: the live work queue, new contacts and case tabs, menus and shortcuts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
+from mash_desk.gui.session import DeskSession
+from mash_desk.gui.tasks import describe_error
+from mash_desk.gui.theme import THEMES, apply_theme
+
+log = logging.getLogger(__name__)
+
+# Demo roles a newcomer can try from the Demo menu (synthetic users, see mash_desk.synthetic).
+DEMO_ROLES = (
+    ("demo.practitioner", "MASH practitioner"),
+    ("demo.manager", "Team manager"),
+    ("demo.chair", "Meeting chair"),
+    ("demo.police", "Police partner"),
+    ("demo.health", "Health partner"),
+    ("demo.performance", "Performance officer"),
+)
+
+
+class MainWindow(QMainWindow):
+    """One signed-in desk: the queue first, then a tab per open contact or case."""
+
+    def __init__(
+        self,
+        session: DeskSession,
+        *,
+        switch_role: Callable[[str], Any] | None = None,
+        drafts_dir: Path | None = None,
+    ):
+        """Build the window over ``session``; ``switch_role`` is given for the demo desk."""
+        super().__init__()
+        self.session = session
+        self._switch_role = switch_role
+        self._drafts_dir = drafts_dir
+        self.setObjectName("mainWindow")
+        self.resize(1280, 800)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.setAccessibleName("Open work")
+        self.banner = QLabel()
+        self.banner.setObjectName("demoBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "#demoBanner { background: #ffe08a; color: #1b1b1b; padding: 6px; font-weight: bold; }"
+        )
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs)
+        self.setCentralWidget(central)
+        self.curtain = PrivacyCurtain(self)
+        self._progress = QProgressBar()
+        self._progress.setRange(0, 0)
+        self._progress.setMaximumWidth(160)
+        self._progress.setAccessibleName("Work in progress")
+        self._progress.hide()
+        self._busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self._busy_label)
+        self.statusBar().addPermanentWidget(self._progress)
+        session.tasks.busy_changed.connect(self._busy)
+        session.tasks.failed.connect(self.show_failure)
+        self._build_actions()
+        self._build_queue()
+        self._refresh_identity()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_contact_action = self._action("&New contact", self.new_contact, "Ctrl+N")
+        file_menu.addAction(self.new_contact_action)
+        # Ctrl+S belongs to the form or panel that has focus (each binds it), so it is not
+        # also bound here: two bindings of one key would cancel each other in Qt.
+        file_menu.addAction(self._action("&Save current tab\tCtrl+S", self.save_current))
+        file_menu.addAction(self._action("&Close tab", self.close_current_tab, "Ctrl+W"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
+        queue_menu = bar.addMenu("&Queue")
+        queue_menu.addAction(self._action("&Search the queue", self.search_queue, "Ctrl+Shift+F"))
+        queue_menu.addAction(self._action("&Next in queue", self.next_in_queue, "Alt+Down"))
+        queue_menu.addAction(self._action("&Previous in queue", self.previous_in_queue, "Alt+Up"))
+        queue_menu.addAction(self._action("&Refresh", self.refresh_queue, "F5"))
+        view = bar.addMenu("&View")
+        self.privacy_action = self._action("&Privacy screen", self.toggle_privacy, PRIVACY_KEY)
+        view.addAction(self.privacy_action)
+        themes = view.addMenu("&Theme")
+        for theme in THEMES:
+            themes.addAction(self._action(theme.title(), lambda t=theme: self.set_theme(t)))
+        if self.session.demo and self._switch_role is not None:
+            demo = bar.addMenu("&Demo")
+            for username, label in DEMO_ROLES:
+                demo.addAction(
+                    self._action(f"Sign in as {label}", lambda u=username: self._switch_role(u))
+                )
+
+    def _build_queue(self) -> None:
+        from mash_desk.gui.queue_view import QueueView
+
+        self.queue = QueueView(self.session)
+        self.queue.open_requested.connect(self.open_row)
+        self.tabs.insertTab(0, self.queue, "Work queue")
+        # The queue is home: it cannot be closed.
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.setCurrentIndex(0)
+
+    def _refresh_identity(self) -> None:
+        actor = self.session.actor
+        who = f"{actor.display_name} ({actor.role.label})"
+        title = f"MASH Desk — {who} — {self.session.database_label}"
+        if self.session.demo:
+            title = "[DEMO] " + title
+            self.banner.setText(
+                "DEMO DATABASE — synthetic data only, no real person. "
+                f"Signed in as {who}. Use the Demo menu to try another role."
+            )
+            self.banner.show()
+        else:
+            self.banner.hide()
+        self.setWindowTitle(title)
+
+    # -- queue and tabs -------------------------------------------------------------------
+
+    def _tab_of(self, key: str) -> int:
+        for index in range(self.tabs.count()):
+            if self.tabs.widget(index).property("tab_key") == key:
+                return index
+        return -1
+
+    def _add_tab(self, widget: QWidget, title: str, key: str) -> None:
+        widget.setProperty("tab_key", key)
+        index = self.tabs.addTab(widget, title)
+        self.tabs.setCurrentIndex(index)
+
+    def new_contact(self, draft: dict[str, Any] | None = None):
+        """Open a new contact form (optionally restored from a draft)."""
+        from mash_desk.gui.contact_form import ContactForm
+
+        form = ContactForm(self.session, drafts_dir=self._drafts_dir)
+        if draft is not None:
+            form.load_draft(draft)
+        form.saved.connect(lambda _dto, f=form: self._contact_saved(f))
+        self._add_tab(form, "New contact", f"contact-form:{id(form)}")
+        form.setFocus()
+        return form
+
+    def _contact_saved(self, form: QWidget) -> None:
+        self.statusBar().showMessage("Contact saved; its children are in the work queue.", 8000)
+
+    def open_row(self, row: Any) -> None:
+        """Open the case of a queue row (with the threshold panel for an open contact)."""
+        key = f"case:{row.person_id}"
+        index = self._tab_of(key)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+            return
+        from mash_desk.gui.case_view import CaseView
+
+        case = CaseView(self.session, row.person_id)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(case)
+        if row.kind == "contact":
+            from mash_desk.gui.threshold_panel import ThresholdPanel
+
+            panel = ThresholdPanel(self.session)
+            splitter.addWidget(panel)
+            splitter.setStretchFactor(0, 3)
+            splitter.setStretchFactor(1, 2)
+            self.session.tasks.read(
+                self.session.desk.contacts.get,
+                self.session.actor,
+                row.contact_id,
+                on_done=lambda dto, p=panel, r=row: p.set_subject(
+                    next(c for c in dto.children if c.id == r.item_id)
+                ),
+                label="Opening contact…",
+            )
+        self._add_tab(splitter, row.child_name, key)
+
+    def close_tab(self, index: int) -> bool:
+        """Close a tab, asking first if it holds unsaved work."""
+        if index <= 0:
+            return False
+        widget = self.tabs.widget(index)
+        maybe_close = getattr(widget, "maybe_close", None)
+        if maybe_close is not None and not maybe_close():
+            return False
+        self.tabs.removeTab(index)
+        widget.deleteLater()
+        return True
+
+    def close_current_tab(self) -> None:
+        """Close the current tab (the queue stays)."""
+        self.close_tab(self.tabs.currentIndex())
+
+    def save_current(self) -> None:
+        """Save what the current tab holds, if it saves."""
+        widget = self.tabs.currentWidget()
+        targets = [widget] + (widget.findChildren(QWidget) if widget is not None else [])
+        for target in targets:
+            save = getattr(target, "save", None)
+            if callable(save) and target.metaObject().className() != "QWidget":
+                save()
+                return
+
+    def search_queue(self) -> None:
+        """Go to the queue's search box."""
+        self.tabs.setCurrentIndex(0)
+        self.queue.focus_search()
+
+    def next_in_queue(self) -> None:
+        """Select the next row of the queue."""
+        self.tabs.setCurrentIndex(0)
+        self.queue.select_next()
+
+    def previous_in_queue(self) -> None:
+        """Select the previous row of the queue."""
+        self.tabs.setCurrentIndex(0)
+        self.queue.select_previous()
+
+    def refresh_queue(self) -> None:
+        """Reload the queue now."""
+        self.queue.refresh()
+
+    # -- privacy, theme, status -----------------------------------------------------------
+
+    def toggle_privacy(self) -> None:
+        """Blank the window at once (or show it again)."""
+        self.curtain.toggle()
+
+    def set_theme(self, theme: str) -> None:
+        """Switch theme and remember it."""
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        apply_theme(app, theme)
+        QSettings().setValue("theme", theme)
+
+    def _busy(self, count: int, label: str) -> None:
+        self._progress.setVisible(count > 0)
+        self._busy_label.setText(label if count > 0 else "")
+
+    def show_failure(self, message: str) -> None:
+        """Tell the user a background step failed (no traceback; details go to the log)."""
+        self.statusBar().showMessage(message, 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "MASH Desk", message, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- drafts and closing ---------------------------------------------------------------
+
+    def offer_drafts(self, ask: Callable[[int], bool] | None = None) -> int:
+        """Offer to restore contacts left unsaved by a crash; returns how many were restored."""
+        from mash_desk.gui.drafts import DraftStore
+
+        store = DraftStore(self._drafts_dir, self.session.actor.username)
+        pending = store.pending()
+        if not pending:
+            return 0
+        if ask is None:
+
+            def ask(count: int) -> bool:
+                answer = QMessageBox.question(
+                    self,
+                    "Restore unsaved contacts?",
+                    f"{count} contact(s) you were typing when MASH Desk last stopped were "
+                    "kept. Restore them now?\n\nChoose No to discard them.",
+                )
+                return answer == QMessageBox.StandardButton.Yes
+
+        if not ask(len(pending)):
+            for draft in pending:
+                store.discard(draft.id)
+            return 0
+        for draft in pending:
+            form = self.new_contact(draft.data)
+            # The restored form saves under its own new draft; the old file goes.
+            QTimer.singleShot(0, lambda d=draft: store.discard(d.id))
+            del form
+        return len(pending)
+
+    def unsaved_forms(self) -> list[QWidget]:
+        """Tabs holding work not yet saved."""
+        found = []
+        for index in range(1, self.tabs.count()):
+            widget = self.tabs.widget(index)
+            has = getattr(widget, "has_unsaved_work", None)
+            if has is not None and has():
+                found.append(widget)
+        return found
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt API
+        """Ask about each unsaved form before closing; never lose typed work silently."""
+        for widget in self.unsaved_forms():
+            self.tabs.setCurrentWidget(widget)
+            if not widget.maybe_close():
+                event.ignore()
+                return
+        self.session.tasks.wait(30_000)
+        event.accept()
+
+    def report_error(self, exc: BaseException) -> None:
+        """Show a failure raised by a callback of this window."""
+        self.show_failure(describe_error(exc))

@@ -1,0 +1,72 @@
+"""Light and dark themes with readable contrast, remembered between runs.
+
+Both use Qt's Fusion style with an explicit palette, so the contrast does not depend on the
+desktop's own theme: text on base is at least 7:1 in both (WCAG AAA for body text), because
+practitioners read these screens all day, often on poor office monitors.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+THEMES = ("light", "dark")
+
+# (role, light, dark). Window text #1b1b1b on #f4f4f4 is 15.6:1; #ececec on #1e1e1e is 14.5:1.
+_COLOURS = (
+    (QPalette.ColorRole.Window, "#f4f4f4", "#1e1e1e"),
+    (QPalette.ColorRole.WindowText, "#1b1b1b", "#ececec"),
+    (QPalette.ColorRole.Base, "#ffffff", "#252526"),
+    (QPalette.ColorRole.AlternateBase, "#eef2f6", "#2d2d30"),
+    (QPalette.ColorRole.Text, "#1b1b1b", "#ececec"),
+    (QPalette.ColorRole.Button, "#e8e8e8", "#333337"),
+    (QPalette.ColorRole.ButtonText, "#1b1b1b", "#ececec"),
+    (QPalette.ColorRole.Highlight, "#0b5cad", "#4a9eff"),
+    (QPalette.ColorRole.HighlightedText, "#ffffff", "#0b0b0b"),
+    (QPalette.ColorRole.ToolTipBase, "#ffffdc", "#333337"),
+    (QPalette.ColorRole.ToolTipText, "#1b1b1b", "#ececec"),
+    (QPalette.ColorRole.PlaceholderText, "#5f5f5f", "#a8a8a8"),
+    (QPalette.ColorRole.Link, "#0b5cad", "#7ab8ff"),
+)
+
+
+def palette(theme: str) -> QPalette:
+    """The palette of ``theme`` ("light" or "dark")."""
+    column = 1 if theme == "light" else 2
+    result = QPalette()
+    for row in _COLOURS:
+        result.setColor(row[0], QColor(row[column]))
+    disabled = QColor("#8a8a8a" if theme == "light" else "#7a7a7a")
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        result.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return result
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Switch the whole application to ``theme``."""
+    if theme not in THEMES:
+        raise ValueError(f"Unknown theme {theme!r}")
+    app.setStyle("Fusion")
+    app.setPalette(palette(theme))
+    app.setProperty("mash_theme", theme)
+
+
+def contrast_ratio(foreground: QColor, background: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(colour.redF())
+            + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF())
+        )
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
