@@ -25,6 +25,9 @@ apt_need() {
 
 # Qt (even offscreen) loads these shared libraries; python3-venv is missing on stock Ubuntu.
 QT_RUNTIME=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+# ...and on a real X display, its xcb platform plugin needs these.
+QT_XCB=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)
 
 make_venv() {
   if [ ! -x "$VENV/bin/python" ]; then

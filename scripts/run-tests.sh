@@ -8,4 +8,8 @@ cd "$REPO"
 echo "== ruff" >&2
 "$VENV/bin/ruff" check .
 echo "== pytest" >&2
-exec "$VENV/bin/python" -m pytest "$@"
+"$VENV/bin/python" -m pytest "$@"
+# The connection-profile test once more, against a real Secret Service (gnome-keyring under
+# its own D-Bus session), as the desktop would use it.
+echo "== keyring (Secret Service)" >&2
+bash "$REPO/scripts/secret-service-tests.sh"

@@ -164,7 +164,8 @@ def run_gui(
         desk = dialog.result_desk
         tasks = TaskRunner()
         window = show(
-            DeskSession(desk, dialog.result_actor, tasks, database_label=_label(desk)), None
+            DeskSession(desk, dialog.result_actor, tasks, database_label=dialog.result_label),
+            None,
         )
     if smoke_test:
         from mash_desk.gui.queue_view import QueueView
@@ -172,7 +173,7 @@ def run_gui(
         queue = window.findChild(QueueView)
 
         def ready() -> None:
-            if queue is not None and queue.model_rows() > 0:
+            if queue is not None and queue.model.rowCount() > 0:
                 print("ready", flush=True)
                 window.close()
                 app.quit()
@@ -184,10 +185,3 @@ def run_gui(
     status = app.exec()
     desk.close()
     return status
-
-
-def _label(desk: Desk) -> str:
-    url = desk.db.engine.url
-    if url.get_backend_name() == "sqlite":
-        return f"this computer ({Path(url.database or '').name})"
-    return f"{url.host}/{url.database}"

@@ -115,7 +115,8 @@ class MainWindow(QMainWindow):
         queue_menu.addAction(self._action("&Search the queue", self.search_queue, "Ctrl+Shift+F"))
         queue_menu.addAction(self._action("&Next in queue", self.next_in_queue, "Alt+Down"))
         queue_menu.addAction(self._action("&Previous in queue", self.previous_in_queue, "Alt+Up"))
-        queue_menu.addAction(self._action("&Refresh", self.refresh_queue, "F5"))
+        # F5 is bound by the queue view itself (one binding per key, or Qt fires neither).
+        queue_menu.addAction(self._action("&Refresh\tF5", self.refresh_queue))
         view = bar.addMenu("&View")
         self.privacy_action = self._action("&Privacy screen", self.toggle_privacy, PRIVACY_KEY)
         view.addAction(self.privacy_action)
@@ -194,13 +195,17 @@ class MainWindow(QMainWindow):
         case = CaseView(self.session, row.person_id)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(case)
-        if row.kind == "contact":
-            from mash_desk.gui.threshold_panel import ThresholdPanel
+        case.title_changed.connect(lambda title, s=splitter: self._retitle(s, title))
+        from mash_desk.gui.threshold_panel import ThresholdPanel
 
-            panel = ThresholdPanel(self.session)
-            splitter.addWidget(panel)
-            splitter.setStretchFactor(0, 3)
-            splitter.setStretchFactor(1, 2)
+        # The panel screens an open contact; for a referral it shows past assessments only,
+        # each against the document version it used.
+        panel = ThresholdPanel(self.session)
+        splitter.addWidget(panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        case.assessment_requested.connect(panel.show_assessment)
+        if row.kind == "contact":
             self.session.tasks.read(
                 self.session.desk.contacts.get,
                 self.session.actor,
@@ -211,6 +216,11 @@ class MainWindow(QMainWindow):
                 label="Opening contact…",
             )
         self._add_tab(splitter, row.child_name, key)
+
+    def _retitle(self, widget: QWidget, title: str) -> None:
+        index = self.tabs.indexOf(widget)
+        if index >= 0:
+            self.tabs.setTabText(index, title)
 
     def close_tab(self, index: int) -> bool:
         """Close a tab, asking first if it holds unsaved work."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mash_desk.domain.clock import Clock
 from mash_desk.domain.policy import Policy
+from mash_desk.services.case import CaseService
 from mash_desk.services.contacts import ContactService
 from mash_desk.services.context import ServiceContext
 from mash_desk.services.history import HistoryService
@@ -34,6 +35,7 @@ class Desk:
         self.summary = SummaryService(self.ctx)
         self.thresholds = ThresholdService(self.ctx)
         self.qa = QaService(self.ctx)
+        self.case = CaseService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, literal, or_, select
 
-from mash_desk.domain.enums import Rag, WorkStatus
+from mash_desk.domain.enums import Rag, Role, WorkStatus
 from mash_desk.domain.errors import FieldError, ValidationError
-from mash_desk.domain.permissions import Permission
+from mash_desk.domain.permissions import Permission, allows
 from mash_desk.services.context import Service
 from mash_desk.services.dto import Actor, QueueCursor, QueuePage, QueueRow
 from mash_desk.storage.models import ContactChild, Household, Person, Referral, User
@@ -34,6 +34,27 @@ class QueueFilter:
     worker_id: int | None = None
     team: str | None = None
     search: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueWorker:
+    """Someone open work can be assigned to, as the worker filter offers them."""
+
+    user_id: int
+    display_name: str
+    team: str | None
+
+
+@dataclass(frozen=True)
+class QueueChoices:
+    """What the queue's worker and team filters can be set to."""
+
+    workers: tuple[QueueWorker, ...]
+    teams: tuple[str, ...]
+
+
+# Roles that hold front-door work: the ones that may screen a contact.
+_WORKER_ROLES = tuple(r.value for r in Role if allows(r, Permission.SCREEN))
 
 
 def _side(kind: str, shape: frozenset[str]) -> Prepared:
@@ -199,3 +220,32 @@ class QueueService(Service):
             assert last.due_at is not None
             cursor = QueueCursor(last.due_at, last.kind, last.item_id)
         return QueuePage(rows, cursor)
+
+    def choices(self, actor: Actor) -> QueueChoices:
+        """Return the workers and teams the queue's filters offer, sorted by name.
+
+        Workers are the active users whose role holds front-door work, plus anyone (even a
+        since-deactivated user) who still has open work assigned, so every row can be found.
+        """
+        holders = [
+            select(table.assigned_to).where(table.status == status, table.assigned_to.is_not(None))
+            for table, status in (
+                (ContactChild, WorkStatus.OPEN.value),
+                (Referral, WorkStatus.AWAITING_DECISION.value),
+            )
+        ]
+        query = select(User.id, User.display_name, User.team).where(
+            or_(
+                and_(User.active.is_(True), User.role_code.in_(_WORKER_ROLES)),
+                User.id.in_(holders[0]),
+                User.id.in_(holders[1]),
+            )
+        )
+        with self.reading(actor, Permission.VIEW_QUEUE) as unit:
+            found = unit.conn.execute(query).all()
+        workers = tuple(
+            QueueWorker(user_id, name, team)
+            for user_id, name, team in sorted(found, key=lambda r: (r[1].casefold(), r[0]))
+        )
+        teams = tuple(sorted({w.team for w in workers if w.team}, key=str.casefold))
+        return QueueChoices(workers, teams)

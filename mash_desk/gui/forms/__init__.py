@@ -1,0 +1,1 @@
+"""Forms compiled from ui/*.ui by ui/compile_forms.py."""

@@ -1,0 +1,478 @@
+"""The live work queue: filters, search as you type, and the table of open work.
+
+Every filter is applied by the service (``QueueFilter``), so narrowing the queue never depends
+on which pages happen to be loaded; sorting by a column and grouping by household rearrange
+only the rows loaded. The queue refreshes itself whenever a saved change touches it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from mash_desk.domain.enums import Rag
+from mash_desk.gui.queue_model import (
+    COL_AGE,
+    COL_CHILD,
+    COL_HOUSEHOLD,
+    COL_RAG,
+    COL_STATUS,
+    COL_TIME_LEFT,
+    COL_WORKER,
+    QueueModel,
+    QueueProxy,
+    RowRole,
+)
+from mash_desk.gui.session import DeskSession
+from mash_desk.gui.tasks import describe_error
+from mash_desk.services.dto import QueueRow
+from mash_desk.services.queue import QueueChoices, QueueFilter
+
+EMPTY_MESSAGE = "No open work matches these filters"
+_COLUMN_WIDTHS = {
+    COL_CHILD: 190,
+    COL_AGE: 175,
+    COL_HOUSEHOLD: 175,
+    COL_RAG: 100,
+    COL_TIME_LEFT: 250,
+    COL_STATUS: 200,
+    COL_WORKER: 150,
+}
+
+
+class _QueueTable(QTableView):
+    """The queue's table: Enter opens the current row (QTableView would only move on)."""
+
+    open_current = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Open the current row on Enter or Return."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_current.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class QueueView(QWidget):
+    """The open-work queue with its filters.
+
+    Signals:
+        open_requested(QueueRow): the practitioner asked to open a row (Enter, double-click).
+    """
+
+    open_requested = Signal(object)
+
+    def __init__(
+        self,
+        session: DeskSession,
+        parent: QWidget | None = None,
+        *,
+        page_size: int = 50,
+        countdown_ms: int = 30_000,
+        search_delay_ms: int = 250,
+    ):
+        """Build the view and start reading the first page and the filter choices.
+
+        Args:
+            session: the signed-in desk.
+            parent: Qt parent.
+            page_size: rows read per page.
+            countdown_ms: how often the time-left column is redrawn.
+            search_delay_ms: pause in typing before the search runs.
+        """
+        super().__init__(parent)
+        self._session = session
+        self.model = QueueModel(session, self, page_size=page_size, countdown_ms=countdown_ms)
+        self.proxy = QueueProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._remembered: tuple[str, int] | None = None
+        self._error: str | None = None
+        self._choices_ready = False
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(search_delay_ms)
+        self._search_timer.timeout.connect(self._apply_filters)
+
+        self._build()
+        self._connect()
+        self._update_state()
+        self.model.reload()
+        self._load_choices()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, NHS number or postcode (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the queue")
+        self.search.setAccessibleDescription(
+            "Narrows the queue to children whose name, NHS number or postcode contains the text"
+        )
+        self.search.installEventFilter(self)
+
+        self.rag_filter = QComboBox()
+        self.rag_filter.addItem("Any rating", None)
+        for rag in (Rag.RED, Rag.AMBER, Rag.GREEN):
+            self.rag_filter.addItem(rag.value.title(), rag)
+        self.rag_filter.setAccessibleName("Filter by RAG rating")
+
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("Contacts and referrals", None)
+        self.kind_filter.addItem("Contacts (open)", "contact")
+        self.kind_filter.addItem("Referrals (awaiting decision)", "referral")
+        self.kind_filter.setAccessibleName("Filter by kind of work")
+
+        self.team_filter = QComboBox()
+        self.team_filter.addItem("All teams", None)
+        self.team_filter.setAccessibleName("Filter by team")
+        self.team_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+        self.worker_filter = QComboBox()
+        self.worker_filter.addItem("Anyone", None)
+        self.worker_filter.setAccessibleName("Filter by assigned worker")
+        self.worker_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+        self.group_toggle = QCheckBox("Group by &household")
+        self.group_toggle.setAccessibleName("Group rows by household")
+        self.group_toggle.setToolTip(
+            "Keep siblings together; households in order of their earliest deadline"
+        )
+
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setAccessibleName("Refresh the queue")
+        self.refresh_button.setToolTip("Read the queue again (F5)")
+
+        self.loading_label = QLabel("Loading…")
+        self.loading_label.setAccessibleName("Loading the queue")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(90)
+        self.busy.setMaximumHeight(12)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName("Loading the queue")
+        self.count_label = QLabel()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.table = _QueueTable()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Open work queue")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.setSortingEnabled(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in _COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+        # Soonest deadline first, as the service orders it.
+        self.table.sortByColumn(COL_TIME_LEFT, Qt.SortOrder.AscendingOrder)
+
+        self.empty_label = QLabel(EMPTY_MESSAGE)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAccessibleName(EMPTY_MESSAGE)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+
+        filters = QHBoxLayout()
+        for text, combo in (
+            ("&RAG", self.rag_filter),
+            ("&Work", self.kind_filter),
+            ("&Team", self.team_filter),
+            ("W&orker", self.worker_filter),
+        ):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            filters.addWidget(label)
+            filters.addWidget(combo)
+        filters.addSpacing(12)
+        filters.addWidget(self.group_toggle)
+        filters.addStretch(1)
+        filters.addWidget(self.refresh_button)
+
+        search_row = QHBoxLayout()
+        search_label = QLabel("&Search")
+        search_label.setBuddy(self.search)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+
+        status = QHBoxLayout()
+        status.addWidget(self.count_label)
+        status.addStretch(1)
+        status.addWidget(self.loading_label)
+        status.addWidget(self.busy)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(search_row)
+        layout.addLayout(filters)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(status)
+
+        QWidget.setTabOrder(self.search, self.rag_filter)
+        QWidget.setTabOrder(self.rag_filter, self.kind_filter)
+        QWidget.setTabOrder(self.kind_filter, self.team_filter)
+        QWidget.setTabOrder(self.team_filter, self.worker_filter)
+        QWidget.setTabOrder(self.worker_filter, self.group_toggle)
+        QWidget.setTabOrder(self.group_toggle, self.refresh_button)
+        QWidget.setTabOrder(self.refresh_button, self.table)
+
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (
+            (QKeySequence(QKeySequence.StandardKey.Find), self.focus_search),
+            (QKeySequence(Qt.Key.Key_F5), self.refresh),
+            (QKeySequence("Ctrl+Down"), self.select_next),
+            (QKeySequence("Ctrl+Up"), self.select_previous),
+        ):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._apply_filters)
+        for combo in (self.rag_filter, self.kind_filter, self.team_filter, self.worker_filter):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.group_toggle.toggled.connect(self._set_grouped)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.open_current.connect(self._open_current)
+        self.table.doubleClicked.connect(self._open_index)
+        self.model.loading_changed.connect(lambda _busy: self._update_state())
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(self._failed)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self.model.rowsInserted.connect(lambda *_: self._update_state())
+        self._session.hub.changed.connect(self._hub_changed)
+
+    # --- public slots --------------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        """Read the queue (and the filter choices) again."""
+        self.model.reload()
+        self._load_choices()
+
+    @Slot()
+    def select_next(self) -> None:
+        """Select the row below the current one (the first row if none is selected)."""
+        self._move(1)
+
+    @Slot()
+    def select_previous(self) -> None:
+        """Select the row above the current one (the last row if none is selected)."""
+        self._move(-1)
+
+    @Slot()
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def selected_row(self) -> QueueRow | None:
+        """The row the practitioner has selected, if any."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(
+            index.row(), QModelIndex()
+        ):
+            return None
+        return index.data(RowRole)
+
+    def current_filter(self) -> QueueFilter:
+        """The filter the widgets describe now (the model may still be reading it)."""
+        worker = self.worker_filter.currentData()
+        # Qt hands str enums back as plain strings.
+        rag = self.rag_filter.currentData()
+        return QueueFilter(
+            rag=Rag(rag) if rag else None,
+            kind=self.kind_filter.currentData(),
+            worker_id=worker,
+            team=self.team_filter.currentData(),
+            search=self.search.text().strip() or None,
+        )
+
+    # --- behaviour -----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Down in the search box moves into the results."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.proxy.rowCount() > 0
+        ):
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.table.currentIndex().isValid():
+                self._move(1)
+            return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _apply_filters(self) -> None:
+        self._search_timer.stop()
+        wanted = self.current_filter()
+        if wanted != self.model.filter:
+            self.model.set_filter(wanted)
+
+    @Slot(bool)
+    def _set_grouped(self, grouped: bool) -> None:
+        if self.proxy.sortColumn() < 0:
+            self.table.sortByColumn(COL_TIME_LEFT, Qt.SortOrder.AscendingOrder)
+        self.proxy.set_grouped(grouped)
+
+    def _move(self, step: int) -> None:
+        count = self.proxy.rowCount()
+        if count == 0:
+            return
+        current = self.table.currentIndex()
+        if current.isValid():
+            row = min(max(current.row() + step, 0), count - 1)
+            column = current.column()
+        else:
+            row, column = (0 if step > 0 else count - 1), COL_CHILD
+        index = self.proxy.index(row, column)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+
+    @Slot()
+    def _open_current(self) -> None:
+        self._open_index(self.table.currentIndex())
+
+    @Slot(QModelIndex)
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(index.data(RowRole))
+
+    @Slot(object)
+    def _hub_changed(self, keys: frozenset[str]) -> None:
+        if "queue" in keys:
+            self.model.reload()
+
+    @Slot()
+    def _remember_selection(self) -> None:
+        row = self.selected_row()
+        self._remembered = (row.kind, row.item_id) if row is not None else None
+
+    @Slot()
+    def _restore_selection(self) -> None:
+        if self._remembered is None:
+            return
+        for i in range(self.proxy.rowCount()):
+            index = self.proxy.index(i, COL_CHILD)
+            row: QueueRow = index.data(RowRole)
+            if (row.kind, row.item_id) == self._remembered:
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+                break
+
+    @Slot()
+    def _loaded(self) -> None:
+        self._error = None
+        self._update_state()
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self._error = f"The queue could not be read: {message} Press F5 to try again."
+        self._update_state()
+
+    @Slot()
+    def _update_state(self) -> None:
+        loading = self.model.loading
+        self.loading_label.setVisible(loading)
+        self.busy.setVisible(loading)
+        self.message_label.setText(self._error or "")
+        self.message_label.setVisible(self._error is not None)
+        count = self.model.rowCount()
+        empty = count == 0 and not loading and self._error is None
+        self.stack.setCurrentWidget(self.empty_label if empty else self.table)
+        if count == 0:
+            # The empty state says it in the middle of the view; no need to say it twice.
+            self.count_label.setText("")
+        else:
+            noun = "item" if count == 1 else "items"
+            more = " loaded; scroll down for more" if self.model.has_more else ""
+            self.count_label.setText(f"{count} open {noun}{more}")
+
+    # --- filter choices ------------------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        self._session.tasks.read(
+            self._session.desk.queue.choices,
+            self._session.actor,
+            on_done=self._fill_choices,
+            # The queue's own read reports the same refusal; the combos just stay at "any".
+            on_error=lambda exc: self._choices_failed(describe_error(exc)),
+            label="Loading the queue filters…",
+        )
+
+    def _choices_failed(self, message: str) -> None:
+        if not isValid(self):
+            return
+        self.team_filter.setToolTip(f"Teams could not be read: {message}")
+        self.worker_filter.setToolTip(f"Workers could not be read: {message}")
+
+    def _fill_choices(self, choices: QueueChoices) -> None:
+        # The choices may arrive after the view was closed and deleted.
+        if not isValid(self):
+            return
+        me = self._session.actor.user_id
+        team_items = [(team, team) for team in choices.teams]
+        worker_items = [
+            (f"{w.display_name} (me)" if w.user_id == me else w.display_name, w.user_id)
+            for w in choices.workers
+        ]
+        self._refill(self.team_filter, "All teams", team_items)
+        self._refill(self.worker_filter, "Anyone", worker_items)
+        self._choices_ready = True
+
+    @staticmethod
+    def _refill(combo: QComboBox, anything: str, items: list[tuple[str, object]]) -> None:
+        # Refilling must not count as the practitioner choosing something: keep the choice
+        # if it is still offered, and apply nothing.
+        kept = combo.currentData()
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem(anything, None)
+            for text, value in items:
+                combo.addItem(text, value)
+            found = combo.findData(kept) if kept is not None else 0
+            combo.setCurrentIndex(max(found, 0))
+        finally:
+            combo.blockSignals(False)
+        if kept is not None and combo.currentData() != kept:
+            # The chosen team or worker is gone: show everyone, as the combo now says.
+            combo.currentIndexChanged.emit(combo.currentIndex())
+
+    @property
+    def choices_ready(self) -> bool:
+        """Whether the team and worker filters have been filled from the service."""
+        return self._choices_ready

@@ -1,0 +1,86 @@
+"""Profile passwords through a real Secret Service (gnome-keyring), as CI runs them.
+
+Run by ``bash scripts/secret-service-tests.sh``, which starts gnome-keyring on a private D-Bus
+session and sets ``MASH_DESK_SECRET_SERVICE=1``; skipped everywhere else, so the suite never
+touches the keyring of the person running it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import closing
+from pathlib import Path
+
+import keyring
+import pytest
+
+from mash_desk.profiles import (
+    KEYRING_SERVICE,
+    KeyringUnavailable,
+    Profile,
+    ProfileStore,
+    keyring_available,
+)
+
+pytestmark = [
+    pytest.mark.secret_service,
+    pytest.mark.skipif(
+        os.environ.get("MASH_DESK_SECRET_SERVICE") != "1",
+        reason="needs a real Secret Service: bash scripts/secret-service-tests.sh",
+    ),
+]
+
+PASSWORD = "Synthetic pa55: ünïcødé @/% 'quoted'"
+
+
+@pytest.fixture
+def profile_store(tmp_path: Path) -> ProfileStore:
+    return ProfileStore(tmp_path / "profiles.json")
+
+
+def _profile(store: ProfileStore) -> Profile:
+    # A database name of its own, so a rerun never meets an entry left by an earlier one.
+    return store.save(
+        Profile("CI server", "ci-db.example.org", 5432, f"mash_{uuid.uuid4().hex[:8]}", "mash_ci")
+    )
+
+
+def test_the_default_backend_is_the_secret_service():
+    backend = keyring.get_keyring()
+    assert type(backend).__module__ == "keyring.backends.SecretService", backend
+    assert keyring_available()
+
+
+def test_save_read_and_forget_a_profile_password(profile_store):
+    import secretstorage
+
+    profile = _profile(profile_store)
+    assert profile_store.password(profile) is None
+    profile_store.save_password(profile, PASSWORD)
+    try:
+        assert profile_store.password(profile) == PASSWORD
+        # Read it back past keyring, straight from the Secret Service over D-Bus.
+        with closing(secretstorage.dbus_init()) as bus:
+            items = list(
+                secretstorage.search_items(
+                    bus, {"service": KEYRING_SERVICE, "username": profile.keyring_username}
+                )
+            )
+            assert [item.get_secret().decode() for item in items] == [PASSWORD]
+        assert PASSWORD not in profile_store.path.read_text()
+    finally:
+        profile_store.forget_password(profile)
+    assert profile_store.password(profile) is None
+    profile_store.forget_password(profile)  # nothing left to forget: not an error
+
+
+def test_a_locked_keyring_is_reported_not_waited_for(profile_store):
+    # Runs last in this file: once locked, the keyring stays locked for this D-Bus session.
+    import secretstorage
+
+    profile = _profile(profile_store)
+    with closing(secretstorage.dbus_init()) as bus:
+        secretstorage.get_default_collection(bus).lock()
+    with pytest.raises(KeyringUnavailable, match="locked"):
+        profile_store.save_password(profile, PASSWORD)
