@@ -2,7 +2,8 @@
 # Set up MASH Desk's test environment and run the whole suite: lint, then pytest on SQLite
 # and on a throwaway PostgreSQL server that the test session starts and stops itself.
 source "$(dirname "$0")/_bootstrap.sh"
-command -v dpkg-query >/dev/null && apt_need python3-venv postgresql "${QT_RUNTIME[@]}"
+command -v dpkg-query >/dev/null && apt_need python3-venv postgresql "${QT_RUNTIME[@]}" \
+  xvfb xauth "${QT_XCB[@]}"
 make_venv -e "$REPO[test]"
 cd "$REPO"
 echo "== ruff" >&2
@@ -11,5 +12,8 @@ echo "== pytest" >&2
 "$VENV/bin/python" -m pytest "$@"
 # The connection-profile test once more, against a real Secret Service (gnome-keyring under
 # its own D-Bus session), as the desktop would use it.
+echo "== smoke test under Xvfb (screenshots in artifacts/screenshots/)" >&2
+QT_QPA_PLATFORM=xcb MASH_DESK_XVFB=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+  "$VENV/bin/python" -m pytest tests/smoke -q -m xvfb -p no:cacheprovider
 echo "== keyring (Secret Service)" >&2
 bash "$REPO/scripts/secret-service-tests.sh"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -96,7 +97,8 @@ class MainWindow(QMainWindow):
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
+        # triggered(bool) would pass "checked" as the slot's first argument.
+        action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
 
@@ -194,7 +196,11 @@ class MainWindow(QMainWindow):
 
         case = CaseView(self.session, row.person_id)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(case)
+        # In a scroll area the case can give the threshold panel room on a laptop screen.
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setWidget(case)
+        splitter.addWidget(scroller)
         case.title_changed.connect(lambda title, s=splitter: self._retitle(s, title))
         from mash_desk.gui.threshold_panel import ThresholdPanel
 
@@ -202,8 +208,8 @@ class MainWindow(QMainWindow):
         # each against the document version it used.
         panel = ThresholdPanel(self.session)
         splitter.addWidget(panel)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The panel needs room to read indicator wording; the case keeps a readable column.
+        splitter.setSizes([520, 760])
         case.assessment_requested.connect(panel.show_assessment)
         if row.kind == "contact":
             self.session.tasks.read(

@@ -86,9 +86,11 @@ def draft_files(form: ContactForm) -> list[Path]:
     return sorted(form.drafts.folder.glob("*.json")) if form.drafts.folder.exists() else []
 
 
-def test_keyboard_only_contact_with_a_born_and_an_unborn_child(qtbot, form, session, tmp_path):
-    dirty = []
-    form.dirty_changed.connect(dirty.append)
+def keyboard_two_children(qtbot, form: ContactForm) -> date:
+    """Fill a two-child contact (one born, amber; one unborn, red) with the keyboard only.
+
+    Focus must be on the form's first field. Returns the unborn child's expected delivery.
+    """
     type_then_tab(qtbot, "Em", expect="Channel")
     type_then_tab(qtbot, "Jo Teacher", expect="Referrer's name")
     type_then_tab(qtbot, "Class teacher", expect="Referrer's role")
@@ -136,6 +138,13 @@ def test_keyboard_only_contact_with_a_born_and_an_unborn_child(qtbot, form, sess
     type_then_tab(qtbot, "", expect="NHS number")
     type_then_tab(qtbot, "R", expect="RAG rating")
     qtbot.keyClicks(focused(), "Pre-birth: domestic abuse disclosed at the antenatal visit")
+    return due
+
+
+def test_keyboard_only_contact_with_a_born_and_an_unborn_child(qtbot, form, session, tmp_path):
+    dirty = []
+    form.dirty_changed.connect(dirty.append)
+    due = keyboard_two_children(qtbot, form)
     assert focused().accessibleName() == "Reason for the RAG rating"
     assert dirty == [True]
     assert form.has_unsaved_work()
