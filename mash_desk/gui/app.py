@@ -16,6 +16,7 @@ from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner, describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
 from mash_desk.services.desk import Desk
+from mash_desk.synthetic import DEMO_PRACTITIONER
 
 NO_DISPLAY = (
     "mash-desk: no display available: run it in a desktop session (DISPLAY or WAYLAND_DISPLAY "
@@ -100,6 +101,64 @@ def _open_demo(app: QApplication, url: str, years: float) -> Desk:
     return desk
 
 
+class DemoDesk:
+    """The demo desk: one database, a window per demo role, switched from the Demo menu."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        show: Callable[[DeskSession, Callable[[str], None]], MainWindow],
+    ):
+        """Open windows with ``show(session, switch)`` over the demo ``desk``."""
+        self.desk = desk
+        self.tasks = TaskRunner()
+        self._show = show
+        self.window: MainWindow | None = None
+
+    def open_as(self, username: str) -> MainWindow | None:
+        """Show the desk as demo user ``username``, replacing the current window.
+
+        Unsaved forms are asked about first; a "Cancel" keeps the current role.
+        """
+        current = self.window
+        if current is not None:
+            for form in current.unsaved_forms():
+                current.tabs.setCurrentWidget(form)
+                if not form.maybe_close():
+                    return None
+        session = DeskSession(
+            self.desk,
+            self.desk.users.actor_for(username),
+            self.tasks,
+            demo=True,
+            database_label="DEMO",
+        )
+        self.window = self._show(session, self.open_as)
+        if current is not None:
+            self.window.setGeometry(current.geometry())
+            current.hide()
+            current.deleteLater()
+        return self.window
+
+
+def _in_background(app: QApplication, fn: Callable, *args):
+    """Run ``fn`` off the GUI thread while the event loop keeps turning; return its result."""
+    tasks = TaskRunner()
+    outcome: dict[str, object] = {}
+    tasks.read(
+        fn,
+        *args,
+        on_done=lambda value: outcome.setdefault("value", value),
+        on_error=lambda exc: outcome.setdefault("error", exc),
+    )
+    while not outcome:
+        app.processEvents()
+        tasks.wait(20)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
 def run_gui(
     url: str,
     *,
@@ -133,31 +192,19 @@ def run_gui(
         except Exception as exc:  # noqa: BLE001 — shown, not raised, in a desktop app
             QMessageBox.critical(None, "MASH Desk", describe_error(exc))
             return 1
-        tasks = TaskRunner()
-
-        def switch(username: str) -> None:
-            current = windows[-1]
-            for form in current.unsaved_forms():
-                current.tabs.setCurrentWidget(form)
-                if not form.maybe_close():
-                    return
-            session = DeskSession(
-                desk, desk.users.actor_for(username), tasks, demo=True, database_label="DEMO"
-            )
-            replacement = show(session, switch)
-            replacement.setGeometry(current.geometry())
-            current.hide()
-            current.deleteLater()
-
-        from mash_desk.synthetic import DEMO_PRACTITIONER
-
-        first = DeskSession(
-            desk, desk.users.actor_for(DEMO_PRACTITIONER), tasks, demo=True, database_label="DEMO"
-        )
-        window = show(first, switch)
+        demo_desk = DemoDesk(desk, show)
+        window = demo_desk.open_as(DEMO_PRACTITIONER)
     else:
+        from mash_desk.gui.first_run import FirstRunDialog
         from mash_desk.gui.sign_in import SignInDialog
 
+        if not smoke_test:
+            fresh = _in_background(app, Desk.open, url)
+            try:
+                if _in_background(app, fresh.users.first_run):
+                    FirstRunDialog(fresh).exec()
+            finally:
+                fresh.close()
         dialog = SignInDialog(url, Desk.open)
         if smoke_test or dialog.exec() != SignInDialog.DialogCode.Accepted:
             return 0 if smoke_test else 1

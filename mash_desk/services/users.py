@@ -42,6 +42,44 @@ class UserService(Service):
                 raise PermissionDenied(f"No active user {username!r}")
             return actor_from_user(session, user)
 
+    def first_run(self) -> bool:
+        """Whether the database has no account anyone can sign in with yet.
+
+        Asked before sign-in (no user yet), so it says only that, nothing about who exists.
+        """
+        with self.ctx.db.reading() as session:
+            return (
+                session.scalar(
+                    select(User.id)
+                    .where(User.active.is_(True), User.password_hash.is_not(None))
+                    .limit(1)
+                )
+                is None
+            )
+
+    def create_first_administrator(
+        self, *, username: str, display_name: str, password: str
+    ) -> OpResult[Actor]:
+        """Create the first administrator of a new database; refused once any account exists.
+
+        A newcomer who opens MASH Desk on a fresh embedded database would otherwise face a
+        sign-in dialog nobody can get past.
+        """
+        if not password:
+            raise ValidationError(FieldError("password", "required", "Choose a password"))
+        if not self.first_run():
+            raise PermissionDenied(
+                "This database already has user accounts; ask an administrator for one"
+            )
+        return self.create(
+            self.system_actor(),
+            username=username,
+            display_name=display_name,
+            role=Role.ADMIN,
+            agency_code="social_care",
+            password=password,
+        )
+
     def system_actor(self) -> Actor:
         """Return the built-in system user, for automatic changes (it cannot sign in)."""
         with self.ctx.db.reading() as session:
