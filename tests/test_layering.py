@@ -14,6 +14,8 @@ NON_GUI = (
     "mash_desk.services",
     "mash_desk.reporting",
     "mash_desk.synthetic",
+    "mash_desk.profiles",
+    "mash_desk.paths",
 )
 
 
