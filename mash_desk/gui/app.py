@@ -60,10 +60,13 @@ def _open_demo(app: QApplication, url: str, years: float) -> Desk:
     from mash_desk.storage.models import Contact
     from mash_desk.synthetic import ensure_demo_users, generate
 
-    desk = Desk.open(url)
-    ensure_demo_users(desk.db)
-    with desk.db.reading() as session:
-        empty = not session.scalar(select(func.count()).select_from(Contact))
+    def prepare() -> tuple[Desk, bool]:
+        opened = Desk.open(url)
+        ensure_demo_users(opened.db)
+        with opened.db.reading() as session:
+            return opened, not session.scalar(select(func.count()).select_from(Contact))
+
+    desk, empty = _in_background(app, prepare)
     if not empty:
         return desk
     dialog = QProgressDialog("Creating the DEMO database with synthetic history…", "", 0, 1000)
@@ -126,9 +129,11 @@ class DemoDesk:
                 current.tabs.setCurrentWidget(form)
                 if not form.maybe_close():
                     return None
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
         session = DeskSession(
             self.desk,
-            self.desk.users.actor_for(username),
+            _in_background(app, self.desk.users.actor_for, username),
             self.tasks,
             demo=True,
             database_label="DEMO",
@@ -139,6 +144,17 @@ class DemoDesk:
             current.hide()
             current.deleteLater()
         return self.window
+
+
+def _start_error(exc: BaseException, url: str) -> str:
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError):
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        return f"Cannot open the database: {reason}"
+    if isinstance(exc, OSError):
+        return f"Cannot open the database at {url}: {exc.strerror or exc}"
+    return describe_error(exc)
 
 
 def _in_background(app: QApplication, fn: Callable, *args):
@@ -199,12 +215,16 @@ def run_gui(
         from mash_desk.gui.sign_in import SignInDialog
 
         if not smoke_test:
-            fresh = _in_background(app, Desk.open, url)
+            try:
+                fresh = _in_background(app, Desk.open, url)
+            except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
+                QMessageBox.critical(None, "MASH Desk", _start_error(exc, url))
+                return 1
             try:
                 if _in_background(app, fresh.users.first_run):
                     FirstRunDialog(fresh).exec()
             finally:
-                fresh.close()
+                _in_background(app, fresh.close)
         dialog = SignInDialog(url, Desk.open)
         if smoke_test or dialog.exec() != SignInDialog.DialogCode.Accepted:
             return 0 if smoke_test else 1
@@ -214,6 +234,9 @@ def run_gui(
             DeskSession(desk, dialog.result_actor, tasks, database_label=dialog.result_label),
             None,
         )
+        # e.g. "the keyring was locked; the password was not remembered".
+        for notice in getattr(dialog, "result_notices", ()) or ():
+            window.statusBar().showMessage(notice, 20_000)
     if smoke_test:
         from mash_desk.gui.queue_view import QueueView
 

@@ -75,7 +75,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
+        self._closing_tab = False
         self.curtain = PrivacyCurtain(self)
+        self.curtain.lifted.connect(self._curtain_lifted)
         self._progress = QProgressBar()
         self._progress.setRange(0, 0)
         self._progress.setMaximumWidth(160)
@@ -115,8 +117,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
         queue_menu = bar.addMenu("&Queue")
         queue_menu.addAction(self._action("&Search the queue", self.search_queue, "Ctrl+Shift+F"))
-        queue_menu.addAction(self._action("&Next in queue", self.next_in_queue, "Alt+Down"))
-        queue_menu.addAction(self._action("&Previous in queue", self.previous_in_queue, "Alt+Up"))
+        # F8 / Shift+F8, not Alt+Down: Alt+Down opens a combo box's list in every form.
+        queue_menu.addAction(self._action("&Next in queue", self.next_in_queue, "F8"))
+        queue_menu.addAction(self._action("&Previous in queue", self.previous_in_queue, "Shift+F8"))
         # F5 is bound by the queue view itself (one binding per key, or Qt fires neither).
         queue_menu.addAction(self._action("&Refresh\tF5", self.refresh_queue))
         view = bar.addMenu("&View")
@@ -187,7 +190,9 @@ class MainWindow(QMainWindow):
 
     def open_row(self, row: Any) -> None:
         """Open the case of a queue row (with the threshold panel for an open contact)."""
-        key = f"case:{row.person_id}"
+        # One tab per piece of work: a child with two open contacts gets two tabs, each
+        # screening its own contact.
+        key = f"{row.kind}:{row.item_id}"
         index = self._tab_of(key)
         if index >= 0:
             self.tabs.setCurrentIndex(index)
@@ -210,31 +215,74 @@ class MainWindow(QMainWindow):
         splitter.addWidget(panel)
         # The panel needs room to read indicator wording; the case keeps a readable column.
         splitter.setSizes([520, 760])
-        case.assessment_requested.connect(panel.show_assessment)
+        # A past assessment opens in its own window, so the screening in progress stays.
+        case.assessment_requested.connect(self.show_assessment)
         if row.kind == "contact":
+            # Ticking before the contact is known would be wiped when it arrives.
+            panel.setEnabled(False)
+
+            def ready(dto: Any, p: ThresholdPanel = panel, r: Any = row) -> None:
+                child = next((c for c in dto.children if c.id == r.item_id), None)
+                if child is None:
+                    self.show_failure("This child is no longer on the contact; refresh the queue")
+                    return
+                p.set_subject(child)
+                p.setEnabled(True)
+
             self.session.tasks.read(
                 self.session.desk.contacts.get,
                 self.session.actor,
                 row.contact_id,
-                on_done=lambda dto, p=panel, r=row: p.set_subject(
-                    next(c for c in dto.children if c.id == r.item_id)
-                ),
+                on_done=ready,
                 label="Opening contact…",
             )
         self._add_tab(splitter, row.child_name, key)
+
+    def show_assessment(self, assessment: Any) -> None:
+        """Show a past assessment read-only, against its own document version."""
+        from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+        from mash_desk.gui.threshold_panel import ThresholdPanel
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Threshold assessment — {assessment.document}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        panel = ThresholdPanel(self.session, dialog)
+        QVBoxLayout(dialog).addWidget(panel)
+        dialog.resize(900, 640)
+        panel.show_assessment(assessment)
+        dialog.show()
 
     def _retitle(self, widget: QWidget, title: str) -> None:
         index = self.tabs.indexOf(widget)
         if index >= 0:
             self.tabs.setTabText(index, title)
 
+    @staticmethod
+    def _with_unsaved_work(widget: QWidget) -> list[QWidget]:
+        """The widget and its children that hold unsaved work (forms, threshold panels)."""
+        found = []
+        for candidate in [widget, *widget.findChildren(QWidget)]:
+            has = getattr(candidate, "has_unsaved_work", None)
+            if callable(has) and hasattr(candidate, "maybe_close") and has():
+                found.append(candidate)
+        return found
+
     def close_tab(self, index: int) -> bool:
         """Close a tab, asking first if it holds unsaved work."""
-        if index <= 0:
+        if index <= 0 or self._closing_tab:
             return False
         widget = self.tabs.widget(index)
-        maybe_close = getattr(widget, "maybe_close", None)
-        if maybe_close is not None and not maybe_close():
+        self._closing_tab = True
+        try:
+            for holder in self._with_unsaved_work(widget):
+                if not holder.maybe_close():
+                    return False
+        finally:
+            self._closing_tab = False
+        # The question ran an event loop: tabs may have moved meanwhile.
+        index = self.tabs.indexOf(widget)
+        if index <= 0:
             return False
         self.tabs.removeTab(index)
         widget.deleteLater()
@@ -278,6 +326,17 @@ class MainWindow(QMainWindow):
     def toggle_privacy(self) -> None:
         """Blank the window at once (or show it again)."""
         self.curtain.toggle()
+        hidden = self.curtain.isVisible()
+        # Under the curtain no shortcut may open or close anything but the curtain itself.
+        for action in self.actions():
+            if action is not self.privacy_action:
+                action.setEnabled(not hidden)
+        self.menuBar().setEnabled(not hidden)
+
+    def _curtain_lifted(self) -> None:
+        for action in self.actions():
+            action.setEnabled(True)
+        self.menuBar().setEnabled(True)
 
     def set_theme(self, theme: str) -> None:
         """Switch theme and remember it."""
@@ -330,19 +389,20 @@ class MainWindow(QMainWindow):
         return len(pending)
 
     def unsaved_forms(self) -> list[QWidget]:
-        """Tabs holding work not yet saved."""
-        found = []
+        """Forms and panels holding work not yet saved, in every tab."""
+        found: list[QWidget] = []
         for index in range(1, self.tabs.count()):
-            widget = self.tabs.widget(index)
-            has = getattr(widget, "has_unsaved_work", None)
-            if has is not None and has():
-                found.append(widget)
+            found += self._with_unsaved_work(self.tabs.widget(index))
         return found
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt API
         """Ask about each unsaved form before closing; never lose typed work silently."""
         for widget in self.unsaved_forms():
-            self.tabs.setCurrentWidget(widget)
+            tab = widget
+            while tab.parentWidget() is not None and self.tabs.indexOf(tab) < 0:
+                tab = tab.parentWidget()
+            if self.tabs.indexOf(tab) >= 0:
+                self.tabs.setCurrentWidget(tab)
             if not widget.maybe_close():
                 event.ignore()
                 return

@@ -7,9 +7,10 @@ or losing a keystroke of unsaved work.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 PRIVACY_KEY = "F12"
 
@@ -40,10 +41,13 @@ class PrivacyCurtain(QWidget):
         window.installEventFilter(self)
         self._window = window
         self._title = ""
+        self._focus: QWidget | None = None
 
     def drop(self) -> None:
         """Hide everything now (the window title too: it can carry a child's name)."""
         self.setGeometry(self._window.rect())
+        # Typing resumes where it left off: the practitioner may be mid-sentence on a call.
+        self._focus = QApplication.focusWidget()
         self._title = self._window.windowTitle()
         self._window.setWindowTitle("MASH Desk")
         self.show()
@@ -56,6 +60,8 @@ class PrivacyCurtain(QWidget):
             return
         self.hide()
         self._window.setWindowTitle(self._title)
+        if self._focus is not None and shiboken6.isValid(self._focus):
+            self._focus.setFocus()
         self.lifted.emit()
 
     def toggle(self) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from mash_desk.domain.errors import MashDeskError
@@ -131,8 +132,7 @@ class TaskRunner(QObject):
         if pending is None:
             return
         if error is None:
-            if pending.on_done is not None:
-                pending.on_done(result)
+            self._call(pending, pending.on_done, result)
             return
         assert isinstance(error, BaseException)
         if not isinstance(error, MashDeskError):
@@ -142,9 +142,29 @@ class TaskRunner(QObject):
                 getattr(error, "mash_traceback", repr(error)),
             )
         if pending.on_error is not None:
-            pending.on_error(error)
+            self._call(pending, pending.on_error, error)
         else:
             self.failed.emit(describe_error(error))
+
+    def _call(self, pending: _Pending, callback: Callback | None, value: object) -> None:
+        """Deliver a result, unless the widget that asked for it has been closed meanwhile."""
+        if callback is None:
+            return
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return
+        try:
+            callback(value)
+        except RuntimeError as exc:
+            # A lambda that touches a widget closed while the task ran: the result is stale.
+            if "already deleted" not in str(exc):
+                self._callback_failed(pending, exc)
+        except Exception as exc:  # noqa: BLE001 — a broken callback must not die silently
+            self._callback_failed(pending, exc)
+
+    def _callback_failed(self, pending: _Pending, exc: Exception) -> None:
+        log.exception("Handling the result of %r failed", pending.label, exc_info=exc)
+        self.failed.emit(describe_error(exc))
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until every started task has finished (shutdown and tests)."""

@@ -370,6 +370,10 @@ class ThresholdPanel(QWidget):
         scoped = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search, context=scoped)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=scoped)
+        # Ctrl+Enter saves too, as in the contact form.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save, context=scoped)
+        self._saved_state: tuple | None = None
         self.setAccessibleName("Threshold panel")
         self._fill_levels()
         self._update_suggestion()
@@ -576,6 +580,7 @@ class ThresholdPanel(QWidget):
         """Screen this child on this contact (ticks start empty)."""
         was_read_only = self.read_only
         self.assessment = None
+        self._saved_state = None
         self.subject = contact_child
         self.notices = ()
         self.notices_label.hide()
@@ -778,9 +783,56 @@ class ThresholdPanel(QWidget):
         elif self.level_error in grouped:
             self.level_combo.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _state(self) -> tuple:
+        return (self.ticked(), self.chosen_level(), self.rationale.toPlainText().strip())
+
+    def has_unsaved_work(self) -> bool:
+        """Whether ticks, a level or a rationale were entered and not saved."""
+        if self.read_only or self.subject is None:
+            return False
+        state = self._state()
+        if self._saved_state is not None:
+            return state != self._saved_state
+        return bool(state[0] or state[2])
+
+    def maybe_close(self) -> bool:
+        """Ask before throwing away an unsaved screening; True when it may close."""
+        if not self.has_unsaved_work():
+            return True
+        answer = self.ask_unsaved()
+        if answer == "save":
+            self.save()
+            return False  # closes after the user sees the result
+        return answer == "discard"
+
+    def ask_unsaved(self) -> str:
+        """Ask what to do with an unsaved screening: "save", "discard" or "cancel"."""
+        from PySide6.QtWidgets import QMessageBox
+
+        buttons = (
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        answer = QMessageBox.question(
+            self,
+            "Unsaved screening",
+            "The indicators and level you chose for this child are not saved yet.",
+            buttons,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(answer, "cancel")
+
     def save(self) -> None:
         """Save the screening: the ticked indicators, the level and the document version."""
         if self.read_only or self.subject is None or self.document is None or self._saving:
+            return
+        if self._saved_state is not None and self._state() == self._saved_state:
+            # A second Ctrl+S (or key repeat) must not write the same screening twice.
+            self.status_label.setText("Already saved; change something to save again.")
             return
         assert self.suggestion is not None
         self._clear_errors()
@@ -813,6 +865,9 @@ class ThresholdPanel(QWidget):
 
     def _saved(self, result: OpResult[ContactChildDTO]) -> None:
         self._saving = False
+        self._saved_state = self._state()
+        # Tell the other views first: this panel may be closing while the save finishes.
+        self.session.hub.announce(result.changed)
         self.subject = result.value
         level = result.value.provisional_level
         self.status_label.setText(
@@ -828,7 +883,6 @@ class ThresholdPanel(QWidget):
         else:
             self.notices_label.hide()
         self._update_enabled()
-        self.session.hub.announce(result.changed)
         self.screened.emit(result.value)
 
     def _save_failed(self, exc: BaseException) -> None:

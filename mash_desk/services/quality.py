@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -26,7 +27,7 @@ from mash_desk.domain.errors import (
     ValidationError,
 )
 from mash_desk.domain.outcomes import age_in_years
-from mash_desk.domain.permissions import Permission
+from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.thresholds import ChildFacts, DocumentKey, choose_level, suggest
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, OpResult
@@ -44,6 +45,9 @@ from mash_desk.storage.models import (
 
 QA_KINDS = ("screening", "referral")
 SAMPLE_MAX = 500
+# A sample is drawn from ids read into memory inside the write transaction; two years of
+# screenings (~25,000) is a small list, a century would hold the writer for seconds.
+PERIOD_MAX = timedelta(days=731)
 # A quarter is the usual audit window for a monthly practice-quality meeting.
 DEFAULT_PERIOD = timedelta(days=91)
 
@@ -217,6 +221,12 @@ class QaService(Service):
             )
         if last > today:
             errors.append(FieldError("period_to", "future", "The period cannot end after today"))
+        if last - first > PERIOD_MAX:
+            errors.append(
+                FieldError(
+                    "period_from", "too_long", "Sample from a period of two years at most"
+                )
+            )
         if errors:
             raise ValidationError(errors)
         start, end = self._local_day_bounds(first, last)
@@ -301,14 +311,24 @@ class QaService(Service):
             tuple(QaItemDTO(i, p, r is not None, name) for i, p, r, name in rows),
         )
 
+    @contextmanager
+    def _progress_unit(self, actor: Actor) -> Iterator[Unit]:
+        """Re-raters (SCREEN) and QA officers (RUN_QA) both follow a sample's progress."""
+        with self.reading(actor, Permission.VIEW_THRESHOLDS) as unit:
+            if not (allows(unit.role, Permission.SCREEN) or allows(unit.role, Permission.RUN_QA)):
+                raise PermissionDenied(
+                    f"A {unit.role.label.lower()} may not follow consistency samples"
+                )
+            yield unit
+
     def sample(self, actor: Actor, sample_id: int) -> QaSampleDTO:
         """A sample and how far its re-rating has got."""
-        with self.reading(actor, Permission.SCREEN) as unit:
+        with self._progress_unit(actor) as unit:
             return self._sample(unit, sample_id)
 
     def latest_sample_id(self, actor: Actor) -> int | None:
         """The most recently drawn sample, if any."""
-        with self.reading(actor, Permission.SCREEN) as unit:
+        with self._progress_unit(actor) as unit:
             return unit.conn.execute(select(func.max(QaSample.id))).scalar()
 
     def _item(self, unit: Unit, item_id: int) -> tuple[QaItem, ThresholdAssessment]:

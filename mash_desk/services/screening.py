@@ -127,7 +127,17 @@ class ScreeningService(Service):
             suggestion, choice = _apply(used, indicators, level, rationale, rag_errors, unit, cc)
             if rag_value is not None and rag_value.value != cc.rag:
                 assert rag_text is not None
+                before = cc.rag
                 self._rate(unit, cc, rag_value.value, rag_text)
+                unit.audit(
+                    "rag.changed",
+                    "contact_child",
+                    cc.id,
+                    person_id=cc.person_id,
+                    before=before,
+                    after=rag_value.value,
+                    reason=rag_text,
+                )
             cc.provisional_level = choice.level
             cc.level_rationale = choice.rationale
             cc.threshold_document = used.id
@@ -189,6 +199,15 @@ class ScreeningService(Service):
             if referral is None:
                 raise NotFound(f"No referral {referral_id}")
             check_version(referral, expected_version, "referral")
+            if referral.status != WorkStatus.AWAITING_DECISION.value:
+                raise ValidationError(
+                    FieldError(
+                        "status",
+                        "awaiting_decision",
+                        "This referral has been decided; its level can no longer be reviewed "
+                        "(amend the decision instead)",
+                    )
+                )
             cc = unit.session.get(ContactChild, referral.contact_child_id)
             assert cc is not None
             suggestion, choice = _apply(used, indicators, level, rationale, [], unit, cc)

@@ -75,7 +75,9 @@ def child_facts(unit: Unit, person_id: int) -> ChildFacts:
     """The facts routes depend on (age, unborn) for a person, on the unit's day."""
     row = unit.conn.execute(
         select(Person.date_of_birth, Person.expected_delivery).where(Person.id == person_id)
-    ).one()
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"No person {person_id}")
     return ChildFacts(unit.today, row.date_of_birth, row.expected_delivery)
 
 
@@ -245,7 +247,10 @@ class ThresholdService(Service):
         Without ``document`` the one in force today is used; naming one shows an older
         assessment against the version it used.
         """
-        with self.reading(actor, Permission.VIEW_THRESHOLDS) as unit:
+        # Naming a child reveals their age band (under 5, unborn) through the routes: only
+        # someone who may open the case may ask about a particular child.
+        permission = Permission.VIEW_CASE if person_id is not None else Permission.VIEW_THRESHOLDS
+        with self.reading(actor, permission) as unit:
             library = self.ctx.thresholds.library(unit.conn)
             chosen = library.get(document) if document else library.current(unit.today)
             facts = child_facts(unit, person_id) if person_id is not None else None

@@ -17,6 +17,7 @@ from mash_desk.gui.drafts import DraftStore
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.queue_model import COL_TIME_LEFT, RowRole
 from mash_desk.gui.threshold_panel import ThresholdPanel
+from mash_desk.services.inputs import ChildOnContact, NewContact
 from tests.conftest import NOW
 from tests.gui.test_contact_form import keyboard_two_children
 from tests.support.helpers import log_one
@@ -70,8 +71,8 @@ def test_keyboard_only_contact_reaches_the_queue_with_its_deadlines(qtbot, windo
     keyboard_two_children(qtbot, form)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not form.has_unsaved_work(), timeout=10_000)
-    # Alt+Down goes back to the queue, which refreshed itself after the save.
-    qtbot.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    # F8 goes back to the queue (next item), which refreshed itself after the save.
+    qtbot.keyClick(window, Qt.Key.Key_F8)
     assert window.tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: len(queue_rows(window)) == 2, timeout=10_000)
     rows = {row.rag: row for row in queue_rows(window)}
@@ -172,3 +173,78 @@ def test_closing_with_unsaved_work_asks_and_can_be_cancelled(qtbot, window):
     form.ask_unsaved = lambda: "discard"
     window.close()
     assert not window.isVisible()
+
+
+def open_first_contact(qtbot, made: MainWindow) -> ThresholdPanel:
+    qtbot.waitUntil(lambda: len(queue_rows(made)) >= 1, timeout=10_000)
+    made.open_row(next(r for r in queue_rows(made) if r.kind == "contact"))
+    panel = made.tabs.currentWidget().findChild(ThresholdPanel)
+    qtbot.waitUntil(
+        lambda: panel.subject is not None and panel.document is not None, timeout=10_000
+    )
+    return panel
+
+
+def test_unsaved_screening_is_not_lost_when_the_tab_closes(qtbot, window, gui_desk, gui_actors):
+    log_one(gui_desk, gui_actors["practitioner"])
+    window.refresh_queue()
+    panel = open_first_contact(qtbot, window)
+    assert panel.isEnabled()
+    panel.set_ticked("l2-bullying", True)
+    asked = []
+    panel.ask_unsaved = lambda: asked.append(1) or "cancel"
+    assert not window.close_tab(1)
+    assert asked and window.tabs.count() == 2
+    panel.ask_unsaved = lambda: "discard"
+    assert window.close_tab(1) and window.tabs.count() == 1
+
+
+def test_a_saved_screening_is_not_written_twice(qtbot, window, gui_desk, gui_actors):
+    log_one(gui_desk, gui_actors["practitioner"])
+    window.refresh_queue()
+    panel = open_first_contact(qtbot, window)
+    panel.set_ticked("l2-bullying", True)
+    panel.save()
+    qtbot.waitUntil(lambda: not panel.has_unsaved_work(), timeout=10_000)
+    panel.save()
+    assert "Already saved" in panel.status_label.text()
+    person = panel.subject.person.id
+    assert len(gui_desk.thresholds.assessments(gui_actors["practitioner"], person)) == 1
+
+
+def test_each_open_contact_of_a_child_gets_its_own_tab(qtbot, window, gui_desk, gui_actors):
+    first = log_one(gui_desk, gui_actors["practitioner"]).children[0]
+    gui_desk.contacts.log(
+        gui_actors["practitioner"],
+        NewContact(
+            children=(ChildOnContact(person_id=first.person.id),),
+            received_at=None,
+            channel="phone",
+            referral_source="3B",
+            concerns="Health visitor: second concern about the same child.",
+        ),
+    )
+    window.refresh_queue()
+    qtbot.waitUntil(lambda: len(queue_rows(window)) == 2, timeout=10_000)
+    for row in queue_rows(window):
+        window.open_row(row)
+    assert window.tabs.count() == 3
+    subjects = set()
+    for index in (1, 2):
+        panel = window.tabs.widget(index).findChild(ThresholdPanel)
+        qtbot.waitUntil(lambda p=panel: p.subject is not None, timeout=10_000)
+        subjects.add(panel.subject.contact_id)
+    assert len(subjects) == 2
+
+
+def test_under_the_privacy_screen_no_shortcut_acts_and_focus_comes_back(qtbot, window):
+    form = window.new_contact()
+    form.ui.concerns.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.ui.concerns, timeout=3000)
+    window.toggle_privacy()
+    qtbot.keyClick(window.curtain, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.count() == 2  # Ctrl+N did not open another form
+    window.toggle_privacy()
+    assert QApplication.focusWidget() is form.ui.concerns
+    assert window.new_contact_action.isEnabled()
+    form.ask_unsaved = lambda: "discard"

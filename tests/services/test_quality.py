@@ -203,3 +203,16 @@ def test_kappa_is_agreement_beyond_chance():
     # Classic 2x2 example: 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no → κ = 0.4.
     pairs = [(1, 1)] * 20 + [(1, 2)] * 5 + [(2, 1)] * 10 + [(2, 2)] * 15
     assert cohens_kappa(pairs) == pytest.approx(0.4)
+
+
+def test_qa_officer_follows_progress_and_period_is_bounded(desk, actors, screened):
+    sample = draw(desk, actors, size=3)
+    assert desk.qa.latest_sample_id(actors["performance"]) == sample.id
+    assert desk.qa.sample(actors["performance"], sample.id).outstanding == 3
+    with pytest.raises(PermissionDenied):
+        desk.qa.latest_sample_id(actors["police"])
+    with pytest.raises(ValidationError) as caught:
+        desk.qa.draw_sample(
+            actors["manager"], period_from=date(2020, 1, 1), period_to=date(2026, 11, 1)
+        )
+    assert "too_long" in caught.value.rules

@@ -252,3 +252,49 @@ def test_manager_review_of_a_referral_level(desk, actors):
     assert shown[0].referral_id == referral.id and shown[0].assessed_by == "Test Manager"
     [detail] = audit(desk, "referral.level_reviewed")
     assert (detail["level_before"], detail["level"]) == (None, 4)
+
+
+def test_rag_changed_while_screening_is_audited_with_its_reason(desk, actors):
+    cc = log_one(desk, actors["practitioner"], rag="green", rag_reason="Low level").children[0]
+    desk.screening.screen(
+        actors["practitioner"],
+        cc.id,
+        cc.version,
+        indicators=["l4-disclosure-physical-abuse"],
+        rag="red",
+        rag_reason="Disclosure at school today",
+    )
+    [changed] = audit(desk, "rag.changed")
+    assert (changed["before"], changed["after"]) == ("green", "red")
+    assert changed["reason"] == "Disclosure at school today"
+
+
+def test_a_decided_referral_cannot_be_relevelled(desk, actors):
+    from mash_desk.storage.models import Referral
+
+    cc = log_one(desk, actors["practitioner"]).children[0]
+    referral = desk.outcomes.record(
+        actors["practitioner"],
+        cc.id,
+        cc.version,
+        OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
+    ).value.referral
+    with desk.db.transaction() as s:
+        s.get(Referral, referral.id).status = "decided"
+    with pytest.raises(ValidationError) as caught:
+        desk.screening.review_referral_level(
+            actors["manager"], referral.id, referral.version + 1, indicators=["l2-bullying"]
+        )
+    assert caught.value.rules == {"awaiting_decision"}
+
+
+def test_asking_about_a_named_child_needs_case_access(desk, actors):
+    from mash_desk.domain.errors import NotFound
+
+    cc = log_one(desk, actors["practitioner"], date_of_birth=date(2024, 2, 1)).children[0]
+    # A partner may read the document, but not learn a child's age band through the routes.
+    assert desk.thresholds.suggest(actors["police"], ["l2-bullying"]).level.number == 2
+    with pytest.raises(PermissionDenied):
+        desk.thresholds.suggest(actors["police"], ["l2-bullying"], person_id=cc.person.id)
+    with pytest.raises(NotFound):
+        desk.thresholds.suggest(actors["practitioner"], ["l2-bullying"], person_id=999_999)
