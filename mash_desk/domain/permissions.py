@@ -28,6 +28,10 @@ class Permission(StrEnum):
     ADMINISTER = "administer"
     VIEW_THRESHOLDS = "view_thresholds"
     RUN_QA = "run_qa"
+    REQUEST_AGENCY_CHECKS = "request_agency_checks"
+    VIEW_AGENCY_CHECKS = "view_agency_checks"
+    RETURN_AGENCY_CHECKS = "return_agency_checks"
+    VIEW_ACCESS_LOG = "view_access_log"
 
 
 _FRONT_DOOR = {
@@ -38,6 +42,9 @@ _FRONT_DOOR = {
     Permission.RECORD_OUTCOME,
     Permission.VIEW_QUEUE,
     Permission.VIEW_CASE,
+    # Agency checks (domain brief §1): the MASH asks partner agencies and reads their returns.
+    Permission.REQUEST_AGENCY_CHECKS,
+    Permission.VIEW_AGENCY_CHECKS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -49,12 +56,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.VIEW_THRESHOLDS,
             Permission.RUN_QA,
+            Permission.VIEW_ACCESS_LOG,
         }
     ),
     Role.CHAIR: frozenset(_FRONT_DOOR | {Permission.AUTHORISE, Permission.VIEW_THRESHOLDS}),
-    # Partner reps work through their agency inbox (meeting issue), not the front-door queue;
-    # they read the threshold document because the meeting applies it together (000 L186).
-    Role.PARTNER: frozenset({Permission.VIEW_THRESHOLDS}),
+    # Partner reps work through their agency inbox, not the front-door queue: they see and
+    # return only the checks asked of their own agency. They read the threshold document
+    # because the meeting applies it together (000 L186).
+    Role.PARTNER: frozenset({Permission.VIEW_THRESHOLDS, Permission.RETURN_AGENCY_CHECKS}),
     # Inspectors ask whether decisions are made at the right level (000 L374): QA officers
     # draw consistency samples and read the agreement figures.
     Role.PERFORMANCE: frozenset(
@@ -63,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.VIEW_THRESHOLDS,
             Permission.RUN_QA,
+            Permission.VIEW_ACCESS_LOG,
         }
     ),
     Role.ADMIN: frozenset(
@@ -83,6 +93,10 @@ _ACTION_WORDS = {
     Permission.ADMINISTER: "administer users and reference data",
     Permission.VIEW_THRESHOLDS: "read the threshold document",
     Permission.RUN_QA: "run consistency checks of threshold decisions",
+    Permission.REQUEST_AGENCY_CHECKS: "request or withdraw agency checks",
+    Permission.VIEW_AGENCY_CHECKS: "read the MASH's agency checks",
+    Permission.RETURN_AGENCY_CHECKS: "return agency checks for a partner agency",
+    Permission.VIEW_ACCESS_LOG: "read who has viewed a child's record",
 }
 
 

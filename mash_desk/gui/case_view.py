@@ -473,7 +473,9 @@ class CaseView(QWidget):
             self.stack.setCurrentIndex(0)
         else:
             self.status_label.setText("Refreshing…")
-        self.session.tasks.read(
+        # Opening a case writes the access-log row ("who has looked at this child"), so it
+        # goes through the single writer like every other write.
+        self.session.tasks.write(
             self.session.desk.case.view,
             self.session.actor,
             self.person_id,

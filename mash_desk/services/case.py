@@ -32,6 +32,7 @@ from mash_desk.domain.errors import NotFound
 from mash_desk.domain.identifiers import format_nhs_number
 from mash_desk.domain.outcomes import age_in_years, is_under_five
 from mash_desk.domain.permissions import Permission
+from mash_desk.services.access import CASE_VIEW, record_access
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, HistoryDTO, PersonDTO
 from mash_desk.services.history import HistoryService
@@ -278,10 +279,11 @@ class CaseService(Service):
     def view(self, actor: Actor, person_id: int) -> CaseDTO:
         """Return the child, household, flags, chronology (newest first), consents, deadlines.
 
-        Everything is read in one snapshot: the history check and the threshold assessments
-        run inside this unit's read connection (nested reads on one thread share it).
+        The view is written to the access log ("who has looked at this child") in the same
+        unit, a write transaction: the record is returned only once the row saying so is
+        committed. The row is written last, so the write lock is held only for the insert.
         """
-        with self.reading(actor, Permission.VIEW_CASE) as unit:
+        with self.writing(actor, Permission.VIEW_CASE) as unit:
             person = unit.session.get(Person, person_id)
             if person is None:
                 raise NotFound(f"No person with id {person_id}")
@@ -306,6 +308,7 @@ class CaseService(Service):
             consents = _consents(unit, person_id, names)
             deadlines = _deadlines(unit, person_id)
             today = unit.today
+            record_access(unit, person_id, CASE_VIEW)
         events.sort(key=lambda e: (e.when, _KIND_RANK.get(e.kind, 99), e.ref), reverse=True)
         return CaseDTO(
             child=child,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from mash_desk.domain.clock import Clock
 from mash_desk.domain.policy import Policy
+from mash_desk.services.access import AccessLogService
 from mash_desk.services.case import CaseService
+from mash_desk.services.checks import AgencyCheckService
 from mash_desk.services.contacts import ContactService
 from mash_desk.services.context import ServiceContext
 from mash_desk.services.history import HistoryService
@@ -36,6 +38,8 @@ class Desk:
         self.thresholds = ThresholdService(self.ctx)
         self.qa = QaService(self.ctx)
         self.case = CaseService(self.ctx)
+        self.checks = AgencyCheckService(self.ctx)
+        self.access = AccessLogService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

@@ -1,6 +1,7 @@
 """All tables; importing this module registers them on ``Base.metadata``."""
 
 from mash_desk.storage.models.audit import AuditEntry
+from mash_desk.storage.models.checks import AccessLogEntry, AgencyCheckRequest
 from mash_desk.storage.models.contacts import (
     Consent,
     Contact,
@@ -21,7 +22,9 @@ from mash_desk.storage.models.thresholds import (
 )
 
 __all__ = [
+    "AccessLogEntry",
     "Agency",
+    "AgencyCheckRequest",
     "AssessmentIndicator",
     "AuditEntry",
     "Consent",

@@ -1,0 +1,105 @@
+"""Who has looked at a child's record: the access log and the question it answers.
+
+Every service that shows a child's record writes one ``access_log`` row with
+:func:`record_access`, inside a write unit (``Service.writing``), so the record is shown only
+if the row that says so was committed with it. Rows cannot be changed or deleted afterwards
+(database triggers, migration 0003).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select
+
+from mash_desk.domain.enums import Role
+from mash_desk.domain.errors import NotFound
+from mash_desk.domain.permissions import Permission
+from mash_desk.services.context import Service, Unit
+from mash_desk.services.dto import Actor
+from mash_desk.storage.models import AccessLogEntry, Agency, Person, User
+from mash_desk.storage.prepared import Prepared
+
+# What was viewed, as stored in ``access_log.what`` (stable keys) and as a manager reads it.
+CASE_VIEW = "case.view"
+AGENCY_CHECK_OPENED = "agency_check.open"
+AGENCY_CHECKS_VIEWED = "agency_checks.view"
+WHAT_LABELS = {
+    CASE_VIEW: "Case record",
+    AGENCY_CHECK_OPENED: "Agency check (partner inbox)",
+    AGENCY_CHECKS_VIEWED: "Agency checks of a referral",
+}
+DETAIL_MAX = 200
+
+_INSERT = Prepared(
+    insert(AccessLogEntry).values(
+        {c: bindparam(c) for c in ("user_id", "person_id", "at", "what", "detail")}
+    )
+)
+_WHO = Prepared(
+    select(
+        AccessLogEntry.at,
+        AccessLogEntry.user_id,
+        User.username,
+        User.display_name,
+        User.role_code,
+        Agency.name,
+        AccessLogEntry.what,
+        AccessLogEntry.detail,
+    )
+    .join(User, User.id == AccessLogEntry.user_id)
+    .join(Agency, Agency.id == User.agency_id)
+    .where(AccessLogEntry.person_id == bindparam("pid"))
+    .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+)
+_PERSON = Prepared(select(Person.id).where(Person.id == bindparam("pid")))
+
+
+def record_access(unit: Unit, person_id: int, what: str, detail: str | None = None) -> None:
+    """Log that the unit's user viewed ``person_id``'s record, in the unit's transaction.
+
+    Call it from a write unit only: a read unit is rolled back, and the row with it.
+    """
+    _INSERT.run(
+        unit.sql,
+        user_id=unit.user_id,
+        person_id=person_id,
+        at=unit.now,
+        what=what,
+        detail=detail[:DETAIL_MAX] if detail else None,
+    )
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One view of a child's record."""
+
+    at: datetime
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    agency: str
+    what: str
+    detail: str | None
+
+    @property
+    def what_label(self) -> str:
+        """What was viewed, in words."""
+        return WHAT_LABELS.get(self.what, self.what.replace("_", " ").replace(".", " "))
+
+
+class AccessLogService(Service):
+    """Answer "who has looked at this child?" for managers and performance officers."""
+
+    def who_viewed(self, actor: Actor, person_id: int) -> tuple[AccessEntry, ...]:
+        """Every logged view of the child's record, newest first, with the viewer's name."""
+        with self.reading(actor, Permission.VIEW_ACCESS_LOG) as unit:
+            if _PERSON.first(unit.sql, pid=person_id) is None:
+                raise NotFound(f"No person with id {person_id}")
+            rows = _WHO.all(unit.sql, pid=person_id)
+        return tuple(
+            AccessEntry(at, uid, username, name, Role(role), agency, what, detail)
+            for at, uid, username, name, role, agency, what, detail in rows
+        )

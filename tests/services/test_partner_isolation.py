@@ -1,0 +1,307 @@
+"""Partner isolation, enforced in the services.
+
+A partner rep gets nothing about a child unless a check about that child is addressed to
+their own agency. The health rep is asked about Amira; the police rep is asked about someone
+else. Every public method of every service on the desk that takes a person, contact,
+referral, check or QA id is called with the police rep and Amira's ids, and must refuse
+(``PermissionDenied``, or ``NotFound`` where police may use the method at all) — never return
+data, never write. Methods without such an id that could still hand over a child are called
+too. A new service method fails ``test_every_public_method_is_classified`` until it is added
+here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from mash_desk.domain.enums import Role
+from mash_desk.domain.errors import NotFound, PermissionDenied
+from mash_desk.services.checks import CheckRequestInput
+from mash_desk.services.context import Service
+from mash_desk.services.inputs import (
+    ChildOnContact,
+    NewContact,
+    NewPerson,
+    OutcomeInput,
+    ReferralDetails,
+)
+from mash_desk.storage.models import ContactChild
+from tests.services.test_checks import make_referral
+from tests.support.helpers import row_counts
+from tests.support.thresholds import SHIPPED
+
+
+def tiny_document() -> bytes:
+    """A valid threshold document (the shipped one under another version)."""
+    return SHIPPED.read_bytes().replace(b'version: "2016"', b'version: "2099"')
+
+
+ID_PARAMETERS = frozenset(
+    {
+        "person_id",
+        "related_id",
+        "contact_id",
+        "contact_child_id",
+        "referral_id",
+        "request_id",
+        "item_id",
+        "sample_id",
+    }
+)
+# Service plumbing every use case is built on, not use cases.
+PLUMBING = frozenset({"reading", "writing"})
+# Public methods that take no child id and cannot return a child: why each is safe.
+EXEMPT = {
+    "users.sign_in": "returns the signing-in user's own Actor",
+    "users.actor_for": "returns a user's Actor (demo desk, admin scripts): no child data",
+    "users.first_run": "says only whether any account can sign in",
+    "users.system_actor": "returns the system user's Actor: no child data",
+    "users.create_first_administrator": "refused once any account exists; no child data",
+    "thresholds.library": "threshold documents are shared with partners (000 L186)",
+    "thresholds.current": "threshold documents are shared with partners (000 L186)",
+    "thresholds.document": "threshold documents are shared with partners (000 L186)",
+    "checks.inbox": "the rep's own agency only: tested below",
+}
+
+
+@dataclass
+class World:
+    """Amira (asked of health only) and Ben (asked of police), with every id of Amira's."""
+
+    person_id: int
+    other_person_id: int
+    contact_id: int
+    contact_child_id: int
+    referral_id: int
+    request_id: int
+    police_request_id: int
+    health: Any
+
+
+@pytest.fixture
+def world(desk, actors) -> World:
+    p = actors["practitioner"]
+    health = desk.users.create(
+        desk.users.system_actor(),
+        username="test.health",
+        display_name="Test Health",
+        role="partner",
+        agency_code="health",
+        password=None,
+    ).value
+    amira = make_referral(desk, p, "red", nhs_number="9434765919", address="1 Elm Row")
+    ben = make_referral(desk, p, "amber", given="Ben", family="Carter")
+    (to_health,) = desk.checks.request(
+        p, amira.id, [CheckRequestInput("health", "Registered with a GP? Any A&E visits?")]
+    ).value
+    (to_police,) = desk.checks.request(
+        p, ben.id, [CheckRequestInput("police", "Any call-outs to the address?")]
+    ).value
+    with desk.db.reading() as s:
+        contact_id = s.get(ContactChild, amira.contact_child_id).contact_id
+    return World(
+        person_id=amira.person_id,
+        other_person_id=ben.person_id,
+        contact_id=contact_id,
+        contact_child_id=amira.contact_child_id,
+        referral_id=amira.id,
+        request_id=to_health.id,
+        police_request_id=to_police.id,
+        health=health,
+    )
+
+
+def _services(desk) -> dict[str, Service]:
+    return {name: svc for name, svc in vars(desk).items() if isinstance(svc, Service)}
+
+
+def _public_methods(desk) -> dict[str, Any]:
+    found = {}
+    for name, svc in _services(desk).items():
+        for method_name, _ in inspect.getmembers(type(svc), inspect.isfunction):
+            if not method_name.startswith("_") and method_name not in PLUMBING:
+                found[f"{name}.{method_name}"] = getattr(svc, method_name)
+    return found
+
+
+def _takes_an_id(method) -> bool:
+    return bool(ID_PARAMETERS & set(inspect.signature(method).parameters))
+
+
+def _amira(w: World) -> NewPerson:
+    return NewPerson("Amira", "Hassan", date_of_birth=date(2019, 6, 1))
+
+
+def _arguments(w: World) -> dict[str, Any]:
+    """A value for every parameter name the id-taking methods use: Amira's ids first."""
+    return {
+        "person_id": w.person_id,
+        "related_id": w.other_person_id,
+        "contact_id": w.contact_id,
+        "contact_child_id": w.contact_child_id,
+        "referral_id": w.referral_id,
+        "request_id": w.request_id,
+        "item_id": 1,
+        "sample_id": 1,
+        "expected_version": 1,
+        "rag": "green",
+        "reason": "Forged by a script",
+        "kind": "sibling",
+        "new": _amira(w),
+        "given": OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
+        "checks": [CheckRequestInput("police", "Tell us everything")],
+        "indicators": ["l3-pregnant-young-person"],
+        "nothing_known": True,
+    }
+
+
+def _id_calls(desk, w: World, actor) -> dict[str, Any]:
+    """Every public method that takes an id, bound to its arguments by parameter name."""
+    values = _arguments(w)
+    calls = {}
+    for name, method in _public_methods(desk).items():
+        if not _takes_an_id(method):
+            continue
+        kwargs = {}
+        for param in list(inspect.signature(method).parameters.values())[1:]:  # after actor
+            if param.name in values:
+                kwargs[param.name] = values[param.name]
+            else:
+                assert param.default is not param.empty, (
+                    f"{name}: add a value for parameter {param.name!r} to _arguments()"
+                )
+        calls[name] = (method, kwargs)
+    return calls
+
+
+def _other_calls(desk, w: World) -> dict[str, Any]:
+    """Methods without a child id that could still hand over a child or change one."""
+    existing = ChildOnContact(person_id=w.person_id)
+    return {
+        "contacts.log": lambda a: desk.contacts.log(
+            a, NewContact(None, "phone", "6", "Police notification", (existing,))
+        ),
+        "people.find_duplicates": lambda a: desk.people.find_duplicates(a, _amira(w)),
+        "people.create": lambda a: desk.people.create(a, _amira(w)),
+        "queue.page": lambda a: desk.queue.page(a),
+        "queue.choices": lambda a: desk.queue.choices(a),
+        "summary.summary": lambda a: desk.summary.summary(a),
+        "checks.overdue": lambda a: desk.checks.overdue(a),
+        "qa.draw_sample": lambda a: desk.qa.draw_sample(a),
+        "qa.latest_sample_id": lambda a: desk.qa.latest_sample_id(a),
+        "thresholds.install": lambda a: desk.thresholds.install(a, tiny_document(), "forged"),
+        "users.create": lambda a: desk.users.create(
+            a,
+            username="forged",
+            display_name="Forged",
+            role="manager",
+            agency_code="police",
+            password=None,
+        ),
+    }
+
+
+def test_every_public_method_is_classified(desk, actors, world):
+    methods = set(_public_methods(desk))
+    covered = (
+        set(_id_calls(desk, world, actors["police"])) | set(_other_calls(desk, world)) | set(EXEMPT)
+    )
+    assert methods - covered == set(), "classify these methods in test_partner_isolation.py"
+    assert covered - methods == set(), "these methods no longer exist"
+    # The enumeration really reaches the services the issue names.
+    for name in (
+        "case.view",
+        "contacts.get",
+        "history.check",
+        "people.get",
+        "thresholds.assessments",
+        "thresholds.suggest",
+        "qa.blind_case",
+        "checks.open_request",
+        "checks.return_findings",
+        "access.who_viewed",
+    ):
+        assert name in _id_calls(desk, world, actors["police"])
+
+
+def test_police_rep_gets_nothing_about_a_child_asked_of_health_only(desk, actors, world):
+    police = actors["police"]
+    before = row_counts(desk)
+    outcomes: dict[str, str] = {}
+    calls = {
+        name: (lambda m=method, k=kwargs: m(police, **k))
+        for name, (method, kwargs) in _id_calls(desk, world, police).items()
+    }
+    calls |= {name: (lambda f=fn: f(police)) for name, fn in _other_calls(desk, world).items()}
+    for name, call in sorted(calls.items()):
+        try:
+            result = call()
+        except (PermissionDenied, NotFound) as refused:
+            outcomes[name] = type(refused).__name__
+        else:
+            outcomes[name] = f"returned {result!r:.200}"
+    leaked = {n: o for n, o in outcomes.items() if o.startswith("returned")}
+    assert leaked == {}
+    # Where police may use the method at all, the check is "not found", never "not allowed":
+    # the rep cannot tell that a check about this child exists.
+    assert outcomes["checks.open_request"] == "NotFound"
+    assert outcomes["checks.return_findings"] == "NotFound"
+    assert outcomes["case.view"] == outcomes["people.get"] == "PermissionDenied"
+    assert row_counts(desk) == before  # nothing written: no access row, no audit, no change
+    assert world.request_id not in {i.id for i in desk.checks.inbox(police, include_closed=True)}
+
+
+def test_other_agencys_check_looks_exactly_like_a_missing_one(desk, actors, world):
+    police = actors["police"]
+    messages = []
+    for request_id in (world.request_id, 999_999):
+        with pytest.raises(NotFound) as caught:
+            desk.checks.open_request(police, request_id)
+        messages.append(str(caught.value).replace(str(request_id), "N"))
+    assert messages[0] == messages[1]
+
+
+def test_forged_agency_on_the_actor_gains_nothing(desk, actors, world):
+    # The agency comes from the database, not from the Actor the caller holds.
+    forged = replace(actors["police"], agency_code="health")
+    assert [i.id for i in desk.checks.inbox(forged)] == [world.police_request_id]
+    with pytest.raises(NotFound):
+        desk.checks.open_request(forged, world.request_id)
+    forged_role = replace(actors["police"], role=Role.MANAGER)
+    with pytest.raises(PermissionDenied):
+        desk.case.view(forged_role, world.person_id)
+
+
+def test_health_rep_sees_the_check_and_returns_it(desk, actors, world):
+    health = world.health
+    [item] = desk.checks.inbox(health)
+    assert (item.id, item.child_name, item.agency_code) == (
+        world.request_id,
+        "Amira HASSAN",
+        "health",
+    )
+    opened = desk.checks.open_request(health, world.request_id)
+    assert (opened.nhs_number, opened.address) == ("9434765919", "1 Elm Row")
+    desk.checks.return_findings(
+        health, world.request_id, opened.version, finding="Registered with Elm Road GP"
+    )
+    [mash] = desk.checks.for_referral(actors["practitioner"], world.referral_id).checks
+    assert mash.finding == "Registered with Elm Road GP"
+    # The health rep is still a partner: no case record, and not police's check either.
+    with pytest.raises(PermissionDenied):
+        desk.case.view(health, world.person_id)
+    with pytest.raises(NotFound):
+        desk.checks.open_request(health, world.police_request_id)
+
+
+def test_police_rep_sees_its_own_check(desk, actors, world):
+    # The refusals above are isolation, not a broken inbox: police's own check works.
+    police = actors["police"]
+    assert [i.id for i in desk.checks.inbox(police)] == [world.police_request_id]
+    opened = desk.checks.open_request(police, world.police_request_id)
+    assert opened.child_name == "Ben CARTER"
