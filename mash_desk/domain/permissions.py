@@ -32,6 +32,16 @@ class Permission(StrEnum):
     VIEW_AGENCY_CHECKS = "view_agency_checks"
     RETURN_AGENCY_CHECKS = "return_agency_checks"
     VIEW_ACCESS_LOG = "view_access_log"
+    VIEW_MEETINGS = "view_meetings"
+    RUN_MEETING = "run_meeting"
+    DRAFT_DECISION = "draft_decision"
+    SIGN_DECISION = "sign_decision"
+    VIEW_DECISIONS = "view_decisions"
+    RECORD_DISSENT = "record_dissent"
+    VIEW_ESCALATIONS = "view_escalations"
+    MANAGE_ESCALATIONS = "manage_escalations"
+    SEND_FEEDBACK = "send_feedback"
+    VIEW_OVERDUE_FEEDBACK = "view_overdue_feedback"
 
 
 _FRONT_DOOR = {
@@ -45,6 +55,22 @@ _FRONT_DOOR = {
     # Agency checks (domain brief §1): the MASH asks partner agencies and reads their returns.
     Permission.REQUEST_AGENCY_CHECKS,
     Permission.VIEW_AGENCY_CHECKS,
+    # The daily meeting (issue 5): practitioners present cases and draft decisions, read the
+    # meeting and decisions, and tell referrers the outcome.
+    Permission.VIEW_MEETINGS,
+    Permission.DRAFT_DECISION,
+    Permission.VIEW_DECISIONS,
+    Permission.SEND_FEEDBACK,
+}
+# Chairs and managers run the meeting, sign decisions (a manager also red ones between
+# meetings), record an agency's dissent as minuted, and manage escalations and feedback.
+_MEETING_LEAD = {
+    Permission.RUN_MEETING,
+    Permission.SIGN_DECISION,
+    Permission.RECORD_DISSENT,
+    Permission.VIEW_ESCALATIONS,
+    Permission.MANAGE_ESCALATIONS,
+    Permission.VIEW_OVERDUE_FEEDBACK,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -58,12 +84,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_QA,
             Permission.VIEW_ACCESS_LOG,
         }
+        | _MEETING_LEAD
     ),
-    Role.CHAIR: frozenset(_FRONT_DOOR | {Permission.AUTHORISE, Permission.VIEW_THRESHOLDS}),
+    Role.CHAIR: frozenset(
+        _FRONT_DOOR | {Permission.AUTHORISE, Permission.VIEW_THRESHOLDS} | _MEETING_LEAD
+    ),
     # Partner reps work through their agency inbox, not the front-door queue: they see and
     # return only the checks asked of their own agency. They read the threshold document
     # because the meeting applies it together (000 L186).
-    Role.PARTNER: frozenset({Permission.VIEW_THRESHOLDS, Permission.RETURN_AGENCY_CHECKS}),
+    # At the meeting a partner may record its own agency's dissent (checked in the service:
+    # own agency, and present at that meeting).
+    Role.PARTNER: frozenset(
+        {
+            Permission.VIEW_THRESHOLDS,
+            Permission.RETURN_AGENCY_CHECKS,
+            Permission.RECORD_DISSENT,
+        }
+    ),
     # Inspectors ask whether decisions are made at the right level (000 L374): QA officers
     # draw consistency samples and read the agreement figures.
     Role.PERFORMANCE: frozenset(
@@ -73,6 +110,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_THRESHOLDS,
             Permission.RUN_QA,
             Permission.VIEW_ACCESS_LOG,
+            Permission.VIEW_MEETINGS,
+            Permission.VIEW_DECISIONS,
+            Permission.VIEW_ESCALATIONS,
+            Permission.VIEW_OVERDUE_FEEDBACK,
         }
     ),
     Role.ADMIN: frozenset(
@@ -97,6 +138,16 @@ _ACTION_WORDS = {
     Permission.VIEW_AGENCY_CHECKS: "read the MASH's agency checks",
     Permission.RETURN_AGENCY_CHECKS: "return agency checks for a partner agency",
     Permission.VIEW_ACCESS_LOG: "read who has viewed a child's record",
+    Permission.VIEW_MEETINGS: "see the daily meeting and its agenda",
+    Permission.RUN_MEETING: "run the daily meeting",
+    Permission.DRAFT_DECISION: "draft referral decisions",
+    Permission.SIGN_DECISION: "sign or amend referral decisions",
+    Permission.VIEW_DECISIONS: "read referral decisions",
+    Permission.RECORD_DISSENT: "record an agency's disagreement with a decision",
+    Permission.VIEW_ESCALATIONS: "see escalations of professional disagreement",
+    Permission.MANAGE_ESCALATIONS: "move or resolve escalations",
+    Permission.SEND_FEEDBACK: "record feedback to referrers",
+    Permission.VIEW_OVERDUE_FEEDBACK: "see overdue referrer feedback",
 }
 
 

@@ -9,7 +9,9 @@ from mash_desk.services.case import CaseService
 from mash_desk.services.checks import AgencyCheckService
 from mash_desk.services.contacts import ContactService
 from mash_desk.services.context import ServiceContext
+from mash_desk.services.decisions import DecisionService
 from mash_desk.services.history import HistoryService
+from mash_desk.services.meetings import MeetingService
 from mash_desk.services.outcomes import OutcomeService
 from mash_desk.services.people import PeopleService
 from mash_desk.services.quality import QaService
@@ -40,6 +42,8 @@ class Desk:
         self.case = CaseService(self.ctx)
         self.checks = AgencyCheckService(self.ctx)
         self.access = AccessLogService(self.ctx)
+        self.meetings = MeetingService(self.ctx)
+        self.decisions = DecisionService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

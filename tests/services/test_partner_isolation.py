@@ -23,6 +23,7 @@ from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import NotFound, PermissionDenied
 from mash_desk.services.checks import CheckRequestInput
 from mash_desk.services.context import Service
+from mash_desk.services.decisions import DecisionInput
 from mash_desk.services.inputs import (
     ChildOnContact,
     NewContact,
@@ -51,6 +52,10 @@ ID_PARAMETERS = frozenset(
         "request_id",
         "item_id",
         "sample_id",
+        "meeting_id",
+        "decision_id",
+        "escalation_id",
+        "feedback_id",
     }
 )
 # Service plumbing every use case is built on, not use cases.
@@ -157,6 +162,15 @@ def _arguments(w: World) -> dict[str, Any]:
         "checks": [CheckRequestInput("police", "Tell us everything")],
         "indicators": ["l3-pregnant-young-person"],
         "nothing_known": True,
+        "meeting_id": 1,
+        "decision_id": 1,
+        "escalation_id": 1,
+        "feedback_id": 1,
+        "details": DecisionInput("nfa", "Forged by a script"),
+        "agency_code": "police",
+        "attendee_name": "PC Forged",
+        "method": "phone",
+        "outcome": "Forged by a script",
     }
 
 
@@ -192,6 +206,10 @@ def _other_calls(desk, w: World) -> dict[str, Any]:
         "queue.choices": lambda a: desk.queue.choices(a),
         "summary.summary": lambda a: desk.summary.summary(a),
         "checks.overdue": lambda a: desk.checks.overdue(a),
+        "meetings.create_today": lambda a: desk.meetings.create_today(a),
+        "meetings.today": lambda a: desk.meetings.today(a),
+        "decisions.escalations": lambda a: desk.decisions.escalations(a),
+        "decisions.overdue_feedback": lambda a: desk.decisions.overdue_feedback(a),
         "qa.draw_sample": lambda a: desk.qa.draw_sample(a),
         "qa.latest_sample_id": lambda a: desk.qa.latest_sample_id(a),
         "thresholds.install": lambda a: desk.thresholds.install(a, tiny_document(), "forged"),

@@ -100,6 +100,8 @@ def test_each_main_screen_opens_on_a_real_display(qtbot, demo_desk, tmp_path):
         panel.set_ticked(indicator, True)
     qtbot.wait(300)
     save(window, "03-case-and-threshold-panel")
+    # Leave without saving: the screening was only for the picture.
+    panel.ask_unsaved = lambda: "discard"
 
     window.tabs.setCurrentIndex(0)
     apply_theme(app, "dark")

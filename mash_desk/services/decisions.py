@@ -1,0 +1,1006 @@
+"""Referral decisions, amendments, dissent with its escalations, and referrer feedback.
+
+A decision is drafted (by a practitioner, manager or chair) and signed by the meeting's chair,
+or — for a red referral between meetings — by a manager with no meeting. Its level goes
+through the threshold engine and is stored as an assessment of kind ``decision`` with the
+document version used. A signed decision is never edited: :meth:`DecisionService.amend`
+adds the next version with its reason and both are kept (:meth:`DecisionService.history`).
+
+Signing decides the referral and fills what the national returns read: ``referral_nfa`` on
+the referral, allocated team and worker and the s47 start date on the decision. Every signed
+version creates the referrer's feedback record, due by the meeting policy's clock (1 working
+day). Dissent by an agency present at the meeting opens stage 1 of the escalation protocol.
+Every change writes its audit row (with the child's person id) in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, func, select
+
+from mash_desk.domain.enums import Rag, WorkStatus
+from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
+from mash_desk.domain.meetings import (
+    ALLOCATED_OUTCOMES,
+    AgendaStatus,
+    DecisionOutcome,
+    DecisionStatus,
+    EscalationStatus,
+    FeedbackMethod,
+    Pathway,
+)
+from mash_desk.domain.permissions import Permission
+from mash_desk.domain.text import clean_narrative, clean_short
+from mash_desk.domain.thresholds import choose_level, suggest
+from mash_desk.services.context import Service, Unit, check_version
+from mash_desk.services.dto import Actor, OpResult
+from mash_desk.services.meetings import meeting_policy, present_agencies, quorum_problem
+from mash_desk.services.thresholds import child_facts, document_in_force, record_assessment
+from mash_desk.storage.models import (
+    Agency,
+    AgendaItem,
+    Decision,
+    DecisionAction,
+    DecisionPathway,
+    Escalation,
+    EscalationStep,
+    Meeting,
+    Referral,
+    ReferrerFeedback,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """An action of a decision: owned by an agency (code) or a user (id), due on a date."""
+
+    description: str
+    due_on: date | None
+    owner_agency: str | None = None
+    owner_user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    """What the chair records for one child, straight from the form (unvalidated)."""
+
+    outcome: str
+    rationale: str | None
+    indicators: tuple[str, ...] = ()
+    level: int | None = None
+    level_rationale: str | None = None
+    document: tuple[str, str] | None = None
+    pathways: tuple[str, ...] = ()
+    actions: tuple[ActionInput, ...] = ()
+    inform_family: str | None = None
+    inform_referrer: str | None = None
+    inform_professionals: str | None = None
+    allocated_team: str | None = None
+    allocated_worker_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ActionDTO:
+    """An action as stored."""
+
+    description: str
+    owner_agency: str | None
+    owner_user_id: int | None
+    due_on: date
+
+
+@dataclass(frozen=True)
+class DecisionDTO:
+    """One version of a referral's decision."""
+
+    id: int
+    referral_id: int
+    person_id: int
+    meeting_id: int | None
+    revision: int
+    amends_id: int | None
+    amendment_reason: str | None
+    status: DecisionStatus
+    outcome: DecisionOutcome
+    level: int
+    assessment_id: int
+    document: tuple[str, str]
+    rationale: str
+    pathways: tuple[Pathway, ...]
+    actions: tuple[ActionDTO, ...]
+    inform_family: str | None
+    inform_referrer: str | None
+    inform_professionals: str | None
+    allocated_team: str | None
+    allocated_worker_id: int | None
+    s47_started_on: date | None
+    drafted_by: int
+    signed_by: int | None
+    signed_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class EscalationDTO:
+    """An escalation of an agency's disagreement, at its current stage."""
+
+    id: int
+    decision_id: int
+    referral_id: int
+    person_id: int
+    agency_code: str
+    reason: str
+    stage: int
+    stage_name: str
+    due_at: datetime
+    status: EscalationStatus
+    resolution: str | None
+    overdue: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class FeedbackDTO:
+    """The referrer's acknowledgement/outcome record of one signed decision version."""
+
+    id: int
+    decision_id: int
+    referral_id: int
+    person_id: int
+    due_at: datetime
+    sent_at: datetime | None
+    method: FeedbackMethod | None
+    overdue: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class _Checked:
+    outcome: DecisionOutcome
+    rationale: str
+    pathways: tuple[Pathway, ...]
+    actions: tuple[tuple[str, int | None, int | None, date], ...]
+    inform: tuple[str | None, str | None, str | None]
+    team: str | None
+    worker_id: int | None
+
+
+class DecisionService(Service):
+    """Draft, sign and amend decisions; dissent, escalations and referrer feedback."""
+
+    # ---- decisions -----------------------------------------------------------------------
+
+    def draft(
+        self, actor: Actor, referral_id: int, details: DecisionInput, meeting_id: int | None = None
+    ) -> OpResult[DecisionDTO]:
+        """Draft the decision on a referral, at a meeting or (red only) between meetings."""
+        with self.writing(actor, Permission.DRAFT_DECISION) as unit:
+            referral = _awaiting(unit, referral_id)
+            errors = self._where_errors(unit, referral, meeting_id)
+            draft_id = unit.session.scalar(
+                select(Decision.id).where(
+                    Decision.referral_id == referral.id,
+                    Decision.status == DecisionStatus.DRAFT.value,
+                )
+            )
+            if draft_id is not None:
+                errors.append(
+                    FieldError(
+                        "referral",
+                        "one_draft",
+                        f"This referral already has a draft decision ({draft_id}); edit it",
+                    )
+                )
+            checked, level = self._check(unit, referral, details, errors)
+            revision = (
+                unit.session.scalar(
+                    select(func.max(Decision.revision)).where(Decision.referral_id == referral.id)
+                )
+                or 0
+            ) + 1
+            decision = Decision(
+                referral_id=referral.id,
+                person_id=referral.person_id,
+                meeting_id=meeting_id,
+                revision=revision,
+                status=DecisionStatus.DRAFT.value,
+                drafted_by=unit.user_id,
+                drafted_at=unit.now,
+            )
+            self._fill(unit, decision, checked, level)
+            unit.audit(
+                "decision.drafted",
+                "decision",
+                decision.id,
+                person_id=referral.person_id,
+                **_audit_detail(decision, checked),
+            )
+            return OpResult(_dto(unit, decision), _changed(referral))
+
+    def redraft(
+        self, actor: Actor, decision_id: int, expected_version: int, details: DecisionInput
+    ) -> OpResult[DecisionDTO]:
+        """Change a draft decision (a signed one is never edited: amend it)."""
+        with self.writing(actor, Permission.DRAFT_DECISION) as unit:
+            decision = _decision(unit, decision_id)
+            check_version(decision, expected_version, "decision")
+            _require_draft(decision)
+            referral = _awaiting(unit, decision.referral_id)
+            errors = self._where_errors(unit, referral, decision.meeting_id)
+            checked, level = self._check(unit, referral, details, errors)
+            for old in unit.session.scalars(
+                select(DecisionPathway).where(DecisionPathway.decision_id == decision.id)
+            ):
+                unit.session.delete(old)
+            for old_action in unit.session.scalars(
+                select(DecisionAction).where(DecisionAction.decision_id == decision.id)
+            ):
+                unit.session.delete(old_action)
+            unit.session.flush()
+            self._fill(unit, decision, checked, level)
+            unit.audit(
+                "decision.redrafted",
+                "decision",
+                decision.id,
+                person_id=decision.person_id,
+                **_audit_detail(decision, checked),
+            )
+            return OpResult(_dto(unit, decision), _changed(referral))
+
+    def sign(self, actor: Actor, decision_id: int, expected_version: int) -> OpResult[DecisionDTO]:
+        """Sign a draft: the meeting's chair, or a manager for a red referral between meetings."""
+        with self.writing(actor, Permission.SIGN_DECISION) as unit:
+            decision = _decision(unit, decision_id)
+            check_version(decision, expected_version, "decision")
+            _require_draft(decision)
+            referral = _awaiting(unit, decision.referral_id)
+            if decision.meeting_id is not None:
+                meeting = unit.session.get(Meeting, decision.meeting_id)
+                assert meeting is not None
+                if meeting.chair_id != unit.user_id:
+                    raise PermissionDenied("Only the chair of the meeting may sign its decisions")
+            errors = self._where_errors(unit, referral, decision.meeting_id)
+            errors += _sign_errors(decision)
+            if errors:
+                raise ValidationError(errors)
+            self._signed(unit, decision, referral)
+            unit.audit(
+                "decision.signed",
+                "decision",
+                decision.id,
+                person_id=decision.person_id,
+                outcome=decision.outcome,
+                meeting_id=decision.meeting_id,
+                between_meetings=decision.meeting_id is None,
+                referral_nfa=referral.referral_nfa,
+                allocated_team=decision.allocated_team,
+                allocated_worker_id=decision.allocated_worker_id,
+                s47_started_on=decision.s47_started_on,
+            )
+            return OpResult(_dto(unit, decision), _changed(referral) | {"feedback"})
+
+    def amend(
+        self,
+        actor: Actor,
+        decision_id: int,
+        expected_version: int,
+        details: DecisionInput,
+        reason: str | None,
+    ) -> OpResult[DecisionDTO]:
+        """Amend the latest signed decision: a new signed version with its reason; both kept."""
+        text, problem = clean_narrative(reason, "reason", "Reason for the amendment", required=True)
+        with self.writing(actor, Permission.SIGN_DECISION) as unit:
+            old = _decision(unit, decision_id)
+            check_version(old, expected_version, "decision")
+            errors = [problem] if problem else []
+            latest = unit.session.scalar(
+                select(func.max(Decision.revision)).where(Decision.referral_id == old.referral_id)
+            )
+            if old.status != DecisionStatus.SIGNED.value:
+                errors.append(FieldError("status", "signed", "Only a signed decision is amended"))
+            elif old.revision != latest:
+                errors.append(
+                    FieldError("status", "latest", "A newer version exists; amend that one")
+                )
+            referral = unit.session.get(Referral, old.referral_id)
+            assert referral is not None
+            checked, level = self._check(unit, referral, details, errors)
+            new = Decision(
+                referral_id=referral.id,
+                person_id=referral.person_id,
+                meeting_id=None,
+                revision=old.revision + 1,
+                amends_id=old.id,
+                amendment_reason=text,
+                status=DecisionStatus.DRAFT.value,
+                drafted_by=unit.user_id,
+                drafted_at=unit.now,
+            )
+            self._fill(unit, new, checked, level, keep_s47=old.s47_started_on)
+            problems = _sign_errors(new)
+            if problems:
+                raise ValidationError(problems)
+            self._signed(unit, new, referral)
+            unit.audit(
+                "decision.amended",
+                "decision",
+                new.id,
+                person_id=new.person_id,
+                amends=old.id,
+                reason=text,
+                referral_nfa=referral.referral_nfa,
+                **_audit_detail(new, checked),
+            )
+            return OpResult(_dto(unit, new), _changed(referral) | {"feedback"})
+
+    def history(self, actor: Actor, referral_id: int) -> tuple[DecisionDTO, ...]:
+        """Every version of a referral's decision, first first (drafts included)."""
+        with self.reading(actor, Permission.VIEW_DECISIONS) as unit:
+            if unit.session.get(Referral, referral_id) is None:
+                raise NotFound(f"No referral {referral_id}")
+            rows = unit.session.scalars(
+                select(Decision)
+                .where(Decision.referral_id == referral_id)
+                .order_by(Decision.revision)
+            ).all()
+            return tuple(_dto(unit, d) for d in rows)
+
+    # ---- dissent and escalation ----------------------------------------------------------
+
+    def record_dissent(
+        self, actor: Actor, decision_id: int, agency_code: str, reason: str | None
+    ) -> OpResult[EscalationDTO]:
+        """An agency present at the meeting disagrees: opens stage 1 of the escalation protocol.
+
+        A partner rep records it only for their own agency; the chair or a manager records it
+        for any agency present, as minuted.
+        """
+        text, problem = clean_narrative(reason, "reason", "Reason for disagreeing", required=True)
+        with self.writing(actor, Permission.RECORD_DISSENT) as unit:
+            code = (agency_code or "").strip()
+            own = unit.session.scalar(
+                select(Agency.code)
+                .join(User, User.agency_id == Agency.id)
+                .where(User.id == unit.user_id)
+            )
+            if unit.role.value == "partner" and code != own:
+                raise PermissionDenied("A partner rep may record dissent only for their own agency")
+            decision = _decision(unit, decision_id)
+            errors = [problem] if problem else []
+            present = (
+                present_agencies(unit, decision.meeting_id)
+                if decision.meeting_id is not None
+                else set()
+            )
+            if code not in present:
+                errors.append(
+                    FieldError(
+                        "agency",
+                        "present",
+                        f"{code or 'That agency'} was not present at the meeting that made "
+                        "this decision; dissent is recorded by agencies present",
+                    )
+                )
+            agency_id = unit.session.scalar(select(Agency.id).where(Agency.code == code))
+            if agency_id is not None and unit.session.scalar(
+                select(Escalation.id).where(
+                    Escalation.decision_id == decision.id,
+                    Escalation.agency_id == agency_id,
+                    Escalation.status == EscalationStatus.OPEN.value,
+                )
+            ):
+                errors.append(
+                    FieldError(
+                        "agency", "open_escalation", f"{code} already has an open escalation"
+                    )
+                )
+            if errors:
+                raise ValidationError(errors)
+            assert agency_id is not None and text is not None
+            stage = meeting_policy(self.ctx).stage(1)
+            due = self.ctx.deadlines.due(stage.clock, unit.now)
+            escalation = Escalation(
+                decision_id=decision.id,
+                agency_id=agency_id,
+                reason=text,
+                raised_by=unit.user_id,
+                raised_at=unit.now,
+                stage=1,
+                stage_started_at=unit.now,
+                due_at=due,
+                status=EscalationStatus.OPEN.value,
+            )
+            unit.session.add(escalation)
+            unit.session.flush()
+            unit.session.add(
+                EscalationStep(
+                    escalation_id=escalation.id,
+                    stage=1,
+                    started_at=unit.now,
+                    due_at=due,
+                    reason=text,
+                    moved_by=unit.user_id,
+                )
+            )
+            unit.session.flush()
+            unit.audit(
+                "decision.dissent",
+                "escalation",
+                escalation.id,
+                person_id=decision.person_id,
+                decision_id=decision.id,
+                agency=code,
+                reason=text,
+                stage=1,
+                stage_name=stage.name,
+                due_at=due,
+            )
+            return OpResult(
+                self._escalations(unit, Escalation.id == escalation.id)[0],
+                frozenset({"escalations", f"referral:{decision.referral_id}"}),
+            )
+
+    def escalations(self, actor: Actor, *, overdue_only: bool = False) -> tuple[EscalationDTO, ...]:
+        """Open escalations, soonest due first (only the overdue ones if asked)."""
+        with self.reading(actor, Permission.VIEW_ESCALATIONS) as unit:
+            condition = Escalation.status == EscalationStatus.OPEN.value
+            if overdue_only:
+                condition = condition & (Escalation.due_at < unit.now)
+            return self._escalations(unit, condition)
+
+    def escalate(
+        self, actor: Actor, escalation_id: int, expected_version: int, reason: str | None
+    ) -> OpResult[EscalationDTO]:
+        """Move an open escalation to the protocol's next stage, with the reason."""
+        text, problem = clean_narrative(reason, "reason", "Reason for escalating", required=True)
+        policy = meeting_policy(self.ctx)
+        with self.writing(actor, Permission.MANAGE_ESCALATIONS) as unit:
+            escalation = _escalation(unit, escalation_id)
+            check_version(escalation, expected_version, "escalation")
+            errors = [problem] if problem else []
+            errors += _open_errors(escalation)
+            if escalation.stage >= policy.last_stage:
+                errors.append(
+                    FieldError(
+                        "stage",
+                        "last_stage",
+                        f"Stage {escalation.stage} ({policy.stage(escalation.stage).name}) is "
+                        "the protocol's last; resolve it with its outcome",
+                    )
+                )
+            if errors:
+                raise ValidationError(errors)
+            stage = policy.stage(escalation.stage + 1)
+            due = self.ctx.deadlines.due(stage.clock, unit.now)
+            escalation.stage = stage.number
+            escalation.stage_started_at = unit.now
+            escalation.due_at = due
+            unit.session.add(
+                EscalationStep(
+                    escalation_id=escalation.id,
+                    stage=stage.number,
+                    started_at=unit.now,
+                    due_at=due,
+                    reason=text,
+                    moved_by=unit.user_id,
+                )
+            )
+            unit.session.flush()
+            person_id = _decision(unit, escalation.decision_id).person_id
+            unit.audit(
+                "escalation.escalated",
+                "escalation",
+                escalation.id,
+                person_id=person_id,
+                stage=stage.number,
+                stage_name=stage.name,
+                due_at=due,
+                reason=text,
+            )
+            return OpResult(
+                self._escalations(unit, Escalation.id == escalation.id)[0],
+                frozenset({"escalations"}),
+            )
+
+    def resolve(
+        self, actor: Actor, escalation_id: int, expected_version: int, outcome: str | None
+    ) -> OpResult[EscalationDTO]:
+        """Resolve an open escalation with its outcome."""
+        text, problem = clean_narrative(outcome, "outcome", "Outcome", required=True)
+        with self.writing(actor, Permission.MANAGE_ESCALATIONS) as unit:
+            escalation = _escalation(unit, escalation_id)
+            check_version(escalation, expected_version, "escalation")
+            errors = ([problem] if problem else []) + _open_errors(escalation)
+            if errors:
+                raise ValidationError(errors)
+            escalation.status = EscalationStatus.RESOLVED.value
+            escalation.resolution = text
+            escalation.resolved_by = unit.user_id
+            escalation.resolved_at = unit.now
+            unit.session.flush()
+            person_id = _decision(unit, escalation.decision_id).person_id
+            unit.audit(
+                "escalation.resolved",
+                "escalation",
+                escalation.id,
+                person_id=person_id,
+                stage=escalation.stage,
+                outcome=text,
+            )
+            return OpResult(
+                self._escalations(unit, Escalation.id == escalation.id)[0],
+                frozenset({"escalations"}),
+            )
+
+    # ---- referrer feedback ---------------------------------------------------------------
+
+    def feedback(self, actor: Actor, referral_id: int) -> tuple[FeedbackDTO, ...]:
+        """The referrer-feedback records of a referral, one per signed decision version."""
+        with self.reading(actor, Permission.VIEW_DECISIONS) as unit:
+            return _feedback(unit, ReferrerFeedback.referral_id == referral_id)
+
+    def mark_feedback_sent(
+        self,
+        actor: Actor,
+        feedback_id: int,
+        expected_version: int,
+        method: str,
+        sent_at: datetime | None = None,
+    ) -> OpResult[FeedbackDTO]:
+        """Record when and how the referrer was told (``sent_at`` defaults to now)."""
+        errors: list[FieldError] = []
+        try:
+            how = FeedbackMethod(method)
+        except ValueError:
+            choices = ", ".join(m.value for m in FeedbackMethod)
+            errors.append(FieldError("method", "choice", f"Say how it was sent: {choices}"))
+        if sent_at is not None and (sent_at.tzinfo is None or sent_at.utcoffset() is None):
+            errors.append(FieldError("sent_at", "aware", "The time sent needs its time zone"))
+            sent_at = None
+        with self.writing(actor, Permission.SEND_FEEDBACK) as unit:
+            row = unit.session.get(ReferrerFeedback, feedback_id)
+            if row is None:
+                raise NotFound(f"No referrer feedback {feedback_id}")
+            check_version(row, expected_version, "referrer feedback")
+            when = sent_at or unit.now
+            if row.sent_at is not None:
+                errors.append(FieldError("sent_at", "once", "This feedback was already sent"))
+            if when > unit.now:
+                errors.append(FieldError("sent_at", "not_future", "It cannot be sent in future"))
+            if errors:
+                raise ValidationError(errors)
+            row.sent_at = when
+            row.sent_by = unit.user_id
+            row.method = how.value
+            unit.session.flush()
+            person_id = unit.session.scalar(
+                select(Referral.person_id).where(Referral.id == row.referral_id)
+            )
+            unit.audit(
+                "referrer_feedback.sent",
+                "referrer_feedback",
+                row.id,
+                person_id=person_id,
+                method=how.value,
+                sent_at=when,
+                late=when > row.due_at,
+            )
+            return OpResult(
+                _feedback(unit, ReferrerFeedback.id == row.id)[0], frozenset({"feedback"})
+            )
+
+    def overdue_feedback(self, actor: Actor) -> tuple[FeedbackDTO, ...]:
+        """Referrer feedback not sent by its due time, most overdue first (for managers)."""
+        with self.reading(actor, Permission.VIEW_OVERDUE_FEEDBACK) as unit:
+            return _feedback(
+                unit, ReferrerFeedback.sent_at.is_(None) & (ReferrerFeedback.due_at < unit.now)
+            )
+
+    # ---- helpers -------------------------------------------------------------------------
+
+    def _where_errors(
+        self, unit: Unit, referral: Referral, meeting_id: int | None
+    ) -> list[FieldError]:
+        """Why the decision may not be made here (empty list: it may).
+
+        At an open, quorate meeting with the child on its agenda, or red only between meetings.
+        """
+        if meeting_id is None:
+            if referral.rag != Rag.RED.value:
+                return [
+                    FieldError(
+                        "meeting",
+                        "red_between_meetings",
+                        "Only a red referral is decided between meetings; bring this one to "
+                        "the daily meeting",
+                    )
+                ]
+            return []
+        meeting = unit.session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise NotFound(f"No meeting {meeting_id}")
+        if meeting.signed_off_at is not None:
+            return [FieldError("meeting", "signed_off", "This meeting is signed off")]
+        errors = []
+        status = unit.session.scalar(
+            select(AgendaItem.status).where(
+                AgendaItem.meeting_id == meeting_id, AgendaItem.referral_id == referral.id
+            )
+        )
+        if status is None:
+            errors.append(
+                FieldError("meeting", "on_agenda", "This referral is not on the meeting's agenda")
+            )
+        elif status == AgendaStatus.DEFERRED.value:
+            errors.append(
+                FieldError("meeting", "deferred", "This child was deferred to a later meeting")
+            )
+        problem = quorum_problem(unit, meeting, meeting_policy(self.ctx))
+        return errors + ([problem] if problem else [])
+
+    def _check(
+        self, unit: Unit, referral: Referral, d: DecisionInput, errors: list[FieldError]
+    ) -> tuple[_Checked, tuple]:
+        """Validate every field in one pass (with ``errors`` found earlier); raise if any."""
+        outcome: DecisionOutcome | None = None
+        try:
+            outcome = DecisionOutcome(d.outcome)
+        except ValueError:
+            errors.append(FieldError("outcome", "choice", f"Unknown outcome {d.outcome!r}"))
+        rationale, problem = clean_narrative(
+            d.rationale, "rationale", "Rationale for the decision", required=True
+        )
+        errors += [problem] if problem else []
+        pathways: list[Pathway] = []
+        for value in d.pathways:
+            try:
+                pathway = Pathway(value)
+            except ValueError:
+                errors.append(FieldError("pathways", "choice", f"Unknown pathway {value!r}"))
+                continue
+            if pathway in pathways:
+                errors.append(FieldError("pathways", "unique", f"{value} is chosen twice"))
+            pathways.append(pathway)
+        inform = []
+        for name in ("inform_family", "inform_referrer", "inform_professionals"):
+            text, problem = clean_narrative(getattr(d, name), name, "Who is informed")
+            errors += [problem] if problem else []
+            inform.append(text)
+        team, problem = clean_short(d.allocated_team, "allocated_team", "Allocated team")
+        errors += [problem] if problem else []
+        if d.allocated_worker_id is not None and not unit.session.scalar(
+            select(User.active).where(User.id == d.allocated_worker_id)
+        ):
+            errors.append(
+                FieldError("allocated_worker", "exists", "The allocated worker is not a user")
+            )
+        actions = []
+        for i, action in enumerate(d.actions):
+            where = f"actions[{i}]"
+            text, problem = clean_narrative(
+                action.description, f"{where}.description", "What is to be done", required=True
+            )
+            errors += [problem] if problem else []
+            if action.due_on is None:
+                errors.append(FieldError(f"{where}.due_on", "required", "Give a due date"))
+            elif action.due_on < unit.today:
+                errors.append(FieldError(f"{where}.due_on", "not_past", "Due date is past"))
+            agency_id = None
+            if (action.owner_agency is None) == (action.owner_user_id is None):
+                errors.append(
+                    FieldError(f"{where}.owner", "one_owner", "Give an agency or a person")
+                )
+            elif action.owner_agency is not None:
+                agency_id = unit.session.scalar(
+                    select(Agency.id).where(Agency.code == action.owner_agency, Agency.active)
+                )
+                if agency_id is None:
+                    errors.append(
+                        FieldError(
+                            f"{where}.owner", "exists", f"Unknown agency {action.owner_agency!r}"
+                        )
+                    )
+            elif not unit.session.scalar(
+                select(User.active).where(User.id == action.owner_user_id)
+            ):
+                errors.append(FieldError(f"{where}.owner", "exists", "The owner is not a user"))
+            actions.append((text or "", agency_id, action.owner_user_id, action.due_on))
+        library = self.ctx.thresholds.library(unit.conn)
+        level: tuple = ()
+        try:
+            used = document_in_force(library, unit.today, d.document)
+            suggestion = suggest(used, d.indicators, child_facts(unit, referral.person_id))
+            choice = choose_level(used, suggestion, d.level, d.level_rationale)
+            level = (used, suggestion, choice)
+        except ValidationError as exc:
+            errors += [
+                FieldError(
+                    "level_rationale" if e.field == "rationale" else e.field, e.rule, e.message
+                )
+                for e in exc.errors
+            ]
+        if errors:
+            raise ValidationError(errors)
+        assert outcome is not None and rationale is not None
+        return (
+            _Checked(
+                outcome,
+                rationale,
+                tuple(pathways),
+                tuple(actions),
+                tuple(inform),
+                team,
+                d.allocated_worker_id,
+            ),
+            level,
+        )
+
+    def _fill(
+        self,
+        unit: Unit,
+        decision: Decision,
+        checked: _Checked,
+        level: tuple,
+        keep_s47: date | None = None,
+    ) -> None:
+        used, suggestion, choice = level
+        assessment = record_assessment(
+            unit,
+            used,
+            suggestion,
+            choice,
+            kind="decision",
+            person_id=decision.person_id,
+            referral_id=decision.referral_id,
+        )
+        decision.outcome = checked.outcome.value
+        decision.level = choice.level
+        decision.assessment_id = assessment.id
+        decision.document_id = used.id
+        decision.document_version = used.version
+        decision.rationale = checked.rationale
+        decision.inform_family, decision.inform_referrer, decision.inform_professionals = (
+            checked.inform
+        )
+        decision.allocated_team = checked.team
+        decision.allocated_worker_id = checked.worker_id
+        decision.s47_started_on = keep_s47 if checked.outcome is DecisionOutcome.S47 else None
+        unit.session.add(decision)
+        unit.session.flush()
+        unit.session.add_all(
+            DecisionPathway(decision_id=decision.id, pathway=p.value) for p in checked.pathways
+        )
+        unit.session.add_all(
+            DecisionAction(
+                decision_id=decision.id,
+                description=text,
+                owner_agency_id=agency_id,
+                owner_user_id=user_id,
+                due_on=due_on,
+            )
+            for text, agency_id, user_id, due_on in checked.actions
+        )
+        unit.session.flush()
+
+    def _signed(self, unit: Unit, decision: Decision, referral: Referral) -> None:
+        """Sign ``decision`` and fill what the national returns read; create the feedback."""
+        decision.status = DecisionStatus.SIGNED.value
+        decision.signed_by = unit.user_id
+        decision.signed_at = unit.now
+        if decision.outcome == DecisionOutcome.S47.value and decision.s47_started_on is None:
+            decision.s47_started_on = unit.today
+        referral.status = WorkStatus.DECIDED.value
+        referral.referral_nfa = decision.outcome == DecisionOutcome.NFA.value
+        referral.level = decision.level
+        if decision.allocated_team is not None:
+            referral.team = decision.allocated_team
+        if decision.allocated_worker_id is not None:
+            referral.assigned_to = decision.allocated_worker_id
+        if decision.meeting_id is not None:
+            item = unit.session.scalar(
+                select(AgendaItem).where(
+                    AgendaItem.meeting_id == decision.meeting_id,
+                    AgendaItem.referral_id == referral.id,
+                )
+            )
+            if item is not None:
+                item.status = AgendaStatus.DECIDED.value
+        unit.session.flush()
+        due = self.ctx.deadlines.due(meeting_policy(self.ctx).referrer_feedback, unit.now)
+        feedback = ReferrerFeedback(decision_id=decision.id, referral_id=referral.id, due_at=due)
+        unit.session.add(feedback)
+        unit.session.flush()
+        unit.audit(
+            "referrer_feedback.created",
+            "referrer_feedback",
+            feedback.id,
+            person_id=referral.person_id,
+            decision_id=decision.id,
+            due_at=due,
+        )
+
+    def _escalations(self, unit: Unit, condition: ColumnElement[bool]) -> tuple[EscalationDTO, ...]:
+        policy = meeting_policy(self.ctx)
+        rows = unit.session.execute(
+            select(Escalation, Agency.code, Decision.referral_id, Decision.person_id)
+            .join(Agency, Agency.id == Escalation.agency_id)
+            .join(Decision, Decision.id == Escalation.decision_id)
+            .where(condition)
+            .order_by(Escalation.due_at, Escalation.id)
+        ).all()
+        return tuple(
+            EscalationDTO(
+                id=e.id,
+                decision_id=e.decision_id,
+                referral_id=referral_id,
+                person_id=person_id,
+                agency_code=code,
+                reason=e.reason,
+                stage=e.stage,
+                stage_name=policy.stage(e.stage).name,
+                due_at=e.due_at,
+                status=EscalationStatus(e.status),
+                resolution=e.resolution,
+                overdue=e.status == EscalationStatus.OPEN.value and e.due_at < unit.now,
+                version=e.version,
+            )
+            for e, code, referral_id, person_id in rows
+        )
+
+
+def _awaiting(unit: Unit, referral_id: int) -> Referral:
+    referral = unit.session.get(Referral, referral_id)
+    if referral is None:
+        raise NotFound(f"No referral {referral_id}")
+    if referral.status != WorkStatus.AWAITING_DECISION.value:
+        raise ValidationError(
+            FieldError(
+                "referral",
+                "awaiting_decision",
+                "This referral is already decided; amend its signed decision instead",
+            )
+        )
+    return referral
+
+
+def _decision(unit: Unit, decision_id: int) -> Decision:
+    decision = unit.session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFound(f"No decision {decision_id}")
+    return decision
+
+
+def _escalation(unit: Unit, escalation_id: int) -> Escalation:
+    escalation = unit.session.get(Escalation, escalation_id)
+    if escalation is None:
+        raise NotFound(f"No escalation {escalation_id}")
+    return escalation
+
+
+def _require_draft(decision: Decision) -> None:
+    if decision.status != DecisionStatus.DRAFT.value:
+        raise ValidationError(
+            FieldError(
+                "status",
+                "signed",
+                "A signed decision is never changed; amend it to make a new version",
+            )
+        )
+
+
+def _open_errors(escalation: Escalation) -> list[FieldError]:
+    if escalation.status != EscalationStatus.OPEN.value:
+        return [FieldError("status", "open", "This escalation is already resolved")]
+    return []
+
+
+def _sign_errors(decision: Decision) -> list[FieldError]:
+    if DecisionOutcome(decision.outcome) in ALLOCATED_OUTCOMES and not decision.allocated_team:
+        return [
+            FieldError(
+                "allocated_team",
+                "required_to_sign",
+                "Name the allocated team before signing (CIN census and Annex A need it)",
+            )
+        ]
+    return []
+
+
+def _changed(referral: Referral) -> frozenset[str]:
+    return frozenset(
+        {"queue", "decisions", f"referral:{referral.id}", f"person:{referral.person_id}"}
+    )
+
+
+def _audit_detail(decision: Decision, checked: _Checked) -> dict:
+    return {
+        "referral_id": decision.referral_id,
+        "meeting_id": decision.meeting_id,
+        "revision": decision.revision,
+        "outcome": decision.outcome,
+        "level": decision.level,
+        "assessment": decision.assessment_id,
+        "document": decision.document_id,
+        "document_version": decision.document_version,
+        "pathways": [p.value for p in checked.pathways],
+        "actions": len(checked.actions),
+        "allocated_team": decision.allocated_team,
+    }
+
+
+def _dto(unit: Unit, d: Decision) -> DecisionDTO:
+    pathways = tuple(
+        Pathway(p)
+        for p in unit.session.scalars(
+            select(DecisionPathway.pathway)
+            .where(DecisionPathway.decision_id == d.id)
+            .order_by(DecisionPathway.id)
+        )
+    )
+    actions = tuple(
+        ActionDTO(text, code, user_id, due_on)
+        for text, code, user_id, due_on in unit.session.execute(
+            select(
+                DecisionAction.description,
+                Agency.code,
+                DecisionAction.owner_user_id,
+                DecisionAction.due_on,
+            )
+            .outerjoin(Agency, Agency.id == DecisionAction.owner_agency_id)
+            .where(DecisionAction.decision_id == d.id)
+            .order_by(DecisionAction.id)
+        )
+    )
+    return DecisionDTO(
+        id=d.id,
+        referral_id=d.referral_id,
+        person_id=d.person_id,
+        meeting_id=d.meeting_id,
+        revision=d.revision,
+        amends_id=d.amends_id,
+        amendment_reason=d.amendment_reason,
+        status=DecisionStatus(d.status),
+        outcome=DecisionOutcome(d.outcome),
+        level=d.level,
+        assessment_id=d.assessment_id,
+        document=(d.document_id, d.document_version),
+        rationale=d.rationale,
+        pathways=pathways,
+        actions=actions,
+        inform_family=d.inform_family,
+        inform_referrer=d.inform_referrer,
+        inform_professionals=d.inform_professionals,
+        allocated_team=d.allocated_team,
+        allocated_worker_id=d.allocated_worker_id,
+        s47_started_on=d.s47_started_on,
+        drafted_by=d.drafted_by,
+        signed_by=d.signed_by,
+        signed_at=d.signed_at,
+        version=d.version,
+    )
+
+
+def _feedback(unit: Unit, condition: ColumnElement[bool]) -> tuple[FeedbackDTO, ...]:
+    rows = unit.session.execute(
+        select(ReferrerFeedback, Referral.person_id)
+        .join(Referral, Referral.id == ReferrerFeedback.referral_id)
+        .where(condition)
+        .order_by(ReferrerFeedback.due_at, ReferrerFeedback.id)
+    ).all()
+    return tuple(
+        FeedbackDTO(
+            id=f.id,
+            decision_id=f.decision_id,
+            referral_id=f.referral_id,
+            person_id=person_id,
+            due_at=f.due_at,
+            sent_at=f.sent_at,
+            method=FeedbackMethod(f.method) if f.method else None,
+            overdue=f.sent_at is None and f.due_at < unit.now,
+            version=f.version,
+        )
+        for f, person_id in rows
+    )
