@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -109,9 +108,12 @@ def test_each_main_screen_opens_on_a_real_display(qtbot, demo_desk, tmp_path):
     save(window, "04-work-queue-dark")
     apply_theme(app, "light")
 
-    qtbot.keyClick(window, Qt.Key.Key_F12)
+    # Without a window manager the window is never "active", so window shortcuts do not fire
+    # under Xvfb; the key itself is tested offscreen (tests/gui/test_main_window.py).
+    window.toggle_privacy()
+    assert window.curtain.isVisible()
     save(window, "05-privacy-screen")
-    qtbot.keyClick(window.curtain, Qt.Key.Key_F12)
+    window.toggle_privacy()
 
     dialog = SignInDialog(str(demo_desk.db.engine.url), Desk.open)
     qtbot.addWidget(dialog)
