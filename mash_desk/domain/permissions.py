@@ -42,6 +42,11 @@ class Permission(StrEnum):
     MANAGE_ESCALATIONS = "manage_escalations"
     SEND_FEEDBACK = "send_feedback"
     VIEW_OVERDUE_FEEDBACK = "view_overdue_feedback"
+    ROUTE_CHILD = "route_child"
+    VIEW_ROUTINGS = "view_routings"
+    RESPOND_ROUTING = "respond_routing"
+    RECORD_STRATEGY = "record_strategy"
+    VIEW_STRATEGY = "view_strategy"
 
 
 _FRONT_DOOR = {
@@ -61,6 +66,11 @@ _FRONT_DOOR = {
     Permission.DRAFT_DECISION,
     Permission.VIEW_DECISIONS,
     Permission.SEND_FEEDBACK,
+    # Routing (issue 5): practitioners step children up or down, transfer them, record who
+    # was told, and read strategy discussions.
+    Permission.ROUTE_CHILD,
+    Permission.VIEW_ROUTINGS,
+    Permission.VIEW_STRATEGY,
 }
 # Chairs and managers run the meeting, sign decisions (a manager also red ones between
 # meetings), record an agency's dissent as minuted, and manage escalations and feedback.
@@ -71,6 +81,7 @@ _MEETING_LEAD = {
     Permission.VIEW_ESCALATIONS,
     Permission.MANAGE_ESCALATIONS,
     Permission.VIEW_OVERDUE_FEEDBACK,
+    Permission.RECORD_STRATEGY,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -83,6 +94,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_THRESHOLDS,
             Permission.RUN_QA,
             Permission.VIEW_ACCESS_LOG,
+            # A social-care manager accepts or rejects a step up into social care.
+            Permission.RESPOND_ROUTING,
         }
         | _MEETING_LEAD
     ),
@@ -99,6 +112,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_THRESHOLDS,
             Permission.RETURN_AGENCY_CHECKS,
             Permission.RECORD_DISSENT,
+            # Routings to their own agency only (checked in the service): read, accept, reject.
+            Permission.VIEW_ROUTINGS,
+            Permission.RESPOND_ROUTING,
         }
     ),
     # Inspectors ask whether decisions are made at the right level (000 L374): QA officers
@@ -114,6 +130,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DECISIONS,
             Permission.VIEW_ESCALATIONS,
             Permission.VIEW_OVERDUE_FEEDBACK,
+            Permission.VIEW_ROUTINGS,
+            Permission.VIEW_STRATEGY,
         }
     ),
     Role.ADMIN: frozenset(
@@ -148,6 +166,11 @@ _ACTION_WORDS = {
     Permission.MANAGE_ESCALATIONS: "move or resolve escalations",
     Permission.SEND_FEEDBACK: "record feedback to referrers",
     Permission.VIEW_OVERDUE_FEEDBACK: "see overdue referrer feedback",
+    Permission.ROUTE_CHILD: "step children up or down, transfer them or record who was told",
+    Permission.VIEW_ROUTINGS: "read step-up, step-down and transfer records",
+    Permission.RESPOND_ROUTING: "accept or reject a child routed to a service",
+    Permission.RECORD_STRATEGY: "record strategy discussions",
+    Permission.VIEW_STRATEGY: "read strategy discussions",
 }
 
 

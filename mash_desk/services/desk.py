@@ -16,7 +16,9 @@ from mash_desk.services.outcomes import OutcomeService
 from mash_desk.services.people import PeopleService
 from mash_desk.services.quality import QaService
 from mash_desk.services.queue import QueueService
+from mash_desk.services.routing import RoutingService
 from mash_desk.services.screening import ScreeningService
+from mash_desk.services.strategy import StrategyService
 from mash_desk.services.summary import SummaryService
 from mash_desk.services.thresholds import ThresholdService
 from mash_desk.services.users import UserService
@@ -44,6 +46,8 @@ class Desk:
         self.access = AccessLogService(self.ctx)
         self.meetings = MeetingService(self.ctx)
         self.decisions = DecisionService(self.ctx)
+        self.routing = RoutingService(self.ctx)
+        self.strategy = StrategyService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

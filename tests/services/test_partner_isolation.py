@@ -31,6 +31,8 @@ from mash_desk.services.inputs import (
     OutcomeInput,
     ReferralDetails,
 )
+from mash_desk.services.routing import RoutingInput
+from mash_desk.services.strategy import StrategyInput
 from mash_desk.storage.models import ContactChild
 from tests.services.test_checks import make_referral
 from tests.support.helpers import row_counts
@@ -56,6 +58,7 @@ ID_PARAMETERS = frozenset(
         "decision_id",
         "escalation_id",
         "feedback_id",
+        "routing_id",
     }
 )
 # Service plumbing every use case is built on, not use cases.
@@ -71,6 +74,7 @@ EXEMPT = {
     "thresholds.current": "threshold documents are shared with partners (000 L186)",
     "thresholds.document": "threshold documents are shared with partners (000 L186)",
     "checks.inbox": "the rep's own agency only: tested below",
+    "routing.inbox": "the rep's own agency only: tested in test_routing.py",
 }
 
 
@@ -171,6 +175,12 @@ def _arguments(w: World) -> dict[str, Any]:
         "attendee_name": "PC Forged",
         "method": "phone",
         "outcome": "Forged by a script",
+        "routing_id": 1,
+        "routing": RoutingInput("step_up", "police", "Forged", 3, "Forged by a script"),
+        "party": "family",
+        "who": "Forged",
+        "accept": True,
+        "discussion": StrategyInput(None, (), "proceed", "Forged by a script"),
     }
 
 
@@ -210,6 +220,7 @@ def _other_calls(desk, w: World) -> dict[str, Any]:
         "meetings.today": lambda a: desk.meetings.today(a),
         "decisions.escalations": lambda a: desk.decisions.escalations(a),
         "decisions.overdue_feedback": lambda a: desk.decisions.overdue_feedback(a),
+        "routing.returned": lambda a: desk.routing.returned(a),
         "qa.draw_sample": lambda a: desk.qa.draw_sample(a),
         "qa.latest_sample_id": lambda a: desk.qa.latest_sample_id(a),
         "thresholds.install": lambda a: desk.thresholds.install(a, tiny_document(), "forged"),

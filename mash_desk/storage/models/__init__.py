@@ -24,6 +24,12 @@ from mash_desk.storage.models.meetings import (
 from mash_desk.storage.models.people import Household, Person, Relationship, ServiceEpisode
 from mash_desk.storage.models.reference import Agency, RoleRow, User
 from mash_desk.storage.models.referrals import Referral
+from mash_desk.storage.models.routing import (
+    Routing,
+    RoutingInforming,
+    StrategyAttendee,
+    StrategyDiscussion,
+)
 from mash_desk.storage.models.thresholds import (
     AssessmentIndicator,
     QaItem,
@@ -60,6 +66,10 @@ __all__ = [
     "Relationship",
     "RiskIndicatorRow",
     "RoleRow",
+    "Routing",
+    "RoutingInforming",
+    "StrategyAttendee",
+    "StrategyDiscussion",
     "ServiceEpisode",
     "ThresholdAssessment",
     "ThresholdDocumentRow",

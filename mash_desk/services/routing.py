@@ -1,0 +1,429 @@
+"""Routing: step up, step down and transfers, who was told, and the receiving service's answer.
+
+A routing is created open (rules in :mod:`mash_desk.domain.routing`), collects who was
+informed — family, professionals, referrer: who, when, how — and is then marked complete,
+which hands it to the receiving agency. The receiving side (a partner rep of that agency, or a
+social-care manager for routings into social care) accepts it or rejects it with a reason; a
+rejected routing comes back to the MASH (:meth:`RoutingService.returned`). A partner rep sees
+only routings to their own agency; any other looks exactly like a missing one. Every change
+writes its audit row, with the child's person id, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm.attributes import flag_modified
+
+from mash_desk.domain.enums import Role
+from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
+from mash_desk.domain.outcomes import is_under_five
+from mash_desk.domain.permissions import Permission
+from mash_desk.domain.routing import (
+    CHILDRENS_CENTRE_NOTICE,
+    SOCIAL_CARE,
+    InformedParty,
+    InformMethod,
+    RoutingKind,
+    RoutingStatus,
+    informing_missing,
+    offers_childrens_centre,
+    routing_problems,
+)
+from mash_desk.domain.text import clean_narrative, clean_short
+from mash_desk.services.context import Service, Unit, check_version
+from mash_desk.services.dto import Actor, OpResult
+from mash_desk.storage.models import (
+    Agency,
+    Decision,
+    Person,
+    Routing,
+    RoutingInforming,
+    ServiceEpisode,
+    User,
+)
+
+_DEFAULT_FROM = {RoutingKind.STEP_UP: "early_support", RoutingKind.STEP_DOWN: SOCIAL_CARE}
+
+
+@dataclass(frozen=True)
+class RoutingInput:
+    """A new routing, straight from the form (unvalidated)."""
+
+    kind: str
+    to_agency: str
+    reason: str | None
+    level_after: int
+    handover_summary: str | None
+    level_before: int | None = None
+    family_consent: bool | None = None
+    from_agency: str | None = None
+    to_team: str | None = None
+    decision_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InformedDTO:
+    """One party told of a routing."""
+
+    party: InformedParty
+    who: str
+    method: InformMethod
+    informed_at: datetime
+
+
+@dataclass(frozen=True)
+class RoutingDTO:
+    """A routing as stored, with who has been told."""
+
+    id: int
+    person_id: int
+    referral_id: int | None
+    decision_id: int | None
+    kind: RoutingKind
+    from_agency: str
+    to_agency: str
+    to_team: str | None
+    reason: str
+    level_before: int | None
+    level_after: int
+    family_consent: bool | None
+    handover_summary: str
+    childrens_centre_offer: bool
+    status: RoutingStatus
+    informed: tuple[InformedDTO, ...]
+    response_reason: str | None
+    version: int
+
+
+class RoutingService(Service):
+    """Create, inform, complete, accept and reject routings; list them by who must act."""
+
+    def create(self, actor: Actor, person_id: int, routing: RoutingInput) -> OpResult[RoutingDTO]:
+        """Step a child up or down, or transfer them; every rule checked in one pass."""
+        with self.writing(actor, Permission.ROUTE_CHILD) as unit:
+            person = unit.session.get(Person, person_id)
+            if person is None:
+                raise NotFound(f"No person {person_id}")
+            errors: list[FieldError] = []
+            kind: RoutingKind | None = None
+            try:
+                kind = RoutingKind(routing.kind)
+            except ValueError:
+                errors.append(FieldError("kind", "choice", f"Unknown routing {routing.kind!r}"))
+            reason, problem = clean_narrative(routing.reason, "reason", "Reason", required=True)
+            errors += [problem] if problem else []
+            summary, problem = clean_narrative(
+                routing.handover_summary, "handover_summary", "Handover summary", required=True
+            )
+            errors += [problem] if problem else []
+            team, problem = clean_short(routing.to_team, "to_team", "Receiving team")
+            errors += [problem] if problem else []
+            if routing.level_before is not None and not 1 <= routing.level_before <= 4:
+                errors.append(FieldError("level_before", "range", "The level before is 1 to 4"))
+            from_code = routing.from_agency or (_DEFAULT_FROM.get(kind) if kind else None)
+            agencies = dict(
+                unit.session.execute(select(Agency.code, Agency.id).where(Agency.active)).all()
+            )
+            if from_code not in agencies:
+                errors.append(FieldError("from_agency", "exists", "Name the service it comes from"))
+            if routing.to_agency not in agencies:
+                errors.append(
+                    FieldError("to_agency", "exists", f"Unknown agency {routing.to_agency!r}")
+                )
+            referral_id = None
+            if routing.decision_id is not None:
+                decision = unit.session.get(Decision, routing.decision_id)
+                if decision is None or decision.person_id != person.id:
+                    errors.append(
+                        FieldError("decision", "exists", "That decision is not about this child")
+                    )
+                else:
+                    referral_id = decision.referral_id
+            today = unit.today
+            open_services = unit.session.scalars(
+                select(ServiceEpisode.service).where(
+                    ServiceEpisode.person_id == person.id,
+                    ServiceEpisode.started_on <= today,
+                    or_(ServiceEpisode.ended_on.is_(None), ServiceEpisode.ended_on > today),
+                )
+            ).all()
+            if kind is not None:
+                errors += routing_problems(
+                    kind,
+                    routing.to_agency,
+                    routing.level_after,
+                    routing.family_consent,
+                    open_services,
+                )
+            if errors:
+                raise ValidationError(errors)
+            assert kind is not None and reason is not None and summary is not None
+            offer = offers_childrens_centre(
+                is_under_five(person.date_of_birth, person.expected_delivery, today),
+                routing.level_after,
+                routing.to_agency,
+            )
+            row = Routing(
+                person_id=person.id,
+                referral_id=referral_id,
+                decision_id=routing.decision_id,
+                kind=kind.value,
+                from_agency_id=agencies[from_code],
+                to_agency_id=agencies[routing.to_agency],
+                to_team=team,
+                reason=reason,
+                level_before=routing.level_before,
+                level_after=routing.level_after,
+                family_consent=routing.family_consent,
+                handover_summary=summary,
+                childrens_centre_offer=offer,
+                status=RoutingStatus.OPEN.value,
+                created_by=unit.user_id,
+                created_at=unit.now,
+            )
+            unit.session.add(row)
+            unit.session.flush()
+            unit.audit(
+                "routing.created",
+                "routing",
+                row.id,
+                person_id=person.id,
+                kind=kind.value,
+                from_agency=from_code,
+                to_agency=routing.to_agency,
+                level_before=routing.level_before,
+                level_after=routing.level_after,
+                family_consent=routing.family_consent,
+                decision_id=routing.decision_id,
+                childrens_centre_offer=offer,
+            )
+            notices = (CHILDRENS_CENTRE_NOTICE,) if offer else ()
+            return OpResult(_dto(unit, row), _changed(row), notices)
+
+    def record_informing(
+        self,
+        actor: Actor,
+        routing_id: int,
+        expected_version: int,
+        party: str,
+        who: str | None,
+        method: str,
+        informed_at: datetime | None = None,
+    ) -> OpResult[RoutingDTO]:
+        """Record that the family, professionals or referrer were told: who, when, how."""
+        with self.writing(actor, Permission.ROUTE_CHILD) as unit:
+            row = _routing(unit, routing_id)
+            check_version(row, expected_version, "routing")
+            errors = _status_errors(row, RoutingStatus.OPEN, "Informing is recorded")
+            chosen_party = chosen_method = None
+            try:
+                chosen_party = InformedParty(party)
+            except ValueError:
+                errors.append(FieldError("party", "choice", f"Unknown party {party!r}"))
+            try:
+                chosen_method = InformMethod(method)
+            except ValueError:
+                errors.append(FieldError("method", "choice", f"Unknown method {method!r}"))
+            name, problem = clean_short(who, "who", "Who was told", required=True)
+            errors += [problem] if problem else []
+            when = informed_at or unit.now
+            if when.tzinfo is None:
+                errors.append(FieldError("informed_at", "aware", "Give the time with its zone"))
+            elif when > unit.now:
+                errors.append(FieldError("informed_at", "not_future", "That time is in future"))
+            if errors:
+                raise ValidationError(errors)
+            assert chosen_party is not None and chosen_method is not None and name is not None
+            unit.session.add(
+                RoutingInforming(
+                    routing_id=row.id,
+                    party=chosen_party.value,
+                    who=name,
+                    method=chosen_method.value,
+                    informed_at=when,
+                    recorded_by=unit.user_id,
+                    recorded_at=unit.now,
+                )
+            )
+            _touch(unit, row)
+            unit.audit(
+                "routing.informed",
+                "routing",
+                row.id,
+                person_id=row.person_id,
+                party=chosen_party.value,
+                who=name,
+                method=chosen_method.value,
+                informed_at=when,
+            )
+            return OpResult(_dto(unit, row), _changed(row))
+
+    def complete(
+        self, actor: Actor, routing_id: int, expected_version: int
+    ) -> OpResult[RoutingDTO]:
+        """Hand the routing to the receiving service once everyone has been told."""
+        with self.writing(actor, Permission.ROUTE_CHILD) as unit:
+            row = _routing(unit, routing_id)
+            check_version(row, expected_version, "routing")
+            errors = _status_errors(row, RoutingStatus.OPEN, "Only an open routing is completed")
+            problem = informing_missing(
+                {
+                    InformedParty(p)
+                    for p in unit.session.scalars(
+                        select(RoutingInforming.party).where(RoutingInforming.routing_id == row.id)
+                    )
+                }
+            )
+            errors += [problem] if problem else []
+            if errors:
+                raise ValidationError(errors)
+            row.status = RoutingStatus.COMPLETE.value
+            row.completed_by = unit.user_id
+            row.completed_at = unit.now
+            unit.session.flush()
+            unit.audit("routing.completed", "routing", row.id, person_id=row.person_id)
+            return OpResult(_dto(unit, row), _changed(row))
+
+    def respond(
+        self,
+        actor: Actor,
+        routing_id: int,
+        expected_version: int,
+        accept: bool,
+        reason: str | None,
+    ) -> OpResult[RoutingDTO]:
+        """The receiving service accepts, or rejects with a reason (back to the MASH)."""
+        with self.writing(actor, Permission.RESPOND_ROUTING) as unit:
+            row = _routing(unit, routing_id)
+            if row.to_agency_id != _own_agency(unit):
+                raise PermissionDenied("Only the receiving service may accept or reject this")
+            check_version(row, expected_version, "routing")
+            errors = _status_errors(
+                row, RoutingStatus.COMPLETE, "Only a completed routing is accepted or rejected"
+            )
+            text, problem = clean_narrative(
+                reason, "reason", "Reason for rejecting", required=not accept
+            )
+            errors += [problem] if problem else []
+            if errors:
+                raise ValidationError(errors)
+            row.status = (RoutingStatus.ACCEPTED if accept else RoutingStatus.REJECTED).value
+            row.responded_by = unit.user_id
+            row.responded_at = unit.now
+            row.response_reason = text
+            unit.session.flush()
+            unit.audit(
+                "routing.accepted" if accept else "routing.rejected",
+                "routing",
+                row.id,
+                person_id=row.person_id,
+                reason=text,
+            )
+            return OpResult(_dto(unit, row), _changed(row) | {"routings:returned"})
+
+    def get(self, actor: Actor, routing_id: int) -> RoutingDTO:
+        """One routing (a partner rep: only if it is routed to their agency)."""
+        with self.reading(actor, Permission.VIEW_ROUTINGS) as unit:
+            return _dto(unit, _routing(unit, routing_id))
+
+    def inbox(self, actor: Actor) -> tuple[RoutingDTO, ...]:
+        """Completed routings waiting for the acting user's agency to accept or reject."""
+        with self.reading(actor, Permission.RESPOND_ROUTING) as unit:
+            return _rows(
+                unit,
+                (Routing.to_agency_id == _own_agency(unit))
+                & (Routing.status == RoutingStatus.COMPLETE.value),
+            )
+
+    def returned(self, actor: Actor) -> tuple[RoutingDTO, ...]:
+        """Rejected routings: back with the MASH to act on."""
+        with self.reading(actor, Permission.ROUTE_CHILD) as unit:
+            return _rows(unit, Routing.status == RoutingStatus.REJECTED.value)
+
+    def for_person(self, actor: Actor, person_id: int) -> tuple[RoutingDTO, ...]:
+        """Every routing of a child, oldest first (MASH staff only)."""
+        with self.reading(actor, Permission.VIEW_ROUTINGS) as unit:
+            if unit.role is Role.PARTNER:
+                raise PermissionDenied("A partner rep sees routings in their agency's inbox")
+            if unit.session.get(Person, person_id) is None:
+                raise NotFound(f"No person {person_id}")
+            return _rows(unit, Routing.person_id == person_id)
+
+
+def _own_agency(unit: Unit) -> int:
+    """The agency of the acting user, as stored (never the one an Actor claims)."""
+    agency_id = unit.session.scalar(select(User.agency_id).where(User.id == unit.user_id))
+    if agency_id is None:  # pragma: no cover - the user was checked a moment ago
+        raise PermissionDenied("This user account is not active; sign in again")
+    return agency_id
+
+
+def _routing(unit: Unit, routing_id: int) -> Routing:
+    row = unit.session.get(Routing, routing_id)
+    if row is None or (unit.role is Role.PARTNER and row.to_agency_id != _own_agency(unit)):
+        # The same words whether it does not exist or is routed to another agency.
+        raise NotFound(f"No routing {routing_id} for your service")
+    return row
+
+
+def _status_errors(row: Routing, wanted: RoutingStatus, words: str) -> list[FieldError]:
+    if row.status != wanted.value:
+        return [FieldError("status", wanted.value, f"{words} (this routing is {row.status})")]
+    return []
+
+
+def _touch(unit: Unit, row: Routing) -> None:
+    """Bump the routing's version: adding who was told changes what others have open."""
+    flag_modified(row, "status")
+    unit.session.flush()
+
+
+def _changed(row: Routing) -> frozenset[str]:
+    return frozenset({"routings", f"routing:{row.id}", f"person:{row.person_id}"})
+
+
+def _rows(unit: Unit, condition: ColumnElement[bool]) -> tuple[RoutingDTO, ...]:
+    rows = unit.session.scalars(
+        select(Routing).where(condition).order_by(Routing.created_at, Routing.id)
+    ).all()
+    return tuple(_dto(unit, r) for r in rows)
+
+
+def _dto(unit: Unit, r: Routing) -> RoutingDTO:
+    codes = dict(
+        unit.session.execute(
+            select(Agency.id, Agency.code).where(Agency.id.in_({r.from_agency_id, r.to_agency_id}))
+        ).all()
+    )
+    from_code, to_code = codes[r.from_agency_id], codes[r.to_agency_id]
+    informed = tuple(
+        InformedDTO(InformedParty(i.party), i.who, InformMethod(i.method), i.informed_at)
+        for i in unit.session.scalars(
+            select(RoutingInforming)
+            .where(RoutingInforming.routing_id == r.id)
+            .order_by(RoutingInforming.id)
+        )
+    )
+    return RoutingDTO(
+        id=r.id,
+        person_id=r.person_id,
+        referral_id=r.referral_id,
+        decision_id=r.decision_id,
+        kind=RoutingKind(r.kind),
+        from_agency=from_code,
+        to_agency=to_code,
+        to_team=r.to_team,
+        reason=r.reason,
+        level_before=r.level_before,
+        level_after=r.level_after,
+        family_consent=r.family_consent,
+        handover_summary=r.handover_summary,
+        childrens_centre_offer=r.childrens_centre_offer,
+        status=RoutingStatus(r.status),
+        informed=informed,
+        response_reason=r.response_reason,
+        version=r.version,
+    )

@@ -1,0 +1,87 @@
+"""Routing records (step up, step down, transfers), who was informed, strategy discussions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mash_desk.storage.base import Base, UTCDateTime
+
+
+class Routing(Base):
+    """A child moving between services: from/to, why, levels, consent and the handover."""
+
+    __tablename__ = "routings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    from_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    to_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    to_team: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    level_before: Mapped[int | None] = mapped_column(SmallInteger)
+    level_after: Mapped[int] = mapped_column(SmallInteger)
+    family_consent: Mapped[bool | None] = mapped_column(Boolean)
+    handover_summary: Mapped[str] = mapped_column(Text)
+    childrens_centre_offer: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(10))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    responded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    response_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_routings_to_status", "to_agency_id", "status"),)
+
+
+class RoutingInforming(Base):
+    """One party told of a routing: who, when and how."""
+
+    __tablename__ = "routing_informing"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    routing_id: Mapped[int] = mapped_column(ForeignKey("routings.id"), index=True)
+    party: Mapped[str] = mapped_column(String(15))
+    who: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(15))
+    informed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StrategyDiscussion(Base):
+    """The strategy discussion of an s47 decision, with what the returns read."""
+
+    __tablename__ = "strategy_discussions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    s47_decision: Mapped[str] = mapped_column(String(25))
+    rationale: Mapped[str] = mapped_column(Text)
+    s47_started_on: Mapped[date | None] = mapped_column(Date)
+    icpc_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StrategyAttendee(Base):
+    """Someone from an agency who took part in a strategy discussion."""
+
+    __tablename__ = "strategy_attendees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(ForeignKey("strategy_discussions.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    name: Mapped[str] = mapped_column(String(120))
