@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -122,6 +123,11 @@ class MainWindow(QMainWindow):
         queue_menu.addAction(self._action("&Previous in queue", self.previous_in_queue, "Shift+F8"))
         # F5 is bound by the queue view itself (one binding per key, or Qt fires neither).
         queue_menu.addAction(self._action("&Refresh\tF5", self.refresh_queue))
+        if self._may(Permission.RUN_MEETING):
+            meeting_menu = bar.addMenu("&Meeting")
+            meeting_menu.addAction(
+                self._action("&Open today's meeting", self.open_meeting, "Ctrl+M")
+            )
         view = bar.addMenu("&View")
         self.privacy_action = self._action("&Privacy screen", self.toggle_privacy, PRIVACY_KEY)
         view.addAction(self.privacy_action)
@@ -135,9 +141,23 @@ class MainWindow(QMainWindow):
                     self._action(f"Sign in as {label}", lambda u=username: self._switch_role(u))
                 )
 
+    def _may(self, permission: Permission) -> bool:
+        # Only to decide what to offer; the services check the permission again on every call.
+        return permission in ROLE_PERMISSIONS.get(self.session.actor.role, frozenset())
+
     def _build_queue(self) -> None:
         from mash_desk.gui.queue_view import QueueView
 
+        self.queue: QueueView | None = None
+        if not self._may(Permission.VIEW_QUEUE) and self._may(Permission.RETURN_AGENCY_CHECKS):
+            # A partner rep's home is their agency's inbox: they have no front-door queue.
+            from mash_desk.gui.partner_inbox import PartnerInbox
+
+            self.inbox = PartnerInbox(self.session)
+            self.tabs.insertTab(0, self.inbox, "Agency inbox")
+            self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+            self.tabs.setCurrentIndex(0)
+            return
         self.queue = QueueView(self.session)
         self.queue.open_requested.connect(self.open_row)
         self.tabs.insertTab(0, self.queue, "Work queue")
@@ -238,6 +258,19 @@ class MainWindow(QMainWindow):
             )
         self._add_tab(splitter, row.child_name, key)
 
+    def open_meeting(self):
+        """Open (or create) today's meeting in meeting mode, in one tab."""
+        index = self._tab_of("meeting:today")
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+            return self.tabs.widget(index)
+        from mash_desk.gui.meeting_mode import MeetingMode
+
+        mode = MeetingMode(self.session)
+        self._add_tab(mode, "Today's meeting", "meeting:today")
+        mode.setFocus()
+        return mode
+
     def show_assessment(self, assessment: Any) -> None:
         """Show a past assessment read-only, against its own document version."""
         from PySide6.QtWidgets import QDialog, QVBoxLayout
@@ -305,21 +338,25 @@ class MainWindow(QMainWindow):
     def search_queue(self) -> None:
         """Go to the queue's search box."""
         self.tabs.setCurrentIndex(0)
-        self.queue.focus_search()
+        if self.queue is not None:
+            self.queue.focus_search()
 
     def next_in_queue(self) -> None:
         """Select the next row of the queue."""
         self.tabs.setCurrentIndex(0)
-        self.queue.select_next()
+        if self.queue is not None:
+            self.queue.select_next()
 
     def previous_in_queue(self) -> None:
         """Select the previous row of the queue."""
         self.tabs.setCurrentIndex(0)
-        self.queue.select_previous()
+        if self.queue is not None:
+            self.queue.select_previous()
 
     def refresh_queue(self) -> None:
         """Reload the queue now."""
-        self.queue.refresh()
+        if self.queue is not None:
+            self.queue.refresh()
 
     # -- privacy, theme, status -----------------------------------------------------------
 
