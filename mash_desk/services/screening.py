@@ -22,7 +22,12 @@ from mash_desk.services.contacts import check_rag
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, ContactChildDTO, OpResult
 from mash_desk.services.mapping import contact_child_dto
-from mash_desk.services.thresholds import child_facts, document_in_force, record_assessment
+from mash_desk.services.thresholds import (
+    assessment_detail,
+    child_facts,
+    document_in_force,
+    record_assessment,
+)
 from mash_desk.storage.models import Consent, Contact, ContactChild, RagRating, Referral
 
 
@@ -159,15 +164,8 @@ class ScreeningService(Service):
                 "contact_child",
                 cc.id,
                 person_id=cc.person_id,
-                assessment=assessment.id,
-                document=used.id,
-                document_version=used.version,
-                indicators=list(suggestion.indicator_ids),
-                suggested_level=choice.suggested,
-                level=choice.level,
-                override=choice.override,
-                pathways=[p.pathway.id for p in suggestion.pathways],
                 rag=cc.rag,
+                **assessment_detail(assessment, used, suggestion, choice),
             )
             notices = _notices(unit, suggestion, used, choice.level, cc.person_id, cc.contact_id)
             return OpResult(
@@ -229,15 +227,8 @@ class ScreeningService(Service):
                 "referral",
                 referral.id,
                 person_id=referral.person_id,
-                assessment=assessment.id,
-                document=used.id,
-                document_version=used.version,
-                indicators=list(suggestion.indicator_ids),
-                suggested_level=choice.suggested,
-                level=choice.level,
                 level_before=before,
-                override=choice.override,
-                pathways=[p.pathway.id for p in suggestion.pathways],
+                **assessment_detail(assessment, used, suggestion, choice),
             )
             notices = _notices(
                 unit, suggestion, used, choice.level, referral.person_id, cc.contact_id

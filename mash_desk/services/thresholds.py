@@ -137,6 +137,25 @@ def record_assessment(
     return row
 
 
+def assessment_detail(
+    assessment: ThresholdAssessment,
+    document: ThresholdDocument,
+    suggestion: Suggestion,
+    choice: LevelChoice,
+) -> dict[str, object]:
+    """The audit detail every threshold assessment carries, whatever recorded it."""
+    return {
+        "assessment": assessment.id,
+        "document": document.id,
+        "document_version": document.version,
+        "indicators": list(suggestion.indicator_ids),
+        "suggested_level": choice.suggested,
+        "level": choice.level,
+        "override": choice.override,
+        "pathways": [p.pathway.id for p in suggestion.pathways],
+    }
+
+
 @dataclass(frozen=True)
 class IndicatorView:
     """A ticked indicator as worded in the document version the assessment used."""
