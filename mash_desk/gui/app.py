@@ -214,19 +214,22 @@ def run_gui(
         from mash_desk.gui.first_run import FirstRunDialog
         from mash_desk.gui.sign_in import SignInDialog
 
+        # The embedded database is opened (and migrated) once: the first-run check and the
+        # sign-in dialog share it; a server profile chosen instead opens its own.
+        opened: dict[str, Desk] = {}
         if not smoke_test:
             try:
-                fresh = _in_background(app, Desk.open, url)
+                opened[url] = _in_background(app, Desk.open, url)
             except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
                 QMessageBox.critical(None, "MASH Desk", _start_error(exc, url))
                 return 1
-            try:
-                if _in_background(app, fresh.users.first_run):
-                    FirstRunDialog(fresh).exec()
-            finally:
-                _in_background(app, fresh.close)
-        dialog = SignInDialog(url, Desk.open)
-        if smoke_test or dialog.exec() != SignInDialog.DialogCode.Accepted:
+            if _in_background(app, opened[url].users.first_run):
+                FirstRunDialog(opened[url]).exec()
+        dialog = SignInDialog(url, lambda chosen: opened.pop(chosen, None) or Desk.open(chosen))
+        accepted = not smoke_test and dialog.exec() == SignInDialog.DialogCode.Accepted
+        for unused in opened.values():
+            _in_background(app, unused.close)
+        if not accepted:
             return 0 if smoke_test else 1
         desk = dialog.result_desk
         tasks = TaskRunner()

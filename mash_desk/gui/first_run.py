@@ -28,6 +28,8 @@ class FirstRunDialog(QDialog):
         self.tasks = TaskRunner(self)
         self.created_username: str | None = None
         self.setWindowTitle("MASH Desk — first run")
+        # Wide enough that field messages read on one line instead of being cut off.
+        self.setMinimumWidth(480)
         intro = QLabel(
             "This database has no user accounts yet. Create the first administrator; they "
             "can then add accounts for practitioners, managers and partner agencies.\n"
