@@ -102,7 +102,9 @@ def test_enter_on_a_queue_row_opens_the_case_with_the_threshold_panel(
     assert splitter.findChild(CaseView) is not None
     panel = splitter.findChild(ThresholdPanel)
     assert panel is not None
-    qtbot.waitUntil(lambda: panel.subject is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: panel.subject is not None and panel.document is not None, timeout=10_000
+    )
     # Ctrl+W closes the case again; the queue itself cannot be closed.
     made.tabs.setCurrentIndex(1)
     qtbot.keyClick(made, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)

@@ -94,7 +94,9 @@ def test_each_main_screen_opens_on_a_real_display(qtbot, demo_desk, tmp_path):
     )
     window.open_row(row)
     panel = window.tabs.currentWidget().findChild(ThresholdPanel)
-    qtbot.waitUntil(lambda: panel.subject is not None, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: panel.subject is not None and panel.document is not None, timeout=10_000
+    )
     for indicator in ("l2-persistent-absence", "l3-parent-substance-affecting-care"):
         panel.set_ticked(indicator, True)
     qtbot.wait(300)
