@@ -134,6 +134,28 @@ class DecisionAction(Base):
     owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date] = mapped_column(Date)
+    # Partner reps work their agency's actions: open → done (with an outcome note) or
+    # "not_done" (with the reason), so the MASH sees what was actually carried out.
+    status: Mapped[str] = mapped_column(String(10), server_default="open")
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closing_note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DecisionActionUpdate(Base):
+    """A progress note on an action, by its owner (append-only, newest last)."""
+
+    __tablename__ = "decision_action_updates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("decision_actions.id"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    status_after: Mapped[str] = mapped_column(String(10))
+    written_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Escalation(Base):

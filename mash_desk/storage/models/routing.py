@@ -37,6 +37,9 @@ class Routing(Base):
     responded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     response_reason: Mapped[str | None] = mapped_column(Text)
+    # The receiving agency's rep says "we have it" before deciding to accept or reject.
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
