@@ -101,6 +101,40 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--as", dest="as_user", required=True, help="username reading it")
     _database_option(report)
 
+    memo = verbs.add_parser("memo", help="check an issued decision memo")
+    mverbs = memo.add_subparsers(dest="action", metavar="ACTION", required=True)
+    verify = mverbs.add_parser(
+        "verify",
+        help="say whether a file is an unaltered issued memo, for which decision and version; "
+        "exit status 1 if it is not",
+    )
+    verify.add_argument("file", metavar="FILE")
+    verify.add_argument("--as", dest="as_user", help="username asking (default: the system)")
+    _database_option(verify)
+
+    memos = verbs.add_parser(
+        "memos", help="issue a meeting's decision memos and minutes, one PDF each"
+    )
+    memos.add_argument(
+        "--meeting", required=True, type=_date, metavar="DATE", help="meeting day (YYYY-MM-DD)"
+    )
+    # Where the documents go: a folder, or a local printer (mash_desk.printing.delivery).
+    where = memos.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, metavar="DIR", help="write the PDFs into DIR")
+    where.add_argument(
+        "--print",
+        dest="to_printer",
+        action="store_true",
+        help="send each PDF, exactly as issued, to a local printer (CUPS)",
+    )
+    memos.add_argument(
+        "--printer", metavar="NAME", help="with --print: the printer (default: the default one)"
+    )
+    memos.add_argument(
+        "--as", dest="as_user", required=True, help="username issuing them (recorded)"
+    )
+    _database_option(memos)
+
     summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
     summary.add_argument("--as", dest="as_user", help="username to read the queue as")
     _database_option(summary)
@@ -285,6 +319,72 @@ def _cmd_qa(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_memo(args: argparse.Namespace) -> int:
+    from mash_desk.services.desk import Desk
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"mash-desk: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    desk = Desk.open(_url(args))
+    try:
+        actor = desk.users.actor_for(args.as_user) if args.as_user else desk.users.system_actor()
+        result = desk.documents.verify(actor, data)
+    finally:
+        desk.close()
+    if result.verified:
+        print(f"{args.file}: {result.message}")
+        return 0
+    print(f"mash-desk: {args.file}: {result.message}", file=sys.stderr)
+    return 1
+
+
+def _cmd_memos(args: argparse.Namespace) -> int:
+    from mash_desk.printing.delivery import (
+        FolderDestination,
+        PrinterDestination,
+        deliver,
+        meeting_batch,
+    )
+    from mash_desk.services.desk import Desk
+
+    if args.printer and not args.to_printer:
+        print("mash-desk: --printer goes with --print", file=sys.stderr)
+        return 2
+    destination: FolderDestination | PrinterDestination
+    if args.to_printer:
+        destination = PrinterDestination(args.printer)
+    else:
+        destination = FolderDestination(args.out)
+    # The folder or printer is checked first: nothing is issued for a printer that is not there.
+    destination.check()
+    desk = Desk.open(_url(args))
+    try:
+        actor = desk.users.actor_for(args.as_user)
+        batch = meeting_batch(desk, actor, args.meeting, labels=False)
+        pack = batch.pack
+        for item in batch.items:
+            done = deliver(desk, actor, lambda i=item: i.issue(desk, actor), destination)
+            issued = done.issued
+            copy = f", copy {issued.copy_number}" if issued.is_copy else ""
+            print(f"{done.where}  ({issued.reference}{copy}; SHA-256 {issued.sha256})")
+    finally:
+        desk.close()
+    print(
+        f"{len(pack.decision_ids)} decision memo(s) for the meeting of {pack.meeting_date:%d %b %Y}"
+    )
+    for name in pack.undecided:
+        print(f"mash-desk: no signed decision yet for {name}: no memo", file=sys.stderr)
+    if not pack.signed_off:
+        print(
+            "mash-desk: minutes not written: the chair has not signed the meeting off yet",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the process exit status."""
     args = build_parser().parse_args(argv)
@@ -299,6 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "summary": _cmd_summary,
         "thresholds": _cmd_thresholds,
         "qa": _cmd_qa,
+        "memo": _cmd_memo,
+        "memos": _cmd_memos,
     }
     try:
         return handlers[args.verb](args)

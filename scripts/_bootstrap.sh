@@ -29,6 +29,10 @@ QT_RUNTIME=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
 QT_XCB=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)
 
+# Printing (issue 6): CUPS's lp/lpstat, the cups-pdf virtual printer the printing tests
+# print to (their own cupsd), and poppler's pdftoppm for the print preview.
+PRINTING=(cups printer-driver-cups-pdf poppler-utils)
+
 make_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV" 2>/dev/null || { apt_need python3-venv; python3 -m venv "$VENV"; }

@@ -3,7 +3,7 @@
 # and on a throwaway PostgreSQL server that the test session starts and stops itself.
 source "$(dirname "$0")/_bootstrap.sh"
 command -v dpkg-query >/dev/null && apt_need python3-venv postgresql "${QT_RUNTIME[@]}" \
-  xvfb xauth "${QT_XCB[@]}"
+  xvfb xauth "${QT_XCB[@]}" "${PRINTING[@]}"
 make_venv -e "$REPO[test]"
 cd "$REPO"
 echo "== ruff" >&2

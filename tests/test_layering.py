@@ -13,6 +13,8 @@ NON_GUI = (
     "mash_desk.storage",
     "mash_desk.services",
     "mash_desk.reporting",
+    "mash_desk.documents",
+    "mash_desk.printing",
     "mash_desk.synthetic",
     "mash_desk.profiles",
     "mash_desk.paths",

@@ -47,6 +47,10 @@ class Permission(StrEnum):
     RESPOND_ROUTING = "respond_routing"
     RECORD_STRATEGY = "record_strategy"
     VIEW_STRATEGY = "view_strategy"
+    ACKNOWLEDGE_ROUTING = "acknowledge_routing"
+    VIEW_ACTIONS = "view_actions"
+    WORK_ACTIONS = "work_actions"
+    VIEW_OVERDUE_ACTIONS = "view_overdue_actions"
 
 
 _FRONT_DOOR = {
@@ -71,6 +75,11 @@ _FRONT_DOOR = {
     Permission.ROUTE_CHILD,
     Permission.VIEW_ROUTINGS,
     Permission.VIEW_STRATEGY,
+    # Partner work (issue 5): the MASH acknowledges a routing on behalf of a receiving service
+    # that took it by phone, and records progress on or closes any decision action.
+    Permission.ACKNOWLEDGE_ROUTING,
+    Permission.VIEW_ACTIONS,
+    Permission.WORK_ACTIONS,
 }
 # Chairs and managers run the meeting, sign decisions (a manager also red ones between
 # meetings), record an agency's dissent as minuted, and manage escalations and feedback.
@@ -82,6 +91,7 @@ _MEETING_LEAD = {
     Permission.MANAGE_ESCALATIONS,
     Permission.VIEW_OVERDUE_FEEDBACK,
     Permission.RECORD_STRATEGY,
+    Permission.VIEW_OVERDUE_ACTIONS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -115,6 +125,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             # Routings to their own agency only (checked in the service): read, accept, reject.
             Permission.VIEW_ROUTINGS,
             Permission.RESPOND_ROUTING,
+            # Domain brief §2: a rep acknowledges routed cases and works their agency's actions
+            # (own agency or own name only, checked in the services).
+            Permission.ACKNOWLEDGE_ROUTING,
+            Permission.VIEW_ACTIONS,
+            Permission.WORK_ACTIONS,
         }
     ),
     # Inspectors ask whether decisions are made at the right level (000 L374): QA officers
@@ -132,6 +147,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_OVERDUE_FEEDBACK,
             Permission.VIEW_ROUTINGS,
             Permission.VIEW_STRATEGY,
+            Permission.VIEW_ACTIONS,
+            Permission.VIEW_OVERDUE_ACTIONS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -171,6 +188,10 @@ _ACTION_WORDS = {
     Permission.RESPOND_ROUTING: "accept or reject a child routed to a service",
     Permission.RECORD_STRATEGY: "record strategy discussions",
     Permission.VIEW_STRATEGY: "read strategy discussions",
+    Permission.ACKNOWLEDGE_ROUTING: "acknowledge a child routed to a service",
+    Permission.VIEW_ACTIONS: "see the actions of referral decisions",
+    Permission.WORK_ACTIONS: "record progress on or close the actions of a decision",
+    Permission.VIEW_OVERDUE_ACTIONS: "see every overdue action of the MASH's decisions",
 }
 
 

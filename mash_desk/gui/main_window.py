@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,12 @@ class MainWindow(QMainWindow):
         # also bound here: two bindings of one key would cancel each other in Qt.
         file_menu.addAction(self._action("&Save current tab\tCtrl+S", self.save_current))
         file_menu.addAction(self._action("&Close tab", self.close_current_tab, "Ctrl+W"))
+        if self._may(Permission.VIEW_CASE):
+            # Partner reps receive documents; they never produce them (services.documents).
+            file_menu.addSeparator()
+            file_menu.addAction(
+                self._action("&Print decision memo…", self.print_current_memo, "Ctrl+P")
+            )
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
         queue_menu = bar.addMenu("&Queue")
@@ -127,6 +134,9 @@ class MainWindow(QMainWindow):
             meeting_menu = bar.addMenu("&Meeting")
             meeting_menu.addAction(
                 self._action("&Open today's meeting", self.open_meeting, "Ctrl+M")
+            )
+            meeting_menu.addAction(
+                self._action("&Print meeting memos…", self.print_meeting_memos, "Ctrl+Shift+P")
             )
         view = bar.addMenu("&View")
         self.privacy_action = self._action("&Privacy screen", self.toggle_privacy, PRIVACY_KEY)
@@ -253,6 +263,7 @@ class MainWindow(QMainWindow):
                 self.session.desk.contacts.get,
                 self.session.actor,
                 row.contact_id,
+                log_access=False,  # the tab's case view has logged this child's view already
                 on_done=ready,
                 label="Opening contact…",
             )
@@ -270,6 +281,42 @@ class MainWindow(QMainWindow):
         self._add_tab(mode, "Today's meeting", "meeting:today")
         mode.setFocus()
         return mode
+
+    def print_meeting_memos(self, meeting_date: date | None = None):
+        """Print (or save as PDFs) a meeting's memos and minutes; today's unless told."""
+        from mash_desk.gui.printing import open_meeting_print
+
+        when = meeting_date or self.session.desk.ctx.today()
+        return open_meeting_print(self.session, when, self)
+
+    def print_current_memo(self):
+        """Preview and print the memo of the current case's latest signed decision, if any."""
+        from mash_desk.gui.case_view import CaseView
+        from mash_desk.gui.printing import print_decision_memo
+
+        widget = self.tabs.currentWidget()
+        case_view = widget if isinstance(widget, CaseView) else None
+        if case_view is None and widget is not None:
+            case_view = widget.findChild(CaseView)
+        if case_view is None:
+            self.statusBar().showMessage(
+                "Open a child's case to print its decision memo (Meeting ▸ Print meeting memos "
+                "prints a whole meeting's).",
+                8000,
+            )
+            return None
+        case = case_view.case
+        if case is None:
+            self.statusBar().showMessage("The case is still loading; try again in a moment.", 5000)
+            return None
+        # Referrals come newest first: the memo of the decision in force on the latest one.
+        decision = next((r.latest_signed for r in case.referrals if r.latest_signed), None)
+        if decision is None:
+            self.statusBar().showMessage(
+                "This case has no signed decision, so there is no memo to print.", 8000
+            )
+            return None
+        return print_decision_memo(self.session, decision.id, self)
 
     def show_assessment(self, assessment: Any) -> None:
         """Show a past assessment read-only, against its own document version."""

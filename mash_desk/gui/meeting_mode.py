@@ -1,11 +1,15 @@
 """Meeting mode: the chair walks today's MASH meeting one child at a time, from the keyboard.
 
 The left column holds the meeting: attendance by agency, quorum in words (with "proceed
-without quorum" and its reason), and the agenda with its progress. The right side is one
-screen per child: case summary, agency check returns, decision history and the decision form
-(outcome, parallel pathways, level from the threshold indicators or an override with its
-rationale, actions, who is informed, allocated team). Every call goes through
-``session.tasks``; every write is announced on ``session.hub``.
+without quorum" and its reason), and the agenda with its progress and, for each signed case,
+what still follows it (a routing or a strategy discussion, in words and with an icon). The
+right side is one screen per child: case summary, agency check returns, decision history and
+the decision form (outcome, parallel pathways, level from the threshold indicators or an
+override with its rationale, actions owned by an agency or a person, who is informed,
+allocated team and worker). After signing, the screen offers what follows: the routing when
+the child moves between services and the strategy discussion after an s47 decision, and the
+decision memo to print; once signed off, the meeting's memos print in one batch. Every call
+goes through ``session.tasks``; every write is announced on ``session.hub``.
 
 Keys (each action at most two keystrokes away):
     Alt+Right / Alt+PgDown   next child          Alt+Left / Alt+PgUp   previous child
@@ -13,17 +17,22 @@ Keys (each action at most two keystrokes away):
     Ctrl+S                   save draft          Ctrl+Enter            sign the decision
     Ctrl+D                   defer (with reason) Ctrl+Shift+D          record dissent
     Ctrl+Shift+A             amend (with reason) Ctrl+Shift+Q          proceed without quorum
-    Ctrl+Shift+O             sign off the meeting
+    Ctrl+E                   the decision form   Ctrl+Shift+O          sign off the meeting
+    Ctrl+R                   record the routing  Ctrl+Shift+S          record the strategy
+                                                                       discussion
+    Ctrl+P                   print the memo of   Ctrl+Shift+P          print the meeting's
+                             the signed decision                       memos (signed off)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,10 +49,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
+from mash_desk.domain.enums import Role, ServiceKind
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.meetings import (
     OUTCOME_LABELS,
@@ -53,13 +64,19 @@ from mash_desk.domain.meetings import (
     DecisionStatus,
     Pathway,
 )
+from mash_desk.domain.routing import SOCIAL_CARE, RoutingKind, RoutingStatus
 from mash_desk.domain.thresholds.engine import suggest
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
+from mash_desk.gui.routing_dialog import KIND_SHORT, STATUS_LABELS, RoutingDialog
 from mash_desk.gui.session import DeskSession
+from mash_desk.gui.strategy_dialog import StrategyDialog
 from mash_desk.gui.tasks import describe_error
-from mash_desk.paths import resource
 from mash_desk.services.decisions import ActionInput, DecisionDTO, DecisionInput
+from mash_desk.services.desk import Desk
+from mash_desk.services.dto import Actor
 from mash_desk.services.meetings import AgendaItemDTO, MeetingDTO
+from mash_desk.services.reference import AgencyDTO, UserChoiceDTO
+from mash_desk.services.routing import RoutingDTO
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STATUS_WORDS = {
@@ -70,16 +87,125 @@ _STATUS_WORDS = {
 _RAG_WORDS = {"red": "● RED", "amber": "◐ AMBER", "green": "○ GREEN"}
 
 
-def read_agencies() -> list[tuple[str, str]]:
-    """The partner agencies as (code, name), from the shipped reference file.
+# Roles that work for the MASH itself: an allocated worker or an action's owner is one of them
+# (partner reps own their agency's actions through the agency, domain brief §2).
+_MASH_STAFF = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.CHAIR})
+# Outcomes that hand the child to another team or council (domain brief §5): Children with
+# Disabilities Service, the team of the case already open, or another council.
+_TRANSFER_OUTCOMES = frozenset(
+    {
+        DecisionOutcome.CWDS,
+        DecisionOutcome.FORWARD_OPEN_CASE,
+        DecisionOutcome.TRANSFER_COUNCIL,
+    }
+)
+# A statutory assessment or s47 enquiry of a child open to early help is a step up
+# (domain brief §5, seed 000 L109).
+_STEP_UP_OUTCOMES = frozenset({DecisionOutcome.SINGLE_ASSESSMENT, DecisionOutcome.S47})
+_CWDS_TEAM = "Children with Disabilities Service"
 
-    There is no service listing agencies yet; this reads the same file the database is
-    seeded from (run it through ``session.tasks``: it touches the disk).
+
+def routing_kind_for(
+    outcome: DecisionOutcome, open_services: Collection[str]
+) -> RoutingKind | None:
+    """The routing a signed outcome calls for (None: the child does not change service).
+
+    Domain brief §5: a step down moves the child from social care to early help; a single
+    assessment or s47 enquiry of a child open to early help steps them up; the Children with
+    Disabilities Service, forwarding to an open case and a transfer to another council hand
+    the child to another team or council.
     """
-    import yaml
+    if outcome is DecisionOutcome.STEP_DOWN:
+        return RoutingKind.STEP_DOWN
+    if outcome in _STEP_UP_OUTCOMES and ServiceKind.EARLY_HELP.value in open_services:
+        return RoutingKind.STEP_UP
+    if outcome in _TRANSFER_OUTCOMES:
+        return RoutingKind.TRANSFER
+    return None
 
-    with resource("reference", "agencies.yaml").open(encoding="utf-8") as fh:
-        return [(a["code"], a["name"]) for a in yaml.safe_load(fh)["agencies"]]
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a signed decision still calls for: its routing and its strategy discussion.
+
+    ``routing`` is the newest routing of ``routing_kind`` that follows one of the referral's
+    decision versions (None while none is recorded).
+    """
+
+    referral_id: int
+    person_id: int
+    decision: DecisionDTO
+    routing_kind: RoutingKind | None
+    routing: RoutingDTO | None
+    strategy_needed: bool
+    open_services: tuple[str, ...] = ()
+
+    @property
+    def needs_routing(self) -> bool:
+        """Whether the routing is still to record, or to complete (or was sent back)."""
+        return self.routing_kind is not None and (
+            self.routing is None
+            or self.routing.status in (RoutingStatus.OPEN, RoutingStatus.REJECTED)
+        )
+
+    @property
+    def pending(self) -> bool:
+        """Whether anything still follows the decision."""
+        return self.needs_routing or self.strategy_needed
+
+    def agenda_words(self) -> str:
+        """What is still to do, in the agenda's few words ("" when nothing)."""
+        words = []
+        if self.needs_routing:
+            assert self.routing_kind is not None
+            kind = KIND_SHORT[self.routing_kind].lower()
+            if self.routing is None:
+                words.append(f"{kind} to record")
+            elif self.routing.status is RoutingStatus.REJECTED:
+                words.append(f"{kind} rejected, back with the MASH")
+            else:
+                words.append(f"{kind}: who was told to record")
+        if self.strategy_needed:
+            words.append("strategy discussion to record")
+        return "⚑ " + " and ".join(words) if words else ""
+
+
+def read_follow_ups(
+    desk: Desk, actor: Actor, items: Sequence[AgendaItemDTO]
+) -> dict[int, FollowUp]:
+    """What each decided child on the agenda still needs, by referral id.
+
+    Several service reads: run it through ``session.tasks``. None of them logs a view of a
+    child's record — the chair has not opened these children by asking for this.
+    """
+    found: dict[int, FollowUp] = {}
+    for item in items:
+        if item.status != AgendaStatus.DECIDED:
+            continue
+        history = desk.decisions.history(actor, item.referral_id)
+        signed = [d for d in history if d.status == DecisionStatus.SIGNED]
+        if not signed:
+            continue
+        latest = signed[-1]
+        services = tuple(s.service for s in desk.history.check(actor, item.person_id).open_services)
+        kind = routing_kind_for(DecisionOutcome(latest.outcome), services)
+        routing = None
+        if kind is not None:
+            versions = {d.id for d in history}
+            linked = [
+                r
+                for r in desk.routing.for_person(actor, item.person_id)
+                if r.decision_id in versions and r.kind == kind
+            ]
+            routing = linked[-1] if linked else None
+        # One discussion per enquiry, as the case view counts it (ReferralRecord.needs_strategy).
+        strategy = latest.outcome == DecisionOutcome.S47 and not desk.strategy.for_referral(
+            actor, item.referral_id
+        )
+        found[item.referral_id] = FollowUp(
+            item.referral_id, item.person_id, latest, kind, routing, strategy, services
+        )
+    return found
 
 
 def _key(widget: QWidget, sequences: tuple[str, ...], slot: Callable[[], Any]) -> None:
@@ -92,6 +218,28 @@ def _key(widget: QWidget, sequences: tuple[str, ...], slot: Callable[[], Any]) -
 def _named(widget: QWidget, name: str) -> QWidget:
     widget.setAccessibleName(name)
     return widget
+
+
+def _choose(combo: QComboBox, data: Any) -> None:
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def _when(ready: Callable[[], bool], then: Callable[[], None], owner: QWidget) -> None:
+    """Run ``then`` once ``ready()`` (a dialog's background load), while ``owner`` lives."""
+    timer = QTimer(owner)
+    timer.setInterval(25)
+
+    def tick() -> None:
+        if ready():
+            timer.stop()
+            timer.deleteLater()
+            then()
+
+    timer.timeout.connect(tick)
+    timer.start()
+    tick()
 
 
 class MeetingMode(QWidget):
@@ -113,13 +261,27 @@ class MeetingMode(QWidget):
         self.current = 0
         self.document: Any = None
         self.agencies: list[tuple[str, str]] = []
+        self.staff: list[UserChoiceDTO] = []
         self.decisions: dict[int, tuple[DecisionDTO, ...]] = {}
+        self.follow_ups: dict[int, FollowUp] = {}
+        self.routing_dialog: RoutingDialog | None = None
+        self.strategy_dialog: StrategyDialog | None = None
+        self.memo_dialog: QWidget | None = None
+        self.print_dialog: QWidget | None = None
+        self._last_signed: DecisionDTO | None = None
+        self._cases: dict[int, Any] = {}
+        self._checks: dict[int, Any] = {}
+        self._follow_loading = False
+        self._follow_dirty = False
+        self._follow_then: list[Callable[[], None]] = []
+        self._decided_seen: frozenset[int] | None = None
         self._inputs: dict[int, DecisionInput] = {}
         self._actions: list[ActionInput] = []
         self._shown_referral: int | None = None
         self.messages: dict[str, FieldMessage] = {}
         self._build()
         self._bind_keys()
+        session.hub.changed.connect(self._hub_changed)
         self._open()
 
     # ---- building ------------------------------------------------------------------------
@@ -165,7 +327,7 @@ class MeetingMode(QWidget):
         form.addWidget(self.attendee_present, 2, 0)
         form.addWidget(self.attend_button, 2, 1)
         self.attendance_list = _named(QListWidget(), "Attendance (ticked: present)")
-        self.attendance_list.setMaximumHeight(130)
+        self.attendance_list.setMaximumHeight(96)
         self.attendance_list.setWordWrap(True)
         self.attendance_list.itemChanged.connect(self._attendance_toggled)
         form.addWidget(self.attendance_list, 3, 0, 1, 2)
@@ -186,12 +348,18 @@ class MeetingMode(QWidget):
         agenda_layout = QVBoxLayout(agenda)
         self.agenda_list = _named(QListWidget(), "Agenda")
         self.agenda_list.setWordWrap(True)
+        self.agenda_list.setIconSize(QSize(16, 16))
         self.agenda_list.currentRowChanged.connect(self._agenda_row_changed)
         agenda_layout.addWidget(self.agenda_list)
         self.sign_off_button = QPushButton("Sign &off the meeting (Ctrl+Shift+O)")
         self.sign_off_button.setAccessibleName("Sign off the meeting")
         self.sign_off_button.clicked.connect(self.sign_off)
         agenda_layout.addWidget(self._message(self.sign_off_button, "agenda"))
+        self.print_meeting_button = QPushButton("Print meeting memos… (Ctrl+Shift+P)")
+        self.print_meeting_button.setAccessibleName("Print the meeting's memos")
+        self.print_meeting_button.clicked.connect(self.print_meeting_memos)
+        self.print_meeting_button.setEnabled(False)
+        agenda_layout.addWidget(self.print_meeting_button)
         layout.addWidget(agenda, 1)
         return column
 
@@ -217,12 +385,13 @@ class MeetingMode(QWidget):
             QVBoxLayout(box).addWidget(label)
             layout.addWidget(box)
         layout.addWidget(self._build_decision_form())
+        layout.addWidget(self._build_next_steps())
         layout.addWidget(self._build_after_signing())
         layout.addStretch(1)
         return screen
 
     def _build_decision_form(self) -> QWidget:
-        box = QGroupBox("Decision")
+        box = self.decision_box = QGroupBox("Decision (Ctrl+E)")
         form = QFormLayout(box)
         self.outcome_box = _named(QComboBox(), "Outcome")
         self.outcome_box.addItem("Choose the outcome…", None)
@@ -245,6 +414,9 @@ class MeetingMode(QWidget):
         self.indicator_filter.textChanged.connect(self._filter_indicators)
         self.indicator_list = _named(QListWidget(), "Threshold indicators (tick those that apply)")
         self.indicator_list.setMinimumHeight(120)
+        # Wrapped, not cut off: an indicator is read in full before it is ticked.
+        self.indicator_list.setWordWrap(True)
+        self.indicator_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.indicator_list.itemChanged.connect(lambda _i: self._update_suggestion())
         self.suggestion_label = _named(QLabel("No indicators ticked: no level suggested."), "")
         self.suggestion_label.setAccessibleName("Suggested level")
@@ -303,6 +475,9 @@ class MeetingMode(QWidget):
         self.team_edit = _named(QLineEdit(), "Allocated team")
         self.team_edit.setPlaceholderText("Required for social-care outcomes")
         form.addRow("Allocated &team", self._message(self.team_edit, "allocated_team"))
+        self.worker_box = _named(QComboBox(), "Allocated worker")
+        self.worker_box.addItem("No worker allocated yet", None)
+        form.addRow("Allocated &worker", self._message(self.worker_box, "allocated_worker"))
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Save draft (Ctrl+S)")
@@ -317,6 +492,31 @@ class MeetingMode(QWidget):
         holder.setLayout(buttons)
         form.addRow("", self._message(holder, "decision"))
         return box
+
+    def _build_next_steps(self) -> QWidget:
+        self.next_box = QGroupBox("After signing: what follows the decision")
+        layout = QVBoxLayout(self.next_box)
+        self.next_label = _named(QLabel(), "What follows the decision")
+        self.next_label.setWordWrap(True)
+        self.next_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.next_label)
+        self.routing_button = QPushButton("Record routing… (Ctrl+R)")
+        self.routing_button.setAccessibleName("Record the routing")
+        self.routing_button.clicked.connect(self.open_routing_dialog)
+        self.strategy_button = QPushButton("Record strategy discussion… (Ctrl+Shift+S)")
+        self.strategy_button.setAccessibleName("Record the strategy discussion")
+        self.strategy_button.clicked.connect(self.open_strategy_dialog)
+        self.print_memo_button = QPushButton("Print memo… (Ctrl+P)")
+        self.print_memo_button.setAccessibleName("Print the decision memo")
+        self.print_memo_button.clicked.connect(self.print_memo)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.routing_button)
+        buttons.addWidget(self.strategy_button)
+        buttons.addWidget(self.print_memo_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.next_box.hide()
+        return self.next_box
 
     def _build_after_signing(self) -> QWidget:
         box = QGroupBox("Defer · dissent · amend")
@@ -374,8 +574,13 @@ class MeetingMode(QWidget):
         _key(self, ("Ctrl+Shift+A",), self.amend)
         _key(self, ("Ctrl+Shift+Q",), self.proceed_without_quorum)
         _key(self, ("Ctrl+Shift+O",), self.sign_off)
+        _key(self, ("Ctrl+R",), self.open_routing_dialog)
+        _key(self, ("Ctrl+Shift+S",), self.open_strategy_dialog)
+        _key(self, ("Ctrl+P",), self.print_memo)
+        _key(self, ("Ctrl+Shift+P",), self.print_meeting_memos)
         _key(self, ("Ctrl+G",), self.agenda_list.setFocus)
         _key(self, ("Ctrl+T",), self.attendee_edit.setFocus)
+        _key(self, ("Ctrl+E",), self.go_to_decision)
         self.setFocusProxy(self.agenda_list)
 
     # ---- loading -------------------------------------------------------------------------
@@ -386,7 +591,20 @@ class MeetingMode(QWidget):
 
     def _open(self) -> None:
         tasks, desk = self.session.tasks, self.session.desk
-        tasks.read(read_agencies, on_done=self._agencies_read, label="Reading agencies…")
+        tasks.read(
+            desk.reference.agencies,
+            self._actor,
+            on_done=self._agencies_read,
+            on_error=self._failed,
+            label="Reading agencies…",
+        )
+        tasks.read(
+            desk.reference.users,
+            self._actor,
+            on_done=self._users_read,
+            on_error=self._failed,
+            label="Reading the MASH staff…",
+        )
         tasks.read(
             desk.thresholds.current,
             self._actor,
@@ -429,14 +647,39 @@ class MeetingMode(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.status_label.setText("⚠ " + describe_error(exc))
 
-    def _agencies_read(self, agencies: list[tuple[str, str]]) -> None:
-        self.agencies = agencies
+    def _agencies_read(self, agencies: Sequence[AgencyDTO]) -> None:
+        self.agencies = [(a.code, a.name) for a in agencies]
         self.agency_box.clear()
-        self.action_owner.clear()
-        for code, name in agencies:
+        for code, name in self.agencies:
             self.agency_box.addItem(name, code)
+        self._fill_owners()
+
+    def _users_read(self, users: Sequence[UserChoiceDTO]) -> None:
+        self.staff = [u for u in users if u.role in _MASH_STAFF]
+        chosen = self.worker_box.currentData()
+        self.worker_box.clear()
+        self.worker_box.addItem("No worker allocated yet", None)
+        for user in self.staff:
+            self.worker_box.addItem(user.label, user.id)
+        self.worker_box.setCurrentIndex(max(self.worker_box.findData(chosen), 0))
+        self._fill_owners()
+        self._show_actions()
+
+    def _fill_owners(self) -> None:
+        """Owners of an action: the chair, an agency, or a member of the MASH staff."""
+        # Data is "user:<id>" or "agency:<code>".
+        self.action_owner.clear()
+        me = self._actor.user_id
+        self.action_owner.addItem(f"Me: {self._actor.display_name}", f"user:{me}")
+        if self.agencies:
+            self.action_owner.insertSeparator(self.action_owner.count())
+        for code, name in self.agencies:
             self.action_owner.addItem(f"Agency: {name}", f"agency:{code}")
-        self.action_owner.insertItem(0, f"Me: {self._actor.display_name}", "user:")
+        others = [u for u in self.staff if u.id != me]
+        if others:
+            self.action_owner.insertSeparator(self.action_owner.count())
+        for user in others:
+            self.action_owner.addItem(f"Person: {user.label}", f"user:{user.id}")
         self.action_owner.setCurrentIndex(0)
 
     def _document_read(self, document) -> None:
@@ -456,8 +699,12 @@ class MeetingMode(QWidget):
         self.level_box.addItem("The suggested level", None)
         for level in document.levels:
             self.level_box.addItem(level.label, level.number)
-        if self._shown_referral is not None and self._shown_referral in self._inputs:
-            self._fill(self._inputs[self._shown_referral])
+        shown = self._shown_referral
+        if shown is not None and shown in self._inputs:
+            self._fill(self._inputs[shown])
+        elif shown is not None and self.decisions.get(shown):
+            # The history came first: its ticks can only be shown now the list exists.
+            self._fill_from(self.decisions[shown][-1])
 
     def _meeting_loaded(self, meeting: MeetingDTO) -> None:
         self.meeting = meeting
@@ -465,31 +712,78 @@ class MeetingMode(QWidget):
         self.agenda_list.blockSignals(True)
         self.agenda_list.clear()
         for number, item in enumerate(meeting.agenda, 1):
-            self.agenda_list.addItem(self._agenda_text(number, item))
+            self.agenda_list.addItem(self._agenda_item(number, item))
         self.current = min(self.current, max(len(meeting.agenda) - 1, 0))
         if meeting.agenda:
             self.agenda_list.setCurrentRow(self.current)
         self.agenda_list.blockSignals(False)
         self._show_progress()
         self.meeting_changed.emit(meeting)
+        decided = frozenset(i.referral_id for i in meeting.agenda if i.status == "decided")
+        if decided != self._decided_seen:
+            # A child was decided (or the meeting just opened): what follows may have changed.
+            self._decided_seen = decided
+            self._load_follow_ups()
         if meeting.agenda and self._shown_referral != meeting.agenda[self.current].referral_id:
             self._show_child()
         else:
+            if self.item is not None:
+                self._show_heading(self.item)  # decided or deferred since it was shown
             self._update_buttons()
+
+    def _agenda_item(self, number: int, item: AgendaItemDTO) -> QListWidgetItem:
+        entry = QListWidgetItem(self._agenda_text(number, item))
+        self._mark(entry, item)
+        return entry
+
+    def _mark(self, entry: QListWidgetItem, item: AgendaItemDTO) -> None:
+        """Flag a signed case whose routing or strategy discussion is still to record.
+
+        In words and with an icon, never by colour alone (house rules).
+        """
+        follow = self.follow_ups.get(item.referral_id)
+        style = self.style()
+        if follow is not None and follow.pending:
+            entry.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+            entry.setToolTip(follow.agenda_words().removeprefix("⚑ ").capitalize())
+        elif item.status == AgendaStatus.PENDING:
+            # Nothing to flag: a blank icon keeps the names in one column.
+            blank = QPixmap(16, 16)
+            blank.fill(Qt.GlobalColor.transparent)
+            entry.setIcon(QIcon(blank))
+        else:
+            entry.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton))
+
+    def _render_follow_ups(self) -> None:
+        """Show what follows each signed case in the agenda, progress and next-steps box."""
+        if self.meeting is None:
+            return
+        for number, item in enumerate(self.meeting.agenda, 1):
+            entry = self.agenda_list.item(number - 1)
+            if entry is None:
+                continue
+            entry.setText(self._agenda_text(number, item))
+            self._mark(entry, item)
+        self._show_progress()
+        self._show_next_steps()
 
     def _agenda_text(self, number: int, item: AgendaItemDTO) -> str:
         rag = _RAG_WORDS.get(item.rag or "", "unrated")
         overdue = (
             " ⚠ OVERDUE"
-            if item.decision_due_at < self._now() and (item.status is AgendaStatus.PENDING)
+            if item.decision_due_at < self._now() and item.status == AgendaStatus.PENDING
             else ""
         )
+        # Name and where the child stands first: that is what the chair scans the list for.
         text = (
-            f"{number}. {item.child_name} · {rag} · due {self._when(item.decision_due_at)}"
-            f"{overdue} · {_STATUS_WORDS[AgendaStatus(item.status)]}"
+            f"{number}. {item.child_name} — {_STATUS_WORDS[AgendaStatus(item.status)]}\n"
+            f"      {rag} · due {self._when(item.decision_due_at)}{overdue}"
         )
         if item.deferred_reason:
-            text += f" ({item.deferred_reason})"
+            text += f"\n      ({item.deferred_reason})"
+        follow = self.follow_ups.get(item.referral_id)
+        if follow is not None and follow.pending:
+            text += f"\n      {follow.agenda_words()}"
         return text
 
     def _now(self) -> datetime:
@@ -523,8 +817,11 @@ class MeetingMode(QWidget):
             )
         if meeting.may_decide:
             self.messages["quorum"].clear_message()
+        # Once decisions may be made the reason has nothing to do: it gives the agenda room.
         self.quorum_reason.setEnabled(not meeting.may_decide)
         self.quorum_button.setEnabled(not meeting.may_decide)
+        self.quorum_reason.parentWidget().setVisible(not meeting.may_decide)
+        self.quorum_button.setVisible(not meeting.may_decide)
         self.dissent_agency.clear()
         for a in meeting.attendance:
             if a.present and self.dissent_agency.findData(a.agency_code) < 0:
@@ -542,6 +839,9 @@ class MeetingMode(QWidget):
             f"Meeting {meeting.meeting_date:%d/%m/%Y} · {where} · {decided} decided · "
             f"{deferred} deferred"
         )
+        waiting = sum(1 for f in self.follow_ups.values() if f.pending)
+        if waiting:
+            text += f" · ⚑ {waiting} to route or discuss"
         if meeting.signed_off_at is not None:
             text += " · ✔ SIGNED OFF"
         self.progress_label.setText(text)
@@ -565,10 +865,7 @@ class MeetingMode(QWidget):
         self._shown_referral = item.referral_id
         # A new child starts at the top of the screen: summary first, form below.
         self.scroller.verticalScrollBar().setValue(0)
-        self.child_label.setText(
-            f"{item.child_name} — {_RAG_WORDS.get(item.rag or '', 'unrated')} — decision due "
-            f"{self._when(item.decision_due_at)} — {_STATUS_WORDS[AgendaStatus(item.status)]}"
-        )
+        self._show_heading(item)
         for label in (self.summary_label, self.checks_label, self.history_label):
             label.setText("Loading…")
         self.defer_reason.clear()
@@ -597,6 +894,12 @@ class MeetingMode(QWidget):
         self._show_progress()
         self._update_buttons()
 
+    def _show_heading(self, item: AgendaItemDTO) -> None:
+        self.child_label.setText(
+            f"{item.child_name} — {_RAG_WORDS.get(item.rag or '', 'unrated')} — decision due "
+            f"{self._when(item.decision_due_at)} — {_STATUS_WORDS[AgendaStatus(item.status)]}"
+        )
+
     def _load_history(self, referral_id: int) -> None:
         self.session.tasks.read(
             self.session.desk.decisions.history,
@@ -608,6 +911,7 @@ class MeetingMode(QWidget):
         )
 
     def _case_read(self, referral_id: int, case) -> None:
+        self._cases[referral_id] = case
         if referral_id != self._shown_referral:
             return
         lines = [f"{case.child.full_name}, {case.age_text}"]
@@ -628,6 +932,7 @@ class MeetingMode(QWidget):
         self.summary_label.setText("\n".join(lines))
 
     def _checks_read(self, referral_id: int, checks) -> None:
+        self._checks[referral_id] = checks
         if referral_id != self._shown_referral:
             return
         if not checks.checks:
@@ -675,11 +980,18 @@ class MeetingMode(QWidget):
         for value, box in self.pathway_boxes.items():
             box.setChecked(value in details.pathways)
         self.indicator_list.blockSignals(True)
+        first_ticked = None
         for row in range(self.indicator_list.count()):
             item = self.indicator_list.item(row)
             ticked = item.data(Qt.ItemDataRole.UserRole) in details.indicators
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            first_ticked = first_ticked or (item if ticked else None)
         self.indicator_list.blockSignals(False)
+        # What the decision rests on is in view, not scrolled away among 150 indicators.
+        if first_ticked is not None:
+            self.indicator_list.scrollToItem(first_ticked)
+        else:
+            self.indicator_list.scrollToTop()
         self.level_box.setCurrentIndex(max(self.level_box.findData(details.level), 0))
         self.level_rationale.setText(details.level_rationale or "")
         self.rationale.setPlainText(details.rationale or "")
@@ -689,16 +1001,31 @@ class MeetingMode(QWidget):
         self.inform_referrer.setText(details.inform_referrer or "")
         self.inform_professionals.setText(details.inform_professionals or "")
         self.team_edit.setText(details.allocated_team or "")
+        worker = self.worker_box.findData(details.allocated_worker_id)
+        self.worker_box.setCurrentIndex(max(worker, 0))
         self._update_suggestion()
 
     def _fill_from(self, d: DecisionDTO) -> None:
-        # The stored version keeps its level, not its ticks: show the level as chosen.
+        # The version's own ticks come back, so an amendment starts from what was decided on.
+        known = {
+            self.indicator_list.item(r).data(Qt.ItemDataRole.UserRole)
+            for r in range(self.indicator_list.count())
+        }
+        ticks = tuple(i for i in d.indicators if i in known)
+        level: int | None = d.level
+        rationale: str | None = f"Level {d.level} as recorded in version {d.revision}"
+        if self.document is not None and ticks:
+            suggested = suggest(self.document, ticks).level
+            if suggested is not None and suggested.number == d.level:
+                # The ticks give the level by themselves: no override, no rationale needed.
+                level, rationale = None, None
         self._fill(
             DecisionInput(
                 outcome=d.outcome.value,
                 rationale=d.rationale,
-                level=d.level,
-                level_rationale=f"Level {d.level} as recorded in version {d.revision}",
+                indicators=ticks,
+                level=level,
+                level_rationale=rationale,
                 pathways=tuple(p.value for p in d.pathways),
                 actions=tuple(
                     ActionInput(a.description, a.due_on, a.owner_agency, a.owner_user_id)
@@ -746,13 +1073,14 @@ class MeetingMode(QWidget):
             self.messages["actions"].show_message("Say what is to be done, then add it")
             self.action_text.setFocus()
             return
-        # Owners are "agency:<code>" or "user:" (the signed-in chair).
-        kind, _, code = (self.action_owner.currentData() or "user:").partition(":")
+        # Owners are "agency:<code>" or "user:<id>" (see _fill_owners).
+        owner = self.action_owner.currentData() or f"user:{self._actor.user_id}"
+        kind, _, key = owner.partition(":")
         due = self.action_due.date().toPython()
         if kind == "agency":
-            action = ActionInput(text, due, owner_agency=code)
+            action = ActionInput(text, due, owner_agency=key)
         else:
-            action = ActionInput(text, due, owner_user_id=self._actor.user_id)
+            action = ActionInput(text, due, owner_user_id=int(key))
         self._actions.append(action)
         self.action_text.clear()
         self.messages["actions"].clear_message()
@@ -767,13 +1095,20 @@ class MeetingMode(QWidget):
 
     def _show_actions(self) -> None:
         self.action_list.clear()
-        names = dict(self.agencies)
         for a in self._actions:
-            owner = names.get(a.owner_agency or "", a.owner_agency) if a.owner_agency else "MASH"
+            owner = self._owner_name(a)
             due = a.due_on.strftime("%d/%m/%Y") if a.due_on else "no date"
             self.action_list.addItem(f"{a.description} — {owner} — due {due}")
         today = self.session.desk.ctx.today()
         self.action_due.setDate(QDate(today + timedelta(days=1)))
+
+    def _owner_name(self, action: ActionInput) -> str:
+        if action.owner_agency:
+            return dict(self.agencies).get(action.owner_agency, action.owner_agency)
+        if action.owner_user_id == self._actor.user_id:
+            return f"{self._actor.display_name} (me)"
+        names = {u.id: u.display_name for u in self.staff}
+        return names.get(action.owner_user_id or 0, "a MASH colleague")
 
     def details(self) -> DecisionInput:
         """The decision as the form holds it (validated by the service)."""
@@ -790,6 +1125,7 @@ class MeetingMode(QWidget):
             inform_referrer=self.inform_referrer.text() or None,
             inform_professionals=self.inform_professionals.text() or None,
             allocated_team=self.team_edit.text() or None,
+            allocated_worker_id=self.worker_box.currentData(),
         )
 
     def latest(self) -> DecisionDTO | None:
@@ -812,6 +1148,12 @@ class MeetingMode(QWidget):
         self.amend_button.setEnabled(signed)
         self.amend_reason.setEnabled(signed)
         self.sign_off_button.setEnabled(open_meeting)
+        # The memos of a meeting are printed once it is signed off: nothing changes after.
+        self.print_meeting_button.setEnabled(
+            self.meeting is not None and self.meeting.signed_off_at is not None
+        )
+        self.print_memo_button.setEnabled(self._memo_decision() is not None)
+        self._show_next_steps()
 
     # ---- messages ------------------------------------------------------------------------
 
@@ -838,8 +1180,8 @@ class MeetingMode(QWidget):
         field = error.field
         if field.startswith("actions["):
             return "actions"
-        if field in ("allocated_worker",):
-            return "allocated_team"
+        if field == "allocated_worker":
+            return "allocated_worker"
         if field == "reason":
             # Each reason-taking action passes its own reason field as the fallback.
             return fallback if fallback != "decision" else "reason"
@@ -944,6 +1286,13 @@ class MeetingMode(QWidget):
         if self._shown_referral is not None and self.outcome_box.currentData():
             self._inputs[self._shown_referral] = self.details()
 
+    def go_to_decision(self) -> None:
+        """Bring the decision form to the top of the child's screen, the outcome focused."""
+        self.outcome_box.setFocus()
+        QTimer.singleShot(
+            0, lambda: self.scroller.verticalScrollBar().setValue(self.decision_box.y())
+        )
+
     def next_child(self) -> None:
         """Go to the next child on the agenda."""
         self.go_to(self.current + 1)
@@ -1006,10 +1355,14 @@ class MeetingMode(QWidget):
 
         def signed(result) -> None:
             self.session.hub.announce(result.changed)
+            self._last_signed = result.value
             self.status_label.setText(f"Decision signed (version {result.value.revision}).")
             self._inputs.pop(result.value.referral_id, None)
             self._load_history(result.value.referral_id)
-            self._refresh(then=self._next_pending)
+            # The refreshed meeting has the child decided, which reloads what follows it.
+            self._refresh(
+                then=lambda d=result.value: self._follow_ups_then(lambda: self._after_signing(d))
+            )
 
         def drafted(d: DecisionDTO) -> None:
             self.session.tasks.write(
@@ -1089,6 +1442,8 @@ class MeetingMode(QWidget):
             self.amend_reason.clear()
             self.status_label.setText(f"Decision amended: version {result.value.revision} signed.")
             self._load_history(r)
+            # An amended outcome may call for another routing or a strategy discussion.
+            self._load_follow_ups(then=lambda d=result.value: self._after_signing(d, amended=True))
 
         self.session.tasks.write(
             self.session.desk.decisions.amend,
@@ -1102,6 +1457,294 @@ class MeetingMode(QWidget):
             label="Amending…",
         )
 
+    # ---- what follows a signed decision ----------------------------------------------------
+
+    def _hub_changed(self, keys: frozenset[str]) -> None:
+        # A routing or strategy discussion saved here or in a case view changes the flags.
+        if self.meeting is not None and keys & {"routings", "strategy"}:
+            self._load_follow_ups()
+
+    def _load_follow_ups(self, then: Callable[[], None] | None = None) -> None:
+        """Reload what follows each signed case (one background read; calls coalesce)."""
+        if self.meeting is None:
+            return
+        if then is not None:
+            self._follow_then.append(then)
+        if self._follow_loading:
+            self._follow_dirty = True
+            return
+        self._follow_loading = True
+        self.session.tasks.read(
+            read_follow_ups,
+            self.session.desk,
+            self._actor,
+            self.meeting.agenda,
+            on_done=self._follow_ups_read,
+            on_error=self._follow_ups_failed,
+            label="Checking routings and strategy discussions…",
+        )
+
+    def _follow_ups_then(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the follow-ups in flight (or a fresh read) have arrived."""
+        if self._follow_loading:
+            self._follow_then.append(then)
+        else:
+            self._load_follow_ups(then=then)
+
+    def _follow_ups_read(self, found: dict[int, FollowUp]) -> None:
+        self._follow_loading = False
+        if self._follow_dirty:
+            self._follow_dirty = False
+            self._load_follow_ups()
+            return
+        self.follow_ups = found
+        self._render_follow_ups()
+        waiting, self._follow_then = self._follow_then, []
+        for then in waiting:
+            then()
+
+    def _follow_ups_failed(self, exc: BaseException) -> None:
+        self._follow_loading = self._follow_dirty = False
+        self._follow_then = []
+        self._failed(exc)
+
+    @property
+    def follow_up(self) -> FollowUp | None:
+        """What follows the signed decision of the child on screen (None: nothing signed)."""
+        if self._shown_referral is None:
+            return None
+        return self.follow_ups.get(self._shown_referral)
+
+    def _after_signing(self, decision: DecisionDTO, amended: bool = False) -> None:
+        """Offer the routing / strategy discussion the decision calls for, or move on."""
+        follow = self.follow_ups.get(decision.referral_id)
+        if follow is None or not follow.pending:
+            if not amended:
+                self._next_pending()
+            return
+        if self.item is None or self.item.referral_id != decision.referral_id:
+            return
+        # Stay on the child: what follows is one key away, the next child one more.
+        self._show_next_steps()
+        QTimer.singleShot(0, lambda: self.scroller.ensureWidgetVisible(self.next_box))
+        button = self.routing_button if follow.needs_routing else self.strategy_button
+        button.setFocus()
+        keys = []
+        if follow.needs_routing:
+            keys.append("record the routing (Ctrl+R)")
+        if follow.strategy_needed:
+            keys.append("record the strategy discussion (Ctrl+Shift+S)")
+        done = "amended" if amended else "signed"
+        pending = self.meeting is not None and any(
+            i.status == AgendaStatus.PENDING for i in self.meeting.agenda
+        )
+        then = (
+            "Alt+Right goes on to the next child"
+            if pending
+            else "every child is decided or deferred: then sign off the meeting (Ctrl+Shift+O)"
+        )
+        self.status_label.setText(
+            f"Decision {done} (version {decision.revision}). Next for {self.item.child_name}: "
+            f"{' and '.join(keys)}; {then}."
+        )
+
+    def _show_next_steps(self) -> None:
+        latest = self.latest()
+        follow = self.follow_up
+        signed = latest is not None and latest.status == DecisionStatus.SIGNED
+        self.next_box.setVisible(signed or follow is not None)
+        self.routing_button.setEnabled(follow is not None and follow.needs_routing)
+        self.strategy_button.setEnabled(follow is not None and follow.strategy_needed)
+        # Only what this decision calls for is offered.
+        self.routing_button.setVisible(follow is not None and follow.routing_kind is not None)
+        self.strategy_button.setVisible(
+            follow is not None and follow.decision.outcome == DecisionOutcome.S47
+        )
+        if follow is None:
+            self.next_label.setText("Checking what follows this decision…")
+            return
+        lines = []
+        if follow.routing_kind is None:
+            lines.append("No routing: this decision does not move the child between services.")
+        elif follow.routing is None:
+            lines.append(
+                f"⚑ {KIND_SHORT[follow.routing_kind]} to record: the child moves between "
+                "services (Ctrl+R opens the routing, filled in from the decision)."
+            )
+        elif follow.routing.status is RoutingStatus.OPEN:
+            lines.append(
+                f"⚑ Routing {follow.routing.id} saved: record who was told — family, "
+                "professionals, referrer — and complete it (Ctrl+R)."
+            )
+        else:
+            mark = "⚑" if follow.needs_routing else "✔"
+            lines.append(
+                f"{mark} Routing {follow.routing.id} ({KIND_SHORT[follow.routing_kind]}): "
+                f"{STATUS_LABELS[follow.routing.status]}."
+            )
+        if follow.strategy_needed:
+            lines.append("⚑ Strategy discussion to record for the s47 enquiry (Ctrl+Shift+S).")
+        elif follow.decision.outcome == DecisionOutcome.S47:
+            lines.append("✔ Strategy discussion recorded.")
+        self.next_label.setText("\n".join(lines))
+
+    def open_routing_dialog(self) -> RoutingDialog | None:
+        """Open the routing the signed decision calls for, filled in from the decision.
+
+        A routing already saved but not complete opens to record who was told.
+        """
+        follow, item = self.follow_up, self.item
+        if follow is None or not follow.needs_routing or item is None:
+            return None
+        assert follow.routing_kind is not None
+        d = follow.decision
+        if follow.routing is not None and follow.routing.status is RoutingStatus.OPEN:
+            dialog = RoutingDialog(
+                self.session,
+                follow.person_id,
+                follow.referral_id,
+                follow.routing.decision_id,
+                parent=self,
+                routing=follow.routing,
+            )
+        else:
+            dialog = RoutingDialog(
+                self.session,
+                follow.person_id,
+                follow.referral_id,
+                d.id,
+                follow.routing_kind.value,
+                self,
+            )
+            self._prefill_routing(dialog, follow)
+        return self._open_dialog("routing_dialog", dialog)
+
+    def _prefill_routing(self, dialog: RoutingDialog, follow: FollowUp) -> None:
+        """What the meeting already knows goes into the routing, so nobody types it twice."""
+        d = follow.decision
+        _choose(dialog.level_after_combo, d.level)
+        record = self._referral_record(follow.referral_id)
+        if record is not None and record.level is not None:
+            _choose(dialog.level_before_combo, record.level)
+        dialog.reason_edit.setPlainText(d.rationale)
+        dialog.summary_edit.setPlainText(self._handover(follow))
+        if follow.routing_kind is not RoutingKind.TRANSFER:
+            return  # The dialog chooses the usual from/to of a step up or down itself.
+        to = None
+        if d.outcome == DecisionOutcome.CWDS:
+            to = SOCIAL_CARE
+            dialog.team_edit.setText(d.allocated_team or _CWDS_TEAM)
+        elif d.outcome == DecisionOutcome.FORWARD_OPEN_CASE:
+            early = ServiceKind.EARLY_HELP.value in follow.open_services
+            to = "early_support" if early else SOCIAL_CARE
+            dialog.team_edit.setText(d.allocated_team or "")
+        if to is not None:
+            # The agencies arrive in the background: choose the receiver once they have.
+            _when(lambda: dialog.loaded, lambda: _choose(dialog.to_combo, to), dialog)
+
+    def _referral_record(self, referral_id: int) -> Any:
+        case = self._cases.get(referral_id)
+        for record in getattr(case, "referrals", ()):
+            if record.id == referral_id:
+                return record
+        return None
+
+    def _handover(self, follow: FollowUp) -> str:
+        """The handover summary's start: the decision and what the agencies said."""
+        d = follow.decision
+        day = self.meeting.meeting_date if self.meeting is not None else None
+        when = f" at the MASH meeting of {day:%d/%m/%Y}" if day else ""
+        lines = [f"{d.outcome.label}, level {d.level}{when}: {d.rationale}"]
+        checks = self._checks.get(follow.referral_id)
+        for c in getattr(checks, "checks", ()):
+            if c.status == "returned":
+                lines.append(f"{c.agency_name}: {c.answer}")
+        for a in d.actions:
+            lines.append(f"Action: {a.description} (due {a.due_on:%d/%m/%Y})")
+        return "\n".join(lines)
+
+    def open_strategy_dialog(self) -> StrategyDialog | None:
+        """Open the strategy discussion of the signed s47 decision on screen."""
+        follow = self.follow_up
+        if follow is None or not follow.strategy_needed:
+            return None
+        dialog = StrategyDialog(self.session, follow.referral_id, follow.decision.id, self)
+        present = {}
+        if self.meeting is not None:
+            for a in self.meeting.attendance:
+                if a.present:
+                    present.setdefault(a.agency_code, a.attendee_name)
+
+        def names() -> None:
+            # Held at the meeting, the discussion has the people present: their names go in.
+            for row in dialog.rows:
+                code, name = row.value()
+                if not name and code in present:
+                    row.name_edit.setText(present[code])
+
+        _when(lambda: len(dialog.rows) > 0, names, dialog)
+        return self._open_dialog("strategy_dialog", dialog)
+
+    def _open_dialog(self, attr: str, dialog: Any) -> Any:
+        old = getattr(self, attr)
+        if old is not None:
+            old.deleteLater()
+        setattr(self, attr, dialog)
+        dialog.finished.connect(lambda _r: self._dialog_closed())
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self) -> None:
+        # Back to the meeting with the keyboard where the next step is.
+        self.window().activateWindow()
+        follow = self.follow_up
+        if follow is not None and follow.pending:
+            button = self.routing_button if follow.needs_routing else self.strategy_button
+            button.setFocus()
+        else:
+            self.agenda_list.setFocus()
+            if self.item is not None:
+                self.status_label.setText(
+                    f"Nothing more to record for {self.item.child_name} now: Alt+Right for "
+                    "the next child."
+                )
+
+    # ---- printing ------------------------------------------------------------------------
+
+    def _memo_decision(self) -> DecisionDTO | None:
+        """The signed decision whose memo Ctrl+P prints.
+
+        The version in force of the child on screen; on a child not yet decided, the decision
+        signed last here (the chair has just moved on from it).
+        """
+        latest = self.latest()
+        if latest is not None and latest.status == DecisionStatus.SIGNED:
+            return latest
+        return self._last_signed
+
+    def print_memo(self) -> QWidget | None:
+        """Preview the memo of the signed decision (print or save it from the preview)."""
+        decision = self._memo_decision()
+        if decision is None:
+            return None
+        from mash_desk.gui.printing import print_decision_memo
+
+        if decision.referral_id != self._shown_referral:
+            self.status_label.setText(
+                f"Printing the memo of the decision just signed (referral {decision.referral_id})."
+            )
+        self.memo_dialog = print_decision_memo(self.session, decision.id, self)
+        return self.memo_dialog
+
+    def print_meeting_memos(self) -> QWidget | None:
+        """Print — or save as PDFs — every memo of the signed-off meeting."""
+        if self.meeting is None or self.meeting.signed_off_at is None:
+            return None
+        from mash_desk.gui.printing import open_meeting_print
+
+        self.print_dialog = open_meeting_print(self.session, self.meeting.meeting_date, self)
+        return self.print_dialog
+
     def sign_off(self) -> None:
         """Sign the meeting off (every child decided or deferred)."""
         if self.meeting is None or self.meeting.signed_off_at is not None:
@@ -1111,7 +1754,9 @@ class MeetingMode(QWidget):
         def done(result) -> None:
             self.session.hub.announce(result.changed)
             self._meeting_loaded(result.value)
-            self.status_label.setText("✔ Meeting signed off.")
+            self.status_label.setText(
+                "✔ Meeting signed off. Print the meeting's memos: Ctrl+Shift+P."
+            )
             self.signed_off.emit(result.value)
 
         self.session.tasks.write(

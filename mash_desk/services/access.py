@@ -29,6 +29,15 @@ WHAT_LABELS = {
     CASE_VIEW: "Case record",
     AGENCY_CHECK_OPENED: "Agency check (partner inbox)",
     AGENCY_CHECKS_VIEWED: "Agency checks of a referral",
+    # Keys written by other services (kept here so "who viewed" reads in words for all).
+    "person.view": "Person record",
+    "contact.view": "Contact record",
+    "routing.open": "Routing and handover summary",
+    "decision_actions.view": "Actions of a decision",
+    "document.memo": "Decision memo (preview, issue or print)",
+    "document.letter": "Referrer letter",
+    "document.notice": "Step-up / step-down notice",
+    "document.minutes": "Meeting minutes",
 }
 DETAIL_MAX = 200
 

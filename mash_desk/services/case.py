@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
@@ -30,20 +31,26 @@ from mash_desk.domain.enums import (
 )
 from mash_desk.domain.errors import NotFound
 from mash_desk.domain.identifiers import format_nhs_number
+from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus, EscalationStatus
 from mash_desk.domain.outcomes import age_in_years, is_under_five
 from mash_desk.domain.permissions import Permission
 from mash_desk.services.access import CASE_VIEW, record_access
-from mash_desk.services.context import Service, Unit
+from mash_desk.services.context import Service, ServiceContext, Unit
 from mash_desk.services.dto import Actor, HistoryDTO, PersonDTO
 from mash_desk.services.history import HistoryService
 from mash_desk.services.mapping import load_person_dto, person_dto
+from mash_desk.services.meetings import meeting_policy
+from mash_desk.services.strategy import StrategyDTO, StrategyService
 from mash_desk.services.thresholds import AssessmentDTO, ThresholdService
 from mash_desk.storage.models import (
+    Agency,
     AuditEntry,
     Consent,
     Contact,
     ContactChild,
     ContactOutcomeRow,
+    Decision,
+    Escalation,
     Household,
     Person,
     RagRating,
@@ -51,6 +58,12 @@ from mash_desk.storage.models import (
     Relationship,
     User,
 )
+
+if TYPE_CHECKING:
+    # Annotations only: the decision (through its actions) and routing services import this
+    # module for ``age_text``, so importing them here at load time would be circular.
+    from mash_desk.services.decisions import DecisionDTO, EscalationDTO
+    from mash_desk.services.routing import RoutingDTO
 
 # Event kinds of the chronology, in the order things happen to one contact (logged, rated,
 # screened, closed, referred).
@@ -210,8 +223,60 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class ReferralRecord:
+    """One MASH referral of the child with what the meeting did about it.
+
+    ``decisions`` holds every version, first first (drafts included); a signed version is
+    never changed, only amended by a later one. ``escalations`` are open and resolved ones.
+    """
+
+    id: int
+    referral_at: datetime
+    status: str
+    rag: Rag | None
+    level: int | None
+    primary_need: str
+    team: str | None
+    decisions: tuple[DecisionDTO, ...]
+    strategies: tuple[StrategyDTO, ...]
+    escalations: tuple[EscalationDTO, ...]
+
+    @property
+    def primary_need_label(self) -> str:
+        """``"N1 Abuse or neglect"``."""
+        return f"{self.primary_need} {PRIMARY_NEEDS.get(self.primary_need, '')}".strip()
+
+    @property
+    def latest_signed(self) -> DecisionDTO | None:
+        """The version in force: the newest signed one (``None`` while undecided)."""
+        signed = [d for d in self.decisions if d.status is DecisionStatus.SIGNED]
+        return signed[-1] if signed else None
+
+    def superseded_by(self, decision: DecisionDTO) -> int | None:
+        """The revision of the version that amended ``decision`` (``None`` if none did)."""
+        return next((d.revision for d in self.decisions if d.amends_id == decision.id), None)
+
+    @property
+    def needs_strategy(self) -> DecisionDTO | None:
+        """The signed s47 decision in force when no strategy discussion is recorded yet.
+
+        One discussion per enquiry: an s47 decision amended to another s47 version (a new
+        team, say) does not need a second one.
+        """
+        latest = self.latest_signed
+        if latest is None or latest.outcome is not DecisionOutcome.S47 or self.strategies:
+            return None
+        return latest
+
+
+@dataclass(frozen=True)
 class CaseDTO:
-    """A child's case record as the case view shows it."""
+    """A child's case record as the case view shows it.
+
+    ``referrals`` (newest first) carry the decisions, strategy discussions and escalations;
+    ``routings`` are every step up, step down and transfer of the child, oldest first.
+    ``user_names`` and ``agency_names`` name the ids and codes those records use.
+    """
 
     child: PersonDTO
     as_of: date
@@ -223,6 +288,28 @@ class CaseDTO:
     events: tuple[CaseEvent, ...]
     consents: tuple[ConsentRecord, ...]
     deadlines: tuple[Deadline, ...]
+    referrals: tuple[ReferralRecord, ...] = ()
+    routings: tuple[RoutingDTO, ...] = ()
+    user_names: tuple[tuple[int, str], ...] = ()
+    agency_names: tuple[tuple[str, str], ...] = ()
+
+    def user_name(self, user_id: int | None) -> str:
+        """The display name of a user the records mention ("" for none)."""
+        if user_id is None:
+            return ""
+        return dict(self.user_names).get(user_id, f"user {user_id}")
+
+    def agency_name(self, code: str | None) -> str:
+        """The name of an agency code ("" for none)."""
+        if not code:
+            return ""
+        return dict(self.agency_names).get(code, code)
+
+    @property
+    def escalations(self) -> tuple[EscalationDTO, ...]:
+        """Every escalation about the child's decisions, soonest due first."""
+        found = [e for r in self.referrals for e in r.escalations]
+        return tuple(sorted(found, key=lambda e: (e.due_at, e.id)))
 
     @property
     def identifiers(self) -> tuple[tuple[str, str], ...]:
@@ -271,10 +358,17 @@ class CaseService(Service):
     """Read one child's whole case record."""
 
     def __init__(self, ctx):
-        """Share the history check and threshold assessments with screening."""
+        """Share the history check, assessments, decisions and routings with other screens."""
         super().__init__(ctx)
+        # Imported here, not at load time: both import this module for ``age_text``.
+        from mash_desk.services.decisions import DecisionService
+        from mash_desk.services.routing import RoutingService
+
         self._history = HistoryService(ctx)
         self._thresholds = ThresholdService(ctx)
+        self._decisions = DecisionService(ctx)
+        self._strategy = StrategyService(ctx)
+        self._routing = RoutingService(ctx)
 
     def view(self, actor: Actor, person_id: int) -> CaseDTO:
         """Return the child, household, flags, chronology (newest first), consents, deadlines.
@@ -307,6 +401,27 @@ class CaseService(Service):
             household = _household(unit, person)
             consents = _consents(unit, person_id, names)
             deadlines = _deadlines(unit, person_id)
+            referrals = self._referrals(unit, actor, person_id)
+            routings = self._routing.for_person(actor, person_id)
+            user_ids = {
+                uid
+                for r in referrals
+                for d in r.decisions
+                for uid in (
+                    d.drafted_by,
+                    d.signed_by,
+                    d.allocated_worker_id,
+                    *(a.owner_user_id for a in d.actions),
+                )
+                if uid is not None
+            }
+            user_names = tuple((uid, names(uid)) for uid in sorted(user_ids))
+            agency_names = tuple(
+                (code, name)
+                for code, name in unit.conn.execute(
+                    select(Agency.code, Agency.name).order_by(Agency.id)
+                )
+            )
             today = unit.today
             record_access(unit, person_id, CASE_VIEW)
         events.sort(key=lambda e: (e.when, _KIND_RANK.get(e.kind, 99), e.ref), reverse=True)
@@ -321,7 +436,72 @@ class CaseService(Service):
             events=tuple(events),
             consents=consents,
             deadlines=deadlines,
+            referrals=referrals,
+            routings=routings,
+            user_names=user_names,
+            agency_names=agency_names,
         )
+
+    def _referrals(self, unit: Unit, actor: Actor, person_id: int) -> tuple[ReferralRecord, ...]:
+        """The child's referrals, newest first, each with its decisions and what followed."""
+        rows = unit.session.scalars(
+            select(Referral)
+            .where(Referral.person_id == person_id)
+            .order_by(Referral.referral_at.desc(), Referral.id.desc())
+        ).all()
+        escalations = _escalations(unit, self.ctx, person_id)
+        return tuple(
+            ReferralRecord(
+                id=r.id,
+                referral_at=r.referral_at,
+                status=r.status,
+                rag=Rag(r.rag) if r.rag else None,
+                level=r.level,
+                primary_need=r.primary_need,
+                team=r.team,
+                decisions=self._decisions.history(actor, r.id),
+                strategies=self._strategy.for_referral(actor, r.id),
+                escalations=tuple(e for e in escalations if e.referral_id == r.id),
+            )
+            for r in rows
+        )
+
+
+def _escalations(unit: Unit, ctx: ServiceContext, person_id: int) -> tuple[EscalationDTO, ...]:
+    """Every escalation about the child's decisions, open and resolved, soonest due first.
+
+    Read here rather than through ``DecisionService.escalations`` (the manager's list of
+    open ones across all children): the case record shows the child's whole history,
+    resolved escalations included, to everyone who may open the record.
+    """
+    from mash_desk.services.decisions import EscalationDTO  # circular at load: see __init__
+
+    policy = meeting_policy(ctx)
+    rows = unit.session.execute(
+        select(Escalation, Agency.code, Decision.referral_id)
+        .join(Agency, Agency.id == Escalation.agency_id)
+        .join(Decision, Decision.id == Escalation.decision_id)
+        .where(Decision.person_id == person_id)
+        .order_by(Escalation.due_at, Escalation.id)
+    ).all()
+    return tuple(
+        EscalationDTO(
+            id=e.id,
+            decision_id=e.decision_id,
+            referral_id=referral_id,
+            person_id=person_id,
+            agency_code=code,
+            reason=e.reason,
+            stage=e.stage,
+            stage_name=policy.stage(e.stage).name,
+            due_at=e.due_at,
+            status=EscalationStatus(e.status),
+            resolution=e.resolution,
+            overdue=e.status == EscalationStatus.OPEN.value and e.due_at < unit.now,
+            version=e.version,
+        )
+        for e, code, referral_id in rows
+    )
 
 
 class _Names:

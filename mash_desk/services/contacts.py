@@ -21,6 +21,7 @@ from mash_desk.domain.enums import (
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import clean_narrative, clean_short
+from mash_desk.services.access import record_access
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import (
     Actor,
@@ -101,6 +102,8 @@ CLOCK_SKEW = timedelta(minutes=5)
 # Until a practitioner rates it, a contact runs on the amber clock: not alarmist, but
 # due within a working day, which is the national decision timescale anyway.
 UNRATED_CLOCK = Rag.AMBER
+CONTACT_VIEW = "contact.view"
+"""``access_log.what`` of :meth:`ContactService.get`, one row per child on the contact."""
 
 
 def check_rag(
@@ -424,10 +427,24 @@ class ContactService(Service):
                 frozenset({"queue", f"contact:{contact_id}", *(f"person:{p}" for p in child_ids)}),
             )
 
-    def get(self, actor: Actor, contact_id: int) -> ContactDTO:
-        """Return one contact with its children."""
-        with self.reading(actor, Permission.VIEW_CASE) as unit:
+    def get(self, actor: Actor, contact_id: int, *, log_access: bool = True) -> ContactDTO:
+        """Return one contact with its children; each child's view goes into the access log.
+
+        A contact shows every child on it, so each gets a ``contact.view`` row (issue 5:
+        every view of a child's record is logged), written in the same unit before the
+        contact is returned. Pass ``log_access=False`` only from a screen that has already
+        logged this view (the case view logs ``case.view``), so one look is not counted twice.
+        """
+        with (
+            self.writing(actor, Permission.VIEW_CASE)
+            if log_access
+            else self.reading(actor, Permission.VIEW_CASE)
+        ) as unit:
             contact = unit.session.get(Contact, contact_id)
             if contact is None:
                 raise NotFound(f"No contact with id {contact_id}")
-            return contact_dto(unit.session, contact)
+            found = contact_dto(unit.session, contact)
+            if log_access:
+                for person_id in dict.fromkeys(c.person.id for c in found.children):
+                    record_access(unit, person_id, CONTACT_VIEW, f"Contact {contact_id}")
+            return found

@@ -34,6 +34,7 @@ from mash_desk.domain.meetings import (
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative, clean_short
 from mash_desk.domain.thresholds import choose_level, suggest
+from mash_desk.services.actions import ActionStatus
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.meetings import meeting_policy, present_agencies, quorum_problem
@@ -41,6 +42,7 @@ from mash_desk.services.thresholds import child_facts, document_in_force, record
 from mash_desk.storage.models import (
     Agency,
     AgendaItem,
+    AssessmentIndicator,
     Decision,
     DecisionAction,
     DecisionPathway,
@@ -84,12 +86,21 @@ class DecisionInput:
 
 @dataclass(frozen=True)
 class ActionDTO:
-    """An action as stored."""
+    """An action as stored, with where its owner has got to (:mod:`.actions` works it).
+
+    ``status`` is ``open``, ``done`` or ``not_done``; ``closing_note`` is the outcome (done)
+    or the reason (not done).
+    """
 
     description: str
     owner_agency: str | None
     owner_user_id: int | None
     due_on: date
+    id: int
+    status: ActionStatus
+    closed_at: datetime | None
+    closing_note: str | None
+    version: int
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,9 @@ class DecisionDTO:
     signed_by: int | None
     signed_at: datetime | None
     version: int
+    indicators: tuple[str, ...] = ()
+    """The indicator ids ticked in this version's threshold assessment, so the decision
+    keeps visibly what it was based on."""
 
 
 @dataclass(frozen=True)
@@ -369,6 +383,13 @@ class DecisionService(Service):
             if unit.role.value == "partner" and code != own:
                 raise PermissionDenied("A partner rep may record dissent only for their own agency")
             decision = _decision(unit, decision_id)
+            at_meeting = decision.meeting_id is not None and code in present_agencies(
+                unit, decision.meeting_id
+            )
+            if unit.role.value == "partner" and not at_meeting:
+                # A rep knows a decision only from a meeting their agency attended; any other
+                # looks exactly like a missing one (the child may be another agency's case).
+                raise NotFound(f"No decision {decision_id}")
             errors = [problem] if problem else []
             present = (
                 present_agencies(unit, decision.meeting_id)
@@ -941,17 +962,29 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
         )
     )
     actions = tuple(
-        ActionDTO(text, code, user_id, due_on)
-        for text, code, user_id, due_on in unit.session.execute(
-            select(
-                DecisionAction.description,
-                Agency.code,
-                DecisionAction.owner_user_id,
-                DecisionAction.due_on,
-            )
+        ActionDTO(
+            description=a.description,
+            owner_agency=code,
+            owner_user_id=a.owner_user_id,
+            due_on=a.due_on,
+            id=a.id,
+            status=ActionStatus(a.status),
+            closed_at=a.closed_at,
+            closing_note=a.closing_note,
+            version=a.version,
+        )
+        for a, code in unit.session.execute(
+            select(DecisionAction, Agency.code)
             .outerjoin(Agency, Agency.id == DecisionAction.owner_agency_id)
             .where(DecisionAction.decision_id == d.id)
             .order_by(DecisionAction.id)
+        )
+    )
+    indicators = tuple(
+        unit.session.scalars(
+            select(AssessmentIndicator.indicator_id)
+            .where(AssessmentIndicator.assessment_id == d.assessment_id)
+            .order_by(AssessmentIndicator.indicator_id)
         )
     )
     return DecisionDTO(
@@ -980,6 +1013,7 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
         signed_by=d.signed_by,
         signed_at=d.signed_at,
         version=d.version,
+        indicators=indicators,
     )
 
 

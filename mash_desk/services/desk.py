@@ -5,17 +5,20 @@ from __future__ import annotations
 from mash_desk.domain.clock import Clock
 from mash_desk.domain.policy import Policy
 from mash_desk.services.access import AccessLogService
+from mash_desk.services.actions import ActionService
 from mash_desk.services.case import CaseService
 from mash_desk.services.checks import AgencyCheckService
 from mash_desk.services.contacts import ContactService
 from mash_desk.services.context import ServiceContext
 from mash_desk.services.decisions import DecisionService
+from mash_desk.services.documents import DocumentService
 from mash_desk.services.history import HistoryService
 from mash_desk.services.meetings import MeetingService
 from mash_desk.services.outcomes import OutcomeService
 from mash_desk.services.people import PeopleService
 from mash_desk.services.quality import QaService
 from mash_desk.services.queue import QueueService
+from mash_desk.services.reference import ReferenceService
 from mash_desk.services.routing import RoutingService
 from mash_desk.services.screening import ScreeningService
 from mash_desk.services.strategy import StrategyService
@@ -46,8 +49,11 @@ class Desk:
         self.access = AccessLogService(self.ctx)
         self.meetings = MeetingService(self.ctx)
         self.decisions = DecisionService(self.ctx)
+        self.documents = DocumentService(self.ctx)
         self.routing = RoutingService(self.ctx)
+        self.actions = ActionService(self.ctx)
         self.strategy = StrategyService(self.ctx)
+        self.reference = ReferenceService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

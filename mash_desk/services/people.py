@@ -21,6 +21,7 @@ from mash_desk.domain.matching import SUGGEST_AT, PersonFacts, name_key, score
 from mash_desk.domain.outcomes import age_in_years
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_short
+from mash_desk.services.access import record_access
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, MatchDTO, OpResult, PersonDTO
 from mash_desk.services.inputs import NewPerson
@@ -33,6 +34,8 @@ from mash_desk.storage.prepared import Prepared
 MAX_PREGNANCY = timedelta(weeks=42)
 UNBORN_GIVEN_NAME = "Unborn"
 ADULT_AGE = 18
+PERSON_VIEW = "person.view"
+"""``access_log.what`` of :meth:`PeopleService.get`."""
 
 
 def validate_person(
@@ -153,13 +156,21 @@ def validate_person(
 class PeopleService(Service):
     """Search, create and edit people."""
 
-    def get(self, actor: Actor, person_id: int) -> PersonDTO:
-        """Return one person."""
-        with self.reading(actor, Permission.VIEW_CASE) as unit:
-            person = unit.session.get(Person, person_id)
-            if person is None:
-                raise NotFound(f"No person with id {person_id}")
-            return load_person_dto(unit.session, person)
+    def get(self, actor: Actor, person_id: int, *, log_access: bool = True) -> PersonDTO:
+        """Return one person; the view is written to the access log in the same unit.
+
+        Every view of a child's record goes into the access log (issue 5, "who has looked
+        at this child"), so the person is returned only once that row is committed. Pass
+        ``log_access=False`` only from a screen that has already logged this view (the case
+        view logs ``case.view``), so one look is not counted twice.
+        """
+        if not log_access:
+            with self.reading(actor, Permission.VIEW_CASE) as unit:
+                return _load(unit, person_id)
+        with self.writing(actor, Permission.VIEW_CASE) as unit:
+            found = _load(unit, person_id)
+            record_access(unit, person_id, PERSON_VIEW)
+            return found
 
     def find_duplicates(self, actor: Actor, new: NewPerson, limit: int = 8) -> list[MatchDTO]:
         """Return stored people who may be ``new``, strongest first, each with its reasons.
@@ -519,3 +530,10 @@ def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
         disability=row["disability"],
         version=1,
     )
+
+
+def _load(unit: Unit, person_id: int) -> PersonDTO:
+    person = unit.session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"No person with id {person_id}")
+    return load_person_dto(unit.session, person)

@@ -3,7 +3,8 @@
 A routing is created open (rules in :mod:`mash_desk.domain.routing`), collects who was
 informed — family, professionals, referrer: who, when, how — and is then marked complete,
 which hands it to the receiving agency. The receiving side (a partner rep of that agency, or a
-social-care manager for routings into social care) accepts it or rejects it with a reason; a
+social-care manager for routings into social care) first acknowledges it ("we have it": domain
+brief §2, a rep "acknowledges routed cases"), then accepts it or rejects it with a reason; a
 rejected routing comes back to the MASH (:meth:`RoutingService.returned`). A partner rep sees
 only routings to their own agency; any other looks exactly like a missing one. Every change
 writes its audit row, with the child's person id, in the same transaction.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, case, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from mash_desk.domain.enums import Role
@@ -33,8 +34,11 @@ from mash_desk.domain.routing import (
     routing_problems,
 )
 from mash_desk.domain.text import clean_narrative, clean_short
+from mash_desk.services.access import record_access
+from mash_desk.services.case import age_text
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
+from mash_desk.services.mapping import person_dto
 from mash_desk.storage.models import (
     Agency,
     Decision,
@@ -45,6 +49,8 @@ from mash_desk.storage.models import (
     User,
 )
 
+ROUTING_OPENED = "routing.open"
+"""``access_log.what`` of opening one routing (its handover summary)."""
 _DEFAULT_FROM = {RoutingKind.STEP_UP: "early_support", RoutingKind.STEP_DOWN: SOCIAL_CARE}
 
 
@@ -76,7 +82,11 @@ class InformedDTO:
 
 @dataclass(frozen=True)
 class RoutingDTO:
-    """A routing as stored, with who has been told."""
+    """A routing as stored, with who has been told and whether the receiver has it.
+
+    ``child_name`` and ``age_text`` are here because the receiving agency must know whom it
+    is taking on; a partner rep only ever gets routings to their own agency.
+    """
 
     id: int
     person_id: int
@@ -96,6 +106,19 @@ class RoutingDTO:
     informed: tuple[InformedDTO, ...]
     response_reason: str | None
     version: int
+    child_name: str
+    age_text: str
+    created_at: datetime
+    completed_at: datetime | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    from_agency_name: str
+    to_agency_name: str
+
+    @property
+    def acknowledged(self) -> bool:
+        """Whether the receiving service has said it has the routing."""
+        return self.acknowledged_at is not None
 
 
 class RoutingService(Service):
@@ -314,6 +337,12 @@ class RoutingService(Service):
             row.responded_by = unit.user_id
             row.responded_at = unit.now
             row.response_reason = text
+            # An answer is also an acknowledgement: the MASH then knows the routing arrived
+            # even when the receiver answered without acknowledging first.
+            acknowledged_now = row.acknowledged_at is None
+            if acknowledged_now:
+                row.acknowledged_by = unit.user_id
+                row.acknowledged_at = unit.now
             unit.session.flush()
             unit.audit(
                 "routing.accepted" if accept else "routing.rejected",
@@ -321,22 +350,95 @@ class RoutingService(Service):
                 row.id,
                 person_id=row.person_id,
                 reason=text,
+                acknowledged_now=acknowledged_now,
             )
             return OpResult(_dto(unit, row), _changed(row) | {"routings:returned"})
 
-    def get(self, actor: Actor, routing_id: int) -> RoutingDTO:
-        """One routing (a partner rep: only if it is routed to their agency)."""
-        with self.reading(actor, Permission.VIEW_ROUTINGS) as unit:
-            return _dto(unit, _routing(unit, routing_id))
+    def acknowledge(
+        self, actor: Actor, routing_id: int, expected_version: int
+    ) -> OpResult[RoutingDTO]:
+        """The receiving service says it has the routing (before accepting or rejecting it).
 
-    def inbox(self, actor: Actor) -> tuple[RoutingDTO, ...]:
-        """Completed routings waiting for the acting user's agency to accept or reject."""
-        with self.reading(actor, Permission.RESPOND_ROUTING) as unit:
-            return _rows(
-                unit,
-                (Routing.to_agency_id == _own_agency(unit))
-                & (Routing.status == RoutingStatus.COMPLETE.value),
+        A rep of the receiving agency acknowledges its own routings only (another agency's is
+        not found); MASH staff may record it on the receiving service's behalf, for instance
+        when that service acknowledged by phone — the audit row says so. Acknowledging twice
+        is refused with who acknowledged it and when.
+        """
+        with self.writing(actor, Permission.ACKNOWLEDGE_ROUTING) as unit:
+            row = _routing(unit, routing_id)
+            if row.acknowledged_at is not None:
+                # Checked before the version, so a second rep who had the same version open
+                # is told plainly that a colleague got there first, not "reload".
+                who = _display_name(unit, row.acknowledged_by)
+                local = row.acknowledged_at.astimezone(self.ctx.tz)
+                raise ValidationError(
+                    FieldError(
+                        "acknowledged",
+                        "once",
+                        f"Already acknowledged by {who} on {local:%d %b %Y at %H:%M}; "
+                        "nothing was changed",
+                    )
+                )
+            check_version(row, expected_version, "routing")
+            errors = _status_errors(
+                row,
+                RoutingStatus.COMPLETE,
+                "Only a routing handed over to the receiving service is acknowledged",
             )
+            if errors:
+                raise ValidationError(errors)
+            row.acknowledged_by = unit.user_id
+            row.acknowledged_at = unit.now
+            unit.session.flush()
+            on_behalf = row.to_agency_id != _own_agency(unit)
+            unit.audit(
+                "routing.acknowledged",
+                "routing",
+                row.id,
+                person_id=row.person_id,
+                to_agency=_agency_code(unit, row.to_agency_id),
+                on_behalf_of_receiver=on_behalf,
+            )
+            return OpResult(_dto(unit, row), _changed(row))
+
+    def get(self, actor: Actor, routing_id: int) -> RoutingDTO:
+        """One routing (a partner rep: only if it is routed to their agency).
+
+        Opening it shows the child's handover summary, so it is logged as a view of the
+        child's record (issue 5 §6: every view, by anyone).
+        """
+        with self.writing(actor, Permission.VIEW_ROUTINGS) as unit:
+            row = _routing(unit, routing_id)
+            shown = _dto(unit, row)
+            record_access(unit, row.person_id, ROUTING_OPENED, f"Routing {row.id} ({shown.kind})")
+            return shown
+
+    def inbox(self, actor: Actor, *, include_closed: bool = False) -> tuple[RoutingDTO, ...]:
+        """Routings handed to the acting user's agency: not yet acknowledged first.
+
+        Only those waiting to be accepted or rejected unless ``include_closed`` (then the
+        accepted and rejected ones too, after them). Never another agency's.
+        """
+        with self.reading(actor, Permission.RESPOND_ROUTING) as unit:
+            statuses = [RoutingStatus.COMPLETE.value]
+            if include_closed:
+                statuses += [RoutingStatus.ACCEPTED.value, RoutingStatus.REJECTED.value]
+            rows = unit.session.scalars(
+                select(Routing)
+                .where(
+                    Routing.to_agency_id == _own_agency(unit),
+                    Routing.status.in_(statuses),
+                )
+                .order_by(
+                    # What still needs an answer before what is answered; within that, what
+                    # nobody has acknowledged yet first, then the longest waiting.
+                    case((Routing.status == RoutingStatus.COMPLETE.value, 0), else_=1),
+                    case((Routing.acknowledged_at.is_(None), 0), else_=1),
+                    Routing.completed_at,
+                    Routing.id,
+                )
+            ).all()
+            return tuple(_dto(unit, r) for r in rows)
 
     def returned(self, actor: Actor) -> tuple[RoutingDTO, ...]:
         """Rejected routings: back with the MASH to act on."""
@@ -359,6 +461,18 @@ def _own_agency(unit: Unit) -> int:
     if agency_id is None:  # pragma: no cover - the user was checked a moment ago
         raise PermissionDenied("This user account is not active; sign in again")
     return agency_id
+
+
+def _agency_code(unit: Unit, agency_id: int) -> str:
+    code = unit.session.scalar(select(Agency.code).where(Agency.id == agency_id))
+    assert code is not None
+    return code
+
+
+def _display_name(unit: Unit, user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    return unit.session.scalar(select(User.display_name).where(User.id == user_id))
 
 
 def _routing(unit: Unit, routing_id: int) -> Routing:
@@ -393,12 +507,20 @@ def _rows(unit: Unit, condition: ColumnElement[bool]) -> tuple[RoutingDTO, ...]:
 
 
 def _dto(unit: Unit, r: Routing) -> RoutingDTO:
-    codes = dict(
-        unit.session.execute(
-            select(Agency.id, Agency.code).where(Agency.id.in_({r.from_agency_id, r.to_agency_id}))
-        ).all()
+    agencies = {
+        agency_id: (code, name)
+        for agency_id, code, name in unit.session.execute(
+            select(Agency.id, Agency.code, Agency.name).where(
+                Agency.id.in_({r.from_agency_id, r.to_agency_id})
+            )
+        )
+    }
+    (from_code, from_name), (to_code, to_name) = (
+        agencies[r.from_agency_id],
+        agencies[r.to_agency_id],
     )
-    from_code, to_code = codes[r.from_agency_id], codes[r.to_agency_id]
+    person = unit.session.get(Person, r.person_id)
+    assert person is not None
     informed = tuple(
         InformedDTO(InformedParty(i.party), i.who, InformMethod(i.method), i.informed_at)
         for i in unit.session.scalars(
@@ -426,4 +548,12 @@ def _dto(unit: Unit, r: Routing) -> RoutingDTO:
         informed=informed,
         response_reason=r.response_reason,
         version=r.version,
+        child_name=f"{person.given_name} {person.family_name.upper()}",
+        age_text=age_text(person_dto(person), unit.today),
+        created_at=r.created_at,
+        completed_at=r.completed_at,
+        acknowledged_by=_display_name(unit, r.acknowledged_by),
+        acknowledged_at=r.acknowledged_at,
+        from_agency_name=from_name,
+        to_agency_name=to_name,
     )

@@ -5,6 +5,13 @@ decision of a referral (one discussion per decision version). Social care, polic
 must take part (domain brief §5). A decision to proceed stores the s47 start date and the
 initial child protection conference target — 15 working days after the discussion with the
 default policy — which the national returns read. Audited in the same transaction.
+
+Once the initial child protection conference has been held, a manager or chair records its
+date (:meth:`record_icpc`, once); the discussion then says whether it was within the target
+— the figure managers watch (domain brief §4: Harrow held 78–80 % within 15 working days,
+seed 000 L705).
+Managers see the enquiries whose target has passed with no conference held
+(:meth:`overdue_icpc`).
 """
 
 from __future__ import annotations
@@ -12,21 +19,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.routing import S47Decision, strategy_attendance_missing
 from mash_desk.domain.text import clean_narrative, clean_short
-from mash_desk.services.context import Service, Unit
+from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.storage.models import (
     Agency,
     Decision,
+    Person,
     Referral,
     StrategyAttendee,
     StrategyDiscussion,
+    User,
 )
 
 
@@ -55,6 +65,30 @@ class StrategyDTO:
     rationale: str
     s47_started_on: date | None
     icpc_due_at: datetime | None
+    version: int
+    icpc_held_on: date | None
+    """When the initial child protection conference was held (None: not recorded yet)."""
+    icpc_within_target: bool | None
+    """Held on or before the target's date (None: no conference recorded)."""
+    icpc_working_days_late: int | None
+    """Working days after the target's date it was held: 0 within target, None if not held."""
+    icpc_recorded_by: int | None
+    icpc_recorded_at: datetime | None
+
+    @property
+    def conference_owed(self) -> bool:
+        """Whether this discussion still waits for its conference (proceeding, none held)."""
+        return self.icpc_due_at is not None and self.icpc_held_on is None
+
+
+@dataclass(frozen=True)
+class OverdueIcpcDTO:
+    """An s47 enquiry whose initial child protection conference target has passed."""
+
+    discussion: StrategyDTO
+    child_name: str
+    overdue_text: str
+    """How late, in words (``"overdue by 2 days"``)."""
 
 
 class StrategyService(Service):
@@ -166,7 +200,91 @@ class StrategyService(Service):
             changed = frozenset(
                 {"strategy", f"referral:{row.referral_id}", f"person:{row.person_id}"}
             )
-            return OpResult(_dto(unit, row), changed)
+            return OpResult(self._dto(unit, row), changed)
+
+    def record_icpc(
+        self,
+        actor: Actor,
+        discussion_id: int,
+        expected_version: int,
+        held_on: date | None,
+    ) -> OpResult[StrategyDTO]:
+        """Record the date the initial child protection conference was held; every rule at once.
+
+        Only for a discussion that decided to proceed with an s47 enquiry (the others have
+        no conference target); not in the future, not before the discussion, and once — the
+        conference is held once, so a second record names who recorded the first and when.
+        For managers and chairs, as the discussion itself.
+        """
+        with self.writing(actor, Permission.RECORD_STRATEGY) as unit:
+            row = unit.session.get(StrategyDiscussion, discussion_id)
+            if row is None:
+                raise NotFound(f"No strategy discussion {discussion_id}")
+            errors: list[FieldError] = []
+            if row.icpc_held_on is not None:
+                # Checked before the version: whoever raced us to it is the useful answer.
+                who = unit.session.scalar(
+                    select(User.display_name).where(User.id == row.icpc_recorded_by)
+                )
+                assert row.icpc_recorded_at is not None
+                when = row.icpc_recorded_at.astimezone(self.ctx.tz)
+                raise ValidationError(
+                    FieldError(
+                        "held_on",
+                        "once",
+                        f"The conference date is already recorded ({row.icpc_held_on:%d %b %Y}) "
+                        f"by {who} on {when:%d %b %Y at %H:%M}; nothing was changed",
+                    )
+                )
+            check_version(row, expected_version, "strategy discussion")
+            if row.s47_decision != S47Decision.PROCEED.value or row.icpc_due_at is None:
+                errors.append(
+                    FieldError(
+                        "discussion",
+                        "s47_proceeding",
+                        "Only a discussion that decided to proceed with an s47 enquiry has an "
+                        "initial child protection conference",
+                    )
+                )
+            discussed_on = row.held_at.astimezone(self.ctx.tz).date()
+            if held_on is None:
+                errors.append(FieldError("held_on", "required", "Give the date it was held"))
+            elif held_on > unit.today:
+                errors.append(
+                    FieldError("held_on", "not_future", "The conference date is in the future")
+                )
+            elif held_on < discussed_on:
+                errors.append(
+                    FieldError(
+                        "held_on",
+                        "not_before_discussion",
+                        "The conference date is before the strategy discussion "
+                        f"({discussed_on:%d %b %Y})",
+                    )
+                )
+            if errors:
+                raise ValidationError(errors)
+            assert held_on is not None
+            row.icpc_held_on = held_on
+            row.icpc_recorded_by = unit.user_id
+            row.icpc_recorded_at = unit.now
+            unit.session.flush()
+            dto = self._dto(unit, row)
+            unit.audit(
+                "strategy_discussion.icpc_held",
+                "strategy_discussion",
+                row.id,
+                person_id=row.person_id,
+                referral_id=row.referral_id,
+                held_on=held_on,
+                icpc_due_at=row.icpc_due_at,
+                within_target=dto.icpc_within_target,
+                working_days_late=dto.icpc_working_days_late,
+            )
+            changed = frozenset(
+                {"strategy", f"referral:{row.referral_id}", f"person:{row.person_id}"}
+            )
+            return OpResult(dto, changed)
 
     def for_referral(self, actor: Actor, referral_id: int) -> tuple[StrategyDTO, ...]:
         """The strategy discussions of a referral, oldest first."""
@@ -178,10 +296,80 @@ class StrategyService(Service):
                 .where(StrategyDiscussion.referral_id == referral_id)
                 .order_by(StrategyDiscussion.held_at, StrategyDiscussion.id)
             ).all()
-            return tuple(_dto(unit, r) for r in rows)
+            return tuple(self._dto(unit, r) for r in rows)
+
+    def overdue_icpc(self, actor: Actor) -> tuple[OverdueIcpcDTO, ...]:
+        """S47 enquiries past their initial child protection conference target, most overdue first.
+
+        The conference is due 15 working days after the strategy discussion (domain brief
+        §4). Listed: a discussion that decided to proceed, whose target has passed and for
+        whose referral no conference has been recorded — one line per enquiry, the
+        referral's latest discussion (an amended decision may have a discussion of its
+        own, which carries the clock on). Not listed once the referral's decision has been
+        amended to an outcome other than s47, which ends the enquiry and with it the
+        conference clock. For managers and chairs, who convene the conference.
+        """
+        other = aliased(StrategyDiscussion)
+        settled = exists().where(
+            other.referral_id == StrategyDiscussion.referral_id,
+            or_(
+                other.icpc_held_on.is_not(None),
+                other.held_at > StrategyDiscussion.held_at,
+                and_(other.held_at == StrategyDiscussion.held_at, other.id > StrategyDiscussion.id),
+            ),
+        )
+        with self.reading(actor, Permission.RECORD_STRATEGY) as unit:
+            rows = unit.session.execute(
+                select(StrategyDiscussion, Person.given_name, Person.family_name)
+                .join(Person, Person.id == StrategyDiscussion.person_id)
+                .where(
+                    StrategyDiscussion.s47_decision == S47Decision.PROCEED.value,
+                    StrategyDiscussion.icpc_due_at < unit.now,
+                    ~settled,
+                    _latest_outcome(StrategyDiscussion.referral_id) == DecisionOutcome.S47.value,
+                )
+                .order_by(StrategyDiscussion.icpc_due_at, StrategyDiscussion.id)
+            ).all()
+            return tuple(
+                OverdueIcpcDTO(
+                    discussion=self._dto(unit, row),
+                    child_name=f"{given} {family.upper()}",
+                    overdue_text=self.ctx.deadlines.describe_remaining(row.icpc_due_at, unit.now),
+                )
+                for row, given, family in rows
+            )
+
+    def _dto(self, unit: Unit, r: StrategyDiscussion) -> StrategyDTO:
+        """The DTO of ``r``, with whether its conference was within the target."""
+        within: bool | None = None
+        late: int | None = None
+        if r.icpc_held_on is not None and r.icpc_due_at is not None:
+            # The target is a day: a conference held on the target's date is within it.
+            target = r.icpc_due_at.astimezone(self.ctx.tz).date()
+            within = r.icpc_held_on <= target
+            calendar = self.ctx.deadlines.calendar
+            late = 0 if within else calendar.working_days_between(target, r.icpc_held_on)
+        return _build_dto(unit, r, within, late)
 
 
-def _dto(unit: Unit, r: StrategyDiscussion) -> StrategyDTO:
+def _latest_outcome(referral_id: ColumnElement[int]) -> ScalarSelect[str]:
+    """The outcome of the newest signed version of a referral's decision (a subquery)."""
+    newest = aliased(Decision)
+    return (
+        select(newest.outcome)
+        .where(
+            newest.referral_id == referral_id,
+            newest.status == DecisionStatus.SIGNED.value,
+        )
+        .order_by(newest.revision.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _build_dto(
+    unit: Unit, r: StrategyDiscussion, within: bool | None, late: int | None
+) -> StrategyDTO:
     attendees = tuple(
         (code, name)
         for code, name in unit.session.execute(
@@ -202,4 +390,10 @@ def _dto(unit: Unit, r: StrategyDiscussion) -> StrategyDTO:
         rationale=r.rationale,
         s47_started_on=r.s47_started_on,
         icpc_due_at=r.icpc_due_at,
+        version=r.version,
+        icpc_held_on=r.icpc_held_on,
+        icpc_within_target=within,
+        icpc_working_days_late=late,
+        icpc_recorded_by=r.icpc_recorded_by,
+        icpc_recorded_at=r.icpc_recorded_at,
     )

@@ -1,7 +1,9 @@
 """Invented front-door history for demos, training and benchmarks (never real people).
 
 ``generate`` fills an empty database with years of contacts, referrals, people and audit
-entries at Harrow's volumes; ``ensure_demo_users`` creates the demo accounts.
+entries at Harrow's volumes, with the daily MASH meeting's history (agency checks, meetings,
+decisions, routings, strategy discussions, escalations) and a "today" of 20–25 referrals
+awaiting the chair; ``ensure_demo_users`` creates the demo accounts.
 """
 
 from mash_desk.synthetic.generate import GenerationReport, generate

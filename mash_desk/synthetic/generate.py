@@ -6,6 +6,12 @@ at Harrow's volumes (domain brief §9): about 9,400 contacts and 2,300 referrals
 37 contacts a working day, 11.5 % re-referrals within 12 months. Work received in the last
 working day or two before ``end`` is still open, so the demo queue shows live work.
 
+Referrals go through the daily MASH meeting (see ``meetings``): agency checks with their
+returns, meetings with attendance and agendas, signed decisions (a few amended, a few disputed
+through the escalation protocol), referrer feedback, actions, step-up and step-down routings
+and strategy discussions. The history's last day is the demo's "today": no meeting yet and
+20–25 referrals awaiting a decision, so a chair can run today's meeting.
+
 Every screening applies the shipped threshold document, kept whole in ``threshold_documents``:
 a threshold assessment with the indicators ticked (see ``thresholds``), about 7 % of them
 overridden one level with a rationale. Histories of a quarter or more end with one completed
@@ -47,6 +53,7 @@ from mash_desk.domain.enums import (
     ContactOutcome,
     Rag,
     RelationshipKind,
+    Role,
     WorkStatus,
 )
 from mash_desk.domain.outcomes import SOCIAL_CARE_OUTCOMES, is_under_five
@@ -55,13 +62,19 @@ from mash_desk.domain.thresholds import ThresholdDocument, parse_document
 from mash_desk.services.threshold_store import shipped_documents
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import (
+    Agency,
+    AgencyCheckRequest,
+    AgendaItem,
     AssessmentIndicator,
     AuditEntry,
     Consent,
     Contact,
     ContactChild,
     ContactOutcomeRow,
+    Decision,
+    Escalation,
     Household,
+    Meeting,
     Person,
     QaItem,
     QaSample,
@@ -69,7 +82,9 @@ from mash_desk.storage.models import (
     Referral,
     Relationship,
     RiskIndicatorRow,
+    Routing,
     ServiceEpisode,
+    StrategyDiscussion,
     ThresholdAssessment,
     ThresholdDocumentRow,
     User,
@@ -103,6 +118,8 @@ from mash_desk.synthetic.catalogue import (
     THEMES,
     Theme,
 )
+from mash_desk.synthetic.meetings import TABLES as MEETING_TABLES
+from mash_desk.synthetic.meetings import MeetingHistory
 from mash_desk.synthetic.names import (
     NhsNumbers,
     Places,
@@ -112,7 +129,13 @@ from mash_desk.synthetic.names import (
 )
 from mash_desk.synthetic.people import Adult, Family, FamilyFactory, Kid
 from mash_desk.synthetic.thresholds import IndicatorPicker
-from mash_desk.synthetic.users import DEMO_EDT, DEMO_MANAGER, DEMO_USERS, ensure_demo_users
+from mash_desk.synthetic.users import (
+    DEMO_CHAIR,
+    DEMO_EDT,
+    DEMO_MANAGER,
+    DEMO_USERS,
+    ensure_demo_users,
+)
 
 Progress = Callable[[str, float], None]
 
@@ -144,8 +167,6 @@ KNOWN_FAMILY_SHARE_REFERRAL = 0.1
 FAMILY_MEMORY = timedelta(days=6 * 365)
 # Some children are re-rated as checks come back (RAG can be raised or lowered, §4).
 RERATE_SHARE = 0.05
-# About a fifth of decided referrals end in no further action (ReferralNFA, §8).
-REFERRAL_NFA_SHARE = 0.2
 # Under-5s closed with NFA and no children's-centre offer: rare, and always with a reason.
 NO_OFFER_SHARE = 0.1
 EARLY_HELP_TAKE_UP = 0.65
@@ -154,6 +175,10 @@ EARLY_HELP_TAKE_UP = 0.65
 # decision (the brief's live demo queue: dozens of rows, some overdue, some due soon).
 BACKLOG_WORKING_HOURS = 16
 BACKLOG_SHARE = 0.5
+
+# The last fortnight stays in memory until the end, however the months fall: the demo day's
+# last meetings, and its checks, are settled once the whole history is known (``meetings``).
+FINAL_BATCH_DAYS = 14
 
 # Histories this long are written by a forked second process while this one invents the next
 # month (shorter ones are not worth the process).
@@ -183,22 +208,6 @@ _QA_WINDOW = QA_PERIOD + timedelta(days=10)
 QA_AGREEMENT = (0.8, 0.9)
 
 _RAG_ORDER = ("green", "amber", "red")
-# What a decided level-4 referral leads to: s47 enquiries, of which a share go on to a
-# child-protection plan (§9: s47 → conference ≈ 40 %, conference → plan 72–81 %).
-_LEVEL_4_SERVICES = (
-    ("s47_enquiry", 35),
-    ("child_protection_plan", 35),
-    ("looked_after", 8),
-    ("child_in_need", 22),
-)
-# How long a service episode lasts, in days (low, high).
-_EPISODE_DAYS = {
-    "s47_enquiry": (10, 35),
-    "child_protection_plan": (180, 600),
-    "looked_after": (180, 1800),
-    "child_in_need": (30, 270),
-    "children_with_disabilities": (180, 720),
-}
 _DAY = timedelta(days=1)
 _YEAR = timedelta(days=365)
 # Codes as plain strings: reading ``.value`` of an enum member on every row is slow.
@@ -213,7 +222,6 @@ _OPEN = WorkStatus.OPEN.value
 _CLOSED = WorkStatus.CLOSED.value
 _REFERRED = WorkStatus.REFERRED.value
 _AWAITING = WorkStatus.AWAITING_DECISION.value
-_DECIDED = WorkStatus.DECIDED.value
 # English day and month names, independent of the machine's locale (strftime is not).
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
@@ -277,6 +285,13 @@ class GenerationReport:
     overrides: int
     qa_items: int
     qa_agreed: int
+    meetings: int
+    decisions: int
+    amendments: int
+    agency_checks: int
+    routings: int
+    strategy_discussions: int
+    escalations: int
     seconds: float
 
     def summary(self) -> str:
@@ -305,6 +320,10 @@ class GenerationReport:
                     if self.qa_items
                     else "no QA sample (history too short)"
                 ),
+                f"  {self.meetings:,} daily meetings, {self.decisions:,} decisions "
+                f"({self.amendments:,} amendments), {self.agency_checks:,} agency checks, "
+                f"{self.routings:,} routings, {self.strategy_discussions:,} strategy "
+                f"discussions, {self.escalations:,} escalations",
             )
         )
 
@@ -325,9 +344,16 @@ _TABLES = (
     Referral,
     ThresholdAssessment,
     AssessmentIndicator,
+    *MEETING_TABLES,
     QaSample,
     QaItem,
     AuditEntry,
+)
+# Rows held back while their referral awaits its decision (see ``_take_batch``).
+_WAIT_FOR_REFERRAL = (
+    (Referral, "id"),
+    (AgencyCheckRequest, "referral_id"),
+    (AgendaItem, "referral_id"),
 )
 _WITH_IDS = tuple(m for m in _TABLES if m not in (RiskIndicatorRow, AssessmentIndicator))
 # Rows of these tables are built as tuples in column order (many, and only two columns).
@@ -353,10 +379,21 @@ def _lower_first(words: str) -> str:
 
 # Exactly the options ``Unit.audit`` serialises detail with (one encoder, built once).
 _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, sort_keys=True)
+# The same options through the C encoder, built once: ``JSONEncoder.encode`` builds it anew for
+# every call, which is a good part of the cost of an audit row (the tests compare the two).
+_C_ENCODE = (
+    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, str, json.encoder.encode_basestring, None, ": ", ", ", True, False, True
+    )
+    if json.encoder.c_make_encoder is not None  # type: ignore[attr-defined]
+    else None
+)
 
 
 def _json(detail: dict[str, Any]) -> str:
-    return _ENCODER.encode(detail)
+    if _C_ENCODE is None:
+        return _ENCODER.encode(detail)
+    return "".join(_C_ENCODE(detail, 0))
 
 
 # The most frequent audit details, written straight to JSON text: each gives exactly what
@@ -468,7 +505,6 @@ class _Generator:
                 "unborn_children",
                 "adults",
                 "open_contact_children",
-                "awaiting_referrals",
                 "re_referrals",
                 "screenings",
                 "overrides",
@@ -481,6 +517,8 @@ class _Generator:
         self.families: list[Family] = []
         self.open_kids: list[Kid] = []
         self.recent_referrals: deque[tuple[datetime, Kid]] = deque()
+        # The referrer of the contact being written: (name, role, agency).
+        self.referrer: tuple[str | None, str, str | None] = (None, "", None)
         self.referrals_made = 0
         # Threshold choices (indicators ticked, overrides, the QA sample) draw from their own
         # stream, so the rest of the history is the same as without them for a given seed.
@@ -555,6 +593,23 @@ class _Generator:
         self.factory = FamilyFactory(
             self.rng, self.pools, self.places, NhsNumbers(self.rng, taken), self.end_day
         )
+        self.document_key = (THRESHOLD_DOCUMENT, THRESHOLD_VERSION)
+        with self.db.reading() as session:
+            agencies = dict(
+                session.execute(select(Agency.code, Agency.id).where(Agency.active)).all()
+            )
+            names = dict(
+                session.execute(
+                    select(User.id, User.display_name).where(User.id.in_(users.values()))
+                ).all()
+            )
+        # Each agency's demo rep returns its checks, answers its routings, closes its actions.
+        reps = {
+            u.agency: users[u.username]
+            for u in DEMO_USERS
+            if u.role is Role.PARTNER and u.agency in agencies
+        }
+        self.meetings = MeetingHistory(self, agencies, users, names, reps, users[DEMO_CHAIR])
 
     def _id(self, model: type) -> int:
         value = self.next_id[model]
@@ -661,14 +716,19 @@ class _Generator:
         month = (day.year, day.month)
         writer = self._writer()
         try:
+            final_from = self.end_day - timedelta(days=FINAL_BATCH_DAYS)
             while day <= self.end_day:
                 for received in self._arrivals(day):
                     self._contact(received)
+                self.meetings.after_day(day)
                 day += _DAY
                 if (day.year, day.month) != month or day > self.end_day:
                     if day > self.end_day:
-                        self._qa_sample()  # in the last batch, so audit ids follow time
-                    writer.write(self._take_batch())
+                        # In the last batch, so audit ids follow time.
+                        self.meetings.finish()
+                        self._qa_sample()
+                    if day > self.end_day or day <= final_from:
+                        writer.write(self._take_batch(final=day > self.end_day))
                     if day.month == 1:
                         self._forget(day)
                     month = (day.year, day.month)
@@ -702,11 +762,18 @@ class _Generator:
             service_episodes=self.written[ServiceEpisode],
             audit_entries=self.written[AuditEntry],
             open_contact_children=self.counts["open_contact_children"],
-            awaiting_referrals=self.counts["awaiting_referrals"],
+            awaiting_referrals=self.meetings.awaiting(),
             screenings=self.counts["screenings"],
             overrides=self.counts["overrides"],
             qa_items=self.counts["qa_items"],
             qa_agreed=self.counts["qa_agreed"],
+            meetings=self.written[Meeting],
+            decisions=self.written[Decision],
+            amendments=self.meetings.counts["amendments"],
+            agency_checks=self.written[AgencyCheckRequest],
+            routings=self.written[Routing],
+            strategy_discussions=self.written[StrategyDiscussion],
+            escalations=self.written[Escalation],
             seconds=round(timer.perf_counter() - began, 2),
         )
 
@@ -736,13 +803,24 @@ class _Generator:
             dict.fromkeys(k for k in self.open_kids if k.open_on(day) and k.is_child_on(day))
         )
 
-    def _take_batch(self) -> Batch:
+    def _take_batch(self, final: bool = False) -> Batch:
         """Hand over the rows generated so far (a month's worth) as tuples; start new lists."""
         audit = self.rows[AuditEntry]
         # The services write audit rows as things happen; keep ids in time order.
-        audit.sort(key=lambda r: r["at"])
+        audit.sort(key=itemgetter("at"))
         for row in audit:
             row["id"] = self._id(AuditEntry)
+        # A referral still awaiting its meeting is written once decided (its row changes at
+        # the meeting), with the rows that need it first: its checks and agenda items.
+        waiting = (
+            set() if final else {r["id"] for r in self.rows[Referral] if r["status"] == _AWAITING}
+        )
+        later: dict[type, list[Any]] = {m: [] for m in _TABLES}
+        if waiting:
+            for model, key in _WAIT_FOR_REFERRAL:
+                rows = self.rows[model]
+                later[model] = [r for r in rows if r[key] in waiting]
+                self.rows[model] = [r for r in rows if r[key] not in waiting]
         batch: Batch = {}
         for model in _TABLES:
             rows = self.rows[model]
@@ -752,7 +830,7 @@ class _Generator:
                 get = self.getters[model]
                 batch[model.__tablename__] = [get(row) for row in rows]  # type: ignore[attr-defined]
             self.written[model] += len(rows)
-        self.rows = {m: [] for m in _TABLES}
+        self.rows = later
         return batch
 
     def _advance_sequences(self) -> None:
@@ -817,6 +895,7 @@ class _Generator:
             when, kid = recent[rng.randrange(len(recent))]
             if (
                 kid.last_referral == when
+                and not kid.awaiting
                 and when < at - timedelta(hours=2)
                 and not kid.open_on(day)
                 and kid.born_by(day)
@@ -900,6 +979,9 @@ class _Generator:
             level = self._level(theme)
             intent = self._intent(theme, level)
             referral = intent == "referral"
+            if referral and want == 1 and self.meetings.wants_siblings(received):
+                # The demo day's agenda shows siblings discussed together (issue 5 item 2).
+                want = 2
             if referral and not theme.unborn and self._want_rereferral():
                 kid2 = self._pick_rereferral(received)
                 if kid2 is not None:
@@ -1154,19 +1236,25 @@ class _Generator:
                 self._working(received, 22.0, 27.0) if late else self._working(received, 1.0, 22.0)
             )
             handler = rng.choice(self.practitioners)
-        decided = max(decided.replace(microsecond=0), logged + timedelta(minutes=5))
-        if self.backlog_from <= received <= self.end and rng.random() < (
+        if self.backlog_from <= received <= self.end and intent == "referral":
+            # Clear referrals of the last two working days were progressed within hours, so
+            # they wait for the demo day's meeting rather than on the contact queue.
+            decided = min(decided, self._working(received, 0.5, 4.0))
+        elif self.backlog_from <= received <= self.end and rng.random() < (
             BACKLOG_SHARE / 4 if worst == 2 else BACKLOG_SHARE
         ):
             # Today's and yesterday's work still waiting for a decision: the live queue the
             # demo opens on, some of it already past its deadline (reds are rarely left).
             decided = self.end + timedelta(hours=1)
+        decided = max(decided.replace(microsecond=0), logged + timedelta(minutes=5))
         screened = logged + (decided - logged) * rng.uniform(0.2, 0.7)
         screened = screened.replace(microsecond=0)
         rerated = (logged + (screened - logged) * rng.uniform(0.3, 0.9)).replace(microsecond=0)
 
         contact_id = self._id(Contact)
         referrer_name, role, agency = self._referrer(source, fam)
+        # Who referred, for a referral's routing ("referrer informed", 000 L343).
+        self.referrer = (referrer_name, role, agency)
         self.rows[Contact].append(
             {
                 "id": contact_id,
@@ -1320,7 +1408,9 @@ class _Generator:
                 screened_at=screened,
             )
             version += 1
-        self._consent(kid, contact_id, _SHARE, level, logger, logged)
+        shared = self._consent(kid, contact_id, _SHARE, level, logger, logged)
+        if shared is not None:
+            kid.consent = shared
         if decided > end:
             row["version"] = version
             self.rows[ContactChild].append(row)
@@ -1335,6 +1425,10 @@ class _Generator:
             route = "referral" if kid.open_service == "early_help" and level >= 3 else "forward"
         if index > 0 and route == "referral" and rng.random() < 0.1:
             route = "early_help"  # an older sibling's needs can differ from the others'
+        if route == "referral" and kid.awaiting:
+            # The child's last referral still awaits its decision: the new information goes
+            # to the worker holding it rather than making a second referral.
+            route = "forward"
         under_five = is_under_five(
             kid.dob if kid.born_by(day) else None, kid.edd if not kid.born_by(day) else None, day
         )
@@ -1399,7 +1493,19 @@ class _Generator:
         if referred:
             self._consent(kid, contact_id, _ASSESSMENT, level, recorder, decided)
             screened_level = level if screened <= end else None
-            self._referral(kid, cc_id, theme, level, screened_level, source, rag, decided, handler)
+            self._referral(
+                kid,
+                cc_id,
+                theme,
+                level,
+                screened_level,
+                source,
+                rag,
+                decided,
+                handler,
+                flags,
+                unborn,
+            )
 
     # --- threshold assessments ----------------------------------------------------------------
 
@@ -1407,13 +1513,14 @@ class _Generator:
         self,
         kind: str,
         person_id: int,
-        cc_id: int,
+        cc_id: int | None,
         suggested: int,
         level: int,
         rationale: str,
         ticked: list[int],
         user: int,
         at: datetime,
+        referral_id: int | None = None,
     ) -> int:
         """Add one threshold assessment and its ticked indicators (as ``record_assessment``)."""
         aid = self._id(ThresholdAssessment)
@@ -1423,7 +1530,7 @@ class _Generator:
                 "kind": kind,
                 "person_id": person_id,
                 "contact_child_id": cc_id,
-                "referral_id": None,
+                "referral_id": referral_id,
                 "document_id": THRESHOLD_DOCUMENT,
                 "document_version": THRESHOLD_VERSION,
                 "suggested_level": suggested,
@@ -1627,7 +1734,10 @@ class _Generator:
         rag: str,
         at: datetime,
         handler: int,
+        flags: frozenset[str],
+        unborn: bool,
     ) -> None:
+        """Make the referral; checks, the meeting and what follows are ``meetings``' part."""
         rng = self.rng
         assert kid.pid is not None
         ref_id = self._id(Referral)
@@ -1638,8 +1748,6 @@ class _Generator:
         kid.last_referral = at
         self.recent_referrals.append((at, kid))
         decision_due = self.deadlines.referral_decision_due(at)
-        late = rng.random() < 0.05
-        decided_at = self._working(at, 7.0, 12.0) if late else self._working(at, 0.25, 7.0)
         need = choose(rng, theme.needs)
         row: dict[str, Any] = {
             "id": ref_id,
@@ -1657,7 +1765,8 @@ class _Generator:
             "assigned_to": handler,
             "team": "MASH",
             # The level the child was screened at; a manager's same-day review (a
-            # "referral" assessment) would change it, and none is invented here.
+            # "referral" assessment) would change it, and none is invented here. The
+            # meeting's decision sets it again when signed.
             "level": screened_level,
             "created_by": handler,
             "version": 1,
@@ -1672,27 +1781,7 @@ class _Generator:
             referral_json(row["source"], need, decision_due),
         )
         self.rows[Referral].append(row)
-        if decided_at > self.end:
-            self.counts["awaiting_referrals"] += 1
-            return
-        nfa = rng.random() < (0.6 if need in ("N9", "N0") else REFERRAL_NFA_SHARE * 0.9)
-        day = decided_at.astimezone(self.tz).date()
-        row.update(status=_DECIDED, referral_nfa=nfa, version=2)
-        if nfa:
-            if rng.random() < 0.3:  # stepped down to early help (§5)
-                self._episode(kid, "early_help", day + timedelta(days=rng.randint(7, 21)), 90, 240)
-            return
-        if kid.disability:
-            service = "children_with_disabilities"
-        elif level >= 4:
-            service = choose(rng, _LEVEL_4_SERVICES)
-        else:
-            service = "child_in_need"
-        row["team"] = SOCIAL_CARE_TEAMS[
-            "children_with_disabilities" if kid.disability else "s47_enquiry"
-        ]
-        low, high = _EPISODE_DAYS[service]
-        self._episode(kid, service, day + timedelta(days=rng.randint(0, 3)), low, high)
+        self.meetings.referral(row, kid, theme, flags, unborn, self.referrer)
 
     def _episode(self, kid: Kid, service: str, start: date, low: int, high: int) -> None:
         rng = self.rng
@@ -1727,12 +1816,15 @@ class _Generator:
         level: int,
         user: int,
         at: datetime,
-    ) -> None:
-        """Record consent for one purpose (§6): mostly given; overridden only at level 4."""
+    ) -> str | None:
+        """Record consent for one purpose (§6): mostly given; overridden only at level 4.
+
+        Returns the state recorded (None: none recorded).
+        """
         rng = self.rng
         assert kid.pid is not None
         if purpose == _SHARE and rng.random() < 0.06:
-            return  # not yet recorded: target 100 % (000 L275), reality a little short
+            return None  # not yet recorded: target 100 % (000 L275), reality a little short
         if purpose == _EARLY_HELP_CONSENT:
             weights = _CONSENT_EARLY_HELP
         else:
@@ -1763,6 +1855,7 @@ class _Generator:
                 "recorded_at": at,
             }
         )
+        return state
 
     # --- text ------------------------------------------------------------------------------
 

@@ -60,6 +60,8 @@ class Kid:
         "last_referral",
         "open_until",
         "open_service",
+        "awaiting",
+        "consent",
     )
 
     def __init__(
@@ -86,6 +88,10 @@ class Kid:
         self.last_referral = None
         self.open_until: date | None = None
         self.open_service: str | None = None
+        # A referral still waiting for its decision (never two at once for one child), and the
+        # child's latest recorded consent to share information (what an agency check cites).
+        self.awaiting = False
+        self.consent: str | None = None
 
     def born_by(self, day: date) -> bool:
         """Return whether the child is born on ``day``."""

@@ -14,6 +14,7 @@ from mash_desk.storage.models import Agency, User
 DEMO_PRACTITIONER = "demo.practitioner"
 DEMO_MANAGER = "demo.manager"
 DEMO_EDT = "demo.edt"
+DEMO_CHAIR = "demo.chair"
 
 # Display names come from Faker with a fixed seed, so every demo database has the same staff.
 _NAMES_SEED = 20130401
@@ -37,12 +38,23 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # The Emergency Duty Team covers the front door out of hours (policy file, §4).
     DemoUser(DEMO_EDT, Role.PRACTITIONER, "social_care", "Emergency Duty Team"),
     DemoUser(DEMO_MANAGER, Role.MANAGER, "social_care", "MASH"),
-    DemoUser("demo.chair", Role.CHAIR, "social_care", "MASH"),
+    DemoUser(DEMO_CHAIR, Role.CHAIR, "social_care", "MASH"),
     DemoUser("demo.police", Role.PARTNER, "police", "MASH police desk"),
     DemoUser("demo.health", Role.PARTNER, "health", "MASH health team"),
     DemoUser("demo.education", Role.PARTNER, "education", "Education safeguarding"),
     DemoUser("demo.performance", Role.PERFORMANCE, "social_care", "Performance and QA"),
     DemoUser("demo.admin", Role.ADMIN, "social_care", None),
+    # One rep for every other partner agency, appended so the names above stay the same: the
+    # demo history has each agency's checks returned, routings answered and actions closed
+    # by a rep of that agency, as the services require.
+    DemoUser("demo.probation", Role.PARTNER, "probation", "Probation MASH link"),
+    DemoUser("demo.housing", Role.PARTNER, "housing", "Housing options"),
+    DemoUser("demo.idva", Role.PARTNER, "idva", "IDVA service"),
+    DemoUser("demo.childrens_centres", Role.PARTNER, "childrens_centres", "Children's centres"),
+    DemoUser("demo.early_support", Role.PARTNER, "early_support", "Early Support hubs"),
+    DemoUser("demo.adult_services", Role.PARTNER, "adult_services", "Adult services"),
+    DemoUser("demo.yot", Role.PARTNER, "yot", "Youth Offending Team"),
+    DemoUser("demo.camhs", Role.PARTNER, "camhs", "CAMHS"),
 )
 
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
+
 from mash_desk.gui.case_view import CaseView, ChronologyModel
+from mash_desk.services.decisions import ActionInput
 from mash_desk.services.inputs import ChildOnContact, ConsentInput, OutcomeInput, ReferralDetails
+from tests.services.test_checks import make_referral
+from tests.services.test_decisions import details
+from tests.services.test_meetings import quorate
+from tests.services.test_strategy import minuted
 from tests.support.helpers import child, contact
 
 SHIPPED_KEY = ("model-threshold", "2016")
@@ -144,3 +152,232 @@ def test_loading_state_then_error_for_a_partner_user(qtbot, session, gui_actors)
     qtbot.waitUntil(lambda: view.stack.currentIndex() == 1, timeout=10_000)
     assert "may not open case records" in view.error_label.text()
     assert view.title() == "Case 1"
+
+
+# ---- decisions, versions, strategy, escalations and routing --------------------------------
+
+
+def _decided_s47(session, actors):
+    """A red referral decided s47 at today's meeting, disputed by police, then amended."""
+    desk, chair = session.desk, actors["chair"]
+    referral = make_referral(desk, actors["practitioner"], "red")
+    meeting = desk.meetings.create_today(chair).value
+    quorate(desk, chair, meeting.id)
+    draft = desk.decisions.draft(
+        chair,
+        referral.id,
+        details(
+            "strategy_discussion_s47",
+            pathways=("cp_medical",),
+            actions=(
+                ActionInput("Book the CP medical", date(2026, 11, 18), owner_agency="health"),
+            ),
+            allocated_worker_id=actors["practitioner2"].user_id,
+        ),
+        meeting.id,
+    ).value
+    first = desk.decisions.sign(chair, draft.id, draft.version).value
+    desk.decisions.record_dissent(chair, first.id, "police", "No evidence of significant harm")
+    second = desk.decisions.amend(
+        chair,
+        first.id,
+        first.version,
+        details("strategy_discussion_s47", allocated_team="Child Protection Team"),
+        "Allocated to the child protection team",
+    ).value
+    return referral, first, second
+
+
+def test_decisions_tab_shows_every_version_escalation_and_waiting_strategy(
+    qtbot, session, gui_actors
+):
+    referral, first, second = _decided_s47(session, gui_actors)
+    view = _open(qtbot, session, referral.person_id)
+    text = view.decisions_text()
+    assert f"Referral {referral.id} — received" in text and "N1 Abuse or neglect" in text
+    # Newest version first; the older one is kept and marked superseded.
+    assert text.index("Version 2") < text.index("Version 1")
+    assert "Version 2 — ✔ Signed by Test Chair" in text and "IN FORCE" in text
+    assert "Version 1 — ✔ Signed by Test Chair" in text and "SUPERSEDED by version 2" in text
+    assert "read-only (changed only by amendment)" in text
+    assert "Amends version 1\nReason: Allocated to the child protection team" in text
+    assert "Child Protection Team" in text
+    assert "• Book the CP medical — owner: Health (GP, midwifery" in text
+    assert "due Wed 18 Nov 2026" in text and "Child-protection medical" in text
+    assert "Test Practitioner2" in text  # the allocated worker, by name
+    assert "Police disagrees with decision version 1 — stage 1" in text
+    assert "No evidence of significant harm" in text and "◷ due in" in text
+    assert "No strategy discussion recorded" in text
+    # A practitioner sees why the strategy button is not theirs to press.
+    assert view.routing_button.isEnabled() and not view.strategy_button.isEnabled()
+    assert "a manager or chair records it" in view.decisions_hint.text()
+    assert not view.continue_routing_button.isEnabled()
+    assert view.tabs.tabText(1) == "&Decisions and routing"
+
+
+def test_overdue_escalation_in_words_and_sign_then_resolved_refreshes(
+    qtbot, session, gui_actors, clock
+):
+    referral, first, _second = _decided_s47(session, gui_actors)
+    [escalation] = session.desk.decisions.escalations(gui_actors["chair"])
+    clock.advance(escalation.due_at - clock.now() + timedelta(hours=1))
+    view = _open(qtbot, session, referral.person_id)
+    assert "⚠ OVERDUE by 1 h" in view.decisions_text()
+    assert view.tabs.tabText(1) == "&Decisions and routing — ⚠ 1 overdue"
+    result = session.desk.decisions.resolve(
+        gui_actors["chair"], escalation.id, escalation.version, "Police agreed after discussion"
+    )
+    session.hub.announce(result.changed)  # "escalations" only: this child's was open
+    qtbot.waitUntil(lambda: "Resolved: Police agreed" in view.decisions_text(), timeout=10_000)
+    assert view.tabs.tabText(1) == "&Decisions and routing"
+
+
+def test_chair_records_the_strategy_discussion_from_the_case(qtbot, session, gui_actors):
+    referral, _first, second = _decided_s47(session, gui_actors)
+    session.actor = gui_actors["chair"]
+    view = _open(qtbot, session, referral.person_id)
+    assert view.strategy_button.isEnabled()
+    view.tabs.setCurrentIndex(1)
+    view.strategy_button.click()
+    dialog = view.strategy_dialog
+    assert dialog is not None and dialog.decision_id == second.id
+    qtbot.waitUntil(lambda: len(dialog.rows) == 3, timeout=10_000)
+    for row, name in zip(dialog.rows, ("SW Patel", "DC Lee", "Dr Ahmed"), strict=True):
+        row.name_edit.setText(name)
+    dialog.s47_combo.setCurrentIndex(dialog.s47_combo.findData("proceed"))
+    dialog.rationale_edit.setPlainText("Injury unexplained; reasonable cause to suspect harm.")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "Strategy discussion held" in view.decisions_text(), timeout=10_000)
+    text = view.decisions_text()
+    assert "Police: DC Lee" in text and "Proceed with an s47 enquiry" in text
+    assert "Initial conference (ICPC) target\n◷ due in" in text
+    assert "(due Tue 08 Dec 2026" in text
+    assert "No strategy discussion recorded" not in text
+    assert not view.strategy_button.isEnabled()
+
+
+def test_routing_recorded_from_the_case_then_continued(qtbot, session, gui_actors):
+    referral, _first, second = _decided_s47(session, gui_actors)
+    view = _open(qtbot, session, referral.person_id)
+    view.routing_button.click()
+    dialog = view.routing_dialog
+    assert dialog is not None and dialog.decision_id == second.id  # follows the decision
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.person is not None, timeout=10_000)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("transfer"))
+    dialog.to_combo.setCurrentIndex(dialog.to_combo.findData("camhs"))
+    dialog.level_after_combo.setCurrentIndex(dialog.level_after_combo.findData(3))
+    dialog.reason_edit.setPlainText("Specialist mental-health assessment needed.")
+    dialog.summary_edit.setPlainText("Self-harm disclosed to school nurse; see strategy notes.")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "Routings following" in view.decisions_text(), timeout=10_000)
+    text = view.decisions_text()
+    assert "Transfer: Children's social care (MASH) → CAMHS" in text
+    assert "Open — who was told still to be recorded" in text
+    assert "✘ Family: not yet informed" in text
+    assert view.continue_routing_button.isEnabled()
+    dialog.close()
+    again = view.continue_routing()
+    assert again is not None and again.routing is not None
+    qtbot.waitUntil(lambda: again.loaded, timeout=10_000)
+    assert again.reason_edit.toPlainText() == "Specialist mental-health assessment needed."
+    assert again.inform_box.isEnabled()
+
+
+def test_a_child_with_no_referral_says_so(qtbot, session, clock):
+    person_id = _case_with_history(session, clock)  # referral awaiting its decision
+    view = _open(qtbot, session, person_id)
+    assert "No decision yet: waiting for the daily meeting." in view.decisions_text()
+    assert view.routing_button.isEnabled() and not view.strategy_button.isEnabled()
+
+
+# ---- the initial child protection conference ------------------------------------------------
+
+
+def _s47_discussed(session, actors):
+    """A red referral decided s47 today, its strategy discussion held at 09:00 (proceed)."""
+    desk, chair = session.desk, actors["chair"]
+    referral = make_referral(desk, actors["practitioner"], "red")
+    meeting = desk.meetings.create_today(chair).value
+    quorate(desk, chair, meeting.id)
+    draft = desk.decisions.draft(
+        chair, referral.id, details("strategy_discussion_s47"), meeting.id
+    ).value
+    decision = desk.decisions.sign(chair, draft.id, draft.version).value
+    discussion = desk.strategy.record(chair, decision.id, minuted()).value
+    return referral, discussion
+
+
+def _conference_dialog(qtbot, session, actors, clock, on):
+    referral, discussion = _s47_discussed(session, actors)
+    clock.advance(timedelta(days=(on - clock.now().date()).days))
+    session.actor = actors["chair"]
+    view = _open(qtbot, session, referral.person_id)
+    view.tabs.setCurrentIndex(1)
+    assert view.conference_button.isEnabled()
+    view.conference_button.click()
+    dialog = view.conference_dialog
+    assert dialog is not None and dialog.discussion.id == discussion.id
+    return view, dialog
+
+
+def test_late_conference_recorded_from_the_case_says_how_late(qtbot, session, gui_actors, clock):
+    view, dialog = _conference_dialog(qtbot, session, gui_actors, clock, date(2026, 12, 11))
+    # Before: the target (Tue 8 Dec) has passed with no conference — in words, with a sign.
+    text = view.decisions_text()
+    assert "⚠ OVERDUE by 3 d" in text and "no conference recorded" in text
+    assert view.tabs.tabText(1) == "&Decisions and routing — ⚠ 1 overdue"
+    assert "record the date with Conference held… (Alt+H)" in view.decisions_hint.text()
+    assert "Its target is Tue 08 Dec 2026." in dialog.intro_label.text()
+    assert dialog.held_on() == date(2026, 12, 11)  # today by default
+    # A future date: the service's message beside the date, nothing saved, dialog open.
+    dialog.held_on_edit.setDate(QDate(2026, 12, 12))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.message() != "", timeout=10_000)
+    assert dialog.message() == "The conference date is in the future"
+    assert dialog.held_on_message.isVisible() and dialog.isVisible()
+    assert session.desk.strategy.overdue_icpc(gui_actors["chair"])  # still owed
+    dialog.held_on_edit.setDate(QDate(2026, 12, 11))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "ICPC held" in view.decisions_text(), timeout=10_000)
+    assert not dialog.isVisible()
+    text = view.decisions_text()
+    assert "Initial conference (ICPC)\n⚠ ICPC held 11 Dec 2026 — 3 working days late" in text
+    assert "Initial conference (ICPC) target\nTue 08 Dec 2026 09:00\nInitial conference" in text
+    assert "(recorded by Test Chair on Fri 11 Dec 2026 10:00)" in text
+    assert "OVERDUE" not in text and "no conference recorded" not in text
+    assert view.tabs.tabText(1) == "&Decisions and routing"
+    assert not view.conference_button.isEnabled()
+
+
+def test_conference_within_target_keyboard_only(qtbot, session, gui_actors, clock):
+    view, dialog = _conference_dialog(qtbot, session, gui_actors, clock, date(2026, 11, 20))
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.held_on_edit)  # the date first
+    qtbot.keyClick(dialog.held_on_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "ICPC held" in view.decisions_text(), timeout=10_000)
+    assert "✔ ICPC held 20 Nov 2026 — within target" in view.decisions_text()
+    [held] = session.desk.strategy.for_referral(gui_actors["chair"], dialog.referral_id)
+    assert held.icpc_within_target and held.icpc_held_on == date(2026, 11, 20)
+
+
+def test_conference_recorded_elsewhere_meanwhile_is_named_beside_the_date(
+    qtbot, session, gui_actors, clock
+):
+    view, dialog = _conference_dialog(qtbot, session, gui_actors, clock, date(2026, 11, 24))
+    d = dialog.discussion
+    session.desk.strategy.record_icpc(gui_actors["manager"], d.id, d.version, date(2026, 11, 23))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.message() != "", timeout=10_000)
+    assert dialog.message().startswith(
+        "The conference date is already recorded (23 Nov 2026) by Test Manager on 24 Nov 2026"
+    )
+
+
+def test_practitioner_is_told_who_records_the_conference(qtbot, session, gui_actors, clock):
+    referral, _discussion = _s47_discussed(session, gui_actors)
+    view = _open(qtbot, session, referral.person_id)  # the practitioner
+    assert not view.conference_button.isEnabled()
+    assert "waits for its initial child protection conference: a manager or chair" in (
+        view.decisions_hint.text()
+    )
+    assert view.conference_waiting() is not None

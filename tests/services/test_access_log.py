@@ -13,7 +13,7 @@ from mash_desk.domain.errors import NotFound, PermissionDenied
 from mash_desk.storage.models import AccessLogEntry
 from tests.conftest import NOW
 from tests.services.test_checks import ask, make_referral
-from tests.support.helpers import row_counts
+from tests.support.helpers import child, contact, row_counts
 
 
 def access_rows(desk):
@@ -70,6 +70,35 @@ def test_reading_a_referrals_checks_is_logged(desk, actors):
     ]
 
 
+def test_opening_a_person_is_logged_unless_the_case_view_already_did(desk, actors, clock):
+    p = actors["practitioner"]
+    referral = make_referral(desk, p, "amber")
+    assert desk.people.get(p, referral.person_id).id == referral.person_id
+    clock.advance(timedelta(minutes=1))
+    # A screen that shows the case record (which logged "case.view") reads without a second row.
+    desk.case.view(p, referral.person_id)
+    desk.people.get(p, referral.person_id, log_access=False)
+    assert access_rows(desk) == [
+        (p.user_id, referral.person_id, NOW, "person.view", None),
+        (p.user_id, referral.person_id, NOW + timedelta(minutes=1), "case.view", None),
+    ]
+
+
+def test_opening_a_contact_logs_a_view_of_every_child_on_it(desk, actors):
+    p = actors["practitioner"]
+    logged = desk.contacts.log(p, contact(child("Ada", "Hart"), child("Ben", "Hart"))).value
+    ada, ben = (c.person.id for c in logged.children)
+    assert access_rows(desk) == []  # logging a contact is not a view
+    assert len(desk.contacts.get(p, logged.id).children) == 2
+    assert access_rows(desk) == [
+        (p.user_id, ada, NOW, "contact.view", f"Contact {logged.id}"),
+        (p.user_id, ben, NOW, "contact.view", f"Contact {logged.id}"),
+    ]
+    desk.contacts.get(p, logged.id, log_access=False)
+    assert len(access_rows(desk)) == 2
+    assert [e.what for e in desk.access.who_viewed(actors["manager"], ben)] == ["contact.view"]
+
+
 def test_refused_and_missing_views_log_nothing(desk, actors):
     p = actors["practitioner"]
     referral = make_referral(desk, p, "amber")
@@ -82,6 +111,13 @@ def test_refused_and_missing_views_log_nothing(desk, actors):
         desk.checks.for_referral(actors["police"], referral.id)
     with pytest.raises(NotFound):
         desk.checks.open_request(actors["police"], 999_999)
+    for read in (desk.people.get, desk.contacts.get):
+        with pytest.raises(NotFound):
+            read(p, 999_999)
+    with pytest.raises(PermissionDenied):
+        desk.people.get(actors["police"], referral.person_id)
+    with pytest.raises(PermissionDenied):
+        desk.contacts.get(actors["performance"], 1)
     assert row_counts(desk) == before
 
 

@@ -23,7 +23,7 @@ from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import NotFound, PermissionDenied
 from mash_desk.services.checks import CheckRequestInput
 from mash_desk.services.context import Service
-from mash_desk.services.decisions import DecisionInput
+from mash_desk.services.decisions import ActionInput, DecisionInput
 from mash_desk.services.inputs import (
     ChildOnContact,
     NewContact,
@@ -35,6 +35,8 @@ from mash_desk.services.routing import RoutingInput
 from mash_desk.services.strategy import StrategyInput
 from mash_desk.storage.models import ContactChild
 from tests.services.test_checks import make_referral
+from tests.services.test_decisions import details
+from tests.services.test_routing import completed
 from tests.support.helpers import row_counts
 from tests.support.thresholds import SHIPPED
 
@@ -59,6 +61,8 @@ ID_PARAMETERS = frozenset(
         "escalation_id",
         "feedback_id",
         "routing_id",
+        "action_id",
+        "discussion_id",
     }
 )
 # Service plumbing every use case is built on, not use cases.
@@ -75,12 +79,16 @@ EXEMPT = {
     "thresholds.document": "threshold documents are shared with partners (000 L186)",
     "checks.inbox": "the rep's own agency only: tested below",
     "routing.inbox": "the rep's own agency only: tested in test_routing.py",
+    "actions.inbox": "the rep's own agency only: tested below and in test_actions.py",
+    "reference.agencies": "agency codes and names only, shared with everyone signed in",
+    "documents.verify": "answers only for bytes the caller already holds; names a decision id "
+    "and version, never a child",
 }
 
 
 @dataclass
 class World:
-    """Amira (asked of health only) and Ben (asked of police), with every id of Amira's."""
+    """Amira (asked of, decided for and routed to health only) and Ben (asked of police)."""
 
     person_id: int
     other_person_id: int
@@ -90,6 +98,9 @@ class World:
     request_id: int
     police_request_id: int
     health: Any
+    decision_id: int
+    action_id: int
+    routing_id: int
 
 
 @pytest.fixture
@@ -113,6 +124,27 @@ def world(desk, actors) -> World:
     ).value
     with desk.db.reading() as s:
         contact_id = s.get(ContactChild, amira.contact_child_id).contact_id
+    # Amira is decided (red, between meetings) with an action for health, and routed to
+    # health only: the issue's role test is that police cannot obtain her through any service.
+    draft = desk.decisions.draft(
+        p,
+        amira.id,
+        details(actions=(ActionInput("Health visitor home visit", date(2026, 11, 19), "health"),)),
+    ).value
+    decision = desk.decisions.sign(actors["manager"], draft.id, draft.version).value
+    routing = desk.routing.create(
+        p,
+        amira.person_id,
+        RoutingInput(
+            "transfer",
+            "health",
+            "Health-led plan",
+            3,
+            "Handover for health only",
+            from_agency="social_care",
+        ),
+    ).value
+    routing = completed(desk, p, routing)
     return World(
         person_id=amira.person_id,
         other_person_id=ben.person_id,
@@ -122,6 +154,9 @@ def world(desk, actors) -> World:
         request_id=to_health.id,
         police_request_id=to_police.id,
         health=health,
+        decision_id=decision.id,
+        action_id=decision.actions[0].id,
+        routing_id=routing.id,
     )
 
 
@@ -167,7 +202,10 @@ def _arguments(w: World) -> dict[str, Any]:
         "indicators": ["l3-pregnant-young-person"],
         "nothing_known": True,
         "meeting_id": 1,
-        "decision_id": 1,
+        "decision_id": w.decision_id,
+        "action_id": w.action_id,
+        "note": "Forged by a script",
+        "done": True,
         "escalation_id": 1,
         "feedback_id": 1,
         "details": DecisionInput("nfa", "Forged by a script"),
@@ -175,12 +213,14 @@ def _arguments(w: World) -> dict[str, Any]:
         "attendee_name": "PC Forged",
         "method": "phone",
         "outcome": "Forged by a script",
-        "routing_id": 1,
+        "routing_id": w.routing_id,
         "routing": RoutingInput("step_up", "police", "Forged", 3, "Forged by a script"),
         "party": "family",
         "who": "Forged",
         "accept": True,
         "discussion": StrategyInput(None, (), "proceed", "Forged by a script"),
+        "discussion_id": 1,
+        "held_on": date(2026, 11, 17),
     }
 
 
@@ -221,6 +261,13 @@ def _other_calls(desk, w: World) -> dict[str, Any]:
         "decisions.escalations": lambda a: desk.decisions.escalations(a),
         "decisions.overdue_feedback": lambda a: desk.decisions.overdue_feedback(a),
         "routing.returned": lambda a: desk.routing.returned(a),
+        "actions.overdue": lambda a: desk.actions.overdue(a),
+        "reference.users": lambda a: desk.reference.users(a),
+        "strategy.overdue_icpc": lambda a: desk.strategy.overdue_icpc(a),
+        "documents.meeting_pack": lambda a: desk.documents.meeting_pack(a, date(2026, 11, 17)),
+        "documents.record_output": lambda a: desk.documents.record_output(
+            a, 1, "print", "Forged printer", b"%PDF-forged"
+        ),
         "qa.draw_sample": lambda a: desk.qa.draw_sample(a),
         "qa.latest_sample_id": lambda a: desk.qa.latest_sample_id(a),
         "thresholds.install": lambda a: desk.thresholds.install(a, tiny_document(), "forged"),
@@ -281,6 +328,14 @@ def test_police_rep_gets_nothing_about_a_child_asked_of_health_only(desk, actors
     assert outcomes["checks.open_request"] == "NotFound"
     assert outcomes["checks.return_findings"] == "NotFound"
     assert outcomes["case.view"] == outcomes["people.get"] == "PermissionDenied"
+    for name in (
+        "actions.update",
+        "actions.close",
+        "actions.for_referral",
+        "routing.acknowledge",
+        "decisions.record_dissent",  # police was at no meeting that decided Amira
+    ):
+        assert outcomes[name] == "NotFound", name
     assert row_counts(desk) == before  # nothing written: no access row, no audit, no change
     assert world.request_id not in {i.id for i in desk.checks.inbox(police, include_closed=True)}
 
@@ -334,3 +389,41 @@ def test_police_rep_sees_its_own_check(desk, actors, world):
     assert [i.id for i in desk.checks.inbox(police)] == [world.police_request_id]
     opened = desk.checks.open_request(police, world.police_request_id)
     assert opened.child_name == "Ben CARTER"
+
+
+def test_police_rep_cannot_obtain_a_case_routed_only_to_health(desk, actors, world):
+    # Issue 5 §10: Amira is routed to health and her decision's action is health's. Police
+    # neither lists her anywhere nor can tell her routing or action from a missing one.
+    police, health = actors["police"], world.health
+    before = row_counts(desk)
+    assert desk.routing.inbox(police, include_closed=True) == ()
+    assert desk.actions.inbox(police, include_closed=True) == ()
+    for call in (
+        lambda rid: desk.routing.get(police, rid),
+        lambda rid: desk.routing.acknowledge(police, rid, 1),
+        lambda rid: desk.routing.respond(police, rid, 1, False, "Not ours"),
+    ):
+        messages = []
+        for routing_id in (world.routing_id, 999_999):
+            with pytest.raises(NotFound) as caught:
+                call(routing_id)
+            messages.append(str(caught.value).replace(str(routing_id), "N"))
+        assert messages[0] == messages[1]
+    for call in (
+        lambda aid: desk.actions.update(police, aid, 1, "Seen"),
+        lambda aid: desk.actions.close(police, aid, 1, True, "Done"),
+    ):
+        messages = []
+        for action_id in (world.action_id, 999_999):
+            with pytest.raises(NotFound) as caught:
+                call(action_id)
+            messages.append(str(caught.value).replace(str(action_id), "N"))
+        assert messages[0] == messages[1]
+    with pytest.raises(NotFound):
+        desk.actions.for_referral(police, world.referral_id)
+    assert row_counts(desk) == before
+    # Not a broken inbox: health, the receiving agency, has both.
+    [routed] = desk.routing.inbox(health)
+    assert (routed.id, routed.child_name) == (world.routing_id, "Amira HASSAN")
+    [action] = desk.actions.inbox(health)
+    assert (action.id, action.child_name) == (world.action_id, "Amira HASSAN")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from mash_desk.domain.errors import NotFound, PermissionDenied, ValidationError
+from mash_desk.domain.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from mash_desk.services.routing import RoutingInput
 from mash_desk.storage.models import AuditEntry, ServiceEpisode
 from tests.conftest import NOW
@@ -270,3 +271,136 @@ def test_receiving_side_only_and_partner_sees_own_agency_only(desk, actors):
         == "accepted"
     )
     assert [x.id for x in desk.routing.for_person(p, child.person_id)] == [r_down.id, r_up.id]
+
+
+# ---- acknowledgement by the receiving service -----------------------------------------------
+
+
+def test_receiving_rep_acknowledges_once_and_the_mash_sees_who_and_when(desk, actors, clock):
+    p = actors["practitioner"]
+    early = partner(desk, "early_support")
+    child = make_referral(desk, p, "amber")
+    r = desk.routing.create(p, child.person_id, down()).value
+    # Not handed over yet: nothing to acknowledge (and nothing written).
+    refused(desk, lambda: desk.routing.acknowledge(early, r.id, r.version), "complete")
+    r = completed(desk, p, r)
+    assert (r.acknowledged, r.acknowledged_by, r.acknowledged_at) == (False, None, None)
+    assert (r.child_name, r.age_text, r.completed_at) == ("Amira HASSAN", "7 years", NOW)
+    clock.advance(timedelta(minutes=20))
+    result = desk.routing.acknowledge(early, r.id, r.version)
+    acked = result.value
+    assert (acked.acknowledged_by, acked.acknowledged_at) == (
+        "Rep of early_support",
+        NOW + timedelta(minutes=20),
+    )
+    assert acked.status == "complete" and acked.version == r.version + 1
+    assert desk.routing.get(p, r.id).acknowledged_by == "Rep of early_support"
+    # Twice is a plain field error naming who and when, even with the old version open.
+    for version in (acked.version, r.version):
+        e = refused(desk, lambda v=version: desk.routing.acknowledge(early, r.id, v), "once")
+        assert e.for_field("acknowledged")[0].message == (
+            "Already acknowledged by Rep of early_support on 17 Nov 2026 at 10:20; "
+            "nothing was changed"
+        )
+    with desk.db.reading() as s:
+        [row] = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "routing.acknowledged")
+        ).all()
+    assert (row.person_id, row.entity_id, row.user_id) == (child.person_id, r.id, early.user_id)
+    assert json.loads(row.detail) == {"on_behalf_of_receiver": False, "to_agency": "early_support"}
+    # Accepting afterwards keeps the acknowledgement as it was.
+    accepted = desk.routing.respond(early, r.id, acked.version, True, None).value
+    assert (accepted.status, accepted.acknowledged_at) == ("accepted", NOW + timedelta(minutes=20))
+    refused(desk, lambda: desk.routing.acknowledge(p, r.id, accepted.version), "once")
+
+
+def test_stale_version_is_a_conflict(desk, actors):
+    p = actors["practitioner"]
+    early = partner(desk, "early_support")
+    child = make_referral(desk, p, "amber")
+    r = desk.routing.create(p, child.person_id, down()).value
+    r = inform_everyone(desk, p, r)
+    stale = r.version
+    desk.routing.complete(p, r.id, r.version)
+    before = row_counts(desk)
+    with pytest.raises(ConflictError):
+        desk.routing.acknowledge(early, r.id, stale)
+    assert row_counts(desk) == before
+
+
+def test_mash_staff_acknowledge_on_the_receivers_behalf_other_reps_cannot(desk, actors):
+    p, police = actors["practitioner"], actors["police"]
+    early = partner(desk, "early_support")
+    child = make_referral(desk, p, "amber")
+    r = completed(desk, p, desk.routing.create(p, child.person_id, down()).value)
+    before = row_counts(desk)
+    messages = []
+    for rid in (r.id, 999_999):
+        with pytest.raises(NotFound) as caught:
+            desk.routing.acknowledge(police, rid, r.version)
+        messages.append(str(caught.value).replace(str(rid), "N"))
+    assert messages[0] == messages[1]
+    with pytest.raises(PermissionDenied):  # performance officers never write
+        desk.routing.acknowledge(actors["performance"], r.id, r.version)
+    assert row_counts(desk) == before
+    # Early Support acknowledged by phone; the practitioner records it for them.
+    acked = desk.routing.acknowledge(p, r.id, r.version).value
+    assert acked.acknowledged_by == "Test Practitioner"
+    with desk.db.reading() as s:
+        detail = s.scalar(
+            select(AuditEntry.detail).where(AuditEntry.action == "routing.acknowledged")
+        )
+    assert json.loads(detail)["on_behalf_of_receiver"] is True
+    assert [x.acknowledged for x in desk.routing.inbox(early)] == [True]
+
+
+def test_answering_without_acknowledging_acknowledges(desk, actors):
+    p = actors["practitioner"]
+    early = partner(desk, "early_support")
+    child = make_referral(desk, p, "amber")
+    r = completed(desk, p, desk.routing.create(p, child.person_id, down()).value)
+    rejected = desk.routing.respond(early, r.id, r.version, False, "Family already open").value
+    assert (rejected.acknowledged_by, rejected.acknowledged_at) == ("Rep of early_support", NOW)
+
+
+def test_inbox_lists_unacknowledged_first_and_closed_only_when_asked(desk, actors, clock):
+    p = actors["practitioner"]
+    early = partner(desk, "early_support")
+    made = []
+    for given in ("Ada", "Bea", "Cal"):
+        child = make_referral(desk, p, "amber", given=given, family="Stone")
+        made.append(completed(desk, p, desk.routing.create(p, child.person_id, down()).value))
+        clock.advance(timedelta(minutes=5))
+    ada, bea, cal = made
+    assert [x.child_name for x in desk.routing.inbox(early)] == [
+        "Ada STONE",
+        "Bea STONE",
+        "Cal STONE",
+    ]
+    desk.routing.acknowledge(early, ada.id, ada.version)
+    assert [x.child_name for x in desk.routing.inbox(early)] == [
+        "Bea STONE",
+        "Cal STONE",
+        "Ada STONE",  # acknowledged: after those nobody has looked at yet
+    ]
+    desk.routing.respond(early, cal.id, cal.version, True, None)
+    assert [x.id for x in desk.routing.inbox(early)] == [bea.id, ada.id]
+    assert [x.id for x in desk.routing.inbox(early, include_closed=True)] == [
+        bea.id,
+        ada.id,
+        cal.id,
+    ]
+
+
+def test_opening_a_routing_is_logged_as_a_view_of_the_child(desk, actors):
+    p = actors["practitioner"]
+    early = partner(desk, "early_support")
+    child = make_referral(desk, p, "amber")
+    r = completed(desk, p, desk.routing.create(p, child.person_id, down()).value)
+    assert desk.routing.get(early, r.id).handover_summary == SUMMARY
+    [entry] = desk.access.who_viewed(actors["manager"], child.person_id)
+    assert (entry.username, entry.what, entry.detail) == (
+        "test.early_support",
+        "routing.open",
+        f"Routing {r.id} (step_down)",
+    )

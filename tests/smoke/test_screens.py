@@ -16,8 +16,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mash_desk.domain.clock import FixedClock
+from mash_desk.gui.case_view import CaseView
 from mash_desk.gui.contact_form import ContactForm
 from mash_desk.gui.main_window import MainWindow
+from mash_desk.gui.meeting_mode import MeetingMode
 from mash_desk.gui.queue_model import RowRole
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.sign_in import SignInDialog
@@ -26,6 +28,7 @@ from mash_desk.gui.theme import apply_theme
 from mash_desk.gui.threshold_panel import ThresholdPanel
 from mash_desk.services.desk import Desk
 from mash_desk.synthetic import DEMO_PRACTITIONER, ensure_demo_users, generate
+from mash_desk.synthetic.users import DEMO_CHAIR
 from tests.conftest import NOW
 
 pytestmark = [
@@ -122,4 +125,143 @@ def test_each_main_screen_opens_on_a_real_display(qtbot, demo_desk, tmp_path):
     dialog.show()
     qtbot.waitExposed(dialog)
     save(dialog, "06-sign-in")
+    session.tasks.wait(10_000)
+
+
+def _session(desk: Desk, username: str) -> DeskSession:
+    return DeskSession(
+        desk, desk.users.actor_for(username), TaskRunner(), demo=True, database_label="DEMO"
+    )
+
+
+def _window(qtbot, session: DeskSession, tmp_path) -> MainWindow:
+    window = MainWindow(session, switch_role=lambda _u: None, drafts_dir=tmp_path / "drafts")
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _settle(qtbot, session: DeskSession) -> None:
+    qtbot.waitUntil(lambda: session.tasks.busy == 0, timeout=20_000)
+
+
+def test_meeting_mode_on_a_real_display(qtbot, demo_desk, tmp_path):
+    session = _session(demo_desk, DEMO_CHAIR)
+    window = _window(qtbot, session, tmp_path)
+    mode = window.open_meeting()
+    assert isinstance(mode, MeetingMode)
+    # Every background load first (agencies, staff, threshold document, today's meeting):
+    # acting before the document arrived once raced in CI.
+    qtbot.waitUntil(
+        lambda: (
+            mode.meeting is not None
+            and mode.document is not None
+            and mode.agency_box.count() > 0
+            and mode.worker_box.count() > 1
+        ),
+        timeout=20_000,
+    )
+    _settle(qtbot, session)
+    assert len(mode.meeting.agenda) >= 5
+    for code, name in (
+        ("social_care", "Sam Okafor"),
+        ("police", "DS Jo Reed"),
+        ("health", "Nurse Priya Shah"),
+    ):
+        mode.agency_box.setCurrentIndex(mode.agency_box.findData(code))
+        mode.attendee_edit.setText(name)
+        mode.record_attendance()
+        _settle(qtbot, session)
+    qtbot.waitUntil(lambda: mode.meeting.quorate, timeout=10_000)
+    qtbot.waitUntil(lambda: "returned" in mode.checks_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: mode.summary_label.text() not in ("", "Loading…"), timeout=10_000)
+    _settle(qtbot, session)
+    qtbot.wait(200)
+    assert save(window, "07-meeting-mode-child").stat().st_size > 10_000
+
+    mode.outcome_box.setCurrentIndex(mode.outcome_box.findData("step_down_early_help"))
+    for indicator in ("l2-persistent-absence", "l2-missed-health-checks"):
+        mode.set_ticked(indicator)
+    mode.rationale.setPlainText(
+        "Needs are additional, not complex: early help with the family's agreement."
+    )
+    mode.inform_family.setText("Mother, by phone after the meeting")
+    mode.go_to_decision()
+    qtbot.wait(200)
+    save(window, "08-meeting-mode-decision-form")
+
+    mode.sign()
+    qtbot.waitUntil(lambda: mode.routing_button.isEnabled(), timeout=20_000)
+    _settle(qtbot, session)
+    qtbot.wait(200)
+    save(window, "09-meeting-mode-after-signing")
+
+    dialog = mode.open_routing_dialog()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.person is not None, timeout=10_000)
+    qtbot.wait(200)
+    save(dialog, "10-routing-dialog-from-meeting")
+    dialog.reject()
+    _settle(qtbot, session)
+    session.tasks.wait(10_000)
+
+
+def test_case_decisions_tab_on_a_real_display(qtbot, demo_desk):
+    from sqlalchemy import func, select
+
+    from mash_desk.storage.models import Decision, Routing
+
+    # A child with a routing and the most decision versions: the fullest tab to look at.
+    with demo_desk.db.reading() as s:
+        person_id = s.execute(
+            select(Decision.person_id)
+            .where(Decision.person_id.in_(select(Routing.person_id)))
+            .group_by(Decision.person_id)
+            .order_by(func.count().desc(), Decision.person_id)
+            .limit(1)
+        ).scalar_one()
+    session = _session(demo_desk, DEMO_PRACTITIONER)
+    view = CaseView(session, person_id)
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.case is not None, timeout=20_000)
+    _settle(qtbot, session)
+    view.tabs.setCurrentIndex(1)
+    assert view.tabs.tabText(1) == CaseView.DECISIONS_TAB
+    assert "Version 1" in view.decisions_text() or "version 1" in view.decisions_text()
+    qtbot.wait(200)
+    save(view, "11-case-decisions-and-routing")
+    session.tasks.wait(10_000)
+
+
+@pytest.mark.parametrize(
+    ("username", "tab", "name"),
+    [
+        ("demo.health", 0, "12-partner-inbox-requests"),
+        ("demo.health", 2, "13-partner-inbox-actions"),
+        ("demo.early_support", 1, "14-partner-inbox-routed"),
+    ],
+)
+def test_partner_inbox_on_a_real_display(qtbot, demo_desk, tmp_path, username, tab, name):
+    session = _session(demo_desk, username)
+    window = _window(qtbot, session, tmp_path)
+    inbox = window.inbox
+    qtbot.waitUntil(
+        lambda: bool(inbox.items or inbox.routings or inbox.action_items), timeout=20_000
+    )
+    _settle(qtbot, session)
+    inbox.sections.setCurrentIndex(tab)
+    table = (inbox.table, inbox.routed_table, inbox.actions_table)[tab]
+    assert table.rowCount() > 0, name
+    table.setCurrentCell(0, 0)
+    opener = (inbox.open_row, inbox.open_routing_row, None)[tab]
+    if opener is not None:
+        opener(0)
+    _settle(qtbot, session)
+    qtbot.wait(300)
+    save(window, name)
     session.tasks.wait(10_000)

@@ -10,6 +10,7 @@ from mash_desk.storage.models.contacts import (
     RagRating,
     RiskIndicatorRow,
 )
+from mash_desk.storage.models.documents import DocumentOutput, IssuedDocument
 from mash_desk.storage.models.meetings import (
     AgendaItem,
     Decision,
@@ -49,6 +50,7 @@ __all__ = [
     "Consent",
     "Contact",
     "Decision",
+    "DocumentOutput",
     "DecisionAction",
     "DecisionActionUpdate",
     "DecisionPathway",
@@ -57,6 +59,7 @@ __all__ = [
     "ContactChild",
     "ContactOutcomeRow",
     "Household",
+    "IssuedDocument",
     "Meeting",
     "MeetingAttendance",
     "Person",

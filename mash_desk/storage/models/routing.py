@@ -77,6 +77,15 @@ class StrategyDiscussion(Base):
     icpc_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The initial child protection conference, once held (a local date: conferences are
+    # counted in working days, domain brief §4). Recorded once, by whom and when.
+    icpc_held_on: Mapped[date | None] = mapped_column(Date)
+    icpc_recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    icpc_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # server_default so rows written before this column existed start at version 1.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class StrategyAttendee(Base):
