@@ -31,7 +31,7 @@ from mash_desk.domain.enums import (
 )
 from mash_desk.domain.errors import NotFound
 from mash_desk.domain.identifiers import format_nhs_number
-from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus, EscalationStatus
+from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.outcomes import age_in_years, is_under_five
 from mash_desk.domain.permissions import Permission
 from mash_desk.services.access import CASE_VIEW, record_access
@@ -50,7 +50,6 @@ from mash_desk.storage.models import (
     ContactChild,
     ContactOutcomeRow,
     Decision,
-    Escalation,
     Household,
     Person,
     RagRating,
@@ -474,34 +473,9 @@ def _escalations(unit: Unit, ctx: ServiceContext, person_id: int) -> tuple[Escal
     open ones across all children): the case record shows the child's whole history,
     resolved escalations included, to everyone who may open the record.
     """
-    from mash_desk.services.decisions import EscalationDTO  # circular at load: see __init__
+    from mash_desk.services.decisions import read_escalations  # circular at load: see __init__
 
-    policy = meeting_policy(ctx)
-    rows = unit.session.execute(
-        select(Escalation, Agency.code, Decision.referral_id)
-        .join(Agency, Agency.id == Escalation.agency_id)
-        .join(Decision, Decision.id == Escalation.decision_id)
-        .where(Decision.person_id == person_id)
-        .order_by(Escalation.due_at, Escalation.id)
-    ).all()
-    return tuple(
-        EscalationDTO(
-            id=e.id,
-            decision_id=e.decision_id,
-            referral_id=referral_id,
-            person_id=person_id,
-            agency_code=code,
-            reason=e.reason,
-            stage=e.stage,
-            stage_name=policy.stage(e.stage).name,
-            due_at=e.due_at,
-            status=EscalationStatus(e.status),
-            resolution=e.resolution,
-            overdue=e.status == EscalationStatus.OPEN.value and e.due_at < unit.now,
-            version=e.version,
-        )
-        for e, code, referral_id in rows
-    )
+    return read_escalations(unit, meeting_policy(ctx), Decision.person_id == person_id)
 
 
 class _Names:

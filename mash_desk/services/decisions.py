@@ -29,6 +29,7 @@ from mash_desk.domain.meetings import (
     DecisionStatus,
     EscalationStatus,
     FeedbackMethod,
+    MeetingPolicy,
     Pathway,
 )
 from mash_desk.domain.permissions import Permission
@@ -844,32 +845,38 @@ class DecisionService(Service):
         )
 
     def _escalations(self, unit: Unit, condition: ColumnElement[bool]) -> tuple[EscalationDTO, ...]:
-        policy = meeting_policy(self.ctx)
-        rows = unit.session.execute(
-            select(Escalation, Agency.code, Decision.referral_id, Decision.person_id)
-            .join(Agency, Agency.id == Escalation.agency_id)
-            .join(Decision, Decision.id == Escalation.decision_id)
-            .where(condition)
-            .order_by(Escalation.due_at, Escalation.id)
-        ).all()
-        return tuple(
-            EscalationDTO(
-                id=e.id,
-                decision_id=e.decision_id,
-                referral_id=referral_id,
-                person_id=person_id,
-                agency_code=code,
-                reason=e.reason,
-                stage=e.stage,
-                stage_name=policy.stage(e.stage).name,
-                due_at=e.due_at,
-                status=EscalationStatus(e.status),
-                resolution=e.resolution,
-                overdue=e.status == EscalationStatus.OPEN.value and e.due_at < unit.now,
-                version=e.version,
-            )
-            for e, code, referral_id, person_id in rows
+        return read_escalations(unit, meeting_policy(self.ctx), condition)
+
+
+def read_escalations(
+    unit: Unit, policy: MeetingPolicy, condition: ColumnElement[bool]
+) -> tuple[EscalationDTO, ...]:
+    """The escalations matching ``condition`` (on Escalation or Decision), soonest due first."""
+    rows = unit.session.execute(
+        select(Escalation, Agency.code, Decision.referral_id, Decision.person_id)
+        .join(Agency, Agency.id == Escalation.agency_id)
+        .join(Decision, Decision.id == Escalation.decision_id)
+        .where(condition)
+        .order_by(Escalation.due_at, Escalation.id)
+    ).all()
+    return tuple(
+        EscalationDTO(
+            id=e.id,
+            decision_id=e.decision_id,
+            referral_id=referral_id,
+            person_id=person_id,
+            agency_code=code,
+            reason=e.reason,
+            stage=e.stage,
+            stage_name=policy.stage(e.stage).name,
+            due_at=e.due_at,
+            status=EscalationStatus(e.status),
+            resolution=e.resolution,
+            overdue=e.status == EscalationStatus.OPEN.value and e.due_at < unit.now,
+            version=e.version,
         )
+        for e, code, referral_id, person_id in rows
+    )
 
 
 def _awaiting(unit: Unit, referral_id: int) -> Referral:
