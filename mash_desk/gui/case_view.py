@@ -430,7 +430,8 @@ class CaseView(QWidget):
     title_changed = Signal(str)
     assessment_requested = Signal(object)
 
-    DECISIONS_TAB = "&Decisions and routing"
+    # Alt+E, not Alt+D: "&Demo" is a menu of the demo desk.
+    DECISIONS_TAB = "D&ecisions and routing"
 
     def __init__(self, session: DeskSession, person_id: int, parent: QWidget | None = None):
         """Build the view and start loading the case of ``person_id``."""

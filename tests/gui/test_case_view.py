@@ -212,7 +212,7 @@ def test_decisions_tab_shows_every_version_escalation_and_waiting_strategy(
     assert view.routing_button.isEnabled() and not view.strategy_button.isEnabled()
     assert "a manager or chair records it" in view.decisions_hint.text()
     assert not view.continue_routing_button.isEnabled()
-    assert view.tabs.tabText(1) == "&Decisions and routing"
+    assert view.tabs.tabText(1) == "D&ecisions and routing"
 
 
 def test_overdue_escalation_in_words_and_sign_then_resolved_refreshes(
@@ -223,13 +223,13 @@ def test_overdue_escalation_in_words_and_sign_then_resolved_refreshes(
     clock.advance(escalation.due_at - clock.now() + timedelta(hours=1))
     view = _open(qtbot, session, referral.person_id)
     assert "⚠ OVERDUE by 1 h" in view.decisions_text()
-    assert view.tabs.tabText(1) == "&Decisions and routing — ⚠ 1 overdue"
+    assert view.tabs.tabText(1) == "D&ecisions and routing — ⚠ 1 overdue"
     result = session.desk.decisions.resolve(
         gui_actors["chair"], escalation.id, escalation.version, "Police agreed after discussion"
     )
     session.hub.announce(result.changed)  # "escalations" only: this child's was open
     qtbot.waitUntil(lambda: "Resolved: Police agreed" in view.decisions_text(), timeout=10_000)
-    assert view.tabs.tabText(1) == "&Decisions and routing"
+    assert view.tabs.tabText(1) == "D&ecisions and routing"
 
 
 def test_chair_records_the_strategy_discussion_from_the_case(qtbot, session, gui_actors):
@@ -325,7 +325,7 @@ def test_late_conference_recorded_from_the_case_says_how_late(qtbot, session, gu
     # Before: the target (Tue 8 Dec) has passed with no conference — in words, with a sign.
     text = view.decisions_text()
     assert "⚠ OVERDUE by 3 d" in text and "no conference recorded" in text
-    assert view.tabs.tabText(1) == "&Decisions and routing — ⚠ 1 overdue"
+    assert view.tabs.tabText(1) == "D&ecisions and routing — ⚠ 1 overdue"
     assert "record the date with Conference held… (Alt+H)" in view.decisions_hint.text()
     assert "Its target is Tue 08 Dec 2026." in dialog.intro_label.text()
     assert dialog.held_on() == date(2026, 12, 11)  # today by default
@@ -345,7 +345,7 @@ def test_late_conference_recorded_from_the_case_says_how_late(qtbot, session, gu
     assert "Initial conference (ICPC) target\nTue 08 Dec 2026 09:00\nInitial conference" in text
     assert "(recorded by Test Chair on Fri 11 Dec 2026 10:00)" in text
     assert "OVERDUE" not in text and "no conference recorded" not in text
-    assert view.tabs.tabText(1) == "&Decisions and routing"
+    assert view.tabs.tabText(1) == "D&ecisions and routing"
     assert not view.conference_button.isEnabled()
 
 
