@@ -75,6 +75,16 @@ def with_message(field: QWidget) -> tuple[QWidget, FieldMessage]:
     return box, message
 
 
+def add_form_row(
+    form: QFormLayout, messages: dict[str, FieldMessage], key: str, text: str, widget: QWidget
+) -> None:
+    """Add ``widget`` to ``form`` under its label, keeping its message as ``messages[key]``."""
+    box, messages[key] = with_message(widget)
+    label = QLabel(text)
+    label.setBuddy(widget)
+    form.addRow(label, box)
+
+
 class ProfileDialog(QDialog):
     """Add a server profile, or edit one (``profile`` given); saves it to ``store``.
 

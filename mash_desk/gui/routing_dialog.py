@@ -47,7 +47,7 @@ from mash_desk.domain.routing import (
     RoutingKind,
     RoutingStatus,
 )
-from mash_desk.gui.profile_dialog import FieldMessage, with_message
+from mash_desk.gui.profile_dialog import FieldMessage, add_form_row, with_message
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.dto import PersonDTO
@@ -206,11 +206,7 @@ class RoutingDialog(QDialog):
     # ---- building ------------------------------------------------------------------------
 
     def _row(self, form: QFormLayout, key: str, text: str, widget: QWidget) -> None:
-        box, message = with_message(widget)
-        self.messages[key] = message
-        label = QLabel(text)
-        label.setBuddy(widget)
-        form.addRow(label, box)
+        add_form_row(form, self.messages, key, text, widget)
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)

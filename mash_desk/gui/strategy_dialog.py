@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.routing import STRATEGY_MINIMUM, S47Decision
-from mash_desk.gui.profile_dialog import FieldMessage, with_message
+from mash_desk.gui.profile_dialog import FieldMessage, add_form_row, with_message
 from mash_desk.gui.routing_dialog import local_datetime_edit, read_local, show_local
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -126,11 +126,7 @@ class StrategyDialog(QDialog):
     # ---- building ------------------------------------------------------------------------
 
     def _row(self, form: QFormLayout, key: str, text: str, widget: QWidget) -> None:
-        box, message = with_message(widget)
-        self.messages[key] = message
-        label = QLabel(text)
-        label.setBuddy(widget)
-        form.addRow(label, box)
+        add_form_row(form, self.messages, key, text, widget)
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
