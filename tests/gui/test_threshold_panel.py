@@ -223,6 +223,8 @@ def test_past_assessment_is_shown_read_only_against_its_version(qtbot, session):
     assert viewer.rationale.isReadOnly()
     assert viewer.rationale.toPlainText() == "Missing three nights with an older adult"
     assert not viewer.save_button.isVisibleTo(viewer)
+    # Let the first panel's reload after its save finish, so "busy" counts only the viewer.
+    qtbot.waitUntil(lambda: session.tasks.busy == 0, timeout=10_000)
     before = row_counts(session.desk)
     viewer.save()
     assert session.tasks.busy == 0 and row_counts(session.desk) == before
