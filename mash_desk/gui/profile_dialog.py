@@ -75,6 +75,17 @@ def with_message(field: QWidget) -> tuple[QWidget, FieldMessage]:
     return box, message
 
 
+def message_label(name: str) -> QLabel:
+    """Return a hidden, wrapping plain-text label for a form-wide problem (not one field's)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(_MESSAGE_STYLE)
+    label.setAccessibleName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.hide()
+    return label
+
+
 def add_form_row(
     form: QFormLayout, messages: dict[str, FieldMessage], key: str, text: str, widget: QWidget
 ) -> None:

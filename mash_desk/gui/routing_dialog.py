@@ -47,7 +47,7 @@ from mash_desk.domain.routing import (
     RoutingKind,
     RoutingStatus,
 )
-from mash_desk.gui.profile_dialog import FieldMessage, add_form_row, with_message
+from mash_desk.gui.profile_dialog import FieldMessage, add_form_row, message_label, with_message
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.dto import PersonDTO
@@ -339,12 +339,7 @@ class RoutingDialog(QDialog):
         self.status_label.setAccessibleName("Routing status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         outer.addWidget(self.status_label)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a4262c;")
-        self.error_label.setAccessibleName("Problem with the routing")
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.hide()
+        self.error_label = message_label("Problem with the routing")
         outer.addWidget(self.error_label)
         close_row = QHBoxLayout()
         close_row.addStretch()

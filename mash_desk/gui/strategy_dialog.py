@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.routing import STRATEGY_MINIMUM, S47Decision
-from mash_desk.gui.profile_dialog import FieldMessage, add_form_row, with_message
+from mash_desk.gui.profile_dialog import FieldMessage, add_form_row, message_label, with_message
 from mash_desk.gui.routing_dialog import local_datetime_edit, read_local, show_local
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -188,12 +188,7 @@ class StrategyDialog(QDialog):
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
         self.result_label.hide()
         outer.addWidget(self.result_label)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a4262c;")
-        self.error_label.setAccessibleName("Problem recording the discussion")
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.hide()
+        self.error_label = message_label("Problem recording the discussion")
         outer.addWidget(self.error_label)
 
         buttons = QHBoxLayout()
