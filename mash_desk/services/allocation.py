@@ -46,6 +46,20 @@ class AllocationDTO:
 
 
 @dataclass(frozen=True)
+class WorkItemDTO:
+    """A piece of work as allocation sees it: who holds it now, and its version."""
+
+    kind: str
+    item_id: int
+    person_id: int
+    status: str
+    assigned_id: int | None
+    assigned_name: str | None
+    team: str | None
+    version: int
+
+
+@dataclass(frozen=True)
 class WorkloadRow:
     """One worker's open work (``worker_id`` ``None``: the work nobody holds yet)."""
 
@@ -218,6 +232,27 @@ class AllocationService(Service):
             kind, item.id, item.person_id, worker.id, worker.display_name, team, how, item.version
         )
         return OpResult(dto, frozenset({"queue", "workload", f"person:{item.person_id}"}))
+
+    def work(self, actor: Actor, kind: str, item_id: int) -> WorkItemDTO:
+        """Who holds one piece of work now (no child's details: nothing to log as a view)."""
+        _check_kind(kind)
+        table = ContactChild if kind == "contact" else Referral
+        with self.reading(actor, Permission.TAKE_WORK) as unit:
+            row = unit.conn.execute(
+                select(
+                    table.person_id,
+                    table.status,
+                    table.assigned_to,
+                    User.display_name,
+                    table.team,
+                    table.version,
+                )
+                .outerjoin(User, User.id == table.assigned_to)
+                .where(table.id == item_id)
+            ).first()
+        if row is None:
+            raise NotFound(f"No {_WORDS[kind]} {item_id}")
+        return WorkItemDTO(kind, item_id, *row)
 
     def teams(self, actor: Actor) -> tuple[str, ...]:
         """The teams active MASH staff work in, by name (what the allocate dialog offers)."""

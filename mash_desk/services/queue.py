@@ -41,6 +41,8 @@ class QueueFilter:
     worker_id: int | None = None
     team: str | None = None
     search: str | None = None
+    unallocated: bool = False
+    """Only the work nobody holds yet (what a manager allocates from)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ def _side(kind: str, shape: frozenset[str]) -> Prepared:
         query = query.where(table.rag == bindparam("rag"))
     if "worker" in shape:
         query = query.where(table.assigned_to == bindparam("worker"))
+    if "unallocated" in shape:
+        query = query.where(table.assigned_to.is_(None))
     if "team" in shape:
         # The team the work is allocated to; unallocated to a team, its worker's own team.
         query = query.where(func.coalesce(table.team, User.team) == bindparam("team"))
@@ -266,6 +270,8 @@ class QueueService(Service):
         if flt.worker_id is not None:
             shape.add("worker")
             params["worker"] = flt.worker_id
+        if flt.unallocated:
+            shape.add("unallocated")
         if flt.team:
             shape.add("team")
             params["team"] = flt.team

@@ -315,3 +315,18 @@ def test_queue_shows_level_and_marks_open_work_elsewhere(desk, actors):
     assert rows[first.id].also_open == ("1 other open contact", "open as a child in need")
     assert rows[second.id].also_open == ("1 other open contact", "open as a child in need")
     assert rows[lonely.id].also_open == ()
+
+
+def test_work_says_who_holds_it_now(desk, actors):
+    p = actors["practitioner"]
+    cc = _contact(desk, p)
+    before = desk.allocation.work(p, "contact", cc.id)
+    assert (before.assigned_id, before.status, before.version) == (None, "open", cc.version)
+    desk.allocation.take(p, "contact", cc.id, cc.version)
+    after = desk.allocation.work(p, "contact", cc.id)
+    assert (after.assigned_name, after.team, after.version) == (
+        "Test Practitioner",
+        "MASH team A",
+        cc.version + 1,
+    )
+    assert desk.allocation.teams(p) == ("MASH team A",)
