@@ -131,7 +131,7 @@ class WorkloadView(QWidget):
     def figures(self, name: str) -> tuple[int, ...]:
         """The numbers shown for one worker: open, red, amber, green, not rated, today, overdue."""
         for row in range(self.model.rowCount()):
-            if self.model.item(row, COL_WORKER).text().startswith(name):
+            if self.model.item(row, COL_WORKER).data(WorkerRole).display_name == name:
                 return tuple(int(self.model.item(row, c).text()) for c in range(COL_OPEN, 9))
         raise KeyError(name)
 
