@@ -608,7 +608,9 @@ class QueueModel(QAbstractTableModel):
         if column == COL_ELSEWHERE:
             if not row.also_open:
                 return "No other open work" if spoken else ""
-            return "Also open: " + "; ".join(row.also_open)
+            text = "; ".join(row.also_open)
+            # The header says "Also open"; a screen reader hears the cell without it.
+            return f"Also open: {text}" if spoken else text
         return ""
 
     def _tooltip(self, row: QueueRow, column: int) -> str | None:

@@ -50,15 +50,16 @@ EMPTY_MESSAGE = "No open work matches these filters"
 UNALLOCATED = "unallocated"
 """The worker filter's choice for work nobody holds yet."""
 _COLUMN_WIDTHS = {
-    COL_CHILD: 180,
-    COL_AGE: 120,
-    COL_HOUSEHOLD: 160,
-    COL_RAG: 95,
-    COL_TIME_LEFT: 220,
+    COL_CHILD: 170,
+    COL_AGE: 95,
+    COL_HOUSEHOLD: 150,
+    COL_RAG: 90,
+    COL_TIME_LEFT: 205,
     COL_STATUS: 190,
     COL_WORKER: 140,
-    COL_LEVEL: 100,
-    COL_ELSEWHERE: 220,
+    COL_LEVEL: 85,
+    # The last column stretches to the window's edge: no horizontal scroll at 1366 wide.
+    COL_ELSEWHERE: 200,
 }
 
 

@@ -89,12 +89,18 @@ class WorkloadView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
+        # Unsorted until the manager asks: unallocated work first, then workers by name.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_WORKER, QHeaderView.ResizeMode.Stretch)
         self.title = QLabel("Workload: open contacts and referrals awaiting decision")
-        self.title.setStyleSheet("font-weight: bold;")
+        # A bold font, not a style sheet: a sheet would pin the text colour of the theme the
+        # view was opened in, and the title would vanish when the theme changes.
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
         self.status = QLabel("Loading…")
         self.status.setWordWrap(True)
         self.refresh_button = QPushButton("Refresh")

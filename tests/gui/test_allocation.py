@@ -114,7 +114,7 @@ def test_queue_shows_level_and_open_work_elsewhere(qtbot, session, gui_desk, gui
     by_id = {model.index(r, 0).data(RowRole).item_id: r for r in range(model.rowCount())}
     row = by_id[first.id]
     assert model.index(row, COL_LEVEL).data() == "Level 3"
-    assert model.index(row, COL_ELSEWHERE).data() == "Also open: 1 other open contact"
+    assert model.index(row, COL_ELSEWHERE).data() == "1 other open contact"
     # Not by colour alone: an icon beside the words, and the words to a screen reader.
     assert not model.index(row, COL_ELSEWHERE).data(Qt.ItemDataRole.DecorationRole).isNull()
     spoken = model.index(row, COL_ELSEWHERE).data(Qt.ItemDataRole.AccessibleTextRole)
