@@ -791,7 +791,7 @@ def _allocation_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEv
         what = "contact" if a.contact_child_id is not None else "referral"
         to = names(a.to_user_id) + (f" ({a.team})" if a.team else "")
         if a.kind == "taken":
-            text = f"Took the {what} ({to})"
+            text = f"Took the {what}" + (f" ({a.team})" if a.team else "")
         else:
             verb = "Reallocated" if a.kind == "reallocated" else "Allocated"
             text = f"{verb} the {what} to {to}"

@@ -196,36 +196,54 @@ _SERVICE_WORDS = {
 }
 
 
+def _open_work_of(size: int) -> Prepared:
+    """Count each of ``size`` children's open contacts, referrals and service episodes."""
+    people = [bindparam(f"p{i}") for i in range(size)]
+    return Prepared(
+        union_all(
+            select(ContactChild.person_id, literal("contact"), func.count())
+            .where(ContactChild.person_id.in_(people), ContactChild.status == WorkStatus.OPEN.value)
+            .group_by(ContactChild.person_id),
+            select(Referral.person_id, literal("referral"), func.count())
+            .where(
+                Referral.person_id.in_(people),
+                Referral.status == WorkStatus.AWAITING_DECISION.value,
+            )
+            .group_by(Referral.person_id),
+            select(ServiceEpisode.person_id, ServiceEpisode.service, func.count())
+            .where(
+                ServiceEpisode.person_id.in_(people),
+                ServiceEpisode.started_on <= bindparam("today"),
+                or_(
+                    ServiceEpisode.ended_on.is_(None),
+                    ServiceEpisode.ended_on > bindparam("today"),
+                ),
+            )
+            .group_by(ServiceEpisode.person_id, ServiceEpisode.service),
+        )
+    )
+
+
+_open_work = functools.cache(_open_work_of)
+# A page's children are counted with a statement compiled for the next size up (the list
+# padded with repeats), so a handful of compiled statements serve every page.
+_SIZES = (8, 16, 32, 64, 128, 256, MAX_PAGE)
+
+
 def with_open_elsewhere(unit: Unit, rows: tuple[QueueRow, ...]) -> tuple[QueueRow, ...]:
     """Mark each row whose child has other open work: contacts, referrals, service episodes.
 
     One grouped read for the whole page (only the page's children), so a practitioner sees at
     a glance that a child is already known and open without opening the case.
     """
-    people = {r.person_id for r in rows}
+    people = list(dict.fromkeys(r.person_id for r in rows))
     if not people:
         return rows
-    today = unit.today
-    counts = union_all(
-        select(ContactChild.person_id, literal("contact"), func.count())
-        .where(ContactChild.person_id.in_(people), ContactChild.status == WorkStatus.OPEN.value)
-        .group_by(ContactChild.person_id),
-        select(Referral.person_id, literal("referral"), func.count())
-        .where(
-            Referral.person_id.in_(people),
-            Referral.status == WorkStatus.AWAITING_DECISION.value,
-        )
-        .group_by(Referral.person_id),
-        select(ServiceEpisode.person_id, ServiceEpisode.service, func.count())
-        .where(
-            ServiceEpisode.person_id.in_(people),
-            ServiceEpisode.started_on <= today,
-            or_(ServiceEpisode.ended_on.is_(None), ServiceEpisode.ended_on > today),
-        )
-        .group_by(ServiceEpisode.person_id, ServiceEpisode.service),
-    )
+    size = next(n for n in _SIZES if n >= len(people))
+    params: dict[str, Any] = {f"p{i}": people[min(i, len(people) - 1)] for i in range(size)}
+    counts = _open_work(size).all(unit.sql, today=unit.today, **params)
     found: dict[int, dict[str, int]] = {}
-    for person_id, what, count in unit.conn.execute(counts):
+    for person_id, what, count in counts:
         found.setdefault(person_id, {})[what] = int(count)
     out = []
     for row in rows:

@@ -202,3 +202,24 @@ def test_workload_view_counts_and_enter_filters_the_queue(
         timeout=10_000,
     )
     assert window.queue.current_filter().worker_id == p.user_id
+
+
+def test_take_this_in_a_case_tab_adds_the_allocation_to_its_chronology(qtbot, session, tmp_path):
+    from mash_desk.gui.case_view import CaseView
+
+    log_one(session.desk, session.actor, given="Uma", family="Case", rag="green", rag_reason="r")
+    window = _window(qtbot, session, tmp_path)
+    qtbot.waitUntil(lambda: len(_rows(window)) == 1, timeout=10_000)
+    _select(qtbot, window, "Uma Case")
+    qtbot.keyClick(window.queue.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.tabs.count() == 2, timeout=5000)
+    case = window.tabs.currentWidget().findChild(CaseView)
+    qtbot.waitUntil(lambda: case.case is not None, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_T, CTRL_SHIFT)
+    qtbot.waitUntil(
+        lambda: case.case is not None and any(e.kind == "allocation" for e in case.case.events),
+        timeout=10_000,
+    )
+    event = next(e for e in case.case.events if e.kind == "allocation")
+    assert event.summary == "Took the contact (MASH team A)"
+    assert _worker_cell(window, "Uma Case") == "Test Practitioner"

@@ -77,7 +77,7 @@ def test_practitioner_takes_an_open_contact(desk, actors):
     # The chronology says who took it.
     events = [e for e in desk.case.view(p, cc.person.id).events if e.kind == "allocation"]
     assert [(e.who, e.kind_label, e.summary) for e in events] == [
-        ("Test Practitioner", "Allocation", "Took the contact (Test Practitioner (MASH team A))")
+        ("Test Practitioner", "Allocation", "Took the contact (MASH team A)")
     ]
 
 
@@ -294,6 +294,9 @@ def test_workload_counts_against_a_hand_counted_fixture(desk, actors):
     assert figures["Test Manager"] == (0,) * 7
     assert "Test Police" not in figures and "Test Performance" not in figures
     assert list(rows)[0] == "Unallocated"
+    # The queue's "Unallocated" choice finds the work nobody holds.
+    free = desk.queue.page(m, flt=QueueFilter(unallocated=True)).rows
+    assert [r.item_id for r in free] == [f.id]
 
 
 def test_queue_shows_level_and_marks_open_work_elsewhere(desk, actors):
