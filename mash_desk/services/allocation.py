@@ -84,7 +84,9 @@ def is_mash_staff(role: Role) -> bool:
 class AllocationService(Service):
     """Take, allocate and reallocate work; read each worker's load."""
 
-    def take(self, actor: Actor, kind: str, item_id: int, expected_version: int):
+    def take(
+        self, actor: Actor, kind: str, item_id: int, expected_version: int
+    ) -> OpResult[AllocationDTO]:
         """Allocate an unallocated piece of work to the acting user, in their own team.
 
         Work someone else holds is refused (a manager reallocates it, with a reason).
@@ -119,7 +121,7 @@ class AllocationService(Service):
         worker_id: int | None,
         team: str | None = None,
         reason: str | None = None,
-    ):
+    ) -> OpResult[AllocationDTO]:
         """Allocate (or reallocate, with a reason) a piece of work to a team and a worker.
 
         A practitioner may only allocate to themselves; the worker must be active MASH staff;
@@ -129,32 +131,8 @@ class AllocationService(Service):
         _check_kind(kind)
         with self.writing(actor, Permission.TAKE_WORK) as unit:
             item = _load(unit, kind, item_id, expected_version)
-            errors: list[FieldError] = []
             worker = unit.session.get(User, worker_id) if worker_id is not None else None
-            if worker_id is None:
-                errors.append(FieldError("worker", "required", "Choose the worker"))
-            elif worker is None or not worker.active or worker.username == SYSTEM_USERNAME:
-                errors.append(
-                    FieldError("worker", "inactive", "That worker's account is not active")
-                )
-            elif not is_mash_staff(Role(worker.role_code)):
-                errors.append(
-                    FieldError(
-                        "worker",
-                        "not_mash_staff",
-                        f"{worker.display_name} is not MASH staff "
-                        f"({Role(worker.role_code).label.lower()}); work goes to MASH staff",
-                    )
-                )
-            elif worker.id != actor.user_id and not allows(unit.role, Permission.ALLOCATE_WORK):
-                errors.append(
-                    FieldError(
-                        "worker",
-                        "own_work_only",
-                        "A practitioner may take work only for themselves; "
-                        "a manager allocates it to others",
-                    )
-                )
+            errors = _worker_problems(unit, actor, worker_id, worker)
             chosen_team, problem = clean_short(team, "team", "Team")
             errors += [problem] if problem else []
             if chosen_team is not None and chosen_team not in _teams(unit):
@@ -316,6 +294,36 @@ def _open_side(table: Any, due: Any, status: str, now: datetime, tomorrow: datet
         case((and_(due > now, due < tomorrow), 1), else_=0).label("due_today"),
         case((due <= now, 1), else_=0).label("overdue"),
     ).where(table.status == status)
+
+
+def _worker_problems(
+    unit: Unit, actor: Actor, worker_id: int | None, worker: User | None
+) -> list[FieldError]:
+    """Why ``worker`` may not be given this work by ``actor`` (empty when they may)."""
+    if worker_id is None:
+        return [FieldError("worker", "required", "Choose the worker")]
+    if worker is None or not worker.active or worker.username == SYSTEM_USERNAME:
+        return [FieldError("worker", "inactive", "That worker's account is not active")]
+    role = Role(worker.role_code)
+    if not is_mash_staff(role):
+        return [
+            FieldError(
+                "worker",
+                "not_mash_staff",
+                f"{worker.display_name} is not MASH staff ({role.label.lower()}); "
+                "work goes to MASH staff",
+            )
+        ]
+    if worker.id != actor.user_id and not allows(unit.role, Permission.ALLOCATE_WORK):
+        return [
+            FieldError(
+                "worker",
+                "own_work_only",
+                "A practitioner may take work only for themselves; "
+                "a manager allocates it to others",
+            )
+        ]
+    return []
 
 
 def _check_kind(kind: str) -> None:
