@@ -91,8 +91,8 @@ class AllocationService(Service):
 
         Work someone else holds is refused (a manager reallocates it, with a reason).
         """
-        _check_kind(kind)
         with self.writing(actor, Permission.TAKE_WORK) as unit:
+            _check_kind(kind)
             item = _load(unit, kind, item_id, expected_version)
             me = unit.session.get(User, actor.user_id)
             assert me is not None  # the unit checked the user is active
@@ -128,8 +128,8 @@ class AllocationService(Service):
         the team, if given, must be one the MASH's staff work in (default: the worker's own).
         Every broken rule is reported at once, and nothing is written.
         """
-        _check_kind(kind)
         with self.writing(actor, Permission.TAKE_WORK) as unit:
+            _check_kind(kind)
             item = _load(unit, kind, item_id, expected_version)
             worker = unit.session.get(User, worker_id) if worker_id is not None else None
             errors = _worker_problems(unit, actor, worker_id, worker)
@@ -213,9 +213,9 @@ class AllocationService(Service):
 
     def work(self, actor: Actor, kind: str, item_id: int) -> WorkItemDTO:
         """Who holds one piece of work now (no child's details: nothing to log as a view)."""
-        _check_kind(kind)
-        table = ContactChild if kind == "contact" else Referral
         with self.reading(actor, Permission.TAKE_WORK) as unit:
+            _check_kind(kind)
+            table = ContactChild if kind == "contact" else Referral
             row = unit.conn.execute(
                 select(
                     table.person_id,
