@@ -256,19 +256,35 @@ class Scenarios:
         self._user_check(cur)
         contacts = cur.execute(
             "SELECT 'contact', cc.id, cc.contact_id, p.id, p.given_name, p.family_name, p.date_of_birth, "
-            "p.expected_delivery, p.household_id, h.postcode, cc.rag, cc.due_at, cc.status, u.display_name, cc.version "
+            "p.expected_delivery, p.household_id, h.postcode, cc.rag, cc.due_at, cc.status, u.display_name, cc.version, "
+            "cc.provisional_level, coalesce(cc.team, u.team), cc.assigned_to "
             "FROM contact_children cc JOIN people p ON p.id = cc.person_id "
             "LEFT JOIN households h ON h.id = p.household_id LEFT JOIN users u ON u.id = cc.assigned_to "
             "WHERE cc.status = 'open' ORDER BY cc.due_at, cc.id LIMIT 50"
         ).fetchall()
         referrals = cur.execute(
             "SELECT 'referral', r.id, cc.contact_id, p.id, p.given_name, p.family_name, p.date_of_birth, "
-            "p.expected_delivery, p.household_id, h.postcode, r.rag, r.decision_due_at, r.status, u.display_name, r.version "
+            "p.expected_delivery, p.household_id, h.postcode, r.rag, r.decision_due_at, r.status, u.display_name, r.version, "
+            "r.level, coalesce(r.team, u.team), r.assigned_to "
             "FROM referrals r JOIN contact_children cc ON cc.id = r.contact_child_id JOIN people p ON p.id = r.person_id "
             "LEFT JOIN households h ON h.id = p.household_id LEFT JOIN users u ON u.id = r.assigned_to "
             "WHERE r.status = 'awaiting_decision' ORDER BY r.decision_due_at, r.id LIMIT 50"
         ).fetchall()
-        return sorted(contacts + referrals, key=lambda r: (r[11], r[0], r[1]))[:50]
+        page = sorted(contacts + referrals, key=lambda r: (r[11], r[0], r[1]))[:50]
+        # Issue 12: the page also marks each child's other open work, in one grouped read.
+        people = sorted({r[3] for r in page})
+        marks = ",".join("?" * len(people))
+        today = self.desk.ctx.today().isoformat()
+        others = cur.execute(
+            f"SELECT person_id, 'contact', count(*) FROM contact_children WHERE person_id IN ({marks}) "
+            "AND status = 'open' GROUP BY person_id "
+            f"UNION ALL SELECT person_id, 'referral', count(*) FROM referrals WHERE person_id IN ({marks}) "
+            "AND status = 'awaiting_decision' GROUP BY person_id "
+            f"UNION ALL SELECT person_id, service, count(*) FROM service_episodes WHERE person_id IN ({marks}) "
+            "AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?) GROUP BY person_id, service",
+            (*people, *people, *people, today, today),
+        ).fetchall()
+        return page, others
 
     # -- duplicate match for a new child ------------------------------------------------
     def _probe(self, i: int) -> NewPerson:

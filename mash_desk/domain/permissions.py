@@ -51,6 +51,9 @@ class Permission(StrEnum):
     VIEW_ACTIONS = "view_actions"
     WORK_ACTIONS = "work_actions"
     VIEW_OVERDUE_ACTIONS = "view_overdue_actions"
+    TAKE_WORK = "take_work"
+    ALLOCATE_WORK = "allocate_work"
+    VIEW_WORKLOAD = "view_workload"
 
 
 _FRONT_DOOR = {
@@ -80,6 +83,8 @@ _FRONT_DOOR = {
     Permission.ACKNOWLEDGE_ROUTING,
     Permission.VIEW_ACTIONS,
     Permission.WORK_ACTIONS,
+    # Allocation (issue 12): front-door staff take unallocated work for themselves.
+    Permission.TAKE_WORK,
 }
 # Chairs and managers run the meeting, sign decisions (a manager also red ones between
 # meetings), record an agency's dissent as minuted, and manage escalations and feedback.
@@ -92,6 +97,10 @@ _MEETING_LEAD = {
     Permission.VIEW_OVERDUE_FEEDBACK,
     Permission.RECORD_STRATEGY,
     Permission.VIEW_OVERDUE_ACTIONS,
+    # Team and service managers (a chair is one) allocate and reallocate work to a team and
+    # worker, and watch each worker's load.
+    Permission.ALLOCATE_WORK,
+    Permission.VIEW_WORKLOAD,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -149,6 +158,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_STRATEGY,
             Permission.VIEW_ACTIONS,
             Permission.VIEW_OVERDUE_ACTIONS,
+            Permission.VIEW_WORKLOAD,
         }
     ),
     Role.ADMIN: frozenset(
@@ -192,6 +202,9 @@ _ACTION_WORDS = {
     Permission.VIEW_ACTIONS: "see the actions of referral decisions",
     Permission.WORK_ACTIONS: "record progress on or close the actions of a decision",
     Permission.VIEW_OVERDUE_ACTIONS: "see every overdue action of the MASH's decisions",
+    Permission.TAKE_WORK: "take front-door work",
+    Permission.ALLOCATE_WORK: "allocate or reallocate work to other workers",
+    Permission.VIEW_WORKLOAD: "see each worker's workload",
 }
 
 

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         queue_menu.addAction(self._action("&Previous in queue", self.previous_in_queue, "Shift+F8"))
         # F5 is bound by the queue view itself (one binding per key, or Qt fires neither).
         queue_menu.addAction(self._action("&Refresh\tF5", self.refresh_queue))
+        self._build_allocation_actions(queue_menu)
         if self._may(Permission.RUN_MEETING):
             meeting_menu = bar.addMenu("&Meeting")
             meeting_menu.addAction(
@@ -150,6 +151,16 @@ class MainWindow(QMainWindow):
                 demo.addAction(
                     self._action(f"Sign in as {label}", lambda u=username: self._switch_role(u))
                 )
+
+    def _build_allocation_actions(self, menu: Any) -> None:
+        """Take this, Allocate…, My work and Workload… (logic in ``gui.allocation_actions``)."""
+        from mash_desk.gui.allocation_actions import WorkAllocation
+
+        self.allocation = WorkAllocation(self)
+        menu.addSeparator()
+        for text, slot, key, permission in self.allocation.actions():
+            if self._may(permission):
+                menu.addAction(self._action(text, slot, key))
 
     def _may(self, permission: Permission) -> bool:
         # Only to decide what to offer; the services check the permission again on every call.

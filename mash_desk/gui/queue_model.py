@@ -44,7 +44,19 @@ from mash_desk.services.dto import QueueCursor, QueuePage, QueueRow
 from mash_desk.services.queue import MAX_PAGE, QueueFilter
 
 COL_CHILD, COL_AGE, COL_HOUSEHOLD, COL_RAG, COL_TIME_LEFT, COL_STATUS, COL_WORKER = range(7)
-HEADERS = ("Child", "Age", "Household", "RAG", "Time left", "Status", "Worker")
+# Added after the first seven so their numbers stay put for every caller.
+COL_LEVEL, COL_ELSEWHERE = 7, 8
+HEADERS = (
+    "Child",
+    "Age",
+    "Household",
+    "RAG",
+    "Time left",
+    "Status",
+    "Worker",
+    "Level",
+    "Also open",
+)
 _HEADER_TIPS = (
     "The child the work is about",
     "Age today, or the expected delivery date of an unborn child",
@@ -52,7 +64,9 @@ _HEADER_TIPS = (
     "Urgency rating (red, amber, green)",
     "Time left before the decision is due, counted on the item's own clock",
     "Contact or referral, and where it stands",
-    "Who the work is assigned to",
+    "Who the work is assigned to, and in which team",
+    "Threshold level: provisional on a contact, assessed on a referral",
+    "Other open work about the same child: contacts, referrals, open services",
 )
 
 _USER = int(Qt.ItemDataRole.UserRole)
@@ -232,6 +246,15 @@ class _Icons:
         if rag not in cls._cache:
             cls._cache[rag] = _shape_icon(rag)
         return cls._cache[rag]
+
+    @classmethod
+    def elsewhere(cls) -> QIcon:
+        if "elsewhere" not in cls._cache:
+            style = QApplication.style()
+            cls._cache["elsewhere"] = style.standardIcon(
+                QStyle.StandardPixmap.SP_MessageBoxInformation
+            )
+        return cls._cache["elsewhere"]
 
     @classmethod
     def urgency(cls, urgency: Urgency) -> QIcon:
@@ -499,7 +522,7 @@ class QueueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        """The seven ``COL_*`` columns."""
+        """The ``COL_*`` columns."""
         return 0 if parent.isValid() else len(HEADERS)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -549,6 +572,8 @@ class QueueModel(QAbstractTableModel):
                 return _Icons.rag(row.rag)
             if column == COL_TIME_LEFT:
                 return _Icons.urgency(self.countdown_of(row).urgency)
+            if column == COL_ELSEWHERE and row.also_open:
+                return _Icons.elsewhere()
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
@@ -576,6 +601,16 @@ class QueueModel(QAbstractTableModel):
             return f"{kind}: {row.status.replace('_', ' ')}"
         if column == COL_WORKER:
             return row.assigned_to or "Unassigned"
+        if column == COL_LEVEL:
+            if row.level is None:
+                return "Level: not assessed" if spoken else "not assessed"
+            return f"Level {row.level}"
+        if column == COL_ELSEWHERE:
+            if not row.also_open:
+                return "No other open work" if spoken else ""
+            text = "; ".join(row.also_open)
+            # The header says "Also open"; a screen reader hears the cell without it.
+            return f"Also open: {text}" if spoken else text
         return ""
 
     def _tooltip(self, row: QueueRow, column: int) -> str | None:
@@ -589,6 +624,11 @@ class QueueModel(QAbstractTableModel):
             return f"RAG rating: {_RAG_WORDS[row.rag]}"
         if column == COL_AGE and row.date_of_birth is not None:
             return f"Born {format_day(row.date_of_birth)}"
+        if column == COL_WORKER:
+            who = row.assigned_to or "Nobody yet"
+            return f"{who}, {row.team}" if row.team else who
+        if column == COL_ELSEWHERE and row.also_open:
+            return "This child already has open work: " + "; ".join(row.also_open)
         return None
 
     def _sort_key(self, row: QueueRow, column: int) -> tuple:
@@ -608,6 +648,10 @@ class QueueModel(QAbstractTableModel):
             return (row.kind, row.status)
         if column == COL_WORKER:
             return (1, "") if row.assigned_to is None else (0, row.assigned_to.casefold())
+        if column == COL_LEVEL:
+            return (row.level is None, -(row.level or 0))
+        if column == COL_ELSEWHERE:
+            return (not row.also_open, -len(row.also_open))
         return ()
 
 

@@ -30,7 +30,9 @@ from mash_desk.domain.enums import Rag
 from mash_desk.gui.queue_model import (
     COL_AGE,
     COL_CHILD,
+    COL_ELSEWHERE,
     COL_HOUSEHOLD,
+    COL_LEVEL,
     COL_RAG,
     COL_STATUS,
     COL_TIME_LEFT,
@@ -45,14 +47,19 @@ from mash_desk.services.dto import QueueRow
 from mash_desk.services.queue import QueueChoices, QueueFilter
 
 EMPTY_MESSAGE = "No open work matches these filters"
+UNALLOCATED = "unallocated"
+"""The worker filter's choice for work nobody holds yet."""
 _COLUMN_WIDTHS = {
-    COL_CHILD: 190,
-    COL_AGE: 175,
-    COL_HOUSEHOLD: 175,
-    COL_RAG: 100,
-    COL_TIME_LEFT: 250,
-    COL_STATUS: 200,
-    COL_WORKER: 150,
+    COL_CHILD: 170,
+    COL_AGE: 95,
+    COL_HOUSEHOLD: 150,
+    COL_RAG: 90,
+    COL_TIME_LEFT: 205,
+    COL_STATUS: 190,
+    COL_WORKER: 140,
+    COL_LEVEL: 85,
+    # The last column stretches to the window's edge: no horizontal scroll at 1366 wide.
+    COL_ELSEWHERE: 200,
 }
 
 
@@ -148,8 +155,13 @@ class QueueView(QWidget):
 
         self.worker_filter = QComboBox()
         self.worker_filter.addItem("Anyone", None)
+        self.worker_filter.addItem("Unallocated", UNALLOCATED)
         self.worker_filter.setAccessibleName("Filter by assigned worker")
         self.worker_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+        self.my_work_toggle = QCheckBox("M&y work")
+        self.my_work_toggle.setAccessibleName("Show only my work")
+        self.my_work_toggle.setToolTip("Only the work allocated to me (Ctrl+Shift+M)")
 
         self.group_toggle = QCheckBox("Group by &household")
         self.group_toggle.setAccessibleName("Group rows by household")
@@ -213,6 +225,7 @@ class QueueView(QWidget):
             filters.addWidget(label)
             filters.addWidget(combo)
         filters.addSpacing(12)
+        filters.addWidget(self.my_work_toggle)
         filters.addWidget(self.group_toggle)
         filters.addStretch(1)
         filters.addWidget(self.refresh_button)
@@ -240,7 +253,8 @@ class QueueView(QWidget):
         QWidget.setTabOrder(self.rag_filter, self.kind_filter)
         QWidget.setTabOrder(self.kind_filter, self.team_filter)
         QWidget.setTabOrder(self.team_filter, self.worker_filter)
-        QWidget.setTabOrder(self.worker_filter, self.group_toggle)
+        QWidget.setTabOrder(self.worker_filter, self.my_work_toggle)
+        QWidget.setTabOrder(self.my_work_toggle, self.group_toggle)
         QWidget.setTabOrder(self.group_toggle, self.refresh_button)
         QWidget.setTabOrder(self.refresh_button, self.table)
 
@@ -261,6 +275,7 @@ class QueueView(QWidget):
         for combo in (self.rag_filter, self.kind_filter, self.team_filter, self.worker_filter):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.group_toggle.toggled.connect(self._set_grouped)
+        self.my_work_toggle.toggled.connect(self._my_work_toggled)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.open_current.connect(self._open_current)
         self.table.doubleClicked.connect(self._open_index)
@@ -305,17 +320,39 @@ class QueueView(QWidget):
             return None
         return index.data(RowRole)
 
+    @Slot()
+    def toggle_my_work(self) -> None:
+        """Show only the work allocated to the signed-in user, or everyone's again."""
+        self.my_work_toggle.toggle()
+
+    def show_worker(self, user_id: int | None, name: str | None = None) -> None:
+        """Narrow the queue to one worker's work (``None``: the work nobody holds)."""
+        self.my_work_toggle.setChecked(False)
+        found = self.worker_filter.findData(user_id)
+        if found < 0 and user_id is not None:
+            # The choices may not be read yet; the filter still applies by id.
+            self.worker_filter.addItem(name or f"Worker {user_id}", user_id)
+            found = self.worker_filter.count() - 1
+        if user_id is None:
+            found = self.worker_filter.findData(UNALLOCATED)
+        self.worker_filter.setCurrentIndex(max(found, 0))
+        self._apply_filters()
+
     def current_filter(self) -> QueueFilter:
         """The filter the widgets describe now (the model may still be reading it)."""
         worker = self.worker_filter.currentData()
+        if self.my_work_toggle.isChecked():
+            worker = self._session.actor.user_id
+        unallocated = worker == UNALLOCATED
         # Qt hands str enums back as plain strings.
         rag = self.rag_filter.currentData()
         return QueueFilter(
             rag=Rag(rag) if rag else None,
             kind=self.kind_filter.currentData(),
-            worker_id=worker,
+            worker_id=None if unallocated else worker,
             team=self.team_filter.currentData(),
             search=self.search.text().strip() or None,
+            unallocated=unallocated,
         )
 
     # --- behaviour -----------------------------------------------------------------------------
@@ -341,6 +378,12 @@ class QueueView(QWidget):
         wanted = self.current_filter()
         if wanted != self.model.filter:
             self.model.set_filter(wanted)
+
+    @Slot(bool)
+    def _my_work_toggled(self, mine: bool) -> None:
+        # "My work" decides the worker; the worker choice waits until it is turned off.
+        self.worker_filter.setEnabled(not mine)
+        self._apply_filters()
 
     @Slot(bool)
     def _set_grouped(self, grouped: bool) -> None:
@@ -445,7 +488,8 @@ class QueueView(QWidget):
             return
         me = self._session.actor.user_id
         team_items = [(team, team) for team in choices.teams]
-        worker_items = [
+        worker_items: list[tuple[str, object]] = [("Unallocated", UNALLOCATED)]
+        worker_items += [
             (f"{w.display_name} (me)" if w.user_id == me else w.display_name, w.user_id)
             for w in choices.workers
         ]

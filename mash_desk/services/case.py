@@ -44,6 +44,7 @@ from mash_desk.services.strategy import StrategyDTO, StrategyService
 from mash_desk.services.thresholds import AssessmentDTO, ThresholdService
 from mash_desk.storage.models import (
     Agency,
+    Allocation,
     AuditEntry,
     Consent,
     Contact,
@@ -72,11 +73,20 @@ EVENT_KINDS: dict[str, str] = {
     "threshold": "Threshold level",
     "outcome": "Outcome",
     "referral": "Referral",
+    "allocation": "Allocation",
     "audit": "Record change",
 }
 # Events saved in one transaction share an instant; they keep the order above (newest
 # first), with record changes (a child created with their first contact) before them all.
-_KIND_RANK = {"audit": 0, "contact": 1, "rag": 2, "threshold": 3, "outcome": 4, "referral": 5}
+_KIND_RANK = {
+    "audit": 0,
+    "contact": 1,
+    "rag": 2,
+    "threshold": 3,
+    "outcome": 4,
+    "referral": 5,
+    "allocation": 6,
+}
 
 # Audit actions already shown as an event of their own: listing them again as "record
 # change" would show every step twice.
@@ -88,6 +98,9 @@ _SHOWN_ELSEWHERE = frozenset(
         "referral.level_reviewed",
         "contact.outcome_recorded",
         "referral.created",
+        "work.taken",
+        "work.allocated",
+        "work.reallocated",
     }
 )
 
@@ -395,6 +408,7 @@ class CaseService(Service):
                 *_threshold_events(assessments),
                 *_outcome_events(unit, person_id, names),
                 *_referral_events(unit, person_id, names),
+                *_allocation_events(unit, person_id, names),
                 *_audit_events(unit, person_id, names),
             ]
             household = _household(unit, person)
@@ -765,6 +779,36 @@ def _referral_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEven
                 contact_child_id=referral.contact_child_id,
                 referral_id=referral.id,
                 ref=referral.id,
+            )
+        )
+    return events
+
+
+def _allocation_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
+    rows = unit.session.scalars(select(Allocation).where(Allocation.person_id == person_id)).all()
+    events = []
+    for a in rows:
+        what = "contact" if a.contact_child_id is not None else "referral"
+        to = names(a.to_user_id) + (f" ({a.team})" if a.team else "")
+        if a.kind == "taken":
+            text = f"Took the {what}" + (f" ({a.team})" if a.team else "")
+        else:
+            verb = "Reallocated" if a.kind == "reallocated" else "Allocated"
+            text = f"{verb} the {what} to {to}"
+            if a.from_user_id is not None:
+                text += f", from {names(a.from_user_id)}"
+        if a.reason:
+            text += f": {a.reason}"
+        events.append(
+            CaseEvent(
+                when=a.allocated_at,
+                kind="allocation",
+                who=names(a.allocated_by),
+                summary=_one_line(text),
+                detail=text,
+                contact_child_id=a.contact_child_id,
+                referral_id=a.referral_id,
+                ref=a.id,
             )
         )
     return events

@@ -214,6 +214,13 @@ class QueueRow(NamedTuple):
     status: str
     assigned_to: str | None
     version: int
+    level: int | None = None
+    """Threshold level: the contact's provisional level, or the referral's assessed one."""
+    team: str | None = None
+    """The team the work is allocated to (or, before that, its worker's own team)."""
+    assigned_id: int | None = None
+    also_open: tuple[str, ...] = ()
+    """Other open work about the same child, in words ("1 other contact", "Child in need")."""
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,21 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, or_, select
+from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
 
-from mash_desk.domain.enums import Rag, Role, WorkStatus
+from mash_desk.domain.enums import Rag, Role, ServiceKind, WorkStatus
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.permissions import Permission, allows
-from mash_desk.services.context import Service
+from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, QueueCursor, QueuePage, QueueRow
-from mash_desk.storage.models import ContactChild, Household, Person, Referral, User
+from mash_desk.storage.models import (
+    ContactChild,
+    Household,
+    Person,
+    Referral,
+    ServiceEpisode,
+    User,
+)
 from mash_desk.storage.prepared import Prepared
 
 MAX_PAGE = 500
@@ -34,6 +41,8 @@ class QueueFilter:
     worker_id: int | None = None
     team: str | None = None
     search: str | None = None
+    unallocated: bool = False
+    """Only the work nobody holds yet (what a manager allocates from)."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +70,12 @@ def _side(kind: str, shape: frozenset[str]) -> Prepared:
     """Build one side of the queue (contacts or referrals) for a combination of filters."""
     if kind == "contact":
         table, due, status = ContactChild, ContactChild.due_at, WorkStatus.OPEN.value
+        level = ContactChild.provisional_level
         contact_id = ContactChild.contact_id
         person_id = ContactChild.person_id
     else:
         table, due, status = Referral, Referral.decision_due_at, WorkStatus.AWAITING_DECISION.value
+        level = Referral.level
         contact_id = (
             select(ContactChild.contact_id)
             .where(ContactChild.id == Referral.contact_child_id)
@@ -88,6 +99,9 @@ def _side(kind: str, shape: frozenset[str]) -> Prepared:
             table.status,
             User.display_name,
             table.version,
+            level,
+            func.coalesce(table.team, User.team),
+            table.assigned_to,
         )
         .join(Person, Person.id == person_id)
         .outerjoin(Household, Household.id == Person.household_id)
@@ -98,8 +112,11 @@ def _side(kind: str, shape: frozenset[str]) -> Prepared:
         query = query.where(table.rag == bindparam("rag"))
     if "worker" in shape:
         query = query.where(table.assigned_to == bindparam("worker"))
+    if "unallocated" in shape:
+        query = query.where(table.assigned_to.is_(None))
     if "team" in shape:
-        query = query.where(User.team == bindparam("team"))
+        # The team the work is allocated to; unallocated to a team, its worker's own team.
+        query = query.where(func.coalesce(table.team, User.team) == bindparam("team"))
     if "search" in shape:
         text = bindparam("search")
         query = query.where(
@@ -163,7 +180,89 @@ def _row(r: tuple[Any, ...], *, sqlite_text: bool) -> QueueRow:
         r[12],
         r[13],
         r[14],
+        r[15],
+        r[16],
+        r[17],
     )
+
+
+_SERVICE_WORDS = {
+    ServiceKind.EARLY_HELP: "open to early help",
+    ServiceKind.CHILD_IN_NEED: "open as a child in need",
+    ServiceKind.CHILD_PROTECTION: "on a child-protection plan",
+    ServiceKind.LOOKED_AFTER: "looked after",
+    ServiceKind.S47: "in a section 47 enquiry",
+    ServiceKind.DISABILITIES: "open to the disabilities service",
+}
+
+
+def _open_work_of(size: int) -> Prepared:
+    """Count each of ``size`` children's open contacts, referrals and service episodes."""
+    people = [bindparam(f"p{i}") for i in range(size)]
+    return Prepared(
+        union_all(
+            select(ContactChild.person_id, literal("contact"), func.count())
+            .where(ContactChild.person_id.in_(people), ContactChild.status == WorkStatus.OPEN.value)
+            .group_by(ContactChild.person_id),
+            select(Referral.person_id, literal("referral"), func.count())
+            .where(
+                Referral.person_id.in_(people),
+                Referral.status == WorkStatus.AWAITING_DECISION.value,
+            )
+            .group_by(Referral.person_id),
+            select(ServiceEpisode.person_id, ServiceEpisode.service, func.count())
+            .where(
+                ServiceEpisode.person_id.in_(people),
+                ServiceEpisode.started_on <= bindparam("today"),
+                or_(
+                    ServiceEpisode.ended_on.is_(None),
+                    ServiceEpisode.ended_on > bindparam("today"),
+                ),
+            )
+            .group_by(ServiceEpisode.person_id, ServiceEpisode.service),
+        )
+    )
+
+
+_open_work = functools.cache(_open_work_of)
+# A page's children are counted with a statement compiled for the next size up (the list
+# padded with repeats), so a handful of compiled statements serve every page.
+_SIZES = (8, 16, 32, 64, 128, 256, MAX_PAGE)
+
+
+def with_open_elsewhere(unit: Unit, rows: tuple[QueueRow, ...]) -> tuple[QueueRow, ...]:
+    """Mark each row whose child has other open work: contacts, referrals, service episodes.
+
+    One grouped read for the whole page (only the page's children), so a practitioner sees at
+    a glance that a child is already known and open without opening the case.
+    """
+    people = list(dict.fromkeys(r.person_id for r in rows))
+    if not people:
+        return rows
+    size = next(n for n in _SIZES if n >= len(people))
+    params: dict[str, Any] = {f"p{i}": people[min(i, len(people) - 1)] for i in range(size)}
+    counts = _open_work(size).all(unit.sql, today=unit.today, **params)
+    found: dict[int, dict[str, int]] = {}
+    for person_id, what, count in counts:
+        found.setdefault(person_id, {})[what] = int(count)
+    out = []
+    for row in rows:
+        open_work = dict(found.get(row.person_id, {}))
+        # The row's own item is not "elsewhere".
+        open_work[row.kind] = open_work.get(row.kind, 1) - 1
+        words = []
+        for kind, one, many in (
+            ("contact", "open contact", "open contacts"),
+            ("referral", "referral awaiting decision", "referrals awaiting decision"),
+        ):
+            n = open_work.pop(kind, 0)
+            if n > 0:
+                words.append(f"{n} other {one if n == 1 else many}")
+        for service in sorted(open_work):
+            if open_work[service] > 0:
+                words.append(_SERVICE_WORDS.get(service, service.replace("_", " ")))
+        out.append(row._replace(also_open=tuple(words)) if words else row)
+    return tuple(out)
 
 
 class QueueService(Service):
@@ -189,6 +288,8 @@ class QueueService(Service):
         if flt.worker_id is not None:
             shape.add("worker")
             params["worker"] = flt.worker_id
+        if flt.unallocated:
+            shape.add("unallocated")
         if flt.team:
             shape.add("team")
             params["team"] = flt.team
@@ -214,6 +315,7 @@ class QueueService(Service):
                     _row(side[row[0]].convert(unit.sql, row), sqlite_text=False)
                     for row in raw[:size]
                 )
+            rows = with_open_elsewhere(unit, rows)
         cursor = None
         if len(rows) == size:
             last = rows[-1]

@@ -1384,6 +1384,7 @@ class _Generator:
             "rag": rag,
             "due_at": self.deadlines.decision_due(Rag(rag), received),
             "assigned_to": None,
+            "team": None,
             "provisional_level": None,
             "level_rationale": None,
             "threshold_document": None,

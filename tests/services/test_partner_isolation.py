@@ -221,6 +221,7 @@ def _arguments(w: World) -> dict[str, Any]:
         "discussion": StrategyInput(None, (), "proceed", "Forged by a script"),
         "discussion_id": 1,
         "held_on": date(2026, 11, 17),
+        "worker_id": w.health.user_id,
     }
 
 
@@ -263,6 +264,8 @@ def _other_calls(desk, w: World) -> dict[str, Any]:
         "routing.returned": lambda a: desk.routing.returned(a),
         "actions.overdue": lambda a: desk.actions.overdue(a),
         "reference.users": lambda a: desk.reference.users(a),
+        "allocation.teams": lambda a: desk.allocation.teams(a),
+        "allocation.workload": lambda a: desk.allocation.workload(a),
         "strategy.overdue_icpc": lambda a: desk.strategy.overdue_icpc(a),
         "documents.meeting_pack": lambda a: desk.documents.meeting_pack(a, date(2026, 11, 17)),
         "documents.record_output": lambda a: desk.documents.record_output(

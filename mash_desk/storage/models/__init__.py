@@ -1,5 +1,6 @@
 """All tables; importing this module registers them on ``Base.metadata``."""
 
+from mash_desk.storage.models.allocations import Allocation
 from mash_desk.storage.models.audit import AuditEntry
 from mash_desk.storage.models.checks import AccessLogEntry, AgencyCheckRequest
 from mash_desk.storage.models.contacts import (
@@ -43,6 +44,7 @@ from mash_desk.storage.models.thresholds import (
 __all__ = [
     "AccessLogEntry",
     "Agency",
+    "Allocation",
     "AgencyCheckRequest",
     "AgendaItem",
     "AssessmentIndicator",

@@ -63,6 +63,7 @@ class ContactChild(Base):
     rag: Mapped[str | None] = mapped_column(String(5))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team: Mapped[str | None] = mapped_column(String(80))
     provisional_level: Mapped[int | None] = mapped_column(SmallInteger)
     level_rationale: Mapped[str | None] = mapped_column(Text)
     threshold_document: Mapped[str | None] = mapped_column(String(80))
