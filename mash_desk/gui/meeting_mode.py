@@ -187,6 +187,8 @@ class MeetingMode(MeetingWrites, QWidget):
         screen_layout.addStretch(1)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
+        # The form wraps to its column (WCAG 1.4.10): never a sideways scroll.
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setWidget(screen)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         # The chair's view sits beside the form in its own column, so it never scrolls away.
@@ -673,4 +675,3 @@ class MeetingMode(MeetingWrites, QWidget):
             if agenda[index].status == AgendaStatus.PENDING:
                 self.go_to(index)
                 return
-

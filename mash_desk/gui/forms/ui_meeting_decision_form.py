@@ -1,4 +1,4 @@
-# source-sha256: e96dbb7ab7604c5aac70728c8f14f73432b990a0841af1f34fc1f9ef19cd6ce0
+# source-sha256: f974a12b8bed3df64132b06bfd9634faa6e8c0488d8ab386cf03724fc8891d75
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -48,6 +48,7 @@ class Ui_MeetingDecisionForm(object):
         self.decisionBox.setObjectName(u"decisionBox")
         self.decisionLayout = QFormLayout(self.decisionBox)
         self.decisionLayout.setObjectName(u"decisionLayout")
+        self.decisionLayout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.outcomeLabel = QLabel(self.decisionBox)
         self.outcomeLabel.setObjectName(u"outcomeLabel")
 

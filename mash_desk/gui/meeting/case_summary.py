@@ -113,7 +113,13 @@ def history_text(case: Any, referral_id: int, when: When) -> str:
             lines.append(f"  • {name}{team} since {s.since:%d/%m/%Y}")
     else:
         lines.append("No open plan or service.")
-    lines += [f"⚑ {f.label}: {f.detail}" for f in case.flags]
+    # Re-referral and open services are worked out above for *this* referral; the case's own
+    # flags for them look at today, and would count the referral being decided.
+    lines += [
+        f"⚑ {f.label}: {f.detail}"
+        for f in case.flags
+        if f.code not in ("re_referral", "open_service")
+    ]
     lines += [
         f"Deadline: {d.what} — due {when(d.due_at)}" + (" ⚠ OVERDUE" if d.overdue else "")
         for d in case.deadlines

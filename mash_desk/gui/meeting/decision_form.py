@@ -73,10 +73,13 @@ class DecisionForm(QWidget):
         for outcome in DecisionOutcome:
             ui.outcome.addItem(OUTCOME_LABELS[outcome], outcome.value)
         self.pathway_boxes: dict[str, QCheckBox] = {}
-        for i, pathway in enumerate(Pathway):
+        pathways = list(Pathway)
+        for i, pathway in enumerate(pathways):
             check = named(QCheckBox(PATHWAY_LABELS[pathway]), PATHWAY_LABELS[pathway])
             self.pathway_boxes[pathway.value] = check
-            ui.pathwaysGrid.addWidget(check, i // 2, i % 2)
+            # The last of an odd number takes the whole row: its label is the longest.
+            span = 2 if i == len(pathways) - 1 and i % 2 == 0 else 1
+            ui.pathwaysGrid.addWidget(check, i // 2, i % 2, 1, span)
         ui.level.addItem("The suggested level", None)
         ui.worker.addItem("No worker allocated yet", None)
         ui.indicatorFilter.textChanged.connect(self._filter)
@@ -86,6 +89,9 @@ class DecisionForm(QWidget):
         ui.actionAdd.clicked.connect(self.add_action)
         ui.actionText.returnPressed.connect(self.add_action)
         bind_key(ui.actionList, ("Delete",), self.remove_action)
+        # The owner's name is what tells two owners apart: it gets the row's spare width.
+        ui.actionsGrid.setColumnStretch(1, 1)
+        ui.actionOwner.setMinimumContentsLength(14)
         # One Tab leaves a list (WCAG 2.1.2): arrows move within it.
         for view in (ui.indicatorList, ui.actionList):
             view.setTabKeyNavigation(False)
