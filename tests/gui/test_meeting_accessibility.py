@@ -150,3 +150,17 @@ def test_an_outcome_against_its_level_asks_why_in_the_form(
     settle(qtbot, chair_session)
     qtbot.waitUntil(lambda: mode.latest() is not None)
     assert mode.latest().outcome_level_reason.startswith("The family has moved")
+
+
+def test_the_meeting_print_dialog_reads_out_its_status_and_lets_tab_leave_the_table(
+    qtbot, chair_session
+):
+    from mash_desk.gui.printing import open_meeting_print
+
+    dialog = open_meeting_print(chair_session, chair_session.desk.ctx.today(), None)
+    qtbot.addWidget(dialog)
+    settle(qtbot, chair_session)
+    for label in (dialog.summary, dialog.notes):
+        assert isinstance(label, LiveLabel) and label.accessibleName() == ""
+    assert not dialog.table.tabKeyNavigation()
+    dialog.close()
