@@ -32,15 +32,15 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from mash_desk.domain.errors import FieldError, ValidationError
+from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.meetings import AgendaStatus, DecisionStatus
 from mash_desk.gui.meeting.agenda import AgendaPanel
 from mash_desk.gui.meeting.attendance import AttendancePanel
 from mash_desk.gui.meeting.case_summary import ChairPanel
-from mash_desk.gui.meeting.common import STATUS_WORDS, bind_key, when_text
+from mash_desk.gui.meeting.common import STATUS_WORDS, bind_key, when_text, window_bound
 from mash_desk.gui.meeting.decision_form import DecisionForm
 from mash_desk.gui.meeting.follow_ups import FollowUp, read_follow_ups, routing_kind_for
 from mash_desk.gui.meeting.next_steps import NextSteps, ReasonsBox
@@ -221,24 +221,9 @@ class MeetingMode(MeetingWrites, QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         """Leave Ctrl+P / Ctrl+Shift+P to the window when it binds them itself."""
         super().showEvent(event)
-        taken = self._window_bound()
+        taken = window_bound(self, _WINDOW_KEYS)
         for shortcut in self._window_keys:
             shortcut.setEnabled(shortcut.key().toString() not in taken)
-
-    def _window_bound(self) -> set[str]:
-        """Which of meeting mode's print keys the window's own actions already bind."""
-        window = self.window()
-        if window is self:
-            return set()
-        wide = (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut)
-        keys = {QKeySequence(k).toString() for k in _WINDOW_KEYS}
-        return {
-            s.toString()
-            for action in window.findChildren(QAction)
-            if action.shortcutContext() in wide
-            for s in action.shortcuts()
-            if s.toString() in keys
-        }
 
     # ---- parts' state, under the names the tests and dialogs use ---------------------------
 
@@ -562,68 +547,6 @@ class MeetingMode(MeetingWrites, QWidget):
         )
         self.print_memo_button.setEnabled(self._memo_decision() is not None)
         self.next_steps.show_for(latest, self.follow_up)
-
-    # ---- messages ------------------------------------------------------------------------
-
-    def _clear_messages(self) -> None:
-        for message in self.messages.values():
-            message.clear_message()
-
-    def _show_errors(self, exc: BaseException, fallback: str = "decision") -> None:
-        """Put each field's message next to its field (unknown fields at ``fallback``)."""
-        if not isinstance(exc, ValidationError):
-            self.messages[fallback].show_message(describe_error(exc))
-            return
-        grouped: dict[str, list[str]] = {}
-        for error in exc.errors:
-            grouped.setdefault(self._field_key(error, fallback), []).append(error.message)
-        first = None
-        for key, texts in grouped.items():
-            self.messages[key].show_message("; ".join(texts))
-            first = first or self.messages[key].field
-        if key_shown := next(iter(grouped), None):
-            # Announced as well as painted (WCAG 3.3.1): the status line is live.
-            self.status_label.setText("⚠ " + self.messages[key_shown].message)
-        if first is not None:
-            if key_shown == "outcome_level_reason":
-                self.form.update_outcome_prompt()
-            first.setFocus()
-
-    def _field_key(self, error: FieldError, fallback: str) -> str:
-        field = error.field
-        if field.startswith("actions["):
-            return "actions"
-        if field == "reason":
-            # Each reason-taking action passes its own reason field as the fallback.
-            return fallback if fallback != "decision" else "reason"
-        return field if field in self.messages else fallback
-
-    def write(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        then: Callable[[Any], None] | None = None,
-        fallback: str = "decision",
-        label: str = "Saving…",
-    ) -> None:
-        """Write a meeting change; show the new meeting, or the errors at their fields."""
-
-        def done(result) -> None:
-            self.session.hub.announce(result.changed)
-            if then is not None:
-                then(result.value)
-            self._meeting_loaded(result.value)
-
-        self.session.tasks.write(
-            fn,
-            self._actor,
-            *args,
-            on_done=done,
-            on_error=lambda e: self._show_errors(e, fallback),
-            label=label,
-        )
-
-    _write = write
 
     # ---- navigation ----------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from mash_desk.domain.meetings import AgendaStatus
@@ -34,6 +34,26 @@ def bind_key(
         shortcut.activated.connect(slot)
         made.append(shortcut)
     return made
+
+
+def window_bound(widget: QWidget, keys: tuple[str, ...]) -> set[str]:
+    """Which of ``keys`` the window around ``widget`` binds with its own window-wide actions.
+
+    A window-wide action and a widget's shortcut on one key cancel each other in Qt
+    ("Ambiguous shortcut overload"), so the widget leaves such a key to the window.
+    """
+    window = widget.window()
+    if window is widget:
+        return set()
+    wide = (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut)
+    wanted = {QKeySequence(k).toString() for k in keys}
+    return {
+        s.toString()
+        for action in window.findChildren(QAction)
+        if action.isEnabled() and action.shortcutContext() in wide
+        for s in action.shortcuts()
+        if s.toString() in wanted
+    }
 
 
 def named(widget: QWidget, name: str) -> QWidget:

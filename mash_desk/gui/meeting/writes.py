@@ -12,8 +12,10 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.meetings import DecisionStatus
 from mash_desk.gui.meeting.follow_ups import FollowUp, read_follow_ups
+from mash_desk.gui.tasks import describe_error
 from mash_desk.services.decisions import DecisionDTO
 from mash_desk.services.meetings import MeetingDTO
 
@@ -35,6 +37,68 @@ class MeetingWrites:
     _shown_referral: int | None
     memo_dialog: QWidget | None
     print_dialog: QWidget | None
+
+    # ---- messages ------------------------------------------------------------------------
+
+    def _clear_messages(self) -> None:
+        for message in self.messages.values():
+            message.clear_message()
+
+    def _show_errors(self, exc: BaseException, fallback: str = "decision") -> None:
+        """Put each field's message next to its field (unknown fields at ``fallback``)."""
+        if not isinstance(exc, ValidationError):
+            self.messages[fallback].show_message(describe_error(exc))
+            return
+        grouped: dict[str, list[str]] = {}
+        for error in exc.errors:
+            grouped.setdefault(self._field_key(error, fallback), []).append(error.message)
+        first = None
+        for key, texts in grouped.items():
+            self.messages[key].show_message("; ".join(texts))
+            first = first or self.messages[key].field
+        if key_shown := next(iter(grouped), None):
+            # Announced as well as painted (WCAG 3.3.1): the status line is live.
+            self.status_label.setText("⚠ " + self.messages[key_shown].message)
+        if first is not None:
+            if key_shown == "outcome_level_reason":
+                self.form.update_outcome_prompt()
+            first.setFocus()
+
+    def _field_key(self, error: FieldError, fallback: str) -> str:
+        field = error.field
+        if field.startswith("actions["):
+            return "actions"
+        if field == "reason":
+            # Each reason-taking action passes its own reason field as the fallback.
+            return fallback if fallback != "decision" else "reason"
+        return field if field in self.messages else fallback
+
+    def write(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], None] | None = None,
+        fallback: str = "decision",
+        label: str = "Saving…",
+    ) -> None:
+        """Write a meeting change; show the new meeting, or the errors at their fields."""
+
+        def done(result) -> None:
+            self.session.hub.announce(result.changed)
+            if then is not None:
+                then(result.value)
+            self._meeting_loaded(result.value)
+
+        self.session.tasks.write(
+            fn,
+            self._actor,
+            *args,
+            on_done=done,
+            on_error=lambda e: self._show_errors(e, fallback),
+            label=label,
+        )
+
+    _write = write
 
     # ---- decisions -----------------------------------------------------------------------
 
