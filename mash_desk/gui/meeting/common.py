@@ -133,6 +133,8 @@ class LabelMessage:
 def message_box(field: QWidget, messages: dict[str, Any], key: str) -> QWidget:
     """``field`` in a box with its :class:`FieldMessage` under it, kept as ``messages[key]``."""
     box, message = with_message(field)
+    # Its text is what a screen reader should read (the field's description carries it too).
+    message.setAccessibleName("")
     messages[key] = message
     return box
 
