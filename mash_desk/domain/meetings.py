@@ -59,6 +59,45 @@ ALLOCATED_OUTCOMES = frozenset(
 need the allocated team, so it is required before signing."""
 
 
+# Which threshold levels each outcome usually goes with (domain brief §3 "typical route" and
+# §5 step up / step down). Why a table and not a hard rule: the level and the outcome are both
+# the chair's judgement, and real meetings do sometimes decide against the usual route (a
+# family refuses early help at Level 2, so the answer is NFA). What the table buys is that a
+# decision that departs from the usual route says why, on the record, before it is saved —
+# an NFA at Level 4 with no reason is the error a serious case review finds afterwards.
+# Outcomes not listed (forward to an open case, transfer to another council) follow the child
+# to whoever holds the case, at whatever level: any level agrees with them.
+EXPECTED_LEVELS: dict[DecisionOutcome, frozenset[int]] = {
+    # Level 1 is "needs met by universal services"; at Level 2 the family may decline the
+    # consent-based early help, which leaves NFA from the MASH.
+    DecisionOutcome.NFA: frozenset({1, 2}),
+    # Step down is for need that has fallen to Levels 1-2 (§5).
+    DecisionOutcome.STEP_DOWN: frozenset({1, 2}),
+    # s17 is the Level 3 route; at Level 4 reasonable cause to suspect significant harm calls
+    # for a strategy discussion, at Levels 1-2 for universal or early help.
+    DecisionOutcome.SINGLE_ASSESSMENT: frozenset({3}),
+    # A strategy discussion is held on reasonable cause to suspect, so Level 3 concerns that
+    # may be acute still agree; Levels 1-2 do not.
+    DecisionOutcome.S47: frozenset({3, 4}),
+    # The disabled children's service takes both child-in-need and child-protection work.
+    DecisionOutcome.CWDS: frozenset({3, 4}),
+}
+
+
+def outcome_fits_level(outcome: DecisionOutcome, level: int) -> bool:
+    """Whether ``outcome`` is the usual route at threshold ``level`` (see EXPECTED_LEVELS)."""
+    expected = EXPECTED_LEVELS.get(outcome)
+    return expected is None or level in expected
+
+
+def expected_levels_text(outcome: DecisionOutcome) -> str:
+    """The levels ``outcome`` usually goes with, in words ("Level 3", "Levels 1–2")."""
+    levels = sorted(EXPECTED_LEVELS.get(outcome, range(1, 5)))
+    if len(levels) == 1:
+        return f"Level {levels[0]}"
+    return f"Levels {levels[0]}–{levels[-1]}"
+
+
 class Pathway(StrEnum):
     """Parallel actions that can go with any outcome (domain brief §5)."""
 

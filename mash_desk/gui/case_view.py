@@ -462,18 +462,13 @@ class CaseView(QWidget):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-        QShortcut(
-            QKeySequence.StandardKey.Find,
-            self,
-            self.focus_filter,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
-        QShortcut(
-            QKeySequence.StandardKey.Refresh,
-            self,
-            self.reload,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
+        # setContext, not a context= argument: PySide6 ignores that keyword, and a window-wide
+        # Ctrl+F here would clash with the threshold panel's beside it (Qt then fires neither).
+        for key, slot in (
+            (QKeySequence.StandardKey.Find, self.focus_filter),
+            (QKeySequence.StandardKey.Refresh, self.reload),
+        ):
+            QShortcut(key, self, slot).setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         session.hub.changed.connect(self._on_changed)
         self.setAccessibleName("Case record")
         self.reload()

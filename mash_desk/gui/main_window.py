@@ -297,14 +297,30 @@ class MainWindow(QMainWindow):
         """Print (or save as PDFs) a meeting's memos and minutes; today's unless told."""
         from mash_desk.gui.printing import open_meeting_print
 
+        handler = self._tab_handler("print_meeting_memos")
+        if meeting_date is None and handler is not None:
+            return handler()  # meeting mode's own: the meeting on screen, once signed off
         when = meeting_date or self.session.desk.ctx.today()
         return open_meeting_print(self.session, when, self)
+
+    def _tab_handler(self, name: str) -> Callable[[], Any] | None:
+        """The current tab's own handler of a window-wide key (meeting mode's print keys).
+
+        A window-wide action and a tab's shortcut on one key cancel each other in Qt
+        ("Ambiguous shortcut overload"), so the tab binds no such key and the window hands
+        it over here.
+        """
+        handler = getattr(self.tabs.currentWidget(), name, None)
+        return handler if callable(handler) else None
 
     def print_current_memo(self):
         """Preview and print the memo of the current case's latest signed decision, if any."""
         from mash_desk.gui.case_view import CaseView
         from mash_desk.gui.printing import print_decision_memo
 
+        handler = self._tab_handler("print_memo")
+        if handler is not None:
+            return handler()
         widget = self.tabs.currentWidget()
         case_view = widget if isinstance(widget, CaseView) else None
         if case_view is None and widget is not None:

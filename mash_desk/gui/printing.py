@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from mash_desk.documents import render_document
 from mash_desk.documents.models import DocumentKind
+from mash_desk.gui.live import live
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -292,13 +293,10 @@ class PrintPreviewDialog(QDialog):
         self.setWindowTitle(f"Print preview — decision memo (decision {decision_id})")
         self.resize(PAGE_WIDTH + 80, 860)
         layout = QVBoxLayout(self)
-        self.heading = QLabel("Drawing the memo…")
-        self.heading.setWordWrap(True)
-        self.heading.setAccessibleName("About this memo")
+        # Status lines read out their own text, and announce changes (mash_desk.gui.live).
+        self.heading = live("Drawing the memo…", "About this memo")
         layout.addWidget(self.heading)
-        self.copy_note = QLabel()
-        self.copy_note.setWordWrap(True)
-        self.copy_note.setAccessibleName("Copy notice")
+        self.copy_note = live(description="Copy notice")
         self.copy_note.setStyleSheet("QLabel { border: 1px solid #8a6d00; padding: 4px; }")
         self.copy_note.hide()
         layout.addWidget(self.copy_note)
@@ -314,9 +312,7 @@ class PrintPreviewDialog(QDialog):
         self.pages.setObjectName("previewPages")
         self.pages.setStyleSheet("#previewPages { background: #6b6b6b; }")
         layout.addWidget(self.scroller, 1)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Print status")
+        self.status = live(description="Print status")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
         buttons = QHBoxLayout()
@@ -534,9 +530,7 @@ class MeetingPrintDialog(QDialog):
         top.addRow("Meeting &day", date_box)
         top.labelForField(date_box).setBuddy(self.date_edit)
         layout.addLayout(top)
-        self.notes = QLabel()
-        self.notes.setWordWrap(True)
-        self.notes.setAccessibleName("What is not in the batch")
+        self.notes = live(description="What is not in the batch")
         self.notes.hide()
         layout.addWidget(self.notes)
 
@@ -575,6 +569,7 @@ class MeetingPrintDialog(QDialog):
         self.table = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["Document", "Status"])
         self.table.setAccessibleName("Documents of the meeting")
+        self.table.setTabKeyNavigation(False)  # one Tab leaves the table (WCAG 2.1.2)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -588,9 +583,7 @@ class MeetingPrintDialog(QDialog):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         layout.addWidget(self.progress)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Batch summary")
+        self.summary = live(description="Batch summary")
         layout.addWidget(self.summary)
 
         buttons = QHBoxLayout()

@@ -368,11 +368,17 @@ class ThresholdPanel(QWidget):
         ):
             QWidget.setTabOrder(*chain)
         scoped = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search, context=scoped)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=scoped)
+        # setContext, not a context= argument: PySide6 ignores that keyword and the shortcut
+        # would be window-wide, clashing with the case view's keys in the same tab.
+        bound = [
+            QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search),
+            QShortcut(QKeySequence.StandardKey.Save, self, self.save),
+        ]
         # Ctrl+Enter saves too, as in the contact form.
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.save, context=scoped)
+            bound.append(QShortcut(QKeySequence(keys), self, self.save))
+        for shortcut in bound:
+            shortcut.setContext(scoped)
         self._saved_state: tuple | None = None
         self.setAccessibleName("Threshold panel")
         self._fill_levels()

@@ -31,6 +31,8 @@ from mash_desk.domain.meetings import (
     FeedbackMethod,
     MeetingPolicy,
     Pathway,
+    expected_levels_text,
+    outcome_fits_level,
 )
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative, clean_short
@@ -83,6 +85,9 @@ class DecisionInput:
     inform_professionals: str | None = None
     allocated_team: str | None = None
     allocated_worker_id: int | None = None
+    outcome_level_reason: str | None = None
+    """Why this outcome at this level, needed when they disagree
+    (:data:`~mash_desk.domain.meetings.EXPECTED_LEVELS`)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,8 @@ class DecisionDTO:
     indicators: tuple[str, ...] = ()
     """The indicator ids ticked in this version's threshold assessment, so the decision
     keeps visibly what it was based on."""
+    outcome_level_reason: str | None = None
+    """Why the outcome departs from the usual route at this level (None when it does not)."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,7 @@ class _Checked:
     inform: tuple[str | None, str | None, str | None]
     team: str | None
     worker_id: int | None
+    outcome_level_reason: str | None = None
 
 
 class DecisionService(Service):
@@ -732,11 +740,15 @@ class DecisionService(Service):
             actions.append((text or "", agency_id, action.owner_user_id, action.due_on))
         library = self.ctx.thresholds.library(unit.conn)
         level: tuple = ()
+        reason: str | None = None
         try:
             used = document_in_force(library, unit.today, d.document)
             suggestion = suggest(used, d.indicators, child_facts(unit, referral.person_id))
             choice = choose_level(used, suggestion, d.level, d.level_rationale)
             level = (used, suggestion, choice)
+            if outcome is not None:
+                reason, problem = _outcome_level_reason(outcome, choice.level, d)
+                errors += [problem] if problem else []
         except ValidationError as exc:
             errors += [
                 FieldError(
@@ -756,6 +768,7 @@ class DecisionService(Service):
                 tuple(inform),
                 team,
                 d.allocated_worker_id,
+                reason,
             ),
             level,
         )
@@ -789,6 +802,7 @@ class DecisionService(Service):
         )
         decision.allocated_team = checked.team
         decision.allocated_worker_id = checked.worker_id
+        decision.outcome_level_reason = checked.outcome_level_reason
         decision.s47_started_on = keep_s47 if checked.outcome is DecisionOutcome.S47 else None
         unit.session.add(decision)
         unit.session.flush()
@@ -937,6 +951,31 @@ def _sign_errors(decision: Decision) -> list[FieldError]:
     return []
 
 
+def _outcome_level_reason(
+    outcome: DecisionOutcome, level: int, d: DecisionInput
+) -> tuple[str | None, FieldError | None]:
+    """The reason an outcome departs from the usual route at ``level``: required then.
+
+    Kept only when it is needed, so the record says "departs from the usual route" exactly
+    when it does.
+    """
+    if outcome_fits_level(outcome, level):
+        return None, None
+    text, problem = clean_narrative(
+        d.outcome_level_reason, "outcome_level_reason", "Why this outcome at this level"
+    )
+    if problem is not None:
+        return None, problem
+    if text is None:
+        return None, FieldError(
+            "outcome_level_reason",
+            "outcome_level",
+            f"{outcome.label} usually goes with {expected_levels_text(outcome)}, not Level "
+            f"{level}: say why this outcome at this level",
+        )
+    return text, None
+
+
 def _changed(referral: Referral) -> frozenset[str]:
     return frozenset(
         {"queue", "decisions", f"referral:{referral.id}", f"person:{referral.person_id}"}
@@ -956,6 +995,7 @@ def _audit_detail(decision: Decision, checked: _Checked) -> dict:
         "pathways": [p.value for p in checked.pathways],
         "actions": len(checked.actions),
         "allocated_team": decision.allocated_team,
+        "outcome_departs_from_level": decision.outcome_level_reason is not None,
     }
 
 
@@ -1021,6 +1061,7 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
         signed_at=d.signed_at,
         version=d.version,
         indicators=indicators,
+        outcome_level_reason=d.outcome_level_reason,
     )
 
 

@@ -46,6 +46,7 @@ from mash_desk.domain.meetings import (
     Pathway,
     agenda_order,
     default_meeting_policy,
+    outcome_fits_level,
     quorum_missing,
 )
 from mash_desk.domain.outcomes import is_under_five
@@ -897,6 +898,11 @@ class MeetingHistory:
             "inform_professionals": inform_professionals,
             "allocated_team": team,
             "allocated_worker_id": worker,
+            # The service asks why only when outcome and level part ways; a generated
+            # decision that does says so as a chair would.
+            "outcome_level_reason": None
+            if outcome_fits_level(outcome, level)
+            else "Agreed at the meeting on the agencies' information, against the usual route.",
             "s47_started_on": s47_on,
             "drafted_by": drafter,
             "drafted_at": drafted_at,

@@ -89,7 +89,9 @@ def test_chair_runs_a_whole_meeting(qtbot, chair_session, gui_desk, gui_actors):
     mode.agenda_list.setFocus()
     for code, name in (("social_care", "Sam Social"), ("police", "PC Pat Lane")):
         attend(qtbot, mode, chair_session, code, name)
-    assert "health not present" in mode.quorum_label.text()
+    assert "Health (GP, midwifery, health visiting, school nursing) not present" in (
+        mode.quorum_label.text()
+    )
     press(qtbot, Qt.Key.Key_Q, CTRL | SHIFT)
     settle(qtbot, chair_session)
     assert "Reason for deciding without quorum" in mode.messages["quorum"].message

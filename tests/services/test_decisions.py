@@ -268,3 +268,52 @@ def test_meeting_signs_off_once_every_decision_is_signed(desk, actors, meeting):
     signed(desk, actors, meeting)
     m = desk.meetings.get(actors["chair"], meeting[0])
     assert desk.meetings.sign_off(actors["chair"], m.id, m.version).value.signed_off_at
+
+
+L4 = "l4-serious-unexplained-injury"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "kw"),
+    [
+        ("nfa", {"indicators": (L4,), "allocated_team": None}),  # NFA at Level 4
+        ("single_assessment_s17", {"level": 2, "level_rationale": "Needs are additional"}),
+        ("strategy_discussion_s47", {"level": 1, "level_rationale": "Concern is universal"}),
+        ("step_down_early_help", {"allocated_team": None}),  # step down at Level 3
+    ],
+)
+def test_outcome_that_departs_from_the_level_needs_its_reason(desk, actors, meeting, outcome, kw):
+    meeting_id, referral = meeting
+    before = row_counts(desk)
+    with pytest.raises(ValidationError) as caught:
+        desk.decisions.draft(
+            actors["practitioner"], referral.id, details(outcome, **kw), meeting_id
+        )
+    (error,) = caught.value.errors
+    assert (error.field, error.rule) == ("outcome_level_reason", "outcome_level")
+    assert "usually goes with" in error.message and "Level" in error.message
+    assert row_counts(desk) == before  # nothing written
+    reason = "Family moving abroad this week; the receiving council is told."
+    d = desk.decisions.draft(
+        actors["practitioner"],
+        referral.id,
+        details(outcome, outcome_level_reason=reason, **kw),
+        meeting_id,
+    ).value
+    assert d.outcome_level_reason == reason
+    assert desk.decisions.history(actors["chair"], referral.id)[-1].outcome_level_reason == reason
+
+
+def test_outcome_that_fits_the_level_needs_no_reason_and_keeps_none(desk, actors, meeting):
+    d = signed(desk, actors, meeting, outcome_level_reason="Not needed: s17 at Level 3")
+    assert (d.level, d.outcome_level_reason) == (3, None)
+
+
+def test_amendment_to_an_outcome_that_departs_needs_the_reason(desk, actors, meeting):
+    first = signed(desk, actors, meeting)
+    before = row_counts(desk)
+    nfa = details("nfa", allocated_team=None)  # NFA at Level 3
+    with pytest.raises(ValidationError) as caught:
+        desk.decisions.amend(actors["chair"], first.id, first.version, nfa, "New information")
+    assert caught.value.rules == {"outcome_level"}
+    assert row_counts(desk) == before

@@ -100,6 +100,9 @@ class Decision(Base):
     inform_professionals: Mapped[str | None] = mapped_column(Text)
     allocated_team: Mapped[str | None] = mapped_column(String(80))
     allocated_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Why the outcome departs from the usual route at this level (domain.meetings
+    # EXPECTED_LEVELS); empty when outcome and level agree.
+    outcome_level_reason: Mapped[str | None] = mapped_column(Text)
     s47_started_on: Mapped[date | None] = mapped_column(Date)
     drafted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     drafted_at: Mapped[datetime] = mapped_column(UTCDateTime())
