@@ -51,6 +51,8 @@ class Permission(StrEnum):
     VIEW_ACTIONS = "view_actions"
     WORK_ACTIONS = "work_actions"
     VIEW_OVERDUE_ACTIONS = "view_overdue_actions"
+    FIND_CHILD = "find_child"
+    MERGE_PEOPLE = "merge_people"
 
 
 _FRONT_DOOR = {
@@ -80,6 +82,8 @@ _FRONT_DOOR = {
     Permission.ACKNOWLEDGE_ROUTING,
     Permission.VIEW_ACTIONS,
     Permission.WORK_ACTIONS,
+    # Issue 12: any child, open or closed, can be found again from anywhere in the desk.
+    Permission.FIND_CHILD,
 }
 # Chairs and managers run the meeting, sign decisions (a manager also red ones between
 # meetings), record an agency's dissent as minuted, and manage escalations and feedback.
@@ -106,6 +110,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ACCESS_LOG,
             # A social-care manager accepts or rejects a step up into social care.
             Permission.RESPOND_ROUTING,
+            # Issue 12: only a team manager merges two records of one child.
+            Permission.MERGE_PEOPLE,
         }
         | _MEETING_LEAD
     ),
@@ -130,6 +136,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ACKNOWLEDGE_ROUTING,
             Permission.VIEW_ACTIONS,
             Permission.WORK_ACTIONS,
+            # Only children their agency was asked about, routed or given actions for
+            # (checked in services.search).
+            Permission.FIND_CHILD,
         }
     ),
     # Inspectors ask whether decisions are made at the right level (000 L374): QA officers
@@ -192,6 +201,8 @@ _ACTION_WORDS = {
     Permission.VIEW_ACTIONS: "see the actions of referral decisions",
     Permission.WORK_ACTIONS: "record progress on or close the actions of a decision",
     Permission.VIEW_OVERDUE_ACTIONS: "see every overdue action of the MASH's decisions",
+    Permission.FIND_CHILD: "find a child's record",
+    Permission.MERGE_PEOPLE: "merge two records of one child",
 }
 
 

@@ -361,6 +361,8 @@ def _candidates(shape: tuple[str, ...]) -> Prepared:
         select(*PERSON_DTO_COLUMNS)
         .outerjoin(Household, Household.id == Person.household_id)
         .where(or_(*(_CANDIDATE_CONDITIONS[name]() for name in shape)))
+        # A merged-away duplicate is never suggested: its kept record is (services.merge).
+        .where(Person.merged_into.is_(None))
         .limit(CANDIDATE_LIMIT)
     )
 
