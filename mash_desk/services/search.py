@@ -123,7 +123,8 @@ class SearchResults:
         return f"{found} {MORE_MESSAGE}" if self.more else found
 
 
-def _parse_date(token: str) -> date | None:
+def parse_date(token: str) -> date | None:
+    """Read dd/mm/yyyy (or d-m-yyyy, d.m.yyyy, yyyy-mm-dd); ``None`` if it is no date."""
     match = _DATE.match(token)
     if not match:
         return None
@@ -156,7 +157,7 @@ def understand(query: ChildQuery) -> Criteria:
         text = ""
     for token in text.split():
         if any(ch.isdigit() for ch in token):
-            parsed = _parse_date(token)
+            parsed = parse_date(token)
             if parsed is None:
                 errors.append(
                     FieldError(
