@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemM
 from PySide6.QtWidgets import QDialog, QHeaderView, QMessageBox, QWidget
 
 from mash_desk.domain.errors import ValidationError
-from mash_desk.gui.find_child import born_text
+from mash_desk.gui.find_child import born_text, fit_columns
 from mash_desk.gui.forms.ui_duplicates_view import Ui_DuplicatesDialog
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -31,6 +31,11 @@ def describe(child: FoundChild) -> str:
     """One record in words: name, person id, birth and what the MASH knows."""
     born = born_text(child)
     return f"{child.person.full_name} (person {child.person.id}, {born}) — {child.known}"
+
+
+def short(child: FoundChild) -> str:
+    """One record in a table cell: name, person id and birth."""
+    return f"{child.person.full_name} (person {child.person.id}), {born_text(child)}"
 
 
 def confirmation(kept: FoundChild, merged: FoundChild) -> str:
@@ -65,7 +70,7 @@ class DuplicatesView(QDialog):
         table.setModel(self.model)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         table.selectionModel().currentRowChanged.connect(lambda *_: self._pair_chosen())
         # Enter on a pair goes on to the choice of record to keep.
@@ -95,16 +100,17 @@ class DuplicatesView(QDialog):
         self.pairs = pairs
         self.model.removeRows(0, self.model.rowCount())
         for pair in pairs:
+            # Who each record is; what the MASH knows of each is in the "keep" choice below.
             cells = (
                 f"{pair.score:.0%}",
-                describe(pair.first),
-                describe(pair.second),
+                short(pair.first),
+                short(pair.second),
                 pair.explanation,
             )
             items = [QStandardItem(text) for text in cells]
             items[0].setData(pair, PairRole)
             self.model.appendRow(items)
-        self.ui.pairsTable.resizeRowsToContents()
+        fit_columns(self.ui.pairsTable, len(HEADERS) - 1)
         if pairs:
             self.ui.pairsTable.selectRow(0)
             self.ui.pairsTable.setCurrentIndex(self.model.index(0, 0))

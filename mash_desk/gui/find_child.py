@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QTableView, QWidget
 
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.identifiers import format_nhs_number
@@ -37,6 +37,13 @@ def born_text(child: FoundChild) -> str:
     return ""
 
 
+def fit_columns(table: QTableView, short_columns: int) -> None:
+    """Size the first ``short_columns`` to their contents, then the rows to their wrapped text."""
+    for column in range(short_columns):
+        table.resizeColumnToContents(column)
+    table.resizeRowsToContents()
+
+
 class FindChildDialog(QDialog):
     """Search box, optional narrowing fields and the children found.
 
@@ -59,8 +66,10 @@ class FindChildDialog(QDialog):
         table = self.ui.resultsTable
         table.setModel(self.model)
         table.verticalHeader().hide()
+        # The short columns fit their contents once filled; what is known takes the rest and
+        # wraps, so nothing is clipped and nothing scrolls sideways.
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         # Enter on a result opens it (the dialog's default button would search again).
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -153,7 +162,7 @@ class FindChildDialog(QDialog):
             items[0].setData(child, ChildRole)
             self.model.appendRow(items)
         self._say(results.message)
-        self.ui.resultsTable.resizeRowsToContents()
+        fit_columns(self.ui.resultsTable, len(HEADERS) - 1)
         if results.children:
             table = self.ui.resultsTable
             table.selectRow(0)
@@ -169,6 +178,10 @@ class FindChildDialog(QDialog):
             self._say(describe_error(exc), error=True)
 
     def _refused(self, exc: ValidationError) -> None:
+        # The last results answered another question: clear them rather than mislead.
+        self.results = None
+        self.model.removeRows(0, self.model.rowCount())
+        self._update_buttons()
         self._say(" ".join(e.message for e in exc.errors), error=True)
         first = None
         for problem in exc.errors:

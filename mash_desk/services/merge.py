@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, extract, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from mash_desk.domain.enums import PersonKind
@@ -108,6 +108,17 @@ def _facts(p: PersonDTO) -> PersonFacts:
     )
 
 
+def _births_agree(a: PersonDTO, b: PersonDTO, reasons: tuple[FieldMatch, ...]) -> bool:
+    """Two stored dates of birth that neither match nor look mistyped are two children.
+
+    The new-contact form suggests on names alone because a caller may not know the date;
+    two stored records both know it, so same-named children born years apart are left out.
+    """
+    if a.date_of_birth is None or b.date_of_birth is None:
+        return True
+    return any(r.field == "date_of_birth" for r in reasons)
+
+
 class MergeService(Service):
     """List possible duplicate records and merge two of them (team managers only)."""
 
@@ -125,7 +136,7 @@ class MergeService(Service):
             scored = []
             for a, b in pairs:
                 value, reasons = score(_facts(people[a]), _facts(people[b]))
-                if value >= SUGGEST_AT:
+                if value >= SUGGEST_AT and _births_agree(people[a], people[b], reasons):
                     scored.append((value, a, b, reasons))
             scored.sort(key=lambda s: (-s[0], s[1], s[2]))
             scored = scored[:limit]
@@ -303,8 +314,15 @@ def _candidate_pairs(unit: Unit) -> list[tuple[int, int]]:
         a.kind == PersonKind.CHILD.value,
         b.kind == PersonKind.CHILD.value,
     )
+    # Births within a year of each other: a day/month swap, a year typed wrong or a few
+    # days out (the date mismatches the matcher still counts); a missing date may match.
+    near_birth = or_(
+        a.date_of_birth.is_(None),
+        b.date_of_birth.is_(None),
+        func.abs(extract("year", a.date_of_birth) - extract("year", b.date_of_birth)) <= 1,
+    )
     likenesses = (
-        and_(a.family_key == b.family_key, a.given_key == b.given_key),
+        and_(a.family_key == b.family_key, a.given_key == b.given_key, near_birth),
         and_(a.family_key == b.family_key, a.date_of_birth == b.date_of_birth),
         and_(a.given_key == b.given_key, a.date_of_birth == b.date_of_birth),
         and_(
