@@ -28,7 +28,7 @@ from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, OpResult, PersonDTO
 from mash_desk.services.mapping import load_person_dto
 from mash_desk.services.people import PERSON_DTO_COLUMNS
-from mash_desk.services.search import FoundChild, with_facts
+from mash_desk.services.search import FoundChild, not_merged, with_facts
 from mash_desk.storage.models import (
     Consent,
     ContactChild,
@@ -309,8 +309,8 @@ def _candidate_pairs(unit: Unit) -> list[tuple[int, int]]:
     a, b = aliased(Person), aliased(Person)
     live = and_(
         a.id < b.id,
-        a.merged_into.is_(None),
-        b.merged_into.is_(None),
+        not_merged(a),
+        not_merged(b),
         a.kind == PersonKind.CHILD.value,
         b.kind == PersonKind.CHILD.value,
     )

@@ -186,3 +186,18 @@ def test_two_children_on_one_contact_are_not_merged(desk, actors):
     a, b = (c.person.id for c in twins.children)
     error = refused(desk, actors["manager"], a, b)
     assert [(e.field, e.rule) for e in error.errors] == [("merged_id", "same_contact")]
+
+
+def test_same_named_children_born_years_apart_are_not_listed(desk, actors):
+    p = actors["practitioner"]
+    log_one(desk, p, given="George", family="Abbott", date_of_birth=date(2012, 5, 15))
+    log_one(desk, p, given="George", family="Abbott", date_of_birth=date(2020, 6, 4))
+    assert desk.merge.duplicates(actors["manager"]) == ()
+    # A year typed wrong is still a possible duplicate.
+    log_one(desk, p, given="George", family="Abbott", date_of_birth=date(2019, 6, 4))
+    [pair] = desk.merge.duplicates(actors["manager"])
+    assert {pair.first.person.date_of_birth, pair.second.person.date_of_birth} == {
+        date(2020, 6, 4),
+        date(2019, 6, 4),
+    }
+    assert "year differs by one" in pair.explanation
