@@ -180,3 +180,39 @@ def _twin(given):
     from mash_desk.services.inputs import NewPerson
 
     return NewPerson(given, "Nwosu", date_of_birth=date(2020, 1, 5))
+
+
+def test_partner_finds_children_routed_to_or_given_actions_by_their_agency(desk, actors, p):
+    from mash_desk.services.decisions import ActionInput
+    from mash_desk.services.routing import RoutingInput
+    from tests.services.test_routing import completed
+
+    health = desk.users.create(
+        desk.users.system_actor(),
+        username="test.health",
+        display_name="Test Health",
+        role="partner",
+        agency_code="health",
+        password=None,
+    ).value
+    cara = make_referral(desk, p, "amber", given="Cara", family="Doyle")
+    routing = desk.routing.create(
+        p,
+        cara.person_id,
+        RoutingInput(
+            "transfer", "health", "Health-led plan", 3, "Handover", from_agency="social_care"
+        ),
+    ).value
+    dan = make_referral(desk, p, "red", given="Dan", family="Doyle")
+    draft = desk.decisions.draft(
+        p,
+        dan.id,
+        details(actions=(ActionInput("Health visitor visit", date(2026, 11, 19), "health"),)),
+    ).value
+    desk.decisions.sign(actors["manager"], draft.id, draft.version)
+    make_referral(desk, p, "amber", given="Eve", family="Doyle")
+    # An open (not yet handed over) routing is not the agency's yet.
+    assert names(desk.search.find(health, ChildQuery("Doyle"))) == ["Dan DOYLE"]
+    completed(desk, p, routing)
+    assert set(names(desk.search.find(health, ChildQuery("Doyle")))) == {"Cara DOYLE", "Dan DOYLE"}
+    assert desk.search.find(actors["police"], ChildQuery("Doyle")).children == ()
