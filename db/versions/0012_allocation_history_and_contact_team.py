@@ -1,7 +1,7 @@
 """allocation history and a team on contact children
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-06 20:05:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0012'
-down_revision: str | None = '0008'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

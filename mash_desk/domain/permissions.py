@@ -54,6 +54,8 @@ class Permission(StrEnum):
     TAKE_WORK = "take_work"
     ALLOCATE_WORK = "allocate_work"
     VIEW_WORKLOAD = "view_workload"
+    FIND_CHILD = "find_child"
+    MERGE_PEOPLE = "merge_people"
 
 
 _FRONT_DOOR = {
@@ -85,6 +87,8 @@ _FRONT_DOOR = {
     Permission.WORK_ACTIONS,
     # Allocation (issue 12): front-door staff take unallocated work for themselves.
     Permission.TAKE_WORK,
+    # Issue 12: any child, open or closed, can be found again from anywhere in the desk.
+    Permission.FIND_CHILD,
 }
 # Chairs and managers run the meeting, sign decisions (a manager also red ones between
 # meetings), record an agency's dissent as minuted, and manage escalations and feedback.
@@ -115,6 +119,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ACCESS_LOG,
             # A social-care manager accepts or rejects a step up into social care.
             Permission.RESPOND_ROUTING,
+            # Issue 12: only a team manager merges two records of one child.
+            Permission.MERGE_PEOPLE,
         }
         | _MEETING_LEAD
     ),
@@ -139,6 +145,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ACKNOWLEDGE_ROUTING,
             Permission.VIEW_ACTIONS,
             Permission.WORK_ACTIONS,
+            # Only children their agency was asked about, routed or given actions for
+            # (checked in services.search).
+            Permission.FIND_CHILD,
         }
     ),
     # Inspectors ask whether decisions are made at the right level (000 L374): QA officers
@@ -205,6 +214,8 @@ _ACTION_WORDS = {
     Permission.TAKE_WORK: "take front-door work",
     Permission.ALLOCATE_WORK: "allocate or reallocate work to other workers",
     Permission.VIEW_WORKLOAD: "see each worker's workload",
+    Permission.FIND_CHILD: "find a child's record",
+    Permission.MERGE_PEOPLE: "merge two records of one child",
 }
 
 

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
             meeting_menu.addAction(
                 self._action("&Print meeting memos…", self.print_meeting_memos, "Ctrl+Shift+P")
             )
+        self._build_records_actions()
         view = bar.addMenu("&View")
         self.privacy_action = self._action("&Privacy screen", self.toggle_privacy, PRIVACY_KEY)
         view.addAction(self.privacy_action)
@@ -161,6 +162,12 @@ class MainWindow(QMainWindow):
         for text, slot, key, permission in self.allocation.actions():
             if self._may(permission):
                 menu.addAction(self._action(text, slot, key))
+
+    def _build_records_actions(self) -> None:
+        # Find a child (Ctrl+L) and possible duplicates (Ctrl+Shift+U): gui/records_menu.py.
+        from mash_desk.gui.records_menu import RecordsMenu
+
+        self.records = RecordsMenu(self, self.menuBar())
 
     def _may(self, permission: Permission) -> bool:
         # Only to decide what to offer; the services check the permission again on every call.

@@ -59,7 +59,15 @@ _WHO = Prepared(
     )
     .join(User, User.id == AccessLogEntry.user_id)
     .join(Agency, Agency.id == User.agency_id)
-    .where(AccessLogEntry.person_id == bindparam("pid"))
+    # Views of a duplicate merged into this record stay under the duplicate's id (the log
+    # cannot be rewritten), so they are read with this record's.
+    .where(
+        AccessLogEntry.person_id.in_(
+            select(Person.id).where(
+                (Person.id == bindparam("pid")) | (Person.merged_into == bindparam("pid"))
+            )
+        )
+    )
     .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
 )
 _PERSON = Prepared(select(Person.id).where(Person.id == bindparam("pid")))

@@ -143,6 +143,8 @@ _AUDIT_LABELS = {
     "person.updated": "Details changed",
     "relationship.added": "Relationship recorded",
     "qa.rerated": "Re-rated blind for consistency QA",
+    "person.merged": "Duplicate record merged into this one",
+    "person.merged_away": "Merged into another record (this is the duplicate)",
 }
 SUMMARY_LENGTH = 140
 
@@ -393,6 +395,11 @@ class CaseService(Service):
             person = unit.session.get(Person, person_id)
             if person is None:
                 raise NotFound(f"No person with id {person_id}")
+            # A merged-away duplicate opens as the record it was merged into (services.merge).
+            while person.merged_into is not None:
+                person = unit.session.get(Person, person.merged_into)
+                assert person is not None  # a foreign key: the kept record exists
+            person_id = person.id
             child = load_person_dto(unit.session, person)
             address = None
             if person.household_id is not None:
@@ -824,7 +831,16 @@ def _audit_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
             AuditEntry.entity,
             AuditEntry.entity_id,
             AuditEntry.detail,
-        ).where(AuditEntry.person_id == person_id, AuditEntry.action.not_in(_SHOWN_ELSEWHERE))
+        ).where(
+            # The audit trail cannot be rewritten, so a merged-away record's rows stay under
+            # its id: read them with the kept record's.
+            AuditEntry.person_id.in_(
+                select(Person.id).where(
+                    or_(Person.id == person_id, Person.merged_into == person_id)
+                )
+            ),
+            AuditEntry.action.not_in(_SHOWN_ELSEWHERE),
+        )
     ).all()
     events = []
     for audit_id, at, user_id, action, entity, entity_id, raw in rows:

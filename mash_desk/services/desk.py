@@ -15,6 +15,7 @@ from mash_desk.services.decisions import DecisionService
 from mash_desk.services.documents import DocumentService
 from mash_desk.services.history import HistoryService
 from mash_desk.services.meetings import MeetingService
+from mash_desk.services.merge import MergeService
 from mash_desk.services.outcomes import OutcomeService
 from mash_desk.services.people import PeopleService
 from mash_desk.services.quality import QaService
@@ -22,6 +23,7 @@ from mash_desk.services.queue import QueueService
 from mash_desk.services.reference import ReferenceService
 from mash_desk.services.routing import RoutingService
 from mash_desk.services.screening import ScreeningService
+from mash_desk.services.search import SearchService
 from mash_desk.services.strategy import StrategyService
 from mash_desk.services.summary import SummaryService
 from mash_desk.services.thresholds import ThresholdService
@@ -56,6 +58,8 @@ class Desk:
         self.strategy = StrategyService(self.ctx)
         self.reference = ReferenceService(self.ctx)
         self.allocation = AllocationService(self.ctx)
+        self.search = SearchService(self.ctx)
+        self.merge = MergeService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 
 from mash_desk.domain.enums import PersonKind, RelationshipKind, Sex
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
@@ -361,6 +361,10 @@ def _candidates(shape: tuple[str, ...]) -> Prepared:
         select(*PERSON_DTO_COLUMNS)
         .outerjoin(Household, Household.id == Person.household_id)
         .where(or_(*(_CANDIDATE_CONDITIONS[name]() for name in shape)))
+        # A merged-away duplicate is never suggested: its kept record is (services.merge).
+        # In coalesce so SQLite filters what the key indexes found rather than reading the
+        # whole table through the merged_into index (see services.search.not_merged).
+        .where(func.coalesce(Person.merged_into, 0) == 0)
         .limit(CANDIDATE_LIMIT)
     )
 

@@ -1060,6 +1060,7 @@ class _Generator:
                 "household_id": fam.hid,
                 "created_at": at,
                 "version": 1,
+                "merged_into": None,
             }
         )
         self._audit_json(
@@ -1131,6 +1132,7 @@ class _Generator:
                 "created_at": at,
                 # Met unborn and born since: the record was updated once with the birth.
                 "version": 2 if unborn_now and born_at_end else 1,
+                "merged_into": None,
             }
         )
         self._audit_json(

@@ -91,7 +91,7 @@ def test_check_finds_stale_and_missing_forms(tmp_path):
     ui_dir, forms_dir = tmp_path / "ui", tmp_path / "forms"
     ui_dir.mkdir()
     source = ui_dir / "sample.ui"
-    # A form that says "New contact", whichever forms sort first.
+    # A known form whose text the test edits (sorted order changes as forms are added).
     shutil.copyfile(UI_DIR / "new_contact.ui", source)
     assert compiler.problems(ui_dir, forms_dir) == ["ui_sample.py: missing (compile sample.ui)"]
     compiled = compiler.compile_one(source, forms_dir)

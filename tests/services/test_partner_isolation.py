@@ -81,6 +81,7 @@ EXEMPT = {
     "routing.inbox": "the rep's own agency only: tested in test_routing.py",
     "actions.inbox": "the rep's own agency only: tested below and in test_actions.py",
     "reference.agencies": "agency codes and names only, shared with everyone signed in",
+    "search.find": "the rep's own agency's children only: tested in test_search.py",
     "documents.verify": "answers only for bytes the caller already holds; names a decision id "
     "and version, never a child",
 }
@@ -272,6 +273,8 @@ def _other_calls(desk, w: World) -> dict[str, Any]:
             a, 1, "print", "Forged printer", b"%PDF-forged"
         ),
         "qa.draw_sample": lambda a: desk.qa.draw_sample(a),
+        "merge.duplicates": lambda a: desk.merge.duplicates(a),
+        "merge.merge": lambda a: desk.merge.merge(a, w.person_id, w.other_person_id),
         "qa.latest_sample_id": lambda a: desk.qa.latest_sample_id(a),
         "thresholds.install": lambda a: desk.thresholds.install(a, tiny_document(), "forged"),
         "users.create": lambda a: desk.users.create(

@@ -59,10 +59,16 @@ class Person(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Set when a manager merged this duplicate into another record (services.merge): the
+    # record stays, so old audit and access rows still name it, but every search, match and
+    # case view leads to the kept one.
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_people_family_key_dob", "family_key", "date_of_birth"),
+        # "Find a child" by date of birth alone.
+        Index("ix_people_date_of_birth", "date_of_birth"),
         Index("ix_people_names_dob", "family_key", "given_key", "date_of_birth"),
         Index("ix_people_given_key_dob", "given_key", "date_of_birth"),
         Index("ix_people_family_key_edd", "family_key", "expected_delivery"),

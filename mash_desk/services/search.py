@@ -1,0 +1,422 @@
+"""Find any child, open or closed, from anywhere in the desk (issue 12 item 3).
+
+A child whose work closed years ago drops out of the work queue, yet the next call about
+them must find them again. One search box takes a name (matched phonetically, with the keys
+duplicate detection uses), a date of birth, an NHS number or a postcode; the optional fields
+narrow it. Every look-up goes through an index (name keys, date of birth, NHS number,
+postcode, household) and reads at most ``CANDIDATE_LIMIT`` rows, so the search stays fast
+however long the history. Each result says what the MASH knows and has open; a partner rep
+finds only children their own agency was asked about, routed or given actions for.
+
+Searching writes no access-log row: a result line is not the child's record. Opening the
+case view from a result does (``case.view``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, union
+
+from mash_desk.domain.enums import PersonKind, Role, WorkStatus
+from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.identifiers import normalise_nhs_number, normalise_postcode
+from mash_desk.domain.matching import PersonFacts, name_key, score
+from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
+from mash_desk.domain.permissions import Permission
+from mash_desk.domain.routing import RoutingStatus
+from mash_desk.services.context import Service, Unit
+from mash_desk.services.dto import Actor, PersonDTO
+from mash_desk.services.history import twelve_months_before
+from mash_desk.services.people import PERSON_DTO_COLUMNS
+from mash_desk.storage.models import (
+    AgencyCheckRequest,
+    Contact,
+    ContactChild,
+    Decision,
+    DecisionAction,
+    Household,
+    Person,
+    Referral,
+    Routing,
+    ServiceEpisode,
+    ThresholdAssessment,
+    User,
+)
+
+RESULT_LIMIT = 50
+"""Results shown at most; beyond that the user is asked to refine the search."""
+CANDIDATE_LIMIT = 500
+"""Rows read at most before ranking (a common surname alone can match hundreds)."""
+MORE_MESSAGE = "More children match than are shown: add a date of birth or postcode to refine."
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
+_HANDED_OVER = [
+    s.value for s in (RoutingStatus.COMPLETE, RoutingStatus.ACCEPTED, RoutingStatus.REJECTED)
+]
+_CLOSED_REFERRAL = (WorkStatus.DECIDED.value, WorkStatus.CLOSED.value)
+
+
+@dataclass(frozen=True)
+class ChildQuery:
+    """What the user typed: one free-text box and the optional narrowing fields."""
+
+    text: str = ""
+    date_of_birth: date | None = None
+    nhs_number: str = ""
+    postcode: str = ""
+    household_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """A query understood: names, identifiers and dates, each already validated."""
+
+    names: tuple[str, ...] = ()
+    date_of_birth: date | None = None
+    nhs_number: str | None = None
+    postcode: str | None = None
+    household_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FoundChild:
+    """One child found, with what the MASH knows and has open (``None``: not yours to see)."""
+
+    person: PersonDTO
+    status: str
+    open_work: int | None = None
+    last_contact: datetime | None = None
+    referrals_12_months: int | None = None
+    level: int | None = None
+    open_services: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> str:
+        """What is known, in one line of words (never colour alone)."""
+        parts = [self.status]
+        if self.last_contact is not None:
+            parts.append(f"last contact {self.last_contact:%d/%m/%Y}")
+        if self.referrals_12_months is not None:
+            parts.append(f"{self.referrals_12_months} referral(s) in 12 months")
+        if self.level is not None:
+            parts.append(f"Level {self.level}")
+        parts += [f"open to {s}" for s in self.open_services]
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The children found, best match first, and whether more matched than are shown."""
+
+    children: tuple[FoundChild, ...]
+    more: bool
+
+    @property
+    def message(self) -> str:
+        """What to tell the user about the result as a whole."""
+        if not self.children:
+            return "No child found. Check the spelling, or search by date of birth or NHS number."
+        found = f"{len(self.children)} child(ren) found."
+        return f"{found} {MORE_MESSAGE}" if self.more else found
+
+
+def parse_date(token: str) -> date | None:
+    """Read dd/mm/yyyy (or d-m-yyyy, d.m.yyyy, yyyy-mm-dd); ``None`` if it is no date."""
+    match = _DATE.match(token)
+    if not match:
+        return None
+    d, m, y, iy, im, iday = match.groups()
+    try:
+        return date(int(iy), int(im), int(iday)) if iy else date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def understand(query: ChildQuery) -> Criteria:
+    """Read the query: which words are a date, an NHS number, a postcode or names.
+
+    Raises ``ValidationError`` naming the field for an NHS number or postcode that is not
+    one, a date that is no date, or a query with nothing to search by.
+    """
+    errors: list[FieldError] = []
+    text = " ".join(query.text.replace(",", " ").split())
+    nhs = postcode = None
+    dob = query.date_of_birth
+    names: list[str] = []
+    digits = re.sub(r"[\s-]", "", text)
+    if digits.isdigit() and len(digits) >= 9:
+        nhs, problem = normalise_nhs_number(digits, "text")
+        if problem:
+            errors.append(problem)
+        text = ""
+    elif text and normalise_postcode(text)[0] and any(ch.isdigit() for ch in text):
+        postcode, _ = normalise_postcode(text)
+        text = ""
+    for token in text.split():
+        if any(ch.isdigit() for ch in token):
+            parsed = parse_date(token)
+            if parsed is None:
+                errors.append(
+                    FieldError(
+                        "text",
+                        "format",
+                        f"{token!r} is neither a date (dd/mm/yyyy), an NHS number nor a postcode",
+                    )
+                )
+            else:
+                dob = parsed
+        elif name_key(token):
+            names.append(token)
+    if query.nhs_number.strip():
+        nhs, problem = normalise_nhs_number(query.nhs_number)
+        if problem:
+            errors.append(problem)
+    if query.postcode.strip():
+        postcode, problem = normalise_postcode(query.postcode)
+        if problem:
+            errors.append(problem)
+    if errors:
+        raise ValidationError(errors)
+    found = Criteria(tuple(names), dob, nhs, postcode, query.household_id)
+    if found == Criteria():
+        raise ValidationError(
+            FieldError(
+                "text",
+                "required",
+                "Type a name, a date of birth, an NHS number or a postcode to search",
+            )
+        )
+    return found
+
+
+def not_merged(person: Any) -> ColumnElement[bool]:
+    """Records in use, written so no planner reads them through the ``merged_into`` index.
+
+    Without statistics SQLite takes ``merged_into IS NULL`` (true of nearly every row) for
+    the narrowest index and reads the whole table through it; wrapped in ``coalesce`` it
+    filters the rows the name, date, NHS-number or postcode index found.
+    """
+    return func.coalesce(person.merged_into, 0) == 0
+
+
+def _name_condition(names: tuple[str, ...]) -> ColumnElement[bool]:
+    """Phonetic match on the name keys (indexed); "Amira Hassan" also finds "Hassan Amira"."""
+    if len(names) == 1:
+        key = name_key(names[0])
+        return or_(Person.family_key == key, Person.given_key == key)
+    first, last = name_key(names[0]), name_key(names[-1])
+    return or_(
+        and_(Person.given_key == first, Person.family_key == last),
+        and_(Person.given_key == last, Person.family_key == first),
+    )
+
+
+def _swapped(d: date) -> date:
+    try:
+        return date(d.year, d.day, d.month)
+    except ValueError:
+        return d
+
+
+def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = [
+        not_merged(Person),
+        Person.kind == PersonKind.CHILD.value,
+    ]
+    if criteria.nhs_number:
+        found.append(Person.nhs_number == criteria.nhs_number)
+    if criteria.names:
+        found.append(_name_condition(criteria.names))
+    if criteria.date_of_birth:
+        dob = criteria.date_of_birth
+        # With a name, a day/month swap (the commonest typing error) still finds the child.
+        days = {dob, _swapped(dob)} if criteria.names else {dob}
+        found.append(Person.date_of_birth.in_(sorted(days)))
+    if criteria.postcode:
+        found.append(Household.postcode == criteria.postcode)
+    if criteria.household_id is not None:
+        found.append(Person.household_id == criteria.household_id)
+    return found
+
+
+def partner_scope(unit: Unit) -> ColumnElement[bool]:
+    """The children a partner rep's agency may see: asked about, routed, or given actions.
+
+    The same three doors the partner inbox opens (checks, routings, actions) and no other.
+    """
+    agency_id = unit.session.scalar(select(User.agency_id).where(User.id == unit.user_id))
+    if agency_id is None:  # pragma: no cover - the user was checked a moment ago
+        return false()
+    asked = (
+        select(Referral.person_id)
+        .join(AgencyCheckRequest, AgencyCheckRequest.referral_id == Referral.id)
+        .where(AgencyCheckRequest.agency_id == agency_id)
+    )
+    routed = select(Routing.person_id).where(
+        Routing.to_agency_id == agency_id,
+        Routing.status.in_(_HANDED_OVER),
+    )
+    actioned = (
+        select(Decision.person_id)
+        .join(DecisionAction, DecisionAction.decision_id == Decision.id)
+        .where(
+            Decision.status == DecisionStatus.SIGNED.value,
+            or_(
+                DecisionAction.owner_agency_id == agency_id,
+                DecisionAction.owner_user_id == unit.user_id,
+            ),
+        )
+    )
+    return Person.id.in_(select(union(asked, routed, actioned).subquery().c[0]))
+
+
+def _rank(criteria: Criteria, person: PersonDTO) -> float:
+    """How well a candidate fits the names and date typed (the duplicate matcher's score)."""
+    if not criteria.names:
+        return 0.0
+    first, last = criteria.names[0], criteria.names[-1]
+    cand = PersonFacts(
+        person.given_name, person.family_name, person.date_of_birth, None, None, None
+    )
+    tries = [(first, last), (last, first)] if len(criteria.names) > 1 else [(first, first)]
+    return max(score(PersonFacts(g, f, criteria.date_of_birth), cand)[0] for g, f in tries)
+
+
+class SearchService(Service):
+    """Find children by name, date of birth, NHS number, postcode or household."""
+
+    def find(self, actor: Actor, query: ChildQuery) -> SearchResults:
+        """Return up to ``RESULT_LIMIT`` children matching every criterion, best first.
+
+        Open and closed work alike; merged-away duplicates never (their kept record is
+        found instead). A partner rep finds only their agency's children and sees no more
+        about them than their inbox shows. Nothing is written (no access row per result).
+        """
+        criteria = understand(query)
+        with self.reading(actor, Permission.FIND_CHILD) as unit:
+            conditions = _conditions(criteria)
+            partner = unit.role is Role.PARTNER
+            if partner:
+                conditions.append(partner_scope(unit))
+            rows = unit.conn.execute(
+                select(*PERSON_DTO_COLUMNS)
+                .outerjoin(Household, Household.id == Person.household_id)
+                .where(*conditions)
+                .order_by(Person.family_name, Person.given_name, Person.id)
+                .limit(CANDIDATE_LIMIT + 1)
+            ).all()
+            people = [PersonDTO(*row) for row in rows]
+            people.sort(key=lambda p: -_rank(criteria, p))
+            shown = people[:RESULT_LIMIT]
+            if partner:
+                children = tuple(FoundChild(p, "Known to your agency") for p in shown)
+            else:
+                children = with_facts(unit, shown)
+        return SearchResults(children, len(people) > RESULT_LIMIT)
+
+    def resolve(self, actor: Actor, person_id: int) -> int:
+        """Return the record to open for ``person_id``: the kept one if it was merged away."""
+        with self.reading(actor, Permission.VIEW_CASE) as unit:
+            return resolve_person(unit, person_id)
+
+
+def resolve_person(unit: Unit, person_id: int) -> int:
+    """Follow ``merged_into`` to the record in use (a merge never chains past a few)."""
+    seen: set[int] = set()
+    current = person_id
+    while True:
+        row = unit.conn.execute(
+            select(Person.id, Person.merged_into).where(Person.id == current)
+        ).first()
+        if row is None:
+            raise NotFound(f"No person with id {person_id}")
+        if row[1] is None or current in seen:
+            return current
+        seen.add(current)
+        current = row[1]
+
+
+def with_facts(unit: Unit, people: list[PersonDTO]) -> tuple[FoundChild, ...]:
+    """Add what is known and open to each child: five indexed reads for the whole page."""
+    ids = [p.id for p in people]
+    if not ids:
+        return ()
+    facts: dict[int, dict[str, Any]] = {
+        i: {"open": 0, "last": None, "recent": 0, "level": None, "decided": None, "any": False}
+        for i in ids
+    }
+    for pid, open_count, last, total in unit.conn.execute(
+        select(
+            ContactChild.person_id,
+            func.sum(case((ContactChild.status == WorkStatus.OPEN.value, 1), else_=0)),
+            func.max(Contact.received_at),
+            func.count(),
+        )
+        .join(Contact, Contact.id == ContactChild.contact_id)
+        .where(ContactChild.person_id.in_(ids))
+        .group_by(ContactChild.person_id)
+    ):
+        facts[pid].update(open=int(open_count or 0), last=last, any=total > 0)
+    since = twelve_months_before(unit.now)
+    for pid, at, status in unit.conn.execute(
+        select(Referral.person_id, Referral.referral_at, Referral.status).where(
+            Referral.person_id.in_(ids)
+        )
+    ):
+        f = facts[pid]
+        f["any"] = True
+        f["recent"] += int(since <= _aware(at) <= unit.now)
+        f["open"] += int(status not in _CLOSED_REFERRAL)
+    for pid, level in unit.conn.execute(
+        select(ThresholdAssessment.person_id, ThresholdAssessment.chosen_level)
+        .where(ThresholdAssessment.person_id.in_(ids), ThresholdAssessment.kind != "qa")
+        .order_by(ThresholdAssessment.assessed_at, ThresholdAssessment.id)
+    ):
+        facts[pid]["level"] = level  # the latest assessment wins
+    for pid, outcome, signed_at in unit.conn.execute(
+        select(Decision.person_id, Decision.outcome, Decision.signed_at)
+        .where(Decision.person_id.in_(ids), Decision.status == DecisionStatus.SIGNED.value)
+        .order_by(Decision.signed_at, Decision.id)
+    ):
+        facts[pid]["decided"] = (outcome, signed_at)
+    services: dict[int, list[str]] = {i: [] for i in ids}
+    for pid, service in unit.conn.execute(
+        select(ServiceEpisode.person_id, ServiceEpisode.service).where(
+            ServiceEpisode.person_id.in_(ids),
+            ServiceEpisode.started_on <= unit.today,
+            ServiceEpisode.ended_on.is_(None) | (ServiceEpisode.ended_on > unit.today),
+        )
+    ):
+        services[pid].append(service.replace("_", " "))
+    return tuple(
+        FoundChild(
+            person=p,
+            status=_status(facts[p.id]),
+            open_work=facts[p.id]["open"],
+            last_contact=facts[p.id]["last"],
+            referrals_12_months=facts[p.id]["recent"],
+            level=facts[p.id]["level"],
+            open_services=tuple(services[p.id]),
+        )
+        for p in people
+    )
+
+
+def _aware(at: datetime) -> datetime:
+    # Reads through UTCDateTime give aware datetimes; a bare one is UTC all the same.
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _status(f: dict[str, Any]) -> str:
+    if f["open"]:
+        return f"Open: {f['open']} item(s) of work"
+    if f["decided"]:
+        outcome, signed_at = f["decided"]
+        when = f" on {signed_at:%d/%m/%Y}" if signed_at else ""
+        return f"Closed — decided{when}: {DecisionOutcome(outcome).label}"
+    if f["any"]:
+        return "Closed"
+    return "No front-door work recorded"
