@@ -84,3 +84,5 @@ class OutcomeInput:
     no_offer_reason: str | None = None
     referral: ReferralDetails | None = None
     note: str | None = field(default=None)
+    consent_reason: str | None = None
+    """Why the child's work goes on without consent (Level 4 may proceed without it)."""
