@@ -131,6 +131,23 @@ def _open_child(unit: Unit, contact_child_id: int) -> ContactChild:
 class OutcomeService(Service):
     """Close a child's contact with outcomes, or progress it to a referral."""
 
+    def open_contact_child(self, actor: Actor, person_id: int) -> int | None:
+        """The id of the child's newest contact still waiting for its outcome, if any.
+
+        Returns an id only (nothing of the child's record), so no access row is written;
+        :meth:`prepare` logs the view when the dialog shows the child.
+        """
+        with self.reading(actor, Permission.RECORD_OUTCOME) as unit:
+            return unit.conn.execute(
+                select(ContactChild.id)
+                .where(
+                    ContactChild.person_id == person_id,
+                    ContactChild.status == WorkStatus.OPEN.value,
+                )
+                .order_by(ContactChild.id.desc())
+                .limit(1)
+            ).scalar()
+
     def prepare(self, actor: Actor, contact_child_id: int) -> OutcomeContext:
         """What the outcome dialog needs: RAG, level, its consent rule and consents recorded.
 
