@@ -179,3 +179,54 @@ def test_escape_asks_before_discarding_a_choice(qtbot, session):
     dialog.confirm_discard = lambda: True
     _key(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+
+
+def test_ctrl_o_on_a_queue_row_opens_its_outcome_and_the_row_becomes_a_referral(
+    qtbot, session, tmp_path
+):
+    from mash_desk.gui.main_window import MainWindow
+    from mash_desk.gui.queue_model import RowRole
+
+    cc = log_one(session.desk, session.actor, rag="amber", rag_reason="Worry").children[0]
+    window = MainWindow(session, drafts_dir=tmp_path / "drafts")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    model = window.queue.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_F8)  # select the first row
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    dialog = window.findChild(OutcomeDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.ui.nfaCheck.hasFocus(), timeout=10_000)
+    assert dialog.ready.contact_child_id == cc.id
+    _tick(qtbot, dialog.ui.referralCheck, Qt.Key.Key_R)
+    _key(qtbot, Qt.Key.Key_P, ALT)
+    _key(qtbot, Qt.Key.Key_Down)
+    _key(qtbot, Qt.Key.Key_Down)
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000):
+        _save(qtbot, dialog)
+    # The queue re-reads itself: the contact row is now the referral, awaiting decision.
+    qtbot.waitUntil(
+        lambda: model.rowCount() == 1 and model.index(0, 0).data(RowRole).kind == "referral",
+        timeout=10_000,
+    )
+    assert model.data(model.index(0, COL_STATUS)) == "Referral: awaiting decision"
+
+
+def test_case_view_button_opens_the_childs_open_contact(qtbot, session):
+    from mash_desk.gui.case_view import CaseView
+
+    cc = log_one(session.desk, session.actor).children[0]
+    view = CaseView(session, cc.person.id)
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(lambda: view.case is not None, timeout=10_000)
+    assert view.outcome_button.isEnabled() and "Ctrl+O" in view.outcome_button.toolTip()
+    view.outcome_button.setFocus()
+    _key(qtbot, Qt.Key.Key_Space)
+    dialog = view.outcome_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+    assert dialog.ready.contact_child_id == cc.id
