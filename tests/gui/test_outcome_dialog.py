@@ -230,3 +230,25 @@ def test_case_view_button_opens_the_childs_open_contact(qtbot, session):
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
     assert dialog.ready.contact_child_id == cc.id
+
+
+def test_ctrl_o_in_a_case_tab_opens_that_childs_outcome(qtbot, session, tmp_path):
+    from mash_desk.gui.case_view import CaseView
+    from mash_desk.gui.main_window import MainWindow
+
+    cc = log_one(session.desk, session.actor, rag="green", rag_reason="Low").children[0]
+    window = MainWindow(session, drafts_dir=tmp_path / "drafts")
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.queue.model.rowCount() == 1, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    qtbot.keyClick(window.queue.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.tabs.count() == 2, timeout=10_000)
+    case = window.tabs.currentWidget().findChild(CaseView)
+    qtbot.waitUntil(lambda: case.case is not None, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    dialog = case.outcome_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+    assert dialog.ready.contact_child_id == cc.id

@@ -1,4 +1,4 @@
-# source-sha256: 5fc56ef6bdfe59ff554072e420fd5a5685801d065cdbd037fad2dd8b2df9e315
+# source-sha256: dd5335a81ba24e7f5363797e45fd511211a9340de61e75437f1d3e89ed173f2f
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -18,14 +18,14 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog,
     QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-    QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout,
-    QWidget)
+    QPlainTextEdit, QPushButton, QSizePolicy, QSpacerItem,
+    QVBoxLayout, QWidget)
 
 class Ui_OutcomeDialog(object):
     def setupUi(self, OutcomeDialog):
         if not OutcomeDialog.objectName():
             OutcomeDialog.setObjectName(u"OutcomeDialog")
-        OutcomeDialog.resize(640, 720)
+        OutcomeDialog.resize(640, 600)
         self.mainLayout = QVBoxLayout(OutcomeDialog)
         self.mainLayout.setObjectName(u"mainLayout")
         self.childLabel = QLabel(OutcomeDialog)
@@ -209,6 +209,10 @@ class Ui_OutcomeDialog(object):
 
 
         self.mainLayout.addWidget(self.consentGroup)
+
+        self.bottomSpacer = QSpacerItem(20, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+
+        self.mainLayout.addItem(self.bottomSpacer)
 
         self.buttonLayout = QHBoxLayout()
         self.buttonLayout.setObjectName(u"buttonLayout")
