@@ -202,6 +202,12 @@ class OutcomeDialog(QDialog):
         if index >= 0:
             self.ui.referralSource.setCurrentIndex(index)
         self.ui.consentRule.setText(consent_summary(ready))
+        if ready.rag == "red" and not ready.may_authorise:
+            # Said before the choice, not only as a refusal after it (domain brief §4).
+            self.ui.nfaCheck.setText("&No further action — a manager records it on a red contact")
+            self.ui.nfaCheck.setAccessibleDescription(
+                "This contact is rated red: only a manager may close it with no further action"
+            )
         if ready.status != "open":
             self._form_error("Outcomes were already recorded for this child on this contact.")
         self._update()

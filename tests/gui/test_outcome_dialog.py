@@ -160,6 +160,7 @@ def test_under_five_nfa_asks_why_no_offer(qtbot, session):
 def test_red_nfa_by_a_practitioner_says_a_manager_must_authorise(qtbot, session):
     cc = log_one(session.desk, session.actor, rag="red", rag_reason="Disclosure").children[0]
     dialog = _open(qtbot, session, cc.id)
+    assert "a manager records it on a red contact" in dialog.ui.nfaCheck.text()
     _tick(qtbot, dialog.ui.nfaCheck, Qt.Key.Key_N)
     before = row_counts(session.desk)
     _save(qtbot, dialog)
@@ -252,3 +253,23 @@ def test_ctrl_o_in_a_case_tab_opens_that_childs_outcome(qtbot, session, tmp_path
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
     assert dialog.ready.contact_child_id == cc.id
+
+
+def test_level_three_referral_shows_the_consent_rule_and_refuses_without_it(qtbot, session):
+    desk, p = session.desk, session.actor
+    cc = log_one(desk, p).children[0]
+    cc = desk.screening.screen(p, cc.id, cc.version, indicators=["l3-going-missing"]).value
+    dialog = _open(qtbot, session, cc.id)
+    assert dialog.ui.consentRule.text().startswith("Level 3")
+    assert "consent to an assessment sought" in dialog.ui.consentRule.text()
+    assert not dialog.ui.consentReason.isEnabled()  # only Level 4 goes on without consent
+    _tick(qtbot, dialog.ui.referralCheck, Qt.Key.Key_R)
+    _key(qtbot, Qt.Key.Key_P, ALT)
+    _key(qtbot, Qt.Key.Key_Down)
+    _key(qtbot, Qt.Key.Key_Down)
+    before = row_counts(desk)
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.message("consent") != "", timeout=10_000)
+    assert "must be sought before a referral" in dialog.message("consent")
+    assert row_counts(desk) == before
+    assert dialog.ui.primaryNeed.currentData() == "N1"  # nothing chosen is lost
