@@ -27,7 +27,7 @@ from mash_desk.domain.permissions import Permission, allows
 from mash_desk.gui.forms.ui_outcome import Ui_OutcomeDialog
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
-from mash_desk.services.inputs import OutcomeInput, ReferralDetails
+from mash_desk.services.inputs import ConsentInput, OutcomeInput, ReferralDetails
 from mash_desk.services.outcomes import OutcomeContext, OutcomeResult
 
 _WARNING = "⚠ "
@@ -46,7 +46,12 @@ _FIELDS = {
     "primary_need": ("primaryNeed", "primaryNeedError"),
     "consent": ("consentReason", "consentError"),
     "consent_reason": ("consentReason", "consentReasonError"),
+    "consent_now.state": ("consentState", "consentStateError"),
+    "consent_now.purpose": ("consentState", "consentStateError"),
+    "consent_now.reason": ("consentState", "consentStateError"),
 }
+# States a practitioner records while deciding (an override names a manager: not here).
+_CONSENT_STATES = (("Sought", "sought"), ("Given", "given"), ("Refused", "refused"))
 REFERRAL_NFA_TEXT = (
     "Set when the meeting decides the referral: yes if the decision is no further action "
     "(CIN census ReferralNFA)."
@@ -147,7 +152,7 @@ class OutcomeDialog(QDialog):
         self.ui.nfaCheck.toggled.connect(self._nfa_toggled)
         for edit in (self.ui.noOfferReason, self.ui.consentReason):
             edit.textChanged.connect(self._changed)
-        for combo in (self.ui.referralSource, self.ui.primaryNeed):
+        for combo in (self.ui.referralSource, self.ui.primaryNeed, self.ui.consentState):
             combo.activated.connect(self._changed)
         self.ui.saveButton.clicked.connect(self.save)
         self.ui.cancelButton.clicked.connect(self.reject)
@@ -202,6 +207,7 @@ class OutcomeDialog(QDialog):
         if index >= 0:
             self.ui.referralSource.setCurrentIndex(index)
         self.ui.consentRule.setText(consent_summary(ready))
+        self._fill_consent_states(ready)
         if ready.rag == "red" and not ready.may_authorise:
             # Said before the choice, not only as a refusal after it (domain brief §4).
             self.ui.nfaCheck.setText("&No further action — a manager records it on a red contact")
@@ -212,6 +218,21 @@ class OutcomeDialog(QDialog):
             self._form_error("Outcomes were already recorded for this child on this contact.")
         self._update()
         self.ui.nfaCheck.setFocus()
+
+    def _fill_consent_states(self, ready: OutcomeContext) -> None:
+        combo = self.ui.consentState
+        combo.clear()
+        purpose = ready.consent_purpose
+        if purpose is None:
+            combo.addItem("Nothing to ask at this level", "")
+        else:
+            words = _CONSENT_WORDS.get(purpose, purpose)
+            self.ui.consentStateLabel.setText(f"C&onsent to {words}, asked for now")
+            combo.addItem("No change (as recorded on the contact)", "")
+            for text, state in _CONSENT_STATES:
+                combo.addItem(text, state)
+        for widget in (self.ui.consentStateLabel, combo):
+            widget.setEnabled(purpose is not None)
 
     @property
     def loaded(self) -> bool:
@@ -283,7 +304,12 @@ class OutcomeDialog(QDialog):
         # stays in the box (nothing typed is lost) but is not sent.
         asked = bool(self.ready and self.ready.under_five) and ContactOutcome.NFA in chosen
         no_offer = self.ui.noOfferReason.toPlainText() if asked else ""
+        state = self.ui.consentState.currentData()
+        consent = None
+        if state and self.ready is not None and self.ready.consent_purpose:
+            consent = ConsentInput(self.ready.consent_purpose, state)
         return OutcomeInput(
+            consent=consent,
             outcomes=tuple(o.value for o in chosen),
             no_offer_reason=no_offer or None,
             referral=referral,

@@ -12,8 +12,10 @@ from mash_desk.domain.outcome_rules import check_consent, check_red_nfa
 from mash_desk.domain.outcomes import apply_under_five_rule, check_outcomes, is_under_five
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import clean_narrative
-from mash_desk.domain.thresholds import Level
+from mash_desk.domain.thresholds import Level, consent_purpose
 from mash_desk.services.access import record_access
+from mash_desk.services.contacts import add_consent
+from mash_desk.services.contacts import check_consent as check_consent_input
 from mash_desk.services.context import Service, ServiceContext, Unit, check_version
 from mash_desk.services.dto import Actor, ContactChildDTO, OpResult, ReferralDTO
 from mash_desk.services.inputs import OutcomeInput
@@ -59,6 +61,7 @@ class OutcomeContext:
     level_label: str | None
     consent_rule: str | None
     consent_text: str | None
+    consent_purpose: str | None
     consents: tuple[tuple[str, str], ...]
     may_authorise: bool
 
@@ -121,6 +124,12 @@ def _consents(unit: Unit, cc: ContactChild) -> dict[str, str]:
     return dict(rows)
 
 
+def _purpose(level: Level | None) -> str | None:
+    """The consent purpose the level's rule is about (None when nothing is needed)."""
+    purpose = consent_purpose(level.consent.rule) if level else None
+    return purpose.value if purpose else None
+
+
 def _open_child(unit: Unit, contact_child_id: int) -> ContactChild:
     cc = unit.session.get(ContactChild, contact_child_id)
     if cc is None:
@@ -176,6 +185,7 @@ class OutcomeService(Service):
                 level_label=level.label if level else None,
                 consent_rule=level.consent.rule.value if level else None,
                 consent_text=level.consent.text if level else None,
+                consent_purpose=_purpose(level),
                 consents=tuple(sorted(_consents(unit, cc).items())),
                 may_authorise=allows(unit.role, Permission.AUTHORISE),
             )
@@ -207,15 +217,25 @@ class OutcomeService(Service):
             red_nfa = check_red_nfa(final, cc.rag, allows(unit.role, Permission.AUTHORISE))
             problems += [red_nfa] if red_nfa else []
             level = _level(self.ctx, unit, cc)
+            recorded = _consents(unit, cc)
+            if given.consent is not None:
+                # Consent asked for now counts as recorded for the rule, and is stored with
+                # the outcome (both or neither).
+                found = check_consent_input(unit, given.consent, "consent_now")
+                problems += found
+                if not found:
+                    recorded[str(given.consent.purpose)] = str(given.consent.state)
             problems += check_consent(
                 final,
                 level.label if level else None,
                 level.consent.rule if level else None,
-                _consents(unit, cc),
+                recorded,
                 consent_reason,
             )
             if problems:
                 raise ValidationError(problems)
+            if given.consent is not None:
+                add_consent(unit, cc.person_id, cc.contact_id, given.consent)
             cc.no_offer_reason = reason
             cc.consent_reason = consent_reason
             red_authorised = (
@@ -231,6 +251,11 @@ class OutcomeService(Service):
                 under_five_rule_applied=bool(notices),
                 no_offer_reason=reason,
                 consent_reason=consent_reason,
+                consent_recorded=(
+                    {"purpose": str(given.consent.purpose), "state": str(given.consent.state)}
+                    if given.consent is not None
+                    else None
+                ),
                 # Names the manager whose authority closed a red contact (rule above).
                 red_nfa_authorised_by=red_authorised,
             )

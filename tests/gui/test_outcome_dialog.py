@@ -273,3 +273,13 @@ def test_level_three_referral_shows_the_consent_rule_and_refuses_without_it(qtbo
     assert "must be sought before a referral" in dialog.message("consent")
     assert row_counts(desk) == before
     assert dialog.ui.primaryNeed.currentData() == "N1"  # nothing chosen is lost
+    # Consent asked for on the phone just now is recorded with the outcome.
+    assert dialog.ui.consentStateLabel.text() == "C&onsent to an assessment, asked for now"
+    _key(qtbot, Qt.Key.Key_O, ALT)
+    assert dialog.ui.consentState.hasFocus()
+    _key(qtbot, Qt.Key.Key_Down)
+    assert dialog.ui.consentState.currentData() == "sought"
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000) as saved:
+        _save(qtbot, dialog)
+    assert saved.args[0].referral is not None
+    assert dialog.message("consent") == ""

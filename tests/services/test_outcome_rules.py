@@ -9,7 +9,13 @@ from sqlalchemy import select
 
 from mash_desk.domain.errors import ValidationError
 from mash_desk.services.inputs import ConsentInput, OutcomeInput, ReferralDetails
-from mash_desk.storage.models import AccessLogEntry, AuditEntry, ContactChild, ThresholdAssessment
+from mash_desk.storage.models import (
+    AccessLogEntry,
+    AuditEntry,
+    Consent,
+    ContactChild,
+    ThresholdAssessment,
+)
 from tests.support.helpers import log_one, row_counts
 
 REFERRAL = OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1"))
@@ -186,3 +192,31 @@ def test_level_four_re_rated_red_needs_no_reason(desk, actors):
     assert done.rag.value == "red"
     with desk.db.reading() as s:
         assert s.scalars(select(ThresholdAssessment.not_red_reason)).one() is None
+
+
+def test_consent_asked_for_now_is_recorded_with_the_outcome(desk, actors):
+    p = actors["practitioner"]
+    cc = screened(desk, p, ["l3-going-missing"])
+    assert desk.outcomes.prepare(p, cc.id).consent_purpose == "assessment"
+    asked = OutcomeInput(
+        ("mash_referral",),
+        referral=ReferralDetails("N1"),
+        consent=ConsentInput("assessment", "not_sought"),
+    )
+    error = refused(desk, lambda: desk.outcomes.record(p, cc.id, cc.version, asked))
+    assert error.for_field("consent_now.reason")
+    sought = OutcomeInput(
+        ("mash_referral",),
+        referral=ReferralDetails("N1"),
+        consent=ConsentInput("assessment", "sought"),
+    )
+    assert desk.outcomes.record(p, cc.id, cc.version, sought).value.referral
+    with desk.db.reading() as s:
+        rows = s.execute(
+            select(Consent.purpose, Consent.state, Consent.contact_id).where(
+                Consent.person_id == cc.person.id
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("assessment", "sought", cc.contact_id)]
+    [detail] = audit(desk, "contact.outcome_recorded")
+    assert detail["consent_recorded"] == {"purpose": "assessment", "state": "sought"}

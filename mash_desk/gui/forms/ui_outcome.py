@@ -1,4 +1,4 @@
-# source-sha256: dd5335a81ba24e7f5363797e45fd511211a9340de61e75437f1d3e89ed173f2f
+# source-sha256: b93f3bbecd62cf83ba09455ca65f13e04143992612a9bfdb6439a9b9f6c194c3
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -180,6 +180,24 @@ class Ui_OutcomeDialog(object):
 
         self.consentLayout.addWidget(self.consentRule)
 
+        self.consentStateLabel = QLabel(self.consentGroup)
+        self.consentStateLabel.setObjectName(u"consentStateLabel")
+        self.consentStateLabel.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.consentLayout.addWidget(self.consentStateLabel)
+
+        self.consentState = QComboBox(self.consentGroup)
+        self.consentState.setObjectName(u"consentState")
+
+        self.consentLayout.addWidget(self.consentState)
+
+        self.consentStateError = QLabel(self.consentGroup)
+        self.consentStateError.setObjectName(u"consentStateError")
+        self.consentStateError.setWordWrap(True)
+        self.consentStateError.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.consentLayout.addWidget(self.consentStateError)
+
         self.consentError = QLabel(self.consentGroup)
         self.consentError.setObjectName(u"consentError")
         self.consentError.setWordWrap(True)
@@ -247,6 +265,7 @@ class Ui_OutcomeDialog(object):
         self.noOfferReasonLabel.setBuddy(self.noOfferReason)
         self.referralSourceLabel.setBuddy(self.referralSource)
         self.primaryNeedLabel.setBuddy(self.primaryNeed)
+        self.consentStateLabel.setBuddy(self.consentState)
         self.consentReasonLabel.setBuddy(self.consentReason)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.nfaCheck, self.adviceCheck)
@@ -257,7 +276,8 @@ class Ui_OutcomeDialog(object):
         QWidget.setTabOrder(self.forwardCheck, self.noOfferReason)
         QWidget.setTabOrder(self.noOfferReason, self.referralSource)
         QWidget.setTabOrder(self.referralSource, self.primaryNeed)
-        QWidget.setTabOrder(self.primaryNeed, self.consentReason)
+        QWidget.setTabOrder(self.primaryNeed, self.consentState)
+        QWidget.setTabOrder(self.consentState, self.consentReason)
         QWidget.setTabOrder(self.consentReason, self.saveButton)
         QWidget.setTabOrder(self.saveButton, self.cancelButton)
 
@@ -356,6 +376,13 @@ class Ui_OutcomeDialog(object):
 #if QT_CONFIG(accessibility)
         self.consentRule.setAccessibleName(QCoreApplication.translate("OutcomeDialog", u"Consent rule", None))
 #endif // QT_CONFIG(accessibility)
+        self.consentStateLabel.setText(QCoreApplication.translate("OutcomeDialog", u"C&onsent asked for now", None))
+#if QT_CONFIG(accessibility)
+        self.consentState.setAccessibleName(QCoreApplication.translate("OutcomeDialog", u"Consent asked for now", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(tooltip)
+        self.consentState.setToolTip(QCoreApplication.translate("OutcomeDialog", u"Record consent asked for now (the consent this level's rule is about); saved with the outcome", None))
+#endif // QT_CONFIG(tooltip)
         self.consentReasonLabel.setText(QCoreApplication.translate("OutcomeDialog", u"Reason for going on &without consent", None))
 #if QT_CONFIG(accessibility)
         self.consentReason.setAccessibleName(QCoreApplication.translate("OutcomeDialog", u"Reason for going on without consent", None))
