@@ -68,6 +68,7 @@ from mash_desk.domain.meetings import (
 )
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.routing import InformedParty, RoutingStatus
+from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.routing_dialog import (
     KIND_SHORT,
@@ -440,6 +441,7 @@ class CaseView(QWidget):
         self.person_id = person_id
         self.case: CaseDTO | None = None
         self.routing_dialog: RoutingDialog | None = None
+        self.outcome_dialog: OutcomeDialog | None = None
         self.strategy_dialog: StrategyDialog | None = None
         self.conference_dialog: ConferenceDialog | None = None
         self._request = 0
@@ -455,7 +457,7 @@ class CaseView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
         buttons = list(self.kind_buttons.values())
-        chain = [*buttons, self.filter_edit, self.table, self.detail]
+        chain = [self.outcome_button, *buttons, self.filter_edit, self.table, self.detail]
         chain += [self.open_assessment_button, self.routing_button, self.continue_routing_button]
         chain += [self.strategy_button, self.conference_button, self.record_browser]
         chain += [self.deadline_list, self.consent_list]
@@ -545,6 +547,9 @@ class CaseView(QWidget):
         layout.addWidget(flags_holder)
         self.household_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.household_label)
+        # Issue 12: the contact's outcome is recorded from the case (logic in outcome_dialog).
+        self.outcome_button = outcome_button(self.session, self.open_outcome_dialog)
+        layout.addWidget(self.outcome_button, 0, Qt.AlignmentFlag.AlignLeft)
         return box
 
     def _chronology(self) -> QWidget:
@@ -933,6 +938,11 @@ class CaseView(QWidget):
         setattr(self, attr, dialog)
         dialog.open()
         return dialog
+
+    def open_outcome_dialog(self) -> OutcomeDialog:
+        """Open the outcome dialog for this child's newest open contact."""
+        dialog = OutcomeDialog(self.session, parent=self, person_id=self.person_id)
+        return self._replace_dialog("outcome_dialog", dialog)
 
     def open_routing_dialog(self) -> RoutingDialog:
         """Open the routing dialog for this child (linked to the newest decision if fitting)."""

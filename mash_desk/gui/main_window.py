@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         # F5 is bound by the queue view itself (one binding per key, or Qt fires neither).
         queue_menu.addAction(self._action("&Refresh\tF5", self.refresh_queue))
         self._build_allocation_actions(queue_menu)
+        self._build_outcome_actions(queue_menu)
         if self._may(Permission.RUN_MEETING):
             meeting_menu = bar.addMenu("&Meeting")
             meeting_menu.addAction(
@@ -168,6 +169,27 @@ class MainWindow(QMainWindow):
         from mash_desk.gui.records_menu import RecordsMenu
 
         self.records = RecordsMenu(self, self.menuBar())
+
+    def _build_outcome_actions(self, menu: Any) -> None:
+        """Issue 12: "Record outcome…" (Ctrl+O) for the queue row or the case tab in front."""
+        if self._may(Permission.RECORD_OUTCOME):
+            menu.addSeparator()
+            self.outcome_action = self._action("Record &outcome…", self.record_outcome, "Ctrl+O")
+            menu.addAction(self.outcome_action)
+
+    def record_outcome(self) -> Any:
+        """Open the outcome dialog for the selected queue row or the case in the current tab."""
+        from mash_desk.gui.case_view import CaseView
+        from mash_desk.gui.outcome_dialog import open_for_row
+
+        current = self.tabs.currentWidget()
+        if current is not None and current is self.queue:
+            return open_for_row(self.session, self.queue.selected_row(), self)
+        case = current.findChild(CaseView) if current is not None else None
+        if case is None:
+            self.show_failure("Select a contact in the work queue, or open a case, first")
+            return None
+        return case.open_outcome_dialog()
 
     def _may(self, permission: Permission) -> bool:
         # Only to decide what to offer; the services check the permission again on every call.

@@ -11,6 +11,7 @@ document version the practitioner was shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import (
@@ -49,6 +50,8 @@ from mash_desk.domain.thresholds import (
     choose_level,
     suggest,
 )
+from mash_desk.gui.level_rag_prompt import FIELDS as RAG_PROMPT_FIELDS
+from mash_desk.gui.level_rag_prompt import LevelRagPrompt
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.case import age_text
@@ -364,7 +367,7 @@ class ThresholdPanel(QWidget):
             (self.search, self.tree),
             (self.tree, self.level_combo),
             (self.level_combo, self.rationale),
-            (self.rationale, self.save_button),
+            *pairwise([self.rationale, *self.rag_prompt.chain(), self.save_button]),
         ):
             QWidget.setTabOrder(*chain)
         scoped = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -479,6 +482,8 @@ class ThresholdPanel(QWidget):
         layout.addWidget(self.rationale)
         self.rationale_error = _message_label("Problem with the rationale")
         layout.addWidget(self.rationale_error)
+        self.rag_prompt = LevelRagPrompt()  # Level 4 on amber/green: re-rate or say why
+        layout.addWidget(self.rag_prompt)
         buttons = QHBoxLayout()
         self.save_button = QPushButton("&Save screening (Ctrl+S)")
         self.save_button.setAccessibleName("Save the screening")
@@ -593,6 +598,7 @@ class ThresholdPanel(QWidget):
         self.status_label.clear()
         self.rationale.setReadOnly(False)
         self.rationale.clear()
+        self.rag_prompt.reset()
         self.mode_label.hide()
         self.subject_label.show()
         self._clear_errors()
@@ -744,6 +750,8 @@ class ThresholdPanel(QWidget):
                 "&Rationale (required: say why)" if needs else "&Rationale (optional)"
             )
         self.level_error.hide()
+        rag = self.subject.rag if self.subject is not None and not self.read_only else None
+        self.rag_prompt.update_for(suggested, level, rag)
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -766,6 +774,7 @@ class ThresholdPanel(QWidget):
             self.error_label,
         ):
             label.hide()
+        self.rag_prompt.clear_error()
 
     @staticmethod
     def _show_message(label: QLabel, text: str) -> None:
@@ -780,6 +789,10 @@ class ThresholdPanel(QWidget):
             "document": self.document_error,
         }
         grouped: dict[QLabel, list[str]] = {}
+        prompt = [e.message for e in errors if e.field in RAG_PROMPT_FIELDS]
+        if prompt:
+            self.rag_prompt.show_error(prompt)
+        errors = [e for e in errors if e.field not in RAG_PROMPT_FIELDS]
         for error in errors:
             grouped.setdefault(places.get(error.field, self.error_label), []).append(error.message)
         for label, messages in grouped.items():
@@ -790,7 +803,12 @@ class ThresholdPanel(QWidget):
             self.level_combo.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _state(self) -> tuple:
-        return (self.ticked(), self.chosen_level(), self.rationale.toPlainText().strip())
+        return (
+            self.ticked(),
+            self.chosen_level(),
+            self.rationale.toPlainText().strip(),
+            self.rag_prompt.state(),
+        )
 
     def has_unsaved_work(self) -> bool:
         """Whether ticks, a level or a rationale were entered and not saved."""
@@ -864,6 +882,7 @@ class ThresholdPanel(QWidget):
             level=level,
             rationale=rationale,
             document=self.document.key,
+            **self.rag_prompt.screen_kwargs(),
             on_done=self._saved,
             on_error=self._save_failed,
             label="Saving the screening…",
@@ -875,6 +894,7 @@ class ThresholdPanel(QWidget):
         # Tell the other views first: this panel may be closing while the save finishes.
         self.session.hub.announce(result.changed)
         self.subject = result.value
+        self._choice_changed()  # re-rated red: the Level 4 prompt has nothing left to ask
         level = result.value.provisional_level
         self.status_label.setText(
             f"Saved: Level {level} against {result.value.threshold_document} version "

@@ -32,6 +32,7 @@ WHAT_LABELS = {
     # Keys written by other services (kept here so "who viewed" reads in words for all).
     "person.view": "Person record",
     "contact.view": "Contact record",
+    "outcome.prepare": "Contact outcome (record outcome dialog)",
     "routing.open": "Routing and handover summary",
     "decision_actions.view": "Actions of a decision",
     "document.memo": "Decision memo (preview, issue or print)",

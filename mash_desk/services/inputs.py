@@ -84,3 +84,8 @@ class OutcomeInput:
     no_offer_reason: str | None = None
     referral: ReferralDetails | None = None
     note: str | None = field(default=None)
+    consent_reason: str | None = None
+    """Why the child's work goes on without consent (Level 4 may proceed without it)."""
+    consent: ConsentInput | None = None
+    """Consent asked for at this moment (the one the level's rule is about), recorded with
+    the outcome in one transaction."""

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from mash_desk.domain.enums import PRIMARY_NEEDS, REFERRAL_SOURCES, ContactOutcome, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.outcome_rules import check_consent, check_red_nfa
 from mash_desk.domain.outcomes import apply_under_five_rule, check_outcomes, is_under_five
-from mash_desk.domain.permissions import Permission
+from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import clean_narrative
-from mash_desk.services.context import Service, check_version
+from mash_desk.domain.thresholds import Level, consent_purpose
+from mash_desk.services.access import record_access
+from mash_desk.services.contacts import add_consent
+from mash_desk.services.contacts import check_consent as check_consent_input
+from mash_desk.services.context import Service, ServiceContext, Unit, check_version
 from mash_desk.services.dto import Actor, ContactChildDTO, OpResult, ReferralDTO
 from mash_desk.services.inputs import OutcomeInput
 from mash_desk.services.mapping import contact_child_dto, referral_dto
-from mash_desk.storage.models import Contact, ContactChild, ContactOutcomeRow, Person, Referral
+from mash_desk.storage.models import (
+    Consent,
+    Contact,
+    ContactChild,
+    ContactOutcomeRow,
+    Person,
+    Referral,
+)
+
+OUTCOME_VIEW = "outcome.prepare"
 
 
 @dataclass(frozen=True)
@@ -24,50 +40,167 @@ class OutcomeResult:
     referral: ReferralDTO | None
 
 
+@dataclass(frozen=True)
+class OutcomeContext:
+    """What the outcome dialog shows before anything is chosen.
+
+    ``consent_rule`` is the rule of the child's provisional level (None until screened);
+    ``consents`` the latest state of each consent purpose recorded on this contact.
+    """
+
+    contact_child_id: int
+    contact_id: int
+    person_id: int
+    child_name: str
+    version: int
+    status: str
+    rag: str | None
+    under_five: bool
+    contact_source: str
+    level: int | None
+    level_label: str | None
+    consent_rule: str | None
+    consent_text: str | None
+    consent_purpose: str | None
+    consents: tuple[tuple[str, str], ...]
+    may_authorise: bool
+
+
+def _check_input(given: OutcomeInput) -> tuple[set[ContactOutcome], str | None, str | None]:
+    """Check what was typed, before the database is touched; return outcomes and reasons."""
+    errors: list[FieldError] = []
+    outcomes: set[ContactOutcome] = set()
+    for value in given.outcomes:
+        try:
+            outcomes.add(ContactOutcome(value))
+        except ValueError:
+            errors.append(FieldError("outcomes", "choice", f"Unknown outcome {value!r}"))
+    errors += check_outcomes(outcomes) if not errors else []
+    reason, problem = clean_narrative(
+        given.no_offer_reason, "no_offer_reason", "Reason no children's-centre offer is made"
+    )
+    errors += [problem] if problem else []
+    consent_reason, problem = clean_narrative(
+        given.consent_reason, "consent_reason", "Reason for going on without consent"
+    )
+    errors += [problem] if problem else []
+    referral_in = given.referral
+    if ContactOutcome.REFERRAL in outcomes:
+        if referral_in is None or referral_in.primary_need not in PRIMARY_NEEDS:
+            errors.append(
+                FieldError(
+                    "primary_need", "cin_code", "A referral needs its primary need (CIN code N0–N9)"
+                )
+            )
+        if referral_in and referral_in.source and referral_in.source not in REFERRAL_SOURCES:
+            errors.append(
+                FieldError(
+                    "referral_source",
+                    "cin_code",
+                    f"Referral source {referral_in.source!r} is not a CIN census code",
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    return outcomes, reason, consent_reason
+
+
+def _level(ctx: ServiceContext, unit: Unit, cc: ContactChild) -> Level | None:
+    """The child's provisional level, from the threshold document version it was screened by."""
+    if cc.provisional_level is None or not cc.threshold_document or not cc.threshold_version:
+        return None
+    library = ctx.thresholds.library(unit.conn)
+    document = library.get((cc.threshold_document, cc.threshold_version))
+    return document.level(cc.provisional_level)
+
+
+def _consents(unit: Unit, cc: ContactChild) -> dict[str, str]:
+    """The latest recorded state of each consent purpose for this child on this contact."""
+    rows = unit.conn.execute(
+        select(Consent.purpose, Consent.state)
+        .where(Consent.person_id == cc.person_id, Consent.contact_id == cc.contact_id)
+        .order_by(Consent.recorded_at, Consent.id)
+    ).all()
+    return dict(rows)
+
+
+def _purpose(level: Level | None) -> str | None:
+    """The consent purpose the level's rule is about (None when nothing is needed)."""
+    purpose = consent_purpose(level.consent.rule) if level else None
+    return purpose.value if purpose else None
+
+
+def _open_child(unit: Unit, contact_child_id: int) -> ContactChild:
+    cc = unit.session.get(ContactChild, contact_child_id)
+    if cc is None:
+        raise NotFound(f"No child-on-contact record {contact_child_id}")
+    return cc
+
+
 class OutcomeService(Service):
     """Close a child's contact with outcomes, or progress it to a referral."""
+
+    def open_contact_child(self, actor: Actor, person_id: int) -> int | None:
+        """The id of the child's newest contact still waiting for its outcome, if any.
+
+        Returns an id only (nothing of the child's record), so no access row is written;
+        :meth:`prepare` logs the view when the dialog shows the child.
+        """
+        with self.reading(actor, Permission.RECORD_OUTCOME) as unit:
+            return unit.conn.execute(
+                select(ContactChild.id)
+                .where(
+                    ContactChild.person_id == person_id,
+                    ContactChild.status == WorkStatus.OPEN.value,
+                )
+                .order_by(ContactChild.id.desc())
+                .limit(1)
+            ).scalar()
+
+    def prepare(self, actor: Actor, contact_child_id: int) -> OutcomeContext:
+        """What the outcome dialog needs: RAG, level, its consent rule and consents recorded.
+
+        Shows the child's name, so the view is logged like every read of a child's record.
+        """
+        with self.writing(actor, Permission.RECORD_OUTCOME) as unit:
+            cc = _open_child(unit, contact_child_id)
+            person = unit.session.get(Person, cc.person_id)
+            contact = unit.session.get(Contact, cc.contact_id)
+            assert person is not None and contact is not None
+            level = _level(self.ctx, unit, cc)
+            record_access(unit, cc.person_id, OUTCOME_VIEW, f"Contact {cc.contact_id}")
+            return OutcomeContext(
+                contact_child_id=cc.id,
+                contact_id=cc.contact_id,
+                person_id=cc.person_id,
+                child_name=f"{person.given_name} {person.family_name.upper()}",
+                version=cc.version,
+                status=cc.status,
+                rag=cc.rag,
+                under_five=is_under_five(
+                    person.date_of_birth, person.expected_delivery, unit.today
+                ),
+                contact_source=contact.referral_source,
+                level=cc.provisional_level,
+                level_label=level.label if level else None,
+                consent_rule=level.consent.rule.value if level else None,
+                consent_text=level.consent.text if level else None,
+                consent_purpose=_purpose(level),
+                consents=tuple(sorted(_consents(unit, cc).items())),
+                may_authorise=allows(unit.role, Permission.AUTHORISE),
+            )
 
     def record(
         self, actor: Actor, contact_child_id: int, expected_version: int, given: OutcomeInput
     ) -> OpResult[OutcomeResult]:
-        """Record outcomes for one child; applies the NFA and under-5 rules."""
-        errors: list[FieldError] = []
-        outcomes: set[ContactOutcome] = set()
-        for value in given.outcomes:
-            try:
-                outcomes.add(ContactOutcome(value))
-            except ValueError:
-                errors.append(FieldError("outcomes", "choice", f"Unknown outcome {value!r}"))
-        errors += check_outcomes(outcomes) if not errors else []
-        reason, problem = clean_narrative(
-            given.no_offer_reason, "no_offer_reason", "Reason no children's-centre offer is made"
-        )
-        errors += [problem] if problem else []
-        referral_in = given.referral
-        if ContactOutcome.REFERRAL in outcomes:
-            if referral_in is None or referral_in.primary_need not in PRIMARY_NEEDS:
-                errors.append(
-                    FieldError(
-                        "primary_need",
-                        "cin_code",
-                        "A referral needs its primary need (CIN code N0–N9)",
-                    )
-                )
-            if referral_in and referral_in.source and referral_in.source not in REFERRAL_SOURCES:
-                errors.append(
-                    FieldError(
-                        "referral_source",
-                        "cin_code",
-                        f"Referral source {referral_in.source!r} is not a CIN census code",
-                    )
-                )
-        if errors:
-            raise ValidationError(errors)
+        """Record outcomes for one child.
 
+        Applies the NFA, under-5, red-NFA (a manager's decision) and consent rules; every
+        refusal names its field and rule, and writes nothing.
+        """
+        outcomes, reason, consent_reason = _check_input(given)
         with self.writing(actor, Permission.RECORD_OUTCOME) as unit:
-            cc = unit.session.get(ContactChild, contact_child_id)
-            if cc is None:
-                raise NotFound(f"No child-on-contact record {contact_child_id}")
+            cc = _open_child(unit, contact_child_id)
             check_version(cc, expected_version, "contact")
             if cc.status != WorkStatus.OPEN.value:
                 raise ValidationError(
@@ -78,45 +211,37 @@ class OutcomeService(Service):
                     )
                 )
             person = unit.session.get(Person, cc.person_id)
-            contact = unit.session.get(Contact, cc.contact_id)
-            assert person is not None and contact is not None
+            assert person is not None
             under_five = is_under_five(person.date_of_birth, person.expected_delivery, unit.today)
             final, notices, problems = apply_under_five_rule(outcomes, under_five, reason)
+            red_nfa = check_red_nfa(final, cc.rag, allows(unit.role, Permission.AUTHORISE))
+            problems += [red_nfa] if red_nfa else []
+            level = _level(self.ctx, unit, cc)
+            recorded = _consents(unit, cc)
+            if given.consent is not None:
+                # Consent asked for now counts as recorded for the rule, and is stored with
+                # the outcome (both or neither).
+                found = check_consent_input(unit, given.consent, "consent_now")
+                problems += found
+                if not found:
+                    recorded[str(given.consent.purpose)] = str(given.consent.state)
+            problems += check_consent(
+                final,
+                level.label if level else None,
+                level.consent.rule if level else None,
+                recorded,
+                consent_reason,
+            )
             if problems:
                 raise ValidationError(problems)
-            for outcome in sorted(final):
-                unit.session.add(
-                    ContactOutcomeRow(
-                        contact_child_id=cc.id,
-                        outcome=outcome.value,
-                        recorded_by=unit.user_id,
-                        recorded_at=unit.now,
-                    )
-                )
+            if given.consent is not None:
+                add_consent(unit, cc.person_id, cc.contact_id, given.consent)
             cc.no_offer_reason = reason
-            referral = None
-            if ContactOutcome.REFERRAL in final:
-                assert referral_in is not None
-                cc.status = WorkStatus.REFERRED.value
-                referral = Referral(
-                    contact_child_id=cc.id,
-                    person_id=cc.person_id,
-                    referral_at=unit.now,
-                    source=referral_in.source or contact.referral_source,
-                    primary_need=referral_in.primary_need,
-                    status=WorkStatus.AWAITING_DECISION.value,
-                    rag=cc.rag,
-                    # National rule: decide within one working day of the referral (Working
-                    # Together 2023); single assessment within 45 working days.
-                    decision_due_at=self.ctx.deadlines.referral_decision_due(unit.now),
-                    assessment_due_at=self.ctx.deadlines.assessment_due(unit.now),
-                    created_by=unit.user_id,
-                )
-                unit.session.add(referral)
-            else:
-                cc.status = WorkStatus.CLOSED.value
-            cc.closed_at = unit.now
-            unit.session.flush()
+            cc.consent_reason = consent_reason
+            red_authorised = (
+                unit.user_id if cc.rag == "red" and ContactOutcome.NFA in final else None
+            )
+            referral = self._write(unit, cc, final, given)
             unit.audit(
                 "contact.outcome_recorded",
                 "contact_child",
@@ -125,6 +250,14 @@ class OutcomeService(Service):
                 outcomes=sorted(o.value for o in final),
                 under_five_rule_applied=bool(notices),
                 no_offer_reason=reason,
+                consent_reason=consent_reason,
+                consent_recorded=(
+                    {"purpose": str(given.consent.purpose), "state": str(given.consent.state)}
+                    if given.consent is not None
+                    else None
+                ),
+                # Names the manager whose authority closed a red contact (rule above).
+                red_nfa_authorised_by=red_authorised,
             )
             if referral is not None:
                 unit.audit(
@@ -144,3 +277,44 @@ class OutcomeService(Service):
                 frozenset({"queue", f"contact:{cc.contact_id}", f"person:{cc.person_id}"}),
                 tuple(notices),
             )
+
+    def _write(
+        self, unit: Unit, cc: ContactChild, final: frozenset[ContactOutcome], given: OutcomeInput
+    ) -> Referral | None:
+        """Store the outcomes, close the child's contact or open its referral."""
+        for outcome in sorted(final):
+            unit.session.add(
+                ContactOutcomeRow(
+                    contact_child_id=cc.id,
+                    outcome=outcome.value,
+                    recorded_by=unit.user_id,
+                    recorded_at=unit.now,
+                )
+            )
+        referral = None
+        if ContactOutcome.REFERRAL in final:
+            referral_in = given.referral
+            assert referral_in is not None
+            contact = unit.session.get(Contact, cc.contact_id)
+            assert contact is not None
+            cc.status = WorkStatus.REFERRED.value
+            referral = Referral(
+                contact_child_id=cc.id,
+                person_id=cc.person_id,
+                referral_at=unit.now,
+                source=referral_in.source or contact.referral_source,
+                primary_need=referral_in.primary_need,
+                status=WorkStatus.AWAITING_DECISION.value,
+                rag=cc.rag,
+                # National rule: decide within one working day of the referral (Working
+                # Together 2023); single assessment within 45 working days.
+                decision_due_at=self.ctx.deadlines.referral_decision_due(unit.now),
+                assessment_due_at=self.ctx.deadlines.assessment_due(unit.now),
+                created_by=unit.user_id,
+            )
+            unit.session.add(referral)
+        else:
+            cc.status = WorkStatus.CLOSED.value
+        cc.closed_at = unit.now
+        unit.session.flush()
+        return referral

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from mash_desk.domain.enums import Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.outcome_rules import check_level_four_rag
 from mash_desk.domain.permissions import Permission
+from mash_desk.domain.text import clean_narrative
 from mash_desk.domain.thresholds import (
     DocumentKey,
     LevelChoice,
@@ -107,6 +109,7 @@ class ScreeningService(Service):
         document: DocumentKey | tuple[str, str] | None = None,
         rag: str | None = None,
         rag_reason: str | None = None,
+        not_red_reason: str | None = None,
     ) -> OpResult[ContactChildDTO]:
         """Apply the threshold document in force to a child on a contact, and rate urgency.
 
@@ -114,9 +117,14 @@ class ScreeningService(Service):
         ``level`` None confirms the suggestion; a different level is an override and needs
         ``rationale``. ``document`` is the version the practitioner was shown; if given it
         must still be the one in force. The assessment, the document version, the ticked
-        indicators and who/when are stored; the audit row repeats them.
+        indicators and who/when are stored; the audit row repeats them. A Level 4 (suggested
+        or chosen) on an amber or green child needs ``rag="red"`` or ``not_red_reason``.
         """
         rag_value, rag_text, rag_errors = check_rag(rag, rag_reason, "rag")
+        not_red, problem = clean_narrative(
+            not_red_reason, "not_red_reason", "Reason the child is not rated red"
+        )
+        rag_errors += [problem] if problem else []
         with self.writing(actor, Permission.SCREEN) as unit:
             library = self.ctx.thresholds.library(unit.conn)
             used = document_in_force(library, unit.today, document)
@@ -130,6 +138,12 @@ class ScreeningService(Service):
                     )
                 )
             suggestion, choice = _apply(used, indicators, level, rationale, rag_errors, unit, cc)
+            after = rag_value.value if rag_value is not None else cc.rag
+            disagree = check_level_four_rag(choice.suggested, choice.level, after, not_red)
+            if disagree is not None:
+                raise ValidationError(disagree)
+            # Kept only while the disagreement stands: re-rated red, there is nothing to explain.
+            not_red = not_red if after in ("amber", "green") else None
             if rag_value is not None and rag_value.value != cc.rag:
                 assert rag_text is not None
                 before = cc.rag
@@ -158,6 +172,7 @@ class ScreeningService(Service):
                 person_id=cc.person_id,
                 contact_child_id=cc.id,
             )
+            assessment.not_red_reason = not_red
             unit.session.flush()
             unit.audit(
                 "contact.screened",
@@ -165,6 +180,7 @@ class ScreeningService(Service):
                 cc.id,
                 person_id=cc.person_id,
                 rag=cc.rag,
+                not_red_reason=not_red,
                 **assessment_detail(assessment, used, suggestion, choice),
             )
             notices = _notices(unit, suggestion, used, choice.level, cc.person_id, cc.contact_id)

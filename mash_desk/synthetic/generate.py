@@ -1394,6 +1394,7 @@ class _Generator:
             "screened_by": None,
             "screened_at": None,
             "no_offer_reason": None,
+            "consent_reason": None,
             "closed_at": None,
         }
         if screened <= end:
@@ -1540,6 +1541,7 @@ class _Generator:
                 "chosen_level": level,
                 "override": suggested != level,
                 "rationale": rationale,
+                "not_red_reason": None,
                 "assessed_by": user,
                 "assessed_at": at,
             }

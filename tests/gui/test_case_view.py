@@ -42,7 +42,13 @@ def _case_with_history(session, clock):
     second = desk.contacts.log(
         p,
         contact(
-            ChildOnContact(person_id=cc.person.id, rag="amber", rag_reason="Neglect concern"),
+            ChildOnContact(
+                person_id=cc.person.id,
+                rag="amber",
+                rag_reason="Neglect concern",
+                # Level 3: consent to an assessment is sought before the referral (issue 12).
+                consents=(ConsentInput("assessment", "sought"),),
+            ),
             concerns="Health visitor worried about the home conditions and no food in the house.",
             referral_source="3B",
             referrer_name="HV Sample",
@@ -83,7 +89,7 @@ def test_chronology_of_two_contacts_a_screening_and_a_referral(qtbot, session, c
     assert when == "01 Dec 2026 10:00"
     assert view.count_label.text() == f"Showing all {len(kinds)} events"
     consents = [view.consent_list.item(i).text() for i in range(view.consent_list.count())]
-    assert consents[0].startswith("Early help: given")
+    assert any(c.startswith("Early help: given") for c in consents)
     deadlines = [view.deadline_list.item(i).text() for i in range(view.deadline_list.count())]
     assert len(deadlines) == 2 and all(d.startswith("due in") for d in deadlines)
     assert "Referral" in deadlines[0] and "decision" in deadlines[0]

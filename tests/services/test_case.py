@@ -25,7 +25,12 @@ def _refer(desk, actor, cc):
         actor,
         cc.id,
         cc.version,
-        OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
+        OutcomeInput(
+            outcomes=("mash_referral",),
+            referral=ReferralDetails("N1"),
+            # Level 4 goes on without consent to share only with the reason (issue 12).
+            consent_reason="Asking first would put the mother at risk",
+        ),
     ).value
 
 

@@ -225,7 +225,14 @@ def test_only_an_administrator_installs(desk, actors):
 
 
 def test_manager_review_of_a_referral_level(desk, actors):
-    cc = log_one(desk, actors["practitioner"], rag="amber", rag_reason="x").children[0]
+    cc = log_one(
+        desk,
+        actors["practitioner"],
+        rag="amber",
+        rag_reason="x",
+        # Level 3: consent to an assessment is sought before the referral (issue 12).
+        consents=(ConsentInput("assessment", "sought"),),
+    ).children[0]
     screened = desk.screening.screen(
         actors["practitioner"], cc.id, cc.version, indicators=["l3-chronic-non-attendance"]
     ).value

@@ -8,6 +8,7 @@ from mash_desk.domain.thresholds.engine import (
     Suggestion,
     choose_level,
     consent_notice,
+    consent_purpose,
     suggest,
 )
 from mash_desk.domain.thresholds.library import ThresholdLibrary
@@ -49,6 +50,7 @@ __all__ = [
     "ThresholdLibrary",
     "choose_level",
     "consent_notice",
+    "consent_purpose",
     "load_document",
     "parse_document",
     "suggest",

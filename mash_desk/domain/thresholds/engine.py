@@ -254,6 +254,11 @@ _CONSENT_PURPOSE = {
 }
 
 
+def consent_purpose(rule: ConsentRule) -> ConsentPurpose | None:
+    """The consent a level's rule is about (None when no consent is needed)."""
+    return _CONSENT_PURPOSE.get(rule)
+
+
 def consent_notice(level: Level, recorded: Mapping[str, str]) -> str | None:
     """Say what the level's consent rule asks, when the consent recorded does not meet it.
 

@@ -71,6 +71,8 @@ class ContactChild(Base):
     screened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     no_offer_reason: Mapped[str | None] = mapped_column(Text)
+    consent_reason: Mapped[str | None] = mapped_column(Text)
+    """Why the work went on without consent (a Level 4 referral may; the reason is kept)."""
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 

@@ -67,6 +67,8 @@ class ThresholdAssessment(Base):
     chosen_level: Mapped[int] = mapped_column(SmallInteger)
     override: Mapped[bool] = mapped_column(Boolean)
     rationale: Mapped[str | None] = mapped_column(Text)
+    not_red_reason: Mapped[str | None] = mapped_column(Text)
+    """Why a Level 4 screening left the child amber or green rather than red (issue 12 §6)."""
     assessed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     assessed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
