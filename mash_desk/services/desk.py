@@ -6,6 +6,7 @@ from mash_desk.domain.clock import Clock
 from mash_desk.domain.policy import Policy
 from mash_desk.services.access import AccessLogService
 from mash_desk.services.actions import ActionService
+from mash_desk.services.attachments import AttachmentService
 from mash_desk.services.case import CaseService
 from mash_desk.services.checks import AgencyCheckService
 from mash_desk.services.contacts import ContactService
@@ -54,6 +55,7 @@ class Desk:
         self.actions = ActionService(self.ctx)
         self.strategy = StrategyService(self.ctx)
         self.reference = ReferenceService(self.ctx)
+        self.attachments = AttachmentService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:
