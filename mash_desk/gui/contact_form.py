@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QEventLoop, Qt, QTime, QTimer, QTimeZone, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -53,19 +53,27 @@ from mash_desk.domain.enums import (
     RISK_INDICATORS,
     Channel,
     ConsentPurpose,
-    ConsentState,
     Rag,
     Sex,
 )
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.identifiers import format_nhs_number
 from mash_desk.domain.outcomes import is_under_five
+from mash_desk.domain.permissions import Permission, allows
+from mash_desk.gui.attachments import AttachmentsEditor
+from mash_desk.gui.contact_people import ConsentSection, RelativesBox
 from mash_desk.gui.drafts import DraftStore
+from mash_desk.gui.field_messages import Target as _Target
+from mash_desk.gui.field_messages import error_label as _error_label
+from mash_desk.gui.field_messages import mark as _mark
+from mash_desk.gui.field_messages import set_combo as _set_combo
+from mash_desk.gui.field_messages import show_message as _show_message
 from mash_desk.gui.forms.ui_new_contact import Ui_NewContactForm
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
-from mash_desk.services.dto import ContactDTO, MatchDTO, OpResult, PersonDTO
-from mash_desk.services.inputs import ChildOnContact, ConsentInput, NewContact, NewPerson
+from mash_desk.services.dto import ContactDTO, KnownSummary, MatchDTO, OpResult, PersonDTO
+from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson
+from mash_desk.services.reference import UserChoiceDTO
 
 log = logging.getLogger(__name__)
 
@@ -89,21 +97,6 @@ SEX_LABELS = {
     Sex.MALE: "Male",
     Sex.INDETERMINATE: "Indeterminate",
 }
-CONSENT_PURPOSE_LABELS = {
-    ConsentPurpose.SHARE_INFORMATION: "Share information",
-    ConsentPurpose.EARLY_HELP: "Early help",
-    ConsentPurpose.ASSESSMENT: "Assessment",
-}
-# Overriding consent needs the approving manager chosen from the users, which no service
-# lists yet; until one does, an override is recorded from the case, not from this form.
-CONSENT_STATE_CHOICES = (
-    ("", "Not recorded yet"),
-    (ConsentState.SOUGHT.value, "Sought — awaiting an answer"),
-    (ConsentState.GIVEN.value, "Given"),
-    (ConsentState.REFUSED.value, "Refused"),
-    (ConsentState.NOT_SOUGHT.value, "Not sought (say why)"),
-)
-_STATES_WITH_REASON = {ConsentState.REFUSED.value, ConsentState.NOT_SOUGHT.value}
 RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
 # Shapes as well as colours, so urgency never depends on seeing red from amber.
 RAG_ICONS = {
@@ -114,7 +107,6 @@ RAG_ICONS = {
 UNRATED_CLOCK = Rag.AMBER  # the service's clock for a child not yet rated
 
 _CHILD_FIELD = re.compile(r"^children\[(\d+)\]\.(.+)$")
-_CONSENT_FIELD = re.compile(r"^consents\[(\d+)\]\.(\w+)$")
 _DATE_SPLIT = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{2}|\d{4})\s*$")
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DATE_COMPACT = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
@@ -171,51 +163,33 @@ def ask_unsaved_work(parent: QWidget) -> str:
     }.get(QMessageBox.StandardButton(answer), "cancel")
 
 
-def _set_combo(combo: QComboBox, value: Any) -> None:
-    index = combo.findData(value)
-    combo.setCurrentIndex(index if index >= 0 else (0 if combo.placeholderText() == "" else -1))
+class SuggestionList(QListWidget):
+    """The possible existing records: tabbing in chooses nothing.
+
+    A plain list makes its first row current when it gets the focus, which would link the
+    first suggestion just by tabbing past it; here the first arrow key makes the choice.
+    """
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 — Qt API
+        """Take the focus without making a row current if none was chosen."""
+        chosen = self.currentRow()
+        self.blockSignals(True)
+        try:
+            super().focusInEvent(event)
+            if chosen < 0:
+                self.setCurrentRow(-1)
+        finally:
+            self.blockSignals(False)
 
 
-def _error_colour(widget: QWidget) -> str:
-    # Dark red reads at 7:1 on the light theme; on the dark theme a light red does.
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return "#ff8a80" if dark else "#b00020"
+NEW_CHILD = "new"
+"""Item data of the suggestions' last line: none of these records is this child."""
 
 
-def _mark(widget: QWidget | None, message: str | None) -> None:
-    """Flag (or unflag) a field as invalid, for the eye and for screen readers."""
-    if widget is None:
-        return
-    widget.setProperty("invalid", bool(message))
-    widget.setAccessibleDescription(message or "")
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def _show_message(label: QLabel, messages: list[str]) -> None:
-    if not messages:
-        label.clear()
-        label.hide()
-        return
-    label.setText("\n".join(f"⚠ {m}" for m in messages))
-    label.setStyleSheet(f"color: {_error_colour(label)}; font-weight: 600;")
-    label.setAccessibleName("Problem: " + " ".join(messages))
-    label.show()
-
-
-def _error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-@dataclass
-class _Target:
-    """Where the messages of one field go: its widget (to flag and focus) and its label."""
-
-    widget: QWidget | None
-    label: QLabel
+def _new_child_item() -> QListWidgetItem:
+    item = QListWidgetItem("+ New child — none of these records is this child")
+    item.setData(Qt.ItemDataRole.UserRole, NEW_CHILD)
+    return item
 
 
 class ChildCard(QGroupBox):
@@ -251,6 +225,7 @@ class ChildCard(QGroupBox):
         self.linked: PersonDTO | None = None
         self._linked_label = ""
         self._typed: dict[str, Any] | None = None
+        self.strong = False  # a shown suggestion matches strongly: a choice is required
 
         grid = QGridLayout(self)
         grid.setColumnStretch(0, 1)
@@ -267,6 +242,12 @@ class ChildCard(QGroupBox):
         for sex, label in SEX_LABELS.items():
             self.sex.addItem(label, sex.value)
         self.nhs_number = self._line("NHS number", "10 digits, e.g. 943 476 5919")
+        self.address = self._line("Address", "House number and street, town")
+        self.postcode = self._line("Postcode", "e.g. HA1 2XY")
+        self.school = self._line("School or nursery", "Where the child goes, if known")
+        self.new_child_reason = self._line(
+            "Why this is a new child", "e.g. a cousin with the same name and birthday"
+        )
 
         self.rag = QComboBox(self)
         self.rag.setAccessibleName("RAG rating")
@@ -302,6 +283,9 @@ class ChildCard(QGroupBox):
             "expected_delivery": self.expected_delivery,
             "sex": self.sex,
             "nhs_number": self.nhs_number,
+            "address": self.address,
+            "postcode": self.postcode,
+            "school": self.school,
             "rag": self.rag,
             "rag_reason": self.rag_reason,
         }
@@ -312,18 +296,26 @@ class ChildCard(QGroupBox):
             "expected_delivery": "Expected delivery date *",
             "sex": "Sex",
             "nhs_number": "NHS number",
+            "address": "Address (a new child)",
+            "postcode": "Postcode",
+            "school": "School or nursery",
             "rag": "RAG rating",
             "rag_reason": "Reason for the RAG rating",
         }
+        # Visual order follows the tab order: the names, then the possible existing records
+        # (row 1), then the rest of a new child's details.
         positions = {
             "given_name": (0, 0),
             "family_name": (0, 1),
-            "date_of_birth": (2, 0),
-            "expected_delivery": (2, 1),
-            "sex": (3, 0),
-            "nhs_number": (3, 1),
-            "rag": (5, 0),
-            "rag_reason": (5, 1),
+            "date_of_birth": (3, 0),
+            "expected_delivery": (3, 1),
+            "sex": (4, 0),
+            "nhs_number": (4, 1),
+            "address": (5, 0),
+            "postcode": (5, 1),
+            "school": (6, 0),
+            "rag": (8, 0),
+            "rag_reason": (8, 1),
         }
         for name, widget in self._blocks.items():
             block = QVBoxLayout()
@@ -336,7 +328,7 @@ class ChildCard(QGroupBox):
             block.addWidget(self.errors[name])
             # Top-aligned, so a message under one field does not push its neighbour down.
             grid.addLayout(block, *positions[name], alignment=Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.unborn, 1, 0, 1, 2)
+        grid.addWidget(self.unborn, 2, 0, 1, 2)
 
         # Possible existing records, with why each may be this child.
         matches = QVBoxLayout()
@@ -344,10 +336,10 @@ class ChildCard(QGroupBox):
         self.search_status = QLabel(self)
         self.search_status.setWordWrap(True)
         self.search_status.setAccessibleName("Existing records")
-        self.suggestions = QListWidget(self)
+        self.suggestions = SuggestionList(self)
         self.suggestions.setAccessibleName("Possible existing records of this child")
         self.suggestions.setAccessibleDescription(
-            "Use the arrow keys to choose an existing record, or Keep as a new child"
+            "Use the arrow keys to choose an existing record, or New child at the end"
         )
         self.suggestions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.suggestions.setWordWrap(True)
@@ -356,44 +348,23 @@ class ChildCard(QGroupBox):
         self.linked_note.setWordWrap(True)
         self.linked_note.hide()
         self.errors["person"] = _error_label(self)
+        self.errors["new_child_reason"] = _error_label(self)
+        self.new_child_reason.hide()
         for widget in (self.search_status, self.suggestions, self.linked_note):
             matches.addWidget(widget)
         matches.addWidget(self.errors["person"])
-        grid.addLayout(matches, 4, 0, 1, 2)
+        matches.addWidget(self.new_child_reason)
+        matches.addWidget(self.errors["new_child_reason"])
+        grid.addLayout(matches, 1, 0, 1, 2)
 
-        consent_box = QGroupBox("Consent", self)
-        consent_grid = QGridLayout(consent_box)
-        consent_grid.setColumnStretch(2, 1)
-        self.consents: dict[ConsentPurpose, tuple[QComboBox, QLineEdit, QLabel]] = {}
-        for row, (purpose, label) in enumerate(CONSENT_PURPOSE_LABELS.items()):
-            state = QComboBox(consent_box)
-            state.setAccessibleName(f"Consent to {label.lower()}")
-            for value, text in CONSENT_STATE_CHOICES:
-                state.addItem(text, value)
-            reason = QLineEdit(consent_box)
-            reason.setAccessibleName(f"Why consent to {label.lower()} was not sought or refused")
-            reason.setPlaceholderText("Reason (when refused or not sought)")
-            reason.setEnabled(False)
-            error = _error_label(consent_box)
-            caption = QLabel(label, consent_box)
-            caption.setBuddy(state)
-            consent_grid.addWidget(caption, row * 2, 0)
-            consent_grid.addWidget(state, row * 2, 1)
-            consent_grid.addWidget(reason, row * 2, 2)
-            consent_grid.addWidget(error, row * 2 + 1, 1, 1, 2)
-            self.consents[purpose] = (state, reason, error)
-            state.currentIndexChanged.connect(
-                lambda _i, s=state, r=reason: r.setEnabled(s.currentData() in _STATES_WITH_REASON)
-            )
-            state.currentIndexChanged.connect(self._changed)
-            reason.textChanged.connect(self._changed)
+        self.consent = ConsentSection(self, self._changed)
+        self.relatives = RelativesBox(self, self._changed)
         due_row = QHBoxLayout()
         due_row.addWidget(self.deadline_icon)
         due_row.addWidget(self.deadline, 1)
-        grid.addLayout(due_row, 6, 0, 1, 2)
-        grid.addWidget(consent_box, 7, 0, 1, 2)
-        # Which consent purpose each ``consents[j]`` of the last save attempt was.
-        self.consent_order: list[ConsentPurpose] = []
+        grid.addLayout(due_row, 9, 0, 1, 2)
+        grid.addWidget(self.consent, 10, 0, 1, 2)
+        grid.addWidget(self.relatives, 11, 0, 1, 2)
 
         bottom = QHBoxLayout()
         self.errors["_card"] = _error_label(self)
@@ -402,7 +373,7 @@ class ChildCard(QGroupBox):
         self.remove_button.setAccessibleName("Remove this child from the contact")
         self.remove_button.clicked.connect(lambda: (on_remove or (lambda _c: None))(self))
         bottom.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignRight)
-        grid.addLayout(bottom, 8, 0, 1, 2)
+        grid.addLayout(bottom, 12, 0, 1, 2)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -421,6 +392,8 @@ class ChildCard(QGroupBox):
         self.rag.currentIndexChanged.connect(self._changed)
         self.rag.currentIndexChanged.connect(self.update_deadline)
         self.rag_reason.textChanged.connect(self._changed)
+        for edit in (self.address, self.postcode, self.school, self.new_child_reason):
+            edit.textChanged.connect(self._changed)
         self.suggestions.currentRowChanged.connect(self._choice_changed)
         self.update_deadline()
 
@@ -443,18 +416,23 @@ class ChildCard(QGroupBox):
         chain: list[QWidget] = [
             self.given_name,
             self.family_name,
+            # Right after the names: the existing records are the first thing to settle.
+            self.suggestions,
+            self.new_child_reason,
             self.unborn,
             self.date_of_birth,
             self.expected_delivery,
             self.sex,
             self.nhs_number,
-            self.suggestions,
+            self.address,
+            self.postcode,
+            self.school,
             self.rag,
             self.rag_reason,
+            *self.consent.focus_chain(),
+            *self.relatives.focus_chain(),
+            self.remove_button,
         ]
-        for state, reason, _ in self.consents.values():
-            chain += [state, reason]
-        chain.append(self.remove_button)
         return chain
 
     def retire(self) -> None:
@@ -533,7 +511,8 @@ class ChildCard(QGroupBox):
             self._show_matches([], searched=False)
             return
         self.search_status.setText("Looking for existing records…")
-        self.session.tasks.read(
+        # On the writer: showing what is known about a suggestion writes its access-log row.
+        self.session.tasks.write(
             self.session.desk.people.find_duplicates,
             self.session.actor,
             facts,
@@ -557,49 +536,67 @@ class ChildCard(QGroupBox):
         self._filling = True
         try:
             self.suggestions.clear()
+            self.strong = any(m.strong for m in found)
+            self._follow_choice()
             if not found:
                 self.suggestions.hide()
                 self.search_status.setText(
                     "✓ No existing record matches: a new child will be created." if searched else ""
                 )
                 return
-            keep = QListWidgetItem("+ Keep as a new child (none of these)")
-            keep.setData(Qt.ItemDataRole.UserRole, None)
-            self.suggestions.addItem(keep)
             for match in found:
                 item = QListWidgetItem(describe_match(match))
                 item.setData(Qt.ItemDataRole.UserRole, match)
                 item.setToolTip(describe_match(match))
                 self.suggestions.addItem(item)
-            self.suggestions.setCurrentRow(0)
+            self.suggestions.addItem(_new_child_item())
+            # Nothing is chosen for the user: "new child" first (as it was) let a 90 % match
+            # be saved as a second record without a question (issue 12).
+            self.suggestions.setCurrentRow(-1)
             self.suggestions.show()
             self._fit_suggestions()
             count = len(found)
             self.search_status.setText(
-                f"⚠ {count} existing record{'s' if count != 1 else ''} may be this child — "
-                "choose one with the arrow keys, or keep as a new child:"
+                "⚠ A stored record matches this child strongly — choose it with the arrow "
+                "keys, or choose “New child” (last) and say why:"
+                if self.strong
+                else f"⚠ {count} existing record{'s' if count != 1 else ''} may be this child "
+                "— choose one with the arrow keys, or “New child” (last):"
             )
         finally:
             self._filling = False
 
     def _fit_suggestions(self) -> None:
-        # Room for "keep as new" plus up to three records of three lines each (who, and the
-        # reasons, which wrap); the list scrolls beyond that. Row sizes are not known until
-        # the list is laid out, so the height comes from the font rather than the rows.
+        # Room for "new child" plus up to three records of four lines each (who, what is
+        # known, and the reasons, which wrap); the list scrolls beyond that. Row sizes are
+        # not known until the list is laid out, so the height comes from the font.
         records = min(self.suggestions.count() - 1, 3)
         line = self.suggestions.fontMetrics().lineSpacing()
-        height = line * (1 + 3 * records) + 2 * self.suggestions.frameWidth() + 8
+        height = line * (1 + 4 * records) + 2 * self.suggestions.frameWidth() + 8
         self.suggestions.setFixedHeight(height)
+
+    def new_child_chosen(self) -> bool:
+        """Return whether "New child" is the chosen line of the suggestions."""
+        item = self.suggestions.currentItem()
+        return item is not None and item.data(Qt.ItemDataRole.UserRole) == NEW_CHILD
+
+    def _follow_choice(self) -> None:
+        # The reason is asked only where it is needed: a new child despite a strong match.
+        self.new_child_reason.setVisible(
+            self.strong and self.linked is None and self.new_child_chosen()
+        )
 
     def _choice_changed(self, row: int) -> None:
         if self._filling or row < 0:
             return
         item = self.suggestions.item(row)
         match = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if match is None:
+        if match == NEW_CHILD:
             self.unlink()
-        else:
+        elif match is not None:
             self.link(match.person, item.text().split("\n")[0])
+        self._follow_choice()
+        self._changed()
 
     def link(self, person: PersonDTO, label: str) -> None:
         """Use an existing record for this child; the typed details are kept to undo."""
@@ -659,6 +656,9 @@ class ChildCard(QGroupBox):
             self.nhs_number,
         ):
             edit.setReadOnly(not editable)
+        # A linked child's address and school are on their record; these are for a new one.
+        for edit in (self.address, self.postcode, self.school):
+            edit.setEnabled(editable)
         self.unborn.setEnabled(editable)
         self.sex.setEnabled(editable)
 
@@ -692,10 +692,12 @@ class ChildCard(QGroupBox):
             **self.identity(),
             "rag": self.rag.currentData() or "",
             "rag_reason": self.rag_reason.text(),
-            "consents": {
-                purpose.value: {"state": state.currentData() or "", "reason": reason.text()}
-                for purpose, (state, reason, _) in self.consents.items()
-            },
+            "address": self.address.text(),
+            "postcode": self.postcode.text(),
+            "school": self.school.text(),
+            "new_child_reason": self.new_child_reason.text(),
+            "consents": self.consent.state(),
+            "relatives": self.relatives.state(),
             "person_id": self.linked.id if self.linked else None,
             "person": _person_json(self.linked) if self.linked else None,
             "person_label": self._linked_label,
@@ -709,10 +711,10 @@ class ChildCard(QGroupBox):
             self.set_identity(data)
             _set_combo(self.rag, data.get("rag", ""))
             self.rag_reason.setText(str(data.get("rag_reason", "")))
-            for purpose, (state, reason, _) in self.consents.items():
-                entry = (data.get("consents") or {}).get(purpose.value) or {}
-                _set_combo(state, entry.get("state", ""))
-                reason.setText(str(entry.get("reason", "")))
+            for name in ("address", "postcode", "school", "new_child_reason"):
+                getattr(self, name).setText(str(data.get(name, "")))
+            self.consent.load(data.get("consents") or {})
+            self.relatives.load(data.get("relatives") or [])
         finally:
             self._filling = False
         person = _person_from_json(data.get("person"))
@@ -720,13 +722,11 @@ class ChildCard(QGroupBox):
             label = str(data.get("person_label") or person.full_name)
             self._filling = True
             try:
-                keep = QListWidgetItem("+ Keep as a new child (none of these)")
-                keep.setData(Qt.ItemDataRole.UserRole, None)
                 chosen = QListWidgetItem(label)
                 chosen.setData(Qt.ItemDataRole.UserRole, _RestoredMatch(person))
-                self.suggestions.addItem(keep)
                 self.suggestions.addItem(chosen)
-                self.suggestions.setCurrentRow(1)
+                self.suggestions.addItem(_new_child_item())
+                self.suggestions.setCurrentRow(0)
                 self.suggestions.show()
                 self._fit_suggestions()
             finally:
@@ -758,7 +758,12 @@ class ChildCard(QGroupBox):
             "nhs_number": "",
             "rag": "",
             "rag_reason": "",
+            "address": "",
+            "postcode": "",
+            "school": "",
+            "new_child_reason": "",
             "consents": {p.value: {"state": "", "reason": ""} for p in ConsentPurpose},
+            "relatives": [],
             "person_id": None,
             "person": None,
             "person_label": "",
@@ -791,30 +796,18 @@ class ChildCard(QGroupBox):
                         dob = value
                     else:
                         edd = value
-        consents = []
-        self.consent_order = []
-        for purpose, (state, reason, _) in self.consents.items():
-            if state.currentData():
-                consents.append(
-                    ConsentInput(
-                        purpose=purpose.value,
-                        state=state.currentData(),
-                        reason=reason.text().strip() or None if reason.isEnabled() else None,
-                    )
-                )
-                self.consent_order.append(purpose)
+        consents = self.consent.build()
         rag = self.rag.currentData() or None
         reason_text = self.rag_reason.text().strip() or None
+        common = {
+            "rag": rag,
+            "rag_reason": reason_text,
+            "consents": consents,
+            "relatives": self.relatives.build(),
+        }
         if self.linked is not None:
-            return (
-                ChildOnContact(
-                    person_id=self.linked.id,
-                    rag=rag,
-                    rag_reason=reason_text,
-                    consents=tuple(consents),
-                ),
-                problems,
-            )
+            return ChildOnContact(person_id=self.linked.id, **common), problems
+        problems += self._choice_problems(prefix)
         person = NewPerson(
             given_name=self.given_name.text(),
             family_name=self.family_name.text(),
@@ -822,11 +815,35 @@ class ChildCard(QGroupBox):
             expected_delivery=edd,
             sex=self.sex.currentData() or Sex.UNKNOWN.value,
             nhs_number=self.nhs_number.text().strip() or None,
+            address=self.address.text().strip() or None,
+            postcode=self.postcode.text().strip() or None,
+            school=self.school.text().strip() or None,
         )
-        return (
-            ChildOnContact(new=person, rag=rag, rag_reason=reason_text, consents=tuple(consents)),
-            problems,
-        )
+        reason = self.new_child_reason.text().strip() if self.new_child_chosen() else ""
+        return ChildOnContact(new=person, new_child_reason=reason or None, **common), problems
+
+    def _choice_problems(self, prefix: str) -> list[FieldError]:
+        """A strong match showing needs an explicit choice, and "new child" its reason."""
+        if not self.strong or self.suggestions.isHidden():
+            return []
+        if not self.new_child_chosen():
+            return [
+                FieldError(
+                    prefix + "person",
+                    "choice_needed",
+                    "A stored record matches this child strongly: choose it, or choose "
+                    "“New child” and say why",
+                )
+            ]
+        if not self.new_child_reason.text().strip():
+            return [
+                FieldError(
+                    prefix + "new_child_reason",
+                    "required",
+                    "Say why this is a different child from the strongly matching record",
+                )
+            ]
+        return []
 
     def target(self, rest: str) -> _Target:
         """Return where the message of field ``children[i].<rest>`` is shown."""
@@ -835,19 +852,22 @@ class ChildCard(QGroupBox):
         if rest == "person":
             widget = self.given_name if self.suggestions.isHidden() else self.suggestions
             return _Target(widget, self.errors["person"])
-        match = _CONSENT_FIELD.match(rest)
-        if match and int(match.group(1)) < len(self.consent_order):
-            state, reason, label = self.consents[self.consent_order[int(match.group(1))]]
-            widget = reason if match.group(2) in ("reason", "lawful_basis") else state
-            return _Target(widget, label)
-        return _Target(None, self.errors["_card"])
+        if rest == "new_child_reason":
+            if self.new_child_reason.isHidden():
+                return _Target(
+                    self.given_name if self.suggestions.isHidden() else self.suggestions,
+                    self.errors["new_child_reason"],
+                )
+            return _Target(self.new_child_reason, self.errors["new_child_reason"])
+        found = self.consent.target(rest) or self.relatives.target(rest)
+        return found or _Target(None, self.errors["_card"])
 
     def clear_errors(self) -> None:
         """Hide every message in the card."""
         for label in self.errors.values():
             _show_message(label, [])
-        for _, _, label in self.consents.values():
-            _show_message(label, [])
+        self.consent.clear_errors()
+        self.relatives.clear_errors()
         for widget in self.focus_chain():
             if widget.property("invalid"):
                 _mark(widget, None)
@@ -876,10 +896,31 @@ def describe_match(match: MatchDTO) -> str:
     if person.postcode:
         bits.append(person.postcode)
     bits.append(f"person {person.id}")
-    return (
-        " · ".join(bits)
-        + f"  — {match.score:.0%} match\n    Why: {match.explanation or 'similar details'}"
+    strength = "STRONG match" if match.strong else "match"
+    lines = [" · ".join(bits) + f"  — {match.score:.0%} {strength}"]
+    if match.known is not None:
+        lines.append("    Known: " + describe_known(match.known))
+    lines.append(f"    Why: {match.explanation or 'similar details'}")
+    return "\n".join(lines)
+
+
+def describe_known(known: KnownSummary) -> str:
+    """Return what the MASH knows about a suggested child, in one line."""
+    open_work = (
+        f"{known.open_work} open item{'s' if known.open_work != 1 else ''}"
+        if known.open_work
+        else "no open work"
     )
+    last = f"last contact {known.last_contact:%d/%m/%Y}" if known.last_contact else "no contacts"
+    count = known.referrals_12_months
+    referrals = f"{count} referral{'s' if count != 1 else ''} in 12 months"
+    level = f"level {known.current_level}" if known.current_level else "no level yet"
+    plans = (
+        "open to " + ", ".join(p.replace("_", " ") for p in known.plans)
+        if known.plans
+        else "no plan"
+    )
+    return " · ".join((open_work, last, referrals, level, plans))
 
 
 def _person_json(person: PersonDTO) -> dict[str, Any]:
@@ -989,6 +1030,15 @@ class ContactForm(QWidget):
         ui.saveButton.clicked.connect(self.save)
         ui.addChildButton.clicked.connect(self.add_child)
         self.setFocusProxy(ui.channel)
+        self.attachments = AttachmentsEditor(
+            self,
+            ui.attachmentsList,
+            ui.addAttachmentButton,
+            ui.removeAttachmentButton,
+            ui.attachmentsError,
+            self._edited,
+        )
+        self._managers: tuple[UserChoiceDTO, ...] = ()
 
         for sequence in (
             QKeySequence(QKeySequence.StandardKey.Save),
@@ -1002,7 +1052,7 @@ class ContactForm(QWidget):
         add.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         add.activated.connect(self.add_child)
 
-        for edit in (ui.referrerName, ui.referrerRole, ui.referrerAgency):
+        for edit in self._referrer_edits():
             edit.textChanged.connect(self._edited)
         ui.concerns.textChanged.connect(self._edited)
         ui.channel.currentIndexChanged.connect(self._edited)
@@ -1021,6 +1071,37 @@ class ContactForm(QWidget):
         self._autosave_timer.start()
 
         self.clear()
+        self._load_managers()
+
+    def _referrer_edits(self) -> tuple[QLineEdit, ...]:
+        ui = self.ui
+        return (
+            ui.referrerName,
+            ui.referrerRole,
+            ui.referrerAgency,
+            ui.referrerPhone,
+            ui.referrerEmail,
+        )
+
+    def _load_managers(self) -> None:
+        """Read who may authorise a consent override (MASH managers and chairs)."""
+        self.session.tasks.read(
+            self.session.desk.reference.users,
+            self.session.actor,
+            on_done=self._managers_loaded,
+            on_error=lambda exc: log.warning("Could not list managers: %s", type(exc).__name__),
+            label="Reading the staff list…",
+        )
+
+    def _managers_loaded(self, users: tuple[UserChoiceDTO, ...]) -> None:
+        self._managers = tuple(u for u in users if allows(u.role, Permission.AUTHORISE))
+        for card in self._cards:
+            card.consent.set_managers(self._managers)
+
+    @property
+    def managers(self) -> tuple[UserChoiceDTO, ...]:
+        """Who the consent override can name as its authorising manager."""
+        return self._managers
 
     # -- children --------------------------------------------------------------------------
 
@@ -1044,6 +1125,7 @@ class ContactForm(QWidget):
             self, self.ui.childrenArea, on_change=self._edited, on_remove=self.remove_child
         )
         self.ui.childrenLayout.addWidget(card)
+        card.consent.set_managers(self._managers)
         # Shown now, not at the layout's next pass: a Tab typed at once must reach the card.
         card.show()
         self._cards.append(card)
@@ -1077,9 +1159,14 @@ class ContactForm(QWidget):
             ui.referrerName,
             ui.referrerRole,
             ui.referrerAgency,
+            ui.referrerPhone,
+            ui.referrerEmail,
             ui.referralSource,
             ui.concerns,
             ui.riskIndicators,
+            ui.attachmentsList,
+            ui.addAttachmentButton,
+            ui.removeAttachmentButton,
         ]
         for card in self._cards:
             chain += card.focus_chain()
@@ -1138,9 +1225,12 @@ class ContactForm(QWidget):
             "referrer_name": ui.referrerName.text(),
             "referrer_role": ui.referrerRole.text(),
             "referrer_agency": ui.referrerAgency.text(),
+            "referrer_phone": ui.referrerPhone.text(),
+            "referrer_email": ui.referrerEmail.text(),
             "referral_source": ui.referralSource.currentData() or "",
             "concerns": ui.concerns.toPlainText(),
             "risk_indicators": self._checked_indicators(),
+            "attachments": self.attachments.state(),
             "children": [card.state() for card in self._cards],
         }
 
@@ -1159,6 +1249,9 @@ class ContactForm(QWidget):
             ui.referrerName.setText(str(data.get("referrer_name", "")))
             ui.referrerRole.setText(str(data.get("referrer_role", "")))
             ui.referrerAgency.setText(str(data.get("referrer_agency", "")))
+            ui.referrerPhone.setText(str(data.get("referrer_phone", "")))
+            ui.referrerEmail.setText(str(data.get("referrer_email", "")))
+            self.attachments.load(data.get("attachments"))
             _set_combo(ui.referralSource, data.get("referral_source", ""))
             ui.concerns.setPlainText(str(data.get("concerns", "")))
             wanted = set(data.get("risk_indicators") or ())
@@ -1262,8 +1355,9 @@ class ContactForm(QWidget):
         try:
             self.set_received_at(self.session.desk.ctx.clock.now())
             _set_combo(ui.channel, Channel.PHONE.value)
-            for edit in (ui.referrerName, ui.referrerRole, ui.referrerAgency):
+            for edit in self._referrer_edits():
                 edit.clear()
+            self.attachments.load(())
             ui.referralSource.setCurrentIndex(-1)
             ui.concerns.clear()
             for row in range(ui.riskIndicators.count()):
@@ -1316,6 +1410,9 @@ class ContactForm(QWidget):
             referrer_role=ui.referrerRole.text(),
             referrer_agency=ui.referrerAgency.text(),
             risk_indicators=tuple(self._checked_indicators()),
+            referrer_phone=ui.referrerPhone.text(),
+            referrer_email=ui.referrerEmail.text(),
+            attachments=self.attachments.build(),
         )
         return new, problems
 
@@ -1405,6 +1502,8 @@ class ContactForm(QWidget):
             _show_message(target.label, [])
             _mark(target.widget, None)
         _show_message(self.ui.formError, [])
+        _show_message(self.ui.attachmentsError, [])
+        _mark(self.ui.attachmentsList, None)
         for card in self._cards:
             card.clear_errors()
 
@@ -1416,6 +1515,8 @@ class ContactForm(QWidget):
             "referrer_name": _Target(ui.referrerName, ui.referrerNameError),
             "referrer_role": _Target(ui.referrerRole, ui.referrerRoleError),
             "referrer_agency": _Target(ui.referrerAgency, ui.referrerAgencyError),
+            "referrer_phone": _Target(ui.referrerPhone, ui.referrerPhoneError),
+            "referrer_email": _Target(ui.referrerEmail, ui.referrerEmailError),
             "referral_source": _Target(ui.referralSource, ui.referralSourceError),
             "concerns": _Target(ui.concerns, ui.concernsError),
             "risk_indicators": _Target(ui.riskIndicators, ui.riskIndicatorsError),
@@ -1427,6 +1528,8 @@ class ContactForm(QWidget):
         static = self._static_targets()
         if field in static:
             return static[field]
+        if field.startswith("attachments["):
+            return _Target(self.ui.attachmentsList, self.ui.attachmentsError)
         match = _CHILD_FIELD.match(field)
         sent = self._sent_cards or self._cards
         if match and int(match.group(1)) < len(sent):
