@@ -235,13 +235,20 @@ class RelativesBox(QGroupBox):
         self.people.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 8)
         self.people.hide()
         self.error = error_label(self)
-        grid.addWidget(self.given, 0, 0)
-        grid.addWidget(self.family, 0, 1)
-        grid.addWidget(self.relationship, 1, 0)
-        grid.addWidget(self.responsibility, 1, 1)
-        grid.addWidget(self.add_button, 2, 1, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.people, 3, 0, 1, 2)
-        grid.addWidget(self.error, 4, 0, 1, 2)
+        # Visible captions linked to their fields: placeholders vanish once typed in.
+        for row, column, text, widget in (
+            (0, 0, "First name", self.given),
+            (0, 1, "Family name", self.family),
+            (2, 0, "Relationship", self.relationship),
+            (2, 1, "Parental responsibility", self.responsibility),
+        ):
+            caption = QLabel(text, self)
+            caption.setBuddy(widget)
+            grid.addWidget(caption, row, column)
+            grid.addWidget(widget, row + 1, column)
+        grid.addWidget(self.add_button, 4, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.people, 5, 0, 1, 2)
+        grid.addWidget(self.error, 6, 0, 1, 2)
         self.add_button.clicked.connect(self.add_typed)
         for edit in (self.given, self.family):
             edit.returnPressed.connect(self.add_typed)
