@@ -245,6 +245,15 @@ class ChildCard(QGroupBox):
         self.address = self._line("Address", "House number and street, town")
         self.postcode = self._line("Postcode", "e.g. HA1 2XY")
         self.school = self._line("School or nursery", "Where the child goes, if known")
+        # A new sibling of a child already on file joins that child's household, so the
+        # sibling's history is seen (issue 12: an unborn baby beside a known sibling).
+        self.household = QComboBox(self)
+        self.household.setAccessibleName("Lives with (household)")
+        self.household.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.household.setMinimumContentsLength(16)
+        self.set_household_choices([])
         self.new_child_reason = self._line(
             "Why this is a new child", "e.g. a cousin with the same name and birthday"
         )
@@ -286,6 +295,7 @@ class ChildCard(QGroupBox):
             "address": self.address,
             "postcode": self.postcode,
             "school": self.school,
+            "sibling_of": self.household,
             "rag": self.rag,
             "rag_reason": self.rag_reason,
         }
@@ -299,6 +309,7 @@ class ChildCard(QGroupBox):
             "address": "Address (a new child)",
             "postcode": "Postcode",
             "school": "School or nursery",
+            "sibling_of": "Lives with (household)",
             "rag": "RAG rating",
             "rag_reason": "Reason for the RAG rating",
         }
@@ -314,6 +325,7 @@ class ChildCard(QGroupBox):
             "address": (5, 0),
             "postcode": (5, 1),
             "school": (6, 0),
+            "sibling_of": (6, 1),
             "rag": (8, 0),
             "rag_reason": (8, 1),
         }
@@ -395,6 +407,7 @@ class ChildCard(QGroupBox):
         for edit in (self.address, self.postcode, self.school, self.new_child_reason):
             edit.textChanged.connect(self._changed)
         self.suggestions.currentRowChanged.connect(self._choice_changed)
+        self.household.currentIndexChanged.connect(self._changed)
         self.update_deadline()
 
     # -- building --------------------------------------------------------------------------
@@ -427,6 +440,7 @@ class ChildCard(QGroupBox):
             self.address,
             self.postcode,
             self.school,
+            self.household,
             self.rag,
             self.rag_reason,
             *self.consent.focus_chain(),
@@ -434,6 +448,20 @@ class ChildCard(QGroupBox):
             self.remove_button,
         ]
         return chain
+
+    def set_household_choices(self, siblings: list[tuple[int, str]]) -> None:
+        """Offer the household of each existing child on the contact (keeping the choice)."""
+        chosen = self.household.currentData()
+        self.household.blockSignals(True)
+        try:
+            self.household.clear()
+            self.household.addItem("Own household (or a known one at the same address)", None)
+            for person_id, label in siblings:
+                self.household.addItem(f"With {label} — a sibling", person_id)
+            index = self.household.findData(chosen) if chosen is not None else 0
+            self.household.setCurrentIndex(max(index, 0))
+        finally:
+            self.household.blockSignals(False)
 
     def retire(self) -> None:
         """Stop the card before it is deleted (late search results are then ignored)."""
@@ -657,7 +685,7 @@ class ChildCard(QGroupBox):
         ):
             edit.setReadOnly(not editable)
         # A linked child's address and school are on their record; these are for a new one.
-        for edit in (self.address, self.postcode, self.school):
+        for edit in (self.address, self.postcode, self.school, self.household):
             edit.setEnabled(editable)
         self.unborn.setEnabled(editable)
         self.sex.setEnabled(editable)
@@ -696,6 +724,7 @@ class ChildCard(QGroupBox):
             "postcode": self.postcode.text(),
             "school": self.school.text(),
             "new_child_reason": self.new_child_reason.text(),
+            "sibling_of": self.household.currentData(),
             "consents": self.consent.state(),
             "relatives": self.relatives.state(),
             "person_id": self.linked.id if self.linked else None,
@@ -715,6 +744,11 @@ class ChildCard(QGroupBox):
                 getattr(self, name).setText(str(data.get(name, "")))
             self.consent.load(data.get("consents") or {})
             self.relatives.load(data.get("relatives") or [])
+            sibling = data.get("sibling_of")
+            if isinstance(sibling, int) and self.household.findData(sibling) < 0:
+                # The sibling's card may load after this one: keep the choice until it does.
+                self.household.addItem(f"With person {sibling} — a sibling", sibling)
+            _set_combo(self.household, sibling if isinstance(sibling, int) else None)
         finally:
             self._filling = False
         person = _person_from_json(data.get("person"))
@@ -762,6 +796,7 @@ class ChildCard(QGroupBox):
             "postcode": "",
             "school": "",
             "new_child_reason": "",
+            "sibling_of": None,
             "consents": {p.value: {"state": "", "reason": ""} for p in ConsentPurpose},
             "relatives": [],
             "person_id": None,
@@ -820,7 +855,15 @@ class ChildCard(QGroupBox):
             school=self.school.text().strip() or None,
         )
         reason = self.new_child_reason.text().strip() if self.new_child_chosen() else ""
-        return ChildOnContact(new=person, new_child_reason=reason or None, **common), problems
+        return (
+            ChildOnContact(
+                new=person,
+                new_child_reason=reason or None,
+                sibling_of=self.household.currentData(),
+                **common,
+            ),
+            problems,
+        )
 
     def _choice_problems(self, prefix: str) -> list[FieldError]:
         """A strong match showing needs an explicit choice, and "new child" its reason."""
@@ -1010,6 +1053,7 @@ class ContactForm(QWidget):
         self._loading = False
         self._baseline: dict[str, Any] = {}
         self._sent_cards: list[ChildCard] = []
+        self._linked_seen: list[tuple[int, str]] = []
 
         ui = self.ui
         for channel, label in CHANNEL_LABELS.items():
@@ -1126,6 +1170,9 @@ class ContactForm(QWidget):
         )
         self.ui.childrenLayout.addWidget(card)
         card.consent.set_managers(self._managers)
+        card.set_household_choices(
+            [(pid, f"{name} (person {pid})") for pid, name in self._linked_seen]
+        )
         # Shown now, not at the layout's next pass: a Tab typed at once must reach the card.
         card.show()
         self._cards.append(card)
@@ -1286,9 +1333,21 @@ class ContactForm(QWidget):
         """Return whether anything was typed since the form was opened or last saved."""
         return self._saving or self.to_draft() != self._baseline
 
+    def _refresh_households(self) -> None:
+        """Offer each new child the households of the existing children on the contact."""
+        linked = [(c.linked.id, c.linked.full_name) for c in self._cards if c.linked]
+        if linked == self._linked_seen:
+            return
+        self._linked_seen = linked
+        for card in self._cards:
+            card.set_household_choices(
+                [(pid, f"{name} (person {pid})") for pid, name in linked if card.linked is None]
+            )
+
     def _edited(self, *_args: Any) -> None:
         if self._loading:
             return
+        self._refresh_households()
         dirty = self.has_unsaved_work()
         if dirty != self._dirty:
             self._dirty = dirty
@@ -1365,6 +1424,7 @@ class ContactForm(QWidget):
             ui.riskIndicators.setCurrentRow(-1)
             ui.riskIndicators.scrollToTop()
             self._remove_all_cards()
+            self._linked_seen = []
             self._new_card()
             self._renumber()
         finally:

@@ -303,3 +303,37 @@ def test_form_risk_indicators_are_named_and_marked_in_the_threshold_panel(qtbot,
     assert not panel.model.index_of("l2-missed-health-checks").data().startswith("◆")
     panel.set_subject(cc)
     assert panel.form_label.isHidden()
+
+
+def test_new_sibling_joins_the_household_of_a_child_on_file(qtbot, session, form):
+    older = (
+        log_one(
+            session.desk, session.actor, given="Amira", address="1 Test Road", postcode="HA1 2XY"
+        )
+        .children[0]
+        .person
+    )
+    contact_details(qtbot, form)
+    type_child(qtbot, form, "Amira", "Hassan", "01/06/2019")
+    first = form.cards[0]
+    qtbot.waitUntil(lambda: first.suggestions.count() == 2, timeout=10_000)
+    first.suggestions.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # Amira's existing record
+    assert first.linked is not None
+    press(qtbot, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    baby = form.cards[1]
+    type_then_tab(qtbot, "", expect="First name")
+    type_then_tab(qtbot, "Hassan", expect="Family name")
+    press(qtbot, Qt.Key.Key_Space)  # unborn
+    press(qtbot, Qt.Key.Key_Tab)
+    type_then_tab(qtbot, "01/03/2027", expect="Expected delivery date")
+    baby.household.setFocus()
+    assert focused().accessibleName() == "Lives with (household)"
+    press(qtbot, Qt.Key.Key_Down)
+    assert baby.household.currentData() == older.id
+    assert "Amira HASSAN" in baby.household.currentText()
+    with qtbot.waitSignal(form.saved, timeout=15_000) as saved:
+        press(qtbot, Qt.Key.Key_S, CTRL)
+    amira, unborn = saved.args[0].children
+    assert amira.person.id == older.id
+    assert unborn.person.household_id == older.household_id is not None

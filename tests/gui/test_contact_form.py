@@ -62,7 +62,7 @@ def tab_past(qtbot, *names: str) -> None:
         type_then_tab(qtbot, "", expect=name)
 
 
-NEW_CHILD_EXTRAS = ("Address", "Postcode", "School or nursery")
+NEW_CHILD_EXTRAS = ("Address", "Postcode", "School or nursery", "Lives with (household)")
 RELATIVE_ENTRY = (
     "Parent or carer's first name",
     "Parent or carer's family name",
