@@ -253,6 +253,10 @@ class ChildCard(QGroupBox):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.household.setMinimumContentsLength(16)
+        self.household.setToolTip(
+            "A new child at the address of a household on file joins it; choose a sibling on "
+            "this contact to join theirs"
+        )
         self.set_household_choices([])
         self.new_child_reason = self._line(
             "Why this is a new child", "e.g. a cousin with the same name and birthday"
@@ -455,7 +459,7 @@ class ChildCard(QGroupBox):
         self.household.blockSignals(True)
         try:
             self.household.clear()
-            self.household.addItem("Own household (or a known one at the same address)", None)
+            self.household.addItem("Own household", None)
             for person_id, label in siblings:
                 self.household.addItem(f"With {label} — a sibling", person_id)
             index = self.household.findData(chosen) if chosen is not None else 0
