@@ -174,6 +174,7 @@ class ChildCard(MatchChoice, QGroupBox):
         self._linked_label = ""
         self._typed: dict[str, Any] | None = None
         self.strong = False  # a shown suggestion matches strongly: a choice is required
+        self.restore_new_choice = False  # set from a draft; applied when results arrive
 
         grid = QGridLayout(self)
         grid.setColumnStretch(0, 1)
@@ -491,6 +492,7 @@ class ChildCard(MatchChoice, QGroupBox):
             "postcode": self.postcode.text(),
             "school": self.school.text(),
             "new_child_reason": self.new_child_reason.text(),
+            "new_child_chosen": self.linked is None and self.new_child_chosen(),
             "sibling_of": self.household.currentData(),
             "consents": self.consent.state(),
             "relatives": self.relatives.state(),
@@ -507,6 +509,7 @@ class ChildCard(MatchChoice, QGroupBox):
             self.set_identity(data)
             _set_combo(self.rag, data.get("rag", ""))
             self.rag_reason.setText(str(data.get("rag_reason", "")))
+            self.restore_new_choice = bool(data.get("new_child_chosen"))
             for name in ("address", "postcode", "school", "new_child_reason"):
                 getattr(self, name).setText(str(data.get(name, "")))
             self.consent.load(data.get("consents") or {})
@@ -563,6 +566,7 @@ class ChildCard(MatchChoice, QGroupBox):
             "postcode": "",
             "school": "",
             "new_child_reason": "",
+            "new_child_chosen": False,
             "sibling_of": None,
             "consents": {p.value: {"state": "", "reason": ""} for p in ConsentPurpose},
             "relatives": [],

@@ -170,6 +170,11 @@ class MatchChoice:
             # Nothing is chosen for the user: "new child" first (as it was) let a 90 % match
             # be saved as a second record without a question (issue 12).
             self.suggestions.setCurrentRow(-1)
+            if self.restore_new_choice:
+                # A restored draft said "New child" (with its reason): keep that choice.
+                self.restore_new_choice = False
+                self.suggestions.setCurrentRow(self.suggestions.count() - 1)
+                self._follow_choice()
             self.suggestions.show()
             self._fit_suggestions()
             count = len(found)

@@ -337,3 +337,24 @@ def test_new_sibling_joins_the_household_of_a_child_on_file(qtbot, session, form
     amira, unborn = saved.args[0].children
     assert amira.person.id == older.id
     assert unborn.person.household_id == older.household_id is not None
+
+
+def test_a_restored_draft_keeps_new_child_and_its_reason(qtbot, session, form, tmp_path):
+    _, card = strong_match(qtbot, session, form)
+    card.suggestions.setFocus()
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Down)  # "New child"
+    assert card.new_child_chosen()
+    card.new_child_reason.setFocus()
+    qtbot.keyClicks(card.new_child_reason, "Cousin with the same name")
+    draft = form.to_draft()
+    assert draft["children"][0]["new_child_chosen"] is True
+
+    again = ContactForm(session, drafts=DraftStore(tmp_path / "other", session.actor.username))
+    again.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(again)
+    again.load_draft(draft)
+    restored = again.cards[0]
+    qtbot.waitUntil(lambda: restored.suggestions.count() == 2, timeout=10_000)
+    assert restored.new_child_chosen() and not restored.new_child_reason.isHidden()
+    assert restored.new_child_reason.text() == "Cousin with the same name"
