@@ -18,6 +18,12 @@ import jellyfish
 
 # Scores at or above this are shown as "possible duplicate"; below it the candidate is noise.
 SUGGEST_AT = 0.6
+# At or above this a new record is almost surely a second copy of a stored child: the same
+# first and family name (0.3 + 0.3) and the same date of birth (0.3) score 0.9, as does an
+# NHS number. Saving a new child over such a match needs an explicit "new child" and a
+# reason (issue 12: a 90 % match was saved as a second person without a question), because a
+# duplicate record splits the child's history and hides earlier concerns from the checks.
+STRONG_MATCH_AT = 0.9
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ from mash_desk.domain.meetings import (
 )
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.routing import InformedParty, RoutingStatus
+from mash_desk.gui.attachments import CaseAttachments
 from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.routing_dialog import (
@@ -461,6 +462,7 @@ class CaseView(QWidget):
         chain += [self.open_assessment_button, self.routing_button, self.continue_routing_button]
         chain += [self.strategy_button, self.conference_button, self.record_browser]
         chain += [self.deadline_list, self.consent_list]
+        chain += [self.attachments.files, self.attachments.open_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -691,6 +693,9 @@ class CaseView(QWidget):
             setattr(self, attr, widget)
             title.setBuddy(widget)
             layout.addWidget(widget, 1)
+        # Files the referrers sent, opened read-only (logic in gui/attachments.py).
+        self.attachments = CaseAttachments(self.session, self.person_id, box)
+        layout.addWidget(self.attachments, 1)
         return box
 
     # -- loading ---------------------------------------------------------------------------

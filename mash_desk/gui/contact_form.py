@@ -17,19 +17,16 @@ The static layout comes from ``ui/new_contact.ui`` (compiled into
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QEventLoop, Qt, QTime, QTimer, QTimeZone, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,7 +36,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
@@ -53,23 +49,40 @@ from mash_desk.domain.enums import (
     RISK_INDICATORS,
     Channel,
     ConsentPurpose,
-    ConsentState,
     Rag,
     Sex,
 )
 from mash_desk.domain.errors import FieldError, ValidationError
-from mash_desk.domain.identifiers import format_nhs_number
 from mash_desk.domain.outcomes import is_under_five
+from mash_desk.domain.permissions import Permission, allows
+from mash_desk.gui.attachments import AttachmentsEditor
+from mash_desk.gui.contact_drafts import DraftKeeping
+from mash_desk.gui.contact_matches import (
+    MatchChoice,
+    RestoredMatch,
+    SuggestionList,
+    describe_match,
+    new_child_item,
+    parse_date,
+    person_from_json,
+    person_json,
+)
+from mash_desk.gui.contact_people import ConsentSection, RelativesBox
 from mash_desk.gui.drafts import DraftStore
+from mash_desk.gui.field_messages import Target as _Target
+from mash_desk.gui.field_messages import error_label as _error_label
+from mash_desk.gui.field_messages import mark as _mark
+from mash_desk.gui.field_messages import set_combo as _set_combo
+from mash_desk.gui.field_messages import show_message as _show_message
 from mash_desk.gui.forms.ui_new_contact import Ui_NewContactForm
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
-from mash_desk.services.dto import ContactDTO, MatchDTO, OpResult, PersonDTO
-from mash_desk.services.inputs import ChildOnContact, ConsentInput, NewContact, NewPerson
+from mash_desk.services.dto import ContactDTO, OpResult, PersonDTO
+from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson
+from mash_desk.services.reference import UserChoiceDTO
 
 log = logging.getLogger(__name__)
 
-DRAFT_KIND = "new_contact"
 AUTOSAVE_MS = 3000  # the periodic safety net: at most three seconds of typing at risk
 EDIT_DEBOUNCE_MS = 500  # after a burst of typing, keep the draft half a second later
 SEARCH_DEBOUNCE_MS = 400  # look up existing children once the typist pauses
@@ -89,21 +102,6 @@ SEX_LABELS = {
     Sex.MALE: "Male",
     Sex.INDETERMINATE: "Indeterminate",
 }
-CONSENT_PURPOSE_LABELS = {
-    ConsentPurpose.SHARE_INFORMATION: "Share information",
-    ConsentPurpose.EARLY_HELP: "Early help",
-    ConsentPurpose.ASSESSMENT: "Assessment",
-}
-# Overriding consent needs the approving manager chosen from the users, which no service
-# lists yet; until one does, an override is recorded from the case, not from this form.
-CONSENT_STATE_CHOICES = (
-    ("", "Not recorded yet"),
-    (ConsentState.SOUGHT.value, "Sought — awaiting an answer"),
-    (ConsentState.GIVEN.value, "Given"),
-    (ConsentState.REFUSED.value, "Refused"),
-    (ConsentState.NOT_SOUGHT.value, "Not sought (say why)"),
-)
-_STATES_WITH_REASON = {ConsentState.REFUSED.value, ConsentState.NOT_SOUGHT.value}
 RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
 # Shapes as well as colours, so urgency never depends on seeing red from amber.
 RAG_ICONS = {
@@ -114,40 +112,11 @@ RAG_ICONS = {
 UNRATED_CLOCK = Rag.AMBER  # the service's clock for a child not yet rated
 
 _CHILD_FIELD = re.compile(r"^children\[(\d+)\]\.(.+)$")
-_CONSENT_FIELD = re.compile(r"^consents\[(\d+)\]\.(\w+)$")
-_DATE_SPLIT = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{2}|\d{4})\s*$")
-_DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_DATE_COMPACT = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
 _ERROR_SHEET = (
     'QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"],'
     ' QDateTimeEdit[invalid="true"], QListWidget[invalid="true"]'
     " { border: 2px solid #c62828; border-radius: 2px; padding: 1px 3px; }"
 )
-
-
-def parse_date(text: str) -> date | None:
-    """Read a typed date: dd/mm/yyyy (also with - . or space), yyyy-mm-dd or ddmmyyyy.
-
-    Returns None for blank text; raises ``ValueError`` for text that is no date. A two-digit
-    year is read as 20yy: the form records children.
-    """
-    if not text.strip():
-        return None
-    match = _DATE_SPLIT.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        if len(match.group(3)) == 2:
-            year += 2000
-        return date(year, month, day)
-    match = _DATE_ISO.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return date(year, month, day)
-    match = _DATE_COMPACT.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    raise ValueError(text)
 
 
 def ask_unsaved_work(parent: QWidget) -> str:
@@ -171,54 +140,7 @@ def ask_unsaved_work(parent: QWidget) -> str:
     }.get(QMessageBox.StandardButton(answer), "cancel")
 
 
-def _set_combo(combo: QComboBox, value: Any) -> None:
-    index = combo.findData(value)
-    combo.setCurrentIndex(index if index >= 0 else (0 if combo.placeholderText() == "" else -1))
-
-
-def _error_colour(widget: QWidget) -> str:
-    # Dark red reads at 7:1 on the light theme; on the dark theme a light red does.
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return "#ff8a80" if dark else "#b00020"
-
-
-def _mark(widget: QWidget | None, message: str | None) -> None:
-    """Flag (or unflag) a field as invalid, for the eye and for screen readers."""
-    if widget is None:
-        return
-    widget.setProperty("invalid", bool(message))
-    widget.setAccessibleDescription(message or "")
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def _show_message(label: QLabel, messages: list[str]) -> None:
-    if not messages:
-        label.clear()
-        label.hide()
-        return
-    label.setText("\n".join(f"⚠ {m}" for m in messages))
-    label.setStyleSheet(f"color: {_error_colour(label)}; font-weight: 600;")
-    label.setAccessibleName("Problem: " + " ".join(messages))
-    label.show()
-
-
-def _error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-@dataclass
-class _Target:
-    """Where the messages of one field go: its widget (to flag and focus) and its label."""
-
-    widget: QWidget | None
-    label: QLabel
-
-
-class ChildCard(QGroupBox):
+class ChildCard(MatchChoice, QGroupBox):
     """One child on the contact: a new child's details, or a link to an existing record.
 
     The card tells its form about changes by plain calls rather than Qt signals: they fire
@@ -251,6 +173,8 @@ class ChildCard(QGroupBox):
         self.linked: PersonDTO | None = None
         self._linked_label = ""
         self._typed: dict[str, Any] | None = None
+        self.strong = False  # a shown suggestion matches strongly: a choice is required
+        self.restore_new_choice = False  # set from a draft; applied when results arrive
 
         grid = QGridLayout(self)
         grid.setColumnStretch(0, 1)
@@ -267,6 +191,25 @@ class ChildCard(QGroupBox):
         for sex, label in SEX_LABELS.items():
             self.sex.addItem(label, sex.value)
         self.nhs_number = self._line("NHS number", "10 digits, e.g. 943 476 5919")
+        self.address = self._line("Address", "House number and street, town")
+        self.postcode = self._line("Postcode", "e.g. HA1 2XY")
+        self.school = self._line("School or nursery", "Where the child goes, if known")
+        # A new sibling of a child already on file joins that child's household, so the
+        # sibling's history is seen (issue 12: an unborn baby beside a known sibling).
+        self.household = QComboBox(self)
+        self.household.setAccessibleName("Lives with (household)")
+        self.household.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.household.setMinimumContentsLength(16)
+        self.household.setToolTip(
+            "A new child at the address of a household on file joins it; choose a sibling on "
+            "this contact to join theirs"
+        )
+        self.set_household_choices([])
+        self.new_child_reason = self._line(
+            "Why this is a new child", "e.g. a cousin with the same name and birthday"
+        )
 
         self.rag = QComboBox(self)
         self.rag.setAccessibleName("RAG rating")
@@ -302,6 +245,10 @@ class ChildCard(QGroupBox):
             "expected_delivery": self.expected_delivery,
             "sex": self.sex,
             "nhs_number": self.nhs_number,
+            "address": self.address,
+            "postcode": self.postcode,
+            "school": self.school,
+            "sibling_of": self.household,
             "rag": self.rag,
             "rag_reason": self.rag_reason,
         }
@@ -312,18 +259,28 @@ class ChildCard(QGroupBox):
             "expected_delivery": "Expected delivery date *",
             "sex": "Sex",
             "nhs_number": "NHS number",
+            "address": "Address (a new child)",
+            "postcode": "Postcode",
+            "school": "School or nursery",
+            "sibling_of": "Lives with (household)",
             "rag": "RAG rating",
             "rag_reason": "Reason for the RAG rating",
         }
+        # Visual order follows the tab order: the names, then the possible existing records
+        # (row 1), then the rest of a new child's details.
         positions = {
             "given_name": (0, 0),
             "family_name": (0, 1),
-            "date_of_birth": (2, 0),
-            "expected_delivery": (2, 1),
-            "sex": (3, 0),
-            "nhs_number": (3, 1),
-            "rag": (5, 0),
-            "rag_reason": (5, 1),
+            "date_of_birth": (3, 0),
+            "expected_delivery": (3, 1),
+            "sex": (4, 0),
+            "nhs_number": (4, 1),
+            "address": (5, 0),
+            "postcode": (5, 1),
+            "school": (6, 0),
+            "sibling_of": (6, 1),
+            "rag": (8, 0),
+            "rag_reason": (8, 1),
         }
         for name, widget in self._blocks.items():
             block = QVBoxLayout()
@@ -336,7 +293,7 @@ class ChildCard(QGroupBox):
             block.addWidget(self.errors[name])
             # Top-aligned, so a message under one field does not push its neighbour down.
             grid.addLayout(block, *positions[name], alignment=Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.unborn, 1, 0, 1, 2)
+        grid.addWidget(self.unborn, 2, 0, 1, 2)
 
         # Possible existing records, with why each may be this child.
         matches = QVBoxLayout()
@@ -344,10 +301,10 @@ class ChildCard(QGroupBox):
         self.search_status = QLabel(self)
         self.search_status.setWordWrap(True)
         self.search_status.setAccessibleName("Existing records")
-        self.suggestions = QListWidget(self)
+        self.suggestions = SuggestionList(self)
         self.suggestions.setAccessibleName("Possible existing records of this child")
         self.suggestions.setAccessibleDescription(
-            "Use the arrow keys to choose an existing record, or Keep as a new child"
+            "Use the arrow keys to choose an existing record, or New child at the end"
         )
         self.suggestions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.suggestions.setWordWrap(True)
@@ -356,44 +313,23 @@ class ChildCard(QGroupBox):
         self.linked_note.setWordWrap(True)
         self.linked_note.hide()
         self.errors["person"] = _error_label(self)
+        self.errors["new_child_reason"] = _error_label(self)
+        self.new_child_reason.hide()
         for widget in (self.search_status, self.suggestions, self.linked_note):
             matches.addWidget(widget)
         matches.addWidget(self.errors["person"])
-        grid.addLayout(matches, 4, 0, 1, 2)
+        matches.addWidget(self.new_child_reason)
+        matches.addWidget(self.errors["new_child_reason"])
+        grid.addLayout(matches, 1, 0, 1, 2)
 
-        consent_box = QGroupBox("Consent", self)
-        consent_grid = QGridLayout(consent_box)
-        consent_grid.setColumnStretch(2, 1)
-        self.consents: dict[ConsentPurpose, tuple[QComboBox, QLineEdit, QLabel]] = {}
-        for row, (purpose, label) in enumerate(CONSENT_PURPOSE_LABELS.items()):
-            state = QComboBox(consent_box)
-            state.setAccessibleName(f"Consent to {label.lower()}")
-            for value, text in CONSENT_STATE_CHOICES:
-                state.addItem(text, value)
-            reason = QLineEdit(consent_box)
-            reason.setAccessibleName(f"Why consent to {label.lower()} was not sought or refused")
-            reason.setPlaceholderText("Reason (when refused or not sought)")
-            reason.setEnabled(False)
-            error = _error_label(consent_box)
-            caption = QLabel(label, consent_box)
-            caption.setBuddy(state)
-            consent_grid.addWidget(caption, row * 2, 0)
-            consent_grid.addWidget(state, row * 2, 1)
-            consent_grid.addWidget(reason, row * 2, 2)
-            consent_grid.addWidget(error, row * 2 + 1, 1, 1, 2)
-            self.consents[purpose] = (state, reason, error)
-            state.currentIndexChanged.connect(
-                lambda _i, s=state, r=reason: r.setEnabled(s.currentData() in _STATES_WITH_REASON)
-            )
-            state.currentIndexChanged.connect(self._changed)
-            reason.textChanged.connect(self._changed)
+        self.consent = ConsentSection(self, self._changed)
+        self.relatives = RelativesBox(self, self._changed)
         due_row = QHBoxLayout()
         due_row.addWidget(self.deadline_icon)
         due_row.addWidget(self.deadline, 1)
-        grid.addLayout(due_row, 6, 0, 1, 2)
-        grid.addWidget(consent_box, 7, 0, 1, 2)
-        # Which consent purpose each ``consents[j]`` of the last save attempt was.
-        self.consent_order: list[ConsentPurpose] = []
+        grid.addLayout(due_row, 9, 0, 1, 2)
+        grid.addWidget(self.consent, 10, 0, 1, 2)
+        grid.addWidget(self.relatives, 11, 0, 1, 2)
 
         bottom = QHBoxLayout()
         self.errors["_card"] = _error_label(self)
@@ -402,7 +338,7 @@ class ChildCard(QGroupBox):
         self.remove_button.setAccessibleName("Remove this child from the contact")
         self.remove_button.clicked.connect(lambda: (on_remove or (lambda _c: None))(self))
         bottom.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignRight)
-        grid.addLayout(bottom, 8, 0, 1, 2)
+        grid.addLayout(bottom, 12, 0, 1, 2)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -421,7 +357,10 @@ class ChildCard(QGroupBox):
         self.rag.currentIndexChanged.connect(self._changed)
         self.rag.currentIndexChanged.connect(self.update_deadline)
         self.rag_reason.textChanged.connect(self._changed)
+        for edit in (self.address, self.postcode, self.school, self.new_child_reason):
+            edit.textChanged.connect(self._changed)
         self.suggestions.currentRowChanged.connect(self._choice_changed)
+        self.household.currentIndexChanged.connect(self._changed)
         self.update_deadline()
 
     # -- building --------------------------------------------------------------------------
@@ -443,19 +382,39 @@ class ChildCard(QGroupBox):
         chain: list[QWidget] = [
             self.given_name,
             self.family_name,
+            # Right after the names: the existing records are the first thing to settle.
+            self.suggestions,
+            self.new_child_reason,
             self.unborn,
             self.date_of_birth,
             self.expected_delivery,
             self.sex,
             self.nhs_number,
-            self.suggestions,
+            self.address,
+            self.postcode,
+            self.school,
+            self.household,
             self.rag,
             self.rag_reason,
+            *self.consent.focus_chain(),
+            *self.relatives.focus_chain(),
+            self.remove_button,
         ]
-        for state, reason, _ in self.consents.values():
-            chain += [state, reason]
-        chain.append(self.remove_button)
         return chain
+
+    def set_household_choices(self, siblings: list[tuple[int, str]]) -> None:
+        """Offer the household of each existing child on the contact (keeping the choice)."""
+        chosen = self.household.currentData()
+        self.household.blockSignals(True)
+        try:
+            self.household.clear()
+            self.household.addItem("Own household", None)
+            for person_id, label in siblings:
+                self.household.addItem(f"With {label} — a sibling", person_id)
+            index = self.household.findData(chosen) if chosen is not None else 0
+            self.household.setCurrentIndex(max(index, 0))
+        finally:
+            self.household.blockSignals(False)
 
     def retire(self) -> None:
         """Stop the card before it is deleted (late search results are then ignored)."""
@@ -499,169 +458,6 @@ class ChildCard(QGroupBox):
         self.deadline_icon.setPixmap(self.style().standardIcon(icon).pixmap(16, 16))
         self.deadline.setText(f"{lead}: decision due by {local:%a %d/%m/%Y %H:%M}")
 
-    # -- duplicate search ------------------------------------------------------------------
-
-    def facts(self) -> NewPerson | None:
-        """Return what is typed as a person to look up, or None if too little to search on."""
-        given = self.given_name.text().strip()
-        family = self.family_name.text().strip()
-        try:
-            dob = None if self.unborn.isChecked() else parse_date(self.date_of_birth.text())
-            edd = parse_date(self.expected_delivery.text()) if self.unborn.isChecked() else None
-        except ValueError:
-            dob = edd = None
-        digits = re.sub(r"\D", "", self.nhs_number.text())
-        nhs = digits if len(digits) == 10 else None
-        if not (nhs or (family and (given or dob or edd))):
-            return None
-        return NewPerson(
-            given_name=given,
-            family_name=family,
-            date_of_birth=dob,
-            expected_delivery=edd,
-            nhs_number=nhs,
-        )
-
-    def search(self) -> None:
-        """Look for existing records of the child as typed (in the background)."""
-        if self._gone or self.linked is not None:
-            return
-        facts = self.facts()
-        self._search_generation += 1
-        generation = self._search_generation
-        if facts is None:
-            self._show_matches([], searched=False)
-            return
-        self.search_status.setText("Looking for existing records…")
-        self.session.tasks.read(
-            self.session.desk.people.find_duplicates,
-            self.session.actor,
-            facts,
-            on_done=lambda found, g=generation: self._results(g, found),
-            on_error=lambda exc, g=generation: self._search_failed(g, exc),
-            label="Looking for existing records…",
-        )
-
-    def _results(self, generation: int, found: list[MatchDTO]) -> None:
-        # A slower, older search must not overwrite the answer to what is typed now.
-        if self._gone or generation != self._search_generation or self.linked is not None:
-            return
-        self._show_matches(found, searched=True)
-
-    def _search_failed(self, generation: int, exc: BaseException) -> None:
-        if self._gone or generation != self._search_generation:
-            return
-        self.search_status.setText(f"⚠ Could not look for existing records: {describe_error(exc)}")
-
-    def _show_matches(self, found: list[MatchDTO], *, searched: bool) -> None:
-        self._filling = True
-        try:
-            self.suggestions.clear()
-            if not found:
-                self.suggestions.hide()
-                self.search_status.setText(
-                    "✓ No existing record matches: a new child will be created." if searched else ""
-                )
-                return
-            keep = QListWidgetItem("+ Keep as a new child (none of these)")
-            keep.setData(Qt.ItemDataRole.UserRole, None)
-            self.suggestions.addItem(keep)
-            for match in found:
-                item = QListWidgetItem(describe_match(match))
-                item.setData(Qt.ItemDataRole.UserRole, match)
-                item.setToolTip(describe_match(match))
-                self.suggestions.addItem(item)
-            self.suggestions.setCurrentRow(0)
-            self.suggestions.show()
-            self._fit_suggestions()
-            count = len(found)
-            self.search_status.setText(
-                f"⚠ {count} existing record{'s' if count != 1 else ''} may be this child — "
-                "choose one with the arrow keys, or keep as a new child:"
-            )
-        finally:
-            self._filling = False
-
-    def _fit_suggestions(self) -> None:
-        # Room for "keep as new" plus up to three records of three lines each (who, and the
-        # reasons, which wrap); the list scrolls beyond that. Row sizes are not known until
-        # the list is laid out, so the height comes from the font rather than the rows.
-        records = min(self.suggestions.count() - 1, 3)
-        line = self.suggestions.fontMetrics().lineSpacing()
-        height = line * (1 + 3 * records) + 2 * self.suggestions.frameWidth() + 8
-        self.suggestions.setFixedHeight(height)
-
-    def _choice_changed(self, row: int) -> None:
-        if self._filling or row < 0:
-            return
-        item = self.suggestions.item(row)
-        match = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if match is None:
-            self.unlink()
-        else:
-            self.link(match.person, item.text().split("\n")[0])
-
-    def link(self, person: PersonDTO, label: str) -> None:
-        """Use an existing record for this child; the typed details are kept to undo."""
-        if self._typed is None:
-            self._typed = self.identity()
-        self.linked = person
-        self._linked_label = label
-        self._filling = True
-        try:
-            self.given_name.setText(person.given_name)
-            self.family_name.setText(person.family_name)
-            self.unborn.setChecked(person.unborn)
-            self.date_of_birth.setText(
-                f"{person.date_of_birth:%d/%m/%Y}" if person.date_of_birth else ""
-            )
-            self.expected_delivery.setText(
-                f"{person.expected_delivery:%d/%m/%Y}" if person.expected_delivery else ""
-            )
-            _set_combo(self.sex, person.sex)
-            nhs = person.nhs_number
-            self.nhs_number.setText(format_nhs_number(nhs) if nhs else "")
-        finally:
-            self._filling = False
-        self._set_identity_editable(False)
-        self.linked_note.setText(
-            f"✔ This contact will use the existing record of {person.full_name} "
-            f"(person {person.id}). Choose “Keep as a new child” to undo."
-        )
-        self.linked_note.show()
-        self._on_change()
-
-    def unlink(self) -> None:
-        """Go back to creating a new child from what was typed."""
-        if self.linked is None:
-            return
-        self.linked = None
-        self._linked_label = ""
-        typed, self._typed = self._typed, None
-        self._set_identity_editable(True)
-        if typed is not None:
-            self._filling = True
-            try:
-                self.set_identity(typed)
-            finally:
-                self._filling = False
-        self.linked_note.hide()
-        self._on_change()
-
-    def _set_identity_editable(self, editable: bool) -> None:
-        # Read-only rather than disabled: the linked child's details stay readable (and in
-        # the tab order for screen readers); the note under them says how to undo the link.
-        for edit in (
-            self.given_name,
-            self.family_name,
-            self.date_of_birth,
-            self.expected_delivery,
-            self.nhs_number,
-        ):
-            edit.setReadOnly(not editable)
-        self.unborn.setEnabled(editable)
-        self.sex.setEnabled(editable)
-
     # -- state -----------------------------------------------------------------------------
 
     def identity(self) -> dict[str, Any]:
@@ -692,12 +488,16 @@ class ChildCard(QGroupBox):
             **self.identity(),
             "rag": self.rag.currentData() or "",
             "rag_reason": self.rag_reason.text(),
-            "consents": {
-                purpose.value: {"state": state.currentData() or "", "reason": reason.text()}
-                for purpose, (state, reason, _) in self.consents.items()
-            },
+            "address": self.address.text(),
+            "postcode": self.postcode.text(),
+            "school": self.school.text(),
+            "new_child_reason": self.new_child_reason.text(),
+            "new_child_chosen": self.linked is None and self.new_child_chosen(),
+            "sibling_of": self.household.currentData(),
+            "consents": self.consent.state(),
+            "relatives": self.relatives.state(),
             "person_id": self.linked.id if self.linked else None,
-            "person": _person_json(self.linked) if self.linked else None,
+            "person": person_json(self.linked) if self.linked else None,
             "person_label": self._linked_label,
             "typed": self._typed,
         }
@@ -709,24 +509,28 @@ class ChildCard(QGroupBox):
             self.set_identity(data)
             _set_combo(self.rag, data.get("rag", ""))
             self.rag_reason.setText(str(data.get("rag_reason", "")))
-            for purpose, (state, reason, _) in self.consents.items():
-                entry = (data.get("consents") or {}).get(purpose.value) or {}
-                _set_combo(state, entry.get("state", ""))
-                reason.setText(str(entry.get("reason", "")))
+            self.restore_new_choice = bool(data.get("new_child_chosen"))
+            for name in ("address", "postcode", "school", "new_child_reason"):
+                getattr(self, name).setText(str(data.get(name, "")))
+            self.consent.load(data.get("consents") or {})
+            self.relatives.load(data.get("relatives") or [])
+            sibling = data.get("sibling_of")
+            if isinstance(sibling, int) and self.household.findData(sibling) < 0:
+                # The sibling's card may load after this one: keep the choice until it does.
+                self.household.addItem(f"With person {sibling} — a sibling", sibling)
+            _set_combo(self.household, sibling if isinstance(sibling, int) else None)
         finally:
             self._filling = False
-        person = _person_from_json(data.get("person"))
+        person = person_from_json(data.get("person"))
         if person is not None:
             label = str(data.get("person_label") or person.full_name)
             self._filling = True
             try:
-                keep = QListWidgetItem("+ Keep as a new child (none of these)")
-                keep.setData(Qt.ItemDataRole.UserRole, None)
                 chosen = QListWidgetItem(label)
-                chosen.setData(Qt.ItemDataRole.UserRole, _RestoredMatch(person))
-                self.suggestions.addItem(keep)
+                chosen.setData(Qt.ItemDataRole.UserRole, RestoredMatch(person))
                 self.suggestions.addItem(chosen)
-                self.suggestions.setCurrentRow(1)
+                self.suggestions.addItem(new_child_item())
+                self.suggestions.setCurrentRow(0)
                 self.suggestions.show()
                 self._fit_suggestions()
             finally:
@@ -758,7 +562,14 @@ class ChildCard(QGroupBox):
             "nhs_number": "",
             "rag": "",
             "rag_reason": "",
+            "address": "",
+            "postcode": "",
+            "school": "",
+            "new_child_reason": "",
+            "new_child_chosen": False,
+            "sibling_of": None,
             "consents": {p.value: {"state": "", "reason": ""} for p in ConsentPurpose},
+            "relatives": [],
             "person_id": None,
             "person": None,
             "person_label": "",
@@ -791,30 +602,18 @@ class ChildCard(QGroupBox):
                         dob = value
                     else:
                         edd = value
-        consents = []
-        self.consent_order = []
-        for purpose, (state, reason, _) in self.consents.items():
-            if state.currentData():
-                consents.append(
-                    ConsentInput(
-                        purpose=purpose.value,
-                        state=state.currentData(),
-                        reason=reason.text().strip() or None if reason.isEnabled() else None,
-                    )
-                )
-                self.consent_order.append(purpose)
+        consents = self.consent.build()
         rag = self.rag.currentData() or None
         reason_text = self.rag_reason.text().strip() or None
+        common = {
+            "rag": rag,
+            "rag_reason": reason_text,
+            "consents": consents,
+            "relatives": self.relatives.build(),
+        }
         if self.linked is not None:
-            return (
-                ChildOnContact(
-                    person_id=self.linked.id,
-                    rag=rag,
-                    rag_reason=reason_text,
-                    consents=tuple(consents),
-                ),
-                problems,
-            )
+            return ChildOnContact(person_id=self.linked.id, **common), problems
+        problems += self._choice_problems(prefix)
         person = NewPerson(
             given_name=self.given_name.text(),
             family_name=self.family_name.text(),
@@ -822,9 +621,18 @@ class ChildCard(QGroupBox):
             expected_delivery=edd,
             sex=self.sex.currentData() or Sex.UNKNOWN.value,
             nhs_number=self.nhs_number.text().strip() or None,
+            address=self.address.text().strip() or None,
+            postcode=self.postcode.text().strip() or None,
+            school=self.school.text().strip() or None,
         )
+        reason = self.new_child_reason.text().strip() if self.new_child_chosen() else ""
         return (
-            ChildOnContact(new=person, rag=rag, rag_reason=reason_text, consents=tuple(consents)),
+            ChildOnContact(
+                new=person,
+                new_child_reason=reason or None,
+                sibling_of=self.household.currentData(),
+                **common,
+            ),
             problems,
         )
 
@@ -835,100 +643,28 @@ class ChildCard(QGroupBox):
         if rest == "person":
             widget = self.given_name if self.suggestions.isHidden() else self.suggestions
             return _Target(widget, self.errors["person"])
-        match = _CONSENT_FIELD.match(rest)
-        if match and int(match.group(1)) < len(self.consent_order):
-            state, reason, label = self.consents[self.consent_order[int(match.group(1))]]
-            widget = reason if match.group(2) in ("reason", "lawful_basis") else state
-            return _Target(widget, label)
-        return _Target(None, self.errors["_card"])
+        if rest == "new_child_reason":
+            if self.new_child_reason.isHidden():
+                return _Target(
+                    self.given_name if self.suggestions.isHidden() else self.suggestions,
+                    self.errors["new_child_reason"],
+                )
+            return _Target(self.new_child_reason, self.errors["new_child_reason"])
+        found = self.consent.target(rest) or self.relatives.target(rest)
+        return found or _Target(None, self.errors["_card"])
 
     def clear_errors(self) -> None:
         """Hide every message in the card."""
         for label in self.errors.values():
             _show_message(label, [])
-        for _, _, label in self.consents.values():
-            _show_message(label, [])
+        self.consent.clear_errors()
+        self.relatives.clear_errors()
         for widget in self.focus_chain():
             if widget.property("invalid"):
                 _mark(widget, None)
 
 
-@dataclass(frozen=True)
-class _RestoredMatch:
-    """A chosen record restored from a draft (its reasons were not kept)."""
-
-    person: PersonDTO
-
-
-def describe_match(match: MatchDTO) -> str:
-    """Return a suggestion as two lines: who the record is, then why it may be this child."""
-    person = match.person
-    born = (
-        f"born {person.date_of_birth:%d/%m/%Y}"
-        if person.date_of_birth
-        else f"unborn, due {person.expected_delivery:%d/%m/%Y}"
-        if person.expected_delivery
-        else "no date of birth"
-    )
-    bits = [person.full_name, born]
-    if person.nhs_number:
-        bits.append(f"NHS {format_nhs_number(person.nhs_number)}")
-    if person.postcode:
-        bits.append(person.postcode)
-    bits.append(f"person {person.id}")
-    return (
-        " · ".join(bits)
-        + f"  — {match.score:.0%} match\n    Why: {match.explanation or 'similar details'}"
-    )
-
-
-def _person_json(person: PersonDTO) -> dict[str, Any]:
-    return {
-        "id": person.id,
-        "kind": person.kind,
-        "given_name": person.given_name,
-        "family_name": person.family_name,
-        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
-        "expected_delivery": (
-            person.expected_delivery.isoformat() if person.expected_delivery else None
-        ),
-        "sex": person.sex,
-        "nhs_number": person.nhs_number,
-        "postcode": person.postcode,
-        "household_id": person.household_id,
-        "version": person.version,
-    }
-
-
-def _person_from_json(data: Any) -> PersonDTO | None:
-    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
-        return None
-    try:
-        return PersonDTO(
-            id=data["id"],
-            kind=str(data.get("kind", "child")),
-            given_name=str(data.get("given_name", "")),
-            family_name=str(data.get("family_name", "")),
-            date_of_birth=date.fromisoformat(data["date_of_birth"])
-            if data.get("date_of_birth")
-            else None,
-            expected_delivery=date.fromisoformat(data["expected_delivery"])
-            if data.get("expected_delivery")
-            else None,
-            sex=str(data.get("sex", Sex.UNKNOWN.value)),
-            nhs_number=data.get("nhs_number"),
-            upn=None,
-            local_id=None,
-            household_id=data.get("household_id"),
-            postcode=data.get("postcode"),
-            disability=False,
-            version=int(data.get("version", 1)),
-        )
-    except (TypeError, ValueError):
-        return None
-
-
-class ContactForm(QWidget):
+class ContactForm(DraftKeeping, QWidget):
     """Log a new contact with its children; drafts kept on disk until it is saved.
 
     Signals:
@@ -969,6 +705,7 @@ class ContactForm(QWidget):
         self._loading = False
         self._baseline: dict[str, Any] = {}
         self._sent_cards: list[ChildCard] = []
+        self._linked_seen: list[tuple[int, str]] = []
 
         ui = self.ui
         for channel, label in CHANNEL_LABELS.items():
@@ -989,6 +726,15 @@ class ContactForm(QWidget):
         ui.saveButton.clicked.connect(self.save)
         ui.addChildButton.clicked.connect(self.add_child)
         self.setFocusProxy(ui.channel)
+        self.attachments = AttachmentsEditor(
+            self,
+            ui.attachmentsList,
+            ui.addAttachmentButton,
+            ui.removeAttachmentButton,
+            ui.attachmentsError,
+            self._edited,
+        )
+        self._managers: tuple[UserChoiceDTO, ...] = ()
 
         for sequence in (
             QKeySequence(QKeySequence.StandardKey.Save),
@@ -1002,7 +748,7 @@ class ContactForm(QWidget):
         add.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         add.activated.connect(self.add_child)
 
-        for edit in (ui.referrerName, ui.referrerRole, ui.referrerAgency):
+        for edit in self._referrer_edits():
             edit.textChanged.connect(self._edited)
         ui.concerns.textChanged.connect(self._edited)
         ui.channel.currentIndexChanged.connect(self._edited)
@@ -1021,6 +767,37 @@ class ContactForm(QWidget):
         self._autosave_timer.start()
 
         self.clear()
+        self._load_managers()
+
+    def _referrer_edits(self) -> tuple[QLineEdit, ...]:
+        ui = self.ui
+        return (
+            ui.referrerName,
+            ui.referrerRole,
+            ui.referrerAgency,
+            ui.referrerPhone,
+            ui.referrerEmail,
+        )
+
+    def _load_managers(self) -> None:
+        """Read who may authorise a consent override (MASH managers and chairs)."""
+        self.session.tasks.read(
+            self.session.desk.reference.users,
+            self.session.actor,
+            on_done=self._managers_loaded,
+            on_error=lambda exc: log.warning("Could not list managers: %s", type(exc).__name__),
+            label="Reading the staff list…",
+        )
+
+    def _managers_loaded(self, users: tuple[UserChoiceDTO, ...]) -> None:
+        self._managers = tuple(u for u in users if allows(u.role, Permission.AUTHORISE))
+        for card in self._cards:
+            card.consent.set_managers(self._managers)
+
+    @property
+    def managers(self) -> tuple[UserChoiceDTO, ...]:
+        """Who the consent override can name as its authorising manager."""
+        return self._managers
 
     # -- children --------------------------------------------------------------------------
 
@@ -1044,6 +821,10 @@ class ContactForm(QWidget):
             self, self.ui.childrenArea, on_change=self._edited, on_remove=self.remove_child
         )
         self.ui.childrenLayout.addWidget(card)
+        card.consent.set_managers(self._managers)
+        card.set_household_choices(
+            [(pid, f"{name} (person {pid})") for pid, name in self._linked_seen]
+        )
         # Shown now, not at the layout's next pass: a Tab typed at once must reach the card.
         card.show()
         self._cards.append(card)
@@ -1077,9 +858,14 @@ class ContactForm(QWidget):
             ui.referrerName,
             ui.referrerRole,
             ui.referrerAgency,
+            ui.referrerPhone,
+            ui.referrerEmail,
             ui.referralSource,
             ui.concerns,
             ui.riskIndicators,
+            ui.attachmentsList,
+            ui.addAttachmentButton,
+            ui.removeAttachmentButton,
         ]
         for card in self._cards:
             chain += card.focus_chain()
@@ -1128,59 +914,6 @@ class ContactForm(QWidget):
 
     # -- state, dirtiness, drafts ----------------------------------------------------------
 
-    def to_draft(self) -> dict[str, Any]:
-        """Return everything typed as JSON-ready data; :meth:`load_draft` takes it back."""
-        ui = self.ui
-        return {
-            "kind": DRAFT_KIND,
-            "received_at": self.received_at().isoformat(),
-            "channel": ui.channel.currentData() or "",
-            "referrer_name": ui.referrerName.text(),
-            "referrer_role": ui.referrerRole.text(),
-            "referrer_agency": ui.referrerAgency.text(),
-            "referral_source": ui.referralSource.currentData() or "",
-            "concerns": ui.concerns.toPlainText(),
-            "risk_indicators": self._checked_indicators(),
-            "children": [card.state() for card in self._cards],
-        }
-
-    def load_draft(self, data: dict[str, Any]) -> None:
-        """Fill the form from :meth:`to_draft` data (a restored draft).
-
-        The restored state is written at once under this form's own draft, so the old draft
-        file can be discarded by the caller without a moment when neither exists.
-        """
-        ui = self.ui
-        self._loading = True
-        try:
-            with contextlib.suppress(KeyError, ValueError, TypeError):
-                self.set_received_at(datetime.fromisoformat(str(data["received_at"])))
-            _set_combo(ui.channel, data.get("channel", Channel.PHONE.value))
-            ui.referrerName.setText(str(data.get("referrer_name", "")))
-            ui.referrerRole.setText(str(data.get("referrer_role", "")))
-            ui.referrerAgency.setText(str(data.get("referrer_agency", "")))
-            _set_combo(ui.referralSource, data.get("referral_source", ""))
-            ui.concerns.setPlainText(str(data.get("concerns", "")))
-            wanted = set(data.get("risk_indicators") or ())
-            for row in range(ui.riskIndicators.count()):
-                item = ui.riskIndicators.item(row)
-                item.setCheckState(
-                    Qt.CheckState.Checked
-                    if item.data(Qt.ItemDataRole.UserRole) in wanted
-                    else Qt.CheckState.Unchecked
-                )
-            self._remove_all_cards()
-            children = [c for c in data.get("children") or () if isinstance(c, dict)] or [{}]
-            for child in children:
-                self._new_card().load(child)
-            self._renumber()
-        finally:
-            self._loading = False
-        self.clear_errors()
-        self._update_deadlines()
-        self._edited()
-        self.autosave()
-
     def _checked_indicators(self) -> list[str]:
         box = self.ui.riskIndicators
         return [
@@ -1193,67 +926,26 @@ class ContactForm(QWidget):
         """Return whether anything was typed since the form was opened or last saved."""
         return self._saving or self.to_draft() != self._baseline
 
+    def _refresh_households(self) -> None:
+        """Offer each new child the households of the existing children on the contact."""
+        linked = [(c.linked.id, c.linked.full_name) for c in self._cards if c.linked]
+        if linked == self._linked_seen:
+            return
+        self._linked_seen = linked
+        for card in self._cards:
+            card.set_household_choices(
+                [(pid, f"{name} (person {pid})") for pid, name in linked if card.linked is None]
+            )
+
     def _edited(self, *_args: Any) -> None:
         if self._loading:
             return
+        self._refresh_households()
         dirty = self.has_unsaved_work()
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirty_changed.emit(dirty)
         self._edit_timer.start()
-
-    def summary(self) -> str:
-        """Return one line describing the contact being typed (for the drafts list)."""
-        names = []
-        for card in self._cards:
-            name = f"{card.given_name.text().strip()} {card.family_name.text().strip().upper()}"
-            if name.strip():
-                names.append(name.strip())
-        who = ", ".join(names) if names else "no child named yet"
-        concerns = " ".join(self.ui.concerns.toPlainText().split())
-        if len(concerns) > 60:
-            concerns = concerns[:57] + "…"
-        when = self.received_at()
-        return f"Contact received {when:%d/%m/%Y %H:%M} about {who}" + (
-            f": {concerns}" if concerns else ""
-        )
-
-    def autosave(self) -> None:
-        """Keep the form's state as a draft on disk if it changed since the last write.
-
-        Runs on the GUI thread on purpose: the write is a few kilobytes, and doing it here
-        keeps it strictly ordered with the save that deletes it.
-        """
-        if not self.has_unsaved_work():
-            if self.draft_id is not None:
-                self._drop_draft()
-            return
-        data = self.to_draft()
-        text = json.dumps(data, sort_keys=True)
-        if text == self._last_written:
-            return
-        if self.draft_id is None:
-            self.draft_id = self.drafts.new_id()
-            self.drafts.claim(self.draft_id)
-        try:
-            self.drafts.save(self.draft_id, data, kind=DRAFT_KIND, summary=self.summary())
-        except OSError as exc:
-            log.warning("Could not write the draft of a contact: %s", exc)
-            self.ui.statusLabel.setText(
-                f"⚠ Could not keep a draft of this contact ({exc.strerror or exc}). "
-                "Save it as soon as you can."
-            )
-            return
-        self._last_written = text
-
-    def _drop_draft(self) -> None:
-        if self.draft_id is not None:
-            try:
-                self.drafts.discard(self.draft_id)
-            except OSError as exc:
-                log.warning("Could not delete a contact draft: %s", exc)
-        self.draft_id = None
-        self._last_written = None
 
     def clear(self) -> None:
         """Empty the form for the next contact (received now, one blank child)."""
@@ -1262,8 +954,9 @@ class ContactForm(QWidget):
         try:
             self.set_received_at(self.session.desk.ctx.clock.now())
             _set_combo(ui.channel, Channel.PHONE.value)
-            for edit in (ui.referrerName, ui.referrerRole, ui.referrerAgency):
+            for edit in self._referrer_edits():
                 edit.clear()
+            self.attachments.load(())
             ui.referralSource.setCurrentIndex(-1)
             ui.concerns.clear()
             for row in range(ui.riskIndicators.count()):
@@ -1271,6 +964,7 @@ class ContactForm(QWidget):
             ui.riskIndicators.setCurrentRow(-1)
             ui.riskIndicators.scrollToTop()
             self._remove_all_cards()
+            self._linked_seen = []
             self._new_card()
             self._renumber()
         finally:
@@ -1316,6 +1010,9 @@ class ContactForm(QWidget):
             referrer_role=ui.referrerRole.text(),
             referrer_agency=ui.referrerAgency.text(),
             risk_indicators=tuple(self._checked_indicators()),
+            referrer_phone=ui.referrerPhone.text(),
+            referrer_email=ui.referrerEmail.text(),
+            attachments=self.attachments.build(),
         )
         return new, problems
 
@@ -1405,6 +1102,8 @@ class ContactForm(QWidget):
             _show_message(target.label, [])
             _mark(target.widget, None)
         _show_message(self.ui.formError, [])
+        _show_message(self.ui.attachmentsError, [])
+        _mark(self.ui.attachmentsList, None)
         for card in self._cards:
             card.clear_errors()
 
@@ -1416,6 +1115,8 @@ class ContactForm(QWidget):
             "referrer_name": _Target(ui.referrerName, ui.referrerNameError),
             "referrer_role": _Target(ui.referrerRole, ui.referrerRoleError),
             "referrer_agency": _Target(ui.referrerAgency, ui.referrerAgencyError),
+            "referrer_phone": _Target(ui.referrerPhone, ui.referrerPhoneError),
+            "referrer_email": _Target(ui.referrerEmail, ui.referrerEmailError),
             "referral_source": _Target(ui.referralSource, ui.referralSourceError),
             "concerns": _Target(ui.concerns, ui.concernsError),
             "risk_indicators": _Target(ui.riskIndicators, ui.riskIndicatorsError),
@@ -1427,6 +1128,8 @@ class ContactForm(QWidget):
         static = self._static_targets()
         if field in static:
             return static[field]
+        if field.startswith("attachments["):
+            return _Target(self.ui.attachmentsList, self.ui.attachmentsError)
         match = _CHILD_FIELD.match(field)
         sent = self._sent_cards or self._cards
         if match and int(match.group(1)) < len(sent):

@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
                 if child is None:
                     self.show_failure("This child is no longer on the contact; refresh the queue")
                     return
-                p.set_subject(child)
+                p.set_subject(child, dto.risk_indicators)
                 p.setEnabled(True)
 
             self.session.tasks.read(

@@ -10,6 +10,7 @@ document version the practitioner was shown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -49,6 +50,12 @@ from mash_desk.domain.thresholds import (
     ThresholdDocument,
     choose_level,
     suggest,
+)
+from mash_desk.gui.form_indicators import (
+    FORM_MARK,
+    form_indicators_label,
+    related_to_form,
+    show_form_indicators,
 )
 from mash_desk.gui.level_rag_prompt import FIELDS as RAG_PROMPT_FIELDS
 from mash_desk.gui.level_rag_prompt import LevelRagPrompt
@@ -124,6 +131,8 @@ class IndicatorModel(QAbstractItemModel):
         super().__init__(parent)
         self.document: ThresholdDocument | None = None
         self.ticked: set[str] = set()
+        # Risk indicators ticked on the contact form: indicators flagged with one are marked.
+        self.form_flags: frozenset[str] = frozenset()
         self.editable = True
         self._words = ""
         self._roots: list[_Node] = []
@@ -267,8 +276,11 @@ class IndicatorModel(QAbstractItemModel):
             return None
         column = index.column()
         indicator = node.indicator
+        related = indicator is not None and related_to_form(indicator, self.form_flags)
         if role == Qt.ItemDataRole.DisplayRole:
-            return node.text if column == self.COL_TEXT else node.level_text
+            if column == self.COL_TEXT:
+                return f"{FORM_MARK} {node.text}" if related else node.text
+            return node.level_text
         if role == Qt.ItemDataRole.CheckStateRole and column == 0 and indicator is not None:
             ticked = indicator.id in self.ticked
             return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
@@ -277,6 +289,8 @@ class IndicatorModel(QAbstractItemModel):
             tip = f"{indicator.text}\n{indicator.dimension.name} · {indicator.id}"
             if indicator.pathways:
                 tip += "\nRaises: " + ", ".join(p.name for p in indicator.pathways)
+            if related:
+                tip += "\n" + FORM_MARK + " Related to a risk indicator ticked on the contact form"
             return tip
         if role == Qt.ItemDataRole.FontRole and node.parent is None:
             font = QFont()
@@ -286,7 +300,8 @@ class IndicatorModel(QAbstractItemModel):
             return indicator.id
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0 and indicator:
             state = "ticked" if indicator.id in self.ticked else "not ticked"
-            return f"{indicator.text}, Level {indicator.level}, {state}"
+            hint = ", related to the contact form's risk indicators" if related else ""
+            return f"{indicator.text}, Level {indicator.level}, {state}{hint}"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -355,6 +370,8 @@ class ThresholdPanel(QWidget):
         for widget in (self.document_label, self.document_error, self.mode_label):
             layout.addWidget(widget)
         layout.addWidget(self.subject_label)
+        self.form_label = form_indicators_label()
+        layout.addWidget(self.form_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._indicator_side())
@@ -587,8 +604,16 @@ class ThresholdPanel(QWidget):
 
     # -- the subject and ticking --------------------------------------------------------------
 
-    def set_subject(self, contact_child: ContactChildDTO) -> None:
-        """Screen this child on this contact (ticks start empty)."""
+    def set_subject(
+        self, contact_child: ContactChildDTO, form_indicators: Sequence[str] = ()
+    ) -> None:
+        """Screen this child on this contact (ticks start empty).
+
+        ``form_indicators`` are the risk indicators ticked on the contact form: they are
+        named above the tree and the indicators they relate to are marked in it.
+        """
+        self.model.form_flags = frozenset(form_indicators)
+        show_form_indicators(self.form_label, form_indicators)
         was_read_only = self.read_only
         self.assessment = None
         self._saved_state = None

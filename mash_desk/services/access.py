@@ -31,6 +31,8 @@ WHAT_LABELS = {
     AGENCY_CHECKS_VIEWED: "Agency checks of a referral",
     # Keys written by other services (kept here so "who viewed" reads in words for all).
     "person.view": "Person record",
+    "person.match": "Possible-duplicate summary (while logging a contact)",
+    "attachment.open": "Attachment of a contact (opened read-only)",
     "contact.view": "Contact record",
     "outcome.prepare": "Contact outcome (record outcome dialog)",
     "routing.open": "Routing and handover summary",

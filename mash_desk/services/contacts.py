@@ -22,6 +22,13 @@ from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import clean_narrative, clean_short
 from mash_desk.services.access import record_access
+from mash_desk.services.contact_capture import (
+    Capture,
+    check_child_extras,
+    check_contact_extras,
+    store_attachments,
+    store_child_extras,
+)
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import (
     Actor,
@@ -73,6 +80,8 @@ _INSERT_CONTACT = _insert(
         "referrer_name",
         "referrer_role",
         "referrer_agency",
+        "referrer_phone",
+        "referrer_email",
     ),
     returning=True,
     version=1,
@@ -209,6 +218,16 @@ def add_consent(unit: Unit, person_id: int, contact_id: int | None, consent: Con
     )
 
 
+def _match_choices(capture: Capture, child_ids: list[int]) -> dict[str, list[dict]]:
+    """Return, for the audit row, each new child saved despite a strong match, and why."""
+    chosen = [
+        {"person": pid, "matched": list(plan.strong_matches), "reason": plan.new_child_reason}
+        for plan, pid in zip(capture.children, child_ids, strict=True)
+        if plan.strong_matches
+    ]
+    return {"new_despite_match": chosen} if chosen else {}
+
+
 class ContactService(Service):
     """Log contacts and read them back."""
 
@@ -254,6 +273,8 @@ class ContactService(Service):
             ):
                 referrer[name], problem = clean_short(getattr(new, name), name, label)
                 errors += [problem] if problem else []
+            capture = check_contact_extras(new)
+            errors += capture.errors
             unknown = sorted(set(new.risk_indicators) - set(RISK_INDICATORS))
             if unknown:
                 errors.append(
@@ -319,6 +340,9 @@ class ContactService(Service):
                         elif values.get(key):
                             typed_ids[key].add(values[key])
                     prepared[i] = values
+                plan, plan_errors = check_child_extras(unit, child, prepared.get(i), prefix)
+                capture.children.append(plan)
+                errors += plan_errors
                 rag, reason, rag_errors = check_rag(child.rag, child.rag_reason, prefix + "rag")
                 errors += rag_errors
                 ratings.append((rag, reason))
@@ -336,6 +360,7 @@ class ContactService(Service):
                 created_by=unit.user_id,
                 created_at=unit.now,
                 **referrer,
+                **capture.referrer,
             )
             indicators = tuple(sorted(set(new.risk_indicators)))
             for code in indicators:
@@ -358,6 +383,7 @@ class ContactService(Service):
                         households.setdefault(where, person.household_id)
                 else:
                     person = existing[i]
+                store_child_extras(unit, capture.children[i], person)
                 due_at = self.ctx.deadlines.decision_due(rag or UNRATED_CLOCK, received_at)
                 cc_id = _INSERT_CONTACT_CHILD.insert_id(
                     unit.sql,
@@ -398,6 +424,7 @@ class ContactService(Service):
                     )
                 )
             child_ids = [c.person.id for c in children]
+            attachments = store_attachments(unit, contact_id, capture)
             unit.audit(
                 "contact.logged",
                 "contact",
@@ -408,6 +435,8 @@ class ContactService(Service):
                 source=new.referral_source,
                 ratings=[r.value if r else None for r, _ in ratings],
                 risk_indicators=list(indicators),
+                **_match_choices(capture, child_ids),
+                attachments=attachments,
             )
             logged = ContactDTO(
                 id=contact_id,
@@ -421,6 +450,7 @@ class ContactService(Service):
                 risk_indicators=indicators,
                 children=tuple(children),
                 version=1,
+                **capture.referrer,
             )
             return OpResult(
                 logged,

@@ -7,6 +7,7 @@ from mash_desk.domain.policy import Policy
 from mash_desk.services.access import AccessLogService
 from mash_desk.services.actions import ActionService
 from mash_desk.services.allocation import AllocationService
+from mash_desk.services.attachments import AttachmentService
 from mash_desk.services.case import CaseService
 from mash_desk.services.checks import AgencyCheckService
 from mash_desk.services.contacts import ContactService
@@ -60,6 +61,7 @@ class Desk:
         self.allocation = AllocationService(self.ctx)
         self.search = SearchService(self.ctx)
         self.merge = MergeService(self.ctx)
+        self.attachments = AttachmentService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

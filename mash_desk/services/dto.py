@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Generic, NamedTuple, TypeVar
 
 from mash_desk.domain.enums import ContactOutcome, Rag, Role
-from mash_desk.domain.matching import FieldMatch
+from mash_desk.domain.matching import STRONG_MATCH_AT, FieldMatch
 
 T = TypeVar("T")
 
@@ -68,12 +68,37 @@ class PersonDTO:
 
 
 @dataclass(frozen=True)
+class KnownSummary:
+    """What the MASH already knows about a suggested child, for the duplicate list.
+
+    ``plans`` are the services the child is open to today (``ServiceKind`` values), e.g. a
+    child protection plan; ``current_level`` is the latest threshold level recorded.
+    """
+
+    open_work: int
+    last_contact: datetime | None
+    referrals_12_months: int
+    current_level: int | None
+    plans: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class MatchDTO:
-    """A stored person who may be the one being entered, and why."""
+    """A stored person who may be the one being entered, and why.
+
+    ``known`` is filled only for users who may read the child's case (MASH staff); it is
+    None for anyone else, so a suggestion never says more than its reader may see.
+    """
 
     person: PersonDTO
     score: float
     reasons: tuple[FieldMatch, ...]
+    known: KnownSummary | None = None
+
+    @property
+    def strong(self) -> bool:
+        """Whether the match is strong enough that a new record needs a reason."""
+        return self.score >= STRONG_MATCH_AT
 
     @property
     def explanation(self) -> str:
@@ -126,6 +151,8 @@ class ContactDTO:
     risk_indicators: tuple[str, ...]
     children: tuple[ContactChildDTO, ...]
     version: int
+    referrer_phone: str | None = None
+    referrer_email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class NewPerson:
     postcode: str | None = None
     disability: bool = False
     first_language: str | None = None
+    school: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,41 @@ class ConsentInput:
 
 
 @dataclass(frozen=True)
+class RelativeInput:
+    """A parent or carer of a child on a contact: a new adult, or an existing person."""
+
+    relationship: str
+    given_name: str = ""
+    family_name: str = ""
+    parental_responsibility: bool | None = None
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    """A file the referrer sent (the referral form, their e-mail): its name and bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class ChildOnContact:
-    """A child a contact is about: an existing person, or a new one to create."""
+    """A child a contact is about: an existing person, or a new one to create.
+
+    ``new_child_reason`` is required when a stored child matches ``new`` strongly
+    (``domain.matching.STRONG_MATCH_AT``): why this is nevertheless a different child.
+    ``sibling_of`` names a stored child whose household a new child joins.
+    """
 
     person_id: int | None = None
     new: NewPerson | None = None
     rag: Rag | str | None = None
     rag_reason: str | None = None
     consents: tuple[ConsentInput, ...] = ()
+    new_child_reason: str | None = None
+    sibling_of: int | None = None
+    relatives: tuple[RelativeInput, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +94,9 @@ class NewContact:
     referrer_role: str | None = None
     referrer_agency: str | None = None
     risk_indicators: tuple[str, ...] = ()
+    referrer_phone: str | None = None
+    referrer_email: str | None = None
+    attachments: tuple[AttachmentInput, ...] = ()
 
 
 @dataclass(frozen=True)

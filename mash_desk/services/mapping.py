@@ -118,6 +118,8 @@ def contact_dto(session: Session, contact: Contact) -> ContactDTO:
         risk_indicators=indicators,
         children=tuple(contact_child_dto(session, cc) for cc in children),
         version=contact.version,
+        referrer_phone=contact.referrer_phone,
+        referrer_email=contact.referrer_email,
     )
 
 

@@ -19,12 +19,13 @@ from mash_desk.domain.identifiers import (
 )
 from mash_desk.domain.matching import SUGGEST_AT, PersonFacts, name_key, score
 from mash_desk.domain.outcomes import age_in_years
-from mash_desk.domain.permissions import Permission
+from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import clean_short
 from mash_desk.services.access import record_access
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, MatchDTO, OpResult, PersonDTO
 from mash_desk.services.inputs import NewPerson
+from mash_desk.services.known import known_summaries
 from mash_desk.services.mapping import load_person_dto
 from mash_desk.storage.models import Household, Person, Relationship
 from mash_desk.storage.prepared import Prepared
@@ -36,6 +37,8 @@ UNBORN_GIVEN_NAME = "Unborn"
 ADULT_AGE = 18
 PERSON_VIEW = "person.view"
 """``access_log.what`` of :meth:`PeopleService.get`."""
+PERSON_MATCH = "person.match"
+"""``access_log.what`` of a duplicate suggestion that showed what the MASH knows."""
 
 
 def validate_person(
@@ -150,6 +153,7 @@ def validate_person(
     if new.postcode and new.postcode.strip():
         keep("postcode", normalise_postcode(new.postcode))
     keep("address", clean_short(new.address, "address", "Address"))
+    keep("school", clean_short(new.school, "school", "School"))
     return values, errors
 
 
@@ -175,59 +179,21 @@ class PeopleService(Service):
     def find_duplicates(self, actor: Actor, new: NewPerson, limit: int = 8) -> list[MatchDTO]:
         """Return stored people who may be ``new``, strongest first, each with its reasons.
 
-        Candidates come only through narrow indexed look-ups — NHS number; both phonetic
-        name keys with a date window; phonetic family name with the same or day/month-swapped
-        date; phonetic first name with the same date — so a handful of rows are scored and
-        the cost stays flat however long the history.
+        For a user who may read case records each suggestion also says what the MASH knows
+        (open work, last contact, referrals in 12 months, level, plans); that is a read of
+        the child's record, so it is written to the access log with the suggestion.
         """
-        facts = _facts(new)
-        fkey, gkey = name_key(facts.family_name), name_key(facts.given_name)
-        params: dict[str, Any] = {}
-        shape: list[str] = []
-        if facts.nhs_number:
-            shape.append("nhs")
-            params["nhs"] = facts.nhs_number
-        if facts.date_of_birth:
-            dob = facts.date_of_birth
-            params["dob"] = dob
-            if fkey and gkey:
-                shape.append("names_dob")
-                params.update(
-                    fkey=fkey, gkey=gkey, dob_lo=dob - DOB_WINDOW, dob_hi=dob + DOB_WINDOW
-                )
-            if fkey:
-                shape.append("family_dob")
-                params.update(fkey=fkey, dob_swapped=_swapped(dob))
-            if gkey:
-                shape.append("given_dob")
-                params["gkey"] = gkey
-        elif facts.expected_delivery and fkey:
-            edd = facts.expected_delivery
-            shape.append("family_edd")
-            params.update(fkey=fkey, edd_lo=edd - EDD_WINDOW, edd_hi=edd + EDD_WINDOW)
-        elif fkey and gkey:
-            shape.append("names")
-            params.update(fkey=fkey, gkey=gkey)
-        if not shape:
-            return []
-        with self.reading(actor, Permission.SEARCH_PEOPLE) as unit:
-            rows = _candidates(tuple(shape)).all(unit.sql, **params)
-        matches = []
-        for row in rows:
-            person = PersonDTO(*row)
-            old = PersonFacts(
-                person.given_name,
-                person.family_name,
-                person.date_of_birth,
-                person.expected_delivery,
-                person.nhs_number,
-                person.postcode,
-            )
-            value, reasons = score(facts, old)
-            if value >= SUGGEST_AT:
-                matches.append(MatchDTO(person, value, reasons))
-        matches.sort(key=lambda m: (-m.score, m.person.id))
-        return matches[:limit]
+        if not _facts_shape(_facts(new))[0]:
+            with self.reading(actor, Permission.SEARCH_PEOPLE):
+                return []
+        with self.writing(actor, Permission.SEARCH_PEOPLE) as unit:
+            matches = match_people(unit, new, limit)
+            if not allows(unit.role, Permission.VIEW_CASE):
+                return matches
+            summaries = known_summaries(unit, [m.person.id for m in matches])
+            for match in matches:
+                record_access(unit, match.person.id, PERSON_MATCH, "Possible duplicate")
+            return [replace(m, known=summaries.get(m.person.id)) for m in matches]
 
     def create(self, actor: Actor, new: NewPerson) -> OpResult[PersonDTO]:
         """Create a person (and a household if an address is given without one)."""
@@ -421,6 +387,7 @@ _INSERT_HOUSEHOLD = Prepared(
 _INSERTED_PERSON_COLUMNS = (
     *_PERSON_COLUMNS,
     "first_language",
+    "school",
     "household_id",
     "given_key",
     "family_key",
@@ -432,6 +399,66 @@ _INSERT_PERSON = Prepared(
     .values({**{c: bindparam(c) for c in _INSERTED_PERSON_COLUMNS}, "version": 1})
     .returning(Person.__table__.c.id)
 )
+
+
+def _facts_shape(facts: PersonFacts) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Return which candidate look-ups the known facts allow, and their parameters."""
+    fkey, gkey = name_key(facts.family_name), name_key(facts.given_name)
+    params: dict[str, Any] = {}
+    shape: list[str] = []
+    if facts.nhs_number:
+        shape.append("nhs")
+        params["nhs"] = facts.nhs_number
+    if facts.date_of_birth:
+        dob = facts.date_of_birth
+        params["dob"] = dob
+        if fkey and gkey:
+            shape.append("names_dob")
+            params.update(fkey=fkey, gkey=gkey, dob_lo=dob - DOB_WINDOW, dob_hi=dob + DOB_WINDOW)
+        if fkey:
+            shape.append("family_dob")
+            params.update(fkey=fkey, dob_swapped=_swapped(dob))
+        if gkey:
+            shape.append("given_dob")
+            params["gkey"] = gkey
+    elif facts.expected_delivery and fkey:
+        edd = facts.expected_delivery
+        shape.append("family_edd")
+        params.update(fkey=fkey, edd_lo=edd - EDD_WINDOW, edd_hi=edd + EDD_WINDOW)
+    elif fkey and gkey:
+        shape.append("names")
+        params.update(fkey=fkey, gkey=gkey)
+    return tuple(shape), params
+
+
+def match_people(unit: Unit, new: NewPerson, limit: int = 8) -> list[MatchDTO]:
+    """Return stored people who may be ``new`` (score at least ``SUGGEST_AT``), strongest first.
+
+    Candidates come only through narrow indexed look-ups — NHS number; both phonetic
+    name keys with a date window; phonetic family name with the same or day/month-swapped
+    date; phonetic first name with the same date — so a handful of rows are scored and
+    the cost stays flat however long the history.
+    """
+    facts = _facts(new)
+    shape, params = _facts_shape(facts)
+    if not shape:
+        return []
+    matches = []
+    for row in _candidates(shape).all(unit.sql, **params):
+        person = PersonDTO(*row)
+        old = PersonFacts(
+            person.given_name,
+            person.family_name,
+            person.date_of_birth,
+            person.expected_delivery,
+            person.nhs_number,
+            person.postcode,
+        )
+        value, reasons = score(facts, old)
+        if value >= SUGGEST_AT:
+            matches.append(MatchDTO(person, value, reasons))
+    matches.sort(key=lambda m: (-m.score, m.person.id))
+    return matches[:limit]
 
 
 def _check_unique_ids(
@@ -503,6 +530,7 @@ def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
     row = {name: values[name] for name in _PERSON_COLUMNS}
     row.update(
         first_language=values.get("first_language"),
+        school=values.get("school"),
         household_id=household_id,
         given_key=name_key(values["given_name"]),
         family_key=name_key(values["family_name"]),

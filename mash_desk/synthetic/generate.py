@@ -1058,6 +1058,7 @@ class _Generator:
                 "interpreter_needed": fam.interpreter,
                 "disability": False,
                 "household_id": fam.hid,
+                "school": None,
                 "created_at": at,
                 "version": 1,
                 "merged_into": None,
@@ -1071,11 +1072,23 @@ class _Generator:
                 self._link_adult(adult, kid, at, user)
 
     def _link(
-        self, person: int, related: int, kind: RelationshipKind, at: datetime, user: int
+        self,
+        person: int,
+        related: int,
+        kind: RelationshipKind,
+        at: datetime,
+        user: int,
+        pr: bool | None = None,
     ) -> None:
         rid = self._id(Relationship)
         self.rows[Relationship].append(
-            {"id": rid, "person_id": person, "related_id": related, "kind": kind.value}
+            {
+                "id": rid,
+                "person_id": person,
+                "related_id": related,
+                "kind": kind.value,
+                "parental_responsibility": pr,
+            }
         )
         self._audit_json(
             at,
@@ -1089,16 +1102,18 @@ class _Generator:
 
     def _link_adult(self, adult: Adult, kid: Kid, at: datetime, user: int) -> None:
         assert adult.pid is not None and kid.pid is not None
+        # A mother always has parental responsibility; a father or carer as the family says.
+        pr = adult.role == "mother" or bool(adult.pr)
         if adult.role in ("mother", "father"):
-            self._link(adult.pid, kid.pid, RelationshipKind.PARENT, at, user)
+            self._link(adult.pid, kid.pid, RelationshipKind.PARENT, at, user, pr)
         elif adult.role == "carer":
-            self._link(adult.pid, kid.pid, RelationshipKind.CARER, at, user)
+            self._link(adult.pid, kid.pid, RelationshipKind.CARER, at, user, pr)
         else:
             self._link(adult.pid, kid.pid, RelationshipKind.ADULT_OF_CONCERN, at, user)
         # A mother always has parental responsibility; the record lists it where it is not
         # automatic (fathers who acquired it, carers under a court order).
         if adult.pr and adult.role in ("father", "carer"):
-            self._link(adult.pid, kid.pid, RelationshipKind.PARENTAL_RESPONSIBILITY, at, user)
+            self._link(adult.pid, kid.pid, RelationshipKind.PARENTAL_RESPONSIBILITY, at, user, True)
 
     def _create_kid(self, kid: Kid, day: date, at: datetime, user: int) -> None:
         fam = kid.fam
@@ -1129,6 +1144,7 @@ class _Generator:
                 "interpreter_needed": fam.interpreter and not fam.adults,
                 "disability": kid.disability,
                 "household_id": fam.hid,
+                "school": None,
                 "created_at": at,
                 # Met unborn and born since: the record was updated once with the birth.
                 "version": 2 if unborn_now and born_at_end else 1,
@@ -1265,6 +1281,10 @@ class _Generator:
                 "referrer_name": referrer_name,
                 "referrer_role": role,
                 "referrer_agency": agency,
+                # Derived from the id, not drawn, so the random stream (and every other
+                # generated value) stays as it was: Ofcom's drama range, RFC 2606's domain.
+                "referrer_phone": f"0207946{contact_id % 1000:04d}" if referrer_name else None,
+                "referrer_email": f"referrer{contact_id}@example.org" if referrer_name else None,
                 "referral_source": source,
                 "concerns": self._narrative(
                     theme, source, channel, ooh, received, fam, kids, role, agency, referrer_name

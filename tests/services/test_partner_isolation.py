@@ -253,6 +253,8 @@ def _other_calls(desk, w: World) -> dict[str, Any]:
             a, NewContact(None, "phone", "6", "Police notification", (existing,))
         ),
         "people.find_duplicates": lambda a: desk.people.find_duplicates(a, _amira(w)),
+        # An attachment id is no child id, but its bytes are the child's referral form.
+        "attachments.read": lambda a: desk.attachments.read(a, 1),
         "people.create": lambda a: desk.people.create(a, _amira(w)),
         "queue.page": lambda a: desk.queue.page(a),
         "queue.choices": lambda a: desk.queue.choices(a),

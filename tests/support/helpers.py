@@ -29,9 +29,16 @@ def child(given: str = "Amira", family: str = "Hassan", **kw) -> ChildOnContact:
     rag = kw.pop("rag", None)
     reason = kw.pop("rag_reason", None)
     consents = kw.pop("consents", ())
+    # Tests log the same synthetic child again and again as separate records; a real form
+    # has to say why a strongly matching child is new (issue 12), so the helper does too.
+    new_reason = kw.pop("new_child_reason", "Synthetic test child, separate record on purpose")
     kw.setdefault("date_of_birth", date(2019, 6, 1))
     return ChildOnContact(
-        new=NewPerson(given, family, **kw), rag=rag, rag_reason=reason, consents=consents
+        new=NewPerson(given, family, **kw),
+        rag=rag,
+        rag_reason=reason,
+        consents=consents,
+        new_child_reason=new_reason,
     )
 
 

@@ -1,4 +1,4 @@
-# source-sha256: 5710c6e3ff07ba34ff4bf6e37234cd6780f22f2af29a5d86a578a98e1c77eca4
+# source-sha256: f4bbcf31e4a3d0306a8465ee3b8494ecd6eb80dce051514d829045e2cbb6ff83
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -143,44 +143,76 @@ class Ui_NewContactForm(object):
 
         self.contactLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.referrerAgencyError)
 
+        self.referrerPhoneLabel = QLabel(self.contactGroup)
+        self.referrerPhoneLabel.setObjectName(u"referrerPhoneLabel")
+
+        self.contactLayout.setWidget(10, QFormLayout.ItemRole.LabelRole, self.referrerPhoneLabel)
+
+        self.referrerPhone = QLineEdit(self.contactGroup)
+        self.referrerPhone.setObjectName(u"referrerPhone")
+
+        self.contactLayout.setWidget(10, QFormLayout.ItemRole.FieldRole, self.referrerPhone)
+
+        self.referrerPhoneError = QLabel(self.contactGroup)
+        self.referrerPhoneError.setObjectName(u"referrerPhoneError")
+        self.referrerPhoneError.setWordWrap(True)
+
+        self.contactLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.referrerPhoneError)
+
+        self.referrerEmailLabel = QLabel(self.contactGroup)
+        self.referrerEmailLabel.setObjectName(u"referrerEmailLabel")
+
+        self.contactLayout.setWidget(12, QFormLayout.ItemRole.LabelRole, self.referrerEmailLabel)
+
+        self.referrerEmail = QLineEdit(self.contactGroup)
+        self.referrerEmail.setObjectName(u"referrerEmail")
+
+        self.contactLayout.setWidget(12, QFormLayout.ItemRole.FieldRole, self.referrerEmail)
+
+        self.referrerEmailError = QLabel(self.contactGroup)
+        self.referrerEmailError.setObjectName(u"referrerEmailError")
+        self.referrerEmailError.setWordWrap(True)
+
+        self.contactLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.referrerEmailError)
+
         self.referralSourceLabel = QLabel(self.contactGroup)
         self.referralSourceLabel.setObjectName(u"referralSourceLabel")
 
-        self.contactLayout.setWidget(10, QFormLayout.ItemRole.LabelRole, self.referralSourceLabel)
+        self.contactLayout.setWidget(14, QFormLayout.ItemRole.LabelRole, self.referralSourceLabel)
 
         self.referralSource = QComboBox(self.contactGroup)
         self.referralSource.setObjectName(u"referralSource")
 
-        self.contactLayout.setWidget(10, QFormLayout.ItemRole.FieldRole, self.referralSource)
+        self.contactLayout.setWidget(14, QFormLayout.ItemRole.FieldRole, self.referralSource)
 
         self.referralSourceError = QLabel(self.contactGroup)
         self.referralSourceError.setObjectName(u"referralSourceError")
         self.referralSourceError.setWordWrap(True)
 
-        self.contactLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.referralSourceError)
+        self.contactLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.referralSourceError)
 
         self.concernsLabel = QLabel(self.contactGroup)
         self.concernsLabel.setObjectName(u"concernsLabel")
 
-        self.contactLayout.setWidget(12, QFormLayout.ItemRole.LabelRole, self.concernsLabel)
+        self.contactLayout.setWidget(16, QFormLayout.ItemRole.LabelRole, self.concernsLabel)
 
         self.concerns = QPlainTextEdit(self.contactGroup)
         self.concerns.setObjectName(u"concerns")
         self.concerns.setMinimumSize(QSize(0, 130))
         self.concerns.setTabChangesFocus(True)
 
-        self.contactLayout.setWidget(12, QFormLayout.ItemRole.FieldRole, self.concerns)
+        self.contactLayout.setWidget(16, QFormLayout.ItemRole.FieldRole, self.concerns)
 
         self.concernsError = QLabel(self.contactGroup)
         self.concernsError.setObjectName(u"concernsError")
         self.concernsError.setWordWrap(True)
 
-        self.contactLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.concernsError)
+        self.contactLayout.setWidget(17, QFormLayout.ItemRole.FieldRole, self.concernsError)
 
         self.riskIndicatorsLabel = QLabel(self.contactGroup)
         self.riskIndicatorsLabel.setObjectName(u"riskIndicatorsLabel")
 
-        self.contactLayout.setWidget(14, QFormLayout.ItemRole.LabelRole, self.riskIndicatorsLabel)
+        self.contactLayout.setWidget(18, QFormLayout.ItemRole.LabelRole, self.riskIndicatorsLabel)
 
         self.riskIndicators = QListWidget(self.contactGroup)
         self.riskIndicators.setObjectName(u"riskIndicators")
@@ -188,13 +220,45 @@ class Ui_NewContactForm(object):
         self.riskIndicators.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.riskIndicators.setWordWrap(True)
 
-        self.contactLayout.setWidget(14, QFormLayout.ItemRole.FieldRole, self.riskIndicators)
+        self.contactLayout.setWidget(18, QFormLayout.ItemRole.FieldRole, self.riskIndicators)
 
         self.riskIndicatorsError = QLabel(self.contactGroup)
         self.riskIndicatorsError.setObjectName(u"riskIndicatorsError")
         self.riskIndicatorsError.setWordWrap(True)
 
-        self.contactLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.riskIndicatorsError)
+        self.contactLayout.setWidget(19, QFormLayout.ItemRole.FieldRole, self.riskIndicatorsError)
+
+        self.attachmentsLabel = QLabel(self.contactGroup)
+        self.attachmentsLabel.setObjectName(u"attachmentsLabel")
+
+        self.contactLayout.setWidget(20, QFormLayout.ItemRole.LabelRole, self.attachmentsLabel)
+
+        self.attachmentsList = QListWidget(self.contactGroup)
+        self.attachmentsList.setObjectName(u"attachmentsList")
+        self.attachmentsList.setMaximumSize(QSize(16777215, 90))
+
+        self.contactLayout.setWidget(20, QFormLayout.ItemRole.FieldRole, self.attachmentsList)
+
+        self.attachmentButtons = QHBoxLayout()
+        self.attachmentButtons.setObjectName(u"attachmentButtons")
+        self.addAttachmentButton = QPushButton(self.contactGroup)
+        self.addAttachmentButton.setObjectName(u"addAttachmentButton")
+
+        self.attachmentButtons.addWidget(self.addAttachmentButton)
+
+        self.removeAttachmentButton = QPushButton(self.contactGroup)
+        self.removeAttachmentButton.setObjectName(u"removeAttachmentButton")
+
+        self.attachmentButtons.addWidget(self.removeAttachmentButton)
+
+
+        self.contactLayout.setLayout(21, QFormLayout.ItemRole.FieldRole, self.attachmentButtons)
+
+        self.attachmentsError = QLabel(self.contactGroup)
+        self.attachmentsError.setObjectName(u"attachmentsError")
+        self.attachmentsError.setWordWrap(True)
+
+        self.contactLayout.setWidget(22, QFormLayout.ItemRole.FieldRole, self.attachmentsError)
 
 
         self.contentLayout.addWidget(self.contactGroup, 0, Qt.AlignmentFlag.AlignTop)
@@ -268,18 +332,26 @@ class Ui_NewContactForm(object):
         self.referrerNameLabel.setBuddy(self.referrerName)
         self.referrerRoleLabel.setBuddy(self.referrerRole)
         self.referrerAgencyLabel.setBuddy(self.referrerAgency)
+        self.referrerPhoneLabel.setBuddy(self.referrerPhone)
+        self.referrerEmailLabel.setBuddy(self.referrerEmail)
         self.referralSourceLabel.setBuddy(self.referralSource)
         self.concernsLabel.setBuddy(self.concerns)
         self.riskIndicatorsLabel.setBuddy(self.riskIndicators)
+        self.attachmentsLabel.setBuddy(self.attachmentsList)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.receivedAt, self.channel)
         QWidget.setTabOrder(self.channel, self.referrerName)
         QWidget.setTabOrder(self.referrerName, self.referrerRole)
         QWidget.setTabOrder(self.referrerRole, self.referrerAgency)
-        QWidget.setTabOrder(self.referrerAgency, self.referralSource)
+        QWidget.setTabOrder(self.referrerAgency, self.referrerPhone)
+        QWidget.setTabOrder(self.referrerPhone, self.referrerEmail)
+        QWidget.setTabOrder(self.referrerEmail, self.referralSource)
         QWidget.setTabOrder(self.referralSource, self.concerns)
         QWidget.setTabOrder(self.concerns, self.riskIndicators)
-        QWidget.setTabOrder(self.riskIndicators, self.addChildButton)
+        QWidget.setTabOrder(self.riskIndicators, self.attachmentsList)
+        QWidget.setTabOrder(self.attachmentsList, self.addAttachmentButton)
+        QWidget.setTabOrder(self.addAttachmentButton, self.removeAttachmentButton)
+        QWidget.setTabOrder(self.removeAttachmentButton, self.addChildButton)
         QWidget.setTabOrder(self.addChildButton, self.saveButton)
 
         self.retranslateUi(NewContactForm)
@@ -335,6 +407,16 @@ class Ui_NewContactForm(object):
         self.referrerAgency.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Referrer's agency", None))
 #endif // QT_CONFIG(accessibility)
         self.referrerAgency.setPlaceholderText(QCoreApplication.translate("NewContactForm", u"School, practice, force or service", None))
+        self.referrerPhoneLabel.setText(QCoreApplication.translate("NewContactForm", u"Referrer's &phone", None))
+#if QT_CONFIG(accessibility)
+        self.referrerPhone.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Referrer's phone", None))
+#endif // QT_CONFIG(accessibility)
+        self.referrerPhone.setPlaceholderText(QCoreApplication.translate("NewContactForm", u"For feedback, e.g. 020 7946 0000", None))
+        self.referrerEmailLabel.setText(QCoreApplication.translate("NewContactForm", u"Referrer's e-mai&l", None))
+#if QT_CONFIG(accessibility)
+        self.referrerEmail.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Referrer's e-mail", None))
+#endif // QT_CONFIG(accessibility)
+        self.referrerEmail.setPlaceholderText(QCoreApplication.translate("NewContactForm", u"For feedback, e.g. name@school.example.org", None))
         self.referralSourceLabel.setText(QCoreApplication.translate("NewContactForm", u"Referral &source *", None))
 #if QT_CONFIG(accessibility)
         self.referralSource.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Referral source (CIN census code)", None))
@@ -354,6 +436,24 @@ class Ui_NewContactForm(object):
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
         self.riskIndicators.setAccessibleDescription(QCoreApplication.translate("NewContactForm", u"Use the arrow keys to move and Space to tick or untick an indicator", None))
+#endif // QT_CONFIG(accessibility)
+        self.attachmentsLabel.setText(QCoreApplication.translate("NewContactForm", u"A&ttachments", None))
+#if QT_CONFIG(accessibility)
+        self.attachmentsList.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Attachments", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(accessibility)
+        self.attachmentsList.setAccessibleDescription(QCoreApplication.translate("NewContactForm", u"The referral form or e-mail the referrer sent. Delete removes the chosen file", None))
+#endif // QT_CONFIG(accessibility)
+        self.addAttachmentButton.setText(QCoreApplication.translate("NewContactForm", u"Attach a file\u2026", None))
+#if QT_CONFIG(accessibility)
+        self.addAttachmentButton.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Attach a file", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(tooltip)
+        self.addAttachmentButton.setToolTip(QCoreApplication.translate("NewContactForm", u"Attach the referral form or e-mail (PDF, Word .docx, .eml, PNG or JPEG)", None))
+#endif // QT_CONFIG(tooltip)
+        self.removeAttachmentButton.setText(QCoreApplication.translate("NewContactForm", u"Remove file", None))
+#if QT_CONFIG(accessibility)
+        self.removeAttachmentButton.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Remove the chosen attachment", None))
 #endif // QT_CONFIG(accessibility)
         self.childrenGroup.setTitle(QCoreApplication.translate("NewContactForm", u"Children on this contact", None))
         self.addChildButton.setText(QCoreApplication.translate("NewContactForm", u"&Add another child", None))

@@ -1,6 +1,7 @@
 """All tables; importing this module registers them on ``Base.metadata``."""
 
 from mash_desk.storage.models.allocations import Allocation
+from mash_desk.storage.models.attachments import ContactAttachment
 from mash_desk.storage.models.audit import AuditEntry
 from mash_desk.storage.models.checks import AccessLogEntry, AgencyCheckRequest
 from mash_desk.storage.models.contacts import (
@@ -51,6 +52,7 @@ __all__ = [
     "AuditEntry",
     "Consent",
     "Contact",
+    "ContactAttachment",
     "Decision",
     "DocumentOutput",
     "DecisionAction",

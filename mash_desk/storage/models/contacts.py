@@ -29,6 +29,10 @@ class Contact(Base):
     referrer_name: Mapped[str | None] = mapped_column(String(200))
     referrer_role: Mapped[str | None] = mapped_column(String(200))
     referrer_agency: Mapped[str | None] = mapped_column(String(200))
+    # How to reach the referrer with the outcome (referrer feedback): validated UK phone
+    # digits and an e-mail address.
+    referrer_phone: Mapped[str | None] = mapped_column(String(20))
+    referrer_email: Mapped[str | None] = mapped_column(String(254))
     referral_source: Mapped[str] = mapped_column(String(3))
     concerns: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))

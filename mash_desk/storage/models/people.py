@@ -57,6 +57,7 @@ class Person(Base):
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     disability: Mapped[bool] = mapped_column(Boolean, default=False)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    school: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # Set when a manager merged this duplicate into another record (services.merge): the
@@ -84,6 +85,9 @@ class Relationship(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     related_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
+    # For a parent or carer: whether they hold parental responsibility for the child (who
+    # must be asked for consent). None where nobody said (and for siblings).
+    parental_responsibility: Mapped[bool | None] = mapped_column(Boolean)
 
     __table_args__ = (UniqueConstraint("person_id", "related_id", "kind"),)
 
