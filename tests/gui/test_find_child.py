@@ -98,10 +98,9 @@ def test_practitioner_finds_a_child_closed_two_years_ago_by_nhs_number_and_reads
     assert case_view.person_id == old.person_id
     # The history, by keyboard: the case opens with the focus on its sections; Tab goes
     # through the event-kind boxes and the filter into the events, the arrow keys through
-    # them, and the selected event reads in full below. (Ctrl+F is not used: beside a
-    # threshold panel it is bound twice today — reported in issue 12 item 7.)
+    # them, and the selected event reads in full below.
     qtbot.waitUntil(lambda: focused() is case_view.tabs.tabBar(), timeout=5000)
-    for _ in range(12):
+    for _ in range(30):
         if focused() is case_view.table:
             break
         qtbot.keyClick(focused(), Qt.Key.Key_Tab)
