@@ -31,10 +31,10 @@ from sqlalchemy.orm import aliased
 
 from mash_desk.domain.enums import ConsentPurpose, Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
+from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative
 from mash_desk.services.access import AGENCY_CHECK_OPENED, AGENCY_CHECKS_VIEWED, record_access
-from mash_desk.services.case import age_text
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.mapping import person_dto

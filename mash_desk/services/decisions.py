@@ -24,6 +24,7 @@ from mash_desk.domain.enums import Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from mash_desk.domain.meetings import (
     ALLOCATED_OUTCOMES,
+    ActionStatus,
     AgendaStatus,
     DecisionOutcome,
     DecisionStatus,
@@ -35,7 +36,6 @@ from mash_desk.domain.meetings import (
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative, clean_short
 from mash_desk.domain.thresholds import choose_level, suggest
-from mash_desk.services.actions import ActionStatus
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.meetings import meeting_policy, present_agencies, quorum_problem

@@ -80,10 +80,11 @@ from mash_desk.domain.meetings import (
     DecisionOutcome,
     DecisionStatus,
 )
+from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission, require
 from mash_desk.domain.routing import RoutingKind
 from mash_desk.services.access import record_access
-from mash_desk.services.case import CaseService, age_text
+from mash_desk.services.case import CaseService
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.decisions import DecisionDTO, DecisionService
 from mash_desk.services.dto import Actor, OpResult

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
-from mash_desk.domain.outcomes import is_under_five
+from mash_desk.domain.outcomes import age_text, is_under_five
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.routing import (
     CHILDRENS_CENTRE_NOTICE,
@@ -35,7 +35,6 @@ from mash_desk.domain.routing import (
 )
 from mash_desk.domain.text import clean_narrative, clean_short
 from mash_desk.services.access import record_access
-from mash_desk.services.case import age_text
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.mapping import person_dto
