@@ -491,7 +491,8 @@ def _flags(child: PersonDTO, history: HistoryDTO, today: date) -> tuple[CaseFlag
             CaseFlag(
                 "re_referral",
                 "Re-referral",
-                "Referred within the last 12 months: a new referral counts as a re-referral",
+                "Referred within 12 months of an earlier referral (or would be, if the open "
+                "contact is progressed): counted as a re-referral",
             )
         )
     if child.unborn:

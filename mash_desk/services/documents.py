@@ -82,9 +82,10 @@ from mash_desk.domain.meetings import (
 )
 from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission, require
+from mash_desk.domain.referrals import is_re_referral
 from mash_desk.domain.routing import RoutingKind
 from mash_desk.services.access import record_access
-from mash_desk.services.case import CaseService
+from mash_desk.services.case import CaseDTO, CaseService
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.decisions import DecisionDTO, DecisionService
 from mash_desk.services.dto import Actor, OpResult
@@ -762,7 +763,7 @@ class DocumentService(Service):
                     identifiers=tuple(Field(label, value) for label, value in case.identifiers),
                     address=case.address,
                     postcode=case.child.postcode,
-                    flags=tuple(f.label for f in case.flags),
+                    flags=_memo_flags(case, referral),
                 ),
                 household=tuple(
                     HouseholdMember(
@@ -1189,6 +1190,20 @@ def _born(dob: date | None, edd: date | None) -> str:
     if edd is not None:
         return f"unborn, due {edd:%d %b %Y}"
     return "date of birth not known"
+
+
+def _memo_flags(case: CaseDTO, referral: Referral) -> tuple[str, ...]:
+    """The child's flags as they bear on *this* referral.
+
+    The case record's re-referral flag is about the child's newest (or next) referral; a
+    memo is about one referral, which is a re-referral only if another came in the 12 months
+    before it — never because of itself, or of a referral made after it.
+    """
+    flags = [f.label for f in case.flags if f.code != "re_referral"]
+    others = (r.referral_at for r in case.history.referrals if r.referral_id != referral.id)
+    if is_re_referral(referral.referral_at, others):
+        flags.insert(0, "Re-referral")
+    return tuple(flags)
 
 
 def _consent_detail(reason: str | None, basis: str | None, approver: str | None) -> str:

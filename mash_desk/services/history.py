@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select
 from mash_desk.domain.enums import WorkStatus
 from mash_desk.domain.errors import NotFound
 from mash_desk.domain.permissions import Permission
+from mash_desk.domain.referrals import child_is_re_referred
 from mash_desk.services.context import Service
 from mash_desk.services.dto import Actor, HistoryDTO, OpenService, PastContact, PastReferral
 from mash_desk.storage.models import (
@@ -53,6 +54,15 @@ _COUNTS = Prepared(
         .select_from(Referral)
         .where(_theirs_referrals, Referral.status == WorkStatus.AWAITING_DECISION.value)
         .scalar_subquery(),
+        # Open front-door work of the child, the contact being screened included: the
+        # re-referral question is then about the referral it would become.
+        select(func.count())
+        .select_from(ContactChild)
+        .where(
+            ContactChild.person_id == bindparam("pid"),
+            ContactChild.status == WorkStatus.OPEN.value,
+        )
+        .scalar_subquery(),
     )
 )
 _RECENT_REFERRALS = Prepared(
@@ -72,14 +82,6 @@ _OPEN_SERVICES = Prepared(
 )
 
 
-def twelve_months_before(at: datetime) -> datetime:
-    """Return the same instant one year earlier (29 February falls back to the 28th)."""
-    try:
-        return at.replace(year=at.year - 1)
-    except ValueError:
-        return at.replace(year=at.year - 1, day=28)
-
-
 class HistoryService(Service):
     """What the front door already knows about a child."""
 
@@ -89,15 +91,15 @@ class HistoryService(Service):
         """Return previous contacts and referrals, open services and the re-referral flag.
 
         A re-referral is a referral within 12 months of a previous one (CIN census
-        definition); the flag looks at referrals made in the 12 months before now.
+        definition). The flag asks it of the referral that open front-door work would become,
+        or else of the child's newest referral: a referral is never its own predecessor.
         ``exclude_contact_id`` leaves out the contact being screened.
         """
         skip = exclude_contact_id or 0
         with self.reading(actor, Permission.VIEW_CASE) as unit:
             conn = unit.sql
-            exists, total_contacts, open_contacts, total_referrals, open_referrals = _COUNTS.all(
-                conn, pid=person_id, skip=skip
-            )[0]
+            counts = _COUNTS.all(conn, pid=person_id, skip=skip)[0]
+            exists, total_contacts, open_contacts, total_referrals, open_referrals, at_door = counts
             if exists is None:
                 raise NotFound(f"No person with id {person_id}")
             recent = _RECENT_CONTACTS.all(conn, pid=person_id, skip=skip) if total_contacts else []
@@ -110,12 +112,13 @@ class HistoryService(Service):
                 entry[2].append(outcome)
         contacts = [PastContact(c, at, tuple(o)) for c, at, o in grouped.values()]
         referrals = tuple(PastReferral(*row) for row in referral_rows)
-        since = twelve_months_before(unit.now)
         return HistoryDTO(
             person_id=person_id,
             contacts=tuple(contacts),
             referrals=referrals,
-            re_referral_within_12_months=any(since <= r.referral_at <= unit.now for r in referrals),
+            re_referral_within_12_months=child_is_re_referred(
+                (r.referral_at for r in referrals), unit.now, open_front_door_work=at_door > 0
+            ),
             open_services=tuple(OpenService(*row) for row in services),
             open_work=open_contacts + open_referrals,
             total_contacts=total_contacts,

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DatabaseError, InternalError
 from mash_desk.documents import render_memo, sha256_hex
 from mash_desk.documents.serialize import from_json
 from mash_desk.domain.errors import NotFound, PermissionDenied, ValidationError
+from mash_desk.services.inputs import ChildOnContact, OutcomeInput, ReferralDetails
 from mash_desk.services.routing import RoutingInput
 from mash_desk.storage.models import AccessLogEntry, AuditEntry, IssuedDocument
 from tests.documents.conftest import (
@@ -24,7 +25,7 @@ from tests.documents.conftest import (
 )
 from tests.services.test_decisions import details
 from tests.services.test_meetings import quorate
-from tests.support.helpers import row_counts
+from tests.support.helpers import contact, row_counts
 
 
 def test_memo_model_carries_every_section_from_the_database(desk, actors, decided):
@@ -306,3 +307,22 @@ def test_amended_decision_memo_shows_its_history_and_red_between_meetings(desk, 
     ] == [1]
     words = pdf_text(desk.documents.issue_memo(manager, second.id).value.pdf)
     assert "Police disclosure <after> the meeting" in words and "version 2" in words
+
+
+def test_a_first_referral_memo_is_not_flagged_re_referral(desk, actors, decided, clock):
+    chair, p = actors["chair"], actors["practitioner"]
+    memo = desk.documents.memo_model(chair, decided.decision.id)
+    assert "Re-referral" not in memo.child.flags
+    # A later referral of the same child is a re-referral; the first memo still is not one.
+    clock.advance(timedelta(days=60))
+    again = desk.contacts.log(
+        p, contact(ChildOnContact(person_id=decided.referral.person_id))
+    ).value.children[0]
+    desk.outcomes.record(
+        p,
+        again.id,
+        again.version,
+        OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
+    )
+    assert desk.case.view(p, decided.referral.person_id).has_flag("re_referral")
+    assert "Re-referral" not in desk.documents.memo_model(chair, decided.decision.id).child.flags
