@@ -42,12 +42,12 @@ from mash_desk.services.decisions import (
     read_escalations,
 )
 from mash_desk.services.dto import Actor, HistoryDTO, PersonDTO
-from mash_desk.services.history import HistoryService
+from mash_desk.services.history import read_history
 from mash_desk.services.mapping import load_person_dto, person_dto
 from mash_desk.services.meetings import meeting_policy
-from mash_desk.services.routing import RoutingDTO, RoutingService
+from mash_desk.services.routing import RoutingDTO, routings_of
 from mash_desk.services.strategy import StrategyDTO, StrategyService
-from mash_desk.services.thresholds import AssessmentDTO, ThresholdService
+from mash_desk.services.thresholds import AssessmentDTO, read_assessments
 from mash_desk.storage.models import (
     Agency,
     AuditEntry,
@@ -340,13 +340,10 @@ class CaseService(Service):
     """Read one child's whole case record."""
 
     def __init__(self, ctx):
-        """Share the history check, assessments, decisions and routings with other screens."""
+        """Share the decisions and strategy discussions with other screens."""
         super().__init__(ctx)
-        self._history = HistoryService(ctx)
-        self._thresholds = ThresholdService(ctx)
         self._decisions = DecisionService(ctx)
         self._strategy = StrategyService(ctx)
-        self._routing = RoutingService(ctx)
 
     def view(self, actor: Actor, person_id: int) -> CaseDTO:
         """Return the child, household, flags, chronology (newest first), consents, deadlines.
@@ -365,8 +362,8 @@ class CaseService(Service):
                 address = unit.conn.execute(
                     select(Household.address).where(Household.id == person.household_id)
                 ).scalar()
-            history = self._history.check(actor, person_id)
-            assessments = self._thresholds.assessments(actor, person_id)
+            history = read_history(unit, person_id)
+            assessments = read_assessments(unit, self.ctx.thresholds.library(unit.conn), person_id)
             names = _Names(unit)
             events = [
                 *_contact_events(unit, person_id, names),
@@ -380,7 +377,7 @@ class CaseService(Service):
             consents = _consents(unit, person_id, names)
             deadlines = _deadlines(unit, person_id)
             referrals = self._referrals(unit, actor, person_id)
-            routings = self._routing.for_person(actor, person_id)
+            routings = routings_of(unit, person_id)
             user_ids = {
                 uid
                 for r in referrals

@@ -427,24 +427,18 @@ class ContactService(Service):
                 frozenset({"queue", f"contact:{contact_id}", *(f"person:{p}" for p in child_ids)}),
             )
 
-    def get(self, actor: Actor, contact_id: int, *, log_access: bool = True) -> ContactDTO:
+    def get(self, actor: Actor, contact_id: int) -> ContactDTO:
         """Return one contact with its children; each child's view goes into the access log.
 
         A contact shows every child on it, so each gets a ``contact.view`` row (issue 5:
         every view of a child's record is logged), written in the same unit before the
-        contact is returned. Pass ``log_access=False`` only from a screen that has already
-        logged this view (the case view logs ``case.view``), so one look is not counted twice.
+        contact is returned. There is no unlogged way in (issue 12).
         """
-        with (
-            self.writing(actor, Permission.VIEW_CASE)
-            if log_access
-            else self.reading(actor, Permission.VIEW_CASE)
-        ) as unit:
+        with self.writing(actor, Permission.VIEW_CASE) as unit:
             contact = unit.session.get(Contact, contact_id)
             if contact is None:
                 raise NotFound(f"No contact with id {contact_id}")
             found = contact_dto(unit.session, contact)
-            if log_access:
-                for person_id in dict.fromkeys(c.person.id for c in found.children):
-                    record_access(unit, person_id, CONTACT_VIEW, f"Contact {contact_id}")
+            for person_id in dict.fromkeys(c.person.id for c in found.children):
+                record_access(unit, person_id, CONTACT_VIEW, f"Contact {contact_id}")
             return found

@@ -90,7 +90,7 @@ from mash_desk.services.context import Service, Unit
 from mash_desk.services.decisions import DecisionDTO, DecisionService
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.meetings import MeetingDTO, MeetingService, meeting_policy
-from mash_desk.services.routing import RoutingService
+from mash_desk.services.routing import RoutingService, routings_of
 from mash_desk.services.thresholds import assessment_dtos
 from mash_desk.storage.models import (
     Agency,
@@ -678,10 +678,10 @@ class DocumentService(Service):
         d = next(h for h in history if h.id == decision_id)
         case = self._case.view(actor, person_id)
         feedback = [f for f in self._decisions.feedback(actor, referral_id)]
-        routings = [r for r in self._routing.for_person(actor, person_id) if r.decision_id == d.id]
         with self.writing(actor, Permission.VIEW_CASE) as unit:
             names = _Names(unit)
             agencies = _agencies(unit)
+            routings = [r for r in routings_of(unit, person_id) if r.decision_id == d.id]
             referral = unit.session.get(Referral, referral_id)
             assert referral is not None
             contact_child = unit.session.get(ContactChild, referral.contact_child_id)

@@ -10,7 +10,8 @@ from mash_desk.domain.enums import WorkStatus
 from mash_desk.domain.errors import NotFound
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.referrals import child_is_re_referred
-from mash_desk.services.context import Service
+from mash_desk.services.access import HISTORY_VIEW, record_access
+from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, HistoryDTO, OpenService, PastContact, PastReferral
 from mash_desk.storage.models import (
     Contact,
@@ -93,34 +94,44 @@ class HistoryService(Service):
         A re-referral is a referral within 12 months of a previous one (CIN census
         definition). The flag asks it of the referral that open front-door work would become,
         or else of the child's newest referral: a referral is never its own predecessor.
-        ``exclude_contact_id`` leaves out the contact being screened.
+        ``exclude_contact_id`` leaves out the contact being screened. The look is written to
+        the access log in the same unit, as every view of a child's record is.
         """
-        skip = exclude_contact_id or 0
-        with self.reading(actor, Permission.VIEW_CASE) as unit:
-            conn = unit.sql
-            counts = _COUNTS.all(conn, pid=person_id, skip=skip)[0]
-            exists, total_contacts, open_contacts, total_referrals, open_referrals, at_door = counts
-            if exists is None:
-                raise NotFound(f"No person with id {person_id}")
-            recent = _RECENT_CONTACTS.all(conn, pid=person_id, skip=skip) if total_contacts else []
-            referral_rows = _RECENT_REFERRALS.all(conn, pid=person_id) if total_referrals else []
-            services = _OPEN_SERVICES.all(conn, pid=person_id, today=unit.today)
-        grouped: dict[int, tuple[int, datetime, list[str]]] = {}
-        for cc_id, contact_id, received_at, outcome in recent:
-            entry = grouped.setdefault(cc_id, (contact_id, received_at, []))
-            if outcome is not None:
-                entry[2].append(outcome)
-        contacts = [PastContact(c, at, tuple(o)) for c, at, o in grouped.values()]
-        referrals = tuple(PastReferral(*row) for row in referral_rows)
-        return HistoryDTO(
-            person_id=person_id,
-            contacts=tuple(contacts),
-            referrals=referrals,
-            re_referral_within_12_months=child_is_re_referred(
-                (r.referral_at for r in referrals), unit.now, open_front_door_work=at_door > 0
-            ),
-            open_services=tuple(OpenService(*row) for row in services),
-            open_work=open_contacts + open_referrals,
-            total_contacts=total_contacts,
-            total_referrals=total_referrals,
-        )
+        with self.writing(actor, Permission.VIEW_CASE) as unit:
+            found = read_history(unit, person_id, exclude_contact_id=exclude_contact_id)
+            record_access(unit, person_id, HISTORY_VIEW)
+            return found
+
+
+def read_history(
+    unit: Unit, person_id: int, *, exclude_contact_id: int | None = None
+) -> HistoryDTO:
+    """The history check inside ``unit``, for a service that logs the view itself."""
+    skip = exclude_contact_id or 0
+    conn = unit.sql
+    counts = _COUNTS.all(conn, pid=person_id, skip=skip)[0]
+    exists, total_contacts, open_contacts, total_referrals, open_referrals, at_door = counts
+    if exists is None:
+        raise NotFound(f"No person with id {person_id}")
+    recent = _RECENT_CONTACTS.all(conn, pid=person_id, skip=skip) if total_contacts else []
+    referral_rows = _RECENT_REFERRALS.all(conn, pid=person_id) if total_referrals else []
+    services = _OPEN_SERVICES.all(conn, pid=person_id, today=unit.today)
+    grouped: dict[int, tuple[int, datetime, list[str]]] = {}
+    for cc_id, contact_id, received_at, outcome in recent:
+        entry = grouped.setdefault(cc_id, (contact_id, received_at, []))
+        if outcome is not None:
+            entry[2].append(outcome)
+    contacts = [PastContact(c, at, tuple(o)) for c, at, o in grouped.values()]
+    referrals = tuple(PastReferral(*row) for row in referral_rows)
+    return HistoryDTO(
+        person_id=person_id,
+        contacts=tuple(contacts),
+        referrals=referrals,
+        re_referral_within_12_months=child_is_re_referred(
+            (r.referral_at for r in referrals), unit.now, open_front_door_work=at_door > 0
+        ),
+        open_services=tuple(OpenService(*row) for row in services),
+        open_work=open_contacts + open_referrals,
+        total_contacts=total_contacts,
+        total_referrals=total_referrals,
+    )

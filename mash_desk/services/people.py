@@ -156,17 +156,13 @@ def validate_person(
 class PeopleService(Service):
     """Search, create and edit people."""
 
-    def get(self, actor: Actor, person_id: int, *, log_access: bool = True) -> PersonDTO:
+    def get(self, actor: Actor, person_id: int) -> PersonDTO:
         """Return one person; the view is written to the access log in the same unit.
 
         Every view of a child's record goes into the access log (issue 5, "who has looked
-        at this child"), so the person is returned only once that row is committed. Pass
-        ``log_access=False`` only from a screen that has already logged this view (the case
-        view logs ``case.view``), so one look is not counted twice.
+        at this child"), so the person is returned only once that row is committed. There
+        is no unlogged way in: a screen that shows the person again logs again (issue 12).
         """
-        if not log_access:
-            with self.reading(actor, Permission.VIEW_CASE) as unit:
-                return _load(unit, person_id)
         with self.writing(actor, Permission.VIEW_CASE) as unit:
             found = _load(unit, person_id)
             record_access(unit, person_id, PERSON_VIEW)
