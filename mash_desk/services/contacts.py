@@ -33,7 +33,12 @@ from mash_desk.services.dto import (
 )
 from mash_desk.services.inputs import ConsentInput, NewContact
 from mash_desk.services.mapping import contact_dto
-from mash_desk.services.people import PERSON_DTO_COLUMNS, insert_person, prepare_person
+from mash_desk.services.people import (
+    PERSON_DTO_COLUMNS,
+    household_to_join,
+    insert_person,
+    prepare_person,
+)
 from mash_desk.storage.models import (
     Consent,
     Contact,
@@ -341,21 +346,16 @@ class ContactService(Service):
             for code in indicators:
                 _INSERT_INDICATOR.run(unit.sql, contact_id=contact_id, code=code)
             children: list[ContactChildDTO] = []
-            # New children typed with the same address are one household (siblings on one
-            # call), so "group by household" in the queue keeps them together.
-            households: dict[tuple[str, str], int] = {}
+            # Children on one contact are usually siblings: a new child joins the household of
+            # a child already on it at the same address (or any stored one there), so "group
+            # by household" keeps them together and a sibling's history is seen.
+            alongside = [existing[i].household_id for i in sorted(existing)]
             for i, (child, (rag, reason)) in enumerate(zip(new.children, ratings, strict=True)):
                 if child.new is not None:
                     values = prepared[i]
-                    where = (
-                        (values.get("address") or "").lower(),
-                        (values.get("postcode") or "").replace(" ", ""),
-                    )
-                    if values["household_id"] is None and any(where) and where in households:
-                        values = {**values, "household_id": households[where]}
-                    person = insert_person(unit, values)
-                    if person.household_id is not None and any(where):
-                        households.setdefault(where, person.household_id)
+                    joined = household_to_join(unit, values, alongside)
+                    person = insert_person(unit, {**values, "household_id": joined})
+                    alongside.append(person.household_id)
                 else:
                     person = existing[i]
                 due_at = self.ctx.deadlines.decision_due(rag or UNRATED_CLOCK, received_at)
