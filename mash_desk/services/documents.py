@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +56,7 @@ from mash_desk.documents.models import (
     RoutingNotice,
     SharingEntry,
     SignOff,
+    Supersession,
     ThresholdIndicator,
     ThresholdSummary,
     as_copy,
@@ -314,6 +316,7 @@ class DocumentService(Service):
             recipient = recipient_agency or MASH_FILE
             ids = _Ids(decision_id, row.revision, None, None, row.person_id)
             referral_id = row.referral_id
+            later = _supersession(unit, row)
         return self._issue(
             actor,
             DocumentKind.DECISION_MEMO,
@@ -321,6 +324,8 @@ class DocumentService(Service):
             recipient,
             ids,
             lambda: self._memo(actor, decision_id, referral_id, ids.person_id, recipient_agency),
+            # A copy repeats the original, and says too that a later version replaced it.
+            on_copy=lambda memo: replace(memo, superseded_by=later),
         )
 
     def issue_letter(self, actor: Actor, decision_id: int) -> OpResult[IssuedDocumentDTO]:
@@ -566,6 +571,7 @@ class DocumentService(Service):
         recipient: str,
         ids: _Ids,
         build: Callable[[], Document],
+        on_copy: Callable[[Any], Document] | None = None,
     ) -> OpResult[IssuedDocumentDTO]:
         permission = _ISSUE[kind]
         with self.reading(actor, permission) as unit:
@@ -593,6 +599,8 @@ class DocumentService(Service):
         else:
             # A copy says what the original said, whatever has changed since.
             model = as_copy(from_json(original.model), today, copy_number)
+            if on_copy is not None:
+                model = on_copy(model)
         pdf = render_document(model)
         digest = sha256_hex(pdf)
         try:
@@ -845,6 +853,7 @@ class DocumentService(Service):
                     for h in history
                     if h.revision <= d.revision
                 ),
+                superseded_by=_supersession(unit, row),
             )
             record_access(unit, person_id, _ACCESS[DocumentKind.DECISION_MEMO], memo.meta.reference)
             return memo
@@ -1190,6 +1199,30 @@ def _born(dob: date | None, edd: date | None) -> str:
     if edd is not None:
         return f"unborn, due {edd:%d %b %Y}"
     return "date of birth not known"
+
+
+def _supersession(unit: Unit, row: Decision) -> Supersession | None:
+    """The newest signed version of the decision after ``row``, if it has been amended."""
+    later = unit.session.scalar(
+        select(Decision)
+        .where(
+            Decision.referral_id == row.referral_id,
+            Decision.revision > row.revision,
+            Decision.status == DecisionStatus.SIGNED.value,
+        )
+        .order_by(Decision.revision.desc())
+        .limit(1)
+    )
+    if later is None:
+        return None
+    return Supersession(
+        revision=later.revision,
+        decision_id=later.id,
+        reference=f"MASH/DM/{later.id}/{later.revision}",
+        signed_at=later.signed_at,
+        signed_by=_name(unit, later.signed_by) if later.signed_by is not None else None,
+        reason=later.amendment_reason,
+    )
 
 
 def _memo_flags(case: CaseDTO, referral: Referral) -> tuple[str, ...]:
