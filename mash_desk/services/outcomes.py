@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mash_desk.domain.enums import PRIMARY_NEEDS, REFERRAL_SOURCES, ContactOutcome, WorkStatus
-from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.outcomes import apply_under_five_rule, check_outcomes, is_under_five
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative
-from mash_desk.services.context import Service, check_version
+from mash_desk.services.context import Service
 from mash_desk.services.dto import Actor, ContactChildDTO, OpResult, ReferralDTO
 from mash_desk.services.inputs import OutcomeInput
 from mash_desk.services.mapping import contact_child_dto, referral_dto
@@ -65,18 +65,19 @@ class OutcomeService(Service):
             raise ValidationError(errors)
 
         with self.writing(actor, Permission.RECORD_OUTCOME) as unit:
-            cc = unit.session.get(ContactChild, contact_child_id)
-            if cc is None:
-                raise NotFound(f"No child-on-contact record {contact_child_id}")
-            check_version(cc, expected_version, "contact")
-            if cc.status != WorkStatus.OPEN.value:
-                raise ValidationError(
-                    FieldError(
-                        "outcomes",
-                        "open",
-                        "Outcomes were already recorded for this child on this contact",
-                    )
-                )
+            cc = unit.load(
+                ContactChild,
+                contact_child_id,
+                what="contact",
+                expected_version=expected_version,
+                missing=f"No child-on-contact record {contact_child_id}",
+                status=WorkStatus.OPEN.value,
+                wrong_status=FieldError(
+                    "outcomes",
+                    "open",
+                    "Outcomes were already recorded for this child on this contact",
+                ),
+            )
             person = unit.session.get(Person, cc.person_id)
             contact = unit.session.get(Contact, cc.contact_id)
             assert person is not None and contact is not None

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, insert, or_, select
 
 from mash_desk.domain.enums import PersonKind, RelationshipKind, Sex
-from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.identifiers import (
     normalise_local_id,
     normalise_nhs_number,
@@ -24,7 +24,7 @@ from mash_desk.domain.outcomes import age_in_years
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_short
 from mash_desk.services.access import record_access
-from mash_desk.services.context import Service, Unit, check_version
+from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, MatchDTO, OpResult, PersonDTO
 from mash_desk.services.inputs import NewPerson
 from mash_desk.services.mapping import load_person_dto
@@ -238,10 +238,13 @@ class PeopleService(Service):
     ) -> OpResult[PersonDTO]:
         """Replace a person's details; refuse if it was saved since ``expected_version``."""
         with self.writing(actor, Permission.EDIT_PERSON) as unit:
-            person = unit.session.get(Person, person_id)
-            if person is None:
-                raise NotFound(f"No person with id {person_id}")
-            check_version(person, expected_version, "person's record")
+            person = unit.load(
+                Person,
+                person_id,
+                what="person's record",
+                expected_version=expected_version,
+                missing=f"No person with id {person_id}",
+            )
             values, errors = validate_person(new, self.ctx.today())
             _check_unique_ids(unit, values, errors, exclude_id=person_id)
             if errors:
@@ -278,8 +281,7 @@ class PeopleService(Service):
             )
         with self.writing(actor, Permission.EDIT_PERSON) as unit:
             for pid in (person_id, related_id):
-                if unit.session.get(Person, pid) is None:
-                    raise NotFound(f"No person with id {pid}")
+                unit.load(Person, pid, what="person", missing=f"No person with id {pid}")
             rel = Relationship(person_id=person_id, related_id=related_id, kind=kind.value)
             unit.session.add(rel)
             unit.session.flush()
@@ -597,7 +599,5 @@ def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
 
 
 def _load(unit: Unit, person_id: int) -> PersonDTO:
-    person = unit.session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"No person with id {person_id}")
+    person = unit.load(Person, person_id, what="person", missing=f"No person with id {person_id}")
     return load_person_dto(unit.session, person)

@@ -126,9 +126,7 @@ class RoutingService(Service):
     def create(self, actor: Actor, person_id: int, routing: RoutingInput) -> OpResult[RoutingDTO]:
         """Step a child up or down, or transfer them; every rule checked in one pass."""
         with self.writing(actor, Permission.ROUTE_CHILD) as unit:
-            person = unit.session.get(Person, person_id)
-            if person is None:
-                raise NotFound(f"No person {person_id}")
+            person = unit.load(Person, person_id, what="person")
             errors: list[FieldError] = []
             kind: RoutingKind | None = None
             try:
@@ -449,8 +447,7 @@ class RoutingService(Service):
         with self.writing(actor, Permission.VIEW_ROUTINGS) as unit:
             if unit.role is Role.PARTNER:
                 raise PermissionDenied("A partner rep sees routings in their agency's inbox")
-            if unit.session.get(Person, person_id) is None:
-                raise NotFound(f"No person {person_id}")
+            unit.load(Person, person_id, what="person")
             found = routings_of(unit, person_id)
             record_access(unit, person_id, ROUTINGS_VIEW)
             return found
