@@ -223,9 +223,7 @@ class QaService(Service):
             errors.append(FieldError("period_to", "future", "The period cannot end after today"))
         if last - first > PERIOD_MAX:
             errors.append(
-                FieldError(
-                    "period_from", "too_long", "Sample from a period of two years at most"
-                )
+                FieldError("period_from", "too_long", "Sample from a period of two years at most")
             )
         if errors:
             raise ValidationError(errors)
