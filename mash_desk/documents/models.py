@@ -262,6 +262,32 @@ class AmendmentEntry:
 
 
 @dataclass(frozen=True)
+class Supersession:
+    """The later signed version that replaced the decision a memo records.
+
+    Set on a memo (and on every reprint of it) once an amendment is signed, so a copy of
+    version 1 printed after version 2 says it is no longer the decision in force.
+    """
+
+    revision: int
+    decision_id: int
+    reference: str
+    signed_at: datetime | None
+    signed_by: str | None
+    reason: str | None
+
+    def sentence(self, when: str) -> str:
+        """The notice in words; ``when`` is the signing time as the document prints it."""
+        by = f" by {self.signed_by}" if self.signed_by else ""
+        why = f" Reason for the amendment: {self.reason}" if self.reason else ""
+        return (
+            f"SUPERSEDED: this decision has been replaced by version {self.revision} "
+            f"(decision {self.decision_id}, memo {self.reference}), signed {when}{by}. "
+            f"Act on version {self.revision}, not on this one.{why}"
+        )
+
+
+@dataclass(frozen=True)
 class DecisionMemo:
     """The decision memo of one decision version, for one recipient (seed 000 L1189)."""
 
@@ -291,6 +317,8 @@ class DecisionMemo:
     escalations: tuple[EscalationEntry, ...]
     sign_off: SignOff
     amendments: tuple[AmendmentEntry, ...]
+    superseded_by: Supersession | None = None
+    """The later signed version in force, if this one has been amended since."""
 
 
 @dataclass(frozen=True)

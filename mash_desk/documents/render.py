@@ -444,6 +444,11 @@ def _memo_story(m: DecisionMemo) -> list[Flowable]:
         Spacer(1, 2 * mm),
         _note(m.meta.letterhead.handling),
     ]
+    if m.superseded_by is not None:
+        story += [
+            Spacer(1, 2 * mm),
+            _note(m.superseded_by.sentence(fmt.when(m.superseded_by.signed_at))),
+        ]
 
     story += _h2("1. Child and household")
     story.append(
@@ -640,6 +645,16 @@ def _memo_story(m: DecisionMemo) -> list[Flowable]:
             empty="This is the only version.",
         )
     )
+    if m.superseded_by is not None:
+        later = m.superseded_by
+        story.append(
+            _lp(
+                "Superseded:",
+                f"replaced by version {later.revision} (decision {later.decision_id}), signed "
+                f"{fmt.when(later.signed_at)}"
+                + (f" by {later.signed_by}" if later.signed_by else ""),
+            )
+        )
     story += _end("End of memo")
     return story
 

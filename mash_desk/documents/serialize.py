@@ -55,6 +55,10 @@ def _dump(value: Any) -> Any:
     return value
 
 
+def _has_default(f: dataclasses.Field) -> bool:
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+
+
 @cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
@@ -72,7 +76,15 @@ def _load(kind: Any, raw: Any) -> Any:
         return tuple(_load(inner, v) for v in raw)
     if dataclasses.is_dataclass(kind):
         hints = _hints(kind)
-        return kind(**{f.name: _load(hints[f.name], raw[f.name]) for f in dataclasses.fields(kind)})
+        # A field added since a model was stored takes its default (a model kept before the
+        # memo carried ``superseded_by`` still loads for a reprint).
+        return kind(
+            **{
+                f.name: _load(hints[f.name], raw[f.name])
+                for f in dataclasses.fields(kind)
+                if f.name in raw or not _has_default(f)
+            }
+        )
     if kind is datetime:
         return datetime.fromisoformat(raw)
     if kind is date:

@@ -105,6 +105,19 @@ class Deadlines:
         """
         return self.due(self.policy.icpc, strategy_at)
 
+    def working_days_left(self, due: datetime, now: datetime) -> int:
+        """Return how many working days a clock running at ``now`` has left until ``due``.
+
+        Counted from the next opening, as working clocks are (:meth:`due`): a contact logged
+        on Tuesday evening with one working day is due Thursday at opening, which is one
+        working day (Wednesday) away — not two, as counting from Tuesday's date would say.
+        """
+        zone = self.calendar.timezone
+        start = self.calendar.next_opening(_aware(now, "now"))
+        return self.calendar.working_days_between(
+            start.astimezone(zone).date(), _aware(due, "due").astimezone(zone).date()
+        )
+
     def describe_remaining(self, due: datetime, now: datetime) -> str:
         """Return how long is left before ``due`` (or how overdue it is) in plain words.
 
@@ -120,10 +133,7 @@ class Deadlines:
             return f"overdue by {format_duration(now - due)}"
         left = due - now
         if left >= _ONE_DAY:
-            zone = self.calendar.timezone
-            days = self.calendar.working_days_between(
-                now.astimezone(zone).date(), due.astimezone(zone).date()
-            )
+            days = self.working_days_left(due, now)
             if days:
                 return f"{_plural(days, 'working day', 'working days')} left"
             hours, minutes = divmod(int(left // _ONE_MINUTE), 60)

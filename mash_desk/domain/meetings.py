@@ -132,6 +132,19 @@ class DecisionStatus(StrEnum):
     SIGNED = "signed"
 
 
+class ActionStatus(StrEnum):
+    """Where an action stands: open, then done or not done (each closed with a note)."""
+
+    OPEN = "open"
+    DONE = "done"
+    NOT_DONE = "not_done"
+
+    @property
+    def label(self) -> str:
+        """The status in words."""
+        return {"open": "Open", "done": "Done", "not_done": "Not done"}[self.value]
+
+
 class AgendaStatus(StrEnum):
     """Where one child on the agenda stands."""
 

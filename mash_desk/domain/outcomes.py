@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from typing import Protocol
 
 from mash_desk.domain.enums import ContactOutcome
 from mash_desk.domain.errors import FieldError
@@ -19,6 +20,35 @@ def age_in_years(date_of_birth: date, on: date) -> int:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+class Born(Protocol):
+    """Anything that carries a child's date of birth or expected delivery (a person DTO)."""
+
+    @property
+    def date_of_birth(self) -> date | None:
+        """The date of birth (None for an unborn child)."""
+
+    @property
+    def expected_delivery(self) -> date | None:
+        """The expected delivery date of an unborn child."""
+
+
+def age_text(person: Born, today: date) -> str:
+    """``"7 years"``, ``"11 months"``, or ``"Unborn, due 03 Feb 2027"``."""
+    if person.date_of_birth is None:
+        if person.expected_delivery is not None:
+            return f"Unborn, due {person.expected_delivery:%d %b %Y}"
+        return "Age not known"
+    years = age_in_years(person.date_of_birth, today)
+    if years >= 2:
+        return f"{years} years"
+    born = person.date_of_birth
+    months = (today.year - born.year) * 12 + today.month - born.month
+    if today.day < born.day:
+        months -= 1
+    months = max(months, 0)
+    return f"{months} month{'s' if months != 1 else ''}"
 
 
 def is_under_five(date_of_birth: date | None, expected_delivery: date | None, on: date) -> bool:

@@ -303,7 +303,6 @@ class MainWindow(QMainWindow):
                 self.session.desk.contacts.get,
                 self.session.actor,
                 row.contact_id,
-                log_access=False,  # the tab's case view has logged this child's view already
                 on_done=ready,
                 label="Opening contact…",
             )

@@ -159,7 +159,7 @@ def countdown(
     elif real_time or due_today or calendar.add_working_days(now, 1) > due:
         text = f"{format_duration(left)} left"
     else:
-        days = calendar.working_days_between(today, due_day)
+        days = deadlines.working_days_left(due, now)
         text = f"due in {days} working day{'' if days == 1 else 's'}"
     if due_today:
         return Countdown(f"{text} — due today", Urgency.NEAR, detail)

@@ -402,13 +402,11 @@ class RoutingDialog(QDialog):
             on_error=self._show_failure,
             label="Reading agencies…",
         )
-        # The dialog opens from the case view or meeting mode, which logged this view of the
-        # child already ("case.view"), so the name and age are read without a second row.
+        # Reading the child's name and age is a view of the record, logged like every other.
         tasks.read(
             desk.people.get,
             actor,
             self.person_id,
-            log_access=False,
             on_done=self._person_read,
             on_error=self._show_failure,
             label="Reading the child…",

@@ -23,12 +23,18 @@ from mash_desk.storage.prepared import Prepared
 
 # What was viewed, as stored in ``access_log.what`` (stable keys) and as a manager reads it.
 CASE_VIEW = "case.view"
+HISTORY_VIEW = "history.view"
+ASSESSMENTS_VIEW = "threshold_assessments.view"
+ROUTINGS_VIEW = "routings.view"
 AGENCY_CHECK_OPENED = "agency_check.open"
 AGENCY_CHECKS_VIEWED = "agency_checks.view"
 WHAT_LABELS = {
     CASE_VIEW: "Case record",
     AGENCY_CHECK_OPENED: "Agency check (partner inbox)",
     AGENCY_CHECKS_VIEWED: "Agency checks of a referral",
+    HISTORY_VIEW: "History check (previous contacts and referrals)",
+    ASSESSMENTS_VIEW: "Threshold assessments",
+    ROUTINGS_VIEW: "Step-ups, step-downs and transfers",
     # Keys written by other services (kept here so "who viewed" reads in words for all).
     "person.view": "Person record",
     "person.match": "Possible-duplicate summary (while logging a contact)",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, exists, select, true
@@ -28,11 +27,11 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
-from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
+from mash_desk.domain.meetings import ActionStatus, DecisionOutcome, DecisionStatus
+from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative
 from mash_desk.services.access import record_access
-from mash_desk.services.case import age_text
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.mapping import person_dto
@@ -48,19 +47,6 @@ from mash_desk.storage.models import (
 
 ACTIONS_VIEWED = "decision_actions.view"
 """``access_log.what`` of opening a referral's decision actions."""
-
-
-class ActionStatus(StrEnum):
-    """Where an action stands: open, then done or not done (each closed with a note)."""
-
-    OPEN = "open"
-    DONE = "done"
-    NOT_DONE = "not_done"
-
-    @property
-    def label(self) -> str:
-        """The status in words."""
-        return {"open": "Open", "done": "Done", "not_done": "Not done"}[self.value]
 
 
 @dataclass(frozen=True)

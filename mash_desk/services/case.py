@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
@@ -32,16 +31,23 @@ from mash_desk.domain.enums import (
 from mash_desk.domain.errors import NotFound
 from mash_desk.domain.identifiers import format_nhs_number
 from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
-from mash_desk.domain.outcomes import age_in_years, is_under_five
+from mash_desk.domain.outcomes import age_text, is_under_five
 from mash_desk.domain.permissions import Permission
 from mash_desk.services.access import CASE_VIEW, record_access
 from mash_desk.services.context import Service, ServiceContext, Unit
+from mash_desk.services.decisions import (
+    DecisionDTO,
+    DecisionService,
+    EscalationDTO,
+    read_escalations,
+)
 from mash_desk.services.dto import Actor, HistoryDTO, PersonDTO
-from mash_desk.services.history import HistoryService
+from mash_desk.services.history import read_history
 from mash_desk.services.mapping import load_person_dto, person_dto
 from mash_desk.services.meetings import meeting_policy
+from mash_desk.services.routing import RoutingDTO, routings_of
 from mash_desk.services.strategy import StrategyDTO, StrategyService
-from mash_desk.services.thresholds import AssessmentDTO, ThresholdService
+from mash_desk.services.thresholds import AssessmentDTO, read_assessments
 from mash_desk.storage.models import (
     Agency,
     Allocation,
@@ -58,12 +64,6 @@ from mash_desk.storage.models import (
     Relationship,
     User,
 )
-
-if TYPE_CHECKING:
-    # Annotations only: the decision (through its actions) and routing services import this
-    # module for ``age_text``, so importing them here at load time would be circular.
-    from mash_desk.services.decisions import DecisionDTO, EscalationDTO
-    from mash_desk.services.routing import RoutingDTO
 
 # Event kinds of the chronology, in the order things happen to one contact (logged, rated,
 # screened, closed, referred).
@@ -351,38 +351,14 @@ def _one_line(text: str | None, limit: int = SUMMARY_LENGTH) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def age_text(person: PersonDTO, today: date) -> str:
-    """``"7 years"``, ``"11 months"``, or ``"Unborn, due 03 Feb 2027"``."""
-    if person.date_of_birth is None:
-        if person.expected_delivery is not None:
-            return f"Unborn, due {person.expected_delivery:%d %b %Y}"
-        return "Age not known"
-    years = age_in_years(person.date_of_birth, today)
-    if years >= 2:
-        return f"{years} years"
-    born = person.date_of_birth
-    months = (today.year - born.year) * 12 + today.month - born.month
-    if today.day < born.day:
-        months -= 1
-    months = max(months, 0)
-    return f"{months} month{'s' if months != 1 else ''}"
-
-
 class CaseService(Service):
     """Read one child's whole case record."""
 
     def __init__(self, ctx):
-        """Share the history check, assessments, decisions and routings with other screens."""
+        """Share the decisions and strategy discussions with other screens."""
         super().__init__(ctx)
-        # Imported here, not at load time: both import this module for ``age_text``.
-        from mash_desk.services.decisions import DecisionService
-        from mash_desk.services.routing import RoutingService
-
-        self._history = HistoryService(ctx)
-        self._thresholds = ThresholdService(ctx)
         self._decisions = DecisionService(ctx)
         self._strategy = StrategyService(ctx)
-        self._routing = RoutingService(ctx)
 
     def view(self, actor: Actor, person_id: int) -> CaseDTO:
         """Return the child, household, flags, chronology (newest first), consents, deadlines.
@@ -406,8 +382,8 @@ class CaseService(Service):
                 address = unit.conn.execute(
                     select(Household.address).where(Household.id == person.household_id)
                 ).scalar()
-            history = self._history.check(actor, person_id)
-            assessments = self._thresholds.assessments(actor, person_id)
+            history = read_history(unit, person_id)
+            assessments = read_assessments(unit, self.ctx.thresholds.library(unit.conn), person_id)
             names = _Names(unit)
             events = [
                 *_contact_events(unit, person_id, names),
@@ -422,7 +398,7 @@ class CaseService(Service):
             consents = _consents(unit, person_id, names)
             deadlines = _deadlines(unit, person_id)
             referrals = self._referrals(unit, actor, person_id)
-            routings = self._routing.for_person(actor, person_id)
+            routings = routings_of(unit, person_id)
             user_ids = {
                 uid
                 for r in referrals
@@ -494,8 +470,6 @@ def _escalations(unit: Unit, ctx: ServiceContext, person_id: int) -> tuple[Escal
     open ones across all children): the case record shows the child's whole history,
     resolved escalations included, to everyone who may open the record.
     """
-    from mash_desk.services.decisions import read_escalations  # circular at load: see __init__
-
     return read_escalations(unit, meeting_policy(ctx), Decision.person_id == person_id)
 
 
@@ -535,7 +509,8 @@ def _flags(child: PersonDTO, history: HistoryDTO, today: date) -> tuple[CaseFlag
             CaseFlag(
                 "re_referral",
                 "Re-referral",
-                "Referred within the last 12 months: a new referral counts as a re-referral",
+                "Referred within 12 months of an earlier referral (or would be, if the open "
+                "contact is progressed): counted as a re-referral",
             )
         )
     if child.unborn:

@@ -31,10 +31,10 @@ from sqlalchemy.orm import aliased
 
 from mash_desk.domain.enums import ConsentPurpose, Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
+from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative
 from mash_desk.services.access import AGENCY_CHECK_OPENED, AGENCY_CHECKS_VIEWED, record_access
-from mash_desk.services.case import age_text
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.mapping import person_dto
@@ -224,9 +224,9 @@ class AgencyCheckService(Service):
             errors += [problem] if problem else []
             questions.append(text or "")
         with self.writing(actor, Permission.REQUEST_AGENCY_CHECKS) as unit:
-            referral = unit.session.get(Referral, referral_id)
-            if referral is None:
-                raise NotFound(f"No referral with id {referral_id}")
+            referral = unit.load(
+                Referral, referral_id, what="referral", missing=f"No referral with id {referral_id}"
+            )
             if referral.status in _CLOSED_REFERRAL:
                 errors.append(
                     FieldError(
@@ -385,10 +385,13 @@ class AgencyCheckService(Service):
         if problem:
             raise ValidationError(problem)
         with self.writing(actor, Permission.REQUEST_AGENCY_CHECKS) as unit:
-            request = unit.session.get(AgencyCheckRequest, request_id)
-            if request is None:
-                raise NotFound(f"No agency check with id {request_id}")
-            check_version(request, expected_version, "agency check")
+            request = unit.load(
+                AgencyCheckRequest,
+                request_id,
+                what="agency check",
+                expected_version=expected_version,
+                missing=f"No agency check with id {request_id}",
+            )
             _require_open(request)
             request.status = CheckStatus.WITHDRAWN.value
             request.withdrawn_by = unit.user_id

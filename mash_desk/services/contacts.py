@@ -40,7 +40,12 @@ from mash_desk.services.dto import (
 )
 from mash_desk.services.inputs import ConsentInput, NewContact
 from mash_desk.services.mapping import contact_dto
-from mash_desk.services.people import PERSON_DTO_COLUMNS, insert_person, prepare_person
+from mash_desk.services.people import (
+    PERSON_DTO_COLUMNS,
+    household_to_join,
+    insert_person,
+    prepare_person,
+)
 from mash_desk.storage.models import (
     Consent,
     Contact,
@@ -366,21 +371,16 @@ class ContactService(Service):
             for code in indicators:
                 _INSERT_INDICATOR.run(unit.sql, contact_id=contact_id, code=code)
             children: list[ContactChildDTO] = []
-            # New children typed with the same address are one household (siblings on one
-            # call), so "group by household" in the queue keeps them together.
-            households: dict[tuple[str, str], int] = {}
+            # Children on one contact are usually siblings: a new child joins the household of
+            # a child already on it at the same address (or any stored one there), so "group
+            # by household" keeps them together and a sibling's history is seen.
+            alongside = [existing[i].household_id for i in sorted(existing)]
             for i, (child, (rag, reason)) in enumerate(zip(new.children, ratings, strict=True)):
                 if child.new is not None:
                     values = prepared[i]
-                    where = (
-                        (values.get("address") or "").lower(),
-                        (values.get("postcode") or "").replace(" ", ""),
-                    )
-                    if values["household_id"] is None and any(where) and where in households:
-                        values = {**values, "household_id": households[where]}
-                    person = insert_person(unit, values)
-                    if person.household_id is not None and any(where):
-                        households.setdefault(where, person.household_id)
+                    joined = household_to_join(unit, values, alongside)
+                    person = insert_person(unit, {**values, "household_id": joined})
+                    alongside.append(person.household_id)
                 else:
                     person = existing[i]
                 store_child_extras(unit, capture.children[i], person)
@@ -457,24 +457,18 @@ class ContactService(Service):
                 frozenset({"queue", f"contact:{contact_id}", *(f"person:{p}" for p in child_ids)}),
             )
 
-    def get(self, actor: Actor, contact_id: int, *, log_access: bool = True) -> ContactDTO:
+    def get(self, actor: Actor, contact_id: int) -> ContactDTO:
         """Return one contact with its children; each child's view goes into the access log.
 
         A contact shows every child on it, so each gets a ``contact.view`` row (issue 5:
         every view of a child's record is logged), written in the same unit before the
-        contact is returned. Pass ``log_access=False`` only from a screen that has already
-        logged this view (the case view logs ``case.view``), so one look is not counted twice.
+        contact is returned. There is no unlogged way in (issue 12).
         """
-        with (
-            self.writing(actor, Permission.VIEW_CASE)
-            if log_access
-            else self.reading(actor, Permission.VIEW_CASE)
-        ) as unit:
+        with self.writing(actor, Permission.VIEW_CASE) as unit:
             contact = unit.session.get(Contact, contact_id)
             if contact is None:
                 raise NotFound(f"No contact with id {contact_id}")
             found = contact_dto(unit.session, contact)
-            if log_access:
-                for person_id in dict.fromkeys(c.person.id for c in found.children):
-                    record_access(unit, person_id, CONTACT_VIEW, f"Contact {contact_id}")
+            for person_id in dict.fromkeys(c.person.id for c in found.children):
+                record_access(unit, person_id, CONTACT_VIEW, f"Contact {contact_id}")
             return found

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, insert, select
@@ -16,7 +16,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from mash_desk.domain.clock import Clock, SystemClock
 from mash_desk.domain.deadlines import Deadlines
 from mash_desk.domain.enums import Role
-from mash_desk.domain.errors import ConflictError, PermissionDenied
+from mash_desk.domain.errors import (
+    ConflictError,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from mash_desk.domain.permissions import Permission, require
 from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
@@ -36,6 +42,8 @@ _AUDIT = Prepared(
         }
     )
 )
+
+R = TypeVar("R")
 
 CONFLICT_MESSAGE = (
     "Someone else saved this record while you had it open; nothing was overwritten. "
@@ -100,6 +108,36 @@ class Unit:
         """Release the ORM session, if one was opened."""
         if self._session is not None:
             self._session.close()
+
+    def load(
+        self,
+        model: type[R],
+        record_id: int,
+        *,
+        what: str,
+        expected_version: int | None = None,
+        missing: str | None = None,
+        status: str | Collection[str] | None = None,
+        wrong_status: FieldError | None = None,
+    ) -> R:
+        """Load the record a write is about, with the checks every write makes first.
+
+        In order: ``NotFound`` if there is no such record (``missing``, or "No <what> <id>");
+        ``ConflictError`` if ``expected_version`` is given and someone saved it since; then,
+        if ``status`` is given and the record's status is not (one of) it, ``ValidationError``
+        with ``wrong_status``, the field error saying why nothing can be done.
+        """
+        row = self.session.get(model, record_id)
+        if row is None:
+            raise NotFound(missing or f"No {what} {record_id}")
+        if expected_version is not None:
+            check_version(row, expected_version, what)
+        if status is not None:
+            allowed = {status} if isinstance(status, str) else set(status)
+            if row.status not in allowed:
+                assert wrong_status is not None, "say why the status stops the change"
+                raise ValidationError(wrong_status)
+        return row
 
     def audit(
         self,

@@ -24,6 +24,7 @@ from mash_desk.domain.enums import Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from mash_desk.domain.meetings import (
     ALLOCATED_OUTCOMES,
+    ActionStatus,
     AgendaStatus,
     DecisionOutcome,
     DecisionStatus,
@@ -37,7 +38,6 @@ from mash_desk.domain.meetings import (
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative, clean_short
 from mash_desk.domain.thresholds import choose_level, suggest
-from mash_desk.services.actions import ActionStatus
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.meetings import meeting_policy, present_agencies, quorum_problem
@@ -362,8 +362,7 @@ class DecisionService(Service):
     def history(self, actor: Actor, referral_id: int) -> tuple[DecisionDTO, ...]:
         """Every version of a referral's decision, first first (drafts included)."""
         with self.reading(actor, Permission.VIEW_DECISIONS) as unit:
-            if unit.session.get(Referral, referral_id) is None:
-                raise NotFound(f"No referral {referral_id}")
+            unit.load(Referral, referral_id, what="referral")
             rows = unit.session.scalars(
                 select(Decision)
                 .where(Decision.referral_id == referral_id)
@@ -591,10 +590,12 @@ class DecisionService(Service):
             errors.append(FieldError("sent_at", "aware", "The time sent needs its time zone"))
             sent_at = None
         with self.writing(actor, Permission.SEND_FEEDBACK) as unit:
-            row = unit.session.get(ReferrerFeedback, feedback_id)
-            if row is None:
-                raise NotFound(f"No referrer feedback {feedback_id}")
-            check_version(row, expected_version, "referrer feedback")
+            row = unit.load(
+                ReferrerFeedback,
+                feedback_id,
+                what="referrer feedback",
+                expected_version=expected_version,
+            )
             when = sent_at or unit.now
             if row.sent_at is not None:
                 errors.append(FieldError("sent_at", "once", "This feedback was already sent"))
@@ -649,9 +650,7 @@ class DecisionService(Service):
                     )
                 ]
             return []
-        meeting = unit.session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise NotFound(f"No meeting {meeting_id}")
+        meeting = unit.load(Meeting, meeting_id, what="meeting")
         if meeting.signed_off_at is not None:
             return [FieldError("meeting", "signed_off", "This meeting is signed off")]
         errors = []
@@ -894,32 +893,25 @@ def read_escalations(
 
 
 def _awaiting(unit: Unit, referral_id: int) -> Referral:
-    referral = unit.session.get(Referral, referral_id)
-    if referral is None:
-        raise NotFound(f"No referral {referral_id}")
-    if referral.status != WorkStatus.AWAITING_DECISION.value:
-        raise ValidationError(
-            FieldError(
-                "referral",
-                "awaiting_decision",
-                "This referral is already decided; amend its signed decision instead",
-            )
-        )
-    return referral
+    return unit.load(
+        Referral,
+        referral_id,
+        what="referral",
+        status=WorkStatus.AWAITING_DECISION.value,
+        wrong_status=FieldError(
+            "referral",
+            "awaiting_decision",
+            "This referral is already decided; amend its signed decision instead",
+        ),
+    )
 
 
 def _decision(unit: Unit, decision_id: int) -> Decision:
-    decision = unit.session.get(Decision, decision_id)
-    if decision is None:
-        raise NotFound(f"No decision {decision_id}")
-    return decision
+    return unit.load(Decision, decision_id, what="decision")
 
 
 def _escalation(unit: Unit, escalation_id: int) -> Escalation:
-    escalation = unit.session.get(Escalation, escalation_id)
-    if escalation is None:
-        raise NotFound(f"No escalation {escalation_id}")
-    return escalation
+    return unit.load(Escalation, escalation_id, what="escalation")
 
 
 def _require_draft(decision: Decision) -> None:

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +56,7 @@ from mash_desk.documents.models import (
     RoutingNotice,
     SharingEntry,
     SignOff,
+    Supersession,
     ThresholdIndicator,
     ThresholdSummary,
     as_copy,
@@ -80,15 +82,17 @@ from mash_desk.domain.meetings import (
     DecisionOutcome,
     DecisionStatus,
 )
+from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission, require
+from mash_desk.domain.referrals import is_re_referral
 from mash_desk.domain.routing import RoutingKind
 from mash_desk.services.access import record_access
-from mash_desk.services.case import CaseService, age_text
+from mash_desk.services.case import CaseDTO, CaseService
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.decisions import DecisionDTO, DecisionService
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.meetings import MeetingDTO, MeetingService, meeting_policy
-from mash_desk.services.routing import RoutingService
+from mash_desk.services.routing import RoutingService, routings_of
 from mash_desk.services.thresholds import assessment_dtos
 from mash_desk.storage.models import (
     Agency,
@@ -312,6 +316,7 @@ class DocumentService(Service):
             recipient = recipient_agency or MASH_FILE
             ids = _Ids(decision_id, row.revision, None, None, row.person_id)
             referral_id = row.referral_id
+            later = _supersession(unit, row)
         return self._issue(
             actor,
             DocumentKind.DECISION_MEMO,
@@ -319,6 +324,8 @@ class DocumentService(Service):
             recipient,
             ids,
             lambda: self._memo(actor, decision_id, referral_id, ids.person_id, recipient_agency),
+            # A copy repeats the original, and says too that a later version replaced it.
+            on_copy=lambda memo: replace(memo, superseded_by=later),
         )
 
     def issue_letter(self, actor: Actor, decision_id: int) -> OpResult[IssuedDocumentDTO]:
@@ -564,6 +571,7 @@ class DocumentService(Service):
         recipient: str,
         ids: _Ids,
         build: Callable[[], Document],
+        on_copy: Callable[[Any], Document] | None = None,
     ) -> OpResult[IssuedDocumentDTO]:
         permission = _ISSUE[kind]
         with self.reading(actor, permission) as unit:
@@ -591,6 +599,8 @@ class DocumentService(Service):
         else:
             # A copy says what the original said, whatever has changed since.
             model = as_copy(from_json(original.model), today, copy_number)
+            if on_copy is not None:
+                model = on_copy(model)
         pdf = render_document(model)
         digest = sha256_hex(pdf)
         try:
@@ -676,10 +686,10 @@ class DocumentService(Service):
         d = next(h for h in history if h.id == decision_id)
         case = self._case.view(actor, person_id)
         feedback = [f for f in self._decisions.feedback(actor, referral_id)]
-        routings = [r for r in self._routing.for_person(actor, person_id) if r.decision_id == d.id]
         with self.writing(actor, Permission.VIEW_CASE) as unit:
             names = _Names(unit)
             agencies = _agencies(unit)
+            routings = [r for r in routings_of(unit, person_id) if r.decision_id == d.id]
             referral = unit.session.get(Referral, referral_id)
             assert referral is not None
             contact_child = unit.session.get(ContactChild, referral.contact_child_id)
@@ -761,7 +771,7 @@ class DocumentService(Service):
                     identifiers=tuple(Field(label, value) for label, value in case.identifiers),
                     address=case.address,
                     postcode=case.child.postcode,
-                    flags=tuple(f.label for f in case.flags),
+                    flags=_memo_flags(case, referral),
                 ),
                 household=tuple(
                     HouseholdMember(
@@ -843,6 +853,7 @@ class DocumentService(Service):
                     for h in history
                     if h.revision <= d.revision
                 ),
+                superseded_by=_supersession(unit, row),
             )
             record_access(unit, person_id, _ACCESS[DocumentKind.DECISION_MEMO], memo.meta.reference)
             return memo
@@ -1188,6 +1199,44 @@ def _born(dob: date | None, edd: date | None) -> str:
     if edd is not None:
         return f"unborn, due {edd:%d %b %Y}"
     return "date of birth not known"
+
+
+def _supersession(unit: Unit, row: Decision) -> Supersession | None:
+    """The newest signed version of the decision after ``row``, if it has been amended."""
+    later = unit.session.scalar(
+        select(Decision)
+        .where(
+            Decision.referral_id == row.referral_id,
+            Decision.revision > row.revision,
+            Decision.status == DecisionStatus.SIGNED.value,
+        )
+        .order_by(Decision.revision.desc())
+        .limit(1)
+    )
+    if later is None:
+        return None
+    return Supersession(
+        revision=later.revision,
+        decision_id=later.id,
+        reference=f"MASH/DM/{later.id}/{later.revision}",
+        signed_at=later.signed_at,
+        signed_by=_name(unit, later.signed_by) if later.signed_by is not None else None,
+        reason=later.amendment_reason,
+    )
+
+
+def _memo_flags(case: CaseDTO, referral: Referral) -> tuple[str, ...]:
+    """The child's flags as they bear on *this* referral.
+
+    The case record's re-referral flag is about the child's newest (or next) referral; a
+    memo is about one referral, which is a re-referral only if another came in the 12 months
+    before it — never because of itself, or of a referral made after it.
+    """
+    flags = [f.label for f in case.flags if f.code != "re_referral"]
+    others = (r.referral_at for r in case.history.referrals if r.referral_id != referral.id)
+    if is_re_referral(referral.referral_at, others):
+        flags.insert(0, "Re-referral")
+    return tuple(flags)
 
 
 def _consent_detail(reason: str | None, basis: str | None, approver: str | None) -> str:

@@ -9,7 +9,9 @@ from sqlalchemy import bindparam, func, select
 from mash_desk.domain.enums import WorkStatus
 from mash_desk.domain.errors import NotFound
 from mash_desk.domain.permissions import Permission
-from mash_desk.services.context import Service
+from mash_desk.domain.referrals import child_is_re_referred
+from mash_desk.services.access import HISTORY_VIEW, record_access
+from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, HistoryDTO, OpenService, PastContact, PastReferral
 from mash_desk.storage.models import (
     Contact,
@@ -53,6 +55,15 @@ _COUNTS = Prepared(
         .select_from(Referral)
         .where(_theirs_referrals, Referral.status == WorkStatus.AWAITING_DECISION.value)
         .scalar_subquery(),
+        # Open front-door work of the child, the contact being screened included: the
+        # re-referral question is then about the referral it would become.
+        select(func.count())
+        .select_from(ContactChild)
+        .where(
+            ContactChild.person_id == bindparam("pid"),
+            ContactChild.status == WorkStatus.OPEN.value,
+        )
+        .scalar_subquery(),
     )
 )
 _RECENT_REFERRALS = Prepared(
@@ -72,14 +83,6 @@ _OPEN_SERVICES = Prepared(
 )
 
 
-def twelve_months_before(at: datetime) -> datetime:
-    """Return the same instant one year earlier (29 February falls back to the 28th)."""
-    try:
-        return at.replace(year=at.year - 1)
-    except ValueError:
-        return at.replace(year=at.year - 1, day=28)
-
-
 class HistoryService(Service):
     """What the front door already knows about a child."""
 
@@ -89,35 +92,46 @@ class HistoryService(Service):
         """Return previous contacts and referrals, open services and the re-referral flag.
 
         A re-referral is a referral within 12 months of a previous one (CIN census
-        definition); the flag looks at referrals made in the 12 months before now.
-        ``exclude_contact_id`` leaves out the contact being screened.
+        definition). The flag asks it of the referral that open front-door work would become,
+        or else of the child's newest referral: a referral is never its own predecessor.
+        ``exclude_contact_id`` leaves out the contact being screened. The look is written to
+        the access log in the same unit, as every view of a child's record is.
         """
-        skip = exclude_contact_id or 0
-        with self.reading(actor, Permission.VIEW_CASE) as unit:
-            conn = unit.sql
-            exists, total_contacts, open_contacts, total_referrals, open_referrals = _COUNTS.all(
-                conn, pid=person_id, skip=skip
-            )[0]
-            if exists is None:
-                raise NotFound(f"No person with id {person_id}")
-            recent = _RECENT_CONTACTS.all(conn, pid=person_id, skip=skip) if total_contacts else []
-            referral_rows = _RECENT_REFERRALS.all(conn, pid=person_id) if total_referrals else []
-            services = _OPEN_SERVICES.all(conn, pid=person_id, today=unit.today)
-        grouped: dict[int, tuple[int, datetime, list[str]]] = {}
-        for cc_id, contact_id, received_at, outcome in recent:
-            entry = grouped.setdefault(cc_id, (contact_id, received_at, []))
-            if outcome is not None:
-                entry[2].append(outcome)
-        contacts = [PastContact(c, at, tuple(o)) for c, at, o in grouped.values()]
-        referrals = tuple(PastReferral(*row) for row in referral_rows)
-        since = twelve_months_before(unit.now)
-        return HistoryDTO(
-            person_id=person_id,
-            contacts=tuple(contacts),
-            referrals=referrals,
-            re_referral_within_12_months=any(since <= r.referral_at <= unit.now for r in referrals),
-            open_services=tuple(OpenService(*row) for row in services),
-            open_work=open_contacts + open_referrals,
-            total_contacts=total_contacts,
-            total_referrals=total_referrals,
-        )
+        with self.writing(actor, Permission.VIEW_CASE) as unit:
+            found = read_history(unit, person_id, exclude_contact_id=exclude_contact_id)
+            record_access(unit, person_id, HISTORY_VIEW)
+            return found
+
+
+def read_history(
+    unit: Unit, person_id: int, *, exclude_contact_id: int | None = None
+) -> HistoryDTO:
+    """The history check inside ``unit``, for a service that logs the view itself."""
+    skip = exclude_contact_id or 0
+    conn = unit.sql
+    counts = _COUNTS.all(conn, pid=person_id, skip=skip)[0]
+    exists, total_contacts, open_contacts, total_referrals, open_referrals, at_door = counts
+    if exists is None:
+        raise NotFound(f"No person with id {person_id}")
+    recent = _RECENT_CONTACTS.all(conn, pid=person_id, skip=skip) if total_contacts else []
+    referral_rows = _RECENT_REFERRALS.all(conn, pid=person_id) if total_referrals else []
+    services = _OPEN_SERVICES.all(conn, pid=person_id, today=unit.today)
+    grouped: dict[int, tuple[int, datetime, list[str]]] = {}
+    for cc_id, contact_id, received_at, outcome in recent:
+        entry = grouped.setdefault(cc_id, (contact_id, received_at, []))
+        if outcome is not None:
+            entry[2].append(outcome)
+    contacts = [PastContact(c, at, tuple(o)) for c, at, o in grouped.values()]
+    referrals = tuple(PastReferral(*row) for row in referral_rows)
+    return HistoryDTO(
+        person_id=person_id,
+        contacts=tuple(contacts),
+        referrals=referrals,
+        re_referral_within_12_months=child_is_re_referred(
+            (r.referral_at for r in referrals), unit.now, open_front_door_work=at_door > 0
+        ),
+        open_services=tuple(OpenService(*row) for row in services),
+        open_work=open_contacts + open_referrals,
+        total_contacts=total_contacts,
+        total_referrals=total_referrals,
+    )

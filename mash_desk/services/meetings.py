@@ -122,9 +122,7 @@ def quorum_problem(unit: Unit, meeting: Meeting, policy: MeetingPolicy) -> Field
 
 def open_meeting(unit: Unit, meeting_id: int) -> Meeting:
     """The meeting, refusing one that does not exist or is already signed off."""
-    meeting = unit.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}")
+    meeting = unit.load(Meeting, meeting_id, what="meeting")
     if meeting.signed_off_at is not None:
         raise ValidationError(
             FieldError("meeting", "signed_off", "This meeting is signed off; nothing was changed")
@@ -171,10 +169,7 @@ class MeetingService(Service):
     def get(self, actor: Actor, meeting_id: int) -> MeetingDTO:
         """One meeting with its attendance, quorum and ordered agenda."""
         with self.reading(actor, Permission.VIEW_MEETINGS) as unit:
-            meeting = unit.session.get(Meeting, meeting_id)
-            if meeting is None:
-                raise NotFound(f"No meeting {meeting_id}")
-            return self._dto(unit, meeting)
+            return self._dto(unit, unit.load(Meeting, meeting_id, what="meeting"))
 
     def refresh_agenda(self, actor: Actor, meeting_id: int) -> OpResult[MeetingDTO]:
         """Add referrals that started awaiting a decision since the agenda was built."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, insert, or_, select
 
 from mash_desk.domain.enums import PersonKind, RelationshipKind, Sex
-from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.identifiers import (
     normalise_local_id,
     normalise_nhs_number,
@@ -22,7 +24,7 @@ from mash_desk.domain.outcomes import age_in_years
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import clean_short
 from mash_desk.services.access import record_access
-from mash_desk.services.context import Service, Unit, check_version
+from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, MatchDTO, OpResult, PersonDTO
 from mash_desk.services.inputs import NewPerson
 from mash_desk.services.known import known_summaries
@@ -160,17 +162,13 @@ def validate_person(
 class PeopleService(Service):
     """Search, create and edit people."""
 
-    def get(self, actor: Actor, person_id: int, *, log_access: bool = True) -> PersonDTO:
+    def get(self, actor: Actor, person_id: int) -> PersonDTO:
         """Return one person; the view is written to the access log in the same unit.
 
         Every view of a child's record goes into the access log (issue 5, "who has looked
-        at this child"), so the person is returned only once that row is committed. Pass
-        ``log_access=False`` only from a screen that has already logged this view (the case
-        view logs ``case.view``), so one look is not counted twice.
+        at this child"), so the person is returned only once that row is committed. There
+        is no unlogged way in: a screen that shows the person again logs again (issue 12).
         """
-        if not log_access:
-            with self.reading(actor, Permission.VIEW_CASE) as unit:
-                return _load(unit, person_id)
         with self.writing(actor, Permission.VIEW_CASE) as unit:
             found = _load(unit, person_id)
             record_access(unit, person_id, PERSON_VIEW)
@@ -206,10 +204,13 @@ class PeopleService(Service):
     ) -> OpResult[PersonDTO]:
         """Replace a person's details; refuse if it was saved since ``expected_version``."""
         with self.writing(actor, Permission.EDIT_PERSON) as unit:
-            person = unit.session.get(Person, person_id)
-            if person is None:
-                raise NotFound(f"No person with id {person_id}")
-            check_version(person, expected_version, "person's record")
+            person = unit.load(
+                Person,
+                person_id,
+                what="person's record",
+                expected_version=expected_version,
+                missing=f"No person with id {person_id}",
+            )
             values, errors = validate_person(new, self.ctx.today())
             _check_unique_ids(unit, values, errors, exclude_id=person_id)
             if errors:
@@ -246,8 +247,7 @@ class PeopleService(Service):
             )
         with self.writing(actor, Permission.EDIT_PERSON) as unit:
             for pid in (person_id, related_id):
-                if unit.session.get(Person, pid) is None:
-                    raise NotFound(f"No person with id {pid}")
+                unit.load(Person, pid, what="person", missing=f"No person with id {pid}")
             rel = Relationship(person_id=person_id, related_id=related_id, kind=kind.value)
             unit.session.add(rel)
             unit.session.flush()
@@ -515,13 +515,79 @@ def create_person(unit: Unit, new: NewPerson, prefix: str = "") -> PersonDTO:
     values, errors = prepare_person(unit, new, prefix)
     if errors:
         raise ValidationError(errors)
-    return insert_person(unit, values)
+    return insert_person(unit, {**values, "household_id": household_to_join(unit, values)})
+
+
+def _address_key(address: str | None) -> str:
+    """An address compared loosely: case, punctuation and spacing do not matter."""
+    return " ".join(re.sub(r"[^\w\s]", " ", (address or "").casefold()).split())
+
+
+def _same_place(typed: tuple[str, str | None], stored: tuple[str, str | None]) -> bool:
+    """Whether a typed (address key, postcode) and a household's could be one home.
+
+    Nothing may disagree and something must agree: a sibling's household with the same
+    postcode and no address typed is the same home; another street is not.
+    """
+    (address, postcode), (their_address, their_postcode) = typed, stored
+    if address and their_address and address != their_address:
+        return False
+    if postcode and their_postcode and postcode != their_postcode:
+        return False
+    return bool((address and address == their_address) or (postcode and postcode == their_postcode))
+
+
+_HOUSEHOLDS_AT = Prepared(
+    select(Household.id, Household.address)
+    .where(Household.postcode == bindparam("postcode"))
+    .order_by(Household.id)
+)
+
+
+def household_to_join(
+    unit: Unit, values: dict[str, Any], alongside: Sequence[int] = ()
+) -> int | None:
+    """The existing household a new person joins, or None (a new one, or none at all).
+
+    ``alongside`` are the households of the children already on the same contact, in the
+    order they were entered. In turn: the household chosen on the form; else a household of
+    a child alongside at the same address (or, with no address typed, the one household
+    they share: an unborn baby notified beside a sibling lives with that sibling); else a
+    stored household at exactly this address and postcode. So a sibling's earlier contacts
+    and referrals are seen from the new child's record (issue 12).
+    """
+    if values.get("household_id") is not None:
+        return values["household_id"]
+    typed = (_address_key(values.get("address")), values.get("postcode"))
+    near = list(dict.fromkeys(h for h in alongside if h is not None))
+    if near:
+        found = unit.conn.execute(
+            select(Household.id, Household.address, Household.postcode).where(
+                Household.id.in_(near)
+            )
+        )
+        rows = {h: (_address_key(a), pc) for h, a, pc in found}
+        if not any(typed):
+            return near[0] if len(near) == 1 else None
+        for household_id in near:
+            if household_id in rows and _same_place(typed, rows[household_id]):
+                return household_id
+    address, postcode = typed
+    if address and postcode:
+        for household_id, their_address in _HOUSEHOLDS_AT.all(unit.sql, postcode=postcode):
+            if _address_key(their_address) == address:
+                return household_id
+    return None
 
 
 def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
     """Insert a person from values ``prepare_person`` accepted (and a household if needed)."""
     household_id = values.get("household_id")
     postcode = values.get("postcode")
+    if household_id is not None and postcode is None:
+        # Joined a household without typing its postcode: the person lives at its postcode.
+        found = _HOUSEHOLD_POSTCODE.first(unit.sql, id=household_id)
+        postcode = found[1] if found else None
     if household_id is None and (postcode or values.get("address")):
         household_id = _INSERT_HOUSEHOLD.insert_id(
             unit.sql, address=values.get("address"), postcode=postcode
@@ -565,7 +631,5 @@ def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
 
 
 def _load(unit: Unit, person_id: int) -> PersonDTO:
-    person = unit.session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"No person with id {person_id}")
+    person = unit.load(Person, person_id, what="person", missing=f"No person with id {person_id}")
     return load_person_dto(unit.session, person)

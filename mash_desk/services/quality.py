@@ -286,9 +286,7 @@ class QaService(Service):
             return OpResult(self._sample(unit, sample.id), frozenset({"qa"}), notices)
 
     def _sample(self, unit: Unit, sample_id: int) -> QaSampleDTO:
-        sample = unit.session.get(QaSample, sample_id)
-        if sample is None:
-            raise NotFound(f"No QA sample {sample_id}")
+        sample = unit.load(QaSample, sample_id, what="QA sample")
         rows = unit.conn.execute(
             select(QaItem.id, QaItem.position, QaItem.rerate_id, User.display_name)
             .outerjoin(ThresholdAssessment, ThresholdAssessment.id == QaItem.rerate_id)

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
-from mash_desk.domain.outcomes import is_under_five
+from mash_desk.domain.outcomes import age_text, is_under_five
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.routing import (
     CHILDRENS_CENTRE_NOTICE,
@@ -34,8 +34,7 @@ from mash_desk.domain.routing import (
     routing_problems,
 )
 from mash_desk.domain.text import clean_narrative, clean_short
-from mash_desk.services.access import record_access
-from mash_desk.services.case import age_text
+from mash_desk.services.access import ROUTINGS_VIEW, record_access
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.mapping import person_dto
@@ -127,9 +126,7 @@ class RoutingService(Service):
     def create(self, actor: Actor, person_id: int, routing: RoutingInput) -> OpResult[RoutingDTO]:
         """Step a child up or down, or transfer them; every rule checked in one pass."""
         with self.writing(actor, Permission.ROUTE_CHILD) as unit:
-            person = unit.session.get(Person, person_id)
-            if person is None:
-                raise NotFound(f"No person {person_id}")
+            person = unit.load(Person, person_id, what="person")
             errors: list[FieldError] = []
             kind: RoutingKind | None = None
             try:
@@ -446,13 +443,19 @@ class RoutingService(Service):
             return _rows(unit, Routing.status == RoutingStatus.REJECTED.value)
 
     def for_person(self, actor: Actor, person_id: int) -> tuple[RoutingDTO, ...]:
-        """Every routing of a child, oldest first (MASH staff only)."""
-        with self.reading(actor, Permission.VIEW_ROUTINGS) as unit:
+        """Every routing of a child, oldest first (MASH staff only); the view is logged."""
+        with self.writing(actor, Permission.VIEW_ROUTINGS) as unit:
             if unit.role is Role.PARTNER:
                 raise PermissionDenied("A partner rep sees routings in their agency's inbox")
-            if unit.session.get(Person, person_id) is None:
-                raise NotFound(f"No person {person_id}")
-            return _rows(unit, Routing.person_id == person_id)
+            unit.load(Person, person_id, what="person")
+            found = routings_of(unit, person_id)
+            record_access(unit, person_id, ROUTINGS_VIEW)
+            return found
+
+
+def routings_of(unit: Unit, person_id: int) -> tuple[RoutingDTO, ...]:
+    """A child's routings inside ``unit``, for a service that logs the view itself."""
+    return _rows(unit, Routing.person_id == person_id)
 
 
 def _own_agency(unit: Unit) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from mash_desk.domain.enums import Rag, WorkStatus
-from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.outcome_rules import check_level_four_rag
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative
@@ -21,7 +21,7 @@ from mash_desk.domain.thresholds import (
     suggest,
 )
 from mash_desk.services.contacts import check_rag
-from mash_desk.services.context import Service, Unit, check_version
+from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, ContactChildDTO, OpResult
 from mash_desk.services.mapping import contact_child_dto
 from mash_desk.services.thresholds import (
@@ -37,11 +37,13 @@ class ScreeningService(Service):
     """Rate urgency and apply the threshold document to a child on a contact or referral."""
 
     def _open_child(self, unit: Unit, contact_child_id: int, expected_version: int) -> ContactChild:
-        cc = unit.session.get(ContactChild, contact_child_id)
-        if cc is None:
-            raise NotFound(f"No child-on-contact record {contact_child_id}")
-        check_version(cc, expected_version, "contact")
-        return cc
+        return unit.load(
+            ContactChild,
+            contact_child_id,
+            what="contact",
+            expected_version=expected_version,
+            missing=f"No child-on-contact record {contact_child_id}",
+        )
 
     def _rate(self, unit: Unit, cc: ContactChild, rag_value: str, reason: str) -> None:
         contact = unit.session.get(Contact, cc.contact_id)
@@ -209,19 +211,19 @@ class ScreeningService(Service):
         with self.writing(actor, Permission.AUTHORISE) as unit:
             library = self.ctx.thresholds.library(unit.conn)
             used = document_in_force(library, unit.today, document)
-            referral = unit.session.get(Referral, referral_id)
-            if referral is None:
-                raise NotFound(f"No referral {referral_id}")
-            check_version(referral, expected_version, "referral")
-            if referral.status != WorkStatus.AWAITING_DECISION.value:
-                raise ValidationError(
-                    FieldError(
-                        "status",
-                        "awaiting_decision",
-                        "This referral has been decided; its level can no longer be reviewed "
-                        "(amend the decision instead)",
-                    )
-                )
+            referral = unit.load(
+                Referral,
+                referral_id,
+                what="referral",
+                expected_version=expected_version,
+                status=WorkStatus.AWAITING_DECISION.value,
+                wrong_status=FieldError(
+                    "status",
+                    "awaiting_decision",
+                    "This referral has been decided; its level can no longer be reviewed "
+                    "(amend the decision instead)",
+                ),
+            )
             cc = unit.session.get(ContactChild, referral.contact_child_id)
             assert cc is not None
             suggestion, choice = _apply(used, indicators, level, rationale, [], unit, cc)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
-from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.routing import S47Decision, strategy_attendance_missing
@@ -99,9 +99,7 @@ class StrategyService(Service):
     ) -> OpResult[StrategyDTO]:
         """Record the strategy discussion of a signed s47 decision; every rule in one pass."""
         with self.writing(actor, Permission.RECORD_STRATEGY) as unit:
-            decision = unit.session.get(Decision, decision_id)
-            if decision is None:
-                raise NotFound(f"No decision {decision_id}")
+            decision = unit.load(Decision, decision_id, what="decision")
             errors: list[FieldError] = []
             if (
                 decision.status != DecisionStatus.SIGNED.value
@@ -217,9 +215,7 @@ class StrategyService(Service):
         For managers and chairs, as the discussion itself.
         """
         with self.writing(actor, Permission.RECORD_STRATEGY) as unit:
-            row = unit.session.get(StrategyDiscussion, discussion_id)
-            if row is None:
-                raise NotFound(f"No strategy discussion {discussion_id}")
+            row = unit.load(StrategyDiscussion, discussion_id, what="strategy discussion")
             errors: list[FieldError] = []
             if row.icpc_held_on is not None:
                 # Checked before the version: whoever raced us to it is the useful answer.
@@ -289,8 +285,7 @@ class StrategyService(Service):
     def for_referral(self, actor: Actor, referral_id: int) -> tuple[StrategyDTO, ...]:
         """The strategy discussions of a referral, oldest first."""
         with self.reading(actor, Permission.VIEW_STRATEGY) as unit:
-            if unit.session.get(Referral, referral_id) is None:
-                raise NotFound(f"No referral {referral_id}")
+            unit.load(Referral, referral_id, what="referral")
             rows = unit.session.scalars(
                 select(StrategyDiscussion)
                 .where(StrategyDiscussion.referral_id == referral_id)

@@ -27,6 +27,7 @@ from mash_desk.domain.thresholds import (
     parse_document,
     suggest,
 )
+from mash_desk.services.access import ASSESSMENTS_VIEW, record_access
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.storage.models import (
@@ -187,6 +188,16 @@ class AssessmentDTO:
     referral_id: int | None
 
 
+def read_assessments(unit: Unit, library: ThresholdLibrary, person_id: int) -> list[AssessmentDTO]:
+    """A child's assessments inside ``unit``, for a service that logs the view itself."""
+    rows = unit.session.scalars(
+        select(ThresholdAssessment)
+        .where(ThresholdAssessment.person_id == person_id)
+        .order_by(ThresholdAssessment.assessed_at.desc(), ThresholdAssessment.id.desc())
+    ).all()
+    return assessment_dtos(unit, library, rows)
+
+
 def assessment_dtos(
     unit: Unit, library: ThresholdLibrary, rows: Sequence[ThresholdAssessment]
 ) -> list[AssessmentDTO]:
@@ -276,14 +287,16 @@ class ThresholdService(Service):
             return suggest(chosen, indicators, facts)
 
     def assessments(self, actor: Actor, person_id: int) -> list[AssessmentDTO]:
-        """Every threshold assessment of a child, newest first, each against its version."""
-        with self.reading(actor, Permission.VIEW_CASE) as unit:
-            rows = unit.session.scalars(
-                select(ThresholdAssessment)
-                .where(ThresholdAssessment.person_id == person_id)
-                .order_by(ThresholdAssessment.assessed_at.desc(), ThresholdAssessment.id.desc())
-            ).all()
-            return assessment_dtos(unit, self.ctx.thresholds.library(unit.conn), rows)
+        """Every threshold assessment of a child, newest first, each against its version.
+
+        A view of the child's record: written to the access log in the same unit.
+        """
+        with self.writing(actor, Permission.VIEW_CASE) as unit:
+            if unit.session.get(Person, person_id) is None:
+                raise NotFound(f"No person with id {person_id}")
+            found = read_assessments(unit, self.ctx.thresholds.library(unit.conn), person_id)
+            record_access(unit, person_id, ASSESSMENTS_VIEW)
+            return found
 
     def install(
         self, actor: Actor, data: bytes, source: str = "threshold document"

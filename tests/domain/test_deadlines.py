@@ -223,6 +223,15 @@ def test_naive_datetimes_are_rejected(
         call(deadlines)
 
 
+def test_one_working_day_logged_after_closing_has_one_working_day_left(
+    deadlines: Deadlines,
+) -> None:
+    evening = utc(2026, 11, 3, 18)  # Tuesday, after closing
+    due = deadlines.decision_due(Rag.AMBER, evening)
+    assert due == utc(2026, 11, 5, 9)
+    assert deadlines.working_days_left(due, evening) == 1
+
+
 def test_from_policy(policy: Policy) -> None:
     built = Deadlines.from_policy(policy)
     assert built.decision_due(Rag.AMBER, utc(2026, 11, 6, 14)) == utc(2026, 11, 9, 14)
@@ -255,6 +264,10 @@ NOW = utc(2026, 11, 3, 14)  # Tue 3 Nov 2026 14:00 GMT
         # Fri 6 Nov 16:00 -> Sun 8 Nov 16:00 (a real-time agency clock): no working day between.
         pytest.param(
             utc(2026, 11, 8, 16), utc(2026, 11, 6, 16), "48 h left", id="weekend-real-time"
+        ),
+        # Tue 3 Nov 18:00 (closed) -> Thu 5 Nov 09:00: one working day, Wednesday.
+        pytest.param(
+            utc(2026, 11, 5, 9), utc(2026, 11, 3, 18), "1 working day left", id="after-closing"
         ),
         # Thu 24 Dec 2026 10:00 -> Tue 29 Dec 10:00: only the Tuesday works.
         pytest.param(

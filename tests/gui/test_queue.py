@@ -204,6 +204,18 @@ def test_amber_and_green_count_working_days(qtbot, session):
     assert _cell(model, amber, COL_TIME_LEFT, UrgencyRole) == Urgency.OK
 
 
+def test_an_amber_contact_logged_after_closing_is_due_in_one_working_day(qtbot, session, clock):
+    # Tuesday 18:00, after closing: the amber clock (one working day) starts at Wednesday's
+    # opening and runs out at Thursday's, so the queue says one working day, as the rule does.
+    clock.advance(timedelta(hours=8))
+    logged = log_one(
+        session.desk, session.actor, given="Eve", family="Late", rag="amber", rag_reason="r"
+    )
+    assert logged.children[0].due_at == datetime(2026, 11, 19, 9, 0, tzinfo=UTC)
+    model = _loaded_model(qtbot, session)
+    assert _cell(model, _row_of(model, "Eve Late"), COL_TIME_LEFT) == "due in 1 working day"
+
+
 @pytest.mark.parametrize(
     ("now", "due", "real_time", "text", "urgency"),
     [
@@ -218,6 +230,8 @@ def test_amber_and_green_count_working_days(qtbot, session):
         # Friday 16:00 to Monday 10:00 is two working hours, whatever the weekend holds.
         ((20, 16, 0), (23, 10, 0), False, "2 h left", Urgency.OK),
         ((17, 10, 0), (20, 10, 0), False, "due in 3 working days", Urgency.OK),
+        # Saturday: counting starts at Monday's opening, so Tuesday 09:00 is one working day.
+        ((21, 10, 0), (24, 9, 0), False, "due in 1 working day", Urgency.OK),
         ((18, 9, 0), (17, 14, 0), False, "OVERDUE by 19 h", Urgency.OVERDUE),
     ],
 )

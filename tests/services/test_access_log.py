@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import replace
 from datetime import timedelta
+from unittest.mock import ANY
 
 import pytest
 from sqlalchemy import select, text
@@ -10,7 +13,7 @@ from sqlalchemy.exc import DatabaseError, InternalError
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import NotFound, PermissionDenied
-from mash_desk.storage.models import AccessLogEntry
+from mash_desk.storage.models import AccessLogEntry, ContactChild
 from tests.conftest import NOW
 from tests.services.test_checks import ask, make_referral
 from tests.support.helpers import child, contact, row_counts
@@ -70,17 +73,18 @@ def test_reading_a_referrals_checks_is_logged(desk, actors):
     ]
 
 
-def test_opening_a_person_is_logged_unless_the_case_view_already_did(desk, actors, clock):
+def test_opening_a_person_is_logged_every_time(desk, actors, clock):
     p = actors["practitioner"]
     referral = make_referral(desk, p, "amber")
     assert desk.people.get(p, referral.person_id).id == referral.person_id
     clock.advance(timedelta(minutes=1))
-    # A screen that shows the case record (which logged "case.view") reads without a second row.
     desk.case.view(p, referral.person_id)
-    desk.people.get(p, referral.person_id, log_access=False)
+    desk.people.get(p, referral.person_id)
+    # There is no unlogged way to read a person (issue 12): the second look is a row too.
     assert access_rows(desk) == [
         (p.user_id, referral.person_id, NOW, "person.view", None),
         (p.user_id, referral.person_id, NOW + timedelta(minutes=1), "case.view", None),
+        (p.user_id, referral.person_id, NOW + timedelta(minutes=1), "person.view", None),
     ]
 
 
@@ -94,9 +98,60 @@ def test_opening_a_contact_logs_a_view_of_every_child_on_it(desk, actors):
         (p.user_id, ada, NOW, "contact.view", f"Contact {logged.id}"),
         (p.user_id, ben, NOW, "contact.view", f"Contact {logged.id}"),
     ]
-    desk.contacts.get(p, logged.id, log_access=False)
-    assert len(access_rows(desk)) == 2
     assert [e.what for e in desk.access.who_viewed(actors["manager"], ben)] == ["contact.view"]
+
+
+# Every public read of a child's record, and what its access-log row says (issue 12: reads
+# that returned a child's details without a row).
+CHILD_READS = {
+    "people.get": (lambda d, a, r: d.people.get(a, r.person_id), "person.view"),
+    "contacts.get": (lambda d, a, r: d.contacts.get(a, _contact_of(d, r)), "contact.view"),
+    "history.check": (lambda d, a, r: d.history.check(a, r.person_id), "history.view"),
+    "thresholds.assessments": (
+        lambda d, a, r: d.thresholds.assessments(a, r.person_id),
+        "threshold_assessments.view",
+    ),
+    "routing.for_person": (lambda d, a, r: d.routing.for_person(a, r.person_id), "routings.view"),
+    "case.view": (lambda d, a, r: d.case.view(a, r.person_id), "case.view"),
+}
+
+
+def _contact_of(desk, referral):
+    with desk.db.reading() as s:
+        found = s.scalar(
+            select(ContactChild.contact_id).where(ContactChild.id == referral.contact_child_id)
+        )
+    return found or 999_999
+
+
+@pytest.mark.parametrize("name", sorted(CHILD_READS))
+def test_every_public_read_of_a_child_writes_an_access_row(desk, actors, name):
+    p = actors["practitioner"]
+    referral = make_referral(desk, p, "amber")
+    read, what = CHILD_READS[name]
+    assert access_rows(desk) == []
+    read(desk, p, referral)
+    assert access_rows(desk) == [(p.user_id, referral.person_id, NOW, what, ANY)]
+    assert desk.access.who_viewed(actors["manager"], referral.person_id)[0].what_label
+
+
+def test_no_public_read_of_a_child_can_skip_the_access_log(desk):
+    for name in CHILD_READS:
+        service, method = name.split(".")
+        parameters = inspect.signature(getattr(getattr(desk, service), method)).parameters
+        assert "log_access" not in parameters, name
+
+
+@pytest.mark.parametrize("name", sorted(CHILD_READS))
+def test_reads_of_a_missing_child_write_nothing(desk, actors, name):
+    p = actors["practitioner"]
+    referral = make_referral(desk, p, "amber")
+    missing = replace(referral, person_id=999_999, contact_child_id=999_999)
+    before = row_counts(desk)
+    with pytest.raises(NotFound):
+        read, _ = CHILD_READS[name]
+        read(desk, p, missing)
+    assert row_counts(desk) == before
 
 
 def test_refused_and_missing_views_log_nothing(desk, actors):

@@ -182,7 +182,11 @@ def test_re_referral_flag_follows_the_twelve_month_window(desk, actors, clock):
     cc = log_one(desk, p, date_of_birth=date(2014, 5, 5)).children[0]
     assert not desk.case.view(p, cc.person.id).has_flag("re_referral")
     _refer(desk, p, cc)
+    # The referral just made is the child's first: it is not its own predecessor.
+    assert not desk.case.view(p, cc.person.id).has_flag("re_referral")
     clock.advance(timedelta(days=200))
+    # A new contact: progressing it would make a re-referral, so the record says so now.
+    desk.contacts.log(p, contact(ChildOnContact(person_id=cc.person.id)))
     case = desk.case.view(p, cc.person.id)
     assert case.has_flag("re_referral")
     assert not case.has_flag("under_5")

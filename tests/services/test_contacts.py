@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from mash_desk.domain.enums import Rag
 from mash_desk.domain.errors import PermissionDenied, ValidationError
-from mash_desk.services.inputs import ChildOnContact, ConsentInput
+from mash_desk.services.inputs import ChildOnContact, ConsentInput, OutcomeInput, ReferralDetails
 from mash_desk.storage.models import AuditEntry, Consent, RagRating
 from tests.support.helpers import child, contact, log_one, row_counts
 
@@ -42,6 +42,73 @@ def test_two_child_contact_with_unborn_sibling(desk, actors):
     assert born.due_at == datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
     assert logged.risk_indicators == ("domestic_abuse", "pre_birth")
     assert "queue" in result.changed
+
+
+def _unborn(due: date = date(2027, 3, 1), **kw) -> ChildOnContact:
+    return child("", "Hassan", date_of_birth=None, expected_delivery=due, **kw)
+
+
+def test_unborn_baby_beside_a_sibling_on_file_joins_the_siblings_household(desk, actors, clock):
+    p = actors["practitioner"]
+    sibling = log_one(
+        desk, p, given="Amira", family="Hassan", address="4 Elm Row", postcode="HA1 2XY"
+    ).children[0]
+    desk.outcomes.record(
+        p,
+        sibling.id,
+        sibling.version,
+        OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
+    )
+    clock.advance(timedelta(days=150))
+    # Five months on, the midwife calls about the pregnancy: the sibling is chosen from the
+    # records and the baby is typed at the same address, spelt a little differently.
+    logged = desk.contacts.log(
+        p,
+        contact(
+            ChildOnContact(person_id=sibling.person.id),
+            _unborn(date(2027, 8, 1), address="4, elm row", postcode="ha12xy"),
+            risk_indicators=("pre_birth",),
+        ),
+    ).value
+    unborn = logged.children[1].person
+    assert unborn.household_id == sibling.person.household_id
+    assert unborn.postcode == "HA1 2XY"
+    # So the baby's record shows the sibling, whose referral five months ago is on theirs.
+    case = desk.case.view(p, unborn.id)
+    assert [(m.person.id, m.same_household) for m in case.household] == [(sibling.person.id, True)]
+
+
+def test_a_new_child_with_no_address_beside_a_sibling_joins_the_siblings_household(desk, actors):
+    p = actors["practitioner"]
+    sibling = log_one(desk, p, address="4 Elm Row", postcode="HA1 2XY").children[0]
+    logged = desk.contacts.log(
+        p, contact(ChildOnContact(person_id=sibling.person.id), _unborn())
+    ).value
+    assert logged.children[1].person.household_id == sibling.person.household_id
+
+
+def test_a_new_child_at_a_known_address_joins_that_household(desk, actors):
+    p = actors["practitioner"]
+    first = log_one(desk, p, address="4 Elm Row", postcode="HA1 2XY").children[0]
+    later = log_one(desk, p, given="Omar", address="4 ELM ROW", postcode="HA1 2XY").children[0]
+    assert later.person.household_id == first.person.household_id
+
+
+def test_a_new_child_elsewhere_gets_its_own_household(desk, actors):
+    p = actors["practitioner"]
+    sibling = log_one(desk, p, address="4 Elm Row", postcode="HA1 2XY").children[0]
+    logged = desk.contacts.log(
+        p,
+        contact(
+            ChildOnContact(person_id=sibling.person.id),
+            _unborn(address="9 Oak Lane", postcode="HA3 5QR"),
+        ),
+    ).value
+    other = logged.children[1].person
+    assert other.household_id not in (None, sibling.person.household_id)
+    # Same postcode, another house: not the same home either.
+    next_door = log_one(desk, p, given="Omar", address="6 Elm Row", postcode="HA1 2XY")
+    assert next_door.children[0].person.household_id != sibling.person.household_id
 
 
 def test_every_contact_writes_its_audit_row(desk, actors):

@@ -36,11 +36,29 @@ def test_re_referral_within_twelve_months(desk, actors, clock):
     first = log_one(desk, p, date_of_birth=date(2015, 2, 2)).children[0]
     _refer(desk, p, first)
     clock.advance(timedelta(days=200))
-    history = desk.history.check(p, first.person.id)
+    # A new contact about the child: a referral made from it would be a re-referral.
+    second = desk.contacts.log(p, contact(ChildOnContact(person_id=first.person.id))).value
+    history = desk.history.check(p, first.person.id, exclude_contact_id=second.id)
     assert history.re_referral_within_12_months
     assert history.total_referrals == 1 and history.total_contacts == 1
-    clock.advance(timedelta(days=200))
+    # Progressed, it is one: its predecessor came 200 days before it.
+    _refer(desk, p, second.children[0])
+    assert desk.history.check(p, first.person.id).re_referral_within_12_months
+    clock.advance(timedelta(days=400))
+    third = desk.contacts.log(p, contact(ChildOnContact(person_id=first.person.id))).value
     assert not desk.history.check(p, first.person.id).re_referral_within_12_months
+    assert third.children[0].person.id == first.person.id
+
+
+def test_a_first_referral_is_not_its_own_re_referral(desk, actors, clock):
+    p = actors["practitioner"]
+    first = log_one(desk, p, date_of_birth=date(2015, 2, 2)).children[0]
+    _refer(desk, p, first)
+    assert not desk.history.check(p, first.person.id).re_referral_within_12_months
+    clock.advance(timedelta(days=3))
+    case = desk.case.view(p, first.person.id)
+    assert not case.has_flag("re_referral")
+    assert "Re-referral" not in [f.label for f in case.flags]
 
 
 def test_open_to_a_service_is_shown(desk, actors):

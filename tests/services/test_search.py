@@ -67,7 +67,7 @@ def test_closed_child_is_found_by_nhs_number_with_what_is_known(desk, clock, act
 
 def test_phonetic_name_date_of_birth_postcode_and_household(desk, clock, actors, p):
     old = closed_two_years_ago(desk, clock, actors)
-    household_id = desk.people.get(p, old.person_id, log_access=False).household_id
+    household_id = desk.people.get(p, old.person_id).household_id
     log_one(
         desk,
         p,

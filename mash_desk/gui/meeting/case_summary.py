@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from mash_desk.gui.forms.ui_meeting_chair_panel import Ui_MeetingChairPanel
-from mash_desk.services.history import twelve_months_before
+from mash_desk.domain.referrals import is_re_referral
 
 When = Callable[[datetime], str]
 
@@ -94,7 +94,7 @@ def history_text(case: Any, referral_id: int, when: When) -> str:
     earlier = [
         r for r in case.referrals if r.id != referral_id and (at is None or r.referral_at < at)
     ]
-    if at is not None and any(twelve_months_before(at) <= r.referral_at for r in earlier):
+    if at is not None and is_re_referral(at, [r.referral_at for r in earlier]):
         lines.append("⚑ Re-referral: a previous referral within 12 months of this one.")
     elif earlier:
         lines.append("Not a re-referral: no referral in the 12 months before this one.")
