@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from mash_desk.gui.forms.ui_meeting_chair_panel import Ui_MeetingChairPanel
 from mash_desk.domain.referrals import is_re_referral
+from mash_desk.gui.forms.ui_meeting_chair_panel import Ui_MeetingChairPanel
 
 When = Callable[[datetime], str]
 
