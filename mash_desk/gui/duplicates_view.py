@@ -56,6 +56,7 @@ class DuplicatesView(QDialog):
     def __init__(self, session: DeskSession, parent: QWidget | None = None):
         """Build the list over ``session``; ``reload`` fetches the pairs."""
         super().__init__(parent)
+        self._merged_line = ""
         self.session = session
         self.ui = Ui_DuplicatesDialog()
         self.ui.setupUi(self)
@@ -86,7 +87,7 @@ class DuplicatesView(QDialog):
     def reload(self) -> None:
         """Fetch the pairs again in the background."""
         self.loading = True
-        self._say("Looking for records that may be one child…")
+        self._say(f"{self._merged_line} Looking for records that may be one child…".strip())
         self.session.tasks.read(
             self.session.desk.merge.duplicates,
             self.session.actor,
@@ -115,10 +116,12 @@ class DuplicatesView(QDialog):
             self.ui.pairsTable.selectRow(0)
             self.ui.pairsTable.setCurrentIndex(self.model.index(0, 0))
             self.ui.pairsTable.setFocus(Qt.FocusReason.OtherFocusReason)
-            self._say(f"{len(pairs)} pair(s) of records may be one child.")
+            status = f"{len(pairs)} pair(s) of records may be one child."
         else:
             self.ui.keepCombo.clear()
-            self._say("No records look like the same child.")
+            status = "No records look like the same child."
+        self._say(f"{self._merged_line} {status}".strip())
+        self._merged_line = ""
         self._update_buttons()
 
     def selected(self) -> DuplicatePair | None:
@@ -179,11 +182,13 @@ class DuplicatesView(QDialog):
     def _merged(self, result: Any, kept: FoundChild, merged: FoundChild) -> None:
         self.merging = False
         self.session.hub.announce(result.changed | {"queue"})
-        self.reload()
-        self._say(
+        # The reload's own status would replace this line: it is kept in front of it.
+        self._merged_line = (
             f"Merged: {merged.person.full_name} (person {merged.person.id}) is now part of "
             f"{kept.person.full_name} (person {kept.person.id})."
         )
+        self.reload()
+        self._say(self._merged_line)
 
     def _merge_failed(self, exc: BaseException) -> None:
         self.merging = False

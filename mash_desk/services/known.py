@@ -12,9 +12,9 @@ from datetime import UTC
 from sqlalchemy import bindparam, func, select
 
 from mash_desk.domain.enums import WorkStatus
+from mash_desk.domain.referrals import twelve_months_before
 from mash_desk.services.context import Unit
 from mash_desk.services.dto import KnownSummary
-from mash_desk.services.history import twelve_months_before
 from mash_desk.storage.models import Contact, ContactChild, Referral, ServiceEpisode
 from mash_desk.storage.prepared import Prepared
 

@@ -27,10 +27,10 @@ from mash_desk.domain.identifiers import normalise_nhs_number, normalise_postcod
 from mash_desk.domain.matching import PersonFacts, name_key, score
 from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.permissions import Permission
+from mash_desk.domain.referrals import twelve_months_before
 from mash_desk.domain.routing import RoutingStatus
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, PersonDTO
-from mash_desk.services.history import twelve_months_before
 from mash_desk.services.people import PERSON_DTO_COLUMNS
 from mash_desk.storage.models import (
     AgencyCheckRequest,

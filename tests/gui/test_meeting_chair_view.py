@@ -8,7 +8,12 @@ from PySide6.QtCore import QPoint, QRect
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner
-from mash_desk.services.inputs import ChildOnContact, OutcomeInput, ReferralDetails
+from mash_desk.services.inputs import (
+    ChildOnContact,
+    ConsentInput,
+    OutcomeInput,
+    ReferralDetails,
+)
 from tests.services.test_checks import ask
 from tests.support.helpers import contact, log_one
 
@@ -39,7 +44,12 @@ def _referral_with_two_contacts(desk, actors):
         p,
         second.id,
         second.version,
-        OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
+        OutcomeInput(
+            outcomes=("mash_referral",),
+            referral=ReferralDetails("N1"),
+            # Level 3: consent to an assessment is sought before a referral.
+            consent=ConsentInput("assessment", "sought"),
+        ),
     ).value.referral
     (check,) = ask(desk, p, referral, "police")
     desk.checks.return_findings(actors["police"], check.id, check.version, finding=FINDING)
