@@ -300,10 +300,12 @@ class MainWindow(QMainWindow):
                 p.setEnabled(True)
                 # A contact is opened to be screened: the keyboard goes to the indicator search
                 # (a Tab into the case's chronology table would never come out to the panel),
-                # unless the user has already moved into the tab meanwhile.
+                # unless the user has already moved into the tab (or blanked the window).
                 focus = QApplication.focusWidget()
-                if self.tabs.currentWidget() is splitter and (
-                    focus is None or focus is scroller or not splitter.isAncestorOf(focus)
+                if (
+                    self.tabs.currentWidget() is splitter
+                    and not self.curtain.isVisible()
+                    and (focus is None or focus is scroller or not splitter.isAncestorOf(focus))
                 ):
                     p.focus_search()
 
