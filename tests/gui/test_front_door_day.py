@@ -199,6 +199,8 @@ def known_child(desk: Desk, actors: dict[str, Actor]) -> int:
         ),
     ).value.children[0]
     desk.outcomes.record(p, earlier.id, earlier.version, OutcomeInput(outcomes=("early_help",)))
+    # Service episodes come from the council's case system (no desk screen opens one; the
+    # demo generator writes them too): written directly, as the service tests do.
     with desk.db.transaction() as s:
         s.add(
             ServiceEpisode(
@@ -570,6 +572,9 @@ def check_what_was_stored(
     (cc,) = [c for c in desk.contacts.get(chair, contact_id).children if c.id == contact_child_id]
     assert (cc.status, cc.provisional_level, cc.rag) == ("referred", 3, Rag.AMBER)
     assert [o.value for o in cc.outcomes] == ["mash_referral"]
+    meeting = desk.meetings.today(chair)
+    assert meeting is not None and meeting.quorate
+    assert {i.referral_id: i.status for i in meeting.agenda}[referral_id] == "decided"
     (decision,) = desk.decisions.history(chair, referral_id)
     assert (decision.outcome.value, decision.level, decision.status) == (
         "single_assessment_s17",
