@@ -298,6 +298,16 @@ class MainWindow(QMainWindow):
                     return
                 p.set_subject(child, dto.risk_indicators)
                 p.setEnabled(True)
+                # A contact is opened to be screened: the keyboard goes to the indicator search
+                # (a Tab into the case's chronology table would never come out to the panel),
+                # unless the user has already moved into the tab (or blanked the window).
+                focus = QApplication.focusWidget()
+                if (
+                    self.tabs.currentWidget() is splitter
+                    and not self.curtain.isVisible()
+                    and (focus is None or focus is scroller or not splitter.isAncestorOf(focus))
+                ):
+                    p.focus_search()
 
             self.session.tasks.read(
                 self.session.desk.contacts.get,
@@ -448,12 +458,20 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         if self.queue is not None:
             self.queue.select_next()
+            self._focus_queue_table()
 
     def previous_in_queue(self) -> None:
         """Select the previous row of the queue."""
         self.tabs.setCurrentIndex(0)
         if self.queue is not None:
             self.queue.select_previous()
+            self._focus_queue_table()
+
+    def _focus_queue_table(self) -> None:
+        # The keyboard follows the selection, so Enter then opens the row F8 chose (from
+        # anywhere: the tab bar or a case tab would otherwise keep Enter).
+        if self.queue is not None:
+            self.queue.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh_queue(self) -> None:
         """Reload the queue now."""

@@ -156,6 +156,10 @@ class PrinterChoice(QWidget):
         for printer in printers:
             self.printer_box.addItem(printer.label, printer.name)
         self.printer_box.setEnabled(bool(printers))
+        if printers and self.refresh_button.hasFocus():
+            # The list was disabled while it loaded, so the focus fell to "Look again", where
+            # Enter would only look again: it goes to the printers found.
+            self.printer_box.setFocus(Qt.FocusReason.OtherFocusReason)
         if not printers:
             self.printer_box.addItem("No printer")
             self.message.show_message(

@@ -569,6 +569,10 @@ class RoutingDialog(QDialog):
             self.who_edit.clear()  # saved: the next party starts with an empty name
         self._show_routing(result.value)
         self._update_state()
+        if result.value.status is RoutingStatus.COMPLETE:
+            # "Who was told" is disabled now, focus and all: the keyboard goes to Close
+            # rather than nowhere.
+            self.close_button.setFocus()
         self.saved.emit(result.value)
         if result.value.status is RoutingStatus.COMPLETE:
             self.completed.emit(result.value)

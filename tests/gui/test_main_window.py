@@ -250,3 +250,23 @@ def test_under_the_privacy_screen_no_shortcut_acts_and_focus_comes_back(qtbot, w
     assert QApplication.focusWidget() is form.ui.concerns
     assert window.new_contact_action.isEnabled()
     form.ask_unsaved = lambda: "discard"
+
+
+def test_f8_then_enter_opens_the_contact_with_the_keyboard_in_the_indicator_search(
+    qtbot, window, gui_desk, gui_actors
+):
+    log_one(gui_desk, gui_actors["practitioner"], rag="amber", rag_reason="School concern")
+    window.refresh_queue()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(lambda: len(queue_rows(window)) == 1, timeout=10_000)
+    # From wherever the keyboard is (here the tab bar), F8 selects the row and goes with it.
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F8)
+    assert QApplication.focusWidget() is window.queue.table
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.tabs.count() == 2, timeout=5000)
+    panel = window.tabs.currentWidget().findChild(ThresholdPanel)
+    # Opened to be screened: typing searches the indicators straight away.
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.search, timeout=10_000)
+    qtbot.keyClicks(panel.search, "alcohol")
+    assert "l3-parent-substance-affecting-care" in panel.visible_indicator_ids()

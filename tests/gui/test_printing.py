@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 
 from mash_desk.documents import sha256_hex
 from mash_desk.gui.main_window import MainWindow
@@ -265,3 +265,19 @@ def test_main_window_prints_the_current_case_memo_and_the_meeting(
     assert batch.date_message.message == "No MASH meeting was held on Mon 16 Nov 2026"
     assert batch.table.rowCount() == 0 and not batch.start_button.isEnabled()
     batch.close()
+
+
+def test_printers_found_take_the_keyboard_so_enter_prints(qtbot, cups, session):
+    from PySide6.QtWidgets import QApplication
+
+    dialog = PrintDialog(session, "Print decision memo MASH/DM/1/1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    qtbot.waitUntil(lambda: dialog.print_button.isEnabled(), timeout=10_000)
+    # Not "Look again", where the list was disabled while it loaded: Enter there looks again.
+    assert QApplication.focusWidget() is dialog.choice.printer_box
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        qtbot.keyClick(dialog.choice.printer_box, Qt.Key.Key_Return)
+    assert dialog.printer.name == PDF_QUEUE

@@ -237,3 +237,33 @@ def test_an_open_routing_is_carried_on_and_keys_work(qtbot, session):
     assert [i.who for i in told.args[0].informed] == ["Mother"]
     assert dialog.kind_combo.accessibleName() == "Kind of routing"
     assert dialog.messages["level_after"].accessibleName() == "Level after message"
+
+
+def test_completing_by_keys_leaves_the_keyboard_on_close(qtbot, session):
+    from PySide6.QtWidgets import QApplication
+
+    desk, p = session.desk, session.actor
+    referral = make_referral(desk, p, "amber")
+    dialog = _open(qtbot, session, referral.person_id, preset_kind="step_down")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    _choose(dialog.level_after_combo, 2)
+    _choose(dialog.consent_combo, True)
+    dialog.reason_edit.setPlainText(REASON)
+    dialog.summary_edit.setPlainText(SUMMARY)
+    dialog.reason_edit.setFocus()
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.keyClick(dialog.reason_edit, "s", modifier=CTRL)
+    # Saved: "who was told" has the keyboard, the next party already chosen.
+    for party, who in (("family", "Mother"), ("professionals", "GP"), ("referrer", "School")):
+        assert QApplication.focusWidget() is dialog.who_edit
+        assert dialog.party_combo.currentData() == party
+        qtbot.keyClicks(dialog.who_edit, who)
+        with qtbot.waitSignal(dialog.saved, timeout=10_000):
+            qtbot.keyClick(dialog.who_edit, "i", modifier=CTRL)
+    with qtbot.waitSignal(dialog.completed, timeout=10_000):
+        qtbot.keyClick(dialog.who_edit, Qt.Key.Key_Return, modifier=CTRL)
+    # "Who was told" is disabled once complete: the keyboard is on Close, not lost.
+    assert QApplication.focusWidget() is dialog.close_button
+    qtbot.keyClick(dialog.close_button, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
