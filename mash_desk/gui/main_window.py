@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QScrollArea,
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self.privacy_action = self._action("&Privacy screen", self.toggle_privacy, PRIVACY_KEY)
         view.addAction(self.privacy_action)
+        self._build_lock_actions(view)
         themes = view.addMenu("&Theme")
         for theme in THEMES:
             themes.addAction(self._action(theme.title(), lambda t=theme: self.set_theme(t)))
@@ -150,6 +152,14 @@ class MainWindow(QMainWindow):
                 demo.addAction(
                     self._action(f"Sign in as {label}", lambda u=username: self._switch_role(u))
                 )
+
+    def _build_lock_actions(self, view: QMenu) -> None:
+        from mash_desk.gui.idle_lock import LOCK_KEY, WindowLock
+
+        # After the policy's idle period the window locks itself (gui/idle_lock.py).
+        self.lock = WindowLock(self, self.session)
+        self.lock_action = self._action("&Lock now", self.lock.lock, LOCK_KEY)
+        view.addAction(self.lock_action)
 
     def _may(self, permission: Permission) -> bool:
         # Only to decide what to offer; the services check the permission again on every call.

@@ -15,6 +15,9 @@ DEMO_PRACTITIONER = "demo.practitioner"
 DEMO_MANAGER = "demo.manager"
 DEMO_EDT = "demo.edt"
 DEMO_CHAIR = "demo.chair"
+# Demo accounts store no password (the Demo menu switches role without one). The demo desk's
+# idle lock still asks for one, so a newcomer sees the real lock; it states this one on screen.
+DEMO_PASSWORD = "demo"
 
 # Display names come from Faker with a fixed seed, so every demo database has the same staff.
 _NAMES_SEED = 20130401

@@ -91,7 +91,8 @@ def test_check_finds_stale_and_missing_forms(tmp_path):
     ui_dir, forms_dir = tmp_path / "ui", tmp_path / "forms"
     ui_dir.mkdir()
     source = ui_dir / "sample.ui"
-    shutil.copyfile(UI_FILES[0], source)
+    # new_contact.ui by name: the test edits its "New contact" title.
+    shutil.copyfile(UI_DIR / "new_contact.ui", source)
     assert compiler.problems(ui_dir, forms_dir) == ["ui_sample.py: missing (compile sample.ui)"]
     compiled = compiler.compile_one(source, forms_dir)
     assert compiled.read_text().startswith("# source-sha256: ")
