@@ -29,18 +29,14 @@ from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
+from mash_desk.synthetic.users import DEMO_ROLES as _DEMO_ROLES
+from mash_desk.synthetic.users import FIRST_PARTNER as _FIRST_PARTNER
 
 log = logging.getLogger(__name__)
 
-# Demo roles a newcomer can try from the Demo menu (synthetic users, see mash_desk.synthetic).
-DEMO_ROLES = (
-    ("demo.practitioner", "MASH practitioner"),
-    ("demo.manager", "Team manager"),
-    ("demo.chair", "Meeting chair"),
-    ("demo.police", "Police partner"),
-    ("demo.health", "Health partner"),
-    ("demo.performance", "Performance officer"),
-)
+# Demo roles a newcomer can try from the Demo menu: every role, and every partner agency's rep
+# (synthetic users, see mash_desk.synthetic.users).
+DEMO_ROLES = _DEMO_ROLES
 
 
 class MainWindow(QMainWindow):
@@ -149,6 +145,8 @@ class MainWindow(QMainWindow):
         if self.session.demo and self._switch_role is not None:
             demo = bar.addMenu("&Demo")
             for username, label in DEMO_ROLES:
+                if username == _FIRST_PARTNER:
+                    demo.addSeparator()  # the partner agencies' reps, after the MASH's own roles
                 demo.addAction(
                     self._action(f"Sign in as {label}", lambda u=username: self._switch_role(u))
                 )
