@@ -127,6 +127,12 @@ class LockScreen(QWidget):
     def cover(self) -> None:
         """Show over everything, empty, with the password field focused."""
         self.setGeometry(self._window.rect())
+        # A wrapped label centred in a layout is given one line's height unless told how
+        # many its text needs at the panel's fixed width.
+        margins = self.ui.panelLayout.contentsMargins()
+        width = self.ui.panel.maximumWidth() - margins.left() - margins.right()
+        for label in (self.ui.explanation, self.ui.demoNote):
+            label.setMinimumHeight(label.heightForWidth(width))
         self.ui.password.clear()
         self.show_message("", problem=False)
         self.set_busy(False)

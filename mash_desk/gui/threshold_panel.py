@@ -427,9 +427,11 @@ class ThresholdPanel(QWidget):
         self.indicator_detail.setAccessibleName("The selected indicator in full")
         self.indicator_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.indicator_detail)
+        hint = "Move to an indicator with the arrow keys to read it in full here."
+        self.indicator_detail.setText(hint)
         self.tree.selectionModel().currentChanged.connect(
             lambda current, _previous: self.indicator_detail.setText(
-                current.siblingAtColumn(0).data(Qt.ItemDataRole.ToolTipRole) or ""
+                current.siblingAtColumn(0).data(Qt.ItemDataRole.ToolTipRole) or hint
             )
         )
 

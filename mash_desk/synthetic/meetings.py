@@ -1770,13 +1770,14 @@ class MeetingHistory:
         rest of the history is untouched.
         """
         used: set[int] = set()
-        for to, team, reason in DEMO_HANDOVERS:
+        for to, team, reason, ages in DEMO_HANDOVERS:
             if to not in self.agencies or to not in self.reps:
                 continue
             for p, decision, signed_at in reversed(self.recent_decided):
                 completed = signed_at + 4 * _HANDOVER_STEP
                 if (
                     p.kid.pid in used
+                    or not self._age_in(p, signed_at, ages)
                     or not self._latest(decision)
                     or decision["outcome"] in _NOT_HANDED_OVER
                     or completed > self.end
@@ -1786,6 +1787,15 @@ class MeetingHistory:
                 self._handover_to(p, decision, signed_at, to, team, reason)
                 self.counts["routings"] += 1
                 break
+
+    def _age_in(self, p: Pending, at: datetime, ages: tuple[int, int]) -> bool:
+        """Whether the child, born by ``at``, is ``ages[0]`` to ``ages[1]`` years old."""
+        day = at.astimezone(self.g.tz).date()
+        if not p.kid.born_by(day):
+            return False
+        dob = p.kid.dob
+        years = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return ages[0] <= years <= ages[1]
 
     def _handover_to(
         self,
@@ -1952,19 +1962,22 @@ _EPISODE_DAYS = {
 }
 
 
-# Cases handed to police and health on the demo's today ("to a team or agency", domain §5).
-DEMO_HANDOVERS: tuple[tuple[str, str, str], ...] = (
+# Cases handed to police and health on the demo's today ("to a team or agency", domain §5):
+# agency, team, reason, and the ages (years) of child the team works with.
+DEMO_HANDOVERS: tuple[tuple[str, str, str, tuple[int, int]], ...] = (
     (
         "police",
-        "Child Exploitation Team",
-        "Exploitation concerns lead: the police exploitation team takes the case to the MASE "
-        "panel and its own enquiries, with the MASH's information handed over.",
+        "Public Protection Unit",
+        "Police-led: the Public Protection Unit takes the lead with its own enquiries into the "
+        "adults concerned, with the MASH's information handed over.",
+        (5, 17),
     ),
     (
         "health",
         "Health Visiting Team",
         "Needs are health-led: the health visitor takes the lead under a Universal Plus offer, "
         "with the MASH's information handed over so the family need not repeat it.",
+        (0, 4),
     ),
 )
 # Each step of a demo handover (created, family, professionals, referrer told, handed over).

@@ -1,4 +1,4 @@
-# source-sha256: 04353afe30a651d328350bdfe76409e8e7408dd975040fe8e8a6a313e6fdc864
+# source-sha256: a185e3092a50f1ff7cfb892d79ff22393de1500654000db8da30bf502cfaf8c8
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -33,8 +33,8 @@ class Ui_LockScreenForm(object):
 
         self.panel = QFrame(LockScreenForm)
         self.panel.setObjectName(u"panel")
-        self.panel.setMinimumSize(QSize(420, 0))
-        self.panel.setMaximumSize(QSize(560, 16777215))
+        self.panel.setMinimumSize(QSize(520, 0))
+        self.panel.setMaximumSize(QSize(520, 16777215))
         self.panelLayout = QVBoxLayout(self.panel)
         self.panelLayout.setSpacing(10)
         self.panelLayout.setObjectName(u"panelLayout")
