@@ -539,8 +539,7 @@ class CaseView(QWidget):
         self.identifiers_label = QLabel()
         self.identifiers_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.address_label = QLabel()
-        self.flags_row = QHBoxLayout()
-        self.flags_row.setSpacing(6)
+        self.flags_row = FlowLayout(spacing=6)  # many flags wrap in a narrow column
         flags_holder = QWidget()
         flags_holder.setLayout(self.flags_row)
         self.flags_row.setContentsMargins(0, 2, 0, 2)

@@ -25,6 +25,9 @@ class FlowLayout(QLayout):
         """Append ``item`` (addWidget ends here)."""
         self._items.append(item)
 
+    def addStretch(self, _stretch: int = 0) -> None:  # noqa: N802 — as QBoxLayout's
+        """Nothing: a flow's lines simply end (kept so it can stand in for a QHBoxLayout)."""
+
     def count(self) -> int:
         """How many items the flow holds."""
         return len(self._items)

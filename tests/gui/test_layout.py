@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSplitter, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QPushButton, QSplitter, QWidget
 
 from mash_desk.gui.case_view import CaseView
+from mash_desk.gui.flow_layout import FlowLayout
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.queue_model import RowRole
 from mash_desk.gui.threshold_panel import IndicatorRole, ThresholdPanel
@@ -106,3 +107,19 @@ def test_the_indicator_the_keyboard_is_on_is_shown_in_full(qtbot, session):
     wording = next(i.text for i in panel.document.indicators if i.id == indicator_id)
     assert wording in panel.indicator_detail.text() and indicator_id in seen[-1]
     assert panel.indicator_detail.wordWrap() and panel.indicator_detail.isVisible()
+
+
+def test_a_flow_of_buttons_wraps_when_narrow_and_keeps_one_line_when_wide(qtbot):
+    host = QWidget()
+    flow = FlowLayout(host)
+    buttons = [QPushButton(f"Record routing number {n}…") for n in range(4)]
+    for button in buttons:
+        flow.addWidget(button)
+    qtbot.addWidget(host)
+    widest = max(b.sizeHint().width() for b in buttons)
+    assert flow.minimumSize().width() == widest  # never wider than its widest button
+    assert flow.heightForWidth(widest) > 3 * buttons[0].sizeHint().height()  # one a line
+    host.resize(flow.sizeHint().width(), flow.heightForWidth(flow.sizeHint().width()))
+    host.show()
+    qtbot.waitUntil(lambda: len({b.y() for b in buttons}) == 1, timeout=3_000)
+    assert [b.x() for b in buttons] == sorted(b.x() for b in buttons)  # reading order kept
