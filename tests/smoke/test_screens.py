@@ -300,6 +300,7 @@ def test_case_and_lock_screen_at_1366_by_768(qtbot, demo_desk, tmp_path, theme):
             Qt.MatchFlag.MatchRecursive,
         )
         panel.tree.setCurrentIndex(ticked[0])
+        panel.tree.scrollTo(ticked[0])
         _settle(qtbot, session)
         qtbot.wait(300)
         save(window, f"15-case-1366-{theme}")
