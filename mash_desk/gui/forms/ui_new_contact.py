@@ -4,7 +4,7 @@
 ################################################################################
 ## Form generated from reading UI file 'new_contact.ui'
 ##
-## Created by: Qt User Interface Compiler version 6.11.3
+## Created by: Qt User Interface Compiler version 6.12.0
 ##
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
