@@ -30,6 +30,10 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RAG_NAMES = ", ".join(r.value for r in Rag)
 
 
+# The longest idle period a policy may set before the desk locks (see idle_lock_minutes).
+IDLE_LOCK_MAX_MINUTES = 60
+
+
 class PolicyError(MashDeskError):
     """A policy file could not be used; ``problems`` lists every problem found.
 
@@ -135,6 +139,8 @@ class Policy:
         referral_decision: time to decide the response to a referral.
         single_assessment: time to complete a single assessment, from the referral.
         icpc: time from the strategy discussion to the initial child protection conference.
+        idle_lock_minutes: minutes without keyboard or mouse input after which the desk locks
+            and asks for the user's password again.
     """
 
     id: str
@@ -146,6 +152,7 @@ class Policy:
     referral_decision: TimeLimit
     single_assessment: TimeLimit
     icpc: TimeLimit
+    idle_lock_minutes: float = 10
 
     @property
     def zone(self) -> ZoneInfo:
@@ -264,6 +271,8 @@ class _Checker:
                 "rag",
                 "deadlines",
             ),
+            # Optional so a council's older copy of the file keeps loading (default 10).
+            optional=("idle_lock_minutes",),
         )
         if top is None:
             return None
@@ -274,6 +283,7 @@ class _Checker:
         holidays = self.bank_holidays(top["bank_holidays"]) if "bank_holidays" in top else None
         rag = self.rag(top["rag"]) if "rag" in top else None
         deadlines = self.deadlines(top["deadlines"]) if "deadlines" in top else {}
+        idle_lock = self.idle_lock(top.get("idle_lock_minutes", 10))
         if (
             self.problems
             or policy_id is None
@@ -282,6 +292,7 @@ class _Checker:
             or hours is None
             or holidays is None
             or rag is None
+            or idle_lock is None
         ):
             return None
         return Policy(
@@ -294,7 +305,25 @@ class _Checker:
             referral_decision=deadlines["referral_decision"],
             single_assessment=deadlines["single_assessment"],
             icpc=deadlines["icpc"],
+            idle_lock_minutes=idle_lock,
         )
+
+    def idle_lock(self, value: object) -> float | None:
+        # An hour is the longest a screen of children's records could sit open unattended
+        # and still be called "locked when unattended"; beyond that it is a typing mistake.
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not 0 < value <= IDLE_LOCK_MAX_MINUTES
+        ):
+            self.add(
+                "idle_lock_minutes",
+                f"must be a number of minutes above 0 and at most {IDLE_LOCK_MAX_MINUTES}, "
+                f"got {value!r}",
+            )
+            return None
+        return float(value)
 
     def timezone(self, value: object) -> str | None:
         if not isinstance(value, str) or not value.strip():

@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -70,6 +70,7 @@ from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.routing import InformedParty, RoutingStatus
 from mash_desk.gui.attachments import CaseAttachments
 from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
+from mash_desk.gui.flow_layout import FlowLayout
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.routing_dialog import (
     KIND_SHORT,
@@ -417,6 +418,11 @@ class ConferenceDialog(QDialog):
         self.error_label.show_message(describe_error(exc))
 
 
+# Below this width (the case beside the threshold panel, up to 1920 pixels wide) the side
+# lists stack under the record: side by side they would need a sideways scroll.
+NARROW_CASE_WIDTH = 900
+
+
 class CaseView(QWidget):
     """One child's case record, read in the background and kept up to date.
 
@@ -510,6 +516,7 @@ class CaseView(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([900, 340])
+        self._body = splitter
         layout.addWidget(splitter, 1)
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Case status")
@@ -531,8 +538,7 @@ class CaseView(QWidget):
         self.identifiers_label = QLabel()
         self.identifiers_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.address_label = QLabel()
-        self.flags_row = QHBoxLayout()
-        self.flags_row.setSpacing(6)
+        self.flags_row = FlowLayout(spacing=6)  # many flags wrap in a narrow column
         flags_holder = QWidget()
         flags_holder.setLayout(self.flags_row)
         self.flags_row.setContentsMargins(0, 2, 0, 2)
@@ -545,6 +551,7 @@ class CaseView(QWidget):
             self.address_label,
         ):
             label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)  # a long name or address wraps in a narrow column
             layout.addWidget(label)
         layout.addWidget(flags_holder)
         self.household_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -564,7 +571,8 @@ class CaseView(QWidget):
         title.setFont(bold)
         layout.addWidget(title)
 
-        bar = QHBoxLayout()
+        # Wraps in the narrow column beside the threshold panel, never scrolls sideways.
+        bar = FlowLayout()
         # Check boxes rather than toggle buttons: their state reads as a tick, not a shade.
         self.kind_buttons: dict[str, QCheckBox] = {}
         bar.addWidget(QLabel("Show:"))
@@ -576,13 +584,13 @@ class CaseView(QWidget):
             button.toggled.connect(self._kinds_changed)
             self.kind_buttons[kind] = button
             bar.addWidget(button)
-        bar.addStretch()
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter the chronology (Ctrl+F)")
         self.filter_edit.setAccessibleName("Filter the chronology by text")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._text_changed)
-        bar.addWidget(self.filter_edit, 1)
+        self.filter_edit.setMinimumWidth(220)
+        bar.addWidget(self.filter_edit)
         layout.addLayout(bar)
 
         self.model = ChronologyModel(self.session, self)
@@ -627,7 +635,7 @@ class CaseView(QWidget):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow column
         self.routing_button = QPushButton("Record &routing…")
         self.routing_button.setAccessibleName("Record a routing: step up, step down or transfer")
         self.routing_button.setToolTip("Step the child up or down, or transfer them (Alt+R)")
@@ -656,7 +664,6 @@ class CaseView(QWidget):
         ):
             button.setEnabled(False)
             bar.addWidget(button)
-        bar.addStretch()
         layout.addLayout(bar)
         self.decisions_hint = QLabel()
         self.decisions_hint.setWordWrap(True)
@@ -699,6 +706,14 @@ class CaseView(QWidget):
         return box
 
     # -- loading ---------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 — Qt API
+        """In a narrow column the deadlines and consent go under the record, not beside it."""
+        super().resizeEvent(event)
+        body = getattr(self, "_body", None)
+        if body is not None:
+            narrow = event.size().width() < NARROW_CASE_WIDTH
+            body.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
 
     def title(self) -> str:
         """The tab title: the child's name once loaded."""

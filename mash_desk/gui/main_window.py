@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QScrollArea,
@@ -28,18 +29,14 @@ from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
+from mash_desk.synthetic.users import DEMO_ROLES as _DEMO_ROLES
+from mash_desk.synthetic.users import FIRST_PARTNER as _FIRST_PARTNER
 
 log = logging.getLogger(__name__)
 
-# Demo roles a newcomer can try from the Demo menu (synthetic users, see mash_desk.synthetic).
-DEMO_ROLES = (
-    ("demo.practitioner", "MASH practitioner"),
-    ("demo.manager", "Team manager"),
-    ("demo.chair", "Meeting chair"),
-    ("demo.police", "Police partner"),
-    ("demo.health", "Health partner"),
-    ("demo.performance", "Performance officer"),
-)
+# Demo roles a newcomer can try from the Demo menu: every role, and every partner agency's rep
+# (synthetic users, see mash_desk.synthetic.users).
+DEMO_ROLES = _DEMO_ROLES
 
 
 class MainWindow(QMainWindow):
@@ -144,12 +141,15 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self.privacy_action = self._action("&Privacy screen", self.toggle_privacy, PRIVACY_KEY)
         view.addAction(self.privacy_action)
+        self._build_lock_actions(view)
         themes = view.addMenu("&Theme")
         for theme in THEMES:
             themes.addAction(self._action(theme.title(), lambda t=theme: self.set_theme(t)))
         if self.session.demo and self._switch_role is not None:
             demo = bar.addMenu("&Demo")
             for username, label in DEMO_ROLES:
+                if username == _FIRST_PARTNER:
+                    demo.addSeparator()  # the partner agencies' reps, after the MASH's own roles
                 demo.addAction(
                     self._action(f"Sign in as {label}", lambda u=username: self._switch_role(u))
                 )
@@ -190,6 +190,14 @@ class MainWindow(QMainWindow):
             self.show_failure("Select a contact in the work queue, or open a case, first")
             return None
         return case.open_outcome_dialog()
+
+    def _build_lock_actions(self, view: QMenu) -> None:
+        from mash_desk.gui.idle_lock import LOCK_KEY, WindowLock
+
+        # After the policy's idle period the window locks itself (gui/idle_lock.py).
+        self.lock = WindowLock(self, self.session)
+        self.lock_action = self._action("&Lock now", self.lock.lock, LOCK_KEY)
+        view.addAction(self.lock_action)
 
     def _may(self, permission: Permission) -> bool:
         # Only to decide what to offer; the services check the permission again on every call.

@@ -435,12 +435,31 @@ class ThresholdPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.tree, 1)
+        self._add_indicator_detail(layout)
         self.match_label = QLabel()
         self.match_label.setAccessibleName("How many indicators match the search")
         layout.addWidget(self.match_label)
         self.indicators_error = _message_label("Problem with the ticked indicators")
         layout.addWidget(self.indicators_error)
         return box
+
+    def _add_indicator_detail(self, layout: QVBoxLayout) -> None:
+        # The tree elides long wording and its tooltip needs a mouse: the indicator the
+        # keyboard is on is shown in full here, wrapped, with its dimension and pathways.
+        self.indicator_detail = QLabel()
+        self.indicator_detail.setObjectName("indicatorDetail")
+        self.indicator_detail.setWordWrap(True)
+        self.indicator_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.indicator_detail.setAccessibleName("The selected indicator in full")
+        self.indicator_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.indicator_detail)
+        hint = "Move to an indicator with the arrow keys to read it in full here."
+        self.indicator_detail.setText(hint)
+        self.tree.selectionModel().currentChanged.connect(
+            lambda current, _previous: self.indicator_detail.setText(
+                current.siblingAtColumn(0).data(Qt.ItemDataRole.ToolTipRole) or hint
+            )
+        )
 
     def _decision_side(self) -> QWidget:
         inner = QWidget()

@@ -34,6 +34,22 @@ class UserService(Service):
                 raise PermissionDenied("Username or password not recognised") from None
             return actor_from_user(session, user)
 
+    def confirm_password(self, actor: Actor, password: str) -> None:
+        """Check that ``password`` is the signed-in user's own (unlocking an idle-locked desk).
+
+        The same argon2 check as :meth:`sign_in`, against the account the session already
+        belongs to, so nobody can unlock someone else's desk with their own password. A
+        deactivated account cannot unlock either: it is signed out for good.
+        """
+        with self.ctx.db.reading() as session:
+            user = session.get(User, actor.user_id)
+            try:
+                if user is None or not user.active or not user.password_hash:
+                    raise VerificationError
+                _hasher.verify(user.password_hash, password)
+            except VerificationError:
+                raise PermissionDenied("Password not recognised") from None
+
     def actor_for(self, username: str) -> Actor:
         """Return the Actor of an active user without a password (demo desk, admin scripts)."""
         with self.ctx.db.reading() as session:

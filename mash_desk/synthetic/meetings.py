@@ -30,7 +30,7 @@ chair can open today's meeting and run it end to end. Rates cite the brief where
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import defaultdict, deque
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,7 @@ from mash_desk.domain.routing import (
     CHILDRENS_CENTRES,
     SOCIAL_CARE,
     InformedParty,
+    InformMethod,
     RoutingKind,
     RoutingStatus,
     S47Decision,
@@ -304,6 +305,8 @@ class MeetingHistory:
         self.demo_homes: dict[int | None, int] = defaultdict(int)
         self.demo_siblings = False
         self.last_decided: tuple[Pending, dict[str, Any], Any, datetime] | None = None
+        # The latest signed decisions, for the cases handed to partners on the demo's today.
+        self.recent_decided: deque[tuple[Pending, dict[str, Any], datetime]] = deque(maxlen=60)
         self.rosters = self._rosters()
         # The last few meetings before the demo's today are held at the end, once it is known
         # how many referrals will still be waiting.
@@ -818,6 +821,7 @@ class MeetingHistory:
         amended: datetime | None = None
         if meeting_id is not None and present:
             self.last_decided = (p, decision, present, signed_at)
+        self.recent_decided.append((p, decision, signed_at))
         if meeting_id is not None and present and (force_dissent or rng.random() < DISSENT_SHARE):
             amended = self._dissent(p, decision, present, signed_at, stay_open=force_dissent)
         elif rng.random() < AMEND_SHARE:
@@ -1761,6 +1765,146 @@ class MeetingHistory:
             p, decision, present, signed_at = self.last_decided
             self._dissent(p, decision, present, signed_at, stay_open=True)
         self._demo_checks()
+        self._demo_handovers()
+
+    def _demo_handovers(self) -> None:
+        """Hand one recently decided child to each of police and health, not yet accepted.
+
+        A newcomer signing in as the police or health rep then has a routed case to open,
+        acknowledge and accept or reject (the step ups and downs go to social care and early
+        help only). Times are fixed offsets after the decision, so the random stream of the
+        rest of the history is untouched.
+        """
+        used: set[int] = set()
+        for to, team, reason, ages in DEMO_HANDOVERS:
+            if to not in self.agencies or to not in self.reps:
+                continue
+            for p, decision, signed_at in reversed(self.recent_decided):
+                completed = signed_at + 4 * _HANDOVER_STEP
+                if (
+                    p.kid.pid in used
+                    or not self._age_in(p, signed_at, ages)
+                    or not self._latest(decision)
+                    or decision["outcome"] in _NOT_HANDED_OVER
+                    or completed > self.end
+                ):
+                    continue
+                used.add(p.kid.pid)
+                self._handover_to(p, decision, signed_at, to, team, reason)
+                self.counts["routings"] += 1
+                break
+
+    def _age_in(self, p: Pending, at: datetime, ages: tuple[int, int]) -> bool:
+        """Whether the child, born by ``at``, is ``ages[0]`` to ``ages[1]`` years old."""
+        day = at.astimezone(self.g.tz).date()
+        if not p.kid.born_by(day):
+            return False
+        dob = p.kid.dob
+        years = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return ages[0] <= years <= ages[1]
+
+    def _handover_to(
+        self,
+        p: Pending,
+        decision: dict[str, Any],
+        signed_at: datetime,
+        to: str,
+        team: str,
+        reason: str,
+    ) -> None:
+        """Write a transfer to ``to``: created, everyone told, handed over; no answer yet."""
+        g = self.g
+        kid = p.kid
+        creator = decision["drafted_by"] if decision["drafted_by"] in g.practitioners else p.handler
+        created = signed_at + _HANDOVER_STEP
+        level = decision["level"]
+        rid = g._id(Routing)
+        offer = offers_childrens_centre(self._under_five(p, created), level, to)
+        g.rows[Routing].append(
+            {
+                "id": rid,
+                "person_id": kid.pid,
+                "referral_id": p.id,
+                "decision_id": decision["id"],
+                "kind": RoutingKind.TRANSFER.value,
+                "from_agency_id": self.agencies[SOCIAL_CARE],
+                "to_agency_id": self.agencies[to],
+                "to_team": team,
+                "reason": reason,
+                "level_before": p.level,
+                "level_after": level,
+                "family_consent": None,
+                "handover_summary": self._handover(p, decision, created),
+                "childrens_centre_offer": offer,
+                "status": RoutingStatus.COMPLETE.value,
+                "created_by": creator,
+                "created_at": created,
+                "completed_by": creator,
+                "completed_at": signed_at + 4 * _HANDOVER_STEP,
+                "responded_by": None,
+                "responded_at": None,
+                "response_reason": None,
+                "acknowledged_by": None,
+                "acknowledged_at": None,
+                "version": 5,
+            }
+        )
+        g._audit(
+            created,
+            creator,
+            "routing.created",
+            "routing",
+            rid,
+            kid.pid,
+            kind=RoutingKind.TRANSFER.value,
+            from_agency=SOCIAL_CARE,
+            to_agency=to,
+            level_before=p.level,
+            level_after=level,
+            family_consent=None,
+            decision_id=decision["id"],
+            childrens_centre_offer=offer,
+        )
+        mother = kid.fam.mother()
+        name, role, agency = p.referrer
+        told = (
+            (
+                InformedParty.FAMILY,
+                f"{mother.given} {mother.family} (mother)" if mother else "The carer",
+            ),
+            (InformedParty.PROFESSIONALS, words.PROFESSIONALS_TOLD[0]),
+            (InformedParty.REFERRER, ", ".join(x for x in (name, role, agency) if x)[:200]),
+        )
+        for step, (party, who) in enumerate(told, start=2):
+            at = signed_at + step * _HANDOVER_STEP
+            method = InformMethod.PHONE.value
+            g.rows[RoutingInforming].append(
+                {
+                    "id": g._id(RoutingInforming),
+                    "routing_id": rid,
+                    "party": party.value,
+                    "who": who,
+                    "method": method,
+                    "informed_at": at,
+                    "recorded_by": creator,
+                    "recorded_at": at,
+                }
+            )
+            g._audit(
+                at,
+                creator,
+                "routing.informed",
+                "routing",
+                rid,
+                kid.pid,
+                party=party.value,
+                who=who,
+                method=method,
+                informed_at=at,
+            )
+        g._audit(
+            signed_at + 4 * _HANDOVER_STEP, creator, "routing.completed", "routing", rid, kid.pid
+        )
 
     def _demo_checks(self) -> None:
         """Leave a few of today's checks outstanding, at least two of them overdue."""
@@ -1822,6 +1966,36 @@ _EPISODE_DAYS = {
     "child_in_need": (30, 270),
     "children_with_disabilities": (180, 720),
 }
+
+
+# Cases handed to police and health on the demo's today ("to a team or agency", domain §5):
+# agency, team, reason, and the ages (years) of child the team works with.
+DEMO_HANDOVERS: tuple[tuple[str, str, str, tuple[int, int]], ...] = (
+    (
+        "police",
+        "Public Protection Unit",
+        "Police-led: the Public Protection Unit takes the lead with its own enquiries into the "
+        "adults concerned, with the MASH's information handed over.",
+        (5, 17),
+    ),
+    (
+        "health",
+        "Health Visiting Team",
+        "Needs are health-led: the health visitor takes the lead under a Universal Plus offer, "
+        "with the MASH's information handed over so the family need not repeat it.",
+        (0, 4),
+    ),
+)
+# Each step of a demo handover (created, family, professionals, referrer told, handed over).
+_HANDOVER_STEP = timedelta(minutes=12)
+# Outcomes whose child is not handed to a partner: already moving to another service.
+_NOT_HANDED_OVER = frozenset(
+    {
+        DecisionOutcome.S47.value,
+        DecisionOutcome.STEP_DOWN.value,
+        DecisionOutcome.TRANSFER_COUNCIL.value,
+    }
+)
 
 
 def _household_counts(

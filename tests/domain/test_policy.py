@@ -434,3 +434,28 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     assert caught.value.path == path
     assert str(path) in str(caught.value)
     assert "Europe/Londn" in str(caught.value)
+
+
+# --- idle lock -------------------------------------------------------------------------------
+
+
+def test_default_idle_lock_is_ten_minutes(policy: Policy) -> None:
+    assert policy.idle_lock_minutes == 10
+
+
+def test_idle_lock_can_be_shortened(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, edited(("idle_lock_minutes: 10", "idle_lock_minutes: 2"))))
+    assert policy.idle_lock_minutes == 2
+
+
+def test_an_older_policy_without_idle_lock_keeps_the_default(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, edited(("idle_lock_minutes: 10\n", ""))))
+    assert policy.idle_lock_minutes == 10
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "90", "soon", "true"])
+def test_an_unusable_idle_lock_is_reported(tmp_path: Path, value: str) -> None:
+    problems = problems_of(
+        tmp_path, edited(("idle_lock_minutes: 10", f"idle_lock_minutes: {value}"))
+    )
+    assert any(p.startswith("idle_lock_minutes: must be a number of minutes") for p in problems)

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -25,7 +26,7 @@ from mash_desk.gui.session import DeskSession
 from mash_desk.gui.sign_in import SignInDialog
 from mash_desk.gui.tasks import TaskRunner
 from mash_desk.gui.theme import apply_theme
-from mash_desk.gui.threshold_panel import ThresholdPanel
+from mash_desk.gui.threshold_panel import IndicatorRole, ThresholdPanel
 from mash_desk.services.desk import Desk
 from mash_desk.synthetic import DEMO_PRACTITIONER, ensure_demo_users, generate
 from mash_desk.synthetic.users import DEMO_CHAIR
@@ -264,4 +265,74 @@ def test_partner_inbox_on_a_real_display(qtbot, demo_desk, tmp_path, username, t
     _settle(qtbot, session)
     qtbot.wait(300)
     save(window, name)
+    session.tasks.wait(10_000)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_case_and_lock_screen_at_1366_by_768(qtbot, demo_desk, tmp_path, theme):
+    """The case beside the threshold panel on a common laptop screen, then the idle lock."""
+    app = QApplication.instance()
+    apply_theme(app, theme)
+    try:
+        session = _session(demo_desk, DEMO_PRACTITIONER)
+        window = _window(qtbot, session, tmp_path)
+        window.resize(1366, 768)
+        qtbot.waitUntil(lambda: window.queue.model.rowCount() > 5, timeout=20_000)
+        model = window.queue.model
+        row = next(
+            model.index(r, 0).data(RowRole)
+            for r in range(model.rowCount())
+            if model.index(r, 0).data(RowRole).kind == "contact"
+        )
+        window.open_row(row)
+        panel = window.tabs.currentWidget().findChild(ThresholdPanel)
+        qtbot.waitUntil(
+            lambda: panel.subject is not None and panel.document is not None, timeout=10_000
+        )
+        panel.set_ticked("l3-parent-substance-affecting-care", True)
+        panel.tree.setFocus()
+        # The keyboard on the ticked indicator: its full wording shows under the tree.
+        ticked = panel.model.match(
+            panel.model.index(0, 0),
+            IndicatorRole,
+            "l3-parent-substance-affecting-care",
+            1,
+            Qt.MatchFlag.MatchRecursive,
+        )
+        panel.tree.setCurrentIndex(ticked[0])
+        panel.tree.scrollTo(ticked[0])
+        _settle(qtbot, session)
+        qtbot.wait(300)
+        save(window, f"15-case-1366-{theme}")
+        panel.ask_unsaved = lambda: "discard"
+        window.lock.lock()
+        qtbot.wait(200)
+        save(window, f"16-lock-screen-1366-{theme}")
+        assert window.lock.is_locked()
+        field = window.lock.screen.ui.password
+        qtbot.keyClicks(field, "not the password")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        message = window.lock.screen.ui.message
+        qtbot.waitUntil(lambda: "not recognised" in message.text(), timeout=10_000)
+        save(window, f"16-lock-screen-wrong-password-1366-{theme}")
+        assert window.lock.is_locked()
+    finally:
+        apply_theme(app, "light")
+    session.tasks.wait(10_000)
+
+
+@pytest.mark.parametrize("username", ["demo.police", "demo.health"])
+def test_routed_case_for_police_and_health_on_a_real_display(qtbot, demo_desk, tmp_path, username):
+    session = _session(demo_desk, username)
+    window = _window(qtbot, session, tmp_path)
+    window.resize(1366, 768)
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: bool(inbox.routings), timeout=20_000)
+    _settle(qtbot, session)
+    inbox.sections.setCurrentIndex(1)
+    inbox.routed_table.setCurrentCell(0, 0)
+    inbox.open_routing_row(0)
+    _settle(qtbot, session)
+    qtbot.wait(300)
+    save(window, f"17-routed-case-{username.split('.')[1]}")
     session.tasks.wait(10_000)

@@ -51,7 +51,7 @@ from mash_desk.storage.models import (
     ThresholdAssessment,
     User,
 )
-from mash_desk.synthetic import generate
+from mash_desk.synthetic import ensure_demo_users, generate
 from mash_desk.synthetic.generate import shipped_document
 from tests.conftest import NOW, fresh_database_url
 from tests.synthetic.conftest import QA_YEARS
@@ -404,6 +404,10 @@ def test_routings_follow_the_step_up_and_step_down_rules(screened: Desk):
                 and e["started_on"] <= day
                 and (e["ended_on"] is None or e["ended_on"] > day)
             ]
+        elif r["kind"] == "transfer":
+            # The demo's today hands a case each to police and health (issue 12 item 11).
+            assert codes[r["to_agency_id"]] in ("police", "health")
+            assert codes[r["from_agency_id"]] == "social_care" and r["status"] == "complete"
         else:
             assert r["kind"] == "step_up" and r["level_after"] >= 3
             assert codes[r["to_agency_id"]] == "social_care"
@@ -711,3 +715,15 @@ def test_services_read_the_generated_history(screened: Desk):
     inbox = screened.checks.inbox(police)
     assert inbox and {i.agency_code for i in inbox} == {"police"}
     assert screened.actions.overdue(manager)
+
+
+@pytest.mark.parametrize("rep", ["demo.police", "demo.health"])
+def test_police_and_health_reps_have_a_day_of_work_on_the_demo_today(screened: Desk, rep):
+    """Each sees open requests, a routed case to accept and actions, as in their inbox."""
+    ensure_demo_users(screened.db)
+    actor = screened.users.actor_for(rep)
+    assert screened.checks.inbox(actor)
+    routed = screened.routing.inbox(actor)
+    assert routed and all(r.to_agency == actor.agency_code for r in routed)
+    assert any(r.status.value == "complete" and r.informed for r in routed)
+    assert screened.actions.inbox(actor)
