@@ -69,8 +69,8 @@ from mash_desk.domain.meetings import (
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.routing import InformedParty, RoutingStatus
 from mash_desk.gui.attachments import CaseAttachments
-from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
 from mash_desk.gui.flow_layout import FlowLayout
+from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.routing_dialog import (
     KIND_SHORT,
