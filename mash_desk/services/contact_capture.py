@@ -5,7 +5,7 @@ Checked before anything is written, with the rest of :meth:`ContactService.log`:
 * a new child that matches a stored child strongly needs a reason to be a new record;
 * the referrer's phone and e-mail, so the outcome can be fed back;
 * parents and carers, with whether they hold parental responsibility;
-* the household a new child joins (a named sibling's, or a stored one at the same address);
+* a named sibling's household for a new child (an address match is ``people.household_to_join``);
 * attachments the referrer sent, stored with their SHA-256.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, insert, select
 
 from mash_desk.domain.contact_details import (
     CheckedAttachment,
@@ -29,24 +29,13 @@ from mash_desk.services.context import Unit
 from mash_desk.services.dto import MatchDTO, PersonDTO
 from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson, RelativeInput
 from mash_desk.services.people import insert_person, match_people, prepare_person
-from mash_desk.storage.models import ContactAttachment, Household, Person, Relationship
+from mash_desk.storage.models import ContactAttachment, Person, Relationship
 from mash_desk.storage.prepared import Prepared
 
 RELATIVE_KINDS = (RelationshipKind.PARENT, RelationshipKind.CARER)
 
 _PERSON_KIND_HOUSEHOLD = Prepared(
     select(Person.kind, Person.household_id).where(Person.id == bindparam("id"))
-)
-# A stored household at the same address: same postcode (indexed) and the same first line,
-# compared without case or spaces, as typists vary both.
-_HOUSEHOLD_AT = Prepared(
-    select(Household.id)
-    .where(
-        Household.postcode == bindparam("postcode"),
-        func.lower(func.replace(Household.address, " ", "")) == bindparam("address"),
-    )
-    .order_by(Household.id)
-    .limit(1)
 )
 _INSERT_RELATIONSHIP = Prepared(
     insert(Relationship.__table__)
@@ -157,7 +146,11 @@ def _strong_match_error(strong: list[MatchDTO], prefix: str) -> FieldError:
 def _join_household(
     unit: Unit, child: ChildOnContact, values: dict[str, Any], prefix: str
 ) -> list[FieldError]:
-    """Put a new child in a named sibling's household, or a stored one at the same address."""
+    """Put a new child in a named sibling's household.
+
+    A household at the same address (a child alongside on this contact, or one on file) is
+    found later by ``people.household_to_join``, the one rule for both.
+    """
     if child.sibling_of is not None:
         found = _PERSON_KIND_HOUSEHOLD.first(unit.sql, id=child.sibling_of)
         if found is None or found[0] != PersonKind.CHILD:
@@ -166,14 +159,6 @@ def _join_household(
             ]
         if found[1] is not None and values.get("household_id") is None:
             values["household_id"] = found[1]
-        return []
-    address, postcode = values.get("address"), values.get("postcode")
-    if values.get("household_id") is None and address and postcode:
-        known = _HOUSEHOLD_AT.first(
-            unit.sql, postcode=postcode, address=address.replace(" ", "").lower()
-        )
-        if known is not None:
-            values["household_id"] = known[0]
     return []
 
 
