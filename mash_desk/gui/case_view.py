@@ -68,6 +68,7 @@ from mash_desk.domain.meetings import (
 )
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.routing import InformedParty, RoutingStatus
+from mash_desk.gui.a11y import live_label, no_tab_trap
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.routing_dialog import (
     KIND_SHORT,
@@ -329,7 +330,7 @@ class ConferenceDialog(QDialog):
             f"{_when(discussion.held_at, tz, '%a %d %b %Y')}.{target}"
         )
         self.intro_label.setWordWrap(True)
-        self.intro_label.setAccessibleName("About this conference")
+        live_label(self.intro_label, "About this conference")
         outer.addWidget(self.intro_label)
         form = QFormLayout()
         self.held_on_edit = QDateEdit()
@@ -345,7 +346,7 @@ class ConferenceDialog(QDialog):
         outer.addLayout(form)
         # Problems that are not about the date (the discussion did not proceed, no network).
         self.error_label = FieldMessage(self.intro_label, self)
-        self.error_label.setAccessibleName("Problem recording the conference")
+        live_label(self.error_label, "Problem recording the conference")
         outer.addWidget(self.error_label)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -513,7 +514,7 @@ class CaseView(QWidget):
         splitter.setSizes([900, 340])
         layout.addWidget(splitter, 1)
         self.status_label = QLabel()
-        self.status_label.setAccessibleName("Case status")
+        live_label(self.status_label, "Case status")
         layout.addWidget(self.status_label)
         return page
 
@@ -587,6 +588,7 @@ class CaseView(QWidget):
         self.proxy = ChronologyFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
+        no_tab_trap(self.table)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Chronology of events")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -658,7 +660,7 @@ class CaseView(QWidget):
         layout.addLayout(bar)
         self.decisions_hint = QLabel()
         self.decisions_hint.setWordWrap(True)
-        self.decisions_hint.setAccessibleName("About the decision buttons")
+        live_label(self.decisions_hint, "About the decision buttons")
         self.decisions_hint.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.decisions_hint)
         self.record_browser = QTextBrowser()
@@ -685,6 +687,7 @@ class CaseView(QWidget):
             title.setFont(bold)
             layout.addWidget(title)
             widget = QListWidget()
+            no_tab_trap(widget)
             widget.setAccessibleName(name)
             widget.setWordWrap(True)
             widget.setAlternatingRowColors(True)

@@ -60,6 +60,13 @@ from mash_desk.domain.enums import (
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.identifiers import format_nhs_number
 from mash_desk.domain.outcomes import is_under_five
+from mash_desk.gui.a11y import (
+    announce,
+    live_label,
+    mark_invalid,
+    mark_required_by_labels,
+    no_tab_trap,
+)
 from mash_desk.gui.drafts import DraftStore
 from mash_desk.gui.forms.ui_new_contact import Ui_NewContactForm
 from mash_desk.gui.session import DeskSession
@@ -187,7 +194,7 @@ def _mark(widget: QWidget | None, message: str | None) -> None:
     if widget is None:
         return
     widget.setProperty("invalid", bool(message))
-    widget.setAccessibleDescription(message or "")
+    mark_invalid(widget, message)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 
@@ -291,7 +298,7 @@ class ChildCard(QGroupBox):
             combo.setMinimumContentsLength(16)
         self.deadline = QLabel(self)
         self.deadline.setWordWrap(True)
-        self.deadline.setAccessibleName("Decision due")
+        live_label(self.deadline, "Decision due")
         self.deadline_icon = QLabel(self)
 
         self.errors: dict[str, QLabel] = {}
@@ -343,8 +350,9 @@ class ChildCard(QGroupBox):
         matches.setSpacing(2)
         self.search_status = QLabel(self)
         self.search_status.setWordWrap(True)
-        self.search_status.setAccessibleName("Existing records")
+        live_label(self.search_status, "Existing records")
         self.suggestions = QListWidget(self)
+        no_tab_trap(self.suggestions)
         self.suggestions.setAccessibleName("Possible existing records of this child")
         self.suggestions.setAccessibleDescription(
             "Use the arrow keys to choose an existing record, or Keep as a new child"
@@ -420,6 +428,7 @@ class ChildCard(QGroupBox):
         self.sex.currentIndexChanged.connect(self._changed)
         self.rag.currentIndexChanged.connect(self._changed)
         self.rag.currentIndexChanged.connect(self.update_deadline)
+        mark_required_by_labels(self)
         self.rag_reason.textChanged.connect(self._changed)
         self.suggestions.currentRowChanged.connect(self._choice_changed)
         self.update_deadline()
@@ -985,6 +994,8 @@ class ContactForm(QWidget):
         for label in self._static_targets().values():
             _show_message(label.label, [])
         ui.statusLabel.clear()
+        no_tab_trap(ui.riskIndicators)
+        mark_required_by_labels(self)
         ui.saveButton.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
         ui.saveButton.clicked.connect(self.save)
         ui.addChildButton.clicked.connect(self.add_child)
@@ -1452,6 +1463,10 @@ class ContactForm(QWidget):
         self.ui.statusLabel.setText(
             f"⚠ Not saved: {count} problem{'s' if count != 1 else ''} to fix, "
             "marked next to the fields. Nothing was written."
+        )
+        first_message = next(iter(grouped.values()))[1][0] if grouped else ""
+        announce(
+            self.ui.statusLabel, f"{self.ui.statusLabel.text()} {first_message}", assertive=True
         )
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from mash_desk.documents import render_document
 from mash_desk.documents.models import DocumentKind
+from mash_desk.gui.a11y import live_label, no_tab_trap
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -294,11 +295,11 @@ class PrintPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         self.heading = QLabel("Drawing the memo…")
         self.heading.setWordWrap(True)
-        self.heading.setAccessibleName("About this memo")
+        live_label(self.heading, "About this memo")
         layout.addWidget(self.heading)
         self.copy_note = QLabel()
         self.copy_note.setWordWrap(True)
-        self.copy_note.setAccessibleName("Copy notice")
+        live_label(self.copy_note, "Copy notice")
         self.copy_note.setStyleSheet("QLabel { border: 1px solid #8a6d00; padding: 4px; }")
         self.copy_note.hide()
         layout.addWidget(self.copy_note)
@@ -316,7 +317,7 @@ class PrintPreviewDialog(QDialog):
         layout.addWidget(self.scroller, 1)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Print status")
+        live_label(self.status, "Print status")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
         buttons = QHBoxLayout()
@@ -536,7 +537,7 @@ class MeetingPrintDialog(QDialog):
         layout.addLayout(top)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
-        self.notes.setAccessibleName("What is not in the batch")
+        live_label(self.notes, "What is not in the batch")
         self.notes.hide()
         layout.addWidget(self.notes)
 
@@ -573,6 +574,7 @@ class MeetingPrintDialog(QDialog):
         self.to_printer.toggled.connect(self._where_changed)
 
         self.table = QTableWidget(0, 2)
+        no_tab_trap(self.table)
         self.table.setHorizontalHeaderLabels(["Document", "Status"])
         self.table.setAccessibleName("Documents of the meeting")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -590,7 +592,7 @@ class MeetingPrintDialog(QDialog):
         layout.addWidget(self.progress)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Batch summary")
+        live_label(self.summary, "Batch summary")
         layout.addWidget(self.summary)
 
         buttons = QHBoxLayout()

@@ -49,6 +49,7 @@ from mash_desk.domain.thresholds import (
     choose_level,
     suggest,
 )
+from mash_desk.gui.a11y import announce, live_label, mark_invalid, mark_required, no_tab_trap
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.case import age_text
@@ -82,7 +83,7 @@ def _message_label(name: str) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setAccessibleName(name)
+    live_label(label, name)
     label.setStyleSheet("color: palette(bright-text); background: #b00020; padding: 3px;")
     label.hide()
     return label
@@ -340,7 +341,7 @@ class ThresholdPanel(QWidget):
         layout = QVBoxLayout(self)
         self.document_label = _bold(QLabel("Loading the threshold document…"))
         self.document_label.setWordWrap(True)
-        self.document_label.setAccessibleName("Threshold document in use")
+        live_label(self.document_label, "Threshold document in use")
         self.document_error = _message_label("Threshold document problem")
         self.mode_label = QLabel()
         self.mode_label.setWordWrap(True)
@@ -348,7 +349,7 @@ class ThresholdPanel(QWidget):
         self.mode_label.hide()
         self.subject_label = QLabel("No child chosen: open a contact to screen a child.")
         self.subject_label.setWordWrap(True)
-        self.subject_label.setAccessibleName("Child being screened")
+        live_label(self.subject_label, "Child being screened")
         for widget in (self.document_label, self.document_error, self.mode_label):
             layout.addWidget(widget)
         layout.addWidget(self.subject_label)
@@ -395,6 +396,7 @@ class ThresholdPanel(QWidget):
         self.model = IndicatorModel(self)
         self.model.ticked_changed.connect(self._ticks_changed)
         self.tree = QTreeView()
+        no_tab_trap(self.tree)
         self.tree.setModel(self.model)
         self.tree.setAccessibleName("Threshold indicators by domain and level")
         self.tree.setAccessibleDescription(
@@ -410,7 +412,7 @@ class ThresholdPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.tree, 1)
         self.match_label = QLabel()
-        self.match_label.setAccessibleName("How many indicators match the search")
+        live_label(self.match_label, "How many indicators match the search")
         layout.addWidget(self.match_label)
         self.indicators_error = _message_label("Problem with the ticked indicators")
         layout.addWidget(self.indicators_error)
@@ -421,7 +423,7 @@ class ThresholdPanel(QWidget):
         layout = QVBoxLayout(inner)
         self.suggested_label = _bold(QLabel(), 1.25)
         self.suggested_label.setWordWrap(True)
-        self.suggested_label.setAccessibleName("Suggested level")
+        live_label(self.suggested_label, "Suggested level")
         layout.addWidget(self.suggested_label)
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
@@ -441,7 +443,7 @@ class ThresholdPanel(QWidget):
             heading.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setAccessibleName(name)
+            live_label(label, name)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(heading, row, 0)
@@ -484,17 +486,18 @@ class ThresholdPanel(QWidget):
         layout.addWidget(self.error_label)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Screening status")
+        live_label(self.status_label, "Screening status")
         layout.addWidget(self.status_label)
         self.notices_label = QLabel()
         self.notices_label.setWordWrap(True)
         self.notices_label.setTextFormat(Qt.TextFormat.PlainText)
         self.notices_label.setFrameShape(QFrame.Shape.StyledPanel)
-        self.notices_label.setAccessibleName("What to do next")
+        live_label(self.notices_label, "What to do next")
         self.notices_label.hide()
         layout.addWidget(self.notices_label)
         layout.addStretch()
         scroll = QScrollArea()
+        scroll.setAccessibleName("Suggested level and decision")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -640,6 +643,8 @@ class ThresholdPanel(QWidget):
         self.indicators_error.hide()
         self._update_suggestion()
         self._update_match_label()
+        # The focus stays on the indicator: say the new suggestion without moving it.
+        announce(self.suggested_label, self.suggested_label.text())
 
     def focus_search(self) -> None:
         """Put the cursor in the search field (Ctrl+F)."""
@@ -737,6 +742,7 @@ class ThresholdPanel(QWidget):
             self.rationale_title.setText(
                 "&Rationale (required: say why)" if needs else "&Rationale (optional)"
             )
+        mark_required(self.rationale, bool(needs) and not self.read_only)
         self.level_error.hide()
 
     # -- saving --------------------------------------------------------------------------------
@@ -760,11 +766,14 @@ class ThresholdPanel(QWidget):
             self.error_label,
         ):
             label.hide()
+        for widget in (self.level_combo, self.rationale, self.tree):
+            mark_invalid(widget, None)
 
     @staticmethod
     def _show_message(label: QLabel, text: str) -> None:
         label.setText(WARNING + text)
         label.show()
+        announce(label, text, assertive=True)
 
     def _show_errors(self, errors: tuple[FieldError, ...] | list[FieldError]) -> None:
         places = {
@@ -776,8 +785,14 @@ class ThresholdPanel(QWidget):
         grouped: dict[QLabel, list[str]] = {}
         for error in errors:
             grouped.setdefault(places.get(error.field, self.error_label), []).append(error.message)
+        fields = {
+            self.rationale_error: self.rationale,
+            self.level_error: self.level_combo,
+            self.indicators_error: self.tree,
+        }
         for label, messages in grouped.items():
             self._show_message(label, "\n".join(messages))
+            mark_invalid(fields.get(label), " ".join(messages))
         if self.rationale_error in grouped:
             self.rationale.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self.level_error in grouped:
