@@ -26,7 +26,14 @@ from __future__ import annotations
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QWidget,
+)
 
 # QAccessibleAnnouncementEvent exists from Qt 6.8; pyproject.toml allows PySide6 from 6.6, so
 # an older Qt gets the name-changed event below instead of a silent failure.
@@ -81,7 +88,12 @@ def _describe(widget: QWidget) -> None:
 
 def _keep_base(widget: QWidget) -> None:
     if widget.property(_BASE) is None:
-        widget.setProperty(_BASE, widget.accessibleDescription())
+        # With no description of its own Qt describes a widget by its tooltip, and a line
+        # edit by its placeholder: setting one must not silence what was said before.
+        base = widget.accessibleDescription() or widget.toolTip()
+        if not base and isinstance(widget, QLineEdit):
+            base = widget.placeholderText()
+        widget.setProperty(_BASE, base)
 
 
 def mark_invalid(widget: QWidget | None, message: str | None) -> None:

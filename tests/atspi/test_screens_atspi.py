@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
+from mash_desk.gui.case_view import CaseView
 from mash_desk.gui.contact_form import ContactForm
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.queue_model import RowRole
@@ -213,6 +214,12 @@ def test_case_view_and_threshold_panel(qtbot, demo_desk, reader, tmp_path):
     assert "focused" in rationale["states"]
 
     assert assert_every_view_lets_tab_out(qtbot, reader, tab) >= 4
+
+    # The case's other section: decisions and routing.
+    case = tab.findChild(CaseView)
+    case.tabs.setCurrentIndex(1)
+    assert unnamed_controls(reader.tree()) == []
+    assert_every_view_lets_tab_out(qtbot, reader, case)
     session.tasks.wait(10_000)
 
 
