@@ -589,6 +589,7 @@ class CaseView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         no_tab_trap(self.table)
+        title.setBuddy(self.table)  # the heading is the table's label for screen readers
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Chronology of events")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

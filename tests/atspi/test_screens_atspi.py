@@ -182,6 +182,8 @@ def test_case_view_and_threshold_panel(qtbot, demo_desk, reader, tmp_path):
     # Opening a case puts the focus on a control a screen reader can name, not a bare pane.
     first = focused(tree)
     assert first["name"] and first["role"] not in ("filler", "panel"), first
+    chronology = find(tree, role="table", name="Chronology of events")
+    assert _labelled(chronology) and first["path"] == chronology["path"]
 
     reader.listen(ANNOUNCEMENT, "object:property-change:accessible-name")
     for indicator in ("l2-persistent-absence", "l3-parent-substance-affecting-care"):
