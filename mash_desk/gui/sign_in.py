@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import OperationalError
 
 from mash_desk.domain.errors import MashDeskError, PermissionDenied
-from mash_desk.gui.a11y import live_label
+from mash_desk.gui.a11y import announce, live_label
 from mash_desk.gui.profile_dialog import FieldMessage, ProfileDialog, with_message
 from mash_desk.gui.tasks import TaskRunner, describe_error
 from mash_desk.profiles import (
@@ -534,6 +534,7 @@ class SignInDialog(QDialog):
         self.status.setStyleSheet(_STATUS_STYLE if problem else "")
         self.status.setText(("⚠ " if problem else "") + text)
         self.status.setVisible(bool(text))
+        announce(self.status, text, assertive=problem)  # a status message (WCAG 4.1.3)
 
     def status_text(self) -> str:
         """Return the one-line status shown under the form ("" when none)."""

@@ -898,6 +898,8 @@ class ThresholdPanel(QWidget):
         else:
             self.notices_label.hide()
         self._update_enabled()
+        said = [self.status_label.text()] + list(result.notices)
+        announce(self.status_label, " ".join(said))  # a status message (WCAG 4.1.3)
         self.screened.emit(result.value)
 
     def _save_failed(self, exc: BaseException) -> None:

@@ -135,9 +135,8 @@ def _event(event) -> None:
             "role": role,
             "name": name or "",
             "detail1": event.detail1,
-            "data": data
-            if isinstance(data, str | int | float | bool) or data is None
-            else str(data),
+            # A tuple rather than ``str | int``: the system Python may be older than the venv.
+            "data": data if isinstance(data, (str, int, float, bool, type(None))) else str(data),
         }
     )
 

@@ -214,6 +214,14 @@ def test_case_view_and_threshold_panel(qtbot, demo_desk, reader, tmp_path):
     rationale = find(tree, role="text", name="Rationale for the level")
     assert message in rationale["description"] and "required" in rationale["description"]
     assert "focused" in rationale["states"]
+    # Saved: the status is announced too (WCAG 4.1.3), with the next steps.
+    panel.rationale.setPlainText("Family already supported by universal services; no concern.")
+    panel.save()
+    reader.wait_event(
+        lambda e: e["event"] == ANNOUNCEMENT and str(e["data"]).startswith("Saved: Level 1"),
+        timeout=20_000,
+    )
+    _settle(qtbot, session)
 
     assert assert_every_view_lets_tab_out(qtbot, reader, tab) >= 4
 
