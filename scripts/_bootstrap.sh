@@ -33,6 +33,10 @@ QT_XCB=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
 # print to (their own cupsd), and poppler's pdftoppm for the print preview.
 PRINTING=(cups printer-driver-cups-pdf poppler-utils)
 
+# Screen-reader tests (tests/atspi): the accessibility bus and registry, and pyatspi for the
+# system Python that reads the desk over it.
+ATSPI=(at-spi2-core python3-pyatspi)
+
 make_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV" 2>/dev/null || { apt_need python3-venv; python3 -m venv "$VENV"; }

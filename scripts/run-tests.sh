@@ -3,7 +3,7 @@
 # and on a throwaway PostgreSQL server that the test session starts and stops itself.
 source "$(dirname "$0")/_bootstrap.sh"
 command -v dpkg-query >/dev/null && apt_need python3-venv postgresql "${QT_RUNTIME[@]}" \
-  xvfb xauth "${QT_XCB[@]}" "${PRINTING[@]}"
+  xvfb xauth "${QT_XCB[@]}" "${PRINTING[@]}" "${ATSPI[@]}"
 make_venv -e "$REPO[test]"
 cd "$REPO"
 echo "== ruff" >&2
@@ -15,5 +15,7 @@ echo "== pytest" >&2
 echo "== smoke test under Xvfb (screenshots in artifacts/screenshots/)" >&2
 QT_QPA_PLATFORM=xcb MASH_DESK_XVFB=1 xvfb-run -a -s "-screen 0 1280x800x24" \
   "$VENV/bin/python" -m pytest tests/smoke -q -m xvfb -p no:cacheprovider
+echo "== screen reader over the accessibility bus (AT-SPI, under Xvfb)" >&2
+bash "$REPO/scripts/atspi-tests.sh"
 echo "== keyring (Secret Service)" >&2
 bash "$REPO/scripts/secret-service-tests.sh"

@@ -68,6 +68,7 @@ from mash_desk.domain.meetings import (
 )
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.routing import InformedParty, RoutingStatus
+from mash_desk.gui.a11y import live_label, no_tab_trap
 from mash_desk.gui.attachments import CaseAttachments
 from mash_desk.gui.flow_layout import FlowLayout
 from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
@@ -332,7 +333,7 @@ class ConferenceDialog(QDialog):
             f"{_when(discussion.held_at, tz, '%a %d %b %Y')}.{target}"
         )
         self.intro_label.setWordWrap(True)
-        self.intro_label.setAccessibleName("About this conference")
+        live_label(self.intro_label, "About this conference")
         outer.addWidget(self.intro_label)
         form = QFormLayout()
         self.held_on_edit = QDateEdit()
@@ -348,7 +349,7 @@ class ConferenceDialog(QDialog):
         outer.addLayout(form)
         # Problems that are not about the date (the discussion did not proceed, no network).
         self.error_label = FieldMessage(self.intro_label, self)
-        self.error_label.setAccessibleName("Problem recording the conference")
+        live_label(self.error_label, "Problem recording the conference")
         outer.addWidget(self.error_label)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -519,7 +520,7 @@ class CaseView(QWidget):
         self._body = splitter
         layout.addWidget(splitter, 1)
         self.status_label = QLabel()
-        self.status_label.setAccessibleName("Case status")
+        live_label(self.status_label, "Case status")
         layout.addWidget(self.status_label)
         return page
 
@@ -597,6 +598,8 @@ class CaseView(QWidget):
         self.proxy = ChronologyFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
+        no_tab_trap(self.table)
+        title.setBuddy(self.table)  # the heading is the table's label for screen readers
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Chronology of events")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -667,7 +670,7 @@ class CaseView(QWidget):
         layout.addLayout(bar)
         self.decisions_hint = QLabel()
         self.decisions_hint.setWordWrap(True)
-        self.decisions_hint.setAccessibleName("About the decision buttons")
+        live_label(self.decisions_hint, "About the decision buttons")
         self.decisions_hint.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.decisions_hint)
         self.record_browser = QTextBrowser()
@@ -694,6 +697,7 @@ class CaseView(QWidget):
             title.setFont(bold)
             layout.addWidget(title)
             widget = QListWidget()
+            no_tab_trap(widget)
             widget.setAccessibleName(name)
             widget.setWordWrap(True)
             widget.setAlternatingRowColors(True)

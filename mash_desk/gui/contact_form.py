@@ -55,6 +55,12 @@ from mash_desk.domain.enums import (
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.outcomes import is_under_five
 from mash_desk.domain.permissions import Permission, allows
+from mash_desk.gui.a11y import (
+    announce,
+    live_label,
+    mark_required_by_labels,
+    no_tab_trap,
+)
 from mash_desk.gui.attachments import AttachmentsEditor
 from mash_desk.gui.contact_drafts import DraftKeeping
 from mash_desk.gui.contact_matches import (
@@ -234,7 +240,7 @@ class ChildCard(MatchChoice, QGroupBox):
             combo.setMinimumContentsLength(16)
         self.deadline = QLabel(self)
         self.deadline.setWordWrap(True)
-        self.deadline.setAccessibleName("Decision due")
+        live_label(self.deadline, "Decision due")
         self.deadline_icon = QLabel(self)
 
         self.errors: dict[str, QLabel] = {}
@@ -300,8 +306,9 @@ class ChildCard(MatchChoice, QGroupBox):
         matches.setSpacing(2)
         self.search_status = QLabel(self)
         self.search_status.setWordWrap(True)
-        self.search_status.setAccessibleName("Existing records")
+        live_label(self.search_status, "Existing records")
         self.suggestions = SuggestionList(self)
+        no_tab_trap(self.suggestions)
         self.suggestions.setAccessibleName("Possible existing records of this child")
         self.suggestions.setAccessibleDescription(
             "Use the arrow keys to choose an existing record, or New child at the end"
@@ -356,6 +363,7 @@ class ChildCard(MatchChoice, QGroupBox):
         self.sex.currentIndexChanged.connect(self._changed)
         self.rag.currentIndexChanged.connect(self._changed)
         self.rag.currentIndexChanged.connect(self.update_deadline)
+        mark_required_by_labels(self)
         self.rag_reason.textChanged.connect(self._changed)
         for edit in (self.address, self.postcode, self.school, self.new_child_reason):
             edit.textChanged.connect(self._changed)
@@ -722,6 +730,8 @@ class ContactForm(DraftKeeping, QWidget):
         for label in self._static_targets().values():
             _show_message(label.label, [])
         ui.statusLabel.clear()
+        no_tab_trap(ui.riskIndicators)
+        mark_required_by_labels(self)
         ui.saveButton.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
         ui.saveButton.clicked.connect(self.save)
         ui.addChildButton.clicked.connect(self.add_child)
@@ -1155,6 +1165,10 @@ class ContactForm(DraftKeeping, QWidget):
         self.ui.statusLabel.setText(
             f"⚠ Not saved: {count} problem{'s' if count != 1 else ''} to fix, "
             "marked next to the fields. Nothing was written."
+        )
+        first_message = next(iter(grouped.values()))[1][0] if grouped else ""
+        announce(
+            self.ui.statusLabel, f"{self.ui.statusLabel.text()} {first_message}", assertive=True
         )
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from mash_desk.gui.a11y import mark_invalid
+
 
 @dataclass
 class Target:
@@ -39,7 +41,8 @@ def mark(widget: QWidget | None, message: str | None) -> None:
     if widget is None:
         return
     widget.setProperty("invalid", bool(message))
-    widget.setAccessibleDescription(message or "")
+    # The message becomes the field's description and is announced (gui/a11y.py).
+    mark_invalid(widget, message)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 

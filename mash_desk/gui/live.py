@@ -1,4 +1,4 @@
-"""A status line a screen reader can follow: :class:`LiveLabel`.
+"""A status line a screen reader can follow: :class:`LiveLabel` (rules in ``gui/a11y.py``).
 
 Its *current* text is its accessible name, and each change is announced (WCAG 4.1.2, 4.1.3).
 It must never carry a fixed accessible name: Qt would read that name and the text on screen
@@ -8,8 +8,9 @@ would be lost to the screen reader. Say what the line reports in the accessible 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
 from PySide6.QtWidgets import QLabel, QWidget
+
+from mash_desk.gui.a11y import announce
 
 
 class LiveLabel(QLabel):
@@ -33,11 +34,10 @@ class LiveLabel(QLabel):
         super().setText(text)
         if not changed:
             return
-        if QAccessible.isActive():
-            QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.NameChanged))
-            if text:
-                QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, text))
         if text:
+            # One way to announce for the whole desk (gui/a11y.py: Qt < 6.8 falls back to a
+            # name change); Qt itself reports the new name, as the name is the text.
+            announce(self, text)
             self.announced.emit(text)
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
+from mash_desk.gui.a11y import focus_into
 from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -283,7 +284,10 @@ class MainWindow(QMainWindow):
         scroller = QScrollArea()
         scroller.setWidgetResizable(True)
         scroller.setWidget(case)
+        scroller.setAccessibleName("Case record")
         splitter.addWidget(scroller)
+        # Once loaded, the focus goes to the chronology, not the bare pane around the case.
+        case.loaded.connect(lambda _case, s=splitter, c=case: focus_into(s, c.table))
         case.title_changed.connect(lambda title, s=splitter: self._retitle(s, title))
         from mash_desk.gui.threshold_panel import ThresholdPanel
 

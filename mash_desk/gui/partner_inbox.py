@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from mash_desk.domain.deadlines import format_duration
 from mash_desk.domain.errors import ConflictError, ValidationError
 from mash_desk.domain.routing import RoutingStatus
+from mash_desk.gui.a11y import live_label, no_tab_trap
 from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -87,6 +88,7 @@ _ANSWER_WORDS = {"open": "—", "complete": "Waiting", "accepted": "Accepted", "
 def _table(headers: Sequence[str], name: str, stretch: int) -> QTableWidget:
     """A read-only, single-row-selection table with one stretching column."""
     table = QTableWidget(0, len(headers))
+    no_tab_trap(table)
     table.setAccessibleName(name)
     table.setHorizontalHeaderLabels(list(headers))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,7 +109,7 @@ def _table(headers: Sequence[str], name: str, stretch: int) -> QTableWidget:
 
 def _detail_label(name: str, text: str) -> QLabel:
     label = QLabel(text)
-    label.setAccessibleName(name)
+    live_label(label, name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -292,7 +294,7 @@ class PartnerInbox(QWidget):
         layout = QVBoxLayout(page)
         top = QHBoxLayout()
         self.status = QLabel()
-        self.status.setAccessibleName("Requests status")
+        live_label(self.status, "Requests status")
         self.status.setWordWrap(True)
         self.show_closed = QCheckBox("Show &returned and withdrawn")
         self.show_closed.setAccessibleName("Show returned and withdrawn checks")
@@ -470,7 +472,7 @@ class PartnerInbox(QWidget):
         layout = QVBoxLayout(page)
         top = QHBoxLayout()
         self.routed_status = QLabel()
-        self.routed_status.setAccessibleName("Routed cases status")
+        live_label(self.routed_status, "Routed cases status")
         self.routed_status.setWordWrap(True)
         self.show_answered = QCheckBox("Show &answered (accepted or rejected)")
         self.show_answered.setAccessibleName("Show accepted and rejected routings")
@@ -729,7 +731,7 @@ class PartnerInbox(QWidget):
         layout = QVBoxLayout(page)
         top = QHBoxLayout()
         self.actions_status = QLabel()
-        self.actions_status.setAccessibleName("Actions status")
+        live_label(self.actions_status, "Actions status")
         self.actions_status.setWordWrap(True)
         self.show_closed_actions = QCheckBox("Show &closed actions")
         self.show_closed_actions.setAccessibleName("Show closed actions")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mash_desk.domain.errors import MashDeskError, ValidationError
+from mash_desk.gui.a11y import announce, live_label, mark_invalid
 from mash_desk.profiles import DEFAULT_PORT, SSL_MODES, Profile, ProfileStore
 
 # A warning sign as well as the colour, so the message never depends on colour alone.
@@ -29,7 +30,11 @@ _MESSAGE_STYLE = "color: #a4262c;"
 
 
 class FieldMessage(QLabel):
-    """A message shown under one input: hidden when empty, read out with the input."""
+    """A message shown under one input: hidden when empty, read out with the input.
+
+    Shown, it is announced at once and put first in the input's description (what a screen
+    reader says with the input's name on focus); its own name is its text.
+    """
 
     def __init__(self, field: QWidget, parent: QWidget | None = None):
         """Create the message label of ``field`` (empty and hidden)."""
@@ -38,7 +43,7 @@ class FieldMessage(QLabel):
         self.setWordWrap(True)
         self.setStyleSheet(_MESSAGE_STYLE)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAccessibleName(f"{field.accessibleName()} message")
+        live_label(self, f"{field.accessibleName()} message")
         self.hide()
 
     def show_message(self, text: str) -> None:
@@ -47,14 +52,16 @@ class FieldMessage(QLabel):
             self.clear_message()
             return
         self.setText(_WARNING + text)
-        # Screen readers announce the description when the field takes focus.
-        self.field.setAccessibleDescription(text)
+        # Screen readers say the description when the field takes focus, and the
+        # announcement now, wherever the focus is.
+        mark_invalid(self.field, text)
         self.show()
+        announce(self.field, text, assertive=True)
 
     def clear_message(self) -> None:
         """Hide the message."""
         self.clear()
-        self.field.setAccessibleDescription("")
+        mark_invalid(self.field, None)
         self.hide()
 
     @property
@@ -80,7 +87,7 @@ def message_label(name: str) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setStyleSheet(_MESSAGE_STYLE)
-    label.setAccessibleName(name)
+    live_label(label, name)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.hide()
     return label

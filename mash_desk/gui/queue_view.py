@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from mash_desk.domain.enums import Rag
+from mash_desk.gui.a11y import no_tab_trap
 from mash_desk.gui.queue_model import (
     COL_AGE,
     COL_CHILD,
@@ -187,6 +188,7 @@ class QueueView(QWidget):
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.table = _QueueTable()
+        no_tab_trap(self.table)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Open work queue")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -47,6 +47,7 @@ from mash_desk.domain.routing import (
     RoutingKind,
     RoutingStatus,
 )
+from mash_desk.gui.a11y import live_label, no_tab_trap
 from mash_desk.gui.profile_dialog import FieldMessage, add_form_row, message_label, with_message
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -211,14 +212,14 @@ class RoutingDialog(QDialog):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         self.child_label = QLabel("Loading the child…")
-        self.child_label.setAccessibleName("Child being routed")
+        live_label(self.child_label, "Child being routed")
         bold = self.child_label.font()
         bold.setBold(True)
         self.child_label.setFont(bold)
         outer.addWidget(self.child_label)
         self.under_five_label = QLabel()
         self.under_five_label.setWordWrap(True)
-        self.under_five_label.setAccessibleName("Under-5 rule")
+        live_label(self.under_five_label, "Under-5 rule")
         self.under_five_label.hide()
         outer.addWidget(self.under_five_label)
 
@@ -293,6 +294,7 @@ class RoutingDialog(QDialog):
         self.inform_box = QGroupBox("2. Who was informed (family, professionals, referrer)")
         inform = QVBoxLayout(self.inform_box)
         self.informed_list = QListWidget()
+        no_tab_trap(self.informed_list)
         self.informed_list.setAccessibleName("Who has been informed")
         self.informed_list.setMaximumHeight(92)
         informed_box, self.messages["informed"] = with_message(self.informed_list)
@@ -336,7 +338,7 @@ class RoutingDialog(QDialog):
 
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Routing status")
+        live_label(self.status_label, "Routing status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         outer.addWidget(self.status_label)
         self.error_label = message_label("Problem with the routing")

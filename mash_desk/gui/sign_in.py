@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import OperationalError
 
 from mash_desk.domain.errors import MashDeskError, PermissionDenied
+from mash_desk.gui.a11y import announce, live_label
 from mash_desk.gui.profile_dialog import FieldMessage, ProfileDialog, with_message
 from mash_desk.gui.tasks import TaskRunner, describe_error
 from mash_desk.profiles import (
@@ -255,7 +256,7 @@ class SignInDialog(QDialog):
         self.remember_check.setAccessibleName("Remember password in the system keyring")
         self.keyring_note = QLabel()
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setAccessibleName("System keyring note")
+        live_label(self.keyring_note, "System keyring note")
         self.keyring_note.setStyleSheet("color: palette(placeholder-text);")
         server_form = QFormLayout(self.server_box)
         server_form.addRow("Address:", self.server_address)
@@ -288,7 +289,7 @@ class SignInDialog(QDialog):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Sign-in status")
+        live_label(self.status, "Sign-in status")
         self.status.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -533,6 +534,7 @@ class SignInDialog(QDialog):
         self.status.setStyleSheet(_STATUS_STYLE if problem else "")
         self.status.setText(("⚠ " if problem else "") + text)
         self.status.setVisible(bool(text))
+        announce(self.status, text, assertive=problem)  # a status message (WCAG 4.1.3)
 
     def status_text(self) -> str:
         """Return the one-line status shown under the form ("" when none)."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.routing import STRATEGY_MINIMUM, S47Decision
+from mash_desk.gui.a11y import live_label
 from mash_desk.gui.profile_dialog import FieldMessage, add_form_row, message_label, with_message
 from mash_desk.gui.routing_dialog import local_datetime_edit, read_local, show_local
 from mash_desk.gui.session import DeskSession
@@ -184,7 +185,7 @@ class StrategyDialog(QDialog):
 
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
-        self.result_label.setAccessibleName("Initial child protection conference target")
+        live_label(self.result_label, "Initial child protection conference target")
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
         self.result_label.hide()
         outer.addWidget(self.result_label)

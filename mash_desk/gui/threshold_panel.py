@@ -51,6 +51,7 @@ from mash_desk.domain.thresholds import (
     choose_level,
     suggest,
 )
+from mash_desk.gui.a11y import announce, live_label, mark_invalid, mark_required, no_tab_trap
 from mash_desk.gui.form_indicators import (
     FORM_MARK,
     form_indicators_label,
@@ -92,7 +93,7 @@ def _message_label(name: str) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setAccessibleName(name)
+    live_label(label, name)
     label.setStyleSheet("color: palette(bright-text); background: #b00020; padding: 3px;")
     label.hide()
     return label
@@ -358,7 +359,7 @@ class ThresholdPanel(QWidget):
         layout = QVBoxLayout(self)
         self.document_label = _bold(QLabel("Loading the threshold document…"))
         self.document_label.setWordWrap(True)
-        self.document_label.setAccessibleName("Threshold document in use")
+        live_label(self.document_label, "Threshold document in use")
         self.document_error = _message_label("Threshold document problem")
         self.mode_label = QLabel()
         self.mode_label.setWordWrap(True)
@@ -366,7 +367,7 @@ class ThresholdPanel(QWidget):
         self.mode_label.hide()
         self.subject_label = QLabel("No child chosen: open a contact to screen a child.")
         self.subject_label.setWordWrap(True)
-        self.subject_label.setAccessibleName("Child being screened")
+        live_label(self.subject_label, "Child being screened")
         for widget in (self.document_label, self.document_error, self.mode_label):
             layout.addWidget(widget)
         layout.addWidget(self.subject_label)
@@ -421,6 +422,7 @@ class ThresholdPanel(QWidget):
         self.model = IndicatorModel(self)
         self.model.ticked_changed.connect(self._ticks_changed)
         self.tree = QTreeView()
+        no_tab_trap(self.tree)
         self.tree.setModel(self.model)
         self.tree.setAccessibleName("Threshold indicators by domain and level")
         self.tree.setAccessibleDescription(
@@ -437,7 +439,7 @@ class ThresholdPanel(QWidget):
         layout.addWidget(self.tree, 1)
         self._add_indicator_detail(layout)
         self.match_label = QLabel()
-        self.match_label.setAccessibleName("How many indicators match the search")
+        live_label(self.match_label, "How many indicators match the search")
         layout.addWidget(self.match_label)
         self.indicators_error = _message_label("Problem with the ticked indicators")
         layout.addWidget(self.indicators_error)
@@ -466,7 +468,7 @@ class ThresholdPanel(QWidget):
         layout = QVBoxLayout(inner)
         self.suggested_label = _bold(QLabel(), 1.25)
         self.suggested_label.setWordWrap(True)
-        self.suggested_label.setAccessibleName("Suggested level")
+        live_label(self.suggested_label, "Suggested level")
         layout.addWidget(self.suggested_label)
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
@@ -486,7 +488,7 @@ class ThresholdPanel(QWidget):
             heading.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setAccessibleName(name)
+            live_label(label, name)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(heading, row, 0)
@@ -531,17 +533,18 @@ class ThresholdPanel(QWidget):
         layout.addWidget(self.error_label)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Screening status")
+        live_label(self.status_label, "Screening status")
         layout.addWidget(self.status_label)
         self.notices_label = QLabel()
         self.notices_label.setWordWrap(True)
         self.notices_label.setTextFormat(Qt.TextFormat.PlainText)
         self.notices_label.setFrameShape(QFrame.Shape.StyledPanel)
-        self.notices_label.setAccessibleName("What to do next")
+        live_label(self.notices_label, "What to do next")
         self.notices_label.hide()
         layout.addWidget(self.notices_label)
         layout.addStretch()
         scroll = QScrollArea()
+        scroll.setAccessibleName("Suggested level and decision")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -696,6 +699,8 @@ class ThresholdPanel(QWidget):
         self.indicators_error.hide()
         self._update_suggestion()
         self._update_match_label()
+        # The focus stays on the indicator: say the new suggestion without moving it.
+        announce(self.suggested_label, self.suggested_label.text())
 
     def focus_search(self) -> None:
         """Put the cursor in the search field (Ctrl+F)."""
@@ -793,6 +798,7 @@ class ThresholdPanel(QWidget):
             self.rationale_title.setText(
                 "&Rationale (required: say why)" if needs else "&Rationale (optional)"
             )
+        mark_required(self.rationale, bool(needs) and not self.read_only)
         self.level_error.hide()
         rag = self.subject.rag if self.subject is not None and not self.read_only else None
         self.rag_prompt.update_for(suggested, level, rag)
@@ -819,11 +825,14 @@ class ThresholdPanel(QWidget):
         ):
             label.hide()
         self.rag_prompt.clear_error()
+        for widget in (self.level_combo, self.rationale, self.tree):
+            mark_invalid(widget, None)
 
     @staticmethod
     def _show_message(label: QLabel, text: str) -> None:
         label.setText(WARNING + text)
         label.show()
+        announce(label, text, assertive=True)
 
     def _show_errors(self, errors: tuple[FieldError, ...] | list[FieldError]) -> None:
         places = {
@@ -839,8 +848,14 @@ class ThresholdPanel(QWidget):
         errors = [e for e in errors if e.field not in RAG_PROMPT_FIELDS]
         for error in errors:
             grouped.setdefault(places.get(error.field, self.error_label), []).append(error.message)
+        fields = {
+            self.rationale_error: self.rationale,
+            self.level_error: self.level_combo,
+            self.indicators_error: self.tree,
+        }
         for label, messages in grouped.items():
             self._show_message(label, "\n".join(messages))
+            mark_invalid(fields.get(label), " ".join(messages))
         if self.rationale_error in grouped:
             self.rationale.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self.level_error in grouped:
@@ -953,6 +968,8 @@ class ThresholdPanel(QWidget):
         else:
             self.notices_label.hide()
         self._update_enabled()
+        said = [self.status_label.text()] + list(result.notices)
+        announce(self.status_label, " ".join(said))  # a status message (WCAG 4.1.3)
         self.screened.emit(result.value)
 
     def _save_failed(self, exc: BaseException) -> None:

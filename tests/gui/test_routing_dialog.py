@@ -236,7 +236,8 @@ def test_an_open_routing_is_carried_on_and_keys_work(qtbot, session):
         qtbot.keyClick(dialog.who_edit, "i", modifier=CTRL)
     assert [i.who for i in told.args[0].informed] == ["Mother"]
     assert dialog.kind_combo.accessibleName() == "Kind of routing"
-    assert dialog.messages["level_after"].accessibleName() == "Level after message"
+    # A message's name is its text (read by screen readers); what it is for, its description.
+    assert dialog.messages["level_after"].accessibleDescription() == "Level after message"
 
 
 def test_completing_by_keys_leaves_the_keyboard_on_close(qtbot, session):
