@@ -294,7 +294,7 @@ class PartnerInbox(QWidget):
         self.status = QLabel()
         self.status.setAccessibleName("Requests status")
         self.status.setWordWrap(True)
-        self.show_closed = QCheckBox("Show &returned and withdrawn")
+        self.show_closed = QCheckBox("Show returned and &withdrawn")
         self.show_closed.setAccessibleName("Show returned and withdrawn checks")
         self.show_closed.toggled.connect(lambda _on: self.refresh_requests())
         top.addWidget(self.status, 1)
