@@ -167,16 +167,6 @@ def clashes(window: QWidget) -> list[str]:
     return problems
 
 
-def all_clashes() -> list[str]:
-    """Clashes in every visible top-level window."""
-    return [
-        problem
-        for window in QApplication.topLevelWidgets()
-        if window.isVisible()
-        for problem in clashes(window)
-    ]
-
-
 @pytest.fixture
 def chair_session(qtbot, gui_desk, gui_actors):
     tasks = TaskRunner()
