@@ -639,16 +639,16 @@ class CaseView(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = FlowLayout()  # wraps in a narrow column
-        self.routing_button = QPushButton("Record &routing…")
+        self.routing_button = QPushButton("Record rout&ing…")
         self.routing_button.setAccessibleName("Record a routing: step up, step down or transfer")
-        self.routing_button.setToolTip("Step the child up or down, or transfer them (Alt+R)")
+        self.routing_button.setToolTip("Step the child up or down, or transfer them (Alt+I)")
         self.routing_button.clicked.connect(self.open_routing_dialog)
         self.continue_routing_button = QPushButton("C&ontinue open routing…")
         self.continue_routing_button.setAccessibleName(
             "Continue the open routing: record who was told and complete it"
         )
         self.continue_routing_button.clicked.connect(self.continue_routing)
-        self.strategy_button = QPushButton("Record &strategy discussion…")
+        self.strategy_button = QPushButton("Record strate&gy discussion…")
         self.strategy_button.setAccessibleName("Record the strategy discussion of the s47 decision")
         self.strategy_button.clicked.connect(self.open_strategy_dialog)
         self.conference_button = QPushButton("Conference &held…")

@@ -108,6 +108,8 @@ SEX_LABELS = {
     Sex.MALE: "Male",
     Sex.INDETERMINATE: "Indeterminate",
 }
+
+UNBORN = "Unborn — give the expected delivery date"  # Alt+U: the newest child card only
 RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
 # Shapes as well as colours, so urgency never depends on seeing red from amber.
 RAG_ICONS = {
@@ -187,7 +189,7 @@ class ChildCard(MatchChoice, QGroupBox):
         grid.setColumnStretch(1, 1)
         self.given_name = self._line("First name", "Leave blank for an unborn child")
         self.family_name = self._line("Family name *", "")
-        self.unborn = QCheckBox("&Unborn — give the expected delivery date", self)
+        self.unborn = QCheckBox(f"&{UNBORN}", self)
         self.unborn.setAccessibleName("Unborn child")
         self.date_of_birth = self._line("Date of birth *", "dd/mm/yyyy")
         self.expected_delivery = self._line("Expected delivery date *", "dd/mm/yyyy")
@@ -379,11 +381,16 @@ class ChildCard(MatchChoice, QGroupBox):
         edit.setPlaceholderText(placeholder)
         return edit
 
-    def set_number(self, number: int, only: bool) -> None:
-        """Title the card "Child n" and allow removal only when another child remains."""
+    def set_number(self, number: int, only: bool, *, last: bool = True) -> None:
+        """Title the card "Child n" and allow removal only when another child remains.
+
+        Only the ``last`` card, the child being added, keeps Alt+U for Unborn: one letter in
+        every card would bind one key twice, and Qt would then tick none of the boxes.
+        """
         self.setTitle(f"Child {number}")
         self.setAccessibleName(f"Child {number}")
         self.remove_button.setEnabled(not only)
+        self.unborn.setText(f"&{UNBORN}" if last else UNBORN)
 
     def focus_chain(self) -> list[QWidget]:
         """Return the card's inputs in tab order."""
@@ -857,7 +864,7 @@ class ContactForm(DraftKeeping, QWidget):
 
     def _renumber(self) -> None:
         for number, card in enumerate(self._cards, start=1):
-            card.set_number(number, only=len(self._cards) == 1)
+            card.set_number(number, only=len(self._cards) == 1, last=number == len(self._cards))
         self._update_tab_order()
 
     def _update_tab_order(self) -> None:

@@ -44,7 +44,7 @@ class LevelRagPrompt(QFrame):
         self.question.setWordWrap(True)
         self.question.setTextFormat(Qt.TextFormat.PlainText)
         self.question.setAccessibleName("Level and rating disagree")
-        self.red_check = QCheckBox("Re-rate this contact Re&d")
+        self.red_check = QCheckBox("Re-rate this co&ntact Red")
         self.red_check.setAccessibleName("Re-rate this contact red")
         self.rag_reason = QLineEdit()
         self.rag_reason.setAccessibleName("Reason for rating red")

@@ -296,7 +296,7 @@ class PartnerInbox(QWidget):
         self.status = QLabel()
         live_label(self.status, "Requests status")
         self.status.setWordWrap(True)
-        self.show_closed = QCheckBox("Show &returned and withdrawn")
+        self.show_closed = QCheckBox("Show returned and &withdrawn")
         self.show_closed.setAccessibleName("Show returned and withdrawn checks")
         self.show_closed.toggled.connect(lambda _on: self.refresh_requests())
         top.addWidget(self.status, 1)

@@ -217,7 +217,7 @@ class QueueView(QWidget):
 
         filters = QHBoxLayout()
         for text, combo in (
-            ("&RAG", self.rag_filter),
+            ("R&AG", self.rag_filter),
             ("&Work", self.kind_filter),
             ("&Team", self.team_filter),
             ("W&orker", self.worker_filter),

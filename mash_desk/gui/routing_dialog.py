@@ -315,7 +315,7 @@ class RoutingDialog(QDialog):
         show_local(self.informed_at_edit, self.session.desk.ctx.clock.now(), self.session)
         self._row(form2, "party", "&Party:", self.party_combo)
         self._row(form2, "who", "&Who:", self.who_edit)
-        self._row(form2, "method", "Ho&w:", self.method_combo)
+        self._row(form2, "method", "H&ow:", self.method_combo)
         self._row(form2, "informed_at", "Whe&n:", self.informed_at_edit)
         inform.addLayout(form2)
         buttons = QHBoxLayout()
@@ -323,7 +323,7 @@ class RoutingDialog(QDialog):
         self.inform_button.setAccessibleName("Record who was told (Ctrl+I)")
         self.inform_button.setToolTip("Record who was told (Ctrl+I)")
         self.inform_button.clicked.connect(self.record_informing)
-        self.complete_button = QPushButton("Com&plete routing")
+        self.complete_button = QPushButton("Co&mplete routing")
         self.complete_button.setAccessibleName("Complete the routing (Ctrl+Enter)")
         self.complete_button.setToolTip(
             "Hand the routing to the receiving service (Ctrl+Enter); family, professionals "

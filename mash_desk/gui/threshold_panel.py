@@ -507,7 +507,7 @@ class ThresholdPanel(QWidget):
         layout.addWidget(self.level_combo)
         self.level_error = _message_label("Problem with the level")
         layout.addWidget(self.level_error)
-        self.rationale_title = _bold(QLabel("&Rationale"))
+        self.rationale_title = _bold(QLabel("Ra&tionale"))
         layout.addWidget(self.rationale_title)
         self.rationale = QPlainTextEdit()
         self.rationale.setTabChangesFocus(True)
@@ -793,10 +793,10 @@ class ThresholdPanel(QWidget):
         suggested = s.level.number if s is not None and s.level is not None else None
         needs = (level is not None and level != suggested) or (suggested is None and level)
         if self.read_only:
-            self.rationale_title.setText("&Rationale")
+            self.rationale_title.setText("Ra&tionale")
         else:
             self.rationale_title.setText(
-                "&Rationale (required: say why)" if needs else "&Rationale (optional)"
+                "Ra&tionale (required: say why)" if needs else "Ra&tionale (optional)"
             )
         mark_required(self.rationale, bool(needs) and not self.read_only)
         self.level_error.hide()

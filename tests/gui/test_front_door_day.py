@@ -455,7 +455,7 @@ def decide_s17(qtbot, mode: MeetingMode, session: DeskSession, worker: Actor) ->
     assert mode.level_box.currentData() is None  # "The suggested level"
     tab_to(qtbot, mode.rationale.accessibleName())
     type_text(qtbot, DECISION_RATIONALE)
-    press(qtbot, Qt.Key.Key_T, ALT)
+    press(qtbot, Qt.Key.Key_C, ALT)  # Allo&cated team
     assert focused() is mode.team_edit
     type_text(qtbot, TEAM)
     press(qtbot, Qt.Key.Key_Tab)

@@ -88,7 +88,7 @@ def test_override_without_rationale_is_shown_at_the_field_and_writes_nothing(qtb
     panel, _ = _panel(qtbot, session)
     panel.set_ticked("l3-going-missing")
     panel.choose_level(4)
-    assert panel.rationale_title.text() == "&Rationale (required: say why)"
+    assert panel.rationale_title.text() == "Ra&tionale (required: say why)"
     before = row_counts(session.desk)
     panel.save()
     assert panel.rationale_error.isVisibleTo(panel)

@@ -1,4 +1,4 @@
-# source-sha256: f974a12b8bed3df64132b06bfd9634faa6e8c0488d8ab386cf03724fc8891d75
+# source-sha256: 44e12b40f7ce2feb800b14283533eed13c628edb7cc71043b6916e584ea8b150
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -582,7 +582,7 @@ class Ui_MeetingDecisionForm(object):
 #endif // QT_CONFIG(accessibility)
         self.outcomeLevelReason.setPlaceholderText(QCoreApplication.translate("MeetingDecisionForm", u"Needed when the outcome is not the usual route at this level", None))
         self.outcomeLevelReasonError.setText("")
-        self.rationaleLabel.setText(QCoreApplication.translate("MeetingDecisionForm", u"&Rationale", None))
+        self.rationaleLabel.setText(QCoreApplication.translate("MeetingDecisionForm", u"Ra&tionale", None))
 #if QT_CONFIG(accessibility)
         self.rationale.setAccessibleName(QCoreApplication.translate("MeetingDecisionForm", u"Rationale for the decision", None))
 #endif // QT_CONFIG(accessibility)
@@ -625,7 +625,7 @@ class Ui_MeetingDecisionForm(object):
         self.informProfessionals.setAccessibleName(QCoreApplication.translate("MeetingDecisionForm", u"Inform professionals: who, how", None))
 #endif // QT_CONFIG(accessibility)
         self.informProfessionalsError.setText("")
-        self.teamLabel.setText(QCoreApplication.translate("MeetingDecisionForm", u"Allocated &team", None))
+        self.teamLabel.setText(QCoreApplication.translate("MeetingDecisionForm", u"Allo&cated team", None))
 #if QT_CONFIG(accessibility)
         self.team.setAccessibleName(QCoreApplication.translate("MeetingDecisionForm", u"Allocated team", None))
 #endif // QT_CONFIG(accessibility)

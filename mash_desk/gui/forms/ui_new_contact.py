@@ -1,4 +1,4 @@
-# source-sha256: f4bbcf31e4a3d0306a8465ee3b8494ecd6eb80dce051514d829045e2cbb6ff83
+# source-sha256: 9a7c6454e3c2a4f7c09fb3c2b0ed4a888319b66ba2839ca22e76f269ce37e2c4
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -377,7 +377,7 @@ class Ui_NewContactForm(object):
         self.formError.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Problems with this contact", None))
 #endif // QT_CONFIG(accessibility)
         self.contactGroup.setTitle(QCoreApplication.translate("NewContactForm", u"Contact", None))
-        self.receivedAtLabel.setText(QCoreApplication.translate("NewContactForm", u"&Received at *", None))
+        self.receivedAtLabel.setText(QCoreApplication.translate("NewContactForm", u"R&eceived at *", None))
 #if QT_CONFIG(accessibility)
         self.receivedAt.setAccessibleName(QCoreApplication.translate("NewContactForm", u"Received at", None))
 #endif // QT_CONFIG(accessibility)
