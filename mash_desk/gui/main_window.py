@@ -286,8 +286,10 @@ class MainWindow(QMainWindow):
         scroller.setWidget(case)
         scroller.setAccessibleName("Case record")
         splitter.addWidget(scroller)
-        # Once loaded, the focus goes to the chronology, not the bare pane around the case.
-        case.loaded.connect(lambda _case, s=splitter, c=case: focus_into(s, c.table))
+        if row.kind != "contact":
+            # Once loaded, the focus goes to the chronology, not the bare pane around the
+            # case. (An open contact's focus goes to the indicator search instead, below.)
+            case.loaded.connect(lambda _case, s=splitter, c=case: focus_into(s, c.table))
         case.title_changed.connect(lambda title, s=splitter: self._retitle(s, title))
         from mash_desk.gui.threshold_panel import ThresholdPanel
 

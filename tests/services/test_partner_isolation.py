@@ -72,6 +72,7 @@ EXEMPT = {
     "users.sign_in": "returns the signing-in user's own Actor",
     "users.actor_for": "returns a user's Actor (demo desk, admin scripts): no child data",
     "users.first_run": "says only whether any account can sign in",
+    "users.confirm_password": "checks the acting user's own password (idle lock): no child data",
     "users.system_actor": "returns the system user's Actor: no child data",
     "users.create_first_administrator": "refused once any account exists; no child data",
     "thresholds.library": "threshold documents are shared with partners (000 L186)",
