@@ -38,3 +38,30 @@ def session(qtbot, gui_desk: Desk, gui_actors: dict[str, Actor]) -> Iterator[Des
     yield desk_session
     assert tasks.wait(30_000)
     qtbot.wait(10)
+
+
+def session_as(qtbot, desk: Desk, actor: Actor) -> Iterator[DeskSession]:
+    """``actor`` signed in over ``desk``; background tasks drain before the database closes."""
+    tasks = TaskRunner()
+    made = DeskSession(desk, actor, tasks, database_label="test")
+    yield made
+    assert tasks.wait(30_000)
+    qtbot.wait(10)
+
+
+@pytest.fixture
+def chair_session(qtbot, gui_desk: Desk, gui_actors: dict[str, Actor]) -> Iterator[DeskSession]:
+    """The meeting's chair signed in."""
+    yield from session_as(qtbot, gui_desk, gui_actors["chair"])
+
+
+@pytest.fixture
+def manager_session(qtbot, gui_desk: Desk, gui_actors: dict[str, Actor]) -> Iterator[DeskSession]:
+    """A team manager signed in."""
+    yield from session_as(qtbot, gui_desk, gui_actors["manager"])
+
+
+@pytest.fixture
+def police_session(qtbot, gui_desk: Desk, gui_actors: dict[str, Actor]) -> Iterator[DeskSession]:
+    """The police partner rep signed in."""
+    yield from session_as(qtbot, gui_desk, gui_actors["police"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import update
@@ -13,8 +12,6 @@ from sqlalchemy import update
 from mash_desk.gui.allocate_dialog import AllocateDialog
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.queue_model import COL_ELSEWHERE, COL_LEVEL, COL_WORKER, RowRole
-from mash_desk.gui.session import DeskSession
-from mash_desk.gui.tasks import TaskRunner
 from mash_desk.gui.workload_view import WorkloadView
 from mash_desk.services.inputs import ChildOnContact
 from mash_desk.storage.models import ContactChild
@@ -22,15 +19,6 @@ from tests.conftest import NOW
 from tests.support.helpers import contact, log_one
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def manager_session(qtbot, gui_desk, gui_actors):
-    tasks = TaskRunner()
-    made = DeskSession(gui_desk, gui_actors["manager"], tasks, database_label="test")
-    yield made
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
 
 
 def _window(qtbot, session, tmp_path: Path) -> MainWindow:

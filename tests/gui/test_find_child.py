@@ -6,10 +6,8 @@ work closed two years ago and reads the history in the case view — keyboard on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -18,8 +16,6 @@ from mash_desk.gui.duplicates_view import DuplicatesView
 from mash_desk.gui.find_child import FindChildDialog
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.printing import PrintPreviewDialog
-from mash_desk.gui.session import DeskSession
-from mash_desk.gui.tasks import TaskRunner
 from mash_desk.services.checks import CheckRequestInput
 from mash_desk.storage.models import AccessLogEntry
 from tests.services.test_checks import make_referral
@@ -28,24 +24,6 @@ from tests.support.helpers import VALID_NHS, log_one
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
-
-
-def session_as(qtbot, gui_desk, actor) -> Iterator[DeskSession]:
-    tasks = TaskRunner()
-    made = DeskSession(gui_desk, actor, tasks, database_label="test")
-    yield made
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
-
-
-@pytest.fixture
-def manager_session(qtbot, gui_desk, gui_actors) -> Iterator[DeskSession]:
-    yield from session_as(qtbot, gui_desk, gui_actors["manager"])
-
-
-@pytest.fixture
-def police_session(qtbot, gui_desk, gui_actors) -> Iterator[DeskSession]:
-    yield from session_as(qtbot, gui_desk, gui_actors["police"])
 
 
 def main_window(qtbot, session) -> MainWindow:

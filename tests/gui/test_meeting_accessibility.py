@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,21 +15,9 @@ from PySide6.QtWidgets import (
 
 from mash_desk.gui.meeting.reading_pane import LiveLabel
 from mash_desk.gui.meeting_mode import MeetingMode
-from mash_desk.gui.session import DeskSession
-from mash_desk.gui.tasks import TaskRunner
 from tests.gui.test_meeting_mode import settle, show
 from tests.services.test_checks import make_referral
 from tests.services.test_meetings import quorate
-
-
-@pytest.fixture
-def chair_session(qtbot, gui_desk, gui_actors):
-    tasks = TaskRunner()
-    made = DeskSession(gui_desk, gui_actors["chair"], tasks, database_label="test")
-    yield made
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
-
 
 INPUTS = (QLineEdit, QComboBox, QPlainTextEdit, QAbstractSpinBox, QAbstractItemView, QCheckBox)
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, QRect
 
 from mash_desk.gui.main_window import MainWindow
-from mash_desk.gui.session import DeskSession
-from mash_desk.gui.tasks import TaskRunner
 from mash_desk.services.inputs import (
     ChildOnContact,
     ConsentInput,
@@ -21,15 +18,6 @@ FIRST = "Neighbour heard shouting and a child crying late at night, twice this w
 SECOND = "School nurse: the child has a bruise on the upper arm and would not say how."
 L3 = "l3-pregnant-young-person"
 FINDING = "Father on bail: no contact with the child's mother (police, 2026)."
-
-
-@pytest.fixture
-def chair_session(qtbot, gui_desk, gui_actors):
-    tasks = TaskRunner()
-    made = DeskSession(gui_desk, gui_actors["chair"], tasks, database_label="test")
-    yield made
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
 
 
 def _referral_with_two_contacts(desk, actors):

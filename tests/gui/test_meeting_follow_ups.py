@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QApplication
 from mash_desk.domain.meetings import DecisionOutcome
 from mash_desk.domain.routing import RoutingKind
 from mash_desk.gui.meeting_mode import MeetingMode, routing_kind_for
-from mash_desk.gui.session import DeskSession
-from mash_desk.gui.tasks import TaskRunner
 from mash_desk.storage.models import ServiceEpisode
 from tests.services.test_checks import make_referral
 
@@ -22,15 +20,6 @@ ALT = Qt.KeyboardModifier.AltModifier
 L2 = "l2-missed-health-checks"
 L3 = "l3-pregnant-young-person"
 L4 = "l4-non-mobile-baby-bruise"
-
-
-@pytest.fixture
-def chair_session(qtbot, gui_desk, gui_actors):
-    tasks = TaskRunner()
-    s = DeskSession(gui_desk, gui_actors["chair"], tasks, database_label="test")
-    yield s
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
 
 
 def settle(qtbot, session):

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.meeting_mode import MeetingMode
-from mash_desk.gui.session import DeskSession
-from mash_desk.gui.tasks import TaskRunner
 from tests.services.test_checks import ask, make_referral
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 L3 = "l3-pregnant-young-person"
-
-
-@pytest.fixture
-def chair_session(qtbot, gui_desk, gui_actors):
-    tasks = TaskRunner()
-    s = DeskSession(gui_desk, gui_actors["chair"], tasks, database_label="test")
-    yield s
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
 
 
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):

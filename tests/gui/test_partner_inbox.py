@@ -31,15 +31,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 
 
-@pytest.fixture
-def police_session(qtbot, gui_desk, gui_actors):
-    tasks = TaskRunner()
-    s = DeskSession(gui_desk, gui_actors["police"], tasks, database_label="test")
-    yield s
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
-
-
 def settle(qtbot, session):
     qtbot.waitUntil(lambda: session.tasks.busy == 0, timeout=15_000)
 

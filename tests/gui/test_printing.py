@@ -21,8 +21,6 @@ from mash_desk.gui.printing import (
     PrintPreviewDialog,
     print_decision_memo,
 )
-from mash_desk.gui.session import DeskSession
-from mash_desk.gui.tasks import TaskRunner
 from mash_desk.printing.cups import PrintJob
 from mash_desk.services.decisions import DecisionInput
 from tests.documents.conftest import make_referral, pdf_text
@@ -36,15 +34,6 @@ NAMES = (("Amira", "Hassan"), ("Łukasz", "Wójcik"), ("Zoë", "O'Neill & <Sons>
 @pytest.fixture(scope="module")
 def cups() -> Iterator[CupsServer]:
     yield from serve()
-
-
-@pytest.fixture
-def chair_session(qtbot, gui_desk, gui_actors) -> Iterator[DeskSession]:
-    tasks = TaskRunner()
-    made = DeskSession(gui_desk, gui_actors["chair"], tasks, database_label="test")
-    yield made
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
 
 
 @pytest.fixture

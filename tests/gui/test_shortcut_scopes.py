@@ -167,15 +167,6 @@ def clashes(window: QWidget) -> list[str]:
     return problems
 
 
-@pytest.fixture
-def chair_session(qtbot, gui_desk, gui_actors):
-    tasks = TaskRunner()
-    made = DeskSession(gui_desk, gui_actors["chair"], tasks, database_label="test")
-    yield made
-    assert tasks.wait(30_000)
-    qtbot.wait(10)
-
-
 def _settle(qtbot, session):
     qtbot.waitUntil(lambda: session.tasks.busy == 0, timeout=15_000)
 
