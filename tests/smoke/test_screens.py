@@ -305,6 +305,16 @@ def test_case_and_lock_screen_at_1366_by_768(qtbot, demo_desk, tmp_path, theme):
         _settle(qtbot, session)
         qtbot.wait(300)
         save(window, f"15-case-1366-{theme}")
+        # A Level 4 on this amber contact: the panel asks to re-rate red or say why not.
+        panel.set_ticked("l4-disclosure-physical-abuse", True)
+        assert panel.rag_prompt.isVisible()
+        assert "rated amber" in panel.rag_prompt.question.text()
+        # Below the fold at 1366×768 unless the panel scrolls to it: the choice must show.
+        qtbot.waitUntil(
+            lambda: not panel.rag_prompt.red_check.visibleRegion().isEmpty(), timeout=5_000
+        )
+        qtbot.wait(300)
+        save(window, f"15-level-4-on-amber-1366-{theme}")
         panel.ask_unsaved = lambda: "discard"
         window.lock.lock()
         qtbot.wait(200)
