@@ -776,7 +776,9 @@ class ThresholdPanel(QWidget):
         s = self.suggestion
         confirm = "Confirm suggested level"
         if s is not None and s.level is not None:
-            confirm += f" ({s.level.label})"
+            # The number only: the full "Level 3: Complex needs: child in need" was cut off in
+            # the closed box at 1366×768; the suggestion heading above names it in full.
+            confirm += f" (Level {s.level.number})"
         if self.level_combo.itemText(0) != confirm:
             self.level_combo.setItemText(0, confirm)
         self._choice_changed()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 from mash_desk.domain.clock import FixedClock
 from mash_desk.gui.case_view import CaseView
@@ -301,8 +301,9 @@ def test_case_and_lock_screen_at_1366_by_768(qtbot, demo_desk, tmp_path, theme):
             Qt.MatchFlag.MatchRecursive,
         )
         panel.tree.setCurrentIndex(ticked[0])
-        panel.tree.scrollTo(ticked[0])
         _settle(qtbot, session)
+        # After the loads have laid the panel out: the ticked indicator in the picture.
+        panel.tree.scrollTo(ticked[0], QAbstractItemView.ScrollHint.PositionAtCenter)
         qtbot.wait(300)
         save(window, f"15-case-1366-{theme}")
         # A Level 4 on this amber contact: the panel asks to re-rate red or say why not.
