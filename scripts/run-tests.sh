@@ -13,7 +13,7 @@ echo "== pytest" >&2
 # The connection-profile test once more, against a real Secret Service (gnome-keyring under
 # its own D-Bus session), as the desktop would use it.
 echo "== smoke test under Xvfb (screenshots in artifacts/screenshots/)" >&2
-QT_QPA_PLATFORM=xcb MASH_DESK_XVFB=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+QT_QPA_PLATFORM=xcb MASH_DESK_XVFB=1 xvfb-run -a -s "-screen 0 1920x1080x24" \
   "$VENV/bin/python" -m pytest tests/smoke -q -m xvfb -p no:cacheprovider
 echo "== screen reader over the accessibility bus (AT-SPI, under Xvfb)" >&2
 bash "$REPO/scripts/atspi-tests.sh"

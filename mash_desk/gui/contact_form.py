@@ -267,7 +267,7 @@ class ChildCard(MatchChoice, QGroupBox):
             "expected_delivery": "Expected delivery date *",
             "sex": "Sex",
             "nhs_number": "NHS number",
-            "address": "Address (a new child)",
+            "address": "Address (for a new record)",
             "postcode": "Postcode",
             "school": "School or nursery",
             "sibling_of": "Lives with (household)",

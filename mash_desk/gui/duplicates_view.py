@@ -116,7 +116,11 @@ class DuplicatesView(QDialog):
             self.ui.pairsTable.selectRow(0)
             self.ui.pairsTable.setCurrentIndex(self.model.index(0, 0))
             self.ui.pairsTable.setFocus(Qt.FocusReason.OtherFocusReason)
-            status = f"{len(pairs)} pair(s) of records may be one child."
+            status = (
+                "1 pair of records may be one child."
+                if len(pairs) == 1
+                else f"{len(pairs)} pairs of records may be one child."
+            )
         else:
             self.ui.keepCombo.clear()
             status = "No records look like the same child."

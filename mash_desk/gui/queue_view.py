@@ -52,15 +52,16 @@ UNALLOCATED = "unallocated"
 """The worker filter's choice for work nobody holds yet."""
 _COLUMN_WIDTHS = {
     COL_CHILD: 170,
-    COL_AGE: 95,
-    COL_HOUSEHOLD: 150,
+    COL_AGE: 80,
+    # Wide enough for "HA1 9RY · household 1234": at 150 the household number was cut off.
+    COL_HOUSEHOLD: 195,
     COL_RAG: 90,
-    COL_TIME_LEFT: 205,
-    COL_STATUS: 190,
+    COL_TIME_LEFT: 200,
+    COL_STATUS: 180,
     COL_WORKER: 140,
     COL_LEVEL: 85,
     # The last column stretches to the window's edge: no horizontal scroll at 1366 wide.
-    COL_ELSEWHERE: 200,
+    COL_ELSEWHERE: 185,
 }
 
 

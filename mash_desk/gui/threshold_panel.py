@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
@@ -548,6 +549,7 @@ class ThresholdPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
+        self.decision_scroll = scroll
         return scroll
 
     # -- the document ------------------------------------------------------------------------
@@ -774,7 +776,9 @@ class ThresholdPanel(QWidget):
         s = self.suggestion
         confirm = "Confirm suggested level"
         if s is not None and s.level is not None:
-            confirm += f" ({s.level.label})"
+            # The number only: the full "Level 3: Complex needs: child in need" was cut off in
+            # the closed box at 1366×768; the suggestion heading above names it in full.
+            confirm += f" (Level {s.level.number})"
         if self.level_combo.itemText(0) != confirm:
             self.level_combo.setItemText(0, confirm)
         self._choice_changed()
@@ -801,7 +805,15 @@ class ThresholdPanel(QWidget):
         mark_required(self.rationale, bool(needs) and not self.read_only)
         self.level_error.hide()
         rag = self.subject.rag if self.subject is not None and not self.read_only else None
+        was_hidden = self.rag_prompt.isHidden()
         self.rag_prompt.update_for(suggested, level, rag)
+        if was_hidden and not self.rag_prompt.isHidden():
+            # At 1366×768 the prompt opens below the fold: bring it and Save into view once
+            # the layout has made room for it.
+            QTimer.singleShot(0, self, self._show_rag_prompt)
+
+    def _show_rag_prompt(self) -> None:
+        self.decision_scroll.ensureWidgetVisible(self.save_button)
 
     # -- saving --------------------------------------------------------------------------------
 

@@ -89,6 +89,9 @@ class WorkloadView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # One line per worker; the team column is widened to its names once they arrive
+        # (sized to its header it cut them to "Emerg…" beside a half-empty worker column).
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         # Unsorted until the manager asks: unallocated work first, then workers by name.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -134,6 +137,19 @@ class WorkloadView(QWidget):
             label="Counting the workload…",
         )
 
+    def _fit_team_column(self) -> None:
+        """Widen the team column to its longest name (taken from the stretched worker one)."""
+        header = self.table.horizontalHeader()
+        wanted = max(
+            [header.sectionSizeFromContents(COL_TEAM).width()]
+            + [
+                self.table.fontMetrics().horizontalAdvance(self.model.item(r, COL_TEAM).text()) + 16
+                for r in range(self.model.rowCount())
+            ]
+        )
+        header.setSectionResizeMode(COL_TEAM, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_TEAM, wanted)
+
     def figures(self, name: str) -> tuple[int, ...]:
         """The numbers shown for one worker: open, red, amber, green, not rated, today, overdue."""
         for row in range(self.model.rowCount()):
@@ -168,6 +184,7 @@ class WorkloadView(QWidget):
                 items.append(item)
             self.model.appendRow(items)
         self.table.setSortingEnabled(True)
+        self._fit_team_column()
         total = sum(r.open_items for r in rows)
         late = sum(r.overdue for r in rows)
         self.status.setText(

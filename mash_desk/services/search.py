@@ -100,7 +100,8 @@ class FoundChild:
         if self.last_contact is not None:
             parts.append(f"last contact {self.last_contact:%d/%m/%Y}")
         if self.referrals_12_months is not None:
-            parts.append(f"{self.referrals_12_months} referral(s) in 12 months")
+            n = self.referrals_12_months
+            parts.append(f"{n} referral{'' if n == 1 else 's'} in 12 months")
         if self.level is not None:
             parts.append(f"Level {self.level}")
         parts += [f"open to {s}" for s in self.open_services]
@@ -119,7 +120,8 @@ class SearchResults:
         """What to tell the user about the result as a whole."""
         if not self.children:
             return "No child found. Check the spelling, or search by date of birth or NHS number."
-        found = f"{len(self.children)} child(ren) found."
+        n = len(self.children)
+        found = f"{n} {'child' if n == 1 else 'children'} found."
         return f"{found} {MORE_MESSAGE}" if self.more else found
 
 
@@ -412,7 +414,7 @@ def _aware(at: datetime) -> datetime:
 
 def _status(f: dict[str, Any]) -> str:
     if f["open"]:
-        return f"Open: {f['open']} item(s) of work"
+        return f"Open: {f['open']} item{'' if f['open'] == 1 else 's'} of work"
     if f["decided"]:
         outcome, signed_at = f["decided"]
         when = f" on {signed_at:%d/%m/%Y}" if signed_at else ""

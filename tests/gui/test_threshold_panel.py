@@ -54,9 +54,7 @@ def test_ticking_level_2_then_level_4_updates_level_and_pathways_live(qtbot, ses
     pathways = panel.pathways_label.text()
     assert "Child-protection medical" in pathways and "Health notification" in pathways
     assert "Strategy discussion and section 47 enquiry" in panel.routes_label.text()
-    assert panel.level_combo.itemText(0) == (
-        "Confirm suggested level (Level 4: Acute needs: significant harm)"
-    )
+    assert panel.level_combo.itemText(0) == "Confirm suggested level (Level 4)"
     panel.set_ticked("l4-disclosure-physical-abuse", False)
     assert panel.suggested_label.text() == "Suggested: Level 2: Additional needs"
 

@@ -14,22 +14,23 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 from mash_desk.domain.clock import FixedClock
 from mash_desk.gui.case_view import CaseView
 from mash_desk.gui.contact_form import ContactForm
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.meeting_mode import MeetingMode
-from mash_desk.gui.queue_model import RowRole
+from mash_desk.gui.queue_model import COL_ELSEWHERE, RowRole
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.sign_in import SignInDialog
 from mash_desk.gui.tasks import TaskRunner
 from mash_desk.gui.theme import apply_theme
 from mash_desk.gui.threshold_panel import IndicatorRole, ThresholdPanel
 from mash_desk.services.desk import Desk
+from mash_desk.services.dto import QueueRow
 from mash_desk.synthetic import DEMO_PRACTITIONER, ensure_demo_users, generate
-from mash_desk.synthetic.users import DEMO_CHAIR
+from mash_desk.synthetic.users import DEMO_CHAIR, DEMO_MANAGER
 from tests.conftest import NOW
 
 pytestmark = [
@@ -300,10 +301,21 @@ def test_case_and_lock_screen_at_1366_by_768(qtbot, demo_desk, tmp_path, theme):
             Qt.MatchFlag.MatchRecursive,
         )
         panel.tree.setCurrentIndex(ticked[0])
-        panel.tree.scrollTo(ticked[0])
         _settle(qtbot, session)
+        # After the loads have laid the panel out: the ticked indicator in the picture.
+        panel.tree.scrollTo(ticked[0], QAbstractItemView.ScrollHint.PositionAtCenter)
         qtbot.wait(300)
         save(window, f"15-case-1366-{theme}")
+        # A Level 4 on this amber contact: the panel asks to re-rate red or say why not.
+        panel.set_ticked("l4-disclosure-physical-abuse", True)
+        assert panel.rag_prompt.isVisible()
+        assert "rated amber" in panel.rag_prompt.question.text()
+        # Below the fold at 1366×768 unless the panel scrolls to it: the choice must show.
+        qtbot.waitUntil(
+            lambda: not panel.rag_prompt.red_check.visibleRegion().isEmpty(), timeout=5_000
+        )
+        qtbot.wait(300)
+        save(window, f"15-level-4-on-amber-1366-{theme}")
         panel.ask_unsaved = lambda: "discard"
         window.lock.lock()
         qtbot.wait(200)
@@ -336,3 +348,196 @@ def test_routed_case_for_police_and_health_on_a_real_display(qtbot, demo_desk, t
     qtbot.wait(300)
     save(window, f"17-routed-case-{username.split('.')[1]}")
     session.tasks.wait(10_000)
+
+
+# --- Issue 12's screens at 1366×768, in the light and the dark theme ---------------------------
+# Dialogs are photographed from the screen (no window manager under Xvfb: the window sits at
+# 0,0), so the picture shows the dialog where a user sees it, over the main window.
+
+
+@pytest.fixture(params=["light", "dark"])
+def theme(request):
+    app = QApplication.instance()
+    apply_theme(app, request.param)
+    yield request.param
+    apply_theme(app, "light")
+
+
+def save_screen(window: QWidget, name: str) -> Path:
+    """Save what the display shows where ``window`` is, dialogs on top of it included."""
+    folder = OUT / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    frame = window.frameGeometry()
+    shot = window.screen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    assert shot.save(str(path))
+    return path
+
+
+def _laptop_window(qtbot, desk: Desk, username: str, tmp_path) -> MainWindow:
+    session = _session(desk, username)
+    window = _window(qtbot, session, tmp_path)
+    window.move(0, 0)
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.queue.model.rowCount() > 5, timeout=20_000)
+    _settle(qtbot, session)
+    return window
+
+
+def _select_contact(window: MainWindow) -> QueueRow:
+    """Move down the queue (F8's action) to the first contact row."""
+    for _ in range(window.queue.model.rowCount()):
+        window.next_in_queue()
+        row = window.queue.selected_row()
+        if row is not None and row.kind == "contact":
+            return row
+    raise AssertionError("no contact in the demo queue")
+
+
+def _finish(qtbot, window: MainWindow) -> None:
+    _settle(qtbot, window.session)
+    window.session.tasks.wait(10_000)
+
+
+def test_queue_with_level_and_also_open_at_1366(qtbot, demo_desk, tmp_path, theme):
+    window = _laptop_window(qtbot, demo_desk, DEMO_PRACTITIONER, tmp_path)
+    model = window.queue.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[-2:] == ["Level", "Also open"]
+    assert window.queue.table.isColumnHidden(COL_ELSEWHERE) is False
+    qtbot.wait(200)
+    save(window, f"20-queue-1366-{theme}")
+    _finish(qtbot, window)
+
+
+def test_new_contact_strong_match_and_capture_at_1366(qtbot, demo_desk, tmp_path, theme):
+    from mash_desk.storage.models import Person
+
+    window = _laptop_window(qtbot, demo_desk, DEMO_PRACTITIONER, tmp_path)
+    row = next(r for r in window.queue.model.rows() if r.kind == "contact")
+    with demo_desk.db.reading() as s:
+        person = s.get(Person, row.person_id)
+        given, family, born = person.given_name, person.family_name, person.date_of_birth
+    form = window.new_contact()
+    form.ask_unsaved = lambda: "discard"
+    form.ui.referrerName.setText("Jo Teacher, class teacher")
+    form.ui.referrerPhone.setText("07700 900123")
+    form.ui.referrerEmail.setText("jo.teacher@school.example.org")
+    form.ui.concerns.setPlainText("Class teacher reports the child arrived hungry again.")
+    card = form.cards[0]
+    card.given_name.setText(given)
+    card.family_name.setText(family)
+    card.date_of_birth.setText(born.strftime("%d/%m/%Y"))
+    card.search()
+    qtbot.waitUntil(lambda: card.suggestions.count() >= 2, timeout=10_000)
+    assert card.strong and "STRONG match" in card.suggestions.item(0).text()
+    card.suggestions.setFocus()
+    form.ui.scrollArea.ensureWidgetVisible(card.suggestions)
+    _settle(qtbot, window.session)
+    qtbot.wait(200)
+    save(window, f"21-new-contact-strong-match-1366-{theme}")
+    card.address.setText("1 Test Road, Harrow")
+    card.postcode.setText("HA1 2XY")
+    card.school.setText("Northfield Primary")
+    card.relatives.given.setText("Ewa")
+    card.relatives.family.setText("Nowak")
+    card.relatives.responsibility.setCurrentIndex(0)
+    card.relatives.add_typed()
+    assert card.relatives.people.count() == 1
+    form.ui.scrollArea.ensureWidgetVisible(card.relatives.people)
+    qtbot.wait(200)
+    save(window, f"22-new-contact-capture-1366-{theme}")
+    window.close_current_tab()
+    _finish(qtbot, window)
+
+
+def test_outcome_dialog_with_a_referral_at_1366(qtbot, demo_desk, tmp_path, theme):
+    from mash_desk.gui.outcome_dialog import OutcomeDialog
+
+    window = _laptop_window(qtbot, demo_desk, DEMO_PRACTITIONER, tmp_path)
+    _select_contact(window)
+    dialog = window.record_outcome()
+    assert isinstance(dialog, OutcomeDialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+    dialog.ui.referralCheck.setChecked(True)
+    assert dialog.ui.referralGroup.isEnabled()
+    assert dialog.ui.referralSource.currentText() != ""
+    _settle(qtbot, window.session)
+    qtbot.wait(300)
+    save_screen(window, f"23-outcome-referral-1366-{theme}")
+    dialog.confirm_discard = lambda: True
+    dialog.reject()
+    _finish(qtbot, window)
+
+
+def test_allocate_dialog_at_1366(qtbot, demo_desk, tmp_path, theme):
+    window = _laptop_window(qtbot, demo_desk, DEMO_MANAGER, tmp_path)
+    row = _select_contact(window)
+    window.allocation.allocate()
+    qtbot.waitUntil(lambda: window.allocation.dialog is not None, timeout=10_000)
+    dialog = window.allocation.dialog
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=10_000)
+    assert row.child_name in dialog.ui.subjectLabel.text()
+    assert dialog.ui.worker.count() > 1
+    qtbot.wait(300)
+    save_screen(window, f"24-allocate-1366-{theme}")
+    dialog.reject()
+    window.allocation.dialog = None
+    _finish(qtbot, window)
+
+
+def test_workload_view_at_1366(qtbot, demo_desk, tmp_path, theme):
+    window = _laptop_window(qtbot, demo_desk, DEMO_MANAGER, tmp_path)
+    view = window.allocation.open_workload()
+    qtbot.waitUntil(lambda: view.model.rowCount() > 1, timeout=10_000)
+    assert window.tabs.currentWidget() is view
+    qtbot.wait(200)
+    save(window, f"25-workload-1366-{theme}")
+    _finish(qtbot, window)
+
+
+def test_find_a_child_with_results_at_1366(qtbot, demo_desk, tmp_path, theme):
+    window = _laptop_window(qtbot, demo_desk, DEMO_PRACTITIONER, tmp_path)
+    family = window.queue.model.rows()[0].child_name.split()[-1]
+    dialog = window.records.find_child()
+    dialog.ui.searchEdit.setText(family)
+    dialog.search()
+    qtbot.waitUntil(lambda: not dialog.searching and dialog.model.rowCount() > 0, timeout=10_000)
+    assert family in dialog.model.index(0, 0).data()
+    _settle(qtbot, window.session)
+    qtbot.wait(300)
+    save_screen(window, f"26-find-a-child-1366-{theme}")
+    dialog.hide()
+    _finish(qtbot, window)
+
+
+def test_possible_duplicates_at_1366(qtbot, demo_desk, tmp_path, theme):
+    from tests.support.helpers import log_one
+
+    if not demo_desk.merge.duplicates(demo_desk.users.actor_for(DEMO_MANAGER)):
+        # The demo has no duplicates: a near-spelling of a child logged twice makes one.
+        p = demo_desk.users.actor_for(DEMO_PRACTITIONER)
+        log_one(demo_desk, p, given="Amira", family="Hassan", nhs_number="9434765919")
+        log_one(demo_desk, p, given="Amirah", family="Hasan")
+    window = _laptop_window(qtbot, demo_desk, DEMO_MANAGER, tmp_path)
+    view = window.records.possible_duplicates()
+    qtbot.waitUntil(lambda: not view.loading and view.model.rowCount() > 0, timeout=10_000)
+    assert "sounds the same" in view.model.index(0, 3).data()
+    _settle(qtbot, window.session)
+    qtbot.wait(300)
+    save_screen(window, f"27-possible-duplicates-1366-{theme}")
+    view.hide()
+    _finish(qtbot, window)
+
+
+def test_meeting_chairs_view_at_1366(qtbot, demo_desk, tmp_path, theme):
+    window = _laptop_window(qtbot, demo_desk, DEMO_CHAIR, tmp_path)
+    mode = window.open_meeting()
+    qtbot.waitUntil(lambda: mode.meeting is not None and mode.document is not None, timeout=20_000)
+    _settle(qtbot, window.session)
+    ui = mode.chair.ui
+    qtbot.waitUntil(lambda: ui.concernText.text() not in ("", "Loading…"), timeout=10_000)
+    assert mode.chair.isVisible() and mode.outcome_box.isVisible()
+    qtbot.wait(300)
+    save(window, f"28-meeting-chairs-view-1366-{theme}")
+    _finish(qtbot, window)

@@ -1,4 +1,4 @@
-# source-sha256: b3141d4044f1a95add94e8bb36301fd4caa94aff3795bb950b36a756bdebdafc
+# source-sha256: 8826d48710185b7c347ed5364a375efc8ca9f8ee474afa859d5500ef13993a2e
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -24,7 +24,7 @@ class Ui_AllocateDialog(object):
     def setupUi(self, AllocateDialog):
         if not AllocateDialog.objectName():
             AllocateDialog.setObjectName(u"AllocateDialog")
-        AllocateDialog.resize(520, 400)
+        AllocateDialog.resize(560, 280)
         self.mainLayout = QVBoxLayout(AllocateDialog)
         self.mainLayout.setObjectName(u"mainLayout")
         self.subjectLabel = QLabel(AllocateDialog)

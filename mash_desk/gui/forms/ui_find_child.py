@@ -1,4 +1,4 @@
-# source-sha256: b1caf3dcb009b9ce649332d3cf43a6b2ad9fa35eb81548e9716abbe5a89ab414
+# source-sha256: cf34aa0abea1f45d8adf7004dec217406a149ab627f32d0cab83c3385384f1dd
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -177,6 +177,7 @@ class Ui_FindChildDialog(object):
 #if QT_CONFIG(accessibility)
         self.postcodeEdit.setAccessibleName(QCoreApplication.translate("FindChildDialog", u"Postcode, optional", None))
 #endif // QT_CONFIG(accessibility)
+        self.postcodeEdit.setPlaceholderText(QCoreApplication.translate("FindChildDialog", u"e.g. HA1 2XY", None))
         self.messageLabel.setText("")
 #if QT_CONFIG(accessibility)
         self.resultsTable.setAccessibleName(QCoreApplication.translate("FindChildDialog", u"Children found", None))

@@ -42,7 +42,10 @@ class AttendancePanel(QGroupBox):
         form = QGridLayout(self)
         self.agency_box = named(QComboBox(), "Attending agency")
         self.attendee_edit = named(QLineEdit(), "Attendee's name")
-        self.attendee_edit.setPlaceholderText("Name of the person attending")
+        # Short enough to show whole in the narrow attendance column at 1366×768.
+        self.attendee_edit.setPlaceholderText("Their full name")
+        # Long agency names are cut off in the closed box there: the tip shows the whole name.
+        self.agency_box.currentTextChanged.connect(self.agency_box.setToolTip)
         self.attendee_present = named(QCheckBox("Present"), "Present, not apologies")
         self.attendee_present.setChecked(True)
         self.attend_button = QPushButton("Record attendance")
