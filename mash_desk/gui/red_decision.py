@@ -149,6 +149,12 @@ class RedDecisionDialog(QDialog):
             f"{self.target.child_name} — {rag} — referral {self.target.referral_id} — "
             "to decide between meetings"
         )
+        if self.target.rag != "red":
+            # Said before anything is typed; the refusal itself is the service's, at saving.
+            ui.hintLabel.setText(
+                f"⚠ Rated {rag}, not red: the desk decides only red referrals between "
+                "meetings, so saving will be refused. " + ui.hintLabel.text()
+            )
         self.setWindowTitle(f"Decide between meetings — {self.target.child_name}")
         self.chair.loading()
         form.versionsText.setText("Loading…")

@@ -189,6 +189,33 @@ def test_an_amber_referral_is_refused_with_the_services_message_and_nothing_writ
     # Nothing typed is lost.
     assert dialog.form.ui.rationale.toPlainText() == "Assessment needed."
     assert dialog.has_unsaved_work()
+    assert "not red" in dialog.ui.hintLabel.text()
+    # Esc asks before losing what was typed; "No" keeps the dialog and the text.
+    asked = []
+    dialog.confirm_discard = lambda: asked.append(True) or False
+    press(qtbot, Qt.Key.Key_Escape)
+    assert asked and dialog.isVisible()
+    assert dialog.form.ui.rationale.toPlainText() == "Assessment needed."
+
+
+def test_decide_now_from_the_referrals_case_tab(
+    qtbot, manager_session, gui_desk, gui_actors, tmp_path
+):
+    red = make_referral(gui_desk, gui_actors["practitioner"], "red", given="Eva", family="Fox")
+    window = open_window(qtbot, manager_session, tmp_path, rows=1)
+    _select(qtbot, window, "Eva Fox")
+    qtbot.keyClick(window.queue.table, Qt.Key.Key_Return)  # opens the case tab
+    qtbot.waitUntil(lambda: window.tabs.count() == 2, timeout=10_000)
+    case = window.tabs.currentWidget().findChild(CaseView)
+    qtbot.waitUntil(lambda: case.case is not None, timeout=10_000)
+    settle(qtbot, manager_session)
+    qtbot.keyClick(window, Qt.Key.Key_J, CTRL_SHIFT)
+    dialog = window.red_decision_dialog
+    assert isinstance(dialog, RedDecisionDialog)
+    assert (dialog.target.referral_id, dialog.target.rag) == (red.id, "red")
+    qtbot.waitUntil(lambda: dialog.form.ui.level.count() > 1, timeout=10_000)
+    settle(qtbot, manager_session)
+    dialog.reject()
 
 
 def test_the_action_is_not_offered_to_a_practitioner_nor_on_a_contact(
