@@ -532,6 +532,10 @@ def decide_now(window: Any) -> RedDecisionDialog | None:
     if isinstance(target, str):
         window.show_failure(target)
         return None
+    old = window.red_decision_dialog
+    if old is not None:
+        # Window-modal, so a previous one is closed by now: it goes, not piles up.
+        old.deleteLater()
     dialog = RedDecisionDialog(window.session, target, window)
     window.red_decision_dialog = dialog
     dialog.open()
