@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         queue_menu.addAction(self._action("&Refresh\tF5", self.refresh_queue))
         self._build_allocation_actions(queue_menu)
         self._build_outcome_actions(queue_menu)
+        self._build_red_decision_actions(queue_menu)
         if self._may(Permission.RUN_MEETING):
             meeting_menu = bar.addMenu("&Meeting")
             meeting_menu.addAction(
@@ -191,6 +192,19 @@ class MainWindow(QMainWindow):
             self.show_failure("Select a contact in the work queue, or open a case, first")
             return None
         return case.open_outcome_dialog()
+
+    def _build_red_decision_actions(self, menu: Any) -> None:
+        """Issue 12: a manager decides a red referral between meetings (gui/red_decision.py)."""
+        from mash_desk.gui import red_decision
+
+        self.red_decision_dialog: QWidget | None = None
+        if self._may(Permission.SIGN_DECISION) and self._may(Permission.VIEW_QUEUE):
+            self.red_decision_action = self._action(
+                red_decision.ACTION_TEXT,
+                lambda: red_decision.decide_now(self),
+                red_decision.ACTION_KEY,
+            )
+            menu.addAction(self.red_decision_action)
 
     def _build_lock_actions(self, view: QMenu) -> None:
         from mash_desk.gui.idle_lock import LOCK_KEY, WindowLock
