@@ -86,6 +86,8 @@ def test_memo_reads_back_with_every_section():
         "stage 1 (Practitioner to practitioner), open",
         "Model threshold guidance (model-threshold), version 2016",
         "No further action",
+        "Why this outcome at this level",
+        samples.OUTCOME_LEVEL_REASON,  # printed literally: markup characters and all
     ):
         assert content in words, content
 
