@@ -6,8 +6,9 @@ excludes every other outcome; an under-5 not needing social care gets a children
 offer (the service adds it and says so); a red contact is closed with NFA only by a manager;
 the consent the child's threshold level needs (Level 2 early help: the family's consent;
 Level 3 referral: consent sought; Level 4: may go on without consent, with the reason); a
-referral needs its CIN primary need. Each refusal is shown under the field it names, and
-nothing typed is lost.
+referral needs its CIN primary need; a forward to the allocated worker needs an open case
+held by a worker (ticking it says who, or that nobody holds the case). Each refusal is shown
+under the field it names, and nothing typed is lost.
 
 Keys: Ctrl+Enter save · Esc cancel (asks first when something was chosen or typed).
 """
