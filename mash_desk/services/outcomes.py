@@ -168,13 +168,13 @@ def find_open_case(unit: Unit, person_id: int) -> OpenCase | None:
     disabled children's service, forward to open case) whose allocated worker is within the
     single-assessment window; after that window the case, if it goes on, is a service
     episode. A referral closed with NFA, stepped down or transferred has no worker here, and
-    an episode or referral with nobody allocated is not forwardable: the contact would be
-    read by nobody.
+    an episode or referral with nobody allocated (or allocated to a worker whose account is
+    closed: they have left) is not forwardable: the contact would be read by nobody.
     """
     today = unit.today
     episode = unit.session.execute(
         select(ServiceEpisode, User.display_name)
-        .join(User, User.id == ServiceEpisode.worker_id)
+        .join(User, (User.id == ServiceEpisode.worker_id) & User.active)
         .where(
             ServiceEpisode.person_id == person_id,
             ServiceEpisode.started_on <= today,
@@ -195,7 +195,7 @@ def find_open_case(unit: Unit, person_id: int) -> OpenCase | None:
         )
     for referral, name in unit.session.execute(
         select(Referral, User.display_name)
-        .join(User, User.id == Referral.assigned_to)
+        .join(User, (User.id == Referral.assigned_to) & User.active)
         .where(
             Referral.person_id == person_id,
             Referral.status.in_((WorkStatus.AWAITING_DECISION.value, WorkStatus.DECIDED.value)),

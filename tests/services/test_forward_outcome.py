@@ -11,7 +11,7 @@ from sqlalchemy import select
 from mash_desk.domain.enums import ContactOutcome
 from mash_desk.domain.errors import ValidationError
 from mash_desk.services.inputs import ChildOnContact, OutcomeInput, ReferralDetails
-from mash_desk.storage.models import AuditEntry, ServiceEpisode
+from mash_desk.storage.models import AuditEntry, ServiceEpisode, User
 from tests.services.test_decisions import meeting, signed  # noqa: F401 - fixture
 from tests.support.helpers import contact, log_one, row_counts
 
@@ -53,6 +53,11 @@ def test_forward_refused_without_an_open_case_and_nothing_written(desk, actors):
     # An ended episode and one with nobody allocated are no open case with a worker.
     open_episode(desk, cc.person.id, actors["practitioner2"].user_id, ended_on=date(2026, 9, 1))
     open_episode(desk, cc.person.id, None)
+    # Nor is one held by a worker who has left (account closed).
+    left = actors["manager"].user_id
+    open_episode(desk, cc.person.id, left)
+    with desk.db.transaction() as s:
+        s.get(User, left).active = False
     assert desk.outcomes.prepare(p, cc.id).open_case is None
     before = row_counts(desk)
     with pytest.raises(ValidationError) as caught:
