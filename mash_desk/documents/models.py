@@ -179,6 +179,9 @@ class ThresholdSummary:
     indicators: tuple[ThresholdIndicator, ...]
     consent_rule: str
     pathways_raised: tuple[str, ...]
+    outcome_level_reason: str | None = None
+    """Why this outcome at this level, when they disagree (NFA at Level 4, s17 at Level 2).
+    Defaulted so memos stored before it existed still load for a reprint."""
 
 
 @dataclass(frozen=True)

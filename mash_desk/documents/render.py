@@ -545,6 +545,8 @@ def _memo_story(m: DecisionMemo) -> list[Flowable]:
     )
     if t.level_rationale:
         story += _narrative("Why this level", t.level_rationale)
+    if t.outcome_level_reason:
+        story += _narrative("Why this outcome at this level", t.outcome_level_reason)
     story += _narrative("Consent at this level (the document's words)", t.consent_rule)
     story.append(_p("Pathways the document raises", "h3"))
     story += _bullets(t.pathways_raised, "None.")

@@ -129,3 +129,24 @@ def check_level_four_rag(
         f"Level 4 is {which} but this child is rated {rag}: re-rate red, or record why the "
         f"child stays {rag}",
     )
+
+
+def check_forward(
+    outcomes: Collection[ContactOutcome], worker_name: str | None
+) -> FieldError | None:
+    """Refuse "forward to the allocated worker" when the child has no open case with one.
+
+    ``worker_name`` is the worker the child's open case is allocated to (None: no open case,
+    or one with nobody allocated). Forwarding to nobody would close the contact with the
+    child's new concern read by no one, so the practitioner chooses another outcome (a
+    referral, usually) instead.
+    """
+    if ContactOutcome.FORWARD_TO_WORKER not in outcomes or worker_name:
+        return None
+    return FieldError(
+        "outcomes",
+        "forward_needs_open_case",
+        "Forward to the allocated worker needs an open case with an allocated worker, and "
+        "this child has none (no open service with a worker, no referral held by a worker): "
+        "choose another outcome, such as a MASH referral",
+    )

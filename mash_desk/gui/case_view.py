@@ -1107,6 +1107,21 @@ def _due_html(due_at: datetime, now: datetime, tz: Any, *, done: bool = False) -
     return f"{_PENDING} {escape(describe_time(due_at, now))} (due {escape(when)})"
 
 
+def _level_html(d: DecisionDTO, document: str) -> str:
+    """The level with why it was chosen and why the outcome departs from it, when it does.
+
+    ``document`` is already escaped; the two reasons are the chair's own words, escaped here.
+    """
+    parts = [f"Level {d.level} (threshold document {document})"]
+    if d.suggested_level is not None and d.suggested_level != d.level:
+        parts.append(f"Overrides the suggested Level {d.suggested_level}")
+    if d.level_rationale:
+        parts.append(f"Why this level: {_text(d.level_rationale)}")
+    if d.outcome_level_reason:
+        parts.append(f"Why this outcome at this level: {_text(d.outcome_level_reason)}")
+    return "<br>".join(parts)
+
+
 def _decision_html(
     record: ReferralRecord, d: DecisionDTO, case: CaseDTO, now: datetime, tz: Any
 ) -> str:
@@ -1138,7 +1153,7 @@ def _decision_html(
         rows.append(_row(f"Amends version {amended}", f"Reason: {_text(d.amendment_reason)}"))
     rows.append(_row("Outcome", escape(OUTCOME_LABELS[d.outcome]) + f" ({escape(where)})"))
     document = escape(" ".join(str(part) for part in d.document))
-    rows.append(_row("Level", f"Level {d.level} (threshold document {document})"))
+    rows.append(_row("Level", _level_html(d, document)))
     rows.append(_row("Rationale", _text(d.rationale)))
     pathways = ", ".join(escape(PATHWAY_LABELS[p]) for p in d.pathways) or "None"
     rows.append(_row("Parallel pathways", pathways))

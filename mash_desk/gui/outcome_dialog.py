@@ -6,8 +6,9 @@ excludes every other outcome; an under-5 not needing social care gets a children
 offer (the service adds it and says so); a red contact is closed with NFA only by a manager;
 the consent the child's threshold level needs (Level 2 early help: the family's consent;
 Level 3 referral: consent sought; Level 4: may go on without consent, with the reason); a
-referral needs its CIN primary need. Each refusal is shown under the field it names, and
-nothing typed is lost.
+referral needs its CIN primary need; a forward to the allocated worker needs an open case
+held by a worker (ticking it says who, or that nobody holds the case). Each refusal is shown
+under the field it names, and nothing typed is lost.
 
 Keys: Ctrl+Enter save · Esc cancel (asks first when something was chosen or typed).
 """
@@ -50,6 +51,12 @@ _FIELDS = {
     "consent_now.purpose": ("consentState", "consentStateError"),
     "consent_now.reason": ("consentState", "consentStateError"),
 }
+# A refusal whose fix is a different box than its field's usual one: focus goes there.
+_RULE_WIDGETS = {"forward_needs_open_case": "forwardCheck"}
+NO_OPEN_CASE_TEXT = (
+    "This child has no open case with an allocated worker, so there is nobody to forward "
+    "to: choose another outcome (a MASH referral, usually)."
+)
 # States a practitioner records while deciding (an override names a manager: not here).
 _CONSENT_STATES = (("Sought", "sought"), ("Given", "given"), ("Refused", "refused"))
 REFERRAL_NFA_TEXT = (
@@ -281,11 +288,23 @@ class OutcomeDialog(QDialog):
         for widget in (self.ui.noOfferReasonLabel, self.ui.noOfferReason):
             widget.setVisible(no_offer)
         self.ui.referralGroup.setEnabled(ContactOutcome.REFERRAL in chosen)
+        self._show_forward_worker(ContactOutcome.FORWARD_TO_WORKER in chosen)
         proceed = bool(ready and ready.consent_rule == "may-proceed-without")
         for widget in (self.ui.consentReasonLabel, self.ui.consentReason):
             widget.setEnabled(proceed)
         may_save = bool(ready and ready.status == "open") and self.result is None
         self.ui.saveButton.setEnabled(may_save and not self._busy)
+
+    def _show_forward_worker(self, ticked: bool) -> None:
+        """Say who the child would be forwarded to, or that nobody holds the case."""
+        label, ready = self.ui.forwardWorker, self.ready
+        if not ticked or ready is None:
+            label.clear()
+            label.hide()
+            return
+        case = ready.open_case
+        label.setText(f"→ {case.sentence()}" if case else _WARNING + NO_OPEN_CASE_TEXT)
+        label.show()
 
     def has_unsaved_work(self) -> bool:
         """Whether something was chosen or typed and not saved."""
@@ -369,9 +388,12 @@ class OutcomeDialog(QDialog):
         first: QWidget | None = None
         shown: dict[str, list[str]] = {}
         leftover = []
+        focus: QWidget | None = None
         for error in exc.errors:
             if error.field in _FIELDS:
                 shown.setdefault(error.field, []).append(error.message)
+                if error.rule in _RULE_WIDGETS:
+                    focus = getattr(self.ui, _RULE_WIDGETS[error.rule])
             else:
                 leftover.append(error.message)
         for field, messages in shown.items():
@@ -380,6 +402,8 @@ class OutcomeDialog(QDialog):
             if not widget.isEnabled():
                 # The consent reason is only open at Level 4: the fix is in the outcomes.
                 widget = self.ui.nfaCheck if self.ui.nfaCheck.isEnabled() else self._first_ticked()
+            if focus is not None and field == "outcomes" and focus.isEnabled():
+                widget = focus
             self._show(getattr(self.ui, label_name), messages)
             widget.setAccessibleDescription(" ".join(messages))
             first = first or widget
@@ -414,6 +438,8 @@ class OutcomeDialog(QDialog):
             label = getattr(self.ui, label_name)
             label.clear()
             label.hide()
+            getattr(self.ui, widget_name).setAccessibleDescription("")
+        for widget_name in _RULE_WIDGETS.values():
             getattr(self.ui, widget_name).setAccessibleDescription("")
         self.ui.formError.clear()
         self.ui.formError.hide()

@@ -54,6 +54,7 @@ from mash_desk.storage.models import (
     Meeting,
     Referral,
     ReferrerFeedback,
+    ThresholdAssessment,
     User,
 )
 
@@ -143,6 +144,11 @@ class DecisionDTO:
     keeps visibly what it was based on."""
     outcome_level_reason: str | None = None
     """Why the outcome departs from the usual route at this level (None when it does not)."""
+    suggested_level: int | None = None
+    """The level the threshold document suggested from the ticked indicators (None: none)."""
+    level_rationale: str | None = None
+    """Why this level: the chair's override rationale (or why nothing was ticked), kept in the
+    decision's threshold assessment so the case view and memo can say it beside the level."""
 
 
 @dataclass(frozen=True)
@@ -1026,6 +1032,7 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
             .order_by(AssessmentIndicator.indicator_id)
         )
     )
+    assessment = unit.session.get(ThresholdAssessment, d.assessment_id)
     return DecisionDTO(
         id=d.id,
         referral_id=d.referral_id,
@@ -1054,6 +1061,8 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
         version=d.version,
         indicators=indicators,
         outcome_level_reason=d.outcome_level_reason,
+        suggested_level=assessment.suggested_level if assessment else None,
+        level_rationale=assessment.rationale if assessment else None,
     )
 
 

@@ -878,6 +878,7 @@ class DocumentService(Service):
             ),
             consent_rule=document.level(row.level).consent.text,
             pathways_raised=view.pathways,
+            outcome_level_reason=row.outcome_level_reason,
         )
 
     def _escalations(self, unit: Unit, decision_id: int, agencies: _Agencies):

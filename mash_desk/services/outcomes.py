@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from mash_desk.domain.enums import PRIMARY_NEEDS, REFERRAL_SOURCES, ContactOutcome, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
-from mash_desk.domain.outcome_rules import check_consent, check_red_nfa
+from mash_desk.domain.meetings import ALLOCATED_OUTCOMES, DecisionOutcome, DecisionStatus
+from mash_desk.domain.outcome_rules import check_consent, check_forward, check_red_nfa
 from mash_desk.domain.outcomes import apply_under_five_rule, check_outcomes, is_under_five
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import clean_narrative
@@ -25,8 +27,11 @@ from mash_desk.storage.models import (
     Contact,
     ContactChild,
     ContactOutcomeRow,
+    Decision,
     Person,
     Referral,
+    ServiceEpisode,
+    User,
 )
 
 OUTCOME_VIEW = "outcome.prepare"
@@ -64,6 +69,27 @@ class OutcomeContext:
     consent_purpose: str | None
     consents: tuple[tuple[str, str], ...]
     may_authorise: bool
+    open_case: OpenCase | None = None
+    """The open case "forward to the allocated worker" would go to (None: the child has none)."""
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """The worker a contact is forwarded to, and the open work that makes them the worker.
+
+    ``kind`` is ``service_episode`` or ``referral``; ``ref_id`` its row id; ``held`` says in
+    words what the case is ("Child in need, Eastmoor CIN Team, since 02 Mar 2026").
+    """
+
+    worker_id: int
+    worker_name: str
+    kind: str
+    ref_id: int
+    held: str
+
+    def sentence(self) -> str:
+        """What the dialog says beside the forward box."""
+        return f"Forwards to {self.worker_name}: {self.held}"
 
 
 def _check_input(given: OutcomeInput) -> tuple[set[ContactOutcome], str | None, str | None]:
@@ -130,6 +156,78 @@ def _purpose(level: Level | None) -> str | None:
     return purpose.value if purpose else None
 
 
+def find_open_case(unit: Unit, person_id: int) -> OpenCase | None:
+    """The child's open case with an allocated worker, or None.
+
+    Why these two sources: "forward to the allocated worker (already open)" (domain brief §1)
+    means a worker already holds the child. That is, first, a current service episode (open
+    on today, as the history check counts it: started, not ended) naming a worker; it is
+    the social-care system's own record of who holds the case, so it comes first. Second,
+    a referral of this child that a worker holds in the desk: one awaiting the meeting's
+    decision and allocated to a worker, or one decided to stay with social care (s17, s47,
+    disabled children's service, forward to open case) whose allocated worker is within the
+    single-assessment window; after that window the case, if it goes on, is a service
+    episode. A referral closed with NFA, stepped down or transferred has no worker here, and
+    an episode or referral with nobody allocated (or allocated to a worker whose account is
+    closed: they have left) is not forwardable: the contact would be read by nobody.
+    """
+    today = unit.today
+    episode = unit.session.execute(
+        select(ServiceEpisode, User.display_name)
+        .join(User, (User.id == ServiceEpisode.worker_id) & User.active)
+        .where(
+            ServiceEpisode.person_id == person_id,
+            ServiceEpisode.started_on <= today,
+            or_(ServiceEpisode.ended_on.is_(None), ServiceEpisode.ended_on > today),
+        )
+        .order_by(ServiceEpisode.started_on.desc(), ServiceEpisode.id.desc())
+        .limit(1)
+    ).first()
+    if episode is not None:
+        e, name = episode
+        held = ", ".join(x for x in (e.service.replace("_", " ").capitalize(), e.team) if x)
+        return OpenCase(
+            e.worker_id,
+            name,
+            "service_episode",
+            e.id,
+            f"{held}, open since {e.started_on:%d %b %Y}",
+        )
+    for referral, name in unit.session.execute(
+        select(Referral, User.display_name)
+        .join(User, (User.id == Referral.assigned_to) & User.active)
+        .where(
+            Referral.person_id == person_id,
+            Referral.status.in_((WorkStatus.AWAITING_DECISION.value, WorkStatus.DECIDED.value)),
+        )
+        .order_by(Referral.referral_at.desc(), Referral.id.desc())
+    ):
+        held = _referral_held(unit, referral, unit.now)
+        if held is not None:
+            return OpenCase(referral.assigned_to, name, "referral", referral.id, held)
+    return None
+
+
+def _referral_held(unit: Unit, referral: Referral, now: datetime) -> str | None:
+    """Why ``referral`` is an open case held by its worker, in words (None: it is not)."""
+    if referral.status == WorkStatus.AWAITING_DECISION.value:
+        return f"referral {referral.id}, awaiting the meeting's decision"
+    if referral.assessment_due_at <= now:
+        return None
+    outcome = unit.session.scalar(
+        select(Decision.outcome)
+        .where(
+            Decision.referral_id == referral.id,
+            Decision.status == DecisionStatus.SIGNED.value,
+        )
+        .order_by(Decision.revision.desc())
+        .limit(1)
+    )
+    if outcome is None or DecisionOutcome(outcome) not in ALLOCATED_OUTCOMES:
+        return None
+    return f"referral {referral.id}, decided: {DecisionOutcome(outcome).label}"
+
+
 def _open_child(unit: Unit, contact_child_id: int) -> ContactChild:
     cc = unit.session.get(ContactChild, contact_child_id)
     if cc is None:
@@ -188,6 +286,7 @@ class OutcomeService(Service):
                 consent_purpose=_purpose(level),
                 consents=tuple(sorted(_consents(unit, cc).items())),
                 may_authorise=allows(unit.role, Permission.AUTHORISE),
+                open_case=find_open_case(unit, cc.person_id),
             )
 
     def record(
@@ -216,6 +315,13 @@ class OutcomeService(Service):
             final, notices, problems = apply_under_five_rule(outcomes, under_five, reason)
             red_nfa = check_red_nfa(final, cc.rag, allows(unit.role, Permission.AUTHORISE))
             problems += [red_nfa] if red_nfa else []
+            forward_to = (
+                find_open_case(unit, cc.person_id)
+                if ContactOutcome.FORWARD_TO_WORKER in final
+                else None
+            )
+            forward = check_forward(final, forward_to.worker_name if forward_to else None)
+            problems += [forward] if forward else []
             level = _level(self.ctx, unit, cc)
             recorded = _consents(unit, cc)
             if given.consent is not None:
@@ -258,6 +364,11 @@ class OutcomeService(Service):
                 ),
                 # Names the manager whose authority closed a red contact (rule above).
                 red_nfa_authorised_by=red_authorised,
+                # Who the contact went to, and the open case that made them its worker.
+                forwarded_to=forward_to.worker_id if forward_to else None,
+                forwarded_via=(
+                    {"kind": forward_to.kind, "id": forward_to.ref_id} if forward_to else None
+                ),
             )
             if referral is not None:
                 unit.audit(

@@ -35,6 +35,7 @@ from mash_desk.documents.wording import family_routing_sections, referrer_sectio
 from mash_desk.domain.meetings import DecisionOutcome
 
 AT = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
+OUTCOME_LEVEL_REASON = "Family moving to <b>Leeds</b> & the receiving council is told."
 
 
 def meta(kind: str, title: str, reference: str = "MASH/DM/12/1") -> DocumentMeta:
@@ -101,6 +102,7 @@ def memo(
             indicators=(ThresholdIndicator(3, "Parenting capacity", "Pregnant young person"),),
             consent_rule="Consent is sought for a single assessment.",
             pathways_raised=("Health notification",),
+            outcome_level_reason=OUTCOME_LEVEL_REASON,
         ),
         outcome="Single assessment (s17)",
         rationale=text,

@@ -369,3 +369,33 @@ def test_a_memo_stored_before_supersession_was_recorded_still_reprints(desk, act
         model = json.dumps(payload)
     # The kept models are immutable in the database (triggers): load the old shape directly.
     assert from_json(model).superseded_by is None
+
+
+def test_memo_says_why_this_level_and_why_this_outcome_at_it(desk, actors, decided):
+    """s17 at Level 2, overriding the suggested Level 3: both reasons print in the level section."""
+    chair = actors["chair"]
+    level_why = "Needs are additional <i>only</i> & the school meets them."
+    outcome_why = "Mother asked for an assessment <b>herself</b> & consents to it."
+    amended = desk.decisions.amend(
+        chair,
+        decided.decision.id,
+        decided.decision.version,
+        details(
+            "single_assessment_s17",
+            level=2,
+            level_rationale=level_why,
+            outcome_level_reason=outcome_why,
+        ),
+        "Level reviewed with the school",
+    ).value
+    memo = desk.documents.memo_model(chair, amended.id)
+    assert (memo.threshold.level, memo.threshold.suggested_level) == (2, 3)
+    assert memo.threshold.override and memo.threshold.level_rationale == level_why
+    assert memo.threshold.outcome_level_reason == outcome_why
+    words = pdf_text(desk.documents.issue_memo(chair, amended.id).value.pdf)
+    level_section = words[words.index("5. Threshold level") : words.index("6. Decision")]
+    assert f"Why this level {level_why}" in level_section
+    assert f"Why this outcome at this level {outcome_why}" in level_section
+    # A decision whose outcome fits its level prints no such heading.
+    first = pdf_text(desk.documents.issue_memo(chair, decided.decision.id).value.pdf)
+    assert "Why this outcome at this level" not in first

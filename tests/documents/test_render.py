@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
 import subprocess
 import sys
@@ -86,6 +87,8 @@ def test_memo_reads_back_with_every_section():
         "stage 1 (Practitioner to practitioner), open",
         "Model threshold guidance (model-threshold), version 2016",
         "No further action",
+        "Why this outcome at this level",
+        samples.OUTCOME_LEVEL_REASON,  # printed literally: markup characters and all
     ):
         assert content in words, content
 
@@ -240,3 +243,12 @@ def test_letterhead_file_problems_are_named():
     message = str(caught.value)
     for key in ("council", "address", "colour", "telephone", "marking"):
         assert f"{key}:" in message
+
+
+def test_a_memo_kept_before_the_outcome_level_reason_existed_still_reprints():
+    """Issued memos are kept as JSON: one from before the field loads with no reason."""
+    payload = json.loads(to_json(samples.memo()))
+    del payload["model"]["threshold"]["outcome_level_reason"]
+    old = from_json(json.dumps(payload))
+    assert old.threshold.outcome_level_reason is None
+    assert "Why this outcome at this level" not in pdf_text(render_memo(old))

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from mash_desk.domain.enums import ContactOutcome as O
-from mash_desk.domain.outcome_rules import check_consent, check_level_four_rag, check_red_nfa
+from mash_desk.domain.outcome_rules import (
+    check_consent,
+    check_forward,
+    check_level_four_rag,
+    check_red_nfa,
+)
 from mash_desk.domain.thresholds import ConsentRule as R
 
 
@@ -89,3 +94,20 @@ def test_level_four_on_amber_or_green_needs_red_or_a_reason(suggested, chosen, r
     assert (problem is not None) == asked
     if problem:
         assert (problem.field, problem.rule) == ("not_red_reason", "level_four_not_red")
+
+
+@pytest.mark.parametrize(
+    "outcomes, worker, refused",
+    [
+        ({O.FORWARD_TO_WORKER}, None, True),
+        ({O.FORWARD_TO_WORKER}, "", True),
+        ({O.FORWARD_TO_WORKER, O.ADVICE}, None, True),
+        ({O.FORWARD_TO_WORKER}, "Sam Worker", False),
+        ({O.REFERRAL}, None, False),  # only a forward needs somebody to forward to
+    ],
+)
+def test_forward_needs_an_open_case_with_a_worker(outcomes, worker, refused):
+    error = check_forward(outcomes, worker)
+    assert (error is not None) == refused
+    if error is not None:
+        assert (error.field, error.rule) == ("outcomes", "forward_needs_open_case")

@@ -386,3 +386,30 @@ def test_practitioner_is_told_who_records_the_conference(qtbot, session, gui_act
         view.decisions_hint.text()
     )
     assert view.conference_waiting() is not None
+
+
+def test_decisions_tab_says_why_this_level_and_why_this_outcome_at_it(qtbot, session, gui_actors):
+    """s17 at Level 2 (the suggested Level 3 overridden): both reasons sit beside the level."""
+    desk, chair = session.desk, gui_actors["chair"]
+    referral = make_referral(desk, gui_actors["practitioner"], "amber")
+    meeting = desk.meetings.create_today(chair).value
+    quorate(desk, chair, meeting.id)
+    draft = desk.decisions.draft(
+        chair,
+        referral.id,
+        details(
+            "single_assessment_s17",
+            level=2,
+            level_rationale="Needs are <b>additional</b> & met by the school.",
+            outcome_level_reason="Family moved to <Leeds> & the council there is told.",
+        ),
+        meeting.id,
+    ).value
+    desk.decisions.sign(chair, draft.id, draft.version)
+    view = _open(qtbot, session, referral.person_id)
+    text = view.decisions_text()
+    assert "Level 2 (threshold document" in text
+    assert "Overrides the suggested Level 3" in text
+    # The chair's own words, printed literally (escaped, never read as markup).
+    assert "Why this level: Needs are <b>additional</b> & met by the school." in text
+    assert "Why this outcome at this level: Family moved to <Leeds> & the council there" in text

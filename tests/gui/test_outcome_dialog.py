@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from mash_desk.domain.enums import ContactOutcome
 from mash_desk.gui.outcome_dialog import OutcomeDialog
 from mash_desk.gui.queue_model import COL_STATUS, QueueModel
+from tests.services.test_forward_outcome import open_episode
 from tests.support.helpers import log_one, row_counts
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -283,3 +284,40 @@ def test_level_three_referral_shows_the_consent_rule_and_refuses_without_it(qtbo
         _save(qtbot, dialog)
     assert saved.args[0].referral is not None
     assert dialog.message("consent") == ""
+
+
+def test_forward_without_an_open_case_is_refused_at_the_outcomes(qtbot, session):
+    desk = session.desk
+    cc = log_one(desk, session.actor).children[0]
+    dialog = _open(qtbot, session, cc.id)
+    assert not dialog.ui.forwardWorker.isVisible()
+    _tick(qtbot, dialog.ui.forwardCheck, Qt.Key.Key_F)
+    # Said as soon as the box is ticked, before any save.
+    assert dialog.ui.forwardWorker.isVisible()
+    assert "no open case with an allocated worker" in dialog.ui.forwardWorker.text()
+    before = row_counts(desk)
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.message("outcomes") != "", timeout=10_000)
+    assert "needs an open case with an allocated worker" in dialog.message("outcomes")
+    assert dialog.ui.forwardCheck.hasFocus()  # the box whose choice is refused
+    assert "allocated worker" in dialog.ui.forwardCheck.accessibleDescription()
+    assert row_counts(desk) == before
+    assert dialog.chosen() == (ContactOutcome.FORWARD_TO_WORKER,)  # nothing chosen is lost
+
+
+def test_forward_names_the_worker_of_the_open_case_then_records(qtbot, session, gui_actors):
+    desk, worker = session.desk, gui_actors["practitioner2"]
+    cc = log_one(desk, session.actor).children[0]
+    open_episode(desk, cc.person.id, worker.user_id)
+    dialog = _open(qtbot, session, cc.id)
+    _tick(qtbot, dialog.ui.forwardCheck, Qt.Key.Key_F)
+    assert dialog.ui.forwardWorker.text() == (
+        "→ Forwards to Test Practitioner2: Child in need, Children in Need team 2, "
+        "open since 01 Jun 2026"
+    )
+    _tick(qtbot, dialog.ui.forwardCheck, Qt.Key.Key_F)  # unticked: the line goes
+    assert not dialog.ui.forwardWorker.isVisible()
+    _tick(qtbot, dialog.ui.forwardCheck, Qt.Key.Key_F)
+    with qtbot.waitSignal(dialog.recorded, timeout=10_000) as saved:
+        _save(qtbot, dialog)
+    assert saved.args[0].contact_child.outcomes == (ContactOutcome.FORWARD_TO_WORKER,)

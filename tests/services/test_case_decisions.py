@@ -110,3 +110,20 @@ def test_a_child_without_referrals_has_empty_sections(desk, actors):
     person_id = log_one(desk, actors["practitioner"]).children[0].person.id
     case = desk.case.view(actors["practitioner"], person_id)
     assert (case.referrals, case.routings, case.escalations) == ((), (), ())
+
+
+def test_case_decision_carries_why_this_level_and_why_this_outcome(desk, actors, meeting):  # noqa: F811
+    level_why = "Needs are additional; the school meets them."
+    outcome_why = "Mother asked for an assessment herself and consents to it."
+    d = signed(
+        desk,
+        actors,
+        meeting,
+        level=2,
+        level_rationale=level_why,
+        outcome_level_reason=outcome_why,
+    )
+    [referral] = desk.case.view(actors["practitioner"], d.person_id).referrals
+    [shown] = referral.decisions
+    assert (shown.level, shown.suggested_level) == (2, 3)
+    assert (shown.level_rationale, shown.outcome_level_reason) == (level_why, outcome_why)

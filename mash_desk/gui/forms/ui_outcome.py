@@ -1,4 +1,4 @@
-# source-sha256: b93f3bbecd62cf83ba09455ca65f13e04143992612a9bfdb6439a9b9f6c194c3
+# source-sha256: a81f4c2c573364d99e07b618bf784eb023d3f0de90c5b51499488c41b4ad7fb0
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -75,6 +75,14 @@ class Ui_OutcomeDialog(object):
         self.forwardCheck.setObjectName(u"forwardCheck")
 
         self.outcomesLayout.addWidget(self.forwardCheck)
+
+        self.forwardWorker = QLabel(self.outcomesGroup)
+        self.forwardWorker.setObjectName(u"forwardWorker")
+        self.forwardWorker.setWordWrap(True)
+        self.forwardWorker.setTextFormat(Qt.TextFormat.PlainText)
+        self.forwardWorker.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.outcomesLayout.addWidget(self.forwardWorker)
 
         self.outcomesError = QLabel(self.outcomesGroup)
         self.outcomesError.setObjectName(u"outcomesError")
@@ -342,6 +350,10 @@ class Ui_OutcomeDialog(object):
 #if QT_CONFIG(tooltip)
         self.forwardCheck.setToolTip(QCoreApplication.translate("OutcomeDialog", u"The child already has an open case: the allocated worker takes the contact", None))
 #endif // QT_CONFIG(tooltip)
+        self.forwardWorker.setText("")
+#if QT_CONFIG(accessibility)
+        self.forwardWorker.setAccessibleDescription(QCoreApplication.translate("OutcomeDialog", u"Who the contact is forwarded to", None))
+#endif // QT_CONFIG(accessibility)
         self.underFiveNotice.setText("")
 #if QT_CONFIG(accessibility)
         self.underFiveNotice.setAccessibleName(QCoreApplication.translate("OutcomeDialog", u"Under-5 rule", None))
