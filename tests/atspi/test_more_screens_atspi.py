@@ -107,7 +107,6 @@ def test_meeting_mode(qtbot, demo_desk, reader, tmp_path):
     for label in (mode.progress_label, mode.child_label):
         _reads_as_text(tree, label)
     # The chair's view: four named panes whose text a screen reader reads.
-    chair = mode.chair.ui if hasattr(mode, "chair") else None
     panes = [
         n
         for n in showing(tree)
@@ -116,7 +115,6 @@ def test_meeting_mode(qtbot, demo_desk, reader, tmp_path):
     ]
     assert len(panes) == 4, panes
     assert all(p["text"] and p["text"].strip() for p in panes), panes
-    del chair
     assert assert_every_view_lets_tab_out(qtbot, reader, mode) >= 3
 
     # A decision saved without its outcome: announced, and said on the field.

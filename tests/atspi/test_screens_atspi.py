@@ -5,7 +5,8 @@ partner inbox (its three tabs) and the sign-in dialog: no interactive object wit
 (a combo box needs a linked label, since AT-SPI gives it its current value as name), one Tab
 out of every table, tree and list, and a problem both announced and put on its field. The
 threshold panel's suggested level, reasons and consent rule are read as their text, and
-ticking an indicator announces the new suggestion. Meeting mode is checked by its own tests.
+ticking an indicator announces the new suggestion. Meeting mode and the other dialogs and
+views are read by ``test_more_screens_atspi.py``.
 """
 
 from __future__ import annotations
