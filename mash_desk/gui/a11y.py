@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QToolButton,
     QWidget,
 )
 
@@ -103,6 +104,27 @@ def mark_invalid(widget: QWidget | None, message: str | None) -> None:
     _keep_base(widget)
     widget.setProperty(_ERROR, message or "")
     _describe(widget)
+
+
+def name_clear_button(edit: QLineEdit, name: str = "Clear") -> None:
+    """Name the clear button Qt puts in ``edit`` (``setClearButtonEnabled``).
+
+    Qt's button is an icon with no text: a screen reader meets an unnamed push button as
+    soon as something is typed (WCAG 4.1.2).
+    """
+    edit.setClearButtonEnabled(True)
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(name)
+
+
+def clear_invalid(widget: QWidget | None) -> None:
+    """Take a problem :func:`mark_invalid` put on the field away; leave any other alone.
+
+    Unlike ``mark_invalid(widget, None)`` it never fixes the description of a field that was
+    not marked, so a description set later (a rule said before the choice) is kept.
+    """
+    if widget is not None and widget.property(_ERROR):
+        mark_invalid(widget, None)
 
 
 def mark_required(widget: QWidget, required: bool = True) -> None:

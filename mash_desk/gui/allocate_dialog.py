@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 from shiboken6 import isValid
 
 from mash_desk.domain.errors import ValidationError
+from mash_desk.gui.a11y import announce, mark_invalid
 from mash_desk.gui.forms.ui_allocate import Ui_AllocateDialog
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -74,8 +75,6 @@ class AllocateDialog(QDialog):
         self.ok_button.setEnabled(False)
         for name in ("form", *_FIELDS):
             self._error(name).hide()
-        # What each field says of itself, put back when its problem is cleared.
-        self._descriptions = {f: getattr(self.ui, f).accessibleDescription() for f in _FIELDS}
         self.ui.team.currentIndexChanged.connect(self._fill_workers)
         self.ui.buttons.accepted.connect(self.save)
         self.ui.buttons.rejected.connect(self.reject)
@@ -179,6 +178,9 @@ class AllocateDialog(QDialog):
                 first = getattr(self.ui, field)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Painted is not enough (WCAG 3.3.1): said at once, wherever the reader is.
+        said = " ".join(e.message for e in exc.errors)
+        announce(first or self.ui.formError, said, assertive=True)
 
     # --- errors --------------------------------------------------------------------------------
 
@@ -198,8 +200,8 @@ class AllocateDialog(QDialog):
         label.setAccessibleName(f"Problem: {message}")
         label.show()
         if field != "form":
-            widget = getattr(self.ui, field)
-            widget.setAccessibleDescription(f"Problem: {message}")
+            # Said with the field on focus, before what the field is for.
+            mark_invalid(getattr(self.ui, field), message)
 
     def _show_form_error(self, message: str) -> None:
         if isValid(self):
@@ -211,4 +213,4 @@ class AllocateDialog(QDialog):
             label.clear()
             label.hide()
             if field != "form":
-                getattr(self.ui, field).setAccessibleDescription(self._descriptions[field])
+                mark_invalid(getattr(self.ui, field), None)

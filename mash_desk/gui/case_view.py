@@ -68,7 +68,7 @@ from mash_desk.domain.meetings import (
 )
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.routing import InformedParty, RoutingStatus
-from mash_desk.gui.a11y import live_label, no_tab_trap
+from mash_desk.gui.a11y import live_label, name_clear_button, no_tab_trap
 from mash_desk.gui.attachments import CaseAttachments
 from mash_desk.gui.flow_layout import FlowLayout
 from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
@@ -588,7 +588,7 @@ class CaseView(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter the chronology (Ctrl+F)")
         self.filter_edit.setAccessibleName("Filter the chronology by text")
-        self.filter_edit.setClearButtonEnabled(True)
+        name_clear_button(self.filter_edit, "Clear the chronology filter")
         self.filter_edit.textChanged.connect(self._text_changed)
         self.filter_edit.setMinimumWidth(220)
         bar.addWidget(self.filter_edit)

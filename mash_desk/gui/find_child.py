@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QTableView, QWidg
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.identifiers import format_nhs_number
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
+from mash_desk.gui.a11y import name_clear_button
 from mash_desk.gui.forms.ui_find_child import Ui_FindChildDialog
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -59,6 +60,7 @@ class FindChildDialog(QDialog):
         self.session = session
         self.ui = Ui_FindChildDialog()
         self.ui.setupUi(self)
+        name_clear_button(self.ui.searchEdit, "Clear the search")
         self.results: SearchResults | None = None
         self.searching = False
         self.model = QStandardItemModel(0, len(HEADERS), self)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from mash_desk.domain.errors import PermissionDenied
+from mash_desk.gui.a11y import announce, live_label, mark_invalid
 from mash_desk.gui.forms.ui_lock_screen import Ui_LockScreenForm
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -103,6 +104,8 @@ class LockScreen(QWidget):
             )
         else:
             self.ui.demoNote.hide()
+        # The message reads as its text (a fixed name would hide it from a screen reader).
+        live_label(self.ui.message, "Unlock message")
         self.ui.password.returnPressed.connect(self._submit)
         self.ui.unlockButton.clicked.connect(self._submit)
         window.installEventFilter(self)
@@ -122,7 +125,9 @@ class LockScreen(QWidget):
     def show_message(self, text: str, *, problem: bool) -> None:
         """Say what happened; a problem is marked by a sign as well as its colour."""
         self.ui.message.setText(f"⚠ {text}" if problem and text else text)
-        self.ui.message.setAccessibleName(text)
+        # Said at once (the focus stays in the password field), and with the field on focus.
+        mark_invalid(self.ui.password, text if problem else None)
+        announce(self.ui.password, text, assertive=problem)
 
     def cover(self) -> None:
         """Show over everything, empty, with the password field focused."""

@@ -190,6 +190,8 @@ class MeetingMode(MeetingWrites, QWidget):
         # The form wraps to its column (WCAG 1.4.10): never a sideways scroll.
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setWidget(screen)
+        # It takes the focus to scroll by keyboard: a screen reader must be able to name it.
+        self.scroller.setAccessibleName("Decision form and what follows")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         # The chair's view sits beside the form in its own column, so it never scrolls away.
         for widget in (column, self.chair, self.scroller):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QMessageBox, QPushButt
 from mash_desk.domain.enums import PRIMARY_NEEDS, REFERRAL_SOURCES, ContactOutcome
 from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.permissions import Permission, allows
+from mash_desk.gui.a11y import announce, clear_invalid, mark_invalid
 from mash_desk.gui.forms.ui_outcome import Ui_OutcomeDialog
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -387,8 +388,9 @@ class OutcomeDialog(QDialog):
             return
         first: QWidget | None = None
         shown: dict[str, list[str]] = {}
-        leftover = []
+        leftover: list[str] = []
         focus: QWidget | None = None
+        said: list[str] = []
         for error in exc.errors:
             if error.field in _FIELDS:
                 shown.setdefault(error.field, []).append(error.message)
@@ -405,12 +407,16 @@ class OutcomeDialog(QDialog):
             if focus is not None and field == "outcomes" and focus.isEnabled():
                 widget = focus
             self._show(getattr(self.ui, label_name), messages)
-            widget.setAccessibleDescription(" ".join(messages))
+            # Said with the field whenever it takes focus (its own description kept after).
+            mark_invalid(widget, " ".join(messages))
+            said.extend(messages)
             first = first or widget
         if leftover:
             self._form_error(" ".join(leftover))
         if first is not None:
             first.setFocus()
+        # Painted is not enough (WCAG 3.3.1): said at once, wherever the reader is.
+        announce(first or self.ui.formError, " ".join(said), assertive=True)
 
     def _first_ticked(self) -> QWidget:
         return next((c for c in self.checks.values() if c.isChecked()), self.ui.nfaCheck)
@@ -432,15 +438,18 @@ class OutcomeDialog(QDialog):
     def _form_error(self, text: str) -> None:
         self.ui.formError.setText(_WARNING + text)
         self.ui.formError.show()
+        announce(self.ui.formError, text, assertive=True)
 
     def _clear_messages(self) -> None:
         for widget_name, label_name in _FIELDS.values():
             label = getattr(self.ui, label_name)
             label.clear()
             label.hide()
-            getattr(self.ui, widget_name).setAccessibleDescription("")
+            clear_invalid(getattr(self.ui, widget_name))
+        for check in self.checks.values():  # a consent problem may stand on a ticked outcome
+            clear_invalid(check)
         for widget_name in _RULE_WIDGETS.values():
-            getattr(self.ui, widget_name).setAccessibleDescription("")
+            clear_invalid(getattr(self.ui, widget_name))
         self.ui.formError.clear()
         self.ui.formError.hide()
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from mash_desk.domain.enums import Rag
-from mash_desk.gui.a11y import no_tab_trap
+from mash_desk.gui.a11y import name_clear_button, no_tab_trap
 from mash_desk.gui.queue_model import (
     COL_AGE,
     COL_CHILD,
@@ -131,7 +131,7 @@ class QueueView(QWidget):
     def _build(self) -> None:
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name, NHS number or postcode (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
+        name_clear_button(self.search, "Clear the queue search")
         self.search.setAccessibleName("Search the queue")
         self.search.setAccessibleDescription(
             "Narrows the queue to children whose name, NHS number or postcode contains the text"

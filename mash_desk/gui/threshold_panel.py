@@ -52,7 +52,14 @@ from mash_desk.domain.thresholds import (
     choose_level,
     suggest,
 )
-from mash_desk.gui.a11y import announce, live_label, mark_invalid, mark_required, no_tab_trap
+from mash_desk.gui.a11y import (
+    announce,
+    live_label,
+    mark_invalid,
+    mark_required,
+    name_clear_button,
+    no_tab_trap,
+)
 from mash_desk.gui.form_indicators import (
     FORM_MARK,
     form_indicators_label,
@@ -417,7 +424,7 @@ class ThresholdPanel(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search indicators, e.g. “domestic abuse” (Ctrl+F)")
         self.search.setAccessibleName("Search the threshold indicators")
-        self.search.setClearButtonEnabled(True)
+        name_clear_button(self.search, "Clear the indicator search")
         self.search.textChanged.connect(self.filter_indicators)
         layout.addWidget(self.search)
         self.model = IndicatorModel(self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from mash_desk.gui.a11y import live_label
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.allocation import WorkloadRow
@@ -104,7 +105,7 @@ class WorkloadView(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.status = QLabel("Loading…")
+        self.status = live_label(QLabel("Loading…"), "Workload status")
         self.status.setWordWrap(True)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Count again (F5)")

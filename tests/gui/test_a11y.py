@@ -7,9 +7,16 @@ or list keeps Tab for its cells.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QToolButton, QWidget
 
-from mash_desk.gui.a11y import live_label, mark_invalid, mark_required, mark_required_by_labels
+from mash_desk.gui.a11y import (
+    clear_invalid,
+    live_label,
+    mark_invalid,
+    mark_required,
+    mark_required_by_labels,
+    name_clear_button,
+)
 from mash_desk.gui.contact_form import ContactForm
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.profile_dialog import with_message
@@ -36,6 +43,28 @@ def test_a_problem_comes_first_and_goes_leaving_required_and_the_hint(qtbot):
     assert edit.accessibleDescription() == "Enter a date in the past — required — dd/mm/yyyy"
     mark_invalid(edit, None)
     assert edit.accessibleDescription() == "required — dd/mm/yyyy"
+
+
+def test_clearing_a_problem_leaves_a_description_set_since_alone(qtbot):
+    check = QLineEdit()
+    qtbot.addWidget(check)
+    clear_invalid(check)  # never marked: a later description is the field's own
+    check.setAccessibleDescription("Only a manager may close a red contact")
+    clear_invalid(check)
+    assert check.accessibleDescription() == "Only a manager may close a red contact"
+    mark_invalid(check, "Choose at least one outcome")
+    assert check.accessibleDescription().startswith("Choose at least one outcome — Only")
+    clear_invalid(check)
+    assert check.accessibleDescription() == "Only a manager may close a red contact"
+
+
+def test_the_clear_button_of_a_search_field_has_a_name(qtbot):
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    name_clear_button(edit, "Clear the search")
+    assert edit.isClearButtonEnabled()
+    buttons = edit.findChildren(QToolButton)
+    assert buttons and all(b.accessibleName() == "Clear the search" for b in buttons)
 
 
 def test_field_message_is_put_on_its_field_and_read_as_its_text(qtbot):
