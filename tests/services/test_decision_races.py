@@ -12,12 +12,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, insert, literal, select
 
 from mash_desk.domain.errors import ValidationError
 from mash_desk.services.desk import Desk
 from mash_desk.storage.database import Database
-from mash_desk.storage.models import AuditEntry, Decision, ThresholdAssessment
+from mash_desk.storage.migrations import alembic_config, upgrade
+from mash_desk.storage.models import AuditEntry, Decision, DecisionPathway, ThresholdAssessment
 from tests.services.test_checks import make_referral
 from tests.services.test_decisions import details
 
@@ -129,3 +131,28 @@ def test_forty_simultaneous_amendments_keep_one_new_version_each(desk, actors, c
             ).all()
         )
     assert versions == {d.referral_id: 2 for d in signed}
+
+
+def test_upgrade_keeps_the_newest_of_two_drafts_left_by_the_old_race(desk, actors):
+    """A database that already holds two drafts on one referral still upgrades to 0014."""
+    referral = make_referral(desk, actors["practitioner"], "red")
+    older = desk.decisions.draft(
+        actors["practitioner"], referral.id, details(pathways=("marac",))
+    ).value
+    cfg = alembic_config()
+    with desk.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0013")
+    table = Decision.__table__
+    columns = [c for c in table.c if c.name != "id"]
+    copy = select(
+        *(literal(2).label("revision") if c.name == "revision" else c for c in columns)
+    ).where(table.c.id == older.id)
+    with desk.db.engine.begin() as conn:
+        conn.execute(insert(table).from_select([c.name for c in columns], copy))
+    upgrade(desk.db.engine)
+    history = desk.decisions.history(actors["manager"], referral.id)
+    assert [(d.revision, d.status.value) for d in history] == [(2, "draft")]
+    with desk.db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(DecisionPathway)) == 0
+        assert s.scalar(select(func.count()).where(AuditEntry.action == "decision.drafted")) == 1
