@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from mash_desk.domain.enums import Rag, WorkStatus
@@ -251,21 +251,21 @@ class DecisionService(Service):
     ) -> OpResult[DecisionDTO]:
         """Change a draft decision (a signed one is never edited: amend it)."""
         with self.writing(actor, Permission.DRAFT_DECISION) as unit:
-            decision = _decision(unit, decision_id)
+            # Locked first (PostgreSQL; SQLite has one writer anyway): a second person saving
+            # the same draft waits here, then meets the new version, instead of half-replacing
+            # pathways the first has already replaced.
+            decision = unit.session.get(Decision, decision_id, with_for_update=True)
+            if decision is None:
+                raise NotFound(f"No decision {decision_id}")
             check_version(decision, expected_version, "decision")
             _require_draft(decision)
             referral = _awaiting(unit, decision.referral_id)
             errors = self._where_errors(unit, referral, decision.meeting_id)
             checked, level = self._check(unit, referral, details, errors)
-            for old in unit.session.scalars(
-                select(DecisionPathway).where(DecisionPathway.decision_id == decision.id)
-            ):
-                unit.session.delete(old)
-            for old_action in unit.session.scalars(
-                select(DecisionAction).where(DecisionAction.decision_id == decision.id)
-            ):
-                unit.session.delete(old_action)
-            unit.session.flush()
+            # Whatever rows are there now go, even ones a second person saved a moment ago:
+            # the version check on the decision row then refuses this unit and undoes it all.
+            for model in (DecisionPathway, DecisionAction):
+                unit.session.execute(delete(model).where(model.decision_id == decision.id))
             self._fill(unit, decision, checked, level)
             unit.audit(
                 "decision.redrafted",

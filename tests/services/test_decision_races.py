@@ -15,7 +15,7 @@ from typing import Any
 from alembic import command
 from sqlalchemy import func, insert, literal, select
 
-from mash_desk.domain.errors import ValidationError
+from mash_desk.domain.errors import ConflictError, ValidationError
 from mash_desk.services.desk import Desk
 from mash_desk.storage.database import Database
 from mash_desk.storage.migrations import alembic_config, upgrade
@@ -156,3 +156,22 @@ def test_upgrade_keeps_the_newest_of_two_drafts_left_by_the_old_race(desk, actor
     with desk.db.reading() as s:
         assert s.scalar(select(func.count()).select_from(DecisionPathway)) == 0
         assert s.scalar(select(func.count()).where(AuditEntry.action == "decision.drafted")) == 1
+
+
+def test_forty_simultaneous_redrafts_keep_one_and_refuse_the_other(desk, actors, clock):
+    p, p2 = actors["practitioner"], actors["practitioner2"]
+    drafts = []
+    for i in range(PAIRS):
+        referral = make_referral(desk, p, "red", given=f"Redraft{i}")
+        drafts.append(desk.decisions.draft(p, referral.id, details(pathways=("marac",))).value)
+    jobs = [
+        (
+            lambda k, d=d: k.decisions.redraft(p, d.id, d.version, details(rationale="One")),
+            lambda k, d=d: k.decisions.redraft(p2, d.id, d.version, details(rationale="Two")),
+        )
+        for d in drafts
+    ]
+    for i, (a, b) in enumerate(race(desk.db.url, clock, jobs)):
+        errors = [o for o in (a, b) if isinstance(o, BaseException)]
+        assert len(errors) == 1 and isinstance(errors[0], ConflictError), f"{i}: {a!r} {b!r}"
+        assert "nothing was overwritten" in str(errors[0])
