@@ -11,6 +11,10 @@ the referral, allocated team and worker and the s47 start date on the decision. 
 version creates the referrer's feedback record, due by the meeting policy's clock (1 working
 day). Dissent by an agency present at the meeting opens stage 1 of the escalation protocol.
 Every change writes its audit row (with the child's person id) in the same transaction.
+
+Two people deciding the same referral at once: the database keeps one draft per referral (a
+partial unique index) and one version per revision, so whoever is second — however the two
+interleave — is refused with a ValidationError naming who drafted or amended it and when.
 """
 
 from __future__ import annotations
@@ -964,8 +968,8 @@ def _taken(
             "referral",
             "one_draft",
             f"{draft.display_name} is already drafting this decision (draft saved at "
-            f"{at:%H:%M} on {at:%d/%m/%Y}); nothing was saved and what you typed is kept. "
-            "Reload to see their draft, then change it.",
+            f"{at:%H:%M} on {at:%d/%m/%Y}); yours was not saved. Read their draft, then "
+            "change it if yours differs.",
         )
     if not any_newer:
         return None
@@ -984,8 +988,8 @@ def _taken(
         "status",
         "latest",
         f"This decision was {done} by {newer.display_name} at {at:%H:%M} on {at:%d/%m/%Y} "
-        f"(version {newer.revision}); nothing was saved and what you typed is kept. Reload to "
-        "see that version, then amend it if yours is still needed.",
+        f"(version {newer.revision}); yours was not saved. Read that version, then amend it "
+        "if yours is still needed.",
     )
 
 

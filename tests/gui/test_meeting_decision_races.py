@@ -56,7 +56,7 @@ def test_second_drafter_keeps_their_text_and_sees_who_is_drafting(
     message = mode.messages["decision"].message
     assert f"{other.display_name} is already drafting this decision" in message
     assert "10:00 on 17/11/2026" in message
-    assert mode.status_label.text() == "⚠ " + message
+    assert mode.status_label.text() == f"⚠ {message} What you typed is still in the form."
     # Their draft is shown; the chair's words are still in the form, not replaced by it.
     qtbot.waitUntil(lambda: "Version 1 · draft" in mode.history_label.text())
     assert "Colleague's draft" in mode.history_label.text()

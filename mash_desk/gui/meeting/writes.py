@@ -258,6 +258,9 @@ class MeetingWrites:
         if isinstance(exc, ValidationError) and exc.rules & {"one_draft", "latest"}:
             self._inputs[referral_id] = typed
             self._load_history(referral_id)
+            self.status_label.setText(
+                f"⚠ {self.messages[fallback].message} What you typed is still in the form."
+            )
 
     # ---- what follows a signed decision ----------------------------------------------------
 
