@@ -11,14 +11,20 @@ the referral, allocated team and worker and the s47 start date on the decision. 
 version creates the referrer's feedback record, due by the meeting policy's clock (1 working
 day). Dissent by an agency present at the meeting opens stage 1 of the escalation protocol.
 Every change writes its audit row (with the child's person id) in the same transaction.
+
+Two people deciding the same referral at once: the database keeps one draft per referral (a
+partial unique index) and one version per revision, so whoever is second — however the two
+interleave — is refused with a ValidationError naming who drafted or amended it and when.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from mash_desk.domain.enums import Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
@@ -205,24 +211,25 @@ class DecisionService(Service):
     def draft(
         self, actor: Actor, referral_id: int, details: DecisionInput, meeting_id: int | None = None
     ) -> OpResult[DecisionDTO]:
-        """Draft the decision on a referral, at a meeting or (red only) between meetings."""
+        """Draft the decision on a referral, at a meeting or (red only) between meetings.
+
+        Someone else's draft (or a decision made meanwhile) is refused with a message naming
+        them, whether it is seen before the insert or only by the database's one-draft index.
+        """
+        try:
+            return self._draft(actor, referral_id, details, meeting_id)
+        except IntegrityError as exc:
+            raise self._taken_after(actor, referral_id, 0, exc) from exc
+
+    def _draft(
+        self, actor: Actor, referral_id: int, details: DecisionInput, meeting_id: int | None
+    ) -> OpResult[DecisionDTO]:
         with self.writing(actor, Permission.DRAFT_DECISION) as unit:
             referral = _awaiting(unit, referral_id)
             errors = self._where_errors(unit, referral, meeting_id)
-            draft_id = unit.session.scalar(
-                select(Decision.id).where(
-                    Decision.referral_id == referral.id,
-                    Decision.status == DecisionStatus.DRAFT.value,
-                )
-            )
-            if draft_id is not None:
-                errors.append(
-                    FieldError(
-                        "referral",
-                        "one_draft",
-                        f"This referral already has a draft decision ({draft_id}); edit it",
-                    )
-                )
+            taken = _taken(unit, referral.id, 0, self.ctx.tz, any_newer=False)
+            if taken is not None:
+                errors.append(taken)
             checked, level = self._check(unit, referral, details, errors)
             revision = (
                 unit.session.scalar(
@@ -254,21 +261,21 @@ class DecisionService(Service):
     ) -> OpResult[DecisionDTO]:
         """Change a draft decision (a signed one is never edited: amend it)."""
         with self.writing(actor, Permission.DRAFT_DECISION) as unit:
-            decision = _decision(unit, decision_id)
+            # Locked first (PostgreSQL; SQLite has one writer anyway): a second person saving
+            # the same draft waits here, then meets the new version, instead of half-replacing
+            # pathways the first has already replaced.
+            decision = unit.session.get(Decision, decision_id, with_for_update=True)
+            if decision is None:
+                raise NotFound(f"No decision {decision_id}")
             check_version(decision, expected_version, "decision")
             _require_draft(decision)
             referral = _awaiting(unit, decision.referral_id)
             errors = self._where_errors(unit, referral, decision.meeting_id)
             checked, level = self._check(unit, referral, details, errors)
-            for old in unit.session.scalars(
-                select(DecisionPathway).where(DecisionPathway.decision_id == decision.id)
-            ):
-                unit.session.delete(old)
-            for old_action in unit.session.scalars(
-                select(DecisionAction).where(DecisionAction.decision_id == decision.id)
-            ):
-                unit.session.delete(old_action)
-            unit.session.flush()
+            # Whatever rows are there now go, even ones a second person saved a moment ago:
+            # the version check on the decision row then refuses this unit and undoes it all.
+            for model in (DecisionPathway, DecisionAction):
+                unit.session.execute(delete(model).where(model.decision_id == decision.id))
             self._fill(unit, decision, checked, level)
             unit.audit(
                 "decision.redrafted",
@@ -319,21 +326,36 @@ class DecisionService(Service):
         details: DecisionInput,
         reason: str | None,
     ) -> OpResult[DecisionDTO]:
-        """Amend the latest signed decision: a new signed version with its reason; both kept."""
+        """Amend the latest signed decision: a new signed version with its reason; both kept.
+
+        A newer version made meanwhile (seen before the insert, or only by the unique index
+        on referral and revision when two amendments race) is refused naming who made it.
+        """
+        try:
+            return self._amend(actor, decision_id, expected_version, details, reason)
+        except IntegrityError as exc:
+            with self.reading(actor, Permission.VIEW_DECISIONS) as unit:
+                old = _decision(unit, decision_id)
+                referral_id, revision = old.referral_id, old.revision
+            raise self._taken_after(actor, referral_id, revision, exc) from exc
+
+    def _amend(
+        self,
+        actor: Actor,
+        decision_id: int,
+        expected_version: int,
+        details: DecisionInput,
+        reason: str | None,
+    ) -> OpResult[DecisionDTO]:
         text, problem = clean_narrative(reason, "reason", "Reason for the amendment", required=True)
         with self.writing(actor, Permission.SIGN_DECISION) as unit:
             old = _decision(unit, decision_id)
             check_version(old, expected_version, "decision")
             errors = [problem] if problem else []
-            latest = unit.session.scalar(
-                select(func.max(Decision.revision)).where(Decision.referral_id == old.referral_id)
-            )
             if old.status != DecisionStatus.SIGNED.value:
                 errors.append(FieldError("status", "signed", "Only a signed decision is amended"))
-            elif old.revision != latest:
-                errors.append(
-                    FieldError("status", "latest", "A newer version exists; amend that one")
-                )
+            elif (taken := _taken(unit, old.referral_id, old.revision, self.ctx.tz)) is not None:
+                errors.append(taken)
             referral = unit.session.get(Referral, old.referral_id)
             assert referral is not None
             checked, level = self._check(unit, referral, details, errors)
@@ -638,6 +660,18 @@ class DecisionService(Service):
 
     # ---- helpers -------------------------------------------------------------------------
 
+    def _taken_after(
+        self, actor: Actor, referral_id: int, revision: int, exc: IntegrityError
+    ) -> ValidationError | IntegrityError:
+        """After a unique-index refusal (the unit rolled back): who got there first.
+
+        Read in a fresh transaction, so it sees the winner's committed row. An integrity
+        error that no newer version explains is a fault, not a race, and is returned as is.
+        """
+        with self.reading(actor, Permission.VIEW_DECISIONS) as unit:
+            taken = _taken(unit, referral_id, revision, self.ctx.tz)
+        return ValidationError(taken) if taken is not None else exc
+
     def _where_errors(
         self, unit: Unit, referral: Referral, meeting_id: int | None
     ) -> list[FieldError]:
@@ -918,6 +952,51 @@ def _decision(unit: Unit, decision_id: int) -> Decision:
 
 def _escalation(unit: Unit, escalation_id: int) -> Escalation:
     return unit.load(Escalation, escalation_id, what="escalation")
+
+
+def _taken(
+    unit: Unit, referral_id: int, revision: int, tz: ZoneInfo, *, any_newer: bool = True
+) -> FieldError | None:
+    """Why no version after ``revision`` may be made now: someone made one (None: free).
+
+    A draft by anyone is "already drafting". With ``any_newer``, a signed version after
+    ``revision`` says who amended (or decided) it and when, in the MASH's own time.
+    """
+    columns = (Decision.status, Decision.revision, Decision.drafted_at, Decision.signed_at)
+    draft = unit.session.execute(
+        select(*columns, User.display_name)
+        .join(User, User.id == Decision.drafted_by)
+        .where(Decision.referral_id == referral_id, Decision.status == DecisionStatus.DRAFT.value)
+    ).first()
+    if draft is not None:
+        at = draft.drafted_at.astimezone(tz)
+        return FieldError(
+            "referral",
+            "one_draft",
+            f"{draft.display_name} is already drafting this decision (draft saved at "
+            f"{at:%H:%M} on {at:%d/%m/%Y}); yours was not saved. Read their draft, then "
+            "change it if yours differs.",
+        )
+    if not any_newer:
+        return None
+    newer = unit.session.execute(
+        select(*columns, User.display_name)
+        .join(User, User.id == Decision.signed_by)
+        .where(Decision.referral_id == referral_id, Decision.revision > revision)
+        .order_by(Decision.revision.desc())
+        .limit(1)
+    ).first()
+    if newer is None:
+        return None
+    at = newer.signed_at.astimezone(tz)
+    done = "amended" if newer.revision > 1 else "decided"
+    return FieldError(
+        "status",
+        "latest",
+        f"This decision was {done} by {newer.display_name} at {at:%H:%M} on {at:%d/%m/%Y} "
+        f"(version {newer.revision}); yours was not saved. Read that version, then amend it "
+        "if yours is still needed.",
+    )
 
 
 def _require_draft(decision: Decision) -> None:

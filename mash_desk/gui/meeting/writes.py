@@ -132,7 +132,7 @@ class MeetingWrites:
             self._actor,
             *args,
             on_done=done,
-            on_error=self._show_errors,
+            on_error=lambda e, r=item.referral_id: self._refused(e, r, details),
             label="Saving the draft…",
         )
 
@@ -232,17 +232,35 @@ class MeetingWrites:
                 then=lambda d=result.value: self.next_steps.after_signing(d, amended=True)
             )
 
+        details = self.details()
         self.session.tasks.write(
             self.session.desk.decisions.amend,
             self._actor,
             latest.id,
             latest.version,
-            self.details(),
+            details,
             self.amend_reason.text(),
             on_done=done,
-            on_error=lambda e: self._show_errors(e, "reason"),
+            on_error=lambda e, r=latest.referral_id: self._refused(e, r, details, "reason"),
             label="Amending…",
         )
+
+    def _refused(
+        self, exc: BaseException, referral_id: int, typed: Any, fallback: str = "decision"
+    ) -> None:
+        """Show why a draft or amendment was refused; after a lost race, show the winner's.
+
+        Someone else drafted or amended this decision first: the message names them, the
+        history is read again so their version is on screen, and the form keeps what this
+        user typed (a kept input is never overwritten by the history).
+        """
+        self._show_errors(exc, fallback)
+        if isinstance(exc, ValidationError) and exc.rules & {"one_draft", "latest"}:
+            self._inputs[referral_id] = typed
+            self._load_history(referral_id)
+            self.status_label.setText(
+                f"⚠ {self.messages[fallback].message} What you typed is still in the form."
+            )
 
     # ---- what follows a signed decision ----------------------------------------------------
 

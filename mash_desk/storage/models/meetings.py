@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -111,7 +112,18 @@ class Decision(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (UniqueConstraint("referral_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("referral_id", "revision"),
+        # One draft per referral, kept by the database: two people saving a first draft at
+        # the same moment both pass any check made before their insert (issue 13 item 7).
+        Index(
+            "uq_decisions_one_draft",
+            "referral_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
 
 
 class DecisionPathway(Base):
