@@ -27,6 +27,7 @@ from mash_desk.domain.permissions import Permission, require
 from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
 from mash_desk.services.threshold_store import ThresholdStore
+from mash_desk.storage.audit_chain import append_sqlite
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import Agency, AuditEntry, User
 from mash_desk.storage.prepared import Driver, Prepared, Target
@@ -148,7 +149,17 @@ class Unit:
         person_id: int | None = None,
         **detail: Any,
     ) -> None:
-        """Write an audit row in this transaction (it commits or rolls back with the change)."""
+        """Write an audit row in this transaction (it commits or rolls back with the change).
+
+        The row is hash-chained to the one before it: by the database's trigger on PostgreSQL,
+        here on SQLite (storage/audit_chain.py).
+        """
+        text = json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True)
+        if self.sql.name == "sqlite":
+            append_sqlite(
+                self.sql.dbapi, self.now, self.user_id, action, entity, entity_id, person_id, text
+            )
+            return
         _AUDIT.run(
             self.sql,
             at=self.now,
@@ -157,7 +168,7 @@ class Unit:
             entity=entity,
             entity_id=entity_id,
             person_id=person_id,
-            detail=json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True),
+            detail=text,
         )
 
 
