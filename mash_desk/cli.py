@@ -235,12 +235,20 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
+    from sqlalchemy import inspect
+
     from mash_desk.storage.audit_chain import verify
     from mash_desk.storage.database import Database
 
     # Not migrated or seeded: verifying must not change the database it checks.
     db = Database(_url(args), migrate=False, seed=False)
     try:
+        if not inspect(db.engine).has_table("audit_chain_head"):
+            print(
+                "mash-desk: this database has no audit chain yet: run mash-desk db upgrade",
+                file=sys.stderr,
+            )
+            return 2
         report = verify(db.engine)
     finally:
         db.close()
