@@ -85,6 +85,7 @@ class Unit:
         self.now = now
         self._tz = tz
         self._session: Session | None = None
+        self._audits: list[tuple[str, str, int | None, int | None, str]] = []
 
     @property
     def today(self) -> date:
@@ -149,27 +150,43 @@ class Unit:
         person_id: int | None = None,
         **detail: Any,
     ) -> None:
-        """Write an audit row in this transaction (it commits or rolls back with the change).
+        """Add an audit row to this transaction (it commits or rolls back with the change).
 
-        The row is hash-chained to the one before it: by the database's trigger on PostgreSQL,
-        here on SQLite (storage/audit_chain.py).
+        Rows are written, in the order given, at the end of the unit (:meth:`write_audit`).
+        Each is hash-chained to the row before it, which means taking the chain's head under
+        a lock until commit; taking it last keeps that lock short and means a transaction
+        holding it never waits for another lock, so two desks cannot deadlock over it.
         """
         text = json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True)
-        if self.sql.name == "sqlite":
-            append_sqlite(
-                self.sql.dbapi, self.now, self.user_id, action, entity, entity_id, person_id, text
+        self._audits.append((action, entity, entity_id, person_id, text))
+
+    def write_audit(self) -> None:
+        """Write the unit's audit rows, chained (by the database's trigger on PostgreSQL)."""
+        sqlite = self.sql.name == "sqlite"
+        for action, entity, entity_id, person_id, text in self._audits:
+            if sqlite:
+                append_sqlite(
+                    self.sql.dbapi,
+                    self.now,
+                    self.user_id,
+                    action,
+                    entity,
+                    entity_id,
+                    person_id,
+                    text,
+                )
+                continue
+            _AUDIT.run(
+                self.sql,
+                at=self.now,
+                user_id=self.user_id,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                person_id=person_id,
+                detail=text,
             )
-            return
-        _AUDIT.run(
-            self.sql,
-            at=self.now,
-            user_id=self.user_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            person_id=person_id,
-            detail=text,
-        )
+        self._audits.clear()
 
 
 class Service:
@@ -201,6 +218,7 @@ class Service:
                 try:
                     yield unit
                     unit.flush()
+                    unit.write_audit()
                 finally:
                     unit.close()
         except StaleDataError as exc:
