@@ -237,7 +237,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
 def _cmd_audit(args: argparse.Namespace) -> int:
     from sqlalchemy import inspect
 
-    from mash_desk.storage.audit_chain import verify
+    from mash_desk.storage.audit_chain import verify_all
     from mash_desk.storage.database import Database
 
     # Not migrated or seeded: verifying must not change the database it checks.
@@ -249,11 +249,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        report = verify(db.engine)
+        reports = verify_all(db.engine)
     finally:
         db.close()
-    print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
-    return 0 if report.ok else 1
+    for report in reports:
+        print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if all(r.ok for r in reports) else 1
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:

@@ -13,11 +13,13 @@ the form unambiguous whatever the text holds (no escaping rules to agree on).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 """``prev_hash`` of the first row: there is no row before it."""
 VERSION = "mash-audit-v1"
+ACCESS_VERSION = "mash-access-v1"
 HASH_LENGTH = 64
 
 
@@ -30,8 +32,17 @@ def instant_text(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _number(value: int | None) -> str | None:
-    return None if value is None else str(value)
+def _text(value: str | int | datetime | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return instant_text(value)
+    return str(int(value))
+
+
+def canonical_values(tag: str, values: Sequence[str | int | datetime | None]) -> str:
+    """Return the canonical text of a row of any chained log: its tag, then each value."""
+    return tag + "".join(_field(_text(v)) for v in values)
 
 
 def canonical(
@@ -46,21 +57,8 @@ def canonical(
     db_user: str | None,
 ) -> str:
     """Return the canonical text of one audit row (``detail`` as stored: sorted-key JSON)."""
-    return VERSION + "".join(
-        map(
-            _field,
-            (
-                str(row_id),
-                instant_text(at),
-                _number(user_id),
-                action,
-                entity,
-                _number(entity_id),
-                _number(person_id),
-                detail,
-                db_user,
-            ),
-        )
+    return canonical_values(
+        VERSION, (row_id, at, user_id, action, entity, entity_id, person_id, detail, db_user)
     )
 
 

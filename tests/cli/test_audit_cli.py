@@ -24,7 +24,8 @@ def url(db_url: str, clock) -> str:
 def test_verify_passes_then_names_the_altered_row(url: str):
     ok = run("audit", "verify", "--database", url)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.startswith("audit chain verified:") and "unbroken" in ok.stdout
+    assert ok.stdout.startswith("audit_log: chain verified:") and "unbroken" in ok.stdout
+    assert "access_log: chain verified:" in ok.stdout
 
     desk = Desk.open(url)
     postgres = desk.db.dialect == "postgresql"
@@ -39,7 +40,8 @@ def test_verify_passes_then_names_the_altered_row(url: str):
 
     broken = run("audit", "verify", "--database", url)
     assert broken.returncode == 1
-    assert broken.stderr.strip() == "audit chain broken: row 3 altered"
+    assert broken.stderr.strip() == "audit_log: chain broken: row 3 altered"
+    assert "access_log: chain verified" in broken.stdout
 
 
 def test_verify_of_a_database_without_a_chain_says_to_upgrade(tmp_path):

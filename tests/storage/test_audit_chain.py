@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from mash_desk.domain.audit_chain import GENESIS, canonical, row_hash
 from mash_desk.services.desk import Desk
-from mash_desk.storage.audit_chain import verify
+from mash_desk.storage.audit_chain import ACCESS, verify
 from mash_desk.storage.database import make_engine
 from mash_desk.storage.migrations import upgrade
 from tests.conftest import NOW
@@ -25,7 +25,8 @@ def worked(desk, actors) -> Desk:
     """A desk whose log holds users made, contacts logged and a contact read."""
     for given in ("Amira", "Ben", "Cara"):
         made = log_one(desk, actors["practitioner"], given=given)
-    desk.contacts.get(actors["practitioner"], made.id)
+        desk.contacts.get(actors["practitioner"], made.id)
+        desk.contacts.get(actors["manager"], made.id)
     return desk
 
 
@@ -211,3 +212,30 @@ def test_an_upgraded_database_verifies(backend, pg_server, tmp_path):
     report = verify(engine)
     engine.dispose()
     assert report.ok and report.rows == 3, report.summary()
+
+
+def test_the_access_log_is_chained_too(worked):
+    report = verify(worked.db.engine, ACCESS)
+    assert report.ok and report.rows >= 6, report.summary()
+    with worked.db.engine.connect() as conn:
+        ids = list(conn.execute(text("SELECT id FROM access_log ORDER BY id")).scalars())
+    guards = (
+        ["ALTER TABLE access_log DISABLE TRIGGER access_log_no_change"]
+        if worked.db.dialect == "postgresql"
+        else ["DROP TRIGGER access_log_no_update", "DROP TRIGGER access_log_no_delete"]
+    )
+    with worked.db.engine.begin() as conn:
+        for sql in guards:
+            conn.execute(text(sql))
+        # Hiding that a manager looked: re-attribute one view, delete another.
+        conn.execute(text("UPDATE access_log SET user_id = 1 WHERE id = :i"), {"i": ids[3]})
+    assert verify(worked.db.engine, ACCESS).problem == f"row {ids[3]} altered"
+    with worked.db.engine.begin() as conn:
+        conn.execute(
+            text("DELETE FROM access_log WHERE id IN (:a, :b)"), {"a": ids[1], "b": ids[3]}
+        )
+    assert verify(worked.db.engine, ACCESS).problem == (
+        f"row {ids[1]} missing: row {ids[2]} follows {ids[0]}"
+    )
+    # The audit log is untouched and still verifies.
+    assert verify(worked.db.engine).ok
