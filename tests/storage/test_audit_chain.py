@@ -13,11 +13,11 @@ from sqlalchemy import create_engine, text
 
 from mash_desk.domain.audit_chain import GENESIS, canonical, row_hash
 from mash_desk.services.desk import Desk
-from mash_desk.storage.audit_chain import ACCESS, verify
+from mash_desk.storage.audit_chain import ACCESS, verify, verify_all
 from mash_desk.storage.database import make_engine
 from mash_desk.storage.migrations import upgrade
-from tests.conftest import NOW
-from tests.support.helpers import log_one
+from tests.conftest import NOW, fresh_database_url
+from tests.support.helpers import log_one, make_actors
 
 
 @pytest.fixture
@@ -154,7 +154,8 @@ def test_concurrent_desks_chain_one_after_another(db_url, clock, actors):
         try:
             start.wait()
             for i in range(6):
-                log_one(d, actors["practitioner"], given=f"Child{n}x{i}")
+                made = log_one(d, actors["practitioner"], given=f"Child{n}x{i}")
+                d.contacts.get(actors["manager"], made.id)
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
@@ -167,9 +168,32 @@ def test_concurrent_desks_chain_one_after_another(db_url, clock, actors):
         d.close()
     assert errors == []
     engine = make_engine(db_url)
-    report = verify(engine)
+    reports = verify_all(engine)
     engine.dispose()
-    assert report.ok, report.problem
+    assert all(r.ok for r in reports), [r.summary() for r in reports]
+    assert reports[1].rows >= 24
+
+
+def test_postgres_sets_the_link_whatever_the_client_sends(templates, pg_server, tmp_path, clock):
+    """A client cannot choose its row's id, login or hashes: the trigger sets them."""
+    desk = Desk.open(fresh_database_url("postgresql", templates, pg_server, tmp_path), clock)
+    actors = make_actors(desk)
+    with desk.db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (id, at, user_id, action, entity, detail, db_user, "
+                "prev_hash, row_hash) VALUES (999, now(), :u, 'x', 'y', '{}', 'someone', "
+                "'forged', 'forged')"
+            ),
+            {"u": actors["admin"].user_id},
+        )
+        row = conn.execute(
+            text("SELECT id, db_user, row_hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        ).first()
+        login = conn.execute(text("SELECT session_user")).scalar()
+    assert row.id != 999 and row.db_user == login != "someone" and row.row_hash != "forged"
+    assert verify(desk.db.engine).ok
+    desk.close()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
