@@ -212,10 +212,9 @@ def pg_chain_trigger(log: ChainedLog) -> str:
 # --- both: rows in id order ------------------------------------------------------------------
 
 
-def _pages(conn: Connection, log: ChainedLog) -> Iterator[Any]:
+def _pages(conn: Connection, log: ChainedLog, after: int = 0) -> Iterator[Any]:
     """Yield every row of ``log`` in id order, a page at a time (never all in memory)."""
     rows_of = log.table
-    after = 0
     while True:
         rows = conn.execute(
             select(rows_of).where(rows_of.c.id > after).order_by(rows_of.c.id).limit(_PAGE)
@@ -290,13 +289,18 @@ def _missing(prev_id: int | None, row_id: int) -> tuple[str, int]:
     )
 
 
-def _problem(conn: Connection, log: ChainedLog, head: tuple[int, str]) -> tuple[int, int, Any]:
-    """Walk ``log``; return (rows, last id, None) or (rows, last id, (problem, row id))."""
+def _problem(
+    conn: Connection, log: ChainedLog, head: tuple[int, str], after: int = 0
+) -> tuple[int, int, Any]:
+    """Walk ``log`` after row ``after``; return (rows, last id, None or (problem, row id))."""
     count = 0
     prev_id: int | None = None
     prev_hash = GENESIS
     before: tuple[int | None, str] = (None, "")  # the row before the previous one
-    for row in _pages(conn, log):
+    for row in _pages(conn, log, after):
+        if after and prev_id is None and row.prev_hash is not None:
+            # Checking the tail only: its first row's link is taken as given.
+            prev_hash = row.prev_hash
         if row.prev_hash is None or row.row_hash is None:
             return count, prev_id or 0, (f"row {row.id} is not chained (no hash)", row.id)
         if row_hash(row.prev_hash, log.content(row)) != row.row_hash:
@@ -324,11 +328,12 @@ def _problem(conn: Connection, log: ChainedLog, head: tuple[int, str]) -> tuple[
     return count, last, None
 
 
-def _verify_log(conn: Connection, log: ChainedLog) -> ChainReport:
+def _verify_log(conn: Connection, log: ChainedLog, tail: int | None = None) -> ChainReport:
     head = read_head(conn, log)
     if head is None:
         return ChainReport(0, None, "no chain head (run mash-desk db upgrade)", log=log.name)
-    count, last, found = _problem(conn, log, head)
+    after = max(0, head[0] - tail) if tail else 0
+    count, last, found = _problem(conn, log, head, after)
     if found is None:
         return ChainReport(count, last or None, log=log.name)
     return ChainReport(count, last or None, found[0], found[1], log=log.name)
@@ -339,8 +344,14 @@ def verify(engine: Engine, log: ChainedLog = AUDIT) -> ChainReport:
     return verify_all(engine, (log,))[0]
 
 
-def verify_all(engine: Engine, logs: tuple[ChainedLog, ...] = LOGS) -> tuple[ChainReport, ...]:
-    """Verify each of ``logs`` (both, by default), all in one snapshot."""
+def verify_all(
+    engine: Engine, logs: tuple[ChainedLog, ...] = LOGS, *, tail: int | None = None
+) -> tuple[ChainReport, ...]:
+    """Verify each of ``logs`` (both, by default), all in one snapshot.
+
+    With ``tail``, only about the last ``tail`` rows of each (a quick check at start-up:
+    what was changed or removed recently, and the end of the log against its head).
+    """
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
@@ -349,6 +360,6 @@ def verify_all(engine: Engine, logs: tuple[ChainedLog, ...] = LOGS) -> tuple[Cha
             # heads and the rows in one snapshot while desks go on writing.
             conn.exec_driver_sql("BEGIN")
         try:
-            return tuple(_verify_log(conn, log) for log in logs)
+            return tuple(_verify_log(conn, log, tail) for log in logs)
         finally:
             conn.rollback()

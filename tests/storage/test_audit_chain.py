@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from mash_desk.domain.audit_chain import GENESIS, canonical, row_hash
 from mash_desk.services.desk import Desk
-from mash_desk.storage.audit_chain import ACCESS, verify, verify_all
+from mash_desk.storage.audit_chain import ACCESS, AUDIT, verify, verify_all
 from mash_desk.storage.database import make_engine
 from mash_desk.storage.migrations import upgrade
 from tests.conftest import NOW, fresh_database_url
@@ -263,3 +263,11 @@ def test_the_access_log_is_chained_too(worked):
     )
     # The audit log is untouched and still verifies.
     assert verify(worked.db.engine).ok
+
+
+def test_the_tail_check_sees_recent_tampering_only(worked):
+    ids = _ids(worked)
+    _owner(worked, "UPDATE audit_log SET detail = '{}' WHERE id IN (:a, :b)", a=ids[1], b=ids[-2])
+    (tail,) = verify_all(worked.db.engine, (AUDIT,), tail=5)
+    assert tail.problem == f"row {ids[-2]} altered" and tail.rows < 5
+    assert verify(worked.db.engine).problem == f"row {ids[1]} altered"
