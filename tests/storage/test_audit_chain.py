@@ -233,9 +233,10 @@ def test_an_upgraded_database_verifies(backend, pg_server, tmp_path):
                 {"at": NOW.strftime("%Y-%m-%d %H:%M:%S.%f"), "d": f'{{"n": {n}}}'},
             )
     upgrade(engine)
-    report = verify(engine)
+    audit, access = verify_all(engine)
     engine.dispose()
-    assert report.ok and report.rows == 3, report.summary()
+    assert audit.ok and audit.rows == 3, audit.summary()
+    assert access.ok and access.rows == 0, access.summary()
 
 
 def test_the_access_log_is_chained_too(worked):
