@@ -135,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_option(memos)
 
+    audit = verbs.add_parser("audit", help="check the audit log")
+    averbs = audit.add_subparsers(dest="action", metavar="ACTION", required=True)
+    averify = averbs.add_parser(
+        "verify",
+        help="walk the audit log's hash chain; exit status 1 naming the first missing or "
+        "altered row",
+    )
+    _database_option(averify)
+
     summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
     summary.add_argument("--as", dest="as_user", help="username to read the queue as")
     _database_option(summary)
@@ -223,6 +232,29 @@ def _cmd_user(args: argparse.Namespace) -> int:
     finally:
         desk.close()
     return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from sqlalchemy import inspect
+
+    from mash_desk.storage.audit_chain import verify_all
+    from mash_desk.storage.database import Database
+
+    # Not migrated or seeded: verifying must not change the database it checks.
+    db = Database(_url(args), migrate=False, seed=False)
+    try:
+        if not inspect(db.engine).has_table("audit_chain_head"):
+            print(
+                "mash-desk: this database has no audit chain yet: run mash-desk db upgrade",
+                file=sys.stderr,
+            )
+            return 2
+        reports = verify_all(db.engine)
+    finally:
+        db.close()
+    for report in reports:
+        print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if all(r.ok for r in reports) else 1
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -397,6 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": _cmd_db,
         "user": _cmd_user,
         "summary": _cmd_summary,
+        "audit": _cmd_audit,
         "thresholds": _cmd_thresholds,
         "qa": _cmd_qa,
         "memo": _cmd_memo,

@@ -3,7 +3,7 @@
 Every service that shows a child's record writes one ``access_log`` row with
 :func:`record_access`, inside a write unit (``Service.writing``), so the record is shown only
 if the row that says so was committed with it. Rows cannot be changed or deleted afterwards
-(database triggers, migration 0003).
+(database triggers, migration 0003), and are hash-chained like the audit log (migration 0015).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import NotFound
@@ -50,11 +50,6 @@ WHAT_LABELS = {
 }
 DETAIL_MAX = 200
 
-_INSERT = Prepared(
-    insert(AccessLogEntry).values(
-        {c: bindparam(c) for c in ("user_id", "person_id", "at", "what", "detail")}
-    )
-)
 _WHO = Prepared(
     select(
         AccessLogEntry.at,
@@ -85,16 +80,10 @@ _PERSON = Prepared(select(Person.id).where(Person.id == bindparam("pid")))
 def record_access(unit: Unit, person_id: int, what: str, detail: str | None = None) -> None:
     """Log that the unit's user viewed ``person_id``'s record, in the unit's transaction.
 
-    Call it from a write unit only: a read unit is rolled back, and the row with it.
+    Call it from a write unit only: a read unit is rolled back, and the row with it. The row
+    is written, hash-chained, when the unit ends (``Unit.write_logs``).
     """
-    _INSERT.run(
-        unit.sql,
-        user_id=unit.user_id,
-        person_id=person_id,
-        at=unit.now,
-        what=what,
-        detail=detail[:DETAIL_MAX] if detail else None,
-    )
+    unit.log_access(person_id, what, detail[:DETAIL_MAX] if detail else None)
 
 
 @dataclass(frozen=True)

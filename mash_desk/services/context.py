@@ -27,21 +27,30 @@ from mash_desk.domain.permissions import Permission, require
 from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
 from mash_desk.services.threshold_store import ThresholdStore
+from mash_desk.storage.audit_chain import ACCESS, AUDIT, append_sqlite
 from mash_desk.storage.database import Database
-from mash_desk.storage.models import Agency, AuditEntry, User
+from mash_desk.storage.models import AccessLogEntry, Agency, AuditEntry, User
 from mash_desk.storage.prepared import Driver, Prepared, Target
 
 _USER = Prepared(
     select(User.id, User.username, User.role_code, User.active).where(User.id == bindparam("id"))
 )
-_AUDIT = Prepared(
-    insert(AuditEntry).values(
-        {
-            c: bindparam(c)
-            for c in ("at", "user_id", "action", "entity", "entity_id", "person_id", "detail")
-        }
-    )
-)
+# On PostgreSQL the trigger sets the id, the login and the hashes of each log row.
+_PG_INSERT = {
+    AUDIT.name: Prepared(
+        insert(AuditEntry).values(
+            {
+                c: bindparam(c)
+                for c in ("at", "user_id", "action", "entity", "entity_id", "person_id", "detail")
+            }
+        )
+    ),
+    ACCESS.name: Prepared(
+        insert(AccessLogEntry).values(
+            {c: bindparam(c) for c in ("user_id", "person_id", "at", "what", "detail")}
+        )
+    ),
+}
 
 R = TypeVar("R")
 
@@ -84,6 +93,9 @@ class Unit:
         self.now = now
         self._tz = tz
         self._session: Session | None = None
+        # Log rows wait for the end of the unit (write_logs), in the order given.
+        self._audits: list[dict[str, Any]] = []
+        self._accesses: list[dict[str, Any]] = []
 
     @property
     def today(self) -> date:
@@ -148,17 +160,51 @@ class Unit:
         person_id: int | None = None,
         **detail: Any,
     ) -> None:
-        """Write an audit row in this transaction (it commits or rolls back with the change)."""
-        _AUDIT.run(
-            self.sql,
-            at=self.now,
-            user_id=self.user_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            person_id=person_id,
-            detail=json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True),
+        """Add an audit row to this transaction (it commits or rolls back with the change).
+
+        Rows are written, in the order given, at the end of the unit (:meth:`write_logs`).
+        """
+        text = json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True)
+        self._audits.append(
+            {
+                "at": self.now,
+                "user_id": self.user_id,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "person_id": person_id,
+                "detail": text,
+            }
         )
+
+    def log_access(self, person_id: int, what: str, detail: str | None) -> None:
+        """Add an access-log row (see ``services.access.record_access``) to this transaction."""
+        self._accesses.append(
+            {
+                "user_id": self.user_id,
+                "person_id": person_id,
+                "at": self.now,
+                "what": what,
+                "detail": detail,
+            }
+        )
+
+    def write_logs(self) -> None:
+        """Write the unit's audit rows, then its access rows, each chained to the row before.
+
+        Chaining takes each log's chain head under a lock until commit (PostgreSQL's trigger
+        does it there, storage/audit_chain.py here on SQLite). Taking the heads last, always
+        audit before access, keeps that lock short and means a transaction holding a head
+        waits for no lock another could hold: two desks cannot deadlock over the chain.
+        """
+        sqlite = self.sql.name == "sqlite"
+        for log, rows in ((AUDIT, self._audits), (ACCESS, self._accesses)):
+            for values in rows:
+                if sqlite:
+                    append_sqlite(self.sql.dbapi, log, **values)
+                else:
+                    _PG_INSERT[log.name].run(self.sql, **values)
+            rows.clear()
 
 
 class Service:
@@ -190,6 +236,7 @@ class Service:
                 try:
                     yield unit
                     unit.flush()
+                    unit.write_logs()
                 finally:
                     unit.close()
         except StaleDataError as exc:

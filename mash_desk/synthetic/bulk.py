@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Table, event, insert
 from sqlalchemy.engine import Dialect
 
+from mash_desk.storage.audit_chain import AUDIT_LOG, set_head
 from mash_desk.storage.base import Base
 from mash_desk.storage.database import Database
 
@@ -140,6 +141,13 @@ def _insert_batch(connection: Connection, inserters: dict[str, BulkInsert], batc
     for name, rows in batch.items():
         if rows:
             inserters[name].execute(connection, rows)
+    audit = batch.get(AUDIT_LOG)
+    if audit and connection.dialect.name == "sqlite":
+        # The rows came chained (generate.py); the head moves in the same transaction, so a
+        # run stopped half-way leaves a chain the desk can go on appending to.
+        keys = inserters[AUDIT_LOG].keys
+        last = audit[-1]
+        set_head(connection, last[keys.index("id")], last[keys.index("row_hash")])
 
 
 def _write_batch(db: Database, inserters: dict[str, BulkInsert], batch: Batch) -> None:

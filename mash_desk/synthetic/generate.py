@@ -60,6 +60,7 @@ from mash_desk.domain.outcomes import SOCIAL_CARE_OUTCOMES, is_under_five
 from mash_desk.domain.policy import default_policy
 from mash_desk.domain.thresholds import ThresholdDocument, parse_document
 from mash_desk.services.threshold_store import shipped_documents
+from mash_desk.storage.audit_chain import Chainer, read_head
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import (
     Agency,
@@ -551,6 +552,10 @@ class _Generator:
                 m: (session.scalar(select(func.max(m.id))) or 0) + 1  # type: ignore[attr-defined]
                 for m in _WITH_IDS
             }
+            head = read_head(session.connection())
+            if head is None:
+                raise ValueError("The audit chain has no head: run mash-desk db upgrade first.")
+            self.chain = Chainer(*head) if self.db.dialect == "sqlite" else None
             taken = set(
                 session.scalars(select(Person.nhs_number).where(Person.nhs_number.is_not(None)))
             )
@@ -810,6 +815,10 @@ class _Generator:
         audit.sort(key=itemgetter("at"))
         for row in audit:
             row["id"] = self._id(AuditEntry)
+            row["db_user"] = row["prev_hash"] = row["row_hash"] = None
+            # SQLite: chained here, as Unit.audit would; PostgreSQL's trigger chains them.
+            if self.chain is not None:
+                self.chain.link(row)
         # A referral still awaiting its meeting is written once decided (its row changes at
         # the meeting), with the rows that need it first: its checks and agenda items.
         waiting = (

@@ -30,6 +30,7 @@ from mash_desk.domain.policy import default_policy
 from mash_desk.domain.thresholds import suggest
 from mash_desk.services.desk import Desk
 from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson, OutcomeInput
+from mash_desk.storage.audit_chain import verify
 from mash_desk.storage.base import Base
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import (
@@ -453,6 +454,9 @@ def test_writer_process_writes_the_same_rows(tmp_path: Path, monkeypatch: pytest
     forked = _db(tmp_path / "forked.sqlite3")
     generate(forked, years=0.05, seed=3, end=END)
     assert _table_hash(inline) == _table_hash(forked)
+    # Generated audit rows are chained like the services' (the head moved with each batch).
+    report = verify(forked.engine)
+    assert report.ok and report.rows > 100, report.summary()
 
 
 def test_refuses_a_database_with_contacts(tmp_path: Path):
@@ -873,3 +877,6 @@ def test_services_add_assessments_and_samples_after_the_history(screened: Desk):
     assert done.value.level == 2
     after = _all(screened, select(func.max(ThresholdAssessment.id)))[0][0]
     assert after == before + 1
+    # The services' audit rows chain on from the generated history's.
+    report = verify(screened.db.engine)
+    assert report.ok, report.summary()

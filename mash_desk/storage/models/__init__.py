@@ -2,7 +2,7 @@
 
 from mash_desk.storage.models.allocations import Allocation
 from mash_desk.storage.models.attachments import ContactAttachment
-from mash_desk.storage.models.audit import AuditEntry
+from mash_desk.storage.models.audit import AuditChainHead, AuditEntry
 from mash_desk.storage.models.checks import AccessLogEntry, AgencyCheckRequest
 from mash_desk.storage.models.contacts import (
     Consent,
@@ -49,6 +49,7 @@ __all__ = [
     "AgencyCheckRequest",
     "AgendaItem",
     "AssessmentIndicator",
+    "AuditChainHead",
     "AuditEntry",
     "Consent",
     "Contact",

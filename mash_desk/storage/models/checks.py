@@ -71,6 +71,10 @@ class AccessLogEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     what: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(String(200))
+    # Hash-chained like the audit log (storage/audit_chain.py, migration 0015).
+    db_user: Mapped[str | None] = mapped_column(String(63))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_access_log_person_at", "person_id", "at"),
