@@ -1,7 +1,7 @@
 """audit and access log hash chains
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 21:10:00.000000
 """
 
@@ -19,7 +19,7 @@ from mash_desk.storage.audit_chain import (
 )
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
