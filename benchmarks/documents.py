@@ -26,7 +26,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -107,7 +107,7 @@ def prepare(folder: Path) -> Path:
                     children=(
                         ChildOnContact(
                             new=NewPerson(
-                                f"Bench{i}", "Wójcik-Şahin", date_of_birth=date(2018, 5, 1)
+                                f"Bench{i}", "Wójcik-Şahin", date_of_birth=date(2010, 1, 1) + timedelta(days=i)
                             ),
                             rag="amber",
                             rag_reason="School concern",

@@ -170,12 +170,20 @@ class Scenarios:
             risk_indicators=("neglect",),
             children=(
                 ChildOnContact(
-                    new=NewPerson(f"Bench{i}", "Child", date_of_birth=date(2018, 5, 1)),
+                    # A different child each time (a day apart), as on a real day: the
+                    # service's match-before-create check runs and finds no strong match.
+                    new=NewPerson(f"Bench{i}", "Child", date_of_birth=self._log_dob(i)),
                     rag=Rag.AMBER,
                     rag_reason="School concern",
                 ),
             ),
         )
+
+    @staticmethod
+    def _log_dob(i: int, floor: bool = False) -> date:
+        # App and floor children never share a date of birth, so neither is the other's
+        # strong match (same names and date of birth): both sides log a new child.
+        return date(2000 if floor else 2008, 1, 1) + timedelta(days=i)
 
     def log_app(self, i: int) -> Any:
         """Log a one-child contact through the service."""
@@ -191,6 +199,22 @@ class Scenarios:
         )
         cur.execute("BEGIN")
         self._user_check(cur)
+        # The service checks for a strong match before creating the child (issue 12): the
+        # floor looks up the same indexed candidates.
+        dob = self._log_dob(i, floor=True)
+        cur.execute(
+            "SELECT p.id, p.given_name, p.date_of_birth FROM people p "
+            "WHERE (p.family_key = :f AND p.given_key = :g AND p.date_of_birth BETWEEN :lo AND :hi) "
+            "OR (p.family_key = :f AND p.date_of_birth = :d) "
+            "OR (p.given_key = :g AND p.date_of_birth = :d) LIMIT 500",
+            {
+                "f": name_key("Child"),
+                "g": name_key(f"Bench{i}"),
+                "lo": (dob - timedelta(days=400)).isoformat(),
+                "hi": (dob + timedelta(days=400)).isoformat(),
+                "d": dob.isoformat(),
+            },
+        ).fetchall()
         cur.execute(
             "INSERT INTO contacts (received_at, channel, referrer_name, referral_source, concerns, created_by, created_at, version) "
             "VALUES (?, 'phone', 'Bench Referrer', '2A', ?, ?, ?, 1)",
@@ -208,9 +232,9 @@ class Scenarios:
         )
         cur.execute(
             "INSERT INTO people (kind, given_name, family_name, given_key, family_key, date_of_birth, sex, "
-            "interpreter_needed, disability, created_at, version) VALUES ('child', ?, 'Child', ?, ?, '2018-05-01', "
+            "interpreter_needed, disability, created_at, version) VALUES ('child', ?, 'Child', ?, ?, ?, "
             "'unknown', 0, 0, ?, 1)",
-            (f"Bench{i}", name_key(f"Bench{i}"), name_key("Child"), now),
+            (f"Bench{i}", name_key(f"Bench{i}"), name_key("Child"), dob.isoformat(), now),
         )
         person_id = cur.lastrowid
         cur.execute(
