@@ -23,6 +23,9 @@ from mash_desk.storage.database import Database
 from tests.support import postgres
 from tests.support.helpers import make_actors
 
+# The `server_db` fixture: a database after `server init` with one server login per role.
+pytest_plugins = ["tests.support.server"]
+
 # CI sets this so that "PostgreSQL tests skipped" is a failure, not a quiet pass.
 REQUIRE_PG = os.environ.get("MASH_DESK_REQUIRE_POSTGRES") == "1"
 # Tuesday 17 November 2026, 10:00 in London (GMT): inside MASH hours, no holiday near.
