@@ -104,9 +104,13 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def desk(db_url: str, clock: FixedClock) -> Iterator[Desk]:
+def desk(db_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
     """All services over a fresh database with the fixed clock."""
     d = Desk.open(db_url, clock)
+    if os.environ.get("MASH_DESK_TEST_AS_GROUPS") == "1" and d.db.dialect == "postgresql":
+        from tests.support.server import act_as_groups
+
+        act_as_groups(d, monkeypatch)
     yield d
     d.close()
 

@@ -284,6 +284,13 @@ def create_login(conn: Connection, login: str, role: Role, password: str) -> Non
         raise ValueError("this database has no MASH Desk roles yet: run `mash-desk server init`")
     quoted = _quote(login)
     secret = _literal(_verifier(conn, login, password))
+    powerful = conn.execute(
+        text("SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = :r"),
+        {"r": login},
+    ).scalar()
+    if powerful:
+        # An existing administrative role is never turned into a desk login by accident.
+        raise ValueError(f"the server role {login!r} already exists with administrative rights")
     if _exists(conn, login):
         _ddl(conn, f"ALTER ROLE {quoted} LOGIN PASSWORD {secret}")
         for other in Role:
@@ -292,7 +299,7 @@ def create_login(conn: Connection, login: str, role: Role, password: str) -> Non
     else:
         _ddl(conn, f"CREATE ROLE {quoted} LOGIN PASSWORD {secret}")
     # A person holds exactly one group's privileges: INHERIT so they apply without SET ROLE.
-    _ddl(conn, f"ALTER ROLE {quoted} INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE")
+    _ddl(conn, f"ALTER ROLE {quoted} INHERIT NOCREATEDB NOCREATEROLE")
     _ddl(conn, f"GRANT {_quote(group)} TO {quoted}")
 
 

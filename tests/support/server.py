@@ -128,3 +128,27 @@ def server_db(templates, pg_server, tmp_path, clock) -> Iterator[ServerDb]:
     made = make_server_db(templates, pg_server, tmp_path, clock)
     yield made
     drop_logins(made)
+
+
+def act_as_groups(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every service unit on ``desk`` under its actor's group role (``SET LOCAL ROLE``).
+
+    With ``MASH_DESK_TEST_AS_GROUPS=1`` the whole service suite runs this way on PostgreSQL:
+    each service call then has exactly the table privileges its user's login would have, so a
+    grant missing from ``storage.server.GRANTS`` fails the test that needs it.
+    """
+    from mash_desk.services.context import Service
+
+    init_server(desk.db.engine)
+    database = desk.db.engine.url.database or ""
+    original = Service._unit
+
+    def _unit(self, conn, actor, permission):  # type: ignore[no-untyped-def]
+        code = conn.execute(
+            text("SELECT role_code FROM users WHERE id = :i"), {"i": actor.user_id}
+        ).scalar()
+        if code is not None:
+            conn.exec_driver_sql(f'SET LOCAL ROLE "{group_name(database, Role(code))}"')
+        return original(self, conn, actor, permission)
+
+    monkeypatch.setattr(Service, "_unit", _unit)
