@@ -248,6 +248,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
 
 
 def _cmd_server(args: argparse.Namespace) -> int:
+    from mash_desk.services.desk import Desk
     from mash_desk.storage.database import make_engine
     from mash_desk.storage.server import init_server
 
@@ -256,6 +257,12 @@ def _cmd_server(args: argparse.Namespace) -> int:
         report = init_server(engine)
     finally:
         engine.dispose()
+    desk = Desk.open(_url(args))
+    try:
+        # The people's logins may not write threshold documents: store the shipped ones now.
+        desk.thresholds.store_shipped(desk.users.system_actor())
+    finally:
+        desk.close()
     print(
         f"{report.database}: schema up to date; {len(report.groups)} group roles "
         f"({', '.join(report.groups)}); grants applied to {report.tables} tables"

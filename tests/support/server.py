@@ -88,6 +88,7 @@ def make_server_db(
     engine.dispose()
     made = ServerDb(url, Desk.open(url, clock), clock)
     system = made.owner.users.system_actor()
+    made.owner.thresholds.store_shipped(system)
     number = made.database.rsplit("_", 1)[-1]
     for role, agency in PEOPLE.items():
         login = f"{role.value}.{number}.{made.database.split('_')[2]}"
@@ -140,6 +141,7 @@ def act_as_groups(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     from mash_desk.services.context import Service
 
     init_server(desk.db.engine)
+    desk.thresholds.store_shipped(desk.users.system_actor())
     database = desk.db.engine.url.database or ""
     original = Service._unit
 
