@@ -90,6 +90,8 @@ def _front_door(extra: Mapping[str, frozenset[str]] = {}) -> dict[str, frozenset
     table = {name: WRITE for name in WORK_TABLES}
     table.update(_FRONT_DOOR_DELETES)
     table.update({name: READ for name in ADMIN_TABLES | QA_TABLES})
+    # Front-door staff re-rate sampled cases blind (quality.rerate): the item records it.
+    table["qa_items"] = frozenset({S, U})
     table.update({name: APPEND for name in APPEND_ONLY})
     table.update(extra)
     return table
