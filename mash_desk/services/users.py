@@ -201,20 +201,31 @@ class UserService(Service):
                 server.end_sessions(conn, name)
         return OpResult(done, frozenset({"users"}))
 
-    def sign_in_server(self) -> Actor:
-        """Return the Actor of the person this server connection authenticated as.
+    def server_person(self) -> Actor | None:
+        """Return the Actor of the person this server connection authenticated as, if any.
 
-        On a shared server the person signs in once, with their own server login; the server
-        has checked the password, so the MASH Desk user is the one named like the login.
+        On a shared server set up with one login per person (``server init``), the person
+        signs in once, with their own server login: the server has checked the password, so
+        the MASH Desk user is the active one named like the login. ``None`` when the login is
+        nobody's account (an embedded database, or a server still on one shared login).
         """
+        if self.ctx.db.dialect != "postgresql":
+            return None
         with self.ctx.db.reading() as session:
             login = server.session_login(session.connection())
             user = session.scalar(select(User).where(User.username == login))
             if user is None or not user.active:
-                raise PermissionDenied(
-                    "This server login has no active MASH Desk account; ask an administrator"
-                )
+                return None
             return actor_from_user(session, user)
+
+    def sign_in_server(self) -> Actor:
+        """Return the connected person's Actor, or refuse when the login is nobody's account."""
+        actor = self.server_person()
+        if actor is None:
+            raise PermissionDenied(
+                "This server login has no active MASH Desk account; ask an administrator"
+            )
+        return actor
 
     def change_password(self, actor: Actor, current: str, new: str) -> None:
         """Change the signed-in user's own password (server login, or argon2 when embedded)."""
