@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from mash_desk import __version__
 from mash_desk.domain.enums import Role
@@ -63,16 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(db)
 
     user = verbs.add_parser("user", help="manage user accounts")
-    user.add_argument("action", choices=["add"])
+    user.add_argument("action", choices=["add", "deactivate"])
     user.add_argument("username")
-    user.add_argument("--name", required=True, help="display name")
-    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--name", help="display name (add; default: the username)")
+    user.add_argument("--role", choices=[r.value for r in Role], help="role (add; required)")
     user.add_argument("--agency", default="social_care", help="agency code (default social_care)")
     user.add_argument("--team")
     user.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     _database_option(user)
+
+    server = verbs.add_parser(
+        "server",
+        help="set up a shared PostgreSQL server as its owner: migrations, roles and grants",
+    )
+    server.add_argument("action", choices=["init", "upgrade"])
+    _database_option(server)
 
     thresholds = verbs.add_parser("thresholds", help="check, list and install threshold documents")
     tverbs = thresholds.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -216,19 +223,34 @@ def _cmd_db(args: argparse.Namespace) -> int:
 def _cmd_user(args: argparse.Namespace) -> int:
     from mash_desk.services.desk import Desk
 
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    if args.action == "add" and not args.role:
+        print("mash-desk: user add needs --role", file=sys.stderr)
+        return 2
+    # Read before opening the database, and never from argv: a password on the command line
+    # is in every process listing and shell history.
+    password = None
+    if args.action == "add":
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
     desk = Desk.open(_url(args))
     try:
+        system = desk.users.system_actor()
+        if args.action == "deactivate":
+            gone = desk.users.deactivate(system, args.username).value
+            print(f"Deactivated {gone.username}")
+            return 0
+        on_server = desk.db.dialect == "postgresql"
         made = desk.users.create(
-            desk.users.system_actor(),
+            system,
             username=args.username,
-            display_name=args.name,
+            display_name=args.name or args.username,
             role=args.role,
             agency_code=args.agency,
             password=password,
             team=args.team,
+            server_login=on_server,
         ).value
-        print(f"Created {made.username} ({made.role.label}, {made.agency_code})")
+        login = ", server login" if on_server else ""
+        print(f"Created {made.username} ({made.role.label}, {made.agency_code}{login})")
     finally:
         desk.close()
     return 0
@@ -255,6 +277,29 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     for report in reports:
         print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
     return 0 if all(r.ok for r in reports) else 1
+
+
+def _cmd_server(args: argparse.Namespace) -> int:
+    from mash_desk.services.desk import Desk
+    from mash_desk.storage.database import make_engine
+    from mash_desk.storage.server import init_server
+
+    engine = make_engine(_url(args))
+    try:
+        report = init_server(engine)
+    finally:
+        engine.dispose()
+    desk = Desk.open(_url(args))
+    try:
+        # The people's logins may not write threshold documents: store the shipped ones now.
+        desk.thresholds.store_shipped(desk.users.system_actor())
+    finally:
+        desk.close()
+    print(
+        f"{report.database}: schema up to date; {len(report.groups)} group roles "
+        f"({', '.join(report.groups)}); grants applied to {report.tables} tables"
+    )
+    return 0
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -428,6 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _cmd_demo,
         "db": _cmd_db,
         "user": _cmd_user,
+        "server": _cmd_server,
         "summary": _cmd_summary,
         "audit": _cmd_audit,
         "thresholds": _cmd_thresholds,
@@ -444,6 +490,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         print(f"mash-desk: cannot open the database: {reason}", file=sys.stderr)
+        return 2
+    except ProgrammingError as exc:
+        # Typically a login without the privilege (server init must run as the owner).
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        print(f"mash-desk: the server refused: {reason}", file=sys.stderr)
         return 2
     except (MashDeskError, ValueError) as exc:
         print(f"mash-desk: {exc}", file=sys.stderr)

@@ -23,6 +23,9 @@ from mash_desk.storage.database import Database
 from tests.support import postgres
 from tests.support.helpers import make_actors
 
+# The `server_db` fixture: a database after `server init` with one server login per role.
+pytest_plugins = ["tests.support.server"]
+
 # CI sets this so that "PostgreSQL tests skipped" is a failure, not a quiet pass.
 REQUIRE_PG = os.environ.get("MASH_DESK_REQUIRE_POSTGRES") == "1"
 # Tuesday 17 November 2026, 10:00 in London (GMT): inside MASH hours, no holiday near.
@@ -101,9 +104,13 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def desk(db_url: str, clock: FixedClock) -> Iterator[Desk]:
+def desk(db_url: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
     """All services over a fresh database with the fixed clock."""
     d = Desk.open(db_url, clock)
+    if os.environ.get("MASH_DESK_TEST_AS_GROUPS") == "1" and d.db.dialect == "postgresql":
+        from tests.support.server import act_as_groups
+
+        act_as_groups(d, monkeypatch)
     yield d
     d.close()
 

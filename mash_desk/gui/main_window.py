@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.privacy_action = self._action("&Privacy screen", self.toggle_privacy, PRIVACY_KEY)
         view.addAction(self.privacy_action)
         self._build_lock_actions(view)
+        self._build_account_actions(view)
         themes = view.addMenu("&Theme")
         for theme in THEMES:
             themes.addAction(self._action(theme.title(), lambda t=theme: self.set_theme(t)))
@@ -213,6 +214,18 @@ class MainWindow(QMainWindow):
         self.lock = WindowLock(self, self.session)
         self.lock_action = self._action("&Lock now", self.lock.lock, LOCK_KEY)
         view.addAction(self.lock_action)
+
+    def _build_account_actions(self, view: QMenu) -> None:
+        # Everyone changes their own password (server login or embedded account); no shortcut.
+        self.change_password_action = self._action("Change &password…", self.change_password)
+        view.addAction(self.change_password_action)
+
+    def change_password(self) -> None:
+        """Open the change-password dialog (gui/change_password.py)."""
+        from mash_desk.gui.change_password import ChangePasswordDialog
+
+        self.password_dialog = ChangePasswordDialog(self.session, self)
+        self.password_dialog.open()
 
     def _may(self, permission: Permission) -> bool:
         # Only to decide what to offer; the services check the permission again on every call.

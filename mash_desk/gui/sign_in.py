@@ -106,7 +106,17 @@ class _Connector:
     def sign_in(self, target: _Target, username: str, password: str) -> SignedIn:
         desk = self._desk_for(target)
         notices = self._keep_password(target)
-        actor = desk.users.sign_in(username, password)
+        # A person's own server login is the whole sign-in (the server checked the password);
+        # a server still on one shared login, and this computer's database, ask for the
+        # MASH Desk account as before.
+        actor = desk.users.server_person() if target.profile is not None else None
+        if actor is None:
+            if not username or not password:
+                raise PermissionDenied(
+                    "This server login is not a MASH Desk account: enter your MASH Desk "
+                    "username and password"
+                )
+            actor = desk.users.sign_in(username, password)
         # The desk now belongs to the caller.
         self._key = self._desk = None
         return SignedIn(desk, actor, notices)
@@ -458,9 +468,10 @@ class SignInDialog(QDialog):
                     f"Enter the password of database user {profile.user}",
                 )
             )
-        if not username:
+        # On a server with one login per person, the server password is the only one.
+        if profile is None and not username:
             missing.append((self.username_message, "Enter your username"))
-        if not password:
+        if profile is None and not password:
             missing.append((self.password_message, "Enter your password"))
         if missing:
             for message, text in missing:

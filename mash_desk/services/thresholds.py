@@ -30,6 +30,7 @@ from mash_desk.domain.thresholds import (
 from mash_desk.services.access import ASSESSMENTS_VIEW, record_access
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, OpResult
+from mash_desk.services.threshold_store import shipped_documents
 from mash_desk.storage.models import (
     AssessmentIndicator,
     Person,
@@ -297,6 +298,19 @@ class ThresholdService(Service):
             found = read_assessments(unit, self.ctx.thresholds.library(unit.conn), person_id)
             record_access(unit, person_id, ASSESSMENTS_VIEW)
             return found
+
+    def store_shipped(self, actor: Actor) -> int:
+        """Keep every shipped document in the database now; return how many were new.
+
+        On a shared server (``server init`` / ``server upgrade``) the owner stores them up
+        front, because the people's logins may not write threshold documents: otherwise the
+        first screening against a shipped document would need to store it.
+        """
+        written = 0
+        with self.writing(actor, Permission.ADMINISTER) as unit:
+            for document in shipped_documents():
+                written += store_document(unit, document)
+        return written
 
     def install(
         self, actor: Actor, data: bytes, source: str = "threshold document"

@@ -12,6 +12,7 @@ from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_short
 from mash_desk.services.context import Service, actor_from_user
 from mash_desk.services.dto import Actor, OpResult
+from mash_desk.storage import server
 from mash_desk.storage.models import Agency, User
 
 _hasher = PasswordHasher()
@@ -113,8 +114,14 @@ class UserService(Service):
         agency_code: str,
         password: str | None,
         team: str | None = None,
+        server_login: bool = False,
     ) -> OpResult[Actor]:
-        """Create a user account (administrators only)."""
+        """Create a user account (administrators only).
+
+        With ``server_login`` (a shared PostgreSQL server, run by its owner) the person also
+        gets a server login of the same name in their role's group, in the same transaction;
+        the server then checks their password, so no argon2 hash is kept beside it.
+        """
         errors: list[FieldError] = []
         name, problem = clean_short(username, "username", "Username", required=True)
         errors += [problem] if problem else []
@@ -149,11 +156,17 @@ class UserService(Service):
                 role_code=Role(role).value,
                 agency_id=agency.id,
                 team=team,
-                password_hash=_hasher.hash(password) if password else None,
+                password_hash=_hasher.hash(password) if password and not server_login else None,
                 active=True,
             )
             unit.session.add(user)
             unit.session.flush()
+            if server_login:
+                if not password:
+                    raise ValidationError(
+                        FieldError("password", "required", "A server login needs a password")
+                    )
+                server.create_login(unit.conn, user.username, Role(role), password)
             unit.audit(
                 "user.created",
                 "user",
@@ -161,5 +174,83 @@ class UserService(Service):
                 username=user.username,
                 role=user.role_code,
                 agency=agency_code,
+                server_login=server_login,
             )
             return OpResult(actor_from_user(unit.session, user), frozenset({"users"}))
+
+    def deactivate(self, actor: Actor, username: str) -> OpResult[Actor]:
+        """Mark a user inactive; on a shared server also disable their login and end sessions.
+
+        The account row stays (the audit and the work they did name it); the services refuse
+        an inactive user at once, and the server refuses the login from the commit on.
+        """
+        name = (username or "").strip().lower()
+        with self.writing(actor, Permission.ADMINISTER) as unit:
+            user = unit.session.scalar(select(User).where(User.username == name))
+            if user is None or name == "system":
+                raise ValidationError(FieldError("username", "exists", f"No user {name!r}"))
+            user.active = False
+            unit.session.flush()
+            had_login = self.ctx.db.dialect == "postgresql" and server.disable_login(
+                unit.conn, name
+            )
+            unit.audit("user.deactivated", "user", user.id, username=name)
+            done = actor_from_user(unit.session, user)
+        if had_login:
+            with self.ctx.db.write_transaction() as conn:
+                server.end_sessions(conn, name)
+        return OpResult(done, frozenset({"users"}))
+
+    def server_person(self) -> Actor | None:
+        """Return the Actor of the person this server connection authenticated as, if any.
+
+        On a shared server set up with one login per person (``server init``), the person
+        signs in once, with their own server login: the server has checked the password, so
+        the MASH Desk user is the active one named like the login. ``None`` when the login is
+        nobody's account (an embedded database, or a server still on one shared login).
+        """
+        if self.ctx.db.dialect != "postgresql":
+            return None
+        with self.ctx.db.reading() as session:
+            login = server.session_login(session.connection())
+            user = session.scalar(select(User).where(User.username == login))
+            if user is None or not user.active:
+                return None
+            return actor_from_user(session, user)
+
+    def sign_in_server(self) -> Actor:
+        """Return the connected person's Actor, or refuse when the login is nobody's account."""
+        actor = self.server_person()
+        if actor is None:
+            raise PermissionDenied(
+                "This server login has no active MASH Desk account; ask an administrator"
+            )
+        return actor
+
+    def change_password(self, actor: Actor, current: str, new: str) -> None:
+        """Change the signed-in user's own password (server login, or argon2 when embedded)."""
+        if len(new or "") < MIN_PASSWORD:
+            raise ValidationError(
+                FieldError(
+                    "new_password", "length", f"Password must be at least {MIN_PASSWORD} characters"
+                )
+            )
+        if self.ctx.db.dialect == "postgresql":
+            self._change_server_password(actor, new)
+            return
+        self.confirm_password(actor, current)
+        # Every role reads the threshold document: the permission of "anyone signed in".
+        with self.writing(actor, Permission.VIEW_THRESHOLDS) as unit:
+            user = unit.session.get(User, actor.user_id)
+            assert user is not None
+            user.password_hash = _hasher.hash(new)
+            unit.audit("user.password_changed", "user", user.id)
+
+    def _change_server_password(self, actor: Actor, new: str) -> None:
+        # The server already knows who is connected: CURRENT_USER changes its own password,
+        # which any login may do, and nobody can change another's this way.
+        with self.writing(actor, Permission.VIEW_THRESHOLDS) as unit:
+            if server.session_login(unit.conn) != actor.username:
+                raise PermissionDenied("Only the signed-in person can change this password")
+            server.change_own_password(unit.conn, new)
+            unit.audit("user.password_changed", "user", actor.user_id)

@@ -155,12 +155,38 @@ def test_blank_fields_are_named_without_a_round_trip(qtbot, make_dialog, opener,
     dialog = make_dialog()
     dialog.choose("Shared")
     dialog.sign_in()
-    assert dialog.username_message.message == "Enter your username"
-    assert dialog.password_message.message == "Enter your password"
+    # A person's own server login is the whole sign-in: only its password is asked for.
+    assert dialog.username_message.message == ""
+    assert dialog.password_message.message == ""
     assert "mash_user" in dialog.server_password_message.message
     assert dialog.focusWidget() is dialog.server_password_edit
     assert not dialog.tasks.busy or dialog.tasks.wait(30_000)
     assert opener.urls == []
+    # This computer's database still has its own accounts.
+    dialog.choose(None)
+    dialog.sign_in()
+    assert dialog.username_message.message == "Enter your username"
+    assert dialog.password_message.message == "Enter your password"
+    assert opener.urls == []
+
+
+@pytest.mark.postgres
+def test_one_sign_in_with_the_persons_own_server_login(qtbot, make_dialog, store, server_db):
+    from tests.support.server import PASSWORD as SERVER_LOGIN_PASSWORD
+
+    url = make_url(server_db.url)
+    login = server_db.logins[Role.PARTNER]
+    store.save(Profile("Own login", url.host, url.port, url.database, login))
+    dialog = make_dialog()
+    dialog.choose("Own login")
+    qtbot.waitUntil(lambda: dialog.server_password_edit.isVisible(), timeout=10_000)
+    qtbot.keyClicks(dialog.server_password_edit, SERVER_LOGIN_PASSWORD)
+    with qtbot.waitSignal(dialog.accepted, timeout=30_000):
+        dialog.sign_in()
+    assert dialog.result_actor is not None
+    assert dialog.result_actor.username == login
+    assert dialog.result_actor.role is Role.PARTNER
+    dialog.result_desk.close()
 
 
 @pytest.fixture

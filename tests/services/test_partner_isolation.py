@@ -75,6 +75,8 @@ EXEMPT = {
     "users.confirm_password": "checks the acting user's own password (idle lock): no child data",
     "users.system_actor": "returns the system user's Actor: no child data",
     "users.create_first_administrator": "refused once any account exists; no child data",
+    "users.sign_in_server": "returns the connected login's own Actor: no child data",
+    "users.change_password": "changes the acting user's own password: no child data",
     "thresholds.library": "threshold documents are shared with partners (000 L186)",
     "thresholds.current": "threshold documents are shared with partners (000 L186)",
     "thresholds.document": "threshold documents are shared with partners (000 L186)",
@@ -280,6 +282,8 @@ def _other_calls(desk, w: World) -> dict[str, Any]:
         "merge.merge": lambda a: desk.merge.merge(a, w.person_id, w.other_person_id),
         "qa.latest_sample_id": lambda a: desk.qa.latest_sample_id(a),
         "thresholds.install": lambda a: desk.thresholds.install(a, tiny_document(), "forged"),
+        "thresholds.store_shipped": lambda a: desk.thresholds.store_shipped(a),
+        "users.deactivate": lambda a: desk.users.deactivate(a, "test.practitioner2"),
         "users.create": lambda a: desk.users.create(
             a,
             username="forged",
