@@ -9,6 +9,7 @@ floor; comparing 100 years with 10 shows whether cost grows with history.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import shutil
@@ -115,6 +116,7 @@ class Scenarios:
 
     def __init__(self, path: Path, repeat: int):
         self.repeat = repeat
+        self._logged = itertools.count()
         self.clock = FixedClock(END)
         self.desk = Desk.open(f"sqlite:///{path}", self.clock)
         from mash_desk.synthetic import DEMO_PRACTITIONER
@@ -161,6 +163,10 @@ class Scenarios:
 
     # -- log a contact (with its audit rows) ---------------------------------------------
     def _new_contact(self, i: int) -> NewContact:
+        # Every call logs a different child: probe i is logged once untimed and once timed,
+        # and the desk refuses a second child who strongly matches one already stored.
+        n = next(self._logged)
+        given = "Bench" + "".join(chr(ord("a") + int(d)) for d in str(n))
         return NewContact(
             received_at=self.clock.now() - timedelta(minutes=5),
             channel="phone",
@@ -170,7 +176,9 @@ class Scenarios:
             risk_indicators=("neglect",),
             children=(
                 ChildOnContact(
-                    new=NewPerson(f"Bench{i}", "Child", date_of_birth=date(2018, 5, 1)),
+                    new=NewPerson(
+                        given, "Child", date_of_birth=date(2009, 1, 1) + timedelta(days=11 * n)
+                    ),
                     rag=Rag.AMBER,
                     rag_reason="School concern",
                 ),
