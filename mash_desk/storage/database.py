@@ -64,6 +64,22 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=0)
 
 
+def _make_reader(conn: Connection) -> None:
+    """Turn a fresh server connection into the desk's reading connection.
+
+    In autocommit each statement is its own transaction, so the connection is never left
+    "idle in transaction" and a read costs no BEGIN or COMMIT round trip. Under READ
+    COMMITTED, PostgreSQL's default, every statement takes its own snapshot anyway, so a
+    read sees exactly what it saw inside a transaction. (Ending each read with ROLLBACK
+    instead would also make psycopg forget its server-side prepared statements, and the
+    queue would be planned again on every refresh.) The session is read-only: the server
+    refuses a write that strays onto this connection instead of committing it.
+    """
+    conn.execution_options(isolation_level="AUTOCOMMIT")
+    conn.exec_driver_sql("SET SESSION default_transaction_read_only = on")
+    conn.rollback()
+
+
 class _Held:
     """A connection that units of work borrow in turn, and how deeply they are nested on it.
 
@@ -73,11 +89,12 @@ class _Held:
     transaction instead (see :meth:`Database.read_connection`).
     """
 
-    __slots__ = ("engine", "lock", "conn", "depth", "owner")
+    __slots__ = ("engine", "lock", "conn", "depth", "owner", "read_only")
 
-    def __init__(self, engine: Engine, lock: threading.RLock | None):
+    def __init__(self, engine: Engine, lock: threading.RLock | None, *, read_only: bool = False):
         self.engine = engine
         self.lock = lock
+        self.read_only = read_only
         self.conn: Connection | None = None
         self.depth = 0
         self.owner: int | None = None
@@ -91,6 +108,8 @@ class _Held:
                 if conn is not None:
                     conn.close()  # hands a broken connection's place in the pool back
                 conn = self.conn = self.engine.connect()
+                if self.read_only:
+                    _make_reader(conn)
         except BaseException:
             if self.lock is not None:
                 self.lock.release()
@@ -134,7 +153,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._local = threading.local()
         self._shared = self.engine.dialect.name != "sqlite"
-        self._reader = _Held(self.engine, threading.RLock())
+        self._reader = _Held(self.engine, threading.RLock(), read_only=self._shared)
         self._writer = _Held(self.engine, threading.RLock())
         if migrate:
             from mash_desk.storage.migrations import upgrade
@@ -194,6 +213,9 @@ class Database:
         a cursor's first statement, and SQLAlchemy rolls back only a transaction it knows of,
         so without this a read left the connection "idle in transaction", holding its
         snapshot and its locks until the next read.
+
+        On a shared server the reading connection is in autocommit (see ``_make_reader``),
+        so there is no transaction to leave open and the rollback costs nothing.
         """
         if self._shared and self._writer.held_here():
             # A read inside this thread's write uses the write's connection (and sees its
