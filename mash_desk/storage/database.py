@@ -104,7 +104,8 @@ class _Held:
             self.lock.acquire()
         try:
             conn = self.conn
-            if conn is None or conn.closed or conn.invalidated:
+            # Replaced only between units: a nested unit must fail with its outer one.
+            if self.depth == 0 and (conn is None or conn.closed or conn.invalidated):
                 if conn is not None:
                     conn.close()  # hands a broken connection's place in the pool back
                 conn = self.conn = self.engine.connect()
@@ -130,6 +131,9 @@ class _Held:
 
     def close(self) -> None:
         if self.conn is not None:
+            if self.read_only:
+                # Its session settings must not reach whoever takes it from the pool next.
+                self.conn.invalidate()
             self.conn.close()
             self.conn = None
 
