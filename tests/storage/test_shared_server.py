@@ -178,3 +178,31 @@ def test_every_unit_ends_its_transaction_on_either_engine(desk, actors):
             assert not driver.in_transaction
         else:
             assert driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+
+def test_a_read_inside_a_write_never_waits_for_the_reader(desks):
+    # One thread reads and then wants to write; another writes and reads inside its write.
+    # Were the writer to wait for the reading connection, each would wait for the other.
+    db = desks[0].db
+    reading, writing = threading.Event(), threading.Event()
+    finished: list[str] = []
+
+    def reader_then_writer() -> None:
+        with db.read_connection():
+            reading.set()
+            assert writing.wait(30)
+            with db.write_transaction():
+                finished.append("reader wrote")
+
+    other = threading.Thread(target=reader_then_writer)
+    other.start()
+    assert reading.wait(30)
+    with db.write_transaction() as conn:
+        writing.set()
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE scratch (n integer)")
+        with db.read_connection() as inner:
+            # The read uses the write's own connection, so it sees the uncommitted table.
+            assert inner.exec_driver_sql("SELECT count(*) FROM scratch").scalar() == 0
+        finished.append("writer read")
+    other.join(30)
+    assert finished == ["writer read", "reader wrote"]
