@@ -107,7 +107,9 @@ def prepare(folder: Path) -> Path:
                     children=(
                         ChildOnContact(
                             new=NewPerson(
-                                f"Bench{i}", "Wójcik-Şahin", date_of_birth=date(2010, 1, 1) + timedelta(days=i)
+                                f"Bench{i}",
+                                "Wójcik-Şahin",
+                                date_of_birth=date(2010, 1, 1) + timedelta(days=i),
                             ),
                             rag="amber",
                             rag_reason="School concern",

@@ -9,6 +9,7 @@ floor; comparing 100 years with 10 shows whether cost grows with history.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import shutil
@@ -115,6 +116,7 @@ class Scenarios:
 
     def __init__(self, path: Path, repeat: int):
         self.repeat = repeat
+        self._logged = itertools.count()
         self.clock = FixedClock(END)
         self.desk = Desk.open(f"sqlite:///{path}", self.clock)
         from mash_desk.synthetic import DEMO_PRACTITIONER
@@ -161,6 +163,10 @@ class Scenarios:
 
     # -- log a contact (with its audit rows) ---------------------------------------------
     def _new_contact(self, i: int) -> NewContact:
+        # Every call logs a different child: probe i is logged once untimed and once timed,
+        # and the desk refuses a second child who strongly matches one already stored.
+        n = next(self._logged)
+        given = "Bench" + "".join(chr(ord("a") + int(d)) for d in str(n))
         return NewContact(
             received_at=self.clock.now() - timedelta(minutes=5),
             channel="phone",
@@ -170,9 +176,10 @@ class Scenarios:
             risk_indicators=("neglect",),
             children=(
                 ChildOnContact(
-                    # A different child each time (a day apart), as on a real day: the
-                    # service's match-before-create check runs and finds no strong match.
-                    new=NewPerson(f"Bench{i}", "Child", date_of_birth=self._log_dob(i)),
+                    # The service's match-before-create check runs and finds no strong match.
+                    new=NewPerson(
+                        given, "Child", date_of_birth=date(2009, 1, 1) + timedelta(days=11 * n)
+                    ),
                     rag=Rag.AMBER,
                     rag_reason="School concern",
                 ),
@@ -180,10 +187,10 @@ class Scenarios:
         )
 
     @staticmethod
-    def _log_dob(i: int, floor: bool = False) -> date:
-        # App and floor children never share a date of birth, so neither is the other's
-        # strong match (same names and date of birth): both sides log a new child.
-        return date(2000 if floor else 2008, 1, 1) + timedelta(days=i)
+    def _floor_dob(i: int) -> date:
+        # Floor children are born in other years than the app's, so neither side's child is
+        # the other's strong match (same names and date of birth).
+        return date(2000, 1, 1) + timedelta(days=i)
 
     def log_app(self, i: int) -> Any:
         """Log a one-child contact through the service."""
@@ -201,7 +208,7 @@ class Scenarios:
         self._user_check(cur)
         # The service checks for a strong match before creating the child (issue 12): the
         # floor looks up the same indexed candidates.
-        dob = self._log_dob(i, floor=True)
+        dob = self._floor_dob(i)
         cur.execute(
             "SELECT p.id, p.given_name, p.date_of_birth FROM people p "
             "WHERE (p.family_key = :f AND p.given_key = :g AND p.date_of_birth BETWEEN :lo AND :hi) "

@@ -4,6 +4,11 @@ Every call into the services goes through :class:`TaskRunner`: reads run on a sm
 pool, writes on a pool of one thread so SQLite never sees two writers from this window at
 once (architecture guide, "Layers"). Results and errors come back by queued signal to the GUI
 thread, where the callbacks run; the window never freezes on a slow query or a locked keyring.
+
+Threads do not hold server connections: on a shared server the reader threads take turns on
+the desk's one reading connection and the writer uses its one writing connection (see
+``Database``), so a desk keeps its budget however many reads are queued, and a read never
+waits for a slow write.
 """
 
 from __future__ import annotations

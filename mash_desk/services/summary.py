@@ -26,7 +26,7 @@ class SummaryService(Service):
 
     def summary(self, actor: Actor, queue_rows: int = 10) -> DeskSummary:
         """Return the counts and the first ``queue_rows`` of the open-work queue."""
-        with self.ctx.db.engine.connect() as conn:
+        with self.ctx.db.read_connection() as conn:
             role = self._check_user(conn, actor)
             if not (allows(role, Permission.VIEW_QUEUE) or allows(role, Permission.VIEW_AUDIT)):
                 raise PermissionDenied("This role may not see desk figures")

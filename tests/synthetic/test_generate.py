@@ -592,7 +592,7 @@ def test_audit_detail_shortcuts_match_the_encoder():
 
 
 def _all(desk: Desk, query) -> list[tuple]:
-    with desk.db.engine.connect() as conn:
+    with desk.db.read_connection() as conn:
         return [tuple(r) for r in conn.execute(query)]
 
 

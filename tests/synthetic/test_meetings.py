@@ -70,7 +70,7 @@ def _rows(desk: Desk, model: type) -> list[dict[str, Any]]:
     key = (id(desk), model.__tablename__)  # type: ignore[attr-defined]
     if key not in _ROWS:
         table = model.__table__  # type: ignore[attr-defined]
-        with desk.db.engine.connect() as conn:
+        with desk.db.read_connection() as conn:
             found = conn.execute(select(table).order_by(*table.primary_key)).mappings().all()
         _ROWS[key] = [{k: _aware(v) for k, v in r.items()} for r in found]
     return _ROWS[key]
