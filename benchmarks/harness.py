@@ -23,11 +23,13 @@ from typing import Any
 
 import platformdirs
 
+from mash_desk.domain.audit_chain import canonical_values, row_hash
 from mash_desk.domain.clock import FixedClock
 from mash_desk.domain.enums import Rag
 from mash_desk.domain.matching import SUGGEST_AT, PersonFacts, name_key, score
 from mash_desk.services.desk import Desk
 from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson
+from mash_desk.storage.audit_chain import AUDIT
 from mash_desk.storage.database import Database
 
 TARGET_RATIO = 1.5
@@ -244,15 +246,13 @@ class Scenarios:
             (f"Bench{i}", name_key(f"Bench{i}"), name_key("Child"), dob.isoformat(), now),
         )
         person_id = cur.lastrowid
-        cur.execute(
-            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, person_id, detail) VALUES (?, ?, 'person.created', 'person', ?, ?, ?)",
-            (
-                now,
-                self.actor.user_id,
-                person_id,
-                person_id,
-                json.dumps({"kind": "child", "unborn": False}),
-            ),
+        self._audit_floor(
+            cur,
+            "person.created",
+            "person",
+            person_id,
+            person_id,
+            json.dumps({"kind": "child", "unborn": False}, sort_keys=True),
         )
         cur.execute(
             "INSERT INTO contact_children (contact_id, person_id, status, rag, due_at, version) VALUES (?, ?, 'open', 'amber', ?, 1)",
@@ -263,18 +263,34 @@ class Scenarios:
             "INSERT INTO rag_ratings (contact_child_id, value, reason, rated_by, rated_at) VALUES (?, 'amber', 'School concern', ?, ?)",
             (cc_id, self.actor.user_id, now),
         )
-        cur.execute(
-            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, person_id, detail) VALUES (?, ?, 'contact.logged', 'contact', ?, ?, ?)",
-            (
-                now,
-                self.actor.user_id,
-                contact_id,
-                person_id,
-                json.dumps({"children": [person_id], "channel": "phone"}),
-            ),
+        self._audit_floor(
+            cur,
+            "contact.logged",
+            "contact",
+            contact_id,
+            person_id,
+            json.dumps({"children": [person_id], "channel": "phone"}, sort_keys=True),
         )
         cur.execute("COMMIT")
         return contact_id
+
+    def _audit_floor(
+        self, cur, action: str, entity: str, entity_id: int, person_id: int, detail: str
+    ) -> None:
+        """One hash-chained audit row by hand: take the head, hash, insert, move the head."""
+        at = self.clock.now()
+        row_id, prev = cur.execute(
+            "UPDATE audit_chain_head SET last_id = last_id + 1 WHERE log = 'audit_log' "
+            "RETURNING last_id, last_hash"
+        ).fetchone()
+        values = (row_id, at, self.actor.user_id, action, entity, entity_id, person_id, detail)
+        digest = row_hash(prev, canonical_values(AUDIT.tag, [*values, None]))
+        cur.execute(
+            "INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, person_id, detail, "
+            "db_user, prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+            (row_id, _sqlite_dt(at), *values[2:], prev, digest),
+        )
+        cur.execute("UPDATE audit_chain_head SET last_hash = ? WHERE log = 'audit_log'", (digest,))
 
     # -- first page of the open-work queue ----------------------------------------------
     def queue_app(self, _i: int) -> Any:
