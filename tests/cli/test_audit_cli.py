@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from mash_desk.services.desk import Desk
 from tests.cli.test_cli import run
-from tests.support.helpers import log_one, make_actors
+from tests.support.helpers import log_one, make_actors, side_engine
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_verify_passes_then_names_the_altered_row(url: str):
 
     desk = Desk.open(url)
     postgres = desk.db.dialect == "postgresql"
-    with desk.db.engine.begin() as conn:
+    with side_engine(desk).begin() as conn:
         # As the owner: drop the append-only guard, then rewrite one row.
         if postgres:
             conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"))

@@ -22,6 +22,7 @@ from mash_desk.storage.migrations import alembic_config, upgrade
 from mash_desk.storage.models import AuditEntry, Decision, DecisionPathway, ThresholdAssessment
 from tests.services.test_checks import make_referral
 from tests.services.test_decisions import details
+from tests.support.helpers import side_engine
 
 PAIRS = 40
 
@@ -140,7 +141,7 @@ def test_upgrade_keeps_the_newest_of_two_drafts_left_by_the_old_race(desk, actor
         actors["practitioner"], referral.id, details(pathways=("marac",))
     ).value
     cfg = alembic_config()
-    with desk.db.engine.begin() as conn:
+    with side_engine(desk).begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0013")
     table = Decision.__table__
@@ -148,9 +149,9 @@ def test_upgrade_keeps_the_newest_of_two_drafts_left_by_the_old_race(desk, actor
     copy = select(
         *(literal(2).label("revision") if c.name == "revision" else c for c in columns)
     ).where(table.c.id == older.id)
-    with desk.db.engine.begin() as conn:
+    with side_engine(desk).begin() as conn:
         conn.execute(insert(table).from_select([c.name for c in columns], copy))
-    upgrade(desk.db.engine)
+    upgrade(side_engine(desk))
     history = desk.decisions.history(actors["manager"], referral.id)
     assert [(d.revision, d.status.value) for d in history] == [(2, "draft")]
     with desk.db.reading() as s:

@@ -296,9 +296,7 @@ def test_overdue_lists_only_enquiries_without_a_conference(desk, actors, s47, cl
     assert desk.strategy.overdue_icpc(chair) == ()
 
 
-def test_an_amended_decisions_own_discussion_carries_the_one_conference(
-    desk, actors, s47, clock
-):
+def test_an_amended_decisions_own_discussion_carries_the_one_conference(desk, actors, s47, clock):
     chair = actors["chair"]
     first = desk.strategy.record(chair, s47.id, minuted()).value
     again = desk.decisions.amend(

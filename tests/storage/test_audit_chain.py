@@ -17,7 +17,7 @@ from mash_desk.storage.audit_chain import ACCESS, AUDIT, verify, verify_all
 from mash_desk.storage.database import make_engine
 from mash_desk.storage.migrations import upgrade
 from tests.conftest import NOW, fresh_database_url
-from tests.support.helpers import log_one, make_actors
+from tests.support.helpers import log_one, make_actors, side_engine
 
 
 @pytest.fixture
@@ -40,23 +40,23 @@ def _owner(desk: Desk, *statements: str, **params) -> None:
             "DROP TRIGGER IF EXISTS audit_log_no_delete",
         ]
     )
-    with desk.db.engine.begin() as conn:
+    with side_engine(desk).begin() as conn:
         for sql in [*guards, *statements]:
             conn.execute(text(sql), params)
 
 
 def _ids(desk: Desk) -> list[int]:
-    with desk.db.engine.connect() as conn:
+    with side_engine(desk).connect() as conn:
         return list(conn.execute(text("SELECT id FROM audit_log ORDER BY id")).scalars())
 
 
 def test_a_working_desks_chain_verifies(worked):
-    report = verify(worked.db.engine)
+    report = verify(side_engine(worked))
     ids = _ids(worked)
     assert report.ok, report.problem
     assert report.rows == len(ids) >= 10 and report.last_id == ids[-1]
     assert "unbroken" in report.summary()
-    with worked.db.engine.connect() as conn:
+    with side_engine(worked).connect() as conn:
         first = conn.execute(text("SELECT prev_hash, db_user FROM audit_log ORDER BY id")).first()
     assert first[0] == GENESIS
     # PostgreSQL records the login that wrote the row; SQLite has no logins.
@@ -66,7 +66,7 @@ def test_a_working_desks_chain_verifies(worked):
 def test_a_changed_detail_is_named(worked):
     target = _ids(worked)[4]
     _owner(worked, "UPDATE audit_log SET detail = '{}' WHERE id = :t", t=target)
-    report = verify(worked.db.engine)
+    report = verify(side_engine(worked))
     assert not report.ok and report.problem == f"row {target} altered"
     assert report.row_id == target
 
@@ -74,13 +74,13 @@ def test_a_changed_detail_is_named(worked):
 def test_a_changed_time_is_named(worked):
     target = _ids(worked)[2]
     _owner(worked, "UPDATE audit_log SET user_id = user_id + 1 WHERE id = :t", t=target)
-    assert verify(worked.db.engine).problem == f"row {target} altered"
+    assert verify(side_engine(worked)).problem == f"row {target} altered"
 
 
 def test_a_deleted_row_is_named_with_its_neighbours(worked):
     ids = _ids(worked)
     _owner(worked, "DELETE FROM audit_log WHERE id = :t", t=ids[5])
-    assert verify(worked.db.engine).problem == (
+    assert verify(side_engine(worked)).problem == (
         f"row {ids[5]} missing: row {ids[6]} follows {ids[4]}"
     )
 
@@ -88,7 +88,7 @@ def test_a_deleted_row_is_named_with_its_neighbours(worked):
 def test_a_deleted_last_row_is_named(worked):
     ids = _ids(worked)
     _owner(worked, "DELETE FROM audit_log WHERE id = :t", t=ids[-1])
-    assert verify(worked.db.engine).problem == (
+    assert verify(side_engine(worked)).problem == (
         f"row {ids[-1]} missing: the log ends at row {ids[-2]}"
     )
 
@@ -115,12 +115,12 @@ def _forge(desk: Desk, row_id: int, prev_hash: str, *, chained: bool) -> None:
 
 def test_a_forged_row_at_the_end_is_caught_even_with_a_correct_hash(worked):
     ids = _ids(worked)
-    with worked.db.engine.connect() as conn:
+    with side_engine(worked).connect() as conn:
         last_hash = conn.execute(
             text("SELECT row_hash FROM audit_log WHERE id = :i"), {"i": ids[-1]}
         ).scalar()
     _forge(worked, ids[-1] + 1, last_hash, chained=True)
-    assert verify(worked.db.engine).problem == (
+    assert verify(side_engine(worked)).problem == (
         f"row {ids[-1] + 1} forged: the chain ends at row {ids[-1]}"
     )
 
@@ -128,18 +128,18 @@ def test_a_forged_row_at_the_end_is_caught_even_with_a_correct_hash(worked):
 def test_a_forged_row_without_a_hash_is_caught(worked):
     ids = _ids(worked)
     _forge(worked, ids[-1] + 1, GENESIS, chained=False)
-    assert verify(worked.db.engine).problem == f"row {ids[-1] + 1} is not chained (no hash)"
+    assert verify(side_engine(worked)).problem == f"row {ids[-1] + 1} is not chained (no hash)"
 
 
 def test_a_replaced_row_is_caught(worked):
     ids = _ids(worked)
-    with worked.db.engine.connect() as conn:
+    with side_engine(worked).connect() as conn:
         before = conn.execute(
             text("SELECT row_hash FROM audit_log WHERE id = :i"), {"i": ids[2]}
         ).scalar()
     _owner(worked, "DELETE FROM audit_log WHERE id = :t", t=ids[3])
     _forge(worked, ids[3], before, chained=True)
-    assert verify(worked.db.engine).problem == (
+    assert verify(side_engine(worked)).problem == (
         f"row {ids[4]} does not follow row {ids[3]}: one of them was altered or replaced"
     )
 
@@ -178,7 +178,7 @@ def test_postgres_sets_the_link_whatever_the_client_sends(templates, pg_server, 
     """A client cannot choose its row's id, login or hashes: the trigger sets them."""
     desk = Desk.open(fresh_database_url("postgresql", templates, pg_server, tmp_path), clock)
     actors = make_actors(desk)
-    with desk.db.engine.begin() as conn:
+    with side_engine(desk).begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO audit_log (id, at, user_id, action, entity, detail, db_user, "
@@ -192,7 +192,7 @@ def test_postgres_sets_the_link_whatever_the_client_sends(templates, pg_server, 
         ).first()
         login = conn.execute(text("SELECT session_user")).scalar()
     assert row.id != 999 and row.db_user == login != "someone" and row.row_hash != "forged"
-    assert verify(desk.db.engine).ok
+    assert verify(side_engine(desk)).ok
     desk.close()
 
 
@@ -240,35 +240,35 @@ def test_an_upgraded_database_verifies(backend, pg_server, tmp_path):
 
 
 def test_the_access_log_is_chained_too(worked):
-    report = verify(worked.db.engine, ACCESS)
+    report = verify(side_engine(worked), ACCESS)
     assert report.ok and report.rows >= 6, report.summary()
-    with worked.db.engine.connect() as conn:
+    with side_engine(worked).connect() as conn:
         ids = list(conn.execute(text("SELECT id FROM access_log ORDER BY id")).scalars())
     guards = (
         ["ALTER TABLE access_log DISABLE TRIGGER access_log_no_change"]
         if worked.db.dialect == "postgresql"
         else ["DROP TRIGGER access_log_no_update", "DROP TRIGGER access_log_no_delete"]
     )
-    with worked.db.engine.begin() as conn:
+    with side_engine(worked).begin() as conn:
         for sql in guards:
             conn.execute(text(sql))
         # Hiding that a manager looked: re-attribute one view, delete another.
         conn.execute(text("UPDATE access_log SET user_id = 1 WHERE id = :i"), {"i": ids[3]})
-    assert verify(worked.db.engine, ACCESS).problem == f"row {ids[3]} altered"
-    with worked.db.engine.begin() as conn:
+    assert verify(side_engine(worked), ACCESS).problem == f"row {ids[3]} altered"
+    with side_engine(worked).begin() as conn:
         conn.execute(
             text("DELETE FROM access_log WHERE id IN (:a, :b)"), {"a": ids[1], "b": ids[3]}
         )
-    assert verify(worked.db.engine, ACCESS).problem == (
+    assert verify(side_engine(worked), ACCESS).problem == (
         f"row {ids[1]} missing: row {ids[2]} follows {ids[0]}"
     )
     # The audit log is untouched and still verifies.
-    assert verify(worked.db.engine).ok
+    assert verify(side_engine(worked)).ok
 
 
 def test_the_tail_check_sees_recent_tampering_only(worked):
     ids = _ids(worked)
     _owner(worked, "UPDATE audit_log SET detail = '{}' WHERE id IN (:a, :b)", a=ids[1], b=ids[-2])
-    (tail,) = verify_all(worked.db.engine, (AUDIT,), tail=5)
+    (tail,) = verify_all(side_engine(worked), (AUDIT,), tail=5)
     assert tail.problem == f"row {ids[-2]} altered" and tail.rows < 5
-    assert verify(worked.db.engine).problem == f"row {ids[1]} altered"
+    assert verify(side_engine(worked)).problem == f"row {ids[1]} altered"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy.pool import NullPool
 
 from mash_desk.domain.enums import Role
 from mash_desk.services.desk import Desk
@@ -83,3 +85,18 @@ def make_actors(desk: Desk) -> dict[str, Actor]:
             team="MASH team A",
         ).value
     return made
+
+
+_SIDE_ENGINES: weakref.WeakKeyDictionary[Desk, Engine] = weakref.WeakKeyDictionary()
+
+
+def side_engine(desk: Desk) -> Engine:
+    """An engine of its own on ``desk``'s database, for a test acting beside the desk.
+
+    On a shared server a desk's own pool holds only its reading and writing connections
+    (storage/database.py), so a test that tampers or verifies as the owner connects apart.
+    """
+    engine = _SIDE_ENGINES.get(desk)
+    if engine is None:
+        engine = _SIDE_ENGINES[desk] = create_engine(desk.db.engine.url, poolclass=NullPool)
+    return engine

@@ -69,9 +69,7 @@ def test_conference_audit_rows_are_what_the_service_writes(screened: Desk):
             "held_on": s["icpc_held_on"].isoformat(),
             "icpc_due_at": str(s["icpc_due_at"]),
             "within_target": s["icpc_held_on"] <= target,
-            "working_days_late": DEADLINES.calendar.working_days_between(
-                target, s["icpc_held_on"]
-            ),
+            "working_days_late": DEADLINES.calendar.working_days_between(target, s["icpc_held_on"]),
         }
 
 
