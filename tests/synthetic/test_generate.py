@@ -49,6 +49,7 @@ from mash_desk.synthetic import DEMO_PRACTITIONER, ensure_demo_users, generate
 from mash_desk.synthetic.generate import THRESHOLD_DOCUMENT, THRESHOLD_VERSION
 from mash_desk.synthetic.users import DEMO_MANAGER
 from tests.conftest import NOW
+from tests.support.helpers import side_engine
 
 gen_module = importlib.import_module("mash_desk.synthetic.generate")
 
@@ -878,5 +879,5 @@ def test_services_add_assessments_and_samples_after_the_history(screened: Desk):
     after = _all(screened, select(func.max(ThresholdAssessment.id)))[0][0]
     assert after == before + 1
     # The services' audit rows chain on from the generated history's.
-    report = verify(screened.db.engine)
+    report = verify(side_engine(screened))
     assert report.ok, report.summary()
