@@ -76,6 +76,7 @@ EXEMPT = {
     "users.system_actor": "returns the system user's Actor: no child data",
     "users.create_first_administrator": "refused once any account exists; no child data",
     "users.sign_in_server": "returns the connected login's own Actor: no child data",
+    "users.server_person": "returns the connected server login's own Actor: no child data",
     "users.change_password": "changes the acting user's own password: no child data",
     "thresholds.library": "threshold documents are shared with partners (000 L186)",
     "thresholds.current": "threshold documents are shared with partners (000 L186)",
