@@ -18,7 +18,7 @@ from mash_desk.gui.tasks import describe_error
 from mash_desk.services.dto import QueueRow
 
 if TYPE_CHECKING:
-    from mash_desk.gui.main_window import MainWindow
+    from mash_desk.gui.window_host import WindowHost
 
 WORKLOAD_KEY = "workload"
 NO_TARGET = "Select a row in the work queue, or open a child's case from it, first."
@@ -40,7 +40,7 @@ def target_of_row(row: QueueRow) -> WorkTarget:
 class WorkAllocation(QObject):
     """The allocation actions of one main window."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: WindowHost):
         """Act on ``window``'s queue and tabs."""
         super().__init__(window)
         self.window = window

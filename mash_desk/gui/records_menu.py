@@ -19,7 +19,7 @@ from mash_desk.gui.case_view import CaseView
 if TYPE_CHECKING:
     from mash_desk.gui.duplicates_view import DuplicatesView
     from mash_desk.gui.find_child import FindChildDialog
-    from mash_desk.gui.main_window import MainWindow
+    from mash_desk.gui.window_host import WindowHost
 
 FIND_KEY = "Ctrl+L"
 DUPLICATES_KEY = "Ctrl+Shift+U"
@@ -28,7 +28,7 @@ DUPLICATES_KEY = "Ctrl+Shift+U"
 class RecordsMenu:
     """Builds the menu and owns its dialogs for one main window."""
 
-    def __init__(self, window: MainWindow, bar: QMenuBar):
+    def __init__(self, window: WindowHost, bar: QMenuBar):
         """Add the Records menu to ``bar`` with what the signed-in role may use."""
         self.window = window
         self.finder: FindChildDialog | None = None

@@ -20,13 +20,13 @@ from mash_desk.gui.meeting.common import RAG_WORDS, STATUS_WORDS, message_box, n
 from mash_desk.services.meetings import AgendaItemDTO, MeetingDTO
 
 if TYPE_CHECKING:
-    from mash_desk.gui.meeting_mode import MeetingMode
+    from mash_desk.gui.meeting.host import MeetingHost
 
 
 class AgendaPanel(QGroupBox):
     """The agenda list, signing off the meeting and printing its memos."""
 
-    def __init__(self, mode: MeetingMode):
+    def __init__(self, mode: MeetingHost):
         """Build the agenda box of ``mode``."""
         super().__init__("Agenda (Ctrl+G; Alt+Left / Alt+Right move)")
         self.mode = mode

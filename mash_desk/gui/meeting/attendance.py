@@ -21,7 +21,7 @@ from mash_desk.gui.meeting.reading_pane import live
 from mash_desk.services.meetings import MeetingDTO
 
 if TYPE_CHECKING:
-    from mash_desk.gui.meeting_mode import MeetingMode
+    from mash_desk.gui.meeting.host import MeetingHost
 
 
 def agency_names(codes: tuple[str, ...], names: dict[str, str]) -> str:
@@ -35,7 +35,7 @@ def agency_names(codes: tuple[str, ...], names: dict[str, str]) -> str:
 class AttendancePanel(QGroupBox):
     """Who attends for which agency, and whether the meeting may decide."""
 
-    def __init__(self, mode: MeetingMode):
+    def __init__(self, mode: MeetingHost):
         """Build the attendance box of ``mode`` (which does the writing)."""
         super().__init__("Attendance by agency (Ctrl+T)")
         self.mode = mode

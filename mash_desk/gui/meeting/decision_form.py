@@ -29,7 +29,7 @@ from mash_desk.services.decisions import ActionInput, DecisionDTO, DecisionInput
 from mash_desk.services.reference import UserChoiceDTO
 
 if TYPE_CHECKING:
-    from mash_desk.gui.meeting_mode import MeetingMode
+    from mash_desk.gui.meeting.host import MeetingHost
 
 # Roles that work for the MASH itself: an allocated worker or an action's owner is one of them
 # (partner reps own their agency's actions through the agency, domain brief §2).
@@ -57,7 +57,7 @@ _MESSAGES = {
 class DecisionForm(QWidget):
     """The form the chair fills for the child on screen."""
 
-    def __init__(self, mode: MeetingMode):
+    def __init__(self, mode: MeetingHost):
         """Build the form; its messages join ``mode.messages``."""
         super().__init__()
         self.mode = mode

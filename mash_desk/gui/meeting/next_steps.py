@@ -32,7 +32,7 @@ from mash_desk.gui.strategy_dialog import StrategyDialog
 from mash_desk.services.decisions import DecisionDTO
 
 if TYPE_CHECKING:
-    from mash_desk.gui.meeting_mode import MeetingMode
+    from mash_desk.gui.meeting.host import MeetingHost
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -47,7 +47,7 @@ def _row(*widgets: QWidget) -> QWidget:
 class ReasonsBox(QGroupBox):
     """Defer (before signing), dissent and amend (after): each with its required reason."""
 
-    def __init__(self, mode: MeetingMode):
+    def __init__(self, mode: MeetingHost):
         """Build the three reason rows; ``mode`` does the writing."""
         super().__init__("Defer · dissent · amend")
         form = QFormLayout(self)
@@ -101,7 +101,7 @@ class ReasonsBox(QGroupBox):
 class NextSteps(QGroupBox):
     """After signing: the routing, the strategy discussion and the memo, one key each."""
 
-    def __init__(self, mode: MeetingMode):
+    def __init__(self, mode: MeetingHost):
         """Build the box (hidden until a decision is signed)."""
         super().__init__("After signing: what follows the decision")
         self.mode = mode
