@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
 
     def print_meeting_memos(self, meeting_date: date | None = None):
         """Print (or save as PDFs) a meeting's memos and minutes; today's unless told."""
-        from mash_desk.gui.printing import open_meeting_print
+        from mash_desk.gui.meeting_print import open_meeting_print
 
         handler = self._tab_handler("print_meeting_memos")
         if meeting_date is None and handler is not None:

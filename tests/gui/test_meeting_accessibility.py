@@ -142,7 +142,7 @@ def test_an_outcome_against_its_level_asks_why_in_the_form(
 def test_the_meeting_print_dialog_reads_out_its_status_and_lets_tab_leave_the_table(
     qtbot, chair_session
 ):
-    from mash_desk.gui.printing import open_meeting_print
+    from mash_desk.gui.meeting_print import open_meeting_print
 
     dialog = open_meeting_print(chair_session, chair_session.desk.ctx.today(), None)
     qtbot.addWidget(dialog)

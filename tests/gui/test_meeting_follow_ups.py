@@ -322,7 +322,8 @@ def test_step_up_and_transfer_preset_in_the_routing(
 def test_memo_printed_after_signing_and_meeting_memos_after_sign_off(
     qtbot, chair_session, gui_desk, gui_actors, monkeypatch, tmp_path
 ):
-    from mash_desk.gui.printing import MeetingPrintDialog, PrintPreviewDialog
+    from mash_desk.gui.meeting_print import MeetingPrintDialog
+    from mash_desk.gui.printing import PrintPreviewDialog
 
     # No print server and no CUPS commands: the dialogs open, nothing leaves the machine.
     monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "gone.sock"))

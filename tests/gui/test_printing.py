@@ -14,9 +14,9 @@ from PySide6.QtCore import QDate, Qt
 
 from mash_desk.documents import sha256_hex
 from mash_desk.gui.main_window import MainWindow
+from mash_desk.gui.meeting_print import MeetingPrintDialog
 from mash_desk.gui.printing import (
     PAGE_WIDTH,
-    MeetingPrintDialog,
     PrintDialog,
     PrintPreviewDialog,
     print_decision_memo,

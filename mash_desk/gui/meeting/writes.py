@@ -358,7 +358,7 @@ class MeetingWrites:
                 "The meeting's memos print once it is signed off (Ctrl+Shift+O)."
             )
             return None
-        from mash_desk.gui.printing import open_meeting_print
+        from mash_desk.gui.meeting_print import open_meeting_print
 
         self.print_dialog = open_meeting_print(self.session, self.meeting.meeting_date, self)
         return self.print_dialog
