@@ -19,16 +19,12 @@ the 15-working-day target (domain brief §4) or how many working days late.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from html import escape
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -36,9 +32,6 @@ from PySide6.QtGui import QFont, QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
-    QDialog,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -58,41 +51,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.meetings import (
-    OUTCOME_LABELS,
-    PATHWAY_LABELS,
     DecisionOutcome,
-    DecisionStatus,
     EscalationStatus,
 )
 from mash_desk.domain.permissions import Permission, allows
-from mash_desk.domain.routing import InformedParty, RoutingStatus
+from mash_desk.domain.routing import RoutingStatus
 from mash_desk.gui.a11y import live_label, name_clear_button, no_tab_trap
 from mash_desk.gui.attachments import CaseAttachments
+from mash_desk.gui.case_html import OVERDUE_SIGN, case_record_html, conference_owed, overdue_count
+from mash_desk.gui.chronology import ChronologyFilter, ChronologyModel, describe_due, local_time
+from mash_desk.gui.conference_dialog import ConferenceDialog
 from mash_desk.gui.flow_layout import FlowLayout
 from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
-from mash_desk.gui.profile_dialog import FieldMessage, with_message
 from mash_desk.gui.routing_dialog import (
-    KIND_SHORT,
-    METHOD_LABELS,
-    PARTY_LABELS,
-    STATUS_LABELS,
     RoutingDialog,
 )
 from mash_desk.gui.session import DeskSession
-from mash_desk.gui.strategy_dialog import S47_LABELS, StrategyDialog
+from mash_desk.gui.strategy_dialog import StrategyDialog
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.case import (
     EVENT_KINDS,
     CaseDTO,
     CaseEvent,
     CaseFlag,
-    Deadline,
     ReferralRecord,
     age_text,
 )
-from mash_desk.services.decisions import DecisionDTO, EscalationDTO
+from mash_desk.services.decisions import DecisionDTO
 from mash_desk.services.routing import RoutingDTO
 from mash_desk.services.strategy import StrategyDTO
 
@@ -108,156 +94,6 @@ _FLAG_ICONS = {
     "unborn": QStyle.StandardPixmap.SP_MessageBoxInformation,
     "disability": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
-
-
-def _local(value: datetime, session: DeskSession) -> datetime:
-    return value.astimezone(session.desk.ctx.tz)
-
-
-def describe_due(deadline: Deadline, now: datetime) -> str:
-    """``"OVERDUE by 2 h 10 min"`` or ``"due in 3 h"``: urgency in words, not colour."""
-    return describe_time(deadline.due_at, now)
-
-
-def describe_time(due_at: datetime, now: datetime) -> str:
-    """``"OVERDUE by 2 h 10 min"`` or ``"due in 3 h"`` for any due time."""
-    delta = due_at - now
-    overdue = delta.total_seconds() < 0
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} d")
-    if hours:
-        parts.append(f"{hours} h")
-    if mins and not days:
-        parts.append(f"{mins} min")
-    span = " ".join(parts) or "less than a minute"
-    return f"OVERDUE by {span}" if overdue else f"due in {span}"
-
-
-class ChronologyModel(QAbstractTableModel):
-    """The events of one case, newest first, as a read-only table."""
-
-    COL_WHEN, COL_KIND, COL_WHO, COL_SUMMARY = range(4)
-    HEADERS = ("When", "Kind", "By", "What happened")
-    SortRole = Qt.ItemDataRole.UserRole + 1
-    EventRole = Qt.ItemDataRole.UserRole + 2
-    KindRole = Qt.ItemDataRole.UserRole + 3
-
-    def __init__(self, session: DeskSession, parent: Any = None):
-        """Create an empty model; times show in the MASH's own time zone."""
-        super().__init__(parent)
-        self._session = session
-        self._events: tuple[CaseEvent, ...] = ()
-
-    def set_events(self, events: tuple[CaseEvent, ...]) -> None:
-        """Replace the events (a reload)."""
-        self.beginResetModel()
-        self._events = tuple(events)
-        self.endResetModel()
-
-    def event_at(self, row: int) -> CaseEvent:
-        """The event of a source row."""
-        return self._events[row]
-
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 — Qt's name
-        """Events, or 0 under any item (a flat table)."""
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 — Qt's name
-        """The four columns, or 0 under any item."""
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802 — Qt's name
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Text, tooltip (the full detail), sort keys and the event itself."""
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
-            return None
-        event = self._events[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.COL_WHEN:
-                return f"{_local(event.when, self._session):%d %b %Y %H:%M}"
-            if column == self.COL_KIND:
-                return event.kind_label
-            if column == self.COL_WHO:
-                return event.who
-            if column == self.COL_SUMMARY:
-                return event.summary
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return event.detail or event.summary
-        if role == self.SortRole:
-            if column == self.COL_WHEN:
-                # Newest-first ties keep the service's order (logged, rated, screened…).
-                return (event.when.timestamp(), -index.row())
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
-        if role == self.EventRole:
-            return event
-        if role == self.KindRole:
-            return event.kind
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        """Selectable, never editable."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-class ChronologyFilter(QSortFilterProxyModel):
-    """Keeps the events of the chosen kinds whose text contains what was typed."""
-
-    def __init__(self, parent: Any = None):
-        """Show every kind until told otherwise; text matching ignores case."""
-        super().__init__(parent)
-        self._kinds: frozenset[str] = frozenset(EVENT_KINDS)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterKeyColumn(-1)
-        self.setSortRole(ChronologyModel.SortRole)
-
-    def set_kinds(self, kinds: frozenset[str]) -> None:
-        """Show only these event kinds."""
-        # Qt 6.10 replaced invalidateRowsFilter (now deprecated) with begin/endFilterChange;
-        # the project supports PySide6 from 6.6, so use whichever this Qt has.
-        if hasattr(self, "endFilterChange"):
-            self.beginFilterChange()
-            self._kinds = frozenset(kinds)
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover — older Qt
-            self._kinds = frozenset(kinds)
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        """A row shows if its kind is chosen and any column contains the text."""
-        model = self.sourceModel()
-        kind = model.data(model.index(source_row, 0, source_parent), ChronologyModel.KindRole)
-        if kind not in self._kinds:
-            return False
-        return super().filterAcceptsRow(source_row, source_parent)
-
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802 — Qt's name
-        """Compare sort keys of any type (tuples for time, text for the rest)."""
-        a, b = left.data(ChronologyModel.SortRole), right.data(ChronologyModel.SortRole)
-        if isinstance(a, str) and isinstance(b, str):
-            return a.casefold() < b.casefold()
-        try:
-            return a < b
-        except TypeError:
-            return str(a) < str(b)
 
 
 class FlagBadge(QFrame):
@@ -290,133 +126,6 @@ class FlagBadge(QFrame):
 
 
 _INFO = QStyle.StandardPixmap.SP_MessageBoxInformation
-
-
-class ConferenceDialog(QDialog):
-    """Record the date one s47 enquiry's initial child protection conference was held.
-
-    Drives :meth:`~mash_desk.services.strategy.StrategyService.record_icpc`: the date
-    (default today) with the service's message beside it — not in the future, not before the
-    strategy discussion, recorded once. Closes itself once saved; the case view then shows
-    whether it was within the target. Keys: Enter or Ctrl+S save · Esc cancel.
-
-    Signals:
-        saved(object): the updated :class:`~mash_desk.services.strategy.StrategyDTO`.
-    """
-
-    saved = Signal(object)
-
-    def __init__(
-        self,
-        session: DeskSession,
-        referral_id: int,
-        discussion: StrategyDTO,
-        parent: QWidget | None = None,
-    ):
-        """Build the form for ``discussion`` (of referral ``referral_id``)."""
-        super().__init__(parent)
-        self.session = session
-        self.referral_id = referral_id
-        self.discussion = discussion
-        self.result: StrategyDTO | None = None
-        self._busy = False
-        tz = session.desk.ctx.tz
-        self.setWindowTitle(f"Initial conference held — referral {referral_id}")
-        self.setMinimumWidth(460)
-        outer = QVBoxLayout(self)
-        target = ""
-        if discussion.icpc_due_at is not None:
-            target = f" Its target is {_when(discussion.icpc_due_at, tz, '%a %d %b %Y')}."
-        self.intro_label = QLabel(
-            "When was the initial child protection conference held for the s47 enquiry of "
-            f"referral {referral_id}? The strategy discussion was held "
-            f"{_when(discussion.held_at, tz, '%a %d %b %Y')}.{target}"
-        )
-        self.intro_label.setWordWrap(True)
-        live_label(self.intro_label, "About this conference")
-        outer.addWidget(self.intro_label)
-        form = QFormLayout()
-        self.held_on_edit = QDateEdit()
-        self.held_on_edit.setAccessibleName("Date the conference was held")
-        self.held_on_edit.setCalendarPopup(True)
-        self.held_on_edit.setDisplayFormat("ddd dd MMM yyyy")
-        today = session.desk.ctx.today()
-        self.held_on_edit.setDate(QDate(today.year, today.month, today.day))
-        box, self.held_on_message = with_message(self.held_on_edit)
-        label = QLabel("Conference &held on:")
-        label.setBuddy(self.held_on_edit)
-        form.addRow(label, box)
-        outer.addLayout(form)
-        # Problems that are not about the date (the discussion did not proceed, no network).
-        self.error_label = FieldMessage(self.intro_label, self)
-        live_label(self.error_label, "Problem recording the conference")
-        outer.addWidget(self.error_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch()
-        self.save_button = QPushButton("&Save")
-        self.save_button.setAccessibleName("Save the conference date (Ctrl+S)")
-        self.save_button.setToolTip("Save the conference date (Ctrl+S)")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Close without recording the conference")
-        self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
-        outer.addLayout(buttons)
-        QWidget.setTabOrder(self.held_on_edit, self.save_button)
-        QWidget.setTabOrder(self.save_button, self.cancel_button)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        self.held_on_edit.setFocus()
-
-    def held_on(self) -> date:
-        """The date in the field."""
-        value = self.held_on_edit.date()
-        return date(value.year(), value.month(), value.day())
-
-    def message(self) -> str:
-        """The message beside the date ("" when none)."""
-        return self.held_on_message.message
-
-    def save(self) -> None:
-        """Record the date; a broken rule appears beside the date, nothing is saved."""
-        if self._busy or self.result is not None:
-            return
-        self.held_on_message.clear_message()
-        self.error_label.clear_message()
-        self._busy = True
-        self.save_button.setEnabled(False)
-        self.session.tasks.write(
-            self.session.desk.strategy.record_icpc,
-            self.session.actor,
-            self.discussion.id,
-            self.discussion.version,
-            self.held_on(),
-            on_done=self._done,
-            on_error=self._failed,
-            label="Saving the conference date…",
-        )
-
-    def _done(self, result: Any) -> None:
-        self._busy = False
-        self.result = result.value
-        self.session.hub.announce(result.changed)
-        self.saved.emit(result.value)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            beside = [e.message for e in exc.errors if e.field == "held_on"]
-            other = [e.message for e in exc.errors if e.field != "held_on"]
-            self.held_on_message.show_message("\n".join(beside))
-            self.error_label.show_message("\n".join(other))
-            if beside:
-                self.held_on_edit.setFocus()
-            return
-        self.error_label.show_message(describe_error(exc))
 
 
 # Below this width (the case beside the threshold panel, up to 1920 pixels wide) the side
@@ -771,7 +480,7 @@ class CaseView(QWidget):
         self._show(case)
         self.stack.setCurrentIndex(2)
         self.status_label.setText(
-            f"As of {_local(self.session.desk.ctx.clock.now(), self.session):%d %b %Y %H:%M}"
+            f"As of {local_time(self.session.desk.ctx.clock.now(), self.session):%d %b %Y %H:%M}"
         )
         self.title_changed.emit(self.title())
         self.loaded.emit(case)
@@ -835,7 +544,7 @@ class CaseView(QWidget):
             rag = f" · {deadline.rag.value.upper()}" if deadline.rag else ""
             text = (
                 f"{describe_due(deadline, now)} — {deadline.what}\n"
-                f"{_local(deadline.due_at, self.session):%a %d %b %Y %H:%M}{rag}"
+                f"{local_time(deadline.due_at, self.session):%a %d %b %Y %H:%M}{rag}"
             )
             icon = (
                 QStyle.StandardPixmap.SP_MessageBoxCritical
@@ -848,7 +557,7 @@ class CaseView(QWidget):
         self.consent_list.clear()
         for consent in case.consents:
             self.consent_list.addItem(
-                f"{consent.summary}\n{_local(consent.recorded_at, self.session):%d %b %Y} · "
+                f"{consent.summary}\n{local_time(consent.recorded_at, self.session):%d %b %Y} · "
                 f"{consent.recorded_by}"
                 + (f" · contact {consent.contact_id}" if consent.contact_id else "")
             )
@@ -862,7 +571,7 @@ class CaseView(QWidget):
         self.record_browser.setHtml(case_record_html(case, now, tz))
         self.record_browser.verticalScrollBar().setValue(scroll)
         late = overdue_count(case, now)
-        title = self.DECISIONS_TAB + (f" — {_OVERDUE} {late} overdue" if late else "")
+        title = self.DECISIONS_TAB + (f" — {OVERDUE_SIGN} {late} overdue" if late else "")
         index = self.tabs.indexOf(self.record_browser.parentWidget())
         self.tabs.setTabText(index, title)
         self.tabs.setTabToolTip(
@@ -1059,7 +768,7 @@ class CaseView(QWidget):
             self.detail.clear()
             self.open_assessment_button.setEnabled(False)
             return
-        when = f"{_local(event.when, self.session):%A %d %B %Y %H:%M}"
+        when = f"{local_time(event.when, self.session):%A %d %B %Y %H:%M}"
         self.detail.setPlainText(
             f"{event.kind_label} · {when} · {event.who}\n{event.detail or event.summary}"
         )
@@ -1074,304 +783,3 @@ class CaseView(QWidget):
         event = self._selected_event()
         if event is not None and event.assessment is not None:
             self.assessment_requested.emit(event.assessment)
-
-
-# ---- the decisions tab, as rich text --------------------------------------------------------
-
-_OVERDUE = "⚠"
-_PENDING = "◷"  # a clock face every shipped font has (U+23F1 is often missing)
-_DONE = "✔"
-_TABLE = '<table width="100%" border="1" cellspacing="0" cellpadding="4">'
-
-
-def _when(value: datetime, tz: Any, fmt: str = "%a %d %b %Y %H:%M") -> str:
-    return value.astimezone(tz).strftime(fmt)
-
-
-def _row(label: str, html_value: str) -> str:
-    return f'<tr><td width="22%" valign="top"><b>{escape(label)}</b></td><td>{html_value}</td></tr>'
-
-
-def _text(value: str | None) -> str:
-    """User text, escaped, with its line breaks kept."""
-    return escape(value or "").replace("\n", "<br>")
-
-
-def _due_html(due_at: datetime, now: datetime, tz: Any, *, done: bool = False) -> str:
-    """Urgency in words and a sign, never colour alone."""
-    when = _when(due_at, tz)
-    if done:
-        return f"{escape(when)}"
-    if due_at < now:
-        return f"<b>{_OVERDUE} {escape(describe_time(due_at, now))}</b> (due {escape(when)})"
-    return f"{_PENDING} {escape(describe_time(due_at, now))} (due {escape(when)})"
-
-
-def _level_html(d: DecisionDTO, document: str) -> str:
-    """The level with why it was chosen and why the outcome departs from it, when it does.
-
-    ``document`` is already escaped; the two reasons are the chair's own words, escaped here.
-    """
-    parts = [f"Level {d.level} (threshold document {document})"]
-    if d.suggested_level is not None and d.suggested_level != d.level:
-        parts.append(f"Overrides the suggested Level {d.suggested_level}")
-    if d.level_rationale:
-        parts.append(f"Why this level: {_text(d.level_rationale)}")
-    if d.outcome_level_reason:
-        parts.append(f"Why this outcome at this level: {_text(d.outcome_level_reason)}")
-    return "<br>".join(parts)
-
-
-def _decision_html(
-    record: ReferralRecord, d: DecisionDTO, case: CaseDTO, now: datetime, tz: Any
-) -> str:
-    superseded = record.superseded_by(d)
-    if d.status is DecisionStatus.DRAFT:
-        state = (
-            f"✎ <b>DRAFT</b> by {escape(case.user_name(d.drafted_by))} — not signed; it may "
-            "still change at the meeting"
-        )
-    else:
-        assert d.signed_at is not None
-        state = (
-            f"{_DONE} Signed by {escape(case.user_name(d.signed_by))} on "
-            f"{escape(_when(d.signed_at, tz))} · read-only (changed only by amendment)"
-        )
-        if superseded is not None:
-            state += f" · <b>SUPERSEDED by version {superseded}</b>"
-        elif d is record.latest_signed:
-            state += " · <b>IN FORCE</b>"
-    if d.meeting_id is not None:
-        where = f"decided at meeting {d.meeting_id}"
-    elif d.amends_id is not None:
-        where = "amended by a manager or chair"
-    else:
-        where = "decided between meetings: red referral"
-    rows = [f'<tr><td colspan="2"><b>Version {d.revision}</b> — {state}</td></tr>']
-    if d.amends_id is not None:
-        amended = next((x.revision for x in record.decisions if x.id == d.amends_id), None)
-        rows.append(_row(f"Amends version {amended}", f"Reason: {_text(d.amendment_reason)}"))
-    rows.append(_row("Outcome", escape(OUTCOME_LABELS[d.outcome]) + f" ({escape(where)})"))
-    document = escape(" ".join(str(part) for part in d.document))
-    rows.append(_row("Level", _level_html(d, document)))
-    rows.append(_row("Rationale", _text(d.rationale)))
-    pathways = ", ".join(escape(PATHWAY_LABELS[p]) for p in d.pathways) or "None"
-    rows.append(_row("Parallel pathways", pathways))
-    actions = []
-    for a in d.actions:
-        owner = case.agency_name(a.owner_agency) or case.user_name(a.owner_user_id)
-        actions.append(
-            f"• {_text(a.description)} — owner: {escape(owner)} — due {a.due_on:%a %d %b %Y}"
-        )
-    rows.append(_row("Actions", "<br>".join(actions) or "None"))
-    allocated = [x for x in (d.allocated_team, case.user_name(d.allocated_worker_id)) if x]
-    if allocated:
-        rows.append(_row("Allocated", escape(" · ".join(allocated))))
-    if d.s47_started_on is not None:
-        rows.append(_row("s47 enquiry started", f"{d.s47_started_on:%a %d %b %Y}"))
-    informed = [
-        f"{who}: {_text(text)}"
-        for who, text in (
-            ("Family", d.inform_family),
-            ("Referrer", d.inform_referrer),
-            ("Professionals", d.inform_professionals),
-        )
-        if text
-    ]
-    if informed:
-        rows.append(_row("Who is informed", "<br>".join(informed)))
-    return _TABLE + "".join(rows) + "</table><br>"
-
-
-def _strategy_html(
-    record: ReferralRecord, s: StrategyDTO, case: CaseDTO, now: datetime, tz: Any
-) -> str:
-    version = next((d.revision for d in record.decisions if d.id == s.decision_id), "?")
-    people = "; ".join(
-        f"{escape(case.agency_name(code))}: {escape(name)}" for code, name in s.attendees
-    )
-    rows = [
-        f'<tr><td colspan="2"><b>Strategy discussion</b> held {escape(_when(s.held_at, tz))} '
-        f"(decision version {version})</td></tr>",
-        _row("Attendees", people),
-        _row("s47 decision", escape(S47_LABELS[s.s47_decision])),
-        _row("Rationale", _text(s.rationale)),
-    ]
-    held = conference_text(s)
-    if s.icpc_due_at is not None and held is not None:
-        assert s.icpc_recorded_at is not None
-        sign = _DONE if s.icpc_within_target else _OVERDUE
-        rows.append(
-            _row("Initial conference (ICPC) target", _due_html(s.icpc_due_at, now, tz, done=True))
-        )
-        rows.append(
-            _row(
-                "Initial conference (ICPC)",
-                f"<b>{sign} {escape(held)}</b> (recorded by "
-                f"{escape(case.user_name(s.icpc_recorded_by))} on "
-                f"{escape(_when(s.icpc_recorded_at, tz))})",
-            )
-        )
-    elif s.icpc_due_at is not None:
-        target = _due_html(s.icpc_due_at, now, tz)
-        if s.icpc_due_at < now and s == conference_owed(record):
-            target += " — initial conference target passed, no conference recorded"
-        elif s.icpc_due_at < now:
-            target = escape(_when(s.icpc_due_at, tz))
-        rows.append(_row("Initial conference (ICPC) target", target))
-    else:
-        rows.append(_row("Initial conference (ICPC) target", "None (no further s47 action)"))
-    return _TABLE + "".join(rows) + "</table><br>"
-
-
-def _escalation_html(
-    record: ReferralRecord, e: EscalationDTO, case: CaseDTO, now: datetime, tz: Any
-) -> str:
-    version = next((d.revision for d in record.decisions if d.id == e.decision_id), "?")
-    if e.status is EscalationStatus.RESOLVED:
-        state = f"{_DONE} Resolved: {_text(e.resolution)}"
-    else:
-        state = _due_html(e.due_at, now, tz)
-    rows = [
-        f'<tr><td colspan="2"><b>{escape(case.agency_name(e.agency_code))} disagrees</b> '
-        f"with decision version {version} — stage {e.stage}: {escape(e.stage_name)}</td></tr>",
-        _row("Reason", _text(e.reason)),
-        _row("Stage due" if e.status is EscalationStatus.OPEN else "Outcome", state),
-    ]
-    return _TABLE + "".join(rows) + "</table><br>"
-
-
-def _routing_html(r: RoutingDTO, case: CaseDTO, tz: Any) -> str:
-    head = (
-        f"<b>{escape(KIND_SHORT[r.kind])}</b>: {escape(case.agency_name(r.from_agency))} → "
-        f"{escape(case.agency_name(r.to_agency))}"
-        + (f" ({escape(r.to_team)})" if r.to_team else "")
-        + f" — routing {r.id}"
-    )
-    before = f"Level {r.level_before}" if r.level_before is not None else "not recorded"
-    consent = {True: "given", False: "not given", None: "not recorded"}[r.family_consent]
-    status = escape(STATUS_LABELS[r.status])
-    if r.status is RoutingStatus.REJECTED or (
-        r.status is RoutingStatus.ACCEPTED and r.response_reason
-    ):
-        status += f": {_text(r.response_reason)}"
-    acknowledged_at = getattr(r, "acknowledged_at", None)
-    if acknowledged_at is not None:
-        who = getattr(r, "acknowledged_by", None) or "the receiving service"
-        on = escape(_when(acknowledged_at, tz))
-        status += f"<br>{_DONE} Acknowledged by {escape(who)} on {on}"
-    told = {i.party for i in r.informed}
-    informed = [
-        f"{_DONE} {escape(PARTY_LABELS[i.party])}: {escape(i.who)} — "
-        f"{escape(METHOD_LABELS[i.method])}, {escape(_when(i.informed_at, tz))}"
-        for i in r.informed
-    ]
-    informed += [
-        f"✘ {escape(PARTY_LABELS[p])}: not yet informed" for p in InformedParty if p not in told
-    ]
-    rows = [
-        f'<tr><td colspan="2">{head}</td></tr>',
-        _row("Levels", f"{before} → Level {r.level_after}"),
-        _row("Family consent", consent),
-        _row("Status", status),
-        _row("Who was informed", "<br>".join(informed)),
-        _row("Reason", _text(r.reason)),
-        _row("Handover summary", _text(r.handover_summary)),
-    ]
-    if r.childrens_centre_offer:
-        rows.append(_row("Children's centre", "ℹ Offer recorded (under 5, no social care need)"))
-    return _TABLE + "".join(rows) + "</table><br>"
-
-
-def case_record_html(case: CaseDTO, now: datetime, tz: Any) -> str:
-    """The decisions, strategy discussions, escalations and routings of a case, as rich text.
-
-    Every piece of typed text is escaped; urgency is in words with a sign.
-    """
-    parts: list[str] = []
-    linked = {r.referral_id for r in case.routings}
-    for record in case.referrals:
-        rag = f" · {record.rag.value.upper()}" if record.rag else ""
-        level = f" · Level {record.level}" if record.level is not None else ""
-        parts.append(
-            f"<h3>Referral {record.id} — received {escape(_when(record.referral_at, tz))} · "
-            f"{escape(record.primary_need_label)} · {escape(record.status.replace('_', ' '))}"
-            f"{level}{rag}</h3>"
-        )
-        parts.append("<h4>Decision versions</h4>")
-        if record.decisions:
-            for d in reversed(record.decisions):  # newest version first
-                parts.append(_decision_html(record, d, case, now, tz))
-        else:
-            parts.append("<p>No decision yet: waiting for the daily meeting.</p>")
-        if record.strategies or (
-            record.latest_signed and record.latest_signed.outcome is DecisionOutcome.S47
-        ):
-            parts.append("<h4>Strategy discussions</h4>")
-            for s in record.strategies:
-                parts.append(_strategy_html(record, s, case, now, tz))
-            if not record.strategies:
-                parts.append(
-                    f"<p><b>{_OVERDUE} No strategy discussion recorded</b> for this s47 "
-                    "decision yet.</p>"
-                )
-        if record.escalations:
-            parts.append("<h4>Escalations (professional disagreement)</h4>")
-            for e in record.escalations:
-                parts.append(_escalation_html(record, e, case, now, tz))
-        if record.id in linked:
-            parts.append("<h4>Routings following this referral's decisions</h4>")
-            for r in reversed(case.routings):
-                if r.referral_id == record.id:
-                    parts.append(_routing_html(r, case, tz))
-    others = [r for r in case.routings if r.referral_id is None]
-    if others:
-        parts.append("<h3>Routings not linked to a decision</h3>")
-        parts += [_routing_html(r, case, tz) for r in reversed(others)]
-    if not parts:
-        parts.append(
-            "<p>No referrals or routings yet: decisions, strategy discussions, escalations "
-            "and routings appear here once the child is referred to the MASH.</p>"
-        )
-    return "".join(parts)
-
-
-def conference_text(s: StrategyDTO) -> str | None:
-    """``"ICPC held 20 Nov 2026 — within target"`` or ``"… — 3 working days late"``.
-
-    None while no conference is recorded.
-    """
-    if s.icpc_held_on is None:
-        return None
-    held = f"ICPC held {s.icpc_held_on:%d %b %Y}"
-    late = s.icpc_working_days_late or 0
-    if s.icpc_within_target:
-        return f"{held} — within target"
-    if late:
-        return f"{held} — {late} working day{'s' if late != 1 else ''} late"
-    return f"{held} — late (after the target date)"  # on a closed day just after it
-
-
-def conference_owed(record: ReferralRecord) -> StrategyDTO | None:
-    """The discussion of ``record`` whose initial conference is still owed, if any.
-
-    The same rule as the managers' overdue list: one conference per enquiry, carried by the
-    referral's latest discussion (if it decided to proceed), settled by a conference recorded
-    against any of its discussions; nothing is owed once the decision in force is not s47.
-    """
-    latest = record.latest_signed
-    if not record.strategies or latest is None or latest.outcome is not DecisionOutcome.S47:
-        return None
-    if any(s.icpc_held_on is not None for s in record.strategies):
-        return None
-    newest = max(record.strategies, key=lambda s: (s.held_at, s.id))
-    return newest if newest.conference_owed else None
-
-
-def overdue_count(case: CaseDTO, now: datetime) -> int:
-    """How many escalation stages and conference targets of the case are past due."""
-    late = sum(1 for e in case.escalations if e.status is EscalationStatus.OPEN and e.due_at < now)
-    for record in case.referrals:
-        owed = conference_owed(record)
-        late += owed is not None and owed.icpc_due_at is not None and owed.icpc_due_at < now
-    return late

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
-from mash_desk.gui.case_view import CaseView, ChronologyModel
+from mash_desk.gui.case_view import CaseView
+from mash_desk.gui.chronology import ChronologyModel
 from mash_desk.services.decisions import ActionInput
 from mash_desk.services.inputs import ChildOnContact, ConsentInput, OutcomeInput, ReferralDetails
 from tests.services.test_checks import make_referral
