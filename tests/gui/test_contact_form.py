@@ -17,7 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mash_desk.domain.enums import Rag
-from mash_desk.gui.contact_form import ContactForm, parse_date
+from mash_desk.gui.contact_form import ContactForm
+from mash_desk.gui.contact_matches import parse_date
 from mash_desk.gui.drafts import DraftStore
 from mash_desk.services.dto import ContactDTO
 from tests.conftest import NOW
