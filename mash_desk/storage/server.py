@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, text
 
 from mash_desk.domain.enums import Role
+from mash_desk.storage import server_audit, server_notify, server_policies
+from mash_desk.storage.server_steps import ServerStep
 
 S, INS, U, D = "SELECT", "INSERT", "UPDATE", "DELETE"
 READ = frozenset({S})
@@ -98,7 +100,7 @@ def _front_door(extra: Mapping[str, frozenset[str]] = {}) -> dict[str, frozenset
 
 
 # Role -> table -> privileges. A table missing from a role's map gets nothing (deny by default).
-# Row-level security (which rows of a granted table) is a separate step: see ROW_POLICIES.
+# Row-level security (which rows of a granted table) is a separate step: see SERVER_STEPS.
 GRANTS: dict[Role, dict[str, frozenset[str]]] = {
     Role.PRACTITIONER: _front_door(),
     # A manager also draws QA samples and merges duplicate records of a child.
@@ -142,9 +144,14 @@ GRANTS: dict[Role, dict[str, frozenset[str]]] = {
     },
 }
 
-# Row-level security policies (issue 13 item 3) are applied after the grants, by a later step:
-# this is where ``init_server`` calls them, with the same connection and group names.
-ROW_POLICIES: tuple[str, ...] = ()
+# What ``server init`` applies after the grants, in order, each in its own module: row-level
+# security (which rows of a granted table a role sees), the audit the database writes itself,
+# and the change notifications that keep other desks live. Each step is idempotent.
+SERVER_STEPS: tuple[ServerStep, ...] = (
+    server_policies.apply,
+    server_audit.apply,
+    server_notify.apply,
+)
 
 
 @dataclass(frozen=True)
@@ -249,8 +256,9 @@ def apply_grants(conn: Connection) -> ServerReport:
     tables = _tables(conn)
     _hygiene(conn, database, groups)
     _grant_tables(conn, database, tables)
-    for statement in ROW_POLICIES:
-        conn.execute(text(statement))
+    by_role = {role: group_name(database, role) for role in Role}
+    for step in SERVER_STEPS:
+        step(conn, by_role, tables)
     return ServerReport(database, tuple(groups), len(tables))
 
 

@@ -1,0 +1,13 @@
+"""Row-level security on a shared server: which rows of a granted table each role sees."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import Connection
+
+from mash_desk.domain.enums import Role
+
+
+def apply(conn: Connection, groups: Mapping[Role, str], tables: Sequence[str]) -> None:
+    """Apply this step as the database owner (idempotent); nothing yet."""
