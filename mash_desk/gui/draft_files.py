@@ -35,6 +35,7 @@ def make_private_folder(folder: Path) -> None:
     Only folders this call creates, and ``folder`` itself, are changed: a parent that already
     existed (the user's data directory) keeps its permissions.
     """
+    folder.parent.parent.mkdir(parents=True, exist_ok=True)  # the user's data directory
     missing = [p for p in (folder.parent, folder) if not p.exists()]
     for path in missing:
         path.mkdir(mode=FOLDER_MODE, exist_ok=True)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mash_desk.domain.enums import RelationshipKind
+from mash_desk.domain.enums import ConsentPurpose, RelationshipKind
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,15 @@ class ListOf:
 
 @dataclass(frozen=True)
 class MapOf:
-    """A mapping of text keys whose every value has shape ``value``."""
+    """A mapping of text keys whose every value has shape ``value``.
+
+    ``named`` are the keys a message may name; any other key is shown as "…", since a key of
+    a damaged or planted file may be anything, a child's name included, and messages are
+    logged.
+    """
 
     value: Shape
+    named: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ _CHILD: dict[str, Shape] = {
     "new_child_reason": str,
     "new_child_chosen": bool,
     "sibling_of": Opt(int),
-    "consents": MapOf(_CONSENT),
+    "consents": MapOf(_CONSENT, frozenset(p.value for p in ConsentPurpose)),
     "relatives": ListOf(_RELATIVE),
     "person_id": Opt(int),
     "person": Opt(_PERSON),
@@ -141,7 +147,8 @@ def shape_problem(value: Any, shape: Shape, where: str) -> str | None:
         return f"{where} should be a group of fields"
     if isinstance(shape, MapOf):
         for key, item in value.items():
-            if found := shape_problem(item, shape.value, f"{where}.{_key(key)}"):
+            shown = key if key in shape.named else "…"
+            if found := shape_problem(item, shape.value, f"{where}.{shown}"):
                 return found
         return None
     for key, inner in shape.items():
@@ -151,9 +158,3 @@ def shape_problem(value: Any, shape: Shape, where: str) -> str | None:
 
 
 _NAMES = {str: "text", bool: "yes or no", int: "a whole number"}
-
-
-def _key(key: str) -> str:
-    # A key of a free mapping may be anything a hostile file holds: keep it out of messages
-    # unless it looks like a field name.
-    return key if key.isidentifier() and len(key) <= 40 else "…"

@@ -365,3 +365,21 @@ def assert_draft_reads_back(form: Any) -> None:
     scan = form.drafts.scan()
     assert scan.damaged == [] and form.draft_id in [d.id for d in scan.pending]
     assert form.drafts.claim(form.draft_id)
+
+
+def test_a_planted_key_is_not_named_in_the_reason_or_the_log(tmp_path, caplog):
+    store, good = store_with_good_draft(tmp_path)
+    bad = store.new_id()
+    content = with_child(consents={"Zebedee": "x"})(bad)
+    (store.folder / f"{bad}.json").write_bytes(content)
+    damaged = assert_set_aside(store, good, caplog, "data.children[0].consents.… should be")
+    assert ("Zebedee", "x") in damaged.recovered  # still offered back to the practitioner
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_first_draft_on_a_new_machine_makes_its_folders(tmp_path):
+    data_dir = tmp_path / "home" / ".local" / "share" / "mash-desk"
+    store = DraftStore(data_dir / "drafts", "u")
+    store.save(store.new_id(), DATA)
+    assert mode(data_dir / "drafts") == 0o700 and mode(store.folder) == 0o700
+    assert len(store.pending()) == 1
