@@ -41,7 +41,15 @@ from mash_desk.gui.draft_parse import DRAFT_FORMAT, ParsedDraft, Unreadable, par
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DRAFT_FORMAT", "DamagedDraft", "Draft", "DraftScan", "DraftStore"]
+__all__ = [
+    "DRAFT_FORMAT",
+    "DRAFT_MAX_BYTES",
+    "DamagedDraft",
+    "DamagedDraftError",
+    "Draft",
+    "DraftScan",
+    "DraftStore",
+]
 
 _SUFFIX = ".json"
 _ID = re.compile(r"^[0-9a-f]{32}$")
