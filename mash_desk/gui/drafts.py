@@ -311,6 +311,8 @@ class DraftStore:
                 found.append(outcome)
             else:
                 damaged.append(self._set_aside(path, outcome))
+                with contextlib.suppress(OSError):
+                    self._lock_path(draft_id).unlink(missing_ok=True)
         found.sort(key=lambda d: d.saved_at, reverse=True)
         return DraftScan(found, damaged)
 

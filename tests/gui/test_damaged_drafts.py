@@ -246,8 +246,11 @@ def test_a_damaged_draft_is_set_aside_with_its_text_and_others_load(tmp_path, ca
     content, reason, recoverable = DAMAGE[kind]
     store, good = store_with_good_draft(tmp_path)
     bad = store.new_id()
+    assert store.claim(bad)  # its form was open when the desk crashed: a stale lock file
+    store.release(bad)
     (store.folder / f"{bad}.json").write_bytes(content(bad))
     damaged = assert_set_aside(store, good, caplog, reason)
+    assert not (store.folder / f"{bad}.lock").exists()
     recovered = "\n".join(text for _, text in damaged.recovered)
     for text in recoverable:
         assert text in recovered
