@@ -317,7 +317,11 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 def _cmd_thresholds(args: argparse.Namespace) -> int:
     from mash_desk.domain.errors import NotFound
-    from mash_desk.domain.thresholds import ThresholdDocumentError, load_document
+    from mash_desk.domain.thresholds import (
+        ThresholdDocumentError,
+        load_document,
+        read_document_bytes,
+    )
     from mash_desk.reporting.thresholds import render_check, render_library
     from mash_desk.services.desk import Desk
 
@@ -335,11 +339,9 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
         actor = desk.users.system_actor()
         if args.action == "install":
             try:
-                data = Path(args.file).read_bytes()
+                # Read with the size cap, so an oversized file is refused before it is read.
+                data = read_document_bytes(args.file)
                 result = desk.thresholds.install(actor, data, args.file)
-            except OSError as exc:
-                print(f"mash-desk: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-                return 2
             except ThresholdDocumentError as exc:
                 print(render_check(args.file, exc), file=sys.stderr)
                 print("mash-desk: nothing was installed", file=sys.stderr)

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from mash_desk.domain.enums import Rag
-from mash_desk.domain.policy import PolicyError, TimeLimit, _Checker
+from mash_desk.domain.policy import PolicyError, TimeLimit, _Checker, read_policy_text
 
 
 class DecisionOutcome(StrEnum):
@@ -250,11 +250,10 @@ def load_meeting_policy(path: str | Path) -> MeetingPolicy:
         PolicyError: listing every problem found, each starting with the key it concerns.
     """
     path = Path(path)
+    text = read_policy_text(path)  # size cap, missing and unreadable files: one message each
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError([f"file: {path} does not exist"], path) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         raise PolicyError([f"file: cannot read {path}: {exc}"], path) from None
     return parse_meeting_policy(data, path)
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.enums import Rag
 from mash_desk.domain.errors import MashDeskError
 
@@ -29,6 +30,11 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _RAG_NAMES = ", ".join(r.value for r in Rag)
 
+
+# The shipped policy files are 3.4 KB (default.yaml) and 1.4 KB (meetings.yaml): a page of
+# settings. 256 KiB is over 70 times the larger, room for comments and a long bank-holiday
+# list, while a wrong file (a log, an export, a hostile file) is refused before YAML parsing.
+POLICY_MAX_BYTES = 256 * 1024
 
 # The longest idle period a policy may set before the desk locks (see idle_lock_minutes).
 IDLE_LOCK_MAX_MINUTES = 60
@@ -168,12 +174,7 @@ def load_policy(path: str | Path) -> Policy:
             missing keys, bad values).
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError([f"file: {path} does not exist"], path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError([f"file: cannot read {path}: {exc}"], path) from None
+    text = read_policy_text(path)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -186,6 +187,29 @@ def load_policy(path: str | Path) -> Policy:
     if checker.problems or policy is None:
         raise PolicyError(checker.problems, path)
     return policy
+
+
+def read_policy_text(path: Path) -> str:
+    """Return the text of the policy file at ``path``, refusing one over the size cap.
+
+    Raises:
+        PolicyError: the file is missing, unreadable, not UTF-8 or over
+            :data:`POLICY_MAX_BYTES` (checked before it is read whole).
+    """
+    try:
+        return read_capped(path, POLICY_MAX_BYTES, "policy file").decode("utf-8")
+    except FileNotFoundError:
+        raise PolicyError([f"file: {path} does not exist"], path) from None
+    except FileTooLarge as exc:
+        raise PolicyError(
+            [
+                f"file: {path} is too large: {describe_size(exc.size)}, and a policy file may "
+                f"be at most {describe_size(POLICY_MAX_BYTES)}; nothing of it was read"
+            ],
+            path,
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError([f"file: cannot read {path}: {exc}"], path) from None
 
 
 @cache

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from mash_desk.domain.enums import Channel
+from mash_desk.gui.draft_shape import CONTACT_DRAFT, shape_problem
 from mash_desk.gui.field_messages import set_combo as _set_combo
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,13 @@ class DraftKeeping:
 
         The restored state is written at once under this form's own draft, so the old draft
         file can be discarded by the caller without a moment when neither exists.
+
+        Raises:
+            ValueError: a field has the wrong type (named in the message); the form is left
+                untouched. The draft store checks this too, before offering a draft.
         """
+        if problem := shape_problem(data, CONTACT_DRAFT, "data"):
+            raise ValueError(f"This draft cannot fill the form: {problem}")
         ui = self.ui
         self._loading = True
         try:

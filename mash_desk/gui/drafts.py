@@ -5,10 +5,13 @@ to a frozen PC means calling a school or a police officer back. Each open form k
 state as a small JSON file in a per-user folder, written atomically (temporary file, fsync,
 ``os.replace``) so a power cut leaves either the previous draft or the new one, never half
 of one. A form holds an OS lock on its draft while it is open; a crashed process loses its
-locks, which is how :meth:`DraftStore.pending` tells drafts left by a crash from drafts of
+locks, which is how :meth:`DraftStore.scan` tells drafts left by a crash from drafts of
 forms still open in another window.
 
-Drafts hold personal data, so the folder and files are readable by their owner only.
+Drafts hold personal data, so the folder and files are readable by their owner only
+(``draft_files.py``). A draft file that cannot be used, whatever is wrong with it, never
+stops the others loading: it is moved into ``damaged/`` and reported with whatever text
+could be recovered from it (``draft_parse.py``), so the practitioner can copy it back.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,11 +28,36 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from mash_desk.domain.capped_files import FileTooLarge, describe_size
+from mash_desk.gui.draft_files import (
+    NotADraftFile,
+    make_private_folder,
+    open_lock_file,
+    read_private_bytes,
+    set_aside,
+    write_private_bytes,
+)
+from mash_desk.gui.draft_parse import DRAFT_FORMAT, ParsedDraft, Unreadable, parse_draft
+
 log = logging.getLogger(__name__)
 
-DRAFT_FORMAT = 1
+__all__ = [
+    "DRAFT_FORMAT",
+    "DRAFT_MAX_BYTES",
+    "DamagedDraft",
+    "DamagedDraftError",
+    "Draft",
+    "DraftScan",
+    "DraftStore",
+]
+
 _SUFFIX = ".json"
 _ID = re.compile(r"^[0-9a-f]{32}$")
+_ORPHAN = re.compile(r"^\.([0-9a-f]{32})\..*\.tmp$")
+# A contact's concerns may be 100,000 characters (domain/text.py NARRATIVE_MAX), at most
+# 400 KB of UTF-8; children's cards, relatives and consents add a few KB each. 4 MiB is ten
+# times a real draft's worst case, and refuses a file that would stall start-up to parse.
+DRAFT_MAX_BYTES = 4 << 20
 
 if os.name == "nt":  # pragma: no cover — exercised on Windows desks only
     import msvcrt
@@ -99,6 +126,40 @@ class Draft:
     path: Path
 
 
+@dataclass(frozen=True)
+class DamagedDraft:
+    """A draft file that could not be used, set aside with the text recovered from it.
+
+    Attributes:
+        reason: why, in words for the practitioner (never the file's content).
+        recovered: (label, text) for every piece of typed text found; may be empty.
+        saved_at: when it was last written, if that much could be read (else the file time).
+        kept_at: where the file was moved (``damaged/``), or None if it could not be moved.
+    """
+
+    reason: str
+    recovered: tuple[tuple[str, str], ...]
+    saved_at: datetime | None
+    kept_at: Path | None
+
+
+class DamagedDraftError(ValueError):
+    """A draft could not be read; ``damage`` says why and holds what was recovered."""
+
+    def __init__(self, damage: Unreadable):
+        """Record ``damage``."""
+        self.damage = damage
+        super().__init__(f"The draft could not be read: {damage.reason}")
+
+
+@dataclass(frozen=True)
+class DraftScan:
+    """What start-up found: drafts to offer back, and damaged ones set aside."""
+
+    pending: list[Draft]
+    damaged: list[DamagedDraft]
+
+
 class DraftStore:
     """The drafts of one user in one folder.
 
@@ -127,19 +188,12 @@ class DraftStore:
         return self.folder / f"{draft_id}{_SUFFIX}"
 
     def _ensure_folder(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            os.chmod(self.folder, 0o700)
+        make_private_folder(self.folder)
 
     def save(
         self, draft_id: str, data: Mapping[str, Any], *, kind: str = "", summary: str = ""
     ) -> Path:
-        """Write a draft atomically and durably; return its path.
-
-        The JSON goes to a temporary file in the same folder, is flushed and fsynced, then
-        replaces the old draft in one step; the folder is fsynced too so the rename itself
-        survives a power cut.
-        """
+        """Write a draft atomically and durably, readable by its owner only; return its path."""
         self._ensure_folder()
         target = self.path_of(draft_id)
         record = {
@@ -150,29 +204,11 @@ class DraftStore:
             "saved_at": datetime.now(UTC).isoformat(),
             "data": dict(data),
         }
-        payload = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
-        fd, temp = tempfile.mkstemp(prefix=f".{draft_id}.", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-        self._fsync_folder()
+        # "replace": a lone surrogate pasted into a field becomes "?" rather than failing the
+        # write; the file is always valid UTF-8.
+        payload = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8", "replace")
+        write_private_bytes(target, payload)
         return target
-
-    def _fsync_folder(self) -> None:
-        if os.name == "nt":  # Windows cannot open a directory for fsync; NTFS journals renames.
-            return
-        fd = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
     # -- ownership -------------------------------------------------------------------------
 
@@ -181,7 +217,8 @@ class DraftStore:
         if draft_id in self._locks:
             return True
         self._ensure_folder()
-        handle = open(self._lock_path(draft_id), "a+b")  # noqa: SIM115 — held while the form lives
+        # Held while the form lives; created 0600 like the draft it guards.
+        handle = os.fdopen(open_lock_file(self._lock_path(draft_id)), "r+b")
         if not _try_lock(handle):
             handle.close()
             return False
@@ -206,7 +243,7 @@ class DraftStore:
         if not lock.exists():
             return False
         try:
-            handle = open(lock, "a+b")  # noqa: SIM115
+            handle = os.fdopen(open_lock_file(lock), "r+b")
         except OSError:
             return False
         try:
@@ -220,44 +257,97 @@ class DraftStore:
     # -- reading ---------------------------------------------------------------------------
 
     def load(self, draft_id: str) -> Draft:
-        """Read one draft; raises ``FileNotFoundError`` or ``ValueError`` if unreadable."""
-        return self._read(self.path_of(draft_id))
+        """Read one draft.
 
-    def _read(self, path: Path) -> Draft:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(record, dict) or record.get("format") != DRAFT_FORMAT:
-            raise ValueError(f"{path.name} is not a draft this version can read")
-        data = record.get("data")
-        if not isinstance(data, dict):
-            raise ValueError(f"{path.name} holds no form data")
-        return Draft(
-            id=str(record["id"]),
-            saved_at=datetime.fromisoformat(record["saved_at"]),
-            kind=str(record.get("kind", "")),
-            summary=str(record.get("summary", "")),
-            data=data,
-            path=path,
-        )
+        Raises:
+            FileNotFoundError: there is no such draft.
+            DamagedDraftError: it cannot be used (the file is left where it is).
+        """
+        path = self.path_of(draft_id)
+        outcome = self._read(path, draft_id)
+        if isinstance(outcome, Unreadable):
+            if not path.exists():
+                raise FileNotFoundError(path)
+            raise DamagedDraftError(outcome)
+        return outcome
 
-    def pending(self) -> list[Draft]:
-        """Return drafts no open form owns (left by a crash or power cut), newest first.
+    def _read(self, path: Path, draft_id: str) -> Draft | Unreadable:
+        """Return the draft in ``path``, or why it cannot be used; never raises."""
+        try:
+            raw = read_private_bytes(path, DRAFT_MAX_BYTES)
+        except FileTooLarge as exc:
+            return Unreadable(
+                f"it is too large ({describe_size(exc.size)}; a draft is at most "
+                f"{describe_size(DRAFT_MAX_BYTES)}), so it was not read",
+                (),
+            )
+        except NotADraftFile:
+            return Unreadable("something other than a file stands where the draft was", ())
+        except OSError as exc:
+            return Unreadable(f"it could not be opened ({exc.strerror or 'no access'})", ())
+        parsed = parse_draft(raw, draft_id)
+        if isinstance(parsed, ParsedDraft):
+            return Draft(draft_id, parsed.saved_at, parsed.kind, parsed.summary, parsed.data, path)
+        return parsed
 
-        A file that cannot be read is skipped and logged, never raised: one damaged draft
-        must not stop the desk from starting.
+    def scan(self) -> DraftScan:
+        """Find drafts no open form owns (left by a crash or power cut), newest first.
+
+        Orphaned temporary files (a crash in the middle of a write) are removed first. Every
+        draft that cannot be used is moved aside into ``damaged/`` and returned with what
+        could be recovered from it; it never stops the others loading.
         """
         if not self.folder.is_dir():
-            return []
-        found = []
-        for path in self.folder.glob(f"*{_SUFFIX}"):
+            return DraftScan([], [])
+        self._remove_orphans()
+        found: list[Draft] = []
+        damaged: list[DamagedDraft] = []
+        for path in sorted(self.folder.glob(f"*{_SUFFIX}")):
             draft_id = path.stem
             if not _ID.match(draft_id) or self._in_use(draft_id):
                 continue
-            try:
-                found.append(self._read(path))
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                log.warning("Skipping unreadable draft %s: %s", path.name, exc)
+            outcome = self._read(path, draft_id)
+            if isinstance(outcome, Draft):
+                found.append(outcome)
+            else:
+                damaged.append(self._set_aside(path, outcome))
+                with contextlib.suppress(OSError):
+                    self._lock_path(draft_id).unlink(missing_ok=True)
         found.sort(key=lambda d: d.saved_at, reverse=True)
-        return found
+        return DraftScan(found, damaged)
+
+    def pending(self) -> list[Draft]:
+        """Return drafts no open form owns, newest first (damaged ones are set aside)."""
+        return self.scan().pending
+
+    def _set_aside(self, path: Path, damage: Unreadable) -> DamagedDraft:
+        saved_at = damage.saved_at
+        if saved_at is None:
+            with contextlib.suppress(OSError):
+                saved_at = datetime.fromtimestamp(path.lstat().st_mtime, UTC)
+        try:
+            kept_at: Path | None = set_aside(path)
+        except OSError as exc:
+            kept_at = None
+            log.warning("Could not move a damaged draft aside: %s", exc.strerror or type(exc))
+        # The reason names fields and faults only; the file's content never reaches the log.
+        log.warning(
+            "Set aside a damaged draft as %s: %s",
+            kept_at.name if kept_at else "(not moved)",
+            damage.reason,
+        )
+        return DamagedDraft(damage.reason, damage.recovered, saved_at, kept_at)
+
+    def _remove_orphans(self) -> None:
+        """Delete temporary files a crash left mid-write (never one a live form is writing)."""
+        for path in self.folder.glob(".*.tmp"):
+            match = _ORPHAN.match(path.name)
+            if match and self._in_use(match.group(1)):
+                continue
+            try:
+                path.unlink()
+            except OSError as exc:
+                log.warning("Could not remove an orphaned draft fragment: %s", exc.strerror)
 
     def discard(self, draft_id: str) -> None:
         """Delete a draft and its lock file (no error if already gone)."""

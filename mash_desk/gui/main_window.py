@@ -6,12 +6,13 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -32,6 +33,9 @@ from mash_desk.gui.tasks import describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
 from mash_desk.synthetic.users import DEMO_ROLES as _DEMO_ROLES
 from mash_desk.synthetic.users import FIRST_PARTNER as _FIRST_PARTNER
+
+if TYPE_CHECKING:
+    from mash_desk.gui.drafts import DamagedDraft, Draft, DraftStore
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self._switch_role = switch_role
         self._drafts_dir = drafts_dir
+        # Shown at start-up when a saved draft could not be read (see offer_drafts).
+        self.damaged_drafts_dialog: QDialog | None = None
         self.setObjectName("mainWindow")
         self.resize(1280, 800)
         self.tabs = QTabWidget()
@@ -557,13 +563,23 @@ class MainWindow(QMainWindow):
     # -- drafts and closing ---------------------------------------------------------------
 
     def offer_drafts(self, ask: Callable[[int], bool] | None = None) -> int:
-        """Offer to restore contacts left unsaved by a crash; returns how many were restored."""
+        """Offer to restore contacts left unsaved by a crash; returns how many were restored.
+
+        Drafts that could not be read were set aside by the store; their recovered text is
+        shown afterwards in :class:`DamagedDraftsDialog` (:attr:`damaged_drafts_dialog`).
+        """
         from mash_desk.gui.drafts import DraftStore
 
         store = DraftStore(self._drafts_dir, self.session.actor.username)
-        pending = store.pending()
-        if not pending:
-            return 0
+        scan = store.scan()
+        restored = self._restore_drafts(store, scan.pending, ask) if scan.pending else 0
+        if scan.damaged:
+            self._show_damaged_drafts(scan.damaged)
+        return restored
+
+    def _restore_drafts(
+        self, store: DraftStore, pending: list[Draft], ask: Callable[[int], bool] | None
+    ) -> int:
         if ask is None:
 
             def ask(count: int) -> bool:
@@ -585,6 +601,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda d=draft: store.discard(d.id))
             del form
         return len(pending)
+
+    def _show_damaged_drafts(self, damaged: list[DamagedDraft]) -> None:
+        from mash_desk.gui.damaged_drafts import DamagedDraftsDialog, damaged_message
+
+        dialog = DamagedDraftsDialog(damaged, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(self, "damaged_drafts_dialog", None))
+        self.damaged_drafts_dialog = dialog
+        self.statusBar().showMessage(damaged_message(damaged), 15000)
+        dialog.open()
 
     def unsaved_forms(self) -> list[QWidget]:
         """Forms and panels holding work not yet saved, in every tab."""

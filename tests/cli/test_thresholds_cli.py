@@ -80,3 +80,37 @@ def test_qa_sample_and_report_on_demo_data(tmp_path: Path):
     assert f"Consistency sample {sample_id}: 0 of 12 re-rated blind" in report.stdout
     refused = run("qa", "sample", "--as", "demo.practitioner", "--database", url)
     assert refused.returncode == 2 and "may not run consistency checks" in refused.stderr
+
+
+def test_install_of_a_document_with_a_malformed_title_is_refused(tmp_path: Path):
+    url = f"sqlite:///{tmp_path}/t.sqlite3"
+    broken = tmp_path / "council.yaml"
+    broken.write_text(
+        SHIPPED.read_text(encoding="utf-8")
+        .replace('version: "2016"', 'version: "2026"')
+        .replace("effective_from: 2016-04-01", "effective_from: 2020-01-01")
+        .replace('title: "Continuum of Need', 'title: ["Continuum of Need"]\n# "'),
+        "utf-8",
+    )
+    result = run("thresholds", "install", str(broken), "--database", url)
+    assert result.returncode == 1, result.stdout
+    assert f"{broken}: line 14, title: 'title' must be text" in result.stderr
+    assert "nothing was installed" in result.stderr and "Traceback" not in result.stderr
+    listed = run("thresholds", "list", "--database", url).stdout
+    assert "version 2026" not in listed
+    in_force = [line for line in listed.splitlines() if "[    in force    ]" in line]
+    assert len(in_force) == 1 and "version 2016" in in_force[0]
+
+
+def test_install_and_check_of_an_oversize_file_are_refused(tmp_path: Path):
+    url = f"sqlite:///{tmp_path}/t.sqlite3"
+    big = tmp_path / "council.yaml"
+    big.write_bytes(SHIPPED.read_bytes() + b"#" * (2 << 20) + b"\n")
+    result = run("thresholds", "install", str(big), "--database", url)
+    assert result.returncode == 1
+    assert f"{big}: file: too large: 2.1 MiB, and a threshold document may be at most 1 MiB" in (
+        result.stderr
+    )
+    assert "nothing was installed" in result.stderr and "Traceback" not in result.stderr
+    checked = run("thresholds", "check", str(big))
+    assert checked.returncode == 1 and "may be at most 1 MiB" in checked.stdout

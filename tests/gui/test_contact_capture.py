@@ -22,6 +22,7 @@ from mash_desk.gui.drafts import DraftStore
 from mash_desk.gui.threshold_panel import ThresholdPanel
 from mash_desk.storage.models import AuditEntry, Consent
 from tests.gui.test_contact_form import CTRL, focused, press, shot, type_then_tab
+from tests.gui.test_damaged_drafts import assert_draft_reads_back
 from tests.support.helpers import log_one, row_counts
 
 PDF = b"%PDF-1.4\n% synthetic referral form for a test\n"
@@ -176,6 +177,7 @@ def test_address_postcode_phone_email_errors_at_their_fields(qtbot, session, for
     press(qtbot, Qt.Key.Key_Tab)
     press(qtbot, Qt.Key.Key_Space)  # Add this parent or carer
     assert card.relatives.people.count() == 1
+    assert_draft_reads_back(form)  # a parent or carer, address and school: a valid draft
     with qtbot.waitSignal(form.saved, timeout=15_000) as saved:
         press(qtbot, Qt.Key.Key_S, CTRL)
     logged = saved.args[0]
@@ -281,6 +283,7 @@ def test_consent_override_names_the_manager(qtbot, session, form, gui_actors, tm
     assert focused() is row.basis
     qtbot.keyClicks(row.basis, "Seeking consent would place the child at risk of harm")
     shot(form, "consent_override", tmp_path)
+    assert_draft_reads_back(form)  # an overridden consent with its manager: a valid draft
     with qtbot.waitSignal(form.saved, timeout=15_000):
         press(qtbot, Qt.Key.Key_S, CTRL)
     with session.desk.db.reading() as s:

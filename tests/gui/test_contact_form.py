@@ -22,6 +22,7 @@ from mash_desk.gui.contact_matches import parse_date
 from mash_desk.gui.drafts import DraftStore
 from mash_desk.services.dto import ContactDTO
 from tests.conftest import NOW
+from tests.gui.test_damaged_drafts import assert_draft_reads_back
 from tests.support.helpers import log_one, row_counts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -267,6 +268,7 @@ def test_duplicate_suggestion_shows_why_and_links_the_existing_child(
     assert card.linked is None and card.given_name.text() == "Amirah"
     press(qtbot, Qt.Key.Key_Up)
     assert card.linked.id == person_id
+    assert_draft_reads_back(form)  # a linked record and the typed details: a valid draft
 
     contact = wait_saved(qtbot, form)
     assert contact.children[0].person.id == person_id

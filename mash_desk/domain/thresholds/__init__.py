@@ -13,10 +13,12 @@ from mash_desk.domain.thresholds.engine import (
 )
 from mash_desk.domain.thresholds.library import ThresholdLibrary
 from mash_desk.domain.thresholds.loader import (
+    DOCUMENT_MAX_BYTES,
     Problem,
     ThresholdDocumentError,
     load_document,
     parse_document,
+    read_document_bytes,
 )
 from mash_desk.domain.thresholds.model import (
     Consent,
@@ -31,6 +33,7 @@ from mash_desk.domain.thresholds.model import (
 )
 
 __all__ = [
+    "DOCUMENT_MAX_BYTES",
     "ChildFacts",
     "Consent",
     "ConsentRule",
@@ -53,5 +56,6 @@ __all__ = [
     "consent_purpose",
     "load_document",
     "parse_document",
+    "read_document_bytes",
     "suggest",
 ]

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.enums import RISK_INDICATORS, ContactOutcome
 from mash_desk.domain.errors import MashDeskError
 from mash_desk.domain.thresholds.model import (
@@ -40,6 +41,11 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
 # Indicator wording is read aloud on the phone and shown in one table row.
 _TEXT_MAX = 300
+# The shipped model document (148 indicators, every level, route and pathway written out in
+# full) is 56 KB. 1 MiB is over 18 times that: room for a council's own wording and several
+# hundred more indicators, while a file pasted by mistake or built to be hostile is refused
+# before the YAML parser spends memory and minutes on it.
+DOCUMENT_MAX_BYTES = 1 << 20
 
 _TOP_KEYS = {
     "schema": True,
@@ -549,26 +555,21 @@ def _check_levels_complete(
 def parse_document(data: bytes | str, source: str = "threshold document") -> ThresholdDocument:
     """Check a document's YAML text and return it, or raise with every problem found."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > DOCUMENT_MAX_BYTES:
+        raise ThresholdDocumentError([_too_large(len(raw))], source)
     return _parse_cached(raw, source)
 
 
-@lru_cache(maxsize=16)
-def _parse_cached(raw: bytes, source: str) -> ThresholdDocument:
-    c = _Checker()
-    try:
-        doc = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ThresholdDocumentError(
-            [Problem("file", f"not valid YAML: {reason}", line)], source
-        ) from None
-    except UnicodeDecodeError:
-        raise ThresholdDocumentError([Problem("file", "not UTF-8 text")], source) from None
-    doc = c.mapping(doc, "document", _TOP_KEYS, None)
-    if doc is None:
-        raise ThresholdDocumentError(c.problems, source)
+def _too_large(size: int) -> Problem:
+    return Problem(
+        "file",
+        f"too large: {describe_size(size)}, and a threshold document may be at most "
+        f"{describe_size(DOCUMENT_MAX_BYTES)}; nothing of it was read",
+    )
+
+
+def _header(c: _Checker, doc: Mapping[str, Any]) -> tuple[str | None, str | None, str, str]:
+    """Check the document's own fields; return its id, version, title and partnership."""
     schema = doc.get("schema")
     if schema is not None and schema != SCHEMA_VERSION:
         c.problem(
@@ -593,7 +594,39 @@ def _parse_cached(raw: bytes, source: str) -> ThresholdDocument:
             version = None
         else:
             version = str(version)
+    # Checked here, with everything else, so a bad title or partnership refuses the whole
+    # document: once it is installed its wording is fixed for every screening against it.
+    title = c.text(doc, "title", "title") or ""
+    partnership = c.text(doc, "partnership", "partnership") or ""
+    return ident, version, title, partnership
+
+
+@lru_cache(maxsize=16)
+def _parse_cached(raw: bytes, source: str) -> ThresholdDocument:
+    c = _Checker()
+    try:
+        doc = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ThresholdDocumentError(
+            [Problem("file", f"not valid YAML: {reason}", line)], source
+        ) from None
+    except UnicodeDecodeError:
+        raise ThresholdDocumentError([Problem("file", "not UTF-8 text")], source) from None
+    except RecursionError:
+        raise ThresholdDocumentError(
+            [Problem("file", "nested too deeply to be a threshold document")], source
+        ) from None
+    doc = c.mapping(doc, "document", _TOP_KEYS, None)
+    if doc is None:
+        raise ThresholdDocumentError(c.problems, source)
+    ident, version, title, partnership = _header(c, doc)
     effective = _effective_date(c, doc)
+    # The source says where the wording comes from (shown with every suggestion): checked
+    # before the final check below, like every other field, never after it.
+    origin = c.text(doc, "source", "source") or ""
     routes = _routes(c, doc)
     pathways = _pathways(c, doc)
     domains = _domains(c, doc)
@@ -610,11 +643,11 @@ def _parse_cached(raw: bytes, source: str) -> ThresholdDocument:
     assert ident is not None and version is not None and effective is not None
     return ThresholdDocument(
         id=ident,
-        title=c.text(doc, "title", "title") or ident,
-        partnership=c.text(doc, "partnership", "partnership") or "",
+        title=title or ident,
+        partnership=partnership,
         version=version,
         effective_from=effective,
-        source=c.text(doc, "source", "source") or "",
+        source=origin,
         levels=tuple(levels[n] for n in sorted(levels)),
         domains=tuple(domains.values()),
         routes=tuple(routes.values()),
@@ -625,13 +658,24 @@ def _parse_cached(raw: bytes, source: str) -> ThresholdDocument:
     )
 
 
-def load_document(path: Path | str) -> ThresholdDocument:
-    """Read and check the threshold document at ``path``."""
+def read_document_bytes(path: Path | str) -> bytes:
+    """Return the bytes of the document file at ``path``, refusing one over the size cap.
+
+    Raises:
+        ThresholdDocumentError: the file cannot be read or is too large (checked before
+            reading it whole).
+    """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        return read_capped(path, DOCUMENT_MAX_BYTES, "threshold document")
+    except FileTooLarge as exc:
+        raise ThresholdDocumentError([_too_large(exc.size)], str(path)) from None
     except OSError as exc:
         raise ThresholdDocumentError(
             [Problem("file", f"cannot read it: {exc.strerror or exc}")], str(path)
         ) from None
-    return parse_document(raw, str(path))
+
+
+def load_document(path: Path | str) -> ThresholdDocument:
+    """Read and check the threshold document at ``path``."""
+    return parse_document(read_document_bytes(path), str(Path(path)))
