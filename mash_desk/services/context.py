@@ -238,6 +238,11 @@ class Unit:
         does it there, storage/audit_chain.py here on SQLite). Taking the heads last, always
         audit before access, keeps that lock short and means a transaction holding a head
         waits for no lock another could hold: two desks cannot deadlock over the chain.
+
+        On a server-initialised database access rows go through ``mash_record_access``
+        (storage/server_audit.py), which names the session's own user: its logins may not
+        INSERT into the access log. The server's own rows for each changed row are written at
+        commit, after these, under the audit head this unit already holds.
         """
         sqlite = self.sql.name == "sqlite"
         through_function = (

@@ -46,29 +46,29 @@ _DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public"
 # `server init`. The database's owner and superusers are trusted as well (they own or bypass
 # every guard here anyway).
 _SESSION_IS_OWNER = f"""
-CREATE OR REPLACE FUNCTION mash_session_is_owner() RETURNS boolean
+CREATE OR REPLACE FUNCTION mash_audit_by_owner() RETURNS boolean
 LANGUAGE sql STABLE {_DEFINER} AS $$
   SELECT session_user = current_user
       OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = session_user AND rolsuper)
-      OR session_user = (SELECT pg_get_userbyid(datdba) FROM pg_database
-                         WHERE datname = current_database())
+      OR EXISTS (SELECT 1 FROM pg_database WHERE datname = current_database()
+                 AND pg_has_role(session_user, datdba, 'MEMBER'))
 $$
 """
 
 # The MASH Desk user of the session's login (NULL for a login without an account).
 _SESSION_USER_ID = f"""
-CREATE OR REPLACE FUNCTION mash_session_user_id() RETURNS integer
+CREATE OR REPLACE FUNCTION mash_audit_user_id() RETURNS integer
 LANGUAGE sql STABLE {_DEFINER} AS $$
   SELECT id FROM users WHERE username = session_user
 $$
 """
 
 _LOG_ACTOR = f"""
-CREATE OR REPLACE FUNCTION mash_log_actor() RETURNS trigger
+CREATE OR REPLACE FUNCTION mash_audit_log_actor() RETURNS trigger
 LANGUAGE plpgsql {_DEFINER} AS $$
 BEGIN
-  IF NOT mash_session_is_owner() THEN
-    NEW.user_id := mash_session_user_id();
+  IF NOT mash_audit_by_owner() THEN
+    NEW.user_id := mash_audit_user_id();
     NEW.at := now();
   END IF;
   RETURN NEW;
@@ -100,7 +100,7 @@ BEGIN
       (SELECT jsonb_object_agg(k, current_row -> k) FROM unnest(TG_ARGV) k));
   END IF;
   INSERT INTO audit_log (at, user_id, action, entity, entity_id, person_id, detail)
-  VALUES (now(), mash_session_user_id(), '{CHANGE_PREFIX}' || lower(TG_OP), TG_TABLE_NAME,
+  VALUES (now(), mash_audit_user_id(), '{CHANGE_PREFIX}' || lower(TG_OP), TG_TABLE_NAME,
           CASE WHEN TG_NARGS = 1 AND TG_ARGV[0] = 'id' THEN (current_row ->> 'id')::integer END,
           CASE WHEN TG_TABLE_NAME = 'people' THEN (current_row ->> 'id')::integer
                ELSE (current_row ->> 'person_id')::integer END,
@@ -118,12 +118,12 @@ DECLARE
   reader integer;
   seen_at timestamptz := now();
 BEGIN
-  IF mash_session_is_owner() THEN
+  IF mash_audit_by_owner() THEN
     -- The owner's desk (the system actor, a single-user database) says who read.
     reader := claimed_user;
     seen_at := COALESCE(claimed_at, now());
   ELSE
-    reader := mash_session_user_id();
+    reader := mash_audit_user_id();
     IF reader IS NULL THEN
       RAISE EXCEPTION 'this server login has no MASH Desk account'
         USING ERRCODE = 'insufficient_privilege';
@@ -141,9 +141,9 @@ END $$
 """
 
 _FUNCTIONS = (
-    "mash_session_is_owner()",
-    "mash_session_user_id()",
-    "mash_log_actor()",
+    "mash_audit_by_owner()",
+    "mash_audit_user_id()",
+    "mash_audit_log_actor()",
     f"{CHANGE_TRIGGER}()",
     RECORD_ACCESS_SIGNATURE,
 )
@@ -188,7 +188,7 @@ def _audit_changes(conn: Connection, tables: Sequence[str]) -> None:
             conn,
             f"CREATE CONSTRAINT TRIGGER {CHANGE_TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
             f"ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-            f"WHEN (NOT mash_session_is_owner()) EXECUTE FUNCTION {CHANGE_TRIGGER}({key})",
+            f"WHEN (NOT mash_audit_by_owner()) EXECUTE FUNCTION {CHANGE_TRIGGER}({key})",
         )
 
 
@@ -200,7 +200,7 @@ def _log_actors(conn: Connection) -> None:
         _ddl(
             conn,
             f"CREATE TRIGGER {log}_actor BEFORE INSERT ON {log} "
-            "FOR EACH ROW EXECUTE FUNCTION mash_log_actor()",
+            "FOR EACH ROW EXECUTE FUNCTION mash_audit_log_actor()",
         )
 
 
@@ -216,7 +216,7 @@ def _access_only_through_the_function(conn: Connection, groups: Mapping[Role, st
         else:
             _ddl(conn, f"REVOKE EXECUTE ON FUNCTION {RECORD_ACCESS_SIGNATURE} FROM {quoted}")
         # Evaluated in the triggers' WHEN, with the privileges of whoever changed the row.
-        _ddl(conn, f"GRANT EXECUTE ON FUNCTION mash_session_is_owner() TO {quoted}")
+        _ddl(conn, f"GRANT EXECUTE ON FUNCTION mash_audit_by_owner() TO {quoted}")
 
 
 def apply(conn: Connection, groups: Mapping[Role, str], tables: Sequence[str]) -> None:

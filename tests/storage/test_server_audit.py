@@ -147,9 +147,10 @@ def test_the_owners_own_changes_are_audited_by_the_desk_only(server_db):
     assert "contact.logged" in actions
 
 
-def test_a_forged_writer_is_replaced_by_the_sessions_user(server_db):
-    login = server_db.logins[Role.PARTNER]
-    someone_else = server_db.actors[Role.ADMIN].user_id
+@pytest.mark.parametrize("role", list(Role))
+def test_a_forged_writer_is_replaced_by_the_sessions_user(server_db, role):
+    login = server_db.logins[role]
+    someone_else = server_db.owner.users.system_actor().user_id
     with server_db.raw(login) as conn:
         conn.execute(
             text(
@@ -164,7 +165,7 @@ def test_a_forged_writer_is_replaced_by_the_sessions_user(server_db):
         "WHERE action = 'user.created' AND db_user = :l",
         l=login,
     )
-    assert (user_id, db_user) == (server_db.actors[Role.PARTNER].user_id, login)
+    assert (user_id, db_user) == (server_db.actors[role].user_id, login)
     assert year > 2001
 
 
