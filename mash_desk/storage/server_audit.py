@@ -40,7 +40,9 @@ CHANGE_TRIGGER = "mash_audit_change"
 RECORD_ACCESS = "mash_record_access"
 RECORD_ACCESS_SIGNATURE = f"{RECORD_ACCESS}(integer, text, text, integer, timestamptz)"
 
-_DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public"
+# pg_temp last: otherwise a temporary table would be searched first and could stand in for
+# users or audit_log inside these functions (logins have no TEMPORARY right either).
+_DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp"
 
 # Inside a SECURITY DEFINER function current_user is the function's owner: whoever ran
 # `server init`. The database's owner and superusers are trusted as well (they own or bypass

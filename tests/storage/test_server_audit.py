@@ -70,7 +70,17 @@ def test_no_login_can_rewrite_or_bypass_the_logs(server_db, role):
             "VALUES (1, :p, now(), 'case.view')",
             p=person,
         )
+        # Nor can the server's own audit be switched off, replaced or shadowed.
         _refused(conn, "ALTER TABLE contacts DISABLE TRIGGER mash_audit_change")
+        _refused(conn, "DROP FUNCTION mash_audit_change()")
+        _refused(
+            conn,
+            "CREATE OR REPLACE FUNCTION mash_audit_change() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$",
+        )
+        # Replica mode would skip every trigger; temporary tables could shadow the logs.
+        _refused(conn, "SET session_replication_role = replica")
+        _refused(conn, "CREATE TEMPORARY TABLE audit_log (id int)")
 
 
 def _writes(server_db) -> dict[Role, tuple[str, str, dict]]:
