@@ -14,6 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from mash_desk.domain.enums import Role
+from mash_desk.storage.database import make_engine
+from mash_desk.storage.server import init_server
 from tests.cli.test_cli import run
 from tests.services.test_checks import ask, make_referral
 from tests.support.helpers import log_one
@@ -296,3 +298,20 @@ def test_verify_passes_then_catches_the_owners_change_and_deletion(server_db):
     gone = run("audit", "verify", "--database", owner)
     assert gone.returncode == 1
     assert f"row {deleted} missing" in gone.stderr
+
+
+def test_init_again_installs_each_trigger_once(server_db):
+    engine = make_engine(server_db.url)
+    try:
+        init_server(engine)
+    finally:
+        engine.dispose()
+    contact = log_one(server_db.owner, server_db.actors[Role.PRACTITIONER]).id
+    with server_db.raw(server_db.logins[Role.MANAGER]) as conn:
+        bump = text("UPDATE contacts SET version = version + 1 WHERE id = :i")
+        conn.execute(bump, {"i": contact})
+        # Still no way into the access log but the function, after a second init.
+        _refused(
+            conn, "INSERT INTO access_log (user_id, person_id, at, what) SELECT 1, 1, now(), 'x'"
+        )
+    assert [r[0] for r in _change_rows(server_db, "contacts", contact)] == ["row.update"]
