@@ -64,6 +64,7 @@ from mash_desk.storage.models import (
     Relationship,
     User,
 )
+from mash_desk.storage.server_audit import CHANGE_PREFIX
 
 # Event kinds of the chronology, in the order things happen to one contact (logged, rated,
 # screened, closed, referred).
@@ -815,6 +816,9 @@ def _audit_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
                 )
             ),
             AuditEntry.action.not_in(_SHOWN_ELSEWHERE),
+            # The rows the server writes for every changed row (storage/server_audit.py) say
+            # which table changed, not what happened to the child: the chronology lists events.
+            AuditEntry.action.not_like(f"{CHANGE_PREFIX}%"),
         )
     ).all()
     events = []

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, Integer, Text, bindparam, cast, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,9 +28,11 @@ from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
 from mash_desk.services.threshold_store import ThresholdStore
 from mash_desk.storage.audit_chain import ACCESS, AUDIT, append_sqlite
+from mash_desk.storage.base import UTCDateTime
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import AccessLogEntry, Agency, AuditEntry, User
 from mash_desk.storage.prepared import Driver, Prepared, Target
+from mash_desk.storage.server_audit import RECORD_ACCESS, access_function_installed
 
 _USER = Prepared(
     select(User.id, User.username, User.role_code, User.active).where(User.id == bindparam("id"))
@@ -51,6 +53,20 @@ _PG_INSERT = {
         )
     ),
 }
+# On a server-initialised database the access log takes rows only through this function,
+# which names the session's own user (storage/server_audit.py). Casts: the function has
+# integer parameters and the driver may send a Python int as bigint.
+_PG_RECORD_ACCESS = Prepared(
+    select(
+        getattr(func, RECORD_ACCESS)(
+            cast(bindparam("person_id"), Integer),
+            cast(bindparam("what"), Text),
+            cast(bindparam("detail"), Text),
+            cast(bindparam("user_id"), Integer),
+            cast(bindparam("at"), UTCDateTime()),
+        )
+    )
+)
 
 R = TypeVar("R")
 
@@ -70,10 +86,28 @@ class ServiceContext:
         self.deadlines = Deadlines.from_policy(self.policy)
         self.tz = ZoneInfo(self.policy.timezone)
         self.thresholds = ThresholdStore()
+        self.access_route = AccessRoute()
 
     def today(self) -> date:
         """Return today's date in the MASH's own time zone."""
         return self.clock.now().astimezone(self.tz).date()
+
+
+class AccessRoute:
+    """How this desk's database takes access rows, looked up once per desk.
+
+    ``None`` until the first access row on PostgreSQL; then whether ``server init`` installed
+    the access function (the only way into ``access_log`` for its logins).
+    """
+
+    def __init__(self) -> None:
+        self.through_function: bool | None = None
+
+    def uses_function(self, conn: Connection) -> bool:
+        """Return whether access rows go through the server's function (PostgreSQL only)."""
+        if self.through_function is None:
+            self.through_function = access_function_installed(conn)
+        return self.through_function
 
 
 class Unit:
@@ -84,9 +118,17 @@ class Unit:
     """
 
     def __init__(
-        self, conn: Connection, sql: Driver, user_id: int, role: Role, now: datetime, tz: ZoneInfo
+        self,
+        conn: Connection,
+        sql: Driver,
+        user_id: int,
+        role: Role,
+        now: datetime,
+        tz: ZoneInfo,
+        access_route: AccessRoute | None = None,
     ):
         self.conn = conn
+        self._access_route = access_route or AccessRoute()
         self.sql = sql
         self.user_id = user_id
         self.role = role
@@ -196,14 +238,24 @@ class Unit:
         does it there, storage/audit_chain.py here on SQLite). Taking the heads last, always
         audit before access, keeps that lock short and means a transaction holding a head
         waits for no lock another could hold: two desks cannot deadlock over the chain.
+
+        On a server-initialised database access rows go through ``mash_record_access``
+        (storage/server_audit.py), which names the session's own user: its logins may not
+        INSERT into the access log. The server's own rows for each changed row are written at
+        commit, after these, under the audit head this unit already holds.
         """
         sqlite = self.sql.name == "sqlite"
+        through_function = (
+            not sqlite and bool(self._accesses) and self._access_route.uses_function(self.conn)
+        )
         for log, rows in ((AUDIT, self._audits), (ACCESS, self._accesses)):
+            through = log is ACCESS and through_function
+            insert_row = _PG_RECORD_ACCESS if through else _PG_INSERT[log.name]
             for values in rows:
                 if sqlite:
                     append_sqlite(self.sql.dbapi, log, **values)
                 else:
-                    _PG_INSERT[log.name].run(self.sql, **values)
+                    insert_row.run(self.sql, **values)
             rows.clear()
 
 
@@ -225,7 +277,9 @@ class Service:
         sql = Driver(conn)
         role = self._check_user(sql, actor)
         require(role, permission)
-        return Unit(conn, sql, actor.user_id, role, self.ctx.clock.now(), self.ctx.tz)
+        return Unit(
+            conn, sql, actor.user_id, role, self.ctx.clock.now(), self.ctx.tz, self.ctx.access_route
+        )
 
     @contextmanager
     def writing(self, actor: Actor, permission: Permission) -> Iterator[Unit]:

@@ -15,7 +15,9 @@ password (SCRAM-SHA-256) and the desk maps ``session_user`` to the MASH Desk use
 What no application role gets, whatever the table says: ownership of any table (the owner
 alone can ALTER a table or DISABLE its triggers, PostgreSQL checks ownership, not grants),
 and UPDATE, DELETE or TRUNCATE on the append-only logs (the audit and access logs, issued
-documents), whose triggers then keep even the owner's accidental UPDATE out.
+documents), whose triggers then keep even the owner's accidental UPDATE out. The audit step
+(``storage.server_audit``) then takes INSERT on the access log away too: its rows come only
+through a function that names the session's own user.
 """
 
 from __future__ import annotations
