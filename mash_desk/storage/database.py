@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,7 +90,7 @@ class _Held:
     transaction instead (see :meth:`Database.read_connection`).
     """
 
-    __slots__ = ("engine", "lock", "conn", "depth", "owner", "read_only")
+    __slots__ = ("engine", "lock", "conn", "depth", "owner", "read_only", "idle_since")
 
     def __init__(self, engine: Engine, lock: threading.RLock | None, *, read_only: bool = False):
         self.engine = engine
@@ -98,6 +99,7 @@ class _Held:
         self.conn: Connection | None = None
         self.depth = 0
         self.owner: int | None = None
+        self.idle_since = time.monotonic()
 
     def enter(self) -> Connection:
         if self.lock is not None:
@@ -123,6 +125,7 @@ class _Held:
         self.depth -= 1
         if self.depth == 0:
             self.owner = None
+            self.idle_since = time.monotonic()
         if self.lock is not None:
             self.lock.release()
 
@@ -256,6 +259,29 @@ class Database:
                 yield conn
         finally:
             held.leave()
+
+    def release_idle_writer(self, idle_for: float) -> bool:
+        """Give the writing connection back to the server after ``idle_for`` seconds unused.
+
+        On a shared server an idle desk then holds only its reading connection (see
+        ``storage.notifications`` for the arithmetic); the next write connects again. Never
+        waits: a writer in use, or taken by another thread, is left alone.
+        """
+        held = self._writer
+        if not self._shared or held.lock is None or not held.lock.acquire(blocking=False):
+            return False
+        try:
+            if held.depth or held.conn is None:
+                return False
+            if time.monotonic() - held.idle_since < idle_for:
+                return False
+            # Invalidated, not just closed: a closed connection would stay open in the pool.
+            held.conn.invalidate()
+            held.conn.close()
+            held.conn = None
+            return True
+        finally:
+            held.lock.release()
 
     def close(self) -> None:
         """Close the connections this desk holds and dispose of the pool."""
