@@ -81,6 +81,18 @@ def _make_reader(conn: Connection) -> None:
     conn.rollback()
 
 
+def _broken(conn: Connection | None) -> bool:
+    """Whether a held connection must be replaced before the next unit uses it.
+
+    Besides SQLAlchemy's own flags, the driver's: a hot path on the driver's cursor
+    (``storage.prepared``) that met a dead server leaves the driver connection broken
+    without SQLAlchemy knowing.
+    """
+    if conn is None or conn.closed or conn.invalidated:
+        return True
+    return bool(getattr(conn.connection.driver_connection, "closed", False))
+
+
 class _Held:
     """A connection that units of work borrow in turn, and how deeply they are nested on it.
 
@@ -107,7 +119,7 @@ class _Held:
         try:
             conn = self.conn
             # Replaced only between units: a nested unit must fail with its outer one.
-            if self.depth == 0 and (conn is None or conn.closed or conn.invalidated):
+            if self.depth == 0 and _broken(conn):
                 if conn is not None:
                     conn.close()  # hands a broken connection's place in the pool back
                 conn = self.conn = self.engine.connect()
