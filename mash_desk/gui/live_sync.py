@@ -62,6 +62,7 @@ class LiveSync(QObject):
         self._listening = False
         self._listened_once = False
         self._retry_ms = FIRST_RETRY_MS
+        self._live_stopped = False
         self.banner = LiveLabel()
         self.banner.setObjectName("serverBanner")
         self.banner.setAccessibleDescription("Connection to the server")
@@ -91,6 +92,12 @@ class LiveSync(QObject):
         """Whether the window is showing that the server cannot be reached."""
         return self._offline
 
+    def stop(self) -> None:
+        """Stop following the feed and reconnecting (the window is closing)."""
+        for timer in (self._poll_timer, self._debounce, self._retry):
+            timer.stop()
+        self._live_stopped = True
+
     def place_banner(self, layout: Any, index: int = 0) -> None:
         """Put the banner into ``layout`` (the window's column, above the tabs)."""
         layout.insertWidget(index, self.banner)
@@ -113,7 +120,7 @@ class LiveSync(QObject):
         self._session.hub.announce(keys)
 
     def _listen(self) -> None:
-        if self._listening:
+        if self._listening or self._live_stopped:
             return
         self._listening = True
         self._session.tasks.read(

@@ -609,6 +609,7 @@ class MainWindow(QMainWindow):
             if not widget.maybe_close():
                 event.ignore()
                 return
+        self.live_sync.stop()
         self.session.tasks.wait(30_000)
         event.accept()
 
