@@ -15,11 +15,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from mash_desk.domain.enums import Role
+from mash_desk.services.desk import Desk
 from mash_desk.services.live import keys_of
 from mash_desk.storage.database import make_engine
 from mash_desk.storage.notifications import Change
 from mash_desk.storage.server_notify import CHANNEL, ID_COLUMNS
-from tests.support.helpers import child, contact
+from tests.support.helpers import child, contact, log_one
 
 SECRET_GIVEN, SECRET_FAMILY = "Zephyrine", "Quillfeather"
 NARRATIVE = "Synthetic narrative: the neighbour heard shouting through the wall."
@@ -114,3 +115,59 @@ def test_a_rolled_back_change_is_never_announced(server_db):
         listener.close()
     assert {"table": "people", "op": "update", "id": kept} in heard
     assert all(h.get("id") != rolled and h.get("person_id") != rolled for h in heard)
+
+
+def test_a_desk_skips_its_own_changes_and_hears_the_others(server_db):
+    mine, me = server_db.desk_as(Role.PRACTITIONER)
+    assert mine.live.listen()
+    own = log_one(mine, me, given="Own").children[0].person.id
+    other = _log_secret_contact(server_db)
+    heard: list[Change] = []
+
+    def arrived() -> bool:
+        heard.extend(mine.live.poll().changes)
+        return f"person:{other}" in keys_of(heard)
+
+    # Notifications come in commit order: once the other desk's is here, ours was before it.
+    assert _until(arrived), heard
+    assert f"person:{own}" not in keys_of(heard)
+
+
+def _connections(server_db, application: str) -> list[tuple[str, str]]:
+    with server_db.raw("postgres") as conn:
+        rows = conn.execute(
+            text(
+                "SELECT state, query FROM pg_stat_activity "
+                "WHERE datname = :db AND application_name = :app"
+            ),
+            {"db": server_db.database, "app": application},
+        )
+        return [(state, query) for state, query in rows]
+
+
+def test_an_idle_listening_desk_holds_one_connection_and_still_hears(server_db):
+    # 50 desks on a default server (97 usable connections) must work: an idle desk holds
+    # only its reading connection, which also carries the LISTEN.
+    url = server_db.login_url(server_db.logins[Role.PRACTITIONER]) + "?application_name=idle1"
+    desk = Desk.open(url, server_db.clock)
+    server_db.opened.append(desk)
+    actor = desk.users.sign_in_server()
+    assert desk.live.listen()
+    log_one(desk, actor, given="Writer")
+    assert len(_connections(server_db, "idle1")) == 2  # reading (listening) and writing
+    assert desk.db.release_idle_writer(0)
+    held = _connections(server_db, "idle1")
+    assert len(held) == 1 and held[0][0] == "idle", held
+    # ...and that one connection is the listening one: it still hears another desk.
+
+    other = _log_secret_contact(server_db)
+    heard: list[Change] = []
+
+    def arrived() -> bool:
+        heard.extend(desk.live.poll().changes)
+        return f"person:{other}" in keys_of(heard)
+
+    assert _until(arrived), heard
+    # The next save connects again; the desk never went over two connections.
+    log_one(desk, actor, given="Again")
+    assert len(_connections(server_db, "idle1")) == 2
