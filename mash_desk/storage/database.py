@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import threading
 import time
 from collections.abc import Iterator
@@ -90,7 +91,24 @@ def _broken(conn: Connection | None) -> bool:
     """
     if conn is None or conn.closed or conn.invalidated:
         return True
-    return bool(getattr(conn.connection.driver_connection, "closed", False))
+    driver = conn.connection.driver_connection
+    pgconn = getattr(driver, "pgconn", None)
+    if pgconn is None:
+        return bool(getattr(driver, "closed", False))
+    # Between units a server connection has nothing to say unless the server is going (a
+    # restart's "terminating connection" and end of file) or sent a notification. A look at
+    # the socket, without a round trip, finds a connection a restart has cut off, so the
+    # first save after the server is back does not fail on it.
+    try:
+        # A goodbye comes as a message and then the end of the stream: two reads. A
+        # notification stays queued in the driver for the change feed.
+        for _ in range(3):
+            if not select.select([pgconn.socket], [], [], 0)[0]:
+                break
+            pgconn.consume_input()
+    except Exception:  # noqa: BLE001 — any failure here means the connection is unusable
+        return True
+    return bool(driver.closed)
 
 
 class _Held:

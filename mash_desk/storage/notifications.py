@@ -195,11 +195,12 @@ class ChangeFeed:
             readable, _, _ = select.select([pgconn.socket], [], [], 0)
             if readable:
                 pgconn.consume_input()
-                while (notify := pgconn.notifies()) is not None:
-                    if pgconn.notify_handler is not None:
-                        pgconn.notify_handler(notify)
-                if pgconn.status != psycopg.pq.ConnStatus.OK:
-                    raise psycopg.OperationalError("the server closed the connection")
+            # Also what an earlier look at the socket queued (``database._broken``).
+            while (notify := pgconn.notifies()) is not None:
+                if pgconn.notify_handler is not None:
+                    pgconn.notify_handler(notify)
+            if pgconn.status != psycopg.pq.ConnStatus.OK:
+                raise psycopg.OperationalError("the server closed the connection")
         except (psycopg.Error, OSError, ValueError):
             # The server went away while the desk was idle: the next read connects afresh.
             log.info("The server connection was lost; reconnecting when it is back")

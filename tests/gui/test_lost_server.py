@@ -15,23 +15,23 @@ from tests.support.cluster import own_server_db
 CONCERNS = "Police attended a domestic incident; children present."
 
 
-def type_contact(qtbot, form: ContactForm) -> None:
+def type_contact(qtbot, form: ContactForm, given: str = "Chidi", family: str = "Okafor") -> None:
     form.ui.referralSource.setFocus()
     qtbot.keyClicks(form.ui.referralSource, "6")
     form.ui.concerns.setFocus()
     qtbot.keyClicks(form.ui.concerns, CONCERNS)
     card = form.cards[0]
     card.family_name.setFocus()
-    qtbot.keyClicks(card.family_name, "Okafor")
-    qtbot.keyClicks(card.given_name, "Chidi")
+    qtbot.keyClicks(card.family_name, family)
+    qtbot.keyClicks(card.given_name, given)
     qtbot.keyClicks(card.date_of_birth, "12/12/2020")
 
 
-def still_typed(form: ContactForm) -> bool:
+def still_typed(form: ContactForm, given: str = "Chidi", family: str = "Okafor") -> bool:
     card = form.cards[0]
     return (
         form.ui.concerns.toPlainText() == CONCERNS
-        and (card.given_name.text(), card.family_name.text()) == ("Chidi", "Okafor")
+        and (card.given_name.text(), card.family_name.text()) == (given, family)
         and card.date_of_birth.text() == "12/12/2020"
     )
 
@@ -67,5 +67,16 @@ def test_lost_server_banner_keeps_the_form_and_reconnects_by_itself(qtbot, tmp_p
         with qtbot.waitSignal(form.saved, timeout=15_000):
             form.save()
         qtbot.waitUntil(lambda: "chidi okafor" in queue_names(window), timeout=15_000)
+
+        # A restart while nobody saves: the first save afterwards goes through at once.
+        type_contact(qtbot, form, "Ngozi", "Eze")
+        idle(qtbot, window)
+        cluster.stop_fast()
+        qtbot.waitUntil(lambda: window.live_sync.offline, timeout=10_000)
+        cluster.start_again()
+        qtbot.waitUntil(lambda: not window.live_sync.offline, timeout=30_000)
+        assert still_typed(form, "Ngozi", "Eze")
+        with qtbot.waitSignal(form.saved, timeout=15_000):
+            form.save()
         window.close()
         idle(qtbot, window)

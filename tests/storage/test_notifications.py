@@ -171,3 +171,17 @@ def test_an_idle_listening_desk_holds_one_connection_and_still_hears(server_db):
     # The next save connects again; the desk never went over two connections.
     log_one(desk, actor, given="Again")
     assert len(_connections(server_db, "idle1")) == 2
+
+
+def test_a_writer_cut_off_while_idle_is_replaced_before_the_next_save(server_db):
+    # What a server restart does to an idle desk's writing connection: the server ends the
+    # session. The next save must not fail on the dead connection.
+    desk, actor = server_db.desk_as(Role.PRACTITIONER)
+    log_one(desk, actor, given="Before")
+    writer = desk.db._writer.conn
+    assert writer is not None
+    pid = writer.connection.driver_connection.info.backend_pid
+    with server_db.raw("postgres") as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:p, 5000)"), {"p": pid})
+    saved = log_one(desk, actor, given="After")
+    assert saved.children[0].person.given_name == "After"
