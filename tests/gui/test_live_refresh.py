@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mash_desk.domain.enums import Role
+from mash_desk.gui.case_view import CaseView
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.partner_inbox import PartnerInbox
 from mash_desk.gui.queue_model import RowRole
@@ -76,6 +77,27 @@ def test_a_contact_saved_at_another_desk_shows_in_the_queue_within_a_second(
     kept = queue.selected_row()
     assert kept is not None and (kept.kind, kept.item_id) == (chosen.kind, chosen.item_id)
     assert not window.live_sync.banner.isVisible()
+
+
+def test_an_open_case_refreshes_when_another_desk_logs_a_contact_about_its_child(
+    qtbot, server_db, other_desk, tmp_path
+):
+    window = open_window(qtbot, server_db, Role.PRACTITIONER, tmp_path / "drafts")
+    person_id = int(other_desk.send("contact Mina Okoro"))
+    qtbot.waitUntil(lambda: "mina okoro" in queue_names(window), timeout=15_000)
+    assert window.queue is not None
+    row = next(r for r in window.queue.model.rows() if r.person_id == person_id)
+    window.open_row(row)
+    case = window.findChild(CaseView)
+    assert case is not None
+    qtbot.waitUntil(lambda: case.case is not None and case.model.rowCount() > 0, timeout=15_000)
+    idle(qtbot, window)
+    before = case.model.rowCount()
+
+    other_desk.send(f"again {person_id} Second call: the school is worried again.")
+    qtbot.waitUntil(lambda: case.model.rowCount() > before, timeout=ONE_SECOND)
+    summaries = [event.summary for event in case.visible_events()]
+    assert any(s.endswith("Second call: the school is worried again.") for s in summaries)
 
 
 def test_a_check_asked_at_another_desk_reaches_the_partner_inbox_within_a_second(

@@ -7,6 +7,8 @@ line on stdout after each commit:
 * ``contact <given> <family>``: log a one-child contact; answers ``committed <person id>``.
 * ``referral <given> <family> <agency>``: log a contact, make it a referral and ask
   ``agency`` a check; answers ``committed <referral id>``.
+* ``again <person id> <concerns…>``: log a new contact about a child already known;
+  answers ``committed <contact id>``.
 * ``quit``.
 
 :class:`RemoteDesk` starts it and talks to it from a test.
@@ -26,9 +28,10 @@ def main(url: str) -> None:
     """Open the desk at ``url`` and obey commands until ``quit`` or the end of stdin."""
     from mash_desk.domain.clock import FixedClock
     from mash_desk.services.desk import Desk
+    from mash_desk.services.inputs import ChildOnContact
     from tests.conftest import NOW
     from tests.services.test_checks import ask, make_referral
-    from tests.support.helpers import log_one
+    from tests.support.helpers import contact, log_one
 
     desk = Desk.open(url, FixedClock(NOW))
     actor = desk.users.sign_in_server()
@@ -44,6 +47,10 @@ def main(url: str) -> None:
             referral = make_referral(desk, actor, "amber", given=words[1], family=words[2])
             ask(desk, actor, referral, words[3])
             print(f"committed {referral.id}", flush=True)
+        elif words[0] == "again":
+            about = ChildOnContact(person_id=int(words[1]))
+            saved = desk.contacts.log(actor, contact(about, concerns=" ".join(words[2:]))).value
+            print(f"committed {saved.id}", flush=True)
         else:
             print(f"unknown {words[0]}", flush=True)
     desk.close()
