@@ -139,6 +139,9 @@ class _Held:
             # Replaced only between units: a nested unit must fail with its outer one.
             if self.depth == 0 and _broken(conn):
                 if conn is not None:
+                    if not conn.closed and not conn.invalidated:
+                        # Cut off by the server: closed, not handed back to the pool alive.
+                        conn.invalidate()
                     conn.close()  # hands a broken connection's place in the pool back
                 conn = self.conn = self.engine.connect()
                 if self.read_only:
