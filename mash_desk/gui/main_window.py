@@ -97,6 +97,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_queue()
         self._refresh_identity()
+        # Other desks' changes and the lost-server banner (gui/live_sync.py; a shared server).
+        from mash_desk.gui.live_sync import LiveSync
+
+        self.live_sync = LiveSync(self, session)
+        self.live_sync.place_banner(layout, 1)
 
     # -- building -------------------------------------------------------------------------
 
@@ -630,6 +635,7 @@ class MainWindow(QMainWindow):
             if not widget.maybe_close():
                 event.ignore()
                 return
+        self.live_sync.stop()
         self.session.tasks.wait(30_000)
         event.accept()
 

@@ -112,6 +112,7 @@ class QueueView(QWidget):
         self.proxy = QueueProxy(self)
         self.proxy.setSourceModel(self.model)
         self._remembered: tuple[str, int] | None = None
+        self._scrolled_to = 0
         self._error: str | None = None
         self._choices_ready = False
 
@@ -426,9 +427,13 @@ class QueueView(QWidget):
     def _remember_selection(self) -> None:
         row = self.selected_row()
         self._remembered = (row.kind, row.item_id) if row is not None else None
+        # A refresh (F5, a save here, another desk's change) must not move the view.
+        self._scrolled_to = self.table.verticalScrollBar().value()
 
     @Slot()
     def _restore_selection(self) -> None:
+        # After the reset the rows are laid out anew: scroll back once they are.
+        QTimer.singleShot(0, self._rescroll)
         if self._remembered is None:
             return
         for i in range(self.proxy.rowCount()):
@@ -438,6 +443,12 @@ class QueueView(QWidget):
                 self.table.setCurrentIndex(index)
                 self.table.scrollTo(index)
                 break
+
+    @Slot()
+    def _rescroll(self) -> None:
+        self.table.verticalScrollBar().setValue(self._scrolled_to)
+        if self._remembered is not None and self.table.currentIndex().isValid():
+            self.table.scrollTo(self.table.currentIndex())  # only if it moved out of sight
 
     @Slot()
     def _loaded(self) -> None:

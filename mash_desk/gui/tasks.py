@@ -24,6 +24,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from mash_desk.domain.errors import MashDeskError
+from mash_desk.services.live import server_lost
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,18 @@ class _Pending:
     on_error: Callback | None
 
 
+SERVER_LOST = (
+    "The server cannot be reached, so this was not done. Nothing you typed is lost; "
+    "MASH Desk is reconnecting and you can try again once it is back."
+)
+
+
 def describe_error(exc: BaseException) -> str:
     """A sentence a practitioner can act on; never a traceback."""
     if isinstance(exc, MashDeskError):
         return str(exc)
+    if server_lost(exc):
+        return SERVER_LOST
     return (
         "Something went wrong and nothing was saved by this step "
         f"({type(exc).__name__}). The details are in the log; please tell your administrator."
@@ -77,10 +86,13 @@ class TaskRunner(QObject):
         busy_changed(int, str): how many tasks are running, and the label of the newest,
             for the status-bar progress indicator.
         failed(str): the message of a failure no callback handled.
+        connection_lost(): a task failed because the server cannot be reached (whether or
+            not its callback handled the failure), for the window's banner.
     """
 
     busy_changed = Signal(int, str)
     failed = Signal(str)
+    connection_lost = Signal()
 
     def __init__(self, parent: QObject | None = None, *, readers: int = 3):
         """Create the reading pool (``readers`` threads) and the one-thread writing pool."""
@@ -140,7 +152,11 @@ class TaskRunner(QObject):
             self._call(pending, pending.on_done, result)
             return
         assert isinstance(error, BaseException)
-        if not isinstance(error, MashDeskError):
+        if server_lost(error):
+            # Expected while the server is away: no traceback in the log, the banner says it.
+            log.warning("Background task %r: the server cannot be reached", pending.label)
+            self.connection_lost.emit()
+        elif not isinstance(error, MashDeskError):
             log.error(
                 "Background task %r failed:\n%s",
                 pending.label,

@@ -15,6 +15,7 @@ from mash_desk.services.context import ServiceContext
 from mash_desk.services.decisions import DecisionService
 from mash_desk.services.documents import DocumentService
 from mash_desk.services.history import HistoryService
+from mash_desk.services.live import LiveChanges
 from mash_desk.services.meetings import MeetingService
 from mash_desk.services.merge import MergeService
 from mash_desk.services.outcomes import OutcomeService
@@ -62,6 +63,8 @@ class Desk:
         self.search = SearchService(self.ctx)
         self.merge = MergeService(self.ctx)
         self.attachments = AttachmentService(self.ctx)
+        # Other desks' committed changes (a shared server's LISTEN/NOTIFY; idle on SQLite).
+        self.live = LiveChanges(db)
 
     @classmethod
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:

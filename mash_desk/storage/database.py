@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import select
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +82,35 @@ def _make_reader(conn: Connection) -> None:
     conn.rollback()
 
 
+def _broken(conn: Connection | None) -> bool:
+    """Whether a held connection must be replaced before the next unit uses it.
+
+    Besides SQLAlchemy's own flags, the driver's: a hot path on the driver's cursor
+    (``storage.prepared``) that met a dead server leaves the driver connection broken
+    without SQLAlchemy knowing.
+    """
+    if conn is None or conn.closed or conn.invalidated:
+        return True
+    driver = conn.connection.driver_connection
+    pgconn = getattr(driver, "pgconn", None)
+    if pgconn is None:
+        return bool(getattr(driver, "closed", False))
+    # Between units a server connection has nothing to say unless the server is going (a
+    # restart's "terminating connection" and end of file) or sent a notification. A look at
+    # the socket, without a round trip, finds a connection a restart has cut off, so the
+    # first save after the server is back does not fail on it.
+    try:
+        # A goodbye comes as a message and then the end of the stream: two reads. A
+        # notification stays queued in the driver for the change feed.
+        for _ in range(3):
+            if not select.select([pgconn.socket], [], [], 0)[0]:
+                break
+            pgconn.consume_input()
+    except Exception:  # noqa: BLE001 — any failure here means the connection is unusable
+        return True
+    return bool(driver.closed)
+
+
 class _Held:
     """A connection that units of work borrow in turn, and how deeply they are nested on it.
 
@@ -89,7 +120,7 @@ class _Held:
     transaction instead (see :meth:`Database.read_connection`).
     """
 
-    __slots__ = ("engine", "lock", "conn", "depth", "owner", "read_only")
+    __slots__ = ("engine", "lock", "conn", "depth", "owner", "read_only", "idle_since")
 
     def __init__(self, engine: Engine, lock: threading.RLock | None, *, read_only: bool = False):
         self.engine = engine
@@ -98,6 +129,7 @@ class _Held:
         self.conn: Connection | None = None
         self.depth = 0
         self.owner: int | None = None
+        self.idle_since = time.monotonic()
 
     def enter(self) -> Connection:
         if self.lock is not None:
@@ -105,8 +137,11 @@ class _Held:
         try:
             conn = self.conn
             # Replaced only between units: a nested unit must fail with its outer one.
-            if self.depth == 0 and (conn is None or conn.closed or conn.invalidated):
+            if self.depth == 0 and _broken(conn):
                 if conn is not None:
+                    if not conn.closed and not conn.invalidated:
+                        # Cut off by the server: closed, not handed back to the pool alive.
+                        conn.invalidate()
                     conn.close()  # hands a broken connection's place in the pool back
                 conn = self.conn = self.engine.connect()
                 if self.read_only:
@@ -123,6 +158,7 @@ class _Held:
         self.depth -= 1
         if self.depth == 0:
             self.owner = None
+            self.idle_since = time.monotonic()
         if self.lock is not None:
             self.lock.release()
 
@@ -256,6 +292,29 @@ class Database:
                 yield conn
         finally:
             held.leave()
+
+    def release_idle_writer(self, idle_for: float) -> bool:
+        """Give the writing connection back to the server after ``idle_for`` seconds unused.
+
+        On a shared server an idle desk then holds only its reading connection (see
+        ``storage.notifications`` for the arithmetic); the next write connects again. Never
+        waits: a writer in use, or taken by another thread, is left alone.
+        """
+        held = self._writer
+        if not self._shared or held.lock is None or not held.lock.acquire(blocking=False):
+            return False
+        try:
+            if held.depth or held.conn is None:
+                return False
+            if time.monotonic() - held.idle_since < idle_for:
+                return False
+            # Invalidated, not just closed: a closed connection would stay open in the pool.
+            held.conn.invalidate()
+            held.conn.close()
+            held.conn = None
+            return True
+        finally:
+            held.lock.release()
 
     def close(self) -> None:
         """Close the connections this desk holds and dispose of the pool."""

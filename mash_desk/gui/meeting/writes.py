@@ -35,6 +35,7 @@ class MeetingWrites:
     _inputs: dict[int, Any]
     _last_signed: DecisionDTO | None
     _shown_referral: int | None
+    current: int
     memo_dialog: QWidget | None
     print_dialog: QWidget | None
 
@@ -268,6 +269,23 @@ class MeetingWrites:
         # A routing or strategy discussion saved here or in a case view changes the flags.
         if self.meeting is not None and keys & {"routings", "strategy"}:
             self._load_follow_ups()
+        # Another desk changed this meeting (its agenda, attendance or a decision): read it
+        # again. The child on screen stays, and with it the decision form being typed in.
+        if self.meeting is not None and keys & {"meetings", f"meeting:{self.meeting.id}"}:
+            self.session.tasks.read(
+                self.session.desk.meetings.get,
+                self._actor,
+                self.meeting.id,
+                on_done=self._meeting_reread,
+                label="Refreshing the meeting…",
+            )
+
+    def _meeting_reread(self, meeting: Any) -> None:
+        shown = self._shown_referral
+        for index, item in enumerate(meeting.agenda):
+            if item.referral_id == shown:
+                self.current = index
+        self._meeting_loaded(meeting)
 
     def _load_follow_ups(self, then: Callable[[], None] | None = None) -> None:
         """Reload what follows each signed case (one background read; calls coalesce)."""
