@@ -154,6 +154,8 @@ class Profile:
         errors += [problem] if problem else []
         ports, problem = _ports(port, len(hosts) or 1)
         errors += [problem] if problem else []
+        if hosts and ports:
+            errors += _repeated(hosts, ports)
         clean_db, problem = _identifier(database, "database", "Database name")
         errors += [problem] if problem else []
         clean_user, problem = _identifier(user, "user", "Database user")
@@ -298,9 +300,16 @@ def _hosts(value: str | None) -> tuple[tuple[str, ...], FieldError | None]:
                 "hyphens), or several separated by commas"
                 + ("" if len(hosts) == 1 else f": {host!r} is not"),
             )
-    if len(set(hosts)) != len(hosts):
-        return (), FieldError("host", "repeated", "Server host lists the same host twice")
     return tuple(host.strip("[]") for host in hosts), None
+
+
+def _repeated(hosts: tuple[str, ...], ports: tuple[int, ...]) -> list[FieldError]:
+    """Refuse a host and port listed twice (one host on two ports is two servers)."""
+    pairs = list(zip(hosts, ports * len(hosts) if len(ports) == 1 else ports, strict=True))
+    twice = next((pair for n, pair in enumerate(pairs) if pair in pairs[:n]), None)
+    if twice is None:
+        return []
+    return [FieldError("host", "repeated", f"Server host lists {twice[0]} port {twice[1]} twice")]
 
 
 def _ports(value: int | str | None, hosts: int) -> tuple[tuple[int, ...], FieldError | None]:
