@@ -9,9 +9,9 @@ to the new primary after a failover without anyone editing its profile.
 
 The password never goes into that file, a log or an error message: it is kept by the
 operating system's keyring through :mod:`keyring` (Secret Service, macOS Keychain, Windows
-Credential Locker). Where no keyring backend is available the client says so
-and asks for the password each time — there is deliberately no plaintext fallback, which is
-also why ``keyrings.alt`` must never be installed (it makes a plaintext file the default).
+Credential Locker). Where no keyring backend is available the client says so and asks for the
+password each time — there is deliberately no plaintext fallback, which is also why
+``keyrings.alt`` must never be installed (it makes a plaintext file the default).
 
 No Qt here: the sign-in dialog calls this module through its task runner, because a keyring
 call may block (a D-Bus round trip, an unlock prompt).
@@ -54,6 +54,8 @@ VERIFIED_SSL_MODE = "verify-full"
 # With several hosts, connect only to one that accepts writes: after a failover the old
 # primary (if it comes back as a standby) is read-only and the promoted standby is not.
 FAILOVER_SESSION_ATTRS = "read-write"
+# libpq (16+) takes this instead of a file: the operating system's trusted CAs.
+SYSTEM_CAS = "system"
 # libpq reads sslrootcert with OpenSSL's PEM loader: a DER file or a key would fail only at
 # sign-in, with a message about SSL; say so when the profile is saved instead.
 _PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
@@ -95,14 +97,14 @@ class Profile:
 
     Attributes:
         name: what the sign-in dialog lists, e.g. "Council MASH server".
-        host: host name or IP address of the server.
         host: host name or IP address of the server, or several separated by commas (a
             primary and its standbys; the desk connects to whichever accepts writes).
         port: TCP port (1–65535) of every host, or one per host as ``"5432,5433"``.
         database: database name on the server.
         user: PostgreSQL role to connect as.
         sslmode: libpq ``sslmode``, or None for libpq's default (``verify-full`` with a CA).
-        sslrootcert: path of the CA certificate that signed the server's certificate.
+        sslrootcert: path of the CA certificate that signed the server's certificate, or
+            ``system`` for the operating system's trusted CAs (a certificate from a public CA).
     """
 
     name: str
@@ -337,6 +339,8 @@ def _ca_file(value: str | None, check_file: bool) -> tuple[str | None, FieldErro
     text = (value or "").strip()
     if not text:
         return None, None
+    if text == SYSTEM_CAS:
+        return text, None
     label = "CA certificate"
     if any(ord(c) < 32 for c in text):
         return None, FieldError(

@@ -455,3 +455,9 @@ def test_host_and_port_lists_are_checked(host, port, field, rule):
 
 def test_one_host_on_two_ports_is_two_servers():
     assert server(host="localhost,localhost", port="5432,5433").ports == (5432, 5433)
+
+
+def test_the_systems_trusted_cas_may_stand_for_a_file():
+    profile = server(sslrootcert="system")
+    assert (profile.sslrootcert, profile.sslmode) == ("system", "verify-full")
+    assert make_url(profile.url(None)).query["sslrootcert"] == "system"

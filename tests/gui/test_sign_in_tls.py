@@ -86,6 +86,38 @@ def test_a_certificate_that_does_not_verify_gets_one_clear_line(
     assert pg_server.owner_password not in caplog.text
 
 
+def test_a_ca_file_moved_since_the_profile_was_saved_is_named(
+    qtbot,
+    make_dialog,  # noqa: F811
+    store,  # noqa: F811
+    pg_server: PgServer | None,
+    tmp_path: Path,
+):
+    if pg_server is None:
+        pytest.skip(f"PostgreSQL tests skipped: {os.environ.get('MASH_DESK_PG_UNAVAILABLE')}")
+    ca_copy = tmp_path / "council-ca.crt"
+    ca_copy.write_bytes(pg_server.ca_file.read_bytes())
+    store.save(
+        Profile.checked(
+            name="Shared",
+            host=pg_server.host,
+            port=pg_server.port,
+            database="postgres",
+            user="postgres",
+            sslrootcert=str(ca_copy),
+        )
+    )
+    ca_copy.unlink()
+    dialog = make_dialog()
+    dialog.choose("Shared")
+    line = _sign_in(qtbot, dialog, pg_server.owner_password)
+    assert line == (
+        f"Cannot connect to Shared (localhost, port {pg_server.port}): the CA certificate "
+        f'file named in this profile is missing (root certificate file "{ca_copy}" does not '
+        "exist)."
+    )
+
+
 @pytest.fixture(scope="module")
 def standby_and_primary() -> Iterator[tuple[PgServer, PgServer]]:
     """Two clusters with the MASH Desk database and one account; the first is read-only."""
