@@ -530,7 +530,7 @@ class SignInDialog(QDialog):
         self.result_desk, self.result_actor = result.desk, result.actor
         self.result_profile = profile
         self.result_label = (
-            "This computer" if profile is None else f"{profile.name} ({profile.host})"
+            "This computer" if profile is None else f"{profile.name} ({', '.join(profile.hosts)})"
         )
         self.result_notices = result.notices
         self.password_edit.clear()
