@@ -2,7 +2,8 @@
 # Set up MASH Desk's test environment and run the whole suite: lint, then pytest on SQLite
 # and on a throwaway PostgreSQL server that the test session starts and stops itself.
 source "$(dirname "$0")/_bootstrap.sh"
-command -v dpkg-query >/dev/null && apt_need python3-venv postgresql "${QT_RUNTIME[@]}" \
+# openssl makes the test session's throwaway CA and server certificate (tests/support/tls.py).
+command -v dpkg-query >/dev/null && apt_need python3-venv postgresql openssl "${QT_RUNTIME[@]}" \
   xvfb xauth "${QT_XCB[@]}" "${PRINTING[@]}" "${ATSPI[@]}"
 make_venv -e "$REPO[test]"
 cd "$REPO"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -332,3 +333,131 @@ def test_profiles_module_needs_no_qt():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# -- CA certificate and several hosts (issue 13: TLS, failover) -------------------------------
+
+PEM = "-----BEGIN CERTIFICATE-----\nMIIB (synthetic)\n-----END CERTIFICATE-----\n"
+
+
+@pytest.fixture
+def ca_file(tmp_path: Path) -> Path:
+    path = tmp_path / "council-ca.crt"
+    path.write_text(PEM)
+    return path
+
+
+def test_a_ca_certificate_makes_the_profile_verify_the_server_fully(ca_file, store):
+    profile = store.save(server(sslrootcert=f"  {ca_file} "))
+    assert (profile.sslrootcert, profile.sslmode) == (str(ca_file), "verify-full")
+    query = make_url(profile.url(SECRET)).query
+    assert (query["sslmode"], query["sslrootcert"]) == ("verify-full", str(ca_file))
+    assert store.load() == [profile]
+    # A mode the profile chose stays; libpq then uses the CA as that mode allows.
+    assert server(sslrootcert=str(ca_file), sslmode="verify-ca").sslmode == "verify-ca"
+
+
+@pytest.mark.parametrize(
+    ("make", "rule", "words"),
+    [
+        (lambda folder: folder / "missing.crt", "missing", "does not exist"),
+        (lambda folder: folder, "missing", "does not exist"),
+        (lambda folder: Path("relative/ca.crt"), "absolute", "full path"),
+        (lambda folder: _write(folder / "server.key", "-----BEGIN PRIVATE KEY-----\n"),
+         "not_certificate", "not a PEM certificate"),
+    ],
+)  # fmt: skip
+def test_a_ca_file_that_cannot_serve_is_refused_naming_the_field(tmp_path, make, rule, words):
+    with pytest.raises(ValidationError) as caught:
+        server(sslrootcert=str(make(tmp_path)))
+    (error,) = caught.value.errors
+    assert (error.field, error.rule) == ("sslrootcert", rule)
+    assert error.message.startswith("CA certificate") and words in error.message
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_an_unreadable_ca_file_is_refused(ca_file):
+    ca_file.chmod(0)
+    if os.access(ca_file, os.R_OK):
+        pytest.skip("this user reads any file (root): there is nothing to refuse")
+    with pytest.raises(ValidationError) as caught:
+        server(sslrootcert=str(ca_file))
+    assert caught.value.for_field("sslrootcert")[0].rule == "unreadable"
+
+
+def test_a_moved_ca_file_does_not_make_the_profiles_file_unreadable(ca_file, store):
+    profile = store.save(server(sslrootcert=str(ca_file)))
+    ca_file.unlink()
+    assert store.load() == [profile]
+    # Saving it again is where the missing file is reported.
+    with pytest.raises(ValidationError):
+        store.save(profile, replacing=profile.name)
+
+
+def test_a_profiles_file_from_before_tls_and_failover_still_loads(store):
+    store.path.parent.mkdir(parents=True)
+    old = {
+        "version": 1,
+        "profiles": [
+            {"name": "Old", "host": "db.example.org", "port": 5432, "database": "mash",
+             "user": "u", "sslmode": None},
+        ],
+    }  # fmt: skip
+    store.path.write_text(json.dumps(old))
+    (profile,) = store.load()
+    assert profile == Profile("Old", "db.example.org", 5432, "mash", "u", None, None)
+    assert "sslrootcert" not in make_url(profile.url(None)).query
+
+
+def test_several_hosts_connect_only_to_a_writable_one(store):
+    profile = store.save(server(host="db-a.example.org, db-b.example.org", port="5432"))
+    assert profile.hosts == ("db-a.example.org", "db-b.example.org")
+    assert profile.ports == (5432, 5432)
+    assert store.load() == [profile]
+    url = make_url(profile.url(SECRET))
+    assert url.host is None and url.password == SECRET
+    assert url.query["host"] == "db-a.example.org,db-b.example.org"
+    assert url.query["port"] == "5432,5432"
+    assert url.query["target_session_attrs"] == "read-write"
+    # One host: no session attribute, so a lone server is used whatever it is.
+    assert "target_session_attrs" not in make_url(server().url(SECRET)).query
+
+
+def test_one_port_per_host(store):
+    profile = store.save(server(host="10.0.0.5,::1", port=" 5433 , 6543"))
+    assert profile.port == "5433,6543" and profile.ports == (5433, 6543)
+    assert profile.address == "mash_front_door@10.0.0.5:5433,[::1]:6543/mash"
+    assert profile.where == "10.0.0.5, port 5433; ::1, port 6543"
+    assert store.load() == [profile]
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "field", "rule"),
+    [
+        ("db-a,,db-b", "5432", "host", "empty_entry"),
+        ("db-a, bad host!", "5432", "host", "characters"),
+        ("db-a,db-a", "5432", "host", "repeated"),
+        ("db-a,db-b", "5432,5433,5434", "port", "count"),
+        ("db-a", "5432,5433", "port", "count"),
+        ("db-a,db-b", "5432,x", "port", "number"),
+        ("db-a,db-b", "5432,70000", "port", "range"),
+    ],
+)
+def test_host_and_port_lists_are_checked(host, port, field, rule):
+    with pytest.raises(ValidationError) as caught:
+        server(host=host, port=port)
+    assert [(e.field, e.rule) for e in caught.value.errors] == [(field, rule)]
+
+
+def test_one_host_on_two_ports_is_two_servers():
+    assert server(host="localhost,localhost", port="5432,5433").ports == (5432, 5433)
+
+
+def test_the_systems_trusted_cas_may_stand_for_a_file():
+    profile = server(sslrootcert="system")
+    assert (profile.sslrootcert, profile.sslmode) == ("system", "verify-full")
+    assert make_url(profile.url(None)).query["sslrootcert"] == "system"

@@ -1,28 +1,34 @@
-"""Add or edit a PostgreSQL server profile: host, port, database and user — never a password.
+"""Add or edit a PostgreSQL server profile: hosts, ports, database, user, CA file, SSL mode.
 
-The password is typed in the sign-in dialog and, if the user asks, kept in the system keyring;
-this dialog only writes the small profiles file, so it does its work on the GUI thread.
+Never a password: it is typed in the sign-in dialog and, if the user asks, kept in the system
+keyring; this dialog only writes the small profiles file, so it does its work on the GUI thread.
 """
 
 from __future__ import annotations
 
-from itertools import pairwise
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from mash_desk.domain.errors import MashDeskError, ValidationError
 from mash_desk.gui.a11y import announce, live_label, mark_invalid
-from mash_desk.profiles import DEFAULT_PORT, SSL_MODES, Profile, ProfileStore
+from mash_desk.gui.forms.ui_profile import Ui_ProfileForm
+from mash_desk.profiles import (
+    DEFAULT_PORT,
+    SSL_MODES,
+    VERIFIED_SSL_MODE,
+    Profile,
+    ProfileStore,
+)
 
 # A warning sign as well as the colour, so the message never depends on colour alone.
 _WARNING = "⚠ "
@@ -103,13 +109,50 @@ def add_form_row(
     form.addRow(label, box)
 
 
+class LabelFieldMessage:
+    """A field's message in a Designer form's ``<field>Error`` label (as :class:`FieldMessage`)."""
+
+    def __init__(self, field: QWidget, label: QLabel):
+        """Use ``label`` (hidden while empty) as the message of ``field``."""
+        self.field = field
+        self.label = label
+        label.setStyleSheet(_MESSAGE_STYLE)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        live_label(label, f"{field.accessibleName()} message")
+        label.hide()
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` under the field (an empty text hides the message)."""
+        if not text:
+            self.clear_message()
+            return
+        self.label.setText(_WARNING + text)
+        mark_invalid(self.field, text)
+        self.label.show()
+        announce(self.field, text, assertive=True)
+
+    def clear_message(self) -> None:
+        """Hide the message."""
+        self.label.clear()
+        mark_invalid(self.field, None)
+        self.label.hide()
+
+    @property
+    def message(self) -> str:
+        """Return the message shown, without its warning sign ("" when none)."""
+        return self.label.text().removeprefix(_WARNING)
+
+
 class ProfileDialog(QDialog):
     """Add a server profile, or edit one (``profile`` given); saves it to ``store``.
 
-    After ``accepted``, :attr:`result_profile` is the saved profile.
+    The form is ``ui/profile.ui``. Naming a CA certificate while the SSL mode is "Default"
+    switches the mode to verify-full, which is what the profile would use anyway; clearing the
+    certificate again puts "Default" back. After ``accepted``, :attr:`result_profile` is the
+    saved profile.
     """
 
-    FIELDS = ("name", "host", "port", "database", "user", "sslmode")
+    FIELDS = ("name", "host", "port", "database", "user", "sslrootcert", "sslmode")
 
     def __init__(
         self, store: ProfileStore, profile: Profile | None = None, parent: QWidget | None = None
@@ -119,80 +162,86 @@ class ProfileDialog(QDialog):
         self.store = store
         self.original = profile
         self.result_profile: Profile | None = None
+        self.form = Ui_ProfileForm()
+        self.form.setupUi(self)
         self.setWindowTitle("Edit database server" if profile else "Add database server")
-        self.setMinimumWidth(420)
-
-        self.name_edit = QLineEdit(profile.name if profile else "")
-        self.name_edit.setAccessibleName("Profile name")
-        self.name_edit.setPlaceholderText("e.g. Council MASH server")
-        self.host_edit = QLineEdit(profile.host if profile else "")
-        self.host_edit.setAccessibleName("Server host")
-        self.host_edit.setPlaceholderText("host name or IP address")
-        self.port_edit = QLineEdit(str(profile.port if profile else DEFAULT_PORT))
-        self.port_edit.setAccessibleName("Port")
-        self.port_edit.setMaximumWidth(90)
-        self.database_edit = QLineEdit(profile.database if profile else "")
-        self.database_edit.setAccessibleName("Database name")
-        self.user_edit = QLineEdit(profile.user if profile else "")
-        self.user_edit.setAccessibleName("Database user")
-        self.sslmode_combo = QComboBox()
-        self.sslmode_combo.setAccessibleName("SSL mode")
-        self.sslmode_combo.addItem("Default (prefer)", None)
+        form = self.form
+        self.name_edit, self.host_edit, self.port_edit = form.nameEdit, form.hostEdit, form.portEdit
+        self.database_edit, self.user_edit = form.databaseEdit, form.userEdit
+        self.ca_edit, self.ca_browse_button = form.caEdit, form.caBrowseButton
+        self.sslmode_combo = form.sslmodeCombo
+        self.sslmode_combo.addItem("Default (prefer; verify-full with a CA certificate)", None)
         for mode in SSL_MODES:
             self.sslmode_combo.addItem(mode, mode)
-        if profile and profile.sslmode:
-            self.sslmode_combo.setCurrentIndex(self.sslmode_combo.findData(profile.sslmode))
+        if profile is not None:
+            self._fill(profile)
+        else:
+            self.port_edit.setText(str(DEFAULT_PORT))
+        # Set by this dialog, not the user: cleared when the CA certificate is.
+        self._mode_from_ca = False
+        self.ca_edit.textChanged.connect(self._ca_changed)
+        self.sslmode_combo.activated.connect(self._mode_chosen)
+        self.ca_browse_button.clicked.connect(self.choose_ca_file)
 
-        intro = QLabel(
-            "The shared PostgreSQL server this computer signs in to. The password is not "
-            "kept here: you type it when you sign in, and may keep it in the system keyring."
-        )
-        intro.setWordWrap(True)
-
-        form = QFormLayout()
-        self.messages: dict[str, FieldMessage] = {}
-        rows = (
-            ("name", "Profile &name:", self.name_edit),
-            ("host", "Server &host:", self.host_edit),
-            ("port", "&Port:", self.port_edit),
-            ("database", "&Database:", self.database_edit),
-            ("user", "Database &user:", self.user_edit),
-            ("sslmode", "&SSL mode:", self.sslmode_combo),
-        )
-        for key, text, widget in rows:
-            box, message = with_message(widget)
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, box)
-            self.messages[key] = message
-
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        widgets = {
+            "name": self.name_edit,
+            "host": self.host_edit,
+            "port": self.port_edit,
+            "database": self.database_edit,
+            "user": self.user_edit,
+            "sslrootcert": self.ca_edit,
+            "sslmode": self.sslmode_combo,
+        }
+        self.messages = {
+            key: LabelFieldMessage(widget, getattr(form, f"{key}Error"))
+            for key, widget in widgets.items()
+        }
+        self.status = form.status
         self.status.setStyleSheet(_MESSAGE_STYLE)
-        self.status.setAccessibleName("Problem saving the profile")
         self.status.hide()
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = form.buttons
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-
-        for first, second in pairwise([w for _k, _t, w in rows] + [self.save_button]):
-            QWidget.setTabOrder(first, second)
         self.name_edit.setFocus()
+
+    def _fill(self, profile: Profile) -> None:
+        self.name_edit.setText(profile.name)
+        self.host_edit.setText(", ".join(profile.hosts))
+        self.port_edit.setText(str(profile.port).replace(",", ", "))
+        self.database_edit.setText(profile.database)
+        self.user_edit.setText(profile.user)
+        self.ca_edit.setText(profile.sslrootcert or "")
+        if profile.sslmode:
+            self.sslmode_combo.setCurrentIndex(self.sslmode_combo.findData(profile.sslmode))
 
     def message(self, field: str) -> str:
         """Return the message shown under ``field`` ("" when none)."""
         return self.messages[field].message
+
+    def choose_ca_file(self) -> None:
+        """Ask for the CA certificate file (a file dialog) and put its path in the field."""
+        start = self.ca_edit.text().strip() or str(Path.home())
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            "Choose the CA certificate",
+            start,
+            "Certificates (*.crt *.pem *.cer);;All files (*)",
+        )
+        if chosen:
+            self.ca_edit.setText(chosen)
+
+    def _ca_changed(self, text: str) -> None:
+        if text.strip() and self.sslmode_combo.currentData() is None:
+            self.sslmode_combo.setCurrentIndex(self.sslmode_combo.findData(VERIFIED_SSL_MODE))
+            self._mode_from_ca = True
+        elif not text.strip() and self._mode_from_ca:
+            self.sslmode_combo.setCurrentIndex(0)
+            self._mode_from_ca = False
+
+    def _mode_chosen(self, _index: int) -> None:
+        self._mode_from_ca = False
 
     def save(self) -> None:
         """Check the form; show each problem under its field, or save and close."""
@@ -207,6 +256,7 @@ class ProfileDialog(QDialog):
                 database=self.database_edit.text(),
                 user=self.user_edit.text(),
                 sslmode=self.sslmode_combo.currentData(),
+                sslrootcert=self.ca_edit.text(),
             )
             self.store.save(profile, replacing=self.original.name if self.original else None)
         except ValidationError as exc:

@@ -51,6 +51,12 @@ _NOTE = "ℹ "  # an information sign, so the note does not rely on its grey col
 _STATUS_STYLE = "color: #a4262c;"
 # libpq's wording when the server rejects the credentials (not when it cannot be reached).
 _AUTH_FAILURES = ("password authentication failed", "no password supplied", "authentication failed")
+# libpq's wording (PostgreSQL 14+) when target_session_attrs=read-write meets a standby.
+_READ_ONLY = "session is read-only"
+# OpenSSL's wording through libpq when the chain does not lead to the given CA, and libpq's
+# when the certificate names another host (sslmode=verify-full).
+_UNVERIFIED = "certificate verify failed"
+_WRONG_NAME = "does not match host name"
 
 
 class CannotConnect(MashDeskError):
@@ -153,7 +159,8 @@ class _Connector:
 
 def _cannot_connect(target: _Target, exc: OperationalError) -> CannotConnect:
     """Turn a driver error into one line; the URL and password never appear in it."""
-    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    full = str(getattr(exc, "orig", None) or exc).strip()
+    lines = full.splitlines()
     reason = (lines[0] if lines else type(exc).__name__).strip()
     # libpq: 'connection failed: connection to server at "h", port 5432 failed: <why>'.
     reason = reason.rsplit("failed: ", 1)[-1].strip().rstrip(".") or reason
@@ -167,9 +174,28 @@ def _cannot_connect(target: _Target, exc: OperationalError) -> CannotConnect:
             f"The server refused this password for database user {profile.user}.",
             field="server_password",
         )
-    return CannotConnect(
-        f"Cannot connect to {profile.name} ({profile.host}, port {profile.port}): {reason}."
-    )
+    if _READ_ONLY in full:
+        # With several hosts psycopg tries each and reports the last failure first; any
+        # "read-only" means a server answered but none of those that did takes writes.
+        return CannotConnect(
+            f"Cannot connect to {profile.name}: no writable server was found at "
+            f"{profile.where} (the servers that answered are read-only standbys)."
+        )
+    return CannotConnect(f"Cannot connect to {profile.name} ({profile.where}): {_tls(reason)}.")
+
+
+def _tls(reason: str) -> str:
+    """Say in words what a certificate failure means (libpq's own wording kept at the end)."""
+    if _UNVERIFIED in reason:
+        return (
+            "the server's certificate is not signed by the CA certificate in this profile "
+            f"({reason})"
+        )
+    if _WRONG_NAME in reason:
+        return f"the server's certificate is for another host name ({reason})"
+    if reason.startswith("root certificate file"):
+        return f"the CA certificate file named in this profile is missing ({reason})"
+    return reason
 
 
 class SignInDialog(QDialog):
@@ -504,7 +530,7 @@ class SignInDialog(QDialog):
         self.result_desk, self.result_actor = result.desk, result.actor
         self.result_profile = profile
         self.result_label = (
-            "This computer" if profile is None else f"{profile.name} ({profile.host})"
+            "This computer" if profile is None else f"{profile.name} ({', '.join(profile.hosts)})"
         )
         self.result_notices = result.notices
         self.password_edit.clear()

@@ -19,6 +19,8 @@ from mash_desk.services.desk import Desk
 from tests.cli.test_cli import run
 
 _numbers = itertools.count()
+OWNER_PASSWORD = "the owners long passphrase"
+SAM_PASSWORD = "a long enough passphrase"
 
 
 @pytest.fixture
@@ -30,10 +32,11 @@ def owned_database(pg_server) -> Iterator[str]:
     owner, database = f"owner_{n}", f"shared_{n}"
     admin = create_engine(pg_server.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE ROLE {owner} LOGIN CREATEROLE"))
+        conn.execute(text(f"CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD '{OWNER_PASSWORD}'"))
         conn.execute(text(f"GRANT pg_signal_backend TO {owner}"))
         conn.execute(text(f"CREATE DATABASE {database} OWNER {owner}"))
-    yield f"postgresql://{owner}@127.0.0.1:{pg_server.port}/{database}"
+    # The server takes TLS and a password only; the CLI takes a plain postgresql:// URL.
+    yield pg_server.login_url(database, owner, OWNER_PASSWORD).replace("+psycopg", "", 1)
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE {database} WITH (FORCE)"))
         for (login,) in conn.execute(
@@ -45,8 +48,10 @@ def owned_database(pg_server) -> Iterator[str]:
     admin.dispose()
 
 
-def _as(url: str, login: str) -> str:
-    return make_url(url).set(username=login).render_as_string(hide_password=False)
+def _as(url: str, login: str, password: str) -> str:
+    return (
+        make_url(url).set(username=login, password=password).render_as_string(hide_password=False)
+    )
 
 
 def test_server_init_then_user_add_and_deactivate(owned_database):
@@ -68,23 +73,25 @@ def test_server_init_then_user_add_and_deactivate(owned_database):
         "--password-stdin",
         "--database",
         url,
-        stdin="a long enough passphrase\n",
+        stdin=f"{SAM_PASSWORD}\n",
     )
     assert made.returncode == 0, made.stderr
     assert "server login" in made.stdout
     assert "passphrase" not in made.stdout + made.stderr
 
-    desk = Desk.open(_as(url, "sam.cli"))
+    desk = Desk.open(_as(url, "sam.cli", SAM_PASSWORD))
     try:
         assert desk.users.sign_in_server().display_name == "Sam Practitioner"
         # The person's login cannot set the server up: only the owner can.
-        refused = run("server", "init", "--database", _as(url, "sam.cli"))
+        refused = run("server", "init", "--database", _as(url, "sam.cli", SAM_PASSWORD))
         assert refused.returncode == 2 and "refused" in refused.stderr
         gone = run("user", "deactivate", "sam.cli", "--database", url)
         assert gone.returncode == 0, gone.stderr
     finally:
         desk.close()
-    engine = create_engine(_as(url, "sam.cli").replace("postgresql:", "postgresql+psycopg:"))
+    engine = create_engine(
+        _as(url, "sam.cli", SAM_PASSWORD).replace("postgresql:", "postgresql+psycopg:")
+    )
     with pytest.raises(OperationalError, match="not permitted to log in"):
         engine.connect()
     engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import socket
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from mash_desk.domain.clock import FixedClock
@@ -24,6 +26,7 @@ from tests.test_profiles import MemoryKeyring, use_keyring
 USERNAME = "test.signin"
 PASSWORD = "correct horse battery"
 SERVER_PASSWORD = "Synthetic db pa55:@/%"
+_logins = itertools.count()
 
 
 def _add_user(url: str, clock: FixedClock) -> None:
@@ -176,7 +179,11 @@ def test_one_sign_in_with_the_persons_own_server_login(qtbot, make_dialog, store
 
     url = make_url(server_db.url)
     login = server_db.logins[Role.PARTNER]
-    store.save(Profile("Own login", url.host, url.port, url.database, login))
+    store.save(
+        Profile(
+            "Own login", url.host, url.port, url.database, login, None, url.query["sslrootcert"]
+        )
+    )
     dialog = make_dialog()
     dialog.choose("Own login")
     qtbot.waitUntil(lambda: dialog.server_password_edit.isVisible(), timeout=10_000)
@@ -240,19 +247,48 @@ def test_a_server_that_cannot_be_reached_gets_one_clear_line(
     assert SERVER_PASSWORD not in caplog.text
 
 
+@pytest.fixture
+def shared_login(pg_server) -> Iterator[str]:
+    """A server login with the awkward SERVER_PASSWORD, as one shared by a whole team."""
+    if pg_server is None:
+        pytest.skip("PostgreSQL tests skipped")
+    login = f"shared_login_{next(_logins)}"
+    admin = create_engine(pg_server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {login} LOGIN SUPERUSER PASSWORD '{SERVER_PASSWORD}'"))
+    yield login
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :l"),
+            {"l": login},
+        )
+        conn.execute(text(f"DROP ROLE {login}"))
+    admin.dispose()
+
+
 @pytest.mark.postgres
 def test_sign_in_to_a_shared_server_and_remember_its_password(
-    qtbot, make_dialog, store, memory_keyring, templates, pg_server, tmp_path, clock, caplog
-):
+    qtbot, make_dialog, store, memory_keyring, templates, pg_server, shared_login, tmp_path, clock,
+    caplog,
+):  # fmt: skip
     caplog.set_level(logging.DEBUG)
     url = make_url(fresh_database_url("postgresql", templates, pg_server, tmp_path))
     _add_user(url.render_as_string(hide_password=False), clock)
-    profile = store.save(Profile("Test server", url.host, url.port, url.database, url.username))
+    profile = store.save(
+        Profile.checked(
+            name="Test server",
+            host=url.host,
+            port=url.port,
+            database=url.database,
+            user=shared_login,
+            sslrootcert=str(pg_server.ca_file),
+        )
+    )
+    assert profile.sslmode == "verify-full"
     dialog = make_dialog()
     dialog.choose("Test server")
     qtbot.waitUntil(lambda: dialog.remember_check.isVisible(), timeout=10_000)
     dialog.remember_check.setChecked(True)
-    # The test cluster trusts local connections, so any server password gets in.
     qtbot.keyClicks(dialog.server_password_edit, SERVER_PASSWORD)
     _fill(qtbot, dialog, USERNAME, PASSWORD)
     with qtbot.waitSignal(dialog.accepted, timeout=30_000):

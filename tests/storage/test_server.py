@@ -127,12 +127,7 @@ def test_logins_are_scram_and_in_their_group_only(server_db):
 
 def test_deactivated_login_is_cut_off_and_cannot_connect(server_db):
     login = server_db.logins[Role.PRACTITIONER]
-    open_session = psycopg.connect(
-        make_engine(server_db.login_url(login))
-        .url.render_as_string(False)
-        .replace("postgresql+psycopg", "postgresql"),
-        autocommit=True,
-    )
+    open_session = psycopg.connect(**server_db.libpq_params(login), autocommit=True)
     assert open_session.execute("SELECT 1").fetchone() == (1,)
     admin = server_db.owner.users.system_actor()
     server_db.owner.users.deactivate(admin, login)
@@ -163,7 +158,10 @@ def test_practitioner_desk_works_as_its_own_login(server_db):
 
 def test_a_login_without_an_account_is_refused(server_db):
     with server_db.raw("postgres") as conn:
-        conn.execute(text(f'CREATE ROLE "stray.{server_db.database}" LOGIN'))
+        # The server takes password logins only (DDL takes no bound parameters).
+        conn.execute(
+            text(f"CREATE ROLE \"stray.{server_db.database}\" LOGIN PASSWORD '{PASSWORD}'")
+        )
         conn.execute(
             text(f'GRANT "{server_db.group(Role.PRACTITIONER)}" TO "stray.{server_db.database}"')
         )

@@ -47,7 +47,15 @@ def watcher(pg_server) -> Iterator[Connection]:
 @pytest.fixture
 def desks(pg_url: str, clock: FixedClock) -> Iterator[list[Desk]]:
     """Several desks on one database, each naming itself to the server."""
-    opened = [Desk.open(f"{pg_url}?application_name=desk{i}", clock) for i in range(DESKS)]
+    opened = [
+        Desk.open(
+            make_url(pg_url)
+            .update_query_dict({"application_name": f"desk{i}"})
+            .render_as_string(hide_password=False),
+            clock,
+        )
+        for i in range(DESKS)
+    ]
     yield opened
     for desk in opened:
         desk.close()

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, text
@@ -48,9 +49,30 @@ class ServerDb:
         """Return the database name."""
         return make_url(self.url).database or ""
 
-    def login_url(self, login: str) -> str:
-        """Return the URL that connects as ``login`` (the test cluster trusts loopback)."""
-        return make_url(self.url).set(username=login).render_as_string(hide_password=False)
+    def login_url(self, login: str, password: str | None = None) -> str:
+        """Return the URL that connects as ``login`` over verified TLS.
+
+        The password is ``password`` if given, else the owner's own for the owner's login and
+        :data:`PASSWORD` for everyone else (every person login is made with it).
+        """
+        owner_url = make_url(self.url)
+        if password is None:
+            password = owner_url.password if login == owner_url.username else PASSWORD
+        return owner_url.set(username=login, password=password).render_as_string(
+            hide_password=False
+        )
+
+    def libpq_params(self, login: str) -> dict[str, Any]:
+        """Return ``psycopg.connect`` keywords connecting as ``login`` (as :meth:`login_url`)."""
+        url = make_url(self.login_url(login))
+        return {
+            "host": url.host,
+            "port": url.port,
+            "dbname": url.database,
+            "user": url.username,
+            "password": url.password,
+            **url.query,
+        }
 
     def desk_as(self, role: Role) -> tuple[Desk, Actor]:
         """Open a desk connected as ``role``'s login and sign in as its person."""
