@@ -37,8 +37,7 @@ def _until(found: Callable[[], bool], seconds: float = 10) -> bool:
 
 
 def _raw_listener(server_db, login: str) -> psycopg.Connection:
-    url = make_url(server_db.login_url(login)).set(drivername="postgresql")
-    conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+    conn = psycopg.connect(**server_db.libpq_params(login), autocommit=True)
     conn.execute(f"LISTEN {CHANNEL}")
     return conn
 
@@ -148,7 +147,11 @@ def _connections(server_db, application: str) -> list[tuple[str, str]]:
 def test_an_idle_listening_desk_holds_one_connection_and_still_hears(server_db):
     # 50 desks on a default server (97 usable connections) must work: an idle desk holds
     # only its reading connection, which also carries the LISTEN.
-    url = server_db.login_url(server_db.logins[Role.PRACTITIONER]) + "?application_name=idle1"
+    url = (
+        make_url(server_db.login_url(server_db.logins[Role.PRACTITIONER]))
+        .update_query_dict({"application_name": "idle1"})
+        .render_as_string(hide_password=False)
+    )
     desk = Desk.open(url, server_db.clock)
     server_db.opened.append(desk)
     actor = desk.users.sign_in_server()

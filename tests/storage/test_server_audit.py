@@ -19,6 +19,7 @@ from mash_desk.storage.server import init_server
 from tests.cli.test_cli import run
 from tests.services.test_checks import ask, make_referral
 from tests.support.helpers import log_one
+from tests.support.server import PASSWORD
 
 LOGS = ("audit_log", "access_log")
 _COPY_CONTACT = (
@@ -184,7 +185,8 @@ def test_a_forged_writer_is_replaced_by_the_sessions_user(server_db, role):
 def test_a_login_without_an_account_cannot_write_an_audit_row(server_db):
     stray = f"stray.{server_db.database}"
     with server_db.raw("postgres") as conn:
-        conn.execute(text(f'CREATE ROLE "{stray}" LOGIN'))
+        # Every login needs a password: the test cluster takes SCRAM over TLS only.
+        conn.execute(text(f"CREATE ROLE \"{stray}\" LOGIN PASSWORD '{PASSWORD}'"))
         conn.execute(text(f'GRANT "{server_db.group(Role.PRACTITIONER)}" TO "{stray}"'))
     try:
         with server_db.raw(stray) as conn, pytest.raises(DBAPIError) as caught:
