@@ -29,7 +29,7 @@ import statistics
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -207,9 +207,13 @@ class _Desk:
     def log_contact(self) -> None:
         assert self.desk is not None
         self.logged += 1
-        # A new child every time, unlike any stored one, so the match-before-create check
-        # runs and lets it through (as in benchmarks/harness.py).
-        letters = "".join(chr(ord("a") + int(d)) for d in f"{self.index:02d}{self.logged:04d}")
+        # A new child every time, unlike any stored one (random names, a random date of birth
+        # in 2008-2024), so the match-before-create check runs and lets it through.
+        given, family = (
+            "".join(self.rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(7)).title()
+            for _ in range(2)
+        )
+        born = date(2008, 1, 1) + timedelta(days=self.rng.randrange(16 * 365))
         contact = NewContact(
             received_at=self.desk.ctx.clock.now() - timedelta(minutes=5),
             channel="phone",
@@ -219,11 +223,7 @@ class _Desk:
             risk_indicators=("neglect",),
             children=(
                 ChildOnContact(
-                    new=NewPerson(
-                        "Bench" + letters,
-                        "Desk" + letters[:2],
-                        date_of_birth=date(2012, 1, 1) + timedelta(days=self.logged),
-                    ),
+                    new=NewPerson(given, family, date_of_birth=born),
                     rag=Rag.AMBER,
                     rag_reason="School concern",
                 ),
@@ -299,7 +299,8 @@ class Monitor(threading.Thread):
 
     QUERY = text(
         "SELECT usename, state, wait_event_type, "
-        "  coalesce(now() - state_change > interval '1 second', false) AS long "
+        "  coalesce(now() - state_change > interval '1 second', false) AS long, "
+        "  left(query, 160) AS query "
         "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
         "  AND backend_type = 'client backend' AND usename LIKE 'bench.%'"
     )
@@ -320,6 +321,7 @@ class Monitor(threading.Thread):
         self.idle_in_tx_over_1s = 0
         self.lock_waits_max = 0
         self.server_max_connections = 0
+        self.idle_in_tx_last_statements: Counter[str] = Counter()
 
     def run(self) -> None:
         """Sample until :attr:`stop_event` is set."""
@@ -331,11 +333,14 @@ class Monitor(threading.Thread):
                 self.samples += 1
                 per: dict[str, int] = defaultdict(int)
                 idle_tx = long_tx = waits = 0
-                for usename, state, wait_type, long in rows:
+                for usename, state, wait_type, long, query in rows:
                     per[usename] += 1
                     if state and state.startswith("idle in transaction"):
                         idle_tx += 1
                         long_tx += bool(long)
+                        if long:
+                            # The statement text only ($1 parameters): no one's details.
+                            self.idle_in_tx_last_statements[" ".join(query.split())] += 1
                     waits += wait_type == "Lock"
                 self.max_total = max(self.max_total, len(rows))
                 self.max_per_desk = max(self.max_per_desk, max(per.values(), default=0))
@@ -356,6 +361,9 @@ class Monitor(threading.Thread):
             "idle_in_transaction_samples": self.idle_in_tx_samples,
             "idle_in_transaction_over_1s": self.idle_in_tx_over_1s,
             "lock_waits_max": self.lock_waits_max,
+            "idle_in_transaction_over_1s_last_statements": dict(
+                self.idle_in_tx_last_statements.most_common(5)
+            ),
         }
 
 
