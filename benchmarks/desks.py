@@ -208,12 +208,12 @@ class _Desk:
         assert self.desk is not None
         self.logged += 1
         # A new child every time, unlike any stored one (random names, a random date of birth
-        # in 2008-2024), so the match-before-create check runs and lets it through.
+        # in 2009-2024: under 18), so the match-before-create check runs and lets it through.
         given, family = (
             "".join(self.rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(7)).title()
             for _ in range(2)
         )
-        born = date(2008, 1, 1) + timedelta(days=self.rng.randrange(16 * 365))
+        born = date(2009, 1, 1) + timedelta(days=self.rng.randrange(16 * 365))
         contact = NewContact(
             received_at=self.desk.ctx.clock.now() - timedelta(minutes=5),
             channel="phone",
@@ -261,11 +261,12 @@ class _Desk:
             getattr(self, self.rng.choices(names, weights)[0])()
 
 
-def _desk_process(index: int, url: str, start: Any, seconds: float, out: Any) -> None:
+def _desk_process(index: int, url: str, start: Any, seconds: float, out: Any, run: int) -> None:
     """One desk: wait for the start, sign in, work until the time is up, report."""
     login = make_url(url).username or ""
     result = DeskResult(login)
-    rng = random.Random(index)
+    # Seeded by run too: desk 3 of the 50-desk run must not log the 20-desk run's children.
+    rng = random.Random(f"{run}/{index}")
     start.wait()
     until = time.monotonic() + seconds
     desk = _Desk(index, url, result, rng)
@@ -390,7 +391,7 @@ def run_desks(owner_url: str, desks: int, seconds: float) -> dict[str, Any]:
     procs = [
         ctx.Process(
             target=_desk_process,
-            args=(i, _login_url(owner_url, _login(i)[0]), start, seconds, out),
+            args=(i, _login_url(owner_url, _login(i)[0]), start, seconds, out, desks),
         )
         for i in range(desks)
     ]

@@ -5,12 +5,17 @@
 # deletes its files. --smoke-test opens both desks offscreen, checks each reaches its queue
 # and exits 0. No TLS: the cluster listens on 127.0.0.1 only (see README, "Run a shared server").
 source "$(dirname "$0")/_bootstrap.sh"
+SMOKE=0
+[[ " $* " == *" --smoke-test "* ]] && SMOKE=1
 if command -v dpkg-query >/dev/null; then
-  apt_need python3-venv postgresql "${QT_RUNTIME[@]}"
-  [[ " $* " == *" --smoke-test "* ]] || apt_need "${QT_XCB[@]}"
+  apt_need python3-venv "${QT_RUNTIME[@]}"
+  # Any installed server version will do (initdb of the newest is used).
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_need postgresql
+  # Offscreen (--smoke-test) Qt needs no X libraries.
+  [ "$SMOKE" = 1 ] || apt_need "${QT_XCB[@]}"
 fi
 make_venv "$REPO"
-[[ " $* " == *" --smoke-test "* ]] && export QT_QPA_PLATFORM=offscreen
+[ "$SMOKE" = 1 ] && export QT_QPA_PLATFORM=offscreen
 
 ROOT="$(mktemp -d -t mash-desk-server-demo-XXXXXX)"
 # Backstop for the Python helper's own clean-up (killed, or the terminal closed).
