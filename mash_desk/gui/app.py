@@ -160,14 +160,22 @@ def _server_label(url: str) -> str:
     return f"{parsed.database} on {parsed.host or 'this computer'}"
 
 
-def _sign_in_with_login(url: str) -> tuple[Desk, Actor]:
-    """Open a server database as the URL's login and sign its person in, or refuse."""
+def _sign_in_with_login(url: str) -> tuple[Desk, Actor] | None:
+    """Open a server database as the URL's login and return it with the login's person.
+
+    None (the desk closed again) when the login is nobody's account: a server still on one
+    shared login, whose people sign in with their MASH Desk password in the dialog.
+    """
     desk = Desk.open(url)
     try:
-        return desk, desk.users.sign_in_server()
+        actor = desk.users.server_person()
     except BaseException:
         desk.close()
         raise
+    if actor is None:
+        desk.close()
+        return None
+    return desk, actor
 
 
 def _place(window: MainWindow, side: str) -> None:
@@ -221,8 +229,8 @@ def run_gui(
     ``smoke_test`` opens the window, waits until the first queue page is shown, prints
     "ready" and quits — how the scripts and tests check a real start without a person.
     A server ``url`` naming a person's own login signs that person straight in (the server
-    checked the password); ``window_side`` ("left"/"right") puts the window on that half of
-    the screen.
+    checked the password; any other login gets the sign-in dialog); ``window_side``
+    ("left"/"right") puts the window on that half of the screen.
     """
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
@@ -240,6 +248,17 @@ def run_gui(
         QTimer.singleShot(0, window.offer_drafts)
         return window
 
+    signed_in: tuple[Desk, Actor] | None = None
+    if not demo and _is_server(url):
+        try:
+            signed_in = _in_background(app, _sign_in_with_login, url)
+        except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
+            message = _start_error(exc, url)
+            if smoke_test:
+                print(f"mash-desk: {message}", file=sys.stderr)
+            else:
+                QMessageBox.critical(None, "MASH Desk", message)
+            return 1
     if demo:
         try:
             desk = _open_demo(app, url, demo_years)
@@ -248,16 +267,8 @@ def run_gui(
             return 1
         demo_desk = DemoDesk(desk, show)
         window = demo_desk.open_as(DEMO_PRACTITIONER)
-    elif _is_server(url):
-        try:
-            desk, actor = _in_background(app, _sign_in_with_login, url)
-        except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
-            message = _start_error(exc, url)
-            if smoke_test:
-                print(f"mash-desk: {message}", file=sys.stderr)
-            else:
-                QMessageBox.critical(None, "MASH Desk", message)
-            return 1
+    elif signed_in is not None:
+        desk, actor = signed_in
         session = DeskSession(desk, actor, TaskRunner(), database_label=_server_label(url))
         window = show(session, None)
     else:
