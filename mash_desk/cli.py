@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -21,6 +22,9 @@ from mash_desk.domain.errors import MashDeskError, ValidationError
 from mash_desk.storage.database import default_url, demo_url
 
 DEMO_YEARS = 1
+# A server login's password for the desk, read once and removed from the environment: never
+# on the command line, where every process listing would show it.
+SERVER_PASSWORD_ENV = "MASH_DESK_SERVER_PASSWORD"
 
 
 def _database_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -49,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     # Opens the window, waits for the first queue page, prints "ready" and quits: how the
     # scripts and tests check a real start-up without a person at the keyboard.
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    # The shared-server demo (scripts/run-server-demo.sh) puts two desks side by side.
+    parser.add_argument("--window-side", choices=["left", "right"], help=argparse.SUPPRESS)
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
     demo = verbs.add_parser("demo", help="fill a database with synthetic history")
@@ -183,11 +189,26 @@ def _cmd_default(args: argparse.Namespace) -> int:
     from mash_desk.gui.app import run_gui
 
     return run_gui(
-        _url(args, demo=args.demo),
+        _with_server_password(_url(args, demo=args.demo)),
         demo=args.demo,
         demo_years=DEMO_YEARS,
         smoke_test=args.smoke_test,
+        window_side=args.window_side,
     )
+
+
+def _with_server_password(url: str) -> str:
+    """Put ``$MASH_DESK_SERVER_PASSWORD`` into a server URL, taking it out of the environment.
+
+    Removed even when unused, so no child process (a printer driver, a PDF viewer) inherits it.
+    """
+    from sqlalchemy.engine import make_url
+
+    password = os.environ.pop(SERVER_PASSWORD_ENV, None)
+    parsed = make_url(url)
+    if not password or parsed.get_backend_name() != "postgresql":
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner, describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
 from mash_desk.services.desk import Desk
+from mash_desk.services.dto import Actor
 from mash_desk.synthetic import DEMO_PRACTITIONER
 
 NO_DISPLAY = (
@@ -146,6 +147,45 @@ class DemoDesk:
         return self.window
 
 
+def _is_server(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def _server_label(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return f"{parsed.database} on {parsed.host or 'this computer'}"
+
+
+def _sign_in_with_login(url: str) -> tuple[Desk, Actor] | None:
+    """Open a server database as the URL's login and return it with the login's person.
+
+    None (the desk closed again) when the login is nobody's account: a server still on one
+    shared login, whose people sign in with their MASH Desk password in the dialog.
+    """
+    desk = Desk.open(url)
+    try:
+        actor = desk.users.server_person()
+    except BaseException:
+        desk.close()
+        raise
+    if actor is None:
+        desk.close()
+        return None
+    return desk, actor
+
+
+def _place(window: MainWindow, side: str) -> None:
+    """Give ``window`` the left or right half of its screen's free area."""
+    area = window.screen().availableGeometry()
+    half = area.width() // 2
+    left = area.x() + (half if side == "right" else 0)
+    window.setGeometry(left, area.y(), half, area.height())
+
+
 def _start_error(exc: BaseException, url: str) -> str:
     from sqlalchemy.exc import OperationalError
 
@@ -182,11 +222,15 @@ def run_gui(
     demo_years: float = 1,
     smoke_test: bool = False,
     drafts_dir: Path | None = None,
+    window_side: str | None = None,
 ) -> int:
     """Run the client until its window closes; returns the exit status.
 
     ``smoke_test`` opens the window, waits until the first queue page is shown, prints
     "ready" and quits — how the scripts and tests check a real start without a person.
+    A server ``url`` naming a person's own login signs that person straight in (the server
+    checked the password; any other login gets the sign-in dialog); ``window_side``
+    ("left"/"right") puts the window on that half of the screen.
     """
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
@@ -199,9 +243,22 @@ def run_gui(
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         window.show()
         windows.append(window)
+        if window_side:
+            _place(window, window_side)
         QTimer.singleShot(0, window.offer_drafts)
         return window
 
+    signed_in: tuple[Desk, Actor] | None = None
+    if not demo and _is_server(url):
+        try:
+            signed_in = _in_background(app, _sign_in_with_login, url)
+        except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
+            message = _start_error(exc, url)
+            if smoke_test:
+                print(f"mash-desk: {message}", file=sys.stderr)
+            else:
+                QMessageBox.critical(None, "MASH Desk", message)
+            return 1
     if demo:
         try:
             desk = _open_demo(app, url, demo_years)
@@ -210,6 +267,10 @@ def run_gui(
             return 1
         demo_desk = DemoDesk(desk, show)
         window = demo_desk.open_as(DEMO_PRACTITIONER)
+    elif signed_in is not None:
+        desk, actor = signed_in
+        session = DeskSession(desk, actor, TaskRunner(), database_label=_server_label(url))
+        window = show(session, None)
     else:
         from mash_desk.gui.first_run import FirstRunDialog
         from mash_desk.gui.sign_in import SignInDialog
@@ -244,9 +305,14 @@ def run_gui(
         from mash_desk.gui.queue_view import QueueView
 
         queue = window.findChild(QueueView)
+        # A partner rep has no front-door queue: their home is the agency's inbox.
+        inbox = getattr(window, "inbox", None)
 
         def ready() -> None:
-            if queue is not None and queue.model.rowCount() > 0:
+            shown = queue.model.rowCount() if queue is not None else 0
+            if inbox is not None:
+                shown = inbox.table.rowCount()
+            if shown > 0:
                 print("ready", flush=True)
                 window.close()
                 app.quit()

@@ -115,6 +115,11 @@ def _display_names() -> list[str]:
     return names
 
 
+def demo_display_names() -> dict[str, str]:
+    """Return each demo user's display name (the shared-server demo gives them logins)."""
+    return {u.username: name for u, name in zip(DEMO_USERS, _display_names(), strict=True)}
+
+
 def ensure_demo_users(db: Database) -> dict[str, int]:
     """Create any missing demo user (existing ones are left alone); return username → id.
 
