@@ -229,3 +229,17 @@ def test_each_role_works_through_its_own_login(server_db):
         agency_code="social_care",
         password=None,
     )
+
+
+def test_a_desk_on_a_server_behind_its_release_names_server_upgrade(server_db):
+    # A person's login may not change the schema: the desk says who must, instead of failing
+    # on the first CREATE it is refused.
+    from mash_desk.services.desk import Desk
+    from mash_desk.storage.migrations import SchemaMismatch
+
+    with server_db.raw("postgres") as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+    with pytest.raises(SchemaMismatch) as caught:
+        Desk.open(server_db.login_url(server_db.logins[Role.PRACTITIONER]), server_db.clock)
+    assert "mash-desk server upgrade" in str(caught.value)
+    assert "0014" in str(caught.value)
