@@ -1,0 +1,333 @@
+"""Row-level security on a shared server: each login reaches what its services show, no more.
+
+A multi-agency day is built through the services (checks asked of police, health and
+education; a meeting police and health attend; a decision with actions for police and
+education; a routing handed to health, another still open to police; police's dissent).
+Then, for every login and every public table, the row keys a raw connection with that
+person's login returns are compared with the keys the services show that person: for a
+partner rep, its inbox of checks, routings and actions, the children its search finds, the
+decisions it may dissent from, and the rows hanging off those; for the front door, everything.
+Nothing is derived from a second copy of the policies' SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from psycopg import errors as pg_errors
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import ProgrammingError
+
+from mash_desk.domain.clock import FixedClock
+from mash_desk.domain.enums import Role
+from mash_desk.domain.errors import NotFound, ValidationError
+from mash_desk.services.decisions import ActionInput
+from mash_desk.services.desk import Desk
+from mash_desk.services.dto import Actor
+from mash_desk.services.routing import RoutingInput
+from mash_desk.services.search import ChildQuery
+from mash_desk.storage import server_policies
+from tests.conftest import NOW
+from tests.services.test_checks import ask, make_referral
+from tests.services.test_decisions import details
+from tests.services.test_meetings import quorate
+from tests.services.test_routing import completed
+from tests.support.server import ServerDb, drop_logins, make_server_db
+
+REFUSED = "refused"
+PARTNERS = ("police", "health", "education")
+FRONT_DOOR = (Role.PRACTITIONER, Role.MANAGER, Role.CHAIR)
+CHILDREN = (("Amira", "Hassan"), ("Ben", "Carter"), ("Carl", "Dunn"))
+
+Rows = set[tuple] | str
+
+
+@dataclass
+class Rep:
+    """A partner agency's rep: login, Actor, and a desk on that login."""
+
+    login: str
+    actor: Actor
+    desk: Desk
+
+
+@dataclass
+class World:
+    """The shared server after the day, and what each login is expected to see."""
+
+    server: ServerDb
+    reps: dict[str, Rep]
+    expected: dict[str, dict[str, Rows]] = field(default_factory=dict)
+    tables: list[str] = field(default_factory=list)
+
+
+def _keys(conn: Connection, table: str) -> list[str]:
+    return list(
+        conn.execute(
+            text(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a "
+                "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                "WHERE i.indrelid = CAST(:t AS regclass) AND i.indisprimary ORDER BY a.attnum"
+            ),
+            {"t": f'"{table}"'},
+        ).scalars()
+    )
+
+
+def _rows(conn: Connection, table: str, keys: list[str]) -> Rows:
+    """The primary keys of ``table`` this connection sees, or REFUSED."""
+    columns = ", ".join(f'"{k}"' for k in keys)
+    try:
+        return {tuple(r) for r in conn.execute(text(f'SELECT {columns} FROM "{table}"'))}
+    except ProgrammingError as exc:
+        assert isinstance(exc.orig, pg_errors.InsufficientPrivilege), exc.orig
+        return REFUSED
+
+
+def _where(owner: Connection, table: str, condition: str, **params: object) -> set[tuple]:
+    return {
+        tuple(r) for r in owner.execute(text(f"SELECT id FROM {table} WHERE {condition}"), params)
+    }
+
+
+def _ids(values: object) -> set[tuple]:
+    return {(v,) for v in values}  # type: ignore[attr-defined]
+
+
+def _build_day(made: ServerDb) -> dict[str, Rep]:
+    """The multi-agency day, through the services (the owner's desk, each person's actor)."""
+    owner = made.owner
+    p, chair = made.actors[Role.PRACTITIONER], made.actors[Role.CHAIR]
+    logins = {"police": made.logins[Role.PARTNER]}
+    for code in PARTNERS[1:]:
+        logins[code], _ = made.add_person(Role.PARTNER, code, f"rep-{code}")
+    amira = make_referral(owner, p, "amber", address="1 Elm Row", postcode="N1 1AA")
+    ben = make_referral(owner, p, "amber", given="Ben", family="Carter", address="2 Oak Row")
+    carl = make_referral(owner, p, "green", given="Carl", family="Dunn", address="3 Ash Row")
+    ask(owner, p, amira, "police", "health")
+    ask(owner, p, ben, "education")
+    meeting = owner.meetings.create_today(chair).value
+    # Police and health attend; education does not (it may not dissent from its decisions).
+    quorate(owner, chair, meeting.id, ("social_care", "police", "health"))
+    due = date(2026, 11, 24)
+    actions = (
+        ActionInput("Police welfare visit", due, "police"),
+        ActionInput("School attendance plan", due, "education"),
+    )
+    draft = owner.decisions.draft(p, ben.id, details(actions=actions), meeting.id).value
+    owner.decisions.sign(chair, draft.id, draft.version)
+    routing = owner.routing.create(
+        p,
+        ben.person_id,
+        RoutingInput(
+            "transfer",
+            "health",
+            "Health-led plan",
+            3,
+            "Handover for health",
+            from_agency="social_care",
+        ),
+    ).value
+    completed(owner, p, routing)
+    # Still open (not handed over): police may not see it yet, nor Carl through it.
+    owner.routing.create(
+        p,
+        carl.person_id,
+        RoutingInput(
+            "transfer",
+            "police",
+            "Police-led plan",
+            3,
+            "Handover for police",
+            from_agency="social_care",
+        ),
+    )
+    reps = {}
+    for code, login in logins.items():
+        desk, actor = made.desk_of(login)
+        reps[code] = Rep(login, actor, desk)
+    # Each rep works through its own login: a return, a progress note, an acknowledgement,
+    # a dissent (so every partner-written table has rows of more than one agency).
+    police, health, education = (reps[c] for c in PARTNERS)
+    (check,) = police.desk.checks.inbox(police.actor)
+    opened = police.desk.checks.open_request(police.actor, check.id)
+    police.desk.checks.return_findings(police.actor, check.id, opened.version, nothing_known=True)
+    (work,) = education.desk.actions.inbox(education.actor)
+    education.desk.actions.update(education.actor, work.id, work.version, "Plan agreed")
+    (handed,) = health.desk.routing.inbox(health.actor)
+    health.desk.routing.acknowledge(health.actor, handed.id, handed.version)
+    police.desk.decisions.record_dissent(police.actor, draft.id, "police", "s47 threshold met")
+    health.desk.decisions.record_dissent(health.actor, draft.id, "health", "Level too low")
+    return reps
+
+
+def _partner_expected(owner: Connection, rep: Rep, code: str) -> dict[str, Rows]:
+    """What the partner services show ``rep``, as row keys (the rest of its tables: none)."""
+    desk, me = rep.desk, rep.actor
+    checks = {i.id for i in desk.checks.inbox(me, include_closed=True)}
+    routings = {r.id for r in desk.routing.inbox(me, include_closed=True)}
+    actions = desk.actions.inbox(me, include_closed=True)
+    people: set[int] = set()
+    for given, family in CHILDREN:
+        found = desk.search.find(me, ChildQuery(f"{given} {family}")).children
+        people |= {c.person.id for c in found}
+    decision_ids = owner.execute(text("SELECT id FROM decisions")).scalars().all()
+    dissentable = set()
+    for decision_id in decision_ids:
+        # A blank reason is refused after the decision is found and before anything is
+        # written: "not found" means the rep does not know the decision.
+        try:
+            desk.decisions.record_dissent(me, decision_id, code, " ")
+        except NotFound:
+            continue
+        except ValidationError:
+            dissentable.add(decision_id)
+    action_ids = {a.id for a in actions}
+    decisions = {a.decision_id for a in actions} | dissentable
+    referrals = {a.referral_id for a in actions} | set(
+        owner.execute(
+            text("SELECT referral_id FROM agency_check_requests WHERE id = ANY(:ids)"),
+            {"ids": list(checks)},
+        ).scalars()
+    )
+    meetings = set(
+        owner.execute(
+            text("SELECT meeting_id FROM decisions WHERE id = ANY(:ids)"),
+            {"ids": list(dissentable)},
+        ).scalars()
+    )
+    escalations = _where(
+        owner, "escalations", "agency_id = (SELECT id FROM agencies WHERE code = :c)", c=code
+    )
+    escalation_ids = [e[0] for e in escalations]
+    updates = _where(owner, "decision_action_updates", "action_id = ANY(:a)", a=list(action_ids))
+    assert len(updates) == sum(len(a.updates) for a in actions)
+    return {
+        "agency_check_requests": _ids(checks),
+        "routings": _ids(routings),
+        "routing_informing": _where(
+            owner, "routing_informing", "routing_id = ANY(:r)", r=list(routings)
+        ),
+        "decision_actions": _ids(action_ids),
+        "decision_action_updates": updates,
+        "decisions": _ids(decisions),
+        "referrals": _ids(referrals),
+        "people": _ids(people),
+        "households": _where(
+            owner,
+            "households",
+            "id IN (SELECT household_id FROM people WHERE id = ANY(:p))",
+            p=list(people),
+        ),
+        "meeting_attendance": _where(
+            owner, "meeting_attendance", "meeting_id = ANY(:m)", m=list(meetings)
+        ),
+        "escalations": escalations,
+        "escalation_steps": _where(
+            owner, "escalation_steps", "escalation_id = ANY(:e)", e=escalation_ids
+        ),
+        # Its own log rows only (the desk writes them with RETURNING id).
+        "audit_log": _where(owner, "audit_log", "user_id = :u", u=me.user_id),
+        "access_log": _where(owner, "access_log", "user_id = :u", u=me.user_id),
+    }
+
+
+def _granted(owner: Connection, group: str, table: str) -> bool:
+    return bool(
+        owner.execute(
+            text("SELECT has_any_column_privilege(:g, CAST(:t AS regclass), 'SELECT')"),
+            {"g": group, "t": f'"{table}"'},
+        ).scalar_one()
+    )
+
+
+def _expectations(world: World) -> None:
+    made = world.server
+    with made.raw("postgres") as owner:
+        partner = {code: _partner_expected(owner, rep, code) for code, rep in world.reps.items()}
+        world.tables = list(
+            owner.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+            ).scalars()
+        )
+        everything = {t: _rows(owner, t, _keys(owner, t)) for t in world.tables}
+        logins = {
+            role.value: (role, made.logins[role]) for role in Role if role is not Role.PARTNER
+        }
+        logins |= {code: (Role.PARTNER, rep.login) for code, rep in world.reps.items()}
+        for name, (role, login) in logins.items():
+            seen: dict[str, Rows] = {}
+            for table in world.tables:
+                if not _granted(owner, made.group(role), table):
+                    seen[table] = REFUSED
+                elif role is Role.PARTNER and table not in server_policies.SHARED:
+                    seen[table] = partner[name].get(table, set())
+                else:
+                    seen[table] = everything[table]
+            world.expected[login] = seen
+
+
+@pytest.fixture(scope="module")
+def world(templates, pg_server, tmp_path_factory) -> Iterator[World]:
+    """One multi-agency day on a shared server, for every login's comparison."""
+    made = make_server_db(templates, pg_server, tmp_path_factory.mktemp("rls"), FixedClock(NOW))
+    try:
+        built = World(made, _build_day(made))
+        _expectations(built)
+        yield built
+    finally:
+        drop_logins(made)
+
+
+def test_every_table_has_a_row_decision(world):
+    """A new table fails here until it says what a partner rep sees of it."""
+    decided = set(server_policies.PARTNER) | server_policies.SHARED
+    assert sorted(set(world.tables) - decided) == []
+    assert sorted(set(server_policies.PARTNER) - set(world.tables)) == []
+
+
+def test_the_day_reaches_every_partner_door(world):
+    """The comparison means something: each rep has rows in its inbox, and not all rows."""
+    for code in PARTNERS:
+        seen = world.expected[world.reps[code].login]
+        assert seen["people"], code
+        everyone = world.expected[world.server.logins[Role.PRACTITIONER]]["people"]
+        assert seen["people"] != everyone, code
+    police = world.expected[world.reps["police"].login]
+    assert police["escalations"] and police["decision_actions"] and police["meeting_attendance"]
+    assert world.expected[world.reps["health"].login]["routings"]
+    assert world.expected[world.reps["education"].login]["decision_action_updates"]
+
+
+@pytest.mark.parametrize("who", [r.value for r in Role if r is not Role.PARTNER] + list(PARTNERS))
+def test_a_login_sees_exactly_what_its_services_show(world, who):
+    """For every public table: the raw login's rows equal the services' (REFUSED: no grant)."""
+    made = world.server
+    login = world.reps[who].login if who in PARTNERS else made.logins[Role(who)]
+    expected = world.expected[login]
+    with made.raw(login) as conn, made.raw("postgres") as owner:
+        seen = {t: _rows(conn, t, _keys(owner, t)) for t in world.tables}
+    wrong = {
+        t: {
+            "outside scope": sorted(seen[t] - expected[t]),
+            "missing": sorted(expected[t] - seen[t]),
+        }
+        if isinstance(seen[t], set) and isinstance(expected[t], set)
+        else (seen[t] if isinstance(seen[t], str) else "rows", expected[t])
+        for t in world.tables
+        if seen[t] != expected[t]
+    }
+    assert wrong == {}
+
+
+def test_no_login_reads_a_password_hash(world):
+    made = world.server
+    for login in [*made.logins.values(), *made.extra_logins]:
+        with made.raw(login) as conn:
+            with pytest.raises(ProgrammingError) as caught:
+                conn.execute(text("SELECT password_hash FROM users"))
+            assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
+            assert conn.execute(text("SELECT count(username) FROM users")).scalar_one() > 1
