@@ -26,21 +26,24 @@ from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import NotFound, ValidationError
 from mash_desk.services.decisions import ActionInput
 from mash_desk.services.desk import Desk
-from mash_desk.services.dto import Actor
+from mash_desk.services.dto import Actor, ReferralDTO
+from mash_desk.services.inputs import AttachmentInput, ConsentInput
 from mash_desk.services.routing import RoutingInput
 from mash_desk.services.search import ChildQuery
+from mash_desk.services.strategy import StrategyInput
 from mash_desk.storage import server_policies
 from tests.conftest import NOW
 from tests.services.test_checks import ask, make_referral
 from tests.services.test_decisions import details
 from tests.services.test_meetings import quorate
 from tests.services.test_routing import completed
+from tests.support.helpers import child, contact
 from tests.support.server import ServerDb, drop_logins, make_server_db
 
 REFUSED = "refused"
 PARTNERS = ("police", "health", "education")
 FRONT_DOOR = (Role.PRACTITIONER, Role.MANAGER, Role.CHAIR)
-CHILDREN = (("Amira", "Hassan"), ("Ben", "Carter"), ("Carl", "Dunn"))
+CHILDREN = (("Amira", "Hassan"), ("Ben", "Carter"), ("Carl", "Dunn"), ("Dina", "Evans"))
 
 Rows = set[tuple] | str
 
@@ -145,6 +148,7 @@ def _build_day(made: ServerDb) -> dict[str, Rep]:
             from_agency="social_care",
         ),
     )
+    _fill_the_rest(made, amira, meeting.id)
     reps = {}
     for code, login in logins.items():
         desk, actor = made.desk_of(login)
@@ -162,6 +166,63 @@ def _build_day(made: ServerDb) -> dict[str, Rep]:
     police.desk.decisions.record_dissent(police.actor, draft.id, "police", "s47 threshold met")
     health.desk.decisions.record_dissent(health.actor, draft.id, "health", "Level too low")
     return reps
+
+
+def _fill_the_rest(made: ServerDb, amira: ReferralDTO, meeting_id: int) -> None:
+    """Rows in every other case table, so "none of it" is tested on rows that exist."""
+    owner = made.owner
+    p, chair = made.actors[Role.PRACTITIONER], made.actors[Role.CHAIR]
+    # Dina: a contact with a risk indicator, an attachment and a consent; screened; taken.
+    dina = owner.contacts.log(
+        p,
+        contact(
+            child("Dina", "Evans", consents=(ConsentInput("share_information", "given"),)),
+            risk_indicators=("domestic_abuse",),
+            attachments=(AttachmentInput("referral-form.pdf", b"%PDF-1.4\n% synthetic referral form\n"),),
+        ),
+    ).value.children[0]
+    screened = owner.screening.screen(
+        p, dina.id, dina.version, indicators=["l2-persistent-absence"]
+    )
+    owner.allocation.take(p, "contact", dina.id, screened.value.version)
+    # Amira: an s47 decision at the meeting (health to act, a pathway), its strategy
+    # discussion, an issued and printed memo, and a sibling link to Ben.
+    action = ActionInput("Health visitor home visit", date(2026, 11, 19), "health")
+    draft = owner.decisions.draft(
+        p,
+        amira.id,
+        details("strategy_discussion_s47", actions=(action,), pathways=("marac",)),
+        meeting_id,
+    ).value
+    decision = owner.decisions.sign(chair, draft.id, draft.version).value
+    owner.strategy.record(
+        chair,
+        decision.id,
+        StrategyInput(
+            NOW,
+            (("social_care", "SW Patel"), ("police", "DC Lee"), ("health", "Dr Ahmed")),
+            "proceed",
+            "Reasonable cause to suspect significant harm.",
+        ),
+    )
+    memo = owner.documents.issue_memo(p, decision.id).value
+    assert memo.pdf is not None
+    owner.documents.record_output(p, memo.id, "print", "MASH printer", memo.pdf)
+    with made.raw("postgres") as conn:
+        ben = conn.execute(text("SELECT max(id) FROM people WHERE family_name = 'Carter'"))
+        ben_id = ben.scalar_one()
+        # Service episodes come from the council's case system, not from a desk service.
+        conn.execute(
+            text(
+                "INSERT INTO service_episodes (person_id, service, started_on) "
+                "VALUES (:p, 'child_in_need', DATE '2026-01-05')"
+            ),
+            {"p": ben_id},
+        )
+    owner.people.link(p, amira.person_id, ben_id, "sibling")
+    # A QA sample drawn by the performance officer through its own login.
+    perf_desk, perf = made.desk_as(Role.PERFORMANCE)
+    perf_desk.qa.draw_sample(perf, size=1, seed=1)
 
 
 def _partner_expected(owner: Connection, rep: Rep, code: str) -> dict[str, Rows]:
