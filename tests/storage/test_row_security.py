@@ -178,7 +178,9 @@ def _fill_the_rest(made: ServerDb, amira: ReferralDTO, meeting_id: int) -> None:
         contact(
             child("Dina", "Evans", consents=(ConsentInput("share_information", "given"),)),
             risk_indicators=("domestic_abuse",),
-            attachments=(AttachmentInput("referral-form.pdf", b"%PDF-1.4\n% synthetic referral form\n"),),
+            attachments=(
+                AttachmentInput("referral-form.pdf", b"%PDF-1.4\n% synthetic referral form\n"),
+            ),
         ),
     ).value.children[0]
     screened = owner.screening.screen(
@@ -392,3 +394,96 @@ def test_no_login_reads_a_password_hash(world):
                 conn.execute(text("SELECT password_hash FROM users"))
             assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
             assert conn.execute(text("SELECT count(username) FROM users")).scalar_one() > 1
+
+
+def _owner_ids(world: World, sql: str) -> list[int]:
+    with world.server.raw("postgres") as owner:
+        return list(owner.execute(text(sql)).scalars())
+
+
+def _versions(world: World, table: str) -> dict[int, int]:
+    with world.server.raw("postgres") as owner:
+        return dict(owner.execute(text(f"SELECT id, version FROM {table}")).all())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        ("agency_check_requests", "agency_id"),
+        ("routings", "to_agency_id"),
+        ("decision_actions", "owner_agency_id"),
+    ],
+)
+def test_a_rep_cannot_update_another_agencys_rows(world, table, column):
+    """Police's raw UPDATE reaches only police rows; moving its own row away is refused."""
+    police = world.reps["police"]
+    before = _versions(world, table)
+    others = [i for i in before if i not in {k[0] for k in world.expected[police.login][table]}]
+    assert others, f"the day has {table} rows of other agencies"
+    with world.server.raw(police.login) as conn:
+        hit = conn.execute(
+            text(f"UPDATE {table} SET version = version + 1 WHERE id = ANY(:ids)"),
+            {"ids": others},
+        )
+        assert hit.rowcount == 0
+        # Handing its own row to another agency would take it out of police's reach.
+        own = [k[0] for k in world.expected[police.login][table]]
+        if own:
+            with pytest.raises(ProgrammingError) as caught:
+                conn.execute(
+                    text(f"UPDATE {table} SET {column} = {column} + 1 WHERE id = :i"),
+                    {"i": own[0]},
+                )
+            assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
+            assert "row-level security" in str(caught.value.orig)
+    assert _versions(world, table) == before
+
+
+def test_a_rep_cannot_write_in_another_agencys_or_persons_name(world):
+    """Dissent for another agency, or an audit row in someone else's name, is refused."""
+    police, health = world.reps["police"], world.reps["health"]
+    counts = _owner_ids(world, "SELECT count(*) FROM escalations")
+    with world.server.raw(police.login) as conn:
+        for sql in (
+            "INSERT INTO escalations (decision_id, agency_id, reason, raised_by, raised_at, "
+            "stage, stage_started_at, due_at, status, version) SELECT d.id, a.id, 'Forged', "
+            ":me, now(), 1, now(), now(), 'open', 1 FROM decisions d, agencies a "
+            "WHERE a.code = 'health' LIMIT 1",
+            "INSERT INTO audit_log (at, user_id, action, entity, detail) "
+            "VALUES (now(), :other, 'forged', 'user', '{}')",
+        ):
+            with pytest.raises(ProgrammingError) as caught:
+                conn.execute(text(sql), {"me": police.actor.user_id, "other": health.actor.user_id})
+            assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
+    assert _owner_ids(world, "SELECT count(*) FROM escalations") == counts
+
+
+def test_a_person_cannot_claim_another_person_through_the_setting(world):
+    """``mash.user_id`` names the person only for the owner's test sessions, never a login's."""
+    police, health = world.reps["police"], world.reps["health"]
+    with world.server.raw(police.login) as conn, world.server.raw("postgres") as owner:
+        keys = _keys(owner, "agency_check_requests")
+        conn.execute(
+            text("SELECT set_config('mash.user_id', :i, false)"), {"i": str(health.actor.user_id)}
+        )
+        seen = _rows(conn, "agency_check_requests", keys)
+    assert seen == world.expected[police.login]["agency_check_requests"]
+
+
+def test_performance_reads_figures_but_not_who_referred_or_where_a_family_lives(world):
+    made = world.server
+    with made.raw(made.logins[Role.PERFORMANCE]) as conn:
+        for table, columns in server_policies.WITHHELD.items():
+            for column in columns:
+                with pytest.raises(ProgrammingError) as caught:
+                    conn.execute(text(f'SELECT "{column}" FROM "{table}"'))
+                assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
+        # The figures are still there: counts by channel, by outcome, by level.
+        by_channel = conn.execute(
+            text("SELECT channel, count(*) FROM contacts GROUP BY channel")
+        ).all()
+        assert sum(n for _, n in by_channel) == len(
+            world.expected[made.logins[Role.PRACTITIONER]]["contacts"]
+        )
+        assert conn.execute(text("SELECT count(*) FROM decisions")).scalar_one() == 2
+        assert conn.execute(text("SELECT count(postcode) FROM households")).scalar_one() >= 1
