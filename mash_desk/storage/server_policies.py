@@ -12,8 +12,11 @@ this is the second wall, not the first.
   for the children behind them), plus the dissent its agency may record at a meeting it
   attended (``services.decisions.record_dissent``). Nothing else: no contact, no screening,
   no meeting, no document, no log row.
-* Performance officer: every row of what it is granted, with the identifying free text of
-  contacts, attachments and addresses withheld column by column (:data:`WITHHELD`).
+* Performance officer: every row of what it is granted, with the referrer's identity and
+  words, attachments, addresses, agency check questions and findings, screening reasons and
+  the audit log's detail withheld column by column (:data:`WITHHELD`). Its desk still shows
+  children's names in the queue and decisions' rationales (domain.permissions gives it those
+  screens), so those columns stay readable; narrowing them is a change of the screens first.
 * Administrator: the access log and the audit rows it writes; no work table (no grants).
 
 The session's person is ``session_user`` looked up in ``users`` (a login is named exactly like
@@ -193,12 +196,21 @@ PARTNER: dict[str, Rule] = {
 SHARED = frozenset({"users", "roles", "agencies", "threshold_documents", "alembic_version"})
 
 # Columns a performance officer may not read (column-level grants): who referred and what
-# they said, what was attached, and where a family lives. No service a performance officer
-# runs selects them (it sees the queue, meetings, decisions and figures, never the contact).
+# they said, what was attached, where a family lives, what an agency was asked and answered,
+# the reasons written at screening and allocation, and the audit log's free-text detail. No
+# service the desk runs for a performance officer selects them (the test walks every one).
+# What those services do show (a child's name and age in the queue, a decision's rationale,
+# an action's description) stays readable: withholding it would break the desk, not the login.
 WITHHELD: dict[str, frozenset[str]] = {
     "contacts": frozenset({"referrer_name", "referrer_phone", "referrer_email", "concerns"}),
     "contact_attachments": frozenset({"filename", "data"}),
     "households": frozenset({"address"}),
+    "agency_check_requests": frozenset({"question", "finding", "withdrawal_reason"}),
+    "rag_ratings": frozenset({"reason"}),
+    "consents": frozenset({"reason"}),
+    "contact_children": frozenset({"level_rationale", "no_offer_reason", "consent_reason"}),
+    "allocations": frozenset({"reason"}),
+    "audit_log": frozenset({"detail"}),
 }
 # Nobody's login reads another person's password hash (an embedded database's accounts):
 # a server login's password is the server's, kept as a SCRAM verifier it never shows.
