@@ -23,7 +23,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from mash_desk.domain.clock import FixedClock
 from mash_desk.domain.enums import Role
-from mash_desk.domain.errors import NotFound, ValidationError
+from mash_desk.domain.errors import NotFound, PermissionDenied, ValidationError
 from mash_desk.services.decisions import ActionInput
 from mash_desk.services.desk import Desk
 from mash_desk.services.dto import Actor, ReferralDTO
@@ -39,7 +39,7 @@ from tests.services.test_decisions import details
 from tests.services.test_meetings import quorate
 from tests.services.test_routing import completed
 from tests.support.helpers import child, contact
-from tests.support.server import ServerDb, drop_logins, make_server_db
+from tests.support.server import PASSWORD, ServerDb, drop_logins, make_server_db
 
 REFUSED = "refused"
 PARTNERS = ("police", "health", "education")
@@ -532,3 +532,21 @@ def test_every_performance_service_works_through_the_performance_login(world):
         except Exception as exc:  # noqa: BLE001 — every failure is reported, not the first
             failed[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     assert failed == {}, "\n".join(f"{k}: {v}" for k, v in failed.items())
+
+
+def test_a_server_login_unlocks_with_its_server_password_not_a_stored_hash(world):
+    """With hashes out of reach, the idle lock checks the password by signing in again."""
+    made = world.server
+    desk, me = made.desk_of(world.reps["health"].login)
+    assert desk.users.first_run() is False  # a person is connected: no first-run set-up
+    desk.users.confirm_password(me, PASSWORD)
+    with made.raw("postgres") as owner:
+        checks_passwords = owner.execute(
+            text(
+                "SELECT count(*) FROM pg_hba_file_rules "
+                "WHERE type LIKE 'host%' AND auth_method IN ('scram-sha-256', 'md5')"
+            )
+        ).scalar_one()
+    if checks_passwords:
+        with pytest.raises(PermissionDenied, match="Password not recognised"):
+            desk.users.confirm_password(me, "not the password at all")
