@@ -217,7 +217,12 @@ WITHHELD: dict[str, frozenset[str]] = {
 HIDDEN_FROM_ALL: dict[str, frozenset[str]] = {"users": frozenset({"password_hash"})}
 
 
-def _policy(conn: Connection, name: str, table: str, command: str, group: str, **exprs: str):
+_LOGS = ("audit_log", "access_log")
+
+
+def _policy(
+    conn: Connection, name: str, table: str, command: str, group: str, **exprs: str
+) -> None:
     clauses = "".join(f" {k.upper().replace('_', ' ')} ({v})" for k, v in exprs.items())
     conn.exec_driver_sql(
         f'CREATE POLICY {name} ON "{table}" AS PERMISSIVE FOR {command} TO "{group}"{clauses}'
@@ -251,6 +256,10 @@ def _table_policies(conn: Connection, table: str, groups: Mapping[Role, str]) ->
     _drop_policies(conn, table)
     conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
     for role in (Role.PRACTITIONER, Role.MANAGER, Role.CHAIR):
+        if table in _LOGS:
+            # Read every log row (managers answer "who did what"); write only one's own.
+            _policy(conn, f"mash_{role.value}_read", table, "SELECT", groups[role], using="true")
+            continue
         _policy(
             conn,
             f"mash_{role.value}_all",
@@ -264,8 +273,8 @@ def _table_policies(conn: Connection, table: str, groups: Mapping[Role, str]) ->
     # tables; WITHHELD the columns) and write only their QA samples and own log rows.
     for role in (Role.PERFORMANCE, Role.ADMIN):
         _policy(conn, f"mash_{role.value}_read", table, "SELECT", groups[role], using="true")
-    if table in ("audit_log", "access_log"):
-        for role in (Role.PERFORMANCE, Role.ADMIN):
+    if table in _LOGS:
+        for role in (Role.PRACTITIONER, Role.MANAGER, Role.CHAIR, Role.PERFORMANCE, Role.ADMIN):
             _policy(
                 conn,
                 f"mash_{role.value}_log",

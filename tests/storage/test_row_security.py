@@ -638,3 +638,21 @@ def test_server_init_again_keeps_the_same_policies_and_columns(server_db):
         engine.dispose()
     assert state() == before
     assert before[0], "row security has policies"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_nobody_writes_a_log_row_in_someone_elses_name(world, role):
+    made = world.server
+    other = world.reps["health"].actor.user_id
+    before = _owner_ids(world, "SELECT count(*) FROM audit_log")
+    with made.raw(made.logins[role]) as conn:
+        with pytest.raises(ProgrammingError) as caught:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, user_id, action, entity, detail) "
+                    "VALUES (now(), :other, 'forged', 'user', '{}')"
+                ),
+                {"other": other},
+            )
+        assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
+    assert _owner_ids(world, "SELECT count(*) FROM audit_log") == before
