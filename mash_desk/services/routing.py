@@ -480,8 +480,12 @@ def _display_name(unit: Unit, user_id: int | None) -> str | None:
 
 def _routing(unit: Unit, routing_id: int) -> Routing:
     row = unit.session.get(Routing, routing_id)
-    if row is None or (unit.role is Role.PARTNER and row.to_agency_id != _own_agency(unit)):
-        # The same words whether it does not exist or is routed to another agency.
+    if row is None or (
+        unit.role is Role.PARTNER
+        and (row.to_agency_id != _own_agency(unit) or row.status == RoutingStatus.OPEN.value)
+    ):
+        # The same words whether it does not exist, is routed to another agency or is not yet
+        # handed over (the receiver's inbox and search see handed-over routings only).
         raise NotFound(f"No routing {routing_id} for your service")
     return row
 

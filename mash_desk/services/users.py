@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, PermissionDenied, ValidationError
@@ -42,6 +44,9 @@ class UserService(Service):
         belongs to, so nobody can unlock someone else's desk with their own password. A
         deactivated account cannot unlock either: it is signed out for good.
         """
+        if self.ctx.db.dialect == "postgresql" and self._is_server_login(actor):
+            self._confirm_server_password(actor, password)
+            return
         with self.ctx.db.reading() as session:
             user = session.get(User, actor.user_id)
             try:
@@ -50,6 +55,23 @@ class UserService(Service):
                 _hasher.verify(user.password_hash, password)
             except VerificationError:
                 raise PermissionDenied("Password not recognised") from None
+
+    def _is_server_login(self, actor: Actor) -> bool:
+        person = self.server_person()
+        return person is not None and person.user_id == actor.user_id
+
+    def _confirm_server_password(self, actor: Actor, password: str) -> None:
+        # A server login's password is the server's (SCRAM): the only check is to sign in
+        # again with it. No login may read stored hashes (storage/server_policies.py).
+        url = self.ctx.db.engine.url.set(username=actor.username, password=password)
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                server.session_login(conn)
+        except OperationalError:
+            raise PermissionDenied("Password not recognised") from None
+        finally:
+            engine.dispose()
 
     def actor_for(self, username: str) -> Actor:
         """Return the Actor of an active user without a password (demo desk, admin scripts)."""
@@ -64,6 +86,10 @@ class UserService(Service):
 
         Asked before sign-in (no user yet), so it says only that, nothing about who exists.
         """
+        if self.ctx.db.dialect == "postgresql" and self.server_person() is not None:
+            # Connected as a person's own server login: that account signs in (and no login
+            # may read the password column this query asks about).
+            return False
         with self.ctx.db.reading() as session:
             return (
                 session.scalar(

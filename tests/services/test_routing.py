@@ -281,8 +281,14 @@ def test_receiving_rep_acknowledges_once_and_the_mash_sees_who_and_when(desk, ac
     early = partner(desk, "early_support")
     child = make_referral(desk, p, "amber")
     r = desk.routing.create(p, child.person_id, down()).value
-    # Not handed over yet: nothing to acknowledge (and nothing written).
-    refused(desk, lambda: desk.routing.acknowledge(early, r.id, r.version), "complete")
+    # Not handed over yet: not the receiver's (it is "not found", as in its inbox and on the
+    # server, where row security shows a rep handed-over routings only), and nothing for the
+    # MASH to acknowledge on its behalf either. Nothing is written.
+    before = row_counts(desk)
+    with pytest.raises(NotFound):
+        desk.routing.acknowledge(early, r.id, r.version)
+    assert row_counts(desk) == before
+    refused(desk, lambda: desk.routing.acknowledge(p, r.id, r.version), "complete")
     r = completed(desk, p, r)
     assert (r.acknowledged, r.acknowledged_by, r.acknowledged_at) == (False, None, None)
     assert (r.child_name, r.age_text, r.completed_at) == ("Amira HASSAN", "7 years", NOW)

@@ -43,6 +43,8 @@ class ServerDb:
     logins: dict[Role, str] = field(default_factory=dict)
     actors: dict[Role, Actor] = field(default_factory=dict)
     opened: list[Desk] = field(default_factory=list)
+    # More people than one per role (several partner agencies), dropped with the rest.
+    extra_logins: list[str] = field(default_factory=list)
 
     @property
     def database(self) -> str:
@@ -90,6 +92,28 @@ class ServerDb:
         finally:
             engine.dispose()
 
+    def add_person(self, role: Role, agency: str, name: str) -> tuple[str, Actor]:
+        """Create one more person with a server login; return the login and their Actor."""
+        login = f"{name}.{self.database.rsplit('_', 1)[-1]}.{self.database.split('_')[2]}"
+        actor = self.owner.users.create(
+            self.owner.users.system_actor(),
+            username=login,
+            display_name=f"Test {name}",
+            role=role,
+            agency_code=agency,
+            password=PASSWORD,
+            team="MASH team A",
+            server_login=True,
+        ).value
+        self.extra_logins.append(login)
+        return login, actor
+
+    def desk_of(self, login: str) -> tuple[Desk, Actor]:
+        """Open a desk connected as ``login`` and sign in as its person."""
+        desk = Desk.open(self.login_url(login), self.clock)
+        self.opened.append(desk)
+        return desk, desk.users.sign_in_server()
+
     def group(self, role: Role) -> str:
         """Return the group role of ``role`` in this database."""
         return group_name(self.database, role)
@@ -135,7 +159,7 @@ def drop_logins(made: ServerDb) -> None:
     made.owner.close()
     engine = make_engine(made.url)
     with engine.begin() as conn:
-        for login in made.logins.values():
+        for login in [*made.logins.values(), *made.extra_logins]:
             conn.execute(
                 text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :l"),
                 {"l": login},
@@ -172,6 +196,11 @@ def act_as_groups(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
             text("SELECT role_code FROM users WHERE id = :i"), {"i": actor.user_id}
         ).scalar()
         if code is not None:
+            # Row security names the person from ``mash.user_id`` when the session's own login
+            # owns the database (storage/server_policies.py), as a person's login would be.
+            conn.execute(
+                text("SELECT set_config('mash.user_id', :i, true)"), {"i": str(actor.user_id)}
+            )
             conn.exec_driver_sql(f'SET LOCAL ROLE "{group_name(database, Role(code))}"')
         return original(self, conn, actor, permission)
 

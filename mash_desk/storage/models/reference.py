@@ -39,5 +39,7 @@ class User(Base):
     role_code: Mapped[str] = mapped_column(ForeignKey("roles.code"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     team: Mapped[str | None] = mapped_column(String(80))
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Deferred: loaded only where a password is checked. On a shared server no login may read
+    # the column (storage/server_policies.py), so whole-row reads of a user must not ask.
+    password_hash: Mapped[str | None] = mapped_column(String(200), deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
