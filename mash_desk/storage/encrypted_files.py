@@ -26,6 +26,7 @@ from mash_desk.storage.encryption import (
     keyed_connection,
     passphrase_key,
     private_files,
+    private_folder,
     read_header,
     remember,
     resolve_key,
@@ -268,6 +269,7 @@ def backup(source: Path, out: Path, *, progress: Progress = _no_progress) -> Cop
     if out.exists():
         raise RestoreRefused(f"{out.name} exists already: choose a new file name")
     key = resolve_key(source)
+    private_folder(out.parent, ours=False)
     work = side_file(out, ".partial")
     _fresh(work)
     progress("Copying the database", 0.1)
@@ -317,7 +319,7 @@ def restore(
             "copy it next to the backup file"
         )
     key = resolve_key(backup_file)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(target.parent, ours=False)
     work = side_file(target, ".restoring")
     _fresh(work)
     progress("Copying the backup", 0.1)

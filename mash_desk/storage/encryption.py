@@ -436,6 +436,8 @@ def keyed_connection(path: Path, key: bytes) -> Any:
     # goes back to the pool and another thread may take it; the pool never shares one.
     conn = dbapi2.connect(str(path), check_same_thread=False)
     try:
+        # Else SQLCipher prints its own "hmac check failed" lines to stderr beside ours.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except dbapi2.DatabaseError as exc:
