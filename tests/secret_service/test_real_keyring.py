@@ -75,17 +75,7 @@ def test_save_read_and_forget_a_profile_password(profile_store):
     profile_store.forget_password(profile)  # nothing left to forget: not an error
 
 
-def test_a_locked_keyring_is_reported_not_waited_for(profile_store):
-    # Runs last in this file: once locked, the keyring stays locked for this D-Bus session.
-    import secretstorage
-
-    profile = _profile(profile_store)
-    with closing(secretstorage.dbus_init()) as bus:
-        secretstorage.get_default_collection(bus).lock()
-    with pytest.raises(KeyringUnavailable, match="locked"):
-        profile_store.save_password(profile, PASSWORD)
-
-
+# Before the lock test: that one leaves the collection locked.
 def test_a_new_embedded_database_keeps_its_key_in_the_secret_service(tmp_path, monkeypatch):
     import secretstorage
 
@@ -117,3 +107,14 @@ def test_a_new_embedded_database_keeps_its_key_in_the_secret_service(tmp_path, m
     forget_keys()
     Database(f"sqlite:///{path}", migrate=False, seed=False).close()  # found again
     forget_keys()
+
+
+def test_a_locked_keyring_is_reported_not_waited_for(profile_store):
+    # Runs last in this file: once locked, the keyring stays locked for this D-Bus session.
+    import secretstorage
+
+    profile = _profile(profile_store)
+    with closing(secretstorage.dbus_init()) as bus:
+        secretstorage.get_default_collection(bus).lock()
+    with pytest.raises(KeyringUnavailable, match="locked"):
+        profile_store.save_password(profile, PASSWORD)
