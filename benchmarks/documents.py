@@ -21,7 +21,6 @@ run, interleaved with the app.
 from __future__ import annotations
 
 import io
-import shutil
 import statistics
 import tempfile
 import time
@@ -38,7 +37,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from benchmarks.harness import END
+from benchmarks.harness import END, copy_database
 from mash_desk.domain.clock import FixedClock
 from mash_desk.domain.enums import Role
 from mash_desk.paths import resource
@@ -165,7 +164,7 @@ class _Run:
     """A fresh copy of the prepared database, open, for one timed app run."""
 
     def __init__(self, template: Path, work: Path):
-        shutil.copyfile(template, work)
+        copy_database(template, work)
         self.folder = work.parent / f"{work.stem}-out"
         self.desk = Desk.open(f"sqlite:///{work}", FixedClock(END))
         self.chair = self.desk.users.actor_for("bench.chair")

@@ -37,13 +37,22 @@ TARGET_GROWTH = 1.3
 SEED = 7
 # A fixed "now" keeps the cached databases valid across runs: history ends here.
 END = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
-CACHE_FORMAT = 3
+# 4: encrypted with SQLCipher (issue 14); a format-3 file is plaintext and would be refused.
+CACHE_FORMAT = 4
 
 
 def _cache_dir() -> Path:
     path = Path(platformdirs.user_cache_dir("mash-desk-benchmarks", appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy an encrypted database file with its key header (it cannot be opened without)."""
+    from mash_desk.storage.encryption import header_path
+
+    shutil.copyfile(source, target)
+    shutil.copyfile(header_path(source), header_path(target))
 
 
 def build(years: int, rebuild: bool = False) -> Path:
@@ -54,7 +63,7 @@ def build(years: int, rebuild: bool = False) -> Path:
     marker = target.with_suffix(".json")
     if target.exists() and marker.exists() and not rebuild:
         return target
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".keyinfo"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     started = time.perf_counter()
     db = Database(f"sqlite:///{target}")
@@ -458,7 +467,7 @@ def run(sizes: list[int], repeat: int, rebuild: bool = False) -> dict[str, Any]:
                 builds[f"{years}y"] = json.loads(cached.with_suffix(".json").read_text())
                 # Work on a copy, so the writes of log_contact never change the cache.
                 work = Path(tmp) / f"work-{years}y.sqlite3"
-                shutil.copyfile(cached, work)
+                copy_database(cached, work)
                 scenarios[years] = Scenarios(work, repeat)
             for name in OPERATIONS:
                 pairs = [scenarios[years].pair(name) for years in sizes]

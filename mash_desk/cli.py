@@ -17,6 +17,8 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from mash_desk import __version__
+from mash_desk.cli_database import add_parsers as add_database_file_parsers
+from mash_desk.cli_database import cmd_backup, cmd_restore
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import MashDeskError, ValidationError
 from mash_desk.storage.database import default_url, demo_url
@@ -65,7 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(demo)
 
     db = verbs.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade", "status"])
+    db.add_argument(
+        "action",
+        choices=["upgrade", "status", "encrypt"],
+        help="encrypt: convert an unencrypted embedded database to SQLCipher, in place",
+    )
     _database_option(db)
 
     user = verbs.add_parser("user", help="manage user accounts")
@@ -157,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_option(averify)
 
+    add_database_file_parsers(verbs, _database_option)
+
     summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
     summary.add_argument("--as", dest="as_user", help="username to read the queue as")
     _database_option(summary)
@@ -231,6 +239,10 @@ def _cmd_db(args: argparse.Namespace) -> int:
     from mash_desk.storage.database import Database
     from mash_desk.storage.migrations import current_revision, head_revision
 
+    if args.action == "encrypt":
+        from mash_desk.cli_database import cmd_encrypt
+
+        return cmd_encrypt(_url(args))
     db = Database(_url(args), migrate=args.action == "upgrade", seed=args.action == "upgrade")
     try:
         current, head = current_revision(db.engine), head_revision()
@@ -485,6 +497,19 @@ def _cmd_memos(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_passphrase(handler, args: argparse.Namespace) -> int:
+    """Run ``handler``; if a database's key comes from a passphrase, ask for it and rerun."""
+    from mash_desk.cli_database import answer
+    from mash_desk.storage.encryption import PassphraseNeeded
+
+    for _attempt in range(3):
+        try:
+            return handler(args)
+        except PassphraseNeeded as needed:
+            answer(needed)
+    return handler(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the process exit status."""
     args = build_parser().parse_args(argv)
@@ -503,9 +528,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "qa": _cmd_qa,
         "memo": _cmd_memo,
         "memos": _cmd_memos,
+        "backup": lambda a: cmd_backup(a, _url(a)),
+        "restore": lambda a: cmd_restore(a, _url(a)),
     }
     try:
-        return handlers[args.verb](args)
+        return _with_passphrase(handlers[args.verb], args)
     except ValidationError as exc:
         for error in exc.errors:
             print(f"mash-desk: {error.field}: {error.message}", file=sys.stderr)

@@ -33,7 +33,11 @@ def resource(*parts: str) -> Path:
 
 
 def user_data_dir() -> Path:
-    """Return (and create) the per-user data directory that holds the embedded database."""
+    """Return (and create) the per-user data directory that holds the embedded database.
+
+    Mode 0700 whatever the umask (issue 14: the folder of children's records was 0755).
+    """
     path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
     return path

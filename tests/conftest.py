@@ -6,6 +6,8 @@ import os
 
 # Without a display QApplication aborts the whole run (platform.md); set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every embedded test database is encrypted with one synthetic key, in subprocesses too.
+os.environ["MASH_DESK_KEY_STORE"] = "tests.support.database_keys:SyntheticKeys"
 
 import itertools
 import shutil
@@ -70,13 +72,21 @@ def templates(
     return made
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy an encrypted test database with its key header (it cannot be opened without)."""
+    from mash_desk.storage.encryption import header_path
+
+    shutil.copyfile(source, target)
+    shutil.copyfile(header_path(source), header_path(target))
+
+
 def fresh_database_url(
     backend: str, templates: dict[str, str], pg_server: postgres.PgServer | None, tmp_path: Path
 ) -> str:
     """Return the URL of a new, migrated, empty database on ``backend``."""
     if backend == "sqlite":
         target = tmp_path / "test.sqlite3"
-        shutil.copyfile(templates["sqlite"], target)
+        copy_sqlite(Path(templates["sqlite"]), target)
         return f"sqlite:///{target}"
     if pg_server is None:
         reason = os.environ.get("MASH_DESK_PG_UNAVAILABLE", "disabled")

@@ -11,6 +11,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Sig
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from mash_desk import __version__
+from mash_desk.gui.backups import offer_daily_backup
+from mash_desk.gui.database_unlock import StartCancelled, open_embedded, start_tail_check
+from mash_desk.gui.database_unlock import in_background as _in_background
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner, describe_error
@@ -67,7 +70,7 @@ def _open_demo(app: QApplication, url: str, years: float) -> Desk:
         with opened.db.reading() as session:
             return opened, not session.scalar(select(func.count()).select_from(Contact))
 
-    desk, empty = _in_background(app, prepare)
+    desk, empty = open_embedded(app, prepare)
     if not empty:
         return desk
     dialog = QProgressDialog("Creating the DEMO database with synthetic history…", "", 0, 1000)
@@ -197,24 +200,6 @@ def _start_error(exc: BaseException, url: str) -> str:
     return describe_error(exc)
 
 
-def _in_background(app: QApplication, fn: Callable, *args):
-    """Run ``fn`` off the GUI thread while the event loop keeps turning; return its result."""
-    tasks = TaskRunner()
-    outcome: dict[str, object] = {}
-    tasks.read(
-        fn,
-        *args,
-        on_done=lambda value: outcome.setdefault("value", value),
-        on_error=lambda exc: outcome.setdefault("error", exc),
-    )
-    while not outcome:
-        app.processEvents()
-        tasks.wait(20)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]
-
-
 def run_gui(
     url: str,
     *,
@@ -262,6 +247,8 @@ def run_gui(
     if demo:
         try:
             desk = _open_demo(app, url, demo_years)
+        except StartCancelled:
+            return 1
         except Exception as exc:  # noqa: BLE001 — shown, not raised, in a desktop app
             QMessageBox.critical(None, "MASH Desk", describe_error(exc))
             return 1
@@ -280,7 +267,9 @@ def run_gui(
         opened: dict[str, Desk] = {}
         if not smoke_test:
             try:
-                opened[url] = _in_background(app, Desk.open, url)
+                opened[url] = open_embedded(app, lambda: Desk.open(url))
+            except StartCancelled:
+                return 1
             except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
                 QMessageBox.critical(None, "MASH Desk", _start_error(exc, url))
                 return 1
@@ -301,6 +290,10 @@ def run_gui(
         # e.g. "the keyring was locked; the password was not remembered".
         for notice in getattr(dialog, "result_notices", ()) or ():
             window.statusBar().showMessage(notice, 20_000)
+    if desk.db.dialect == "sqlite" and not smoke_test:
+        # On a shared server the chain is the administrator's to verify (audit verify).
+        start_tail_check(window, TaskRunner(window), desk.db.engine)
+        offer_daily_backup(window)
     if smoke_test:
         from mash_desk.gui.queue_view import QueueView
 

@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
             file_menu.addAction(
                 self._action("&Print decision memo…", self.print_current_memo, "Ctrl+P")
             )
+        from mash_desk.gui.backups import Backups
+
+        self.backups = Backups(self, file_menu)  # embedded database only (gui/backups.py)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
         queue_menu = bar.addMenu("&Queue")

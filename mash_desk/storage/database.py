@@ -51,12 +51,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 PG_POOL_SIZE = 2
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine with the settings MASH Desk relies on for either database."""
+def make_engine(url: str, *, key: bytes | None = None) -> Engine:
+    """Create an engine with the settings MASH Desk relies on for either database.
+
+    A SQLite file is always encrypted with SQLCipher (:mod:`mash_desk.storage.encryption`):
+    ``key`` is its raw key, else it is found (keyring, or a passphrase unlocked earlier).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            from mash_desk.storage.encryption import sqlite_engine
+
+            return sqlite_engine(Path(parsed.database), key=key, on_connect=_sqlite_pragmas)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -187,9 +193,11 @@ class Database:
     uses more than its budget, and reads never queue behind a slow write.
     """
 
-    def __init__(self, url: str, *, migrate: bool = True, seed: bool = True):
+    def __init__(
+        self, url: str, *, migrate: bool = True, seed: bool = True, key: bytes | None = None
+    ):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, key=key)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._local = threading.local()
         self._shared = self.engine.dialect.name != "sqlite"

@@ -164,7 +164,9 @@ def test_installed_wheel_carries_resources_and_migrations(tmp_path: Path):
         capture_output=True,
         text=True,
         cwd=elsewhere,
-        env={**os.environ, "PYTHONPATH": str(target)},
+        # The checkout comes second only for the tests' synthetic key store (conftest); the
+        # package itself is found in the installed copy first, whole.
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(Path.cwd())])},
         timeout=120,
     )
     assert probe.returncode == 0, probe.stderr

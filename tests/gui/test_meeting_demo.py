@@ -10,7 +10,6 @@ then tell what was stored.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from mash_desk.gui.tasks import TaskRunner
 from mash_desk.services.desk import Desk
 from mash_desk.synthetic import generate
 from mash_desk.synthetic.users import DEMO_CHAIR
-from tests.conftest import NOW
+from tests.conftest import NOW, copy_sqlite
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -62,7 +61,7 @@ def demo_database(tmp_path_factory) -> Path:
 def demo_desk(demo_database, tmp_path) -> Iterator[Desk]:
     """Services over a copy of the demo database, with the fixed clock."""
     copy = tmp_path / "meeting.sqlite3"
-    shutil.copyfile(demo_database, copy)
+    copy_sqlite(demo_database, copy)
     desk = Desk.open(f"sqlite:///{copy}", FixedClock(NOW))
     yield desk
     desk.close()

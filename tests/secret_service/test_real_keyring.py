@@ -75,6 +75,40 @@ def test_save_read_and_forget_a_profile_password(profile_store):
     profile_store.forget_password(profile)  # nothing left to forget: not an error
 
 
+# Before the lock test: that one leaves the collection locked.
+def test_a_new_embedded_database_keeps_its_key_in_the_secret_service(tmp_path, monkeypatch):
+    import secretstorage
+
+    from mash_desk.storage.database import Database
+    from mash_desk.storage.encryption import (
+        KEY_STORE_ENV,
+        forget_keys,
+        read_header,
+    )
+    from mash_desk.storage.encryption import (
+        KEYRING_SERVICE as DATABASE_KEYS,
+    )
+
+    monkeypatch.delenv(KEY_STORE_ENV, raising=False)  # the real keyring, not the test key
+    path = tmp_path / "Synthetic Child Records" / "desk.sqlite3"
+    Database(f"sqlite:///{path}").close()
+    info = read_header(path)
+    assert info is not None and info.source == "keyring"
+    with closing(secretstorage.dbus_init()) as bus:
+        items = list(
+            secretstorage.search_items(
+                bus, {"service": DATABASE_KEYS, "username": info.database_id}
+            )
+        )
+        assert len(items) == 1
+        # Named by the random id only: no path, no folder name, nothing personal.
+        labels = " ".join([items[0].get_label(), *items[0].get_attributes().values()])
+        assert "Synthetic" not in labels and str(tmp_path) not in labels
+    forget_keys()
+    Database(f"sqlite:///{path}", migrate=False, seed=False).close()  # found again
+    forget_keys()
+
+
 def test_a_locked_keyring_is_reported_not_waited_for(profile_store):
     # Runs last in this file: once locked, the keyring stays locked for this D-Bus session.
     import secretstorage

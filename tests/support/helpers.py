@@ -98,5 +98,13 @@ def side_engine(desk: Desk) -> Engine:
     """
     engine = _SIDE_ENGINES.get(desk)
     if engine is None:
-        engine = _SIDE_ENGINES[desk] = create_engine(desk.db.engine.url, poolclass=NullPool)
+        url = desk.db.engine.url
+        if url.get_backend_name() == "sqlite":
+            # An encrypted file: the engine must give the key (storage/encryption.py).
+            from mash_desk.storage.database import make_engine
+
+            engine = make_engine(url.render_as_string(hide_password=False))
+        else:
+            engine = create_engine(url, poolclass=NullPool)
+        _SIDE_ENGINES[desk] = engine
     return engine
