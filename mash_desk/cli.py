@@ -289,8 +289,13 @@ def _cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+# PostgreSQL's SQLSTATE for "permission denied" (a grant missing on a table or column).
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
     from sqlalchemy import inspect
+    from sqlalchemy.exc import ProgrammingError
 
     from mash_desk.storage.audit_chain import verify_all
     from mash_desk.storage.database import Database
@@ -305,6 +310,17 @@ def _cmd_audit(args: argparse.Namespace) -> int:
             )
             return 2
         reports = verify_all(db.engine)
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
+            raise
+        # Walking the chain re-hashes every row, detail included, and a performance officer's
+        # or administrator's login may not read every column of the logs (issue 13 item 3).
+        print(
+            "mash-desk: this login may not read every column of the audit and access logs; "
+            "run audit verify with the database owner's login",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         db.close()
     for report in reports:

@@ -1,8 +1,8 @@
 """Which role may do what. Services consult this; widgets never decide on their own.
 
 The table follows the users in domain brief §2: partner-agency reps see only their agency's
-work (enforced by the services of the meeting issue), performance officers read but never
-write case records.
+work (enforced by the services of the meeting issue), performance officers read figures and
+logs but never a child's identity or case narrative, and never write case records.
 """
 
 from __future__ import annotations
@@ -150,23 +150,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.FIND_CHILD,
         }
     ),
-    # Inspectors ask whether decisions are made at the right level (000 L374): QA officers
-    # draw consistency samples and read the agreement figures.
+    # Domain brief §2: a performance / QA officer reads dashboards, statutory returns and the
+    # audit and access logs; issue 13 item 3: it sees aggregates, not identifiable rows. So no
+    # screen that lists children (queue, meeting, decisions, routings, strategy, actions,
+    # escalations, overdue feedback): those go. What stays identifies a child by id at most:
+    # the audit and access logs (who did what, who looked), consistency samples and their
+    # agreement figures (000 L374: inspectors ask whether decisions are made at the right
+    # level; names and rationales stripped for this role in services.quality), the threshold
+    # document, and each worker's counts of open work.
     Role.PERFORMANCE: frozenset(
         {
-            Permission.VIEW_QUEUE,
             Permission.VIEW_AUDIT,
             Permission.VIEW_THRESHOLDS,
             Permission.RUN_QA,
             Permission.VIEW_ACCESS_LOG,
-            Permission.VIEW_MEETINGS,
-            Permission.VIEW_DECISIONS,
-            Permission.VIEW_ESCALATIONS,
-            Permission.VIEW_OVERDUE_FEEDBACK,
-            Permission.VIEW_ROUTINGS,
-            Permission.VIEW_STRATEGY,
-            Permission.VIEW_ACTIONS,
-            Permission.VIEW_OVERDUE_ACTIONS,
             Permission.VIEW_WORKLOAD,
         }
     ),

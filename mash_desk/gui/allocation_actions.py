@@ -19,6 +19,7 @@ from mash_desk.services.dto import QueueRow
 
 if TYPE_CHECKING:
     from mash_desk.gui.window_host import WindowHost
+    from mash_desk.gui.workload_view import WorkloadView
 
 WORKLOAD_KEY = "workload"
 NO_TARGET = "Select a row in the work queue, or open a child's case from it, first."
@@ -146,7 +147,7 @@ class WorkAllocation(QObject):
             self.window.tabs.setCurrentIndex(0)
             queue.toggle_my_work()
 
-    def open_workload(self) -> QObject:
+    def open_workload(self) -> WorkloadView:
         """Open (or go to) the workload tab."""
         from mash_desk.gui.workload_view import WorkloadView
 
@@ -154,7 +155,7 @@ class WorkAllocation(QObject):
         index = w._tab_of(WORKLOAD_KEY)
         if index >= 0:
             w.tabs.setCurrentIndex(index)
-            return w.tabs.widget(index)
+            return w.tabs.widget(index)  # type: ignore[return-value]
         view = WorkloadView(w.session)
         view.worker_chosen.connect(self._show_worker)
         w._add_tab(view, "Workload", WORKLOAD_KEY)

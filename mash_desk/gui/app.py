@@ -298,13 +298,17 @@ def run_gui(
         from mash_desk.gui.queue_view import QueueView
 
         queue = window.findChild(QueueView)
-        # A partner rep has no front-door queue: their home is the agency's inbox.
+        # A partner rep has no front-door queue: their home is the agency's inbox; a
+        # performance officer's is the workload figures.
         inbox = getattr(window, "inbox", None)
+        figures = getattr(window, "figures", None)
 
         def ready() -> None:
             shown = queue.model.rowCount() if queue is not None else 0
             if inbox is not None:
                 shown = inbox.table.rowCount()
+            if figures is not None:
+                shown = figures.model.rowCount()
             if shown > 0:
                 print("ready", flush=True)
                 window.close()

@@ -36,6 +36,7 @@ from mash_desk.synthetic.users import FIRST_PARTNER as _FIRST_PARTNER
 
 if TYPE_CHECKING:
     from mash_desk.gui.drafts import DamagedDraft, Draft, DraftStore
+    from mash_desk.gui.workload_view import WorkloadView
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_contact_action = self._action("&New contact", self.new_contact, "Ctrl+N")
+        # Not offered to a role the contact service refuses (a hidden action has no shortcut).
+        self.new_contact_action.setVisible(self._may(Permission.LOG_CONTACT))
         file_menu.addAction(self.new_contact_action)
         # Ctrl+S belongs to the form or panel that has focus (each binds it), so it is not
         # also bound here: two bindings of one key would cancel each other in Qt.
@@ -135,13 +138,14 @@ class MainWindow(QMainWindow):
         self.backups = Backups(self, file_menu)  # embedded database only (gui/backups.py)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
-        queue_menu = bar.addMenu("&Queue")
-        queue_menu.addAction(self._action("&Search the queue", self.search_queue, "Ctrl+Shift+F"))
-        # F8 / Shift+F8, not Alt+Down: Alt+Down opens a combo box's list in every form.
-        queue_menu.addAction(self._action("&Next in queue", self.next_in_queue, "F8"))
-        queue_menu.addAction(self._action("&Previous in queue", self.previous_in_queue, "Shift+F8"))
-        # F5 is bound by the queue view itself (one binding per key, or Qt fires neither).
-        queue_menu.addAction(self._action("&Refresh\tF5", self.refresh_queue))
+        # A performance officer has no list of children to move through (issue 13 item 3):
+        # its menu holds the figures it may read instead.
+        lists_children = self._may(Permission.VIEW_QUEUE) or self._may(
+            Permission.RETURN_AGENCY_CHECKS
+        )
+        queue_menu = bar.addMenu("&Queue" if lists_children else "F&igures")
+        if lists_children:
+            self._build_queue_navigation(queue_menu)
         self._build_allocation_actions(queue_menu)
         self._build_outcome_actions(queue_menu)
         self._build_red_decision_actions(queue_menu)
@@ -170,6 +174,14 @@ class MainWindow(QMainWindow):
                 demo.addAction(
                     self._action(f"Sign in as {label}", lambda u=username: self._switch_role(u))
                 )
+
+    def _build_queue_navigation(self, menu: QMenu) -> None:
+        menu.addAction(self._action("&Search the queue", self.search_queue, "Ctrl+Shift+F"))
+        # F8 / Shift+F8, not Alt+Down: Alt+Down opens a combo box's list in every form.
+        menu.addAction(self._action("&Next in queue", self.next_in_queue, "F8"))
+        menu.addAction(self._action("&Previous in queue", self.previous_in_queue, "Shift+F8"))
+        # F5 is bound by the queue view itself (one binding per key, or Qt fires neither).
+        menu.addAction(self._action("&Refresh\tF5", self.refresh_queue))
 
     def _build_allocation_actions(self, menu: Any) -> None:
         """Take this, Allocate…, My work and Workload… (logic in ``gui.allocation_actions``)."""
@@ -249,6 +261,16 @@ class MainWindow(QMainWindow):
         from mash_desk.gui.queue_view import QueueView
 
         self.queue: QueueView | None = None
+        self.figures: WorkloadView | None = None
+        if not self._may(Permission.VIEW_QUEUE) and self._may(Permission.VIEW_WORKLOAD):
+            # Issue 13 item 3: a performance officer's home is the counts of open work per
+            # worker, not a list of children; the tab stays, as the queue does.
+            self.figures = self.allocation.open_workload()
+            self.figures.table.setAccessibleDescription(
+                "Open work per worker by RAG rating, due today and overdue: counts only."
+            )
+            self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+            return
         if not self._may(Permission.VIEW_QUEUE) and self._may(Permission.RETURN_AGENCY_CHECKS):
             # A partner rep's home is their agency's inbox: they have no front-door queue.
             from mash_desk.gui.partner_inbox import PartnerInbox

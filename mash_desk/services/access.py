@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import NotFound
-from mash_desk.domain.permissions import Permission
+from mash_desk.domain.permissions import Permission, allows
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor
 from mash_desk.storage.models import AccessLogEntry, Agency, Person, User
@@ -50,30 +51,40 @@ WHAT_LABELS = {
 }
 DETAIL_MAX = 200
 
-_WHO = Prepared(
-    select(
-        AccessLogEntry.at,
-        AccessLogEntry.user_id,
-        User.username,
-        User.display_name,
-        User.role_code,
-        Agency.name,
-        AccessLogEntry.what,
-        AccessLogEntry.detail,
-    )
-    .join(User, User.id == AccessLogEntry.user_id)
-    .join(Agency, Agency.id == User.agency_id)
-    # Views of a duplicate merged into this record stay under the duplicate's id (the log
-    # cannot be rewritten), so they are read with this record's.
-    .where(
-        AccessLogEntry.person_id.in_(
-            select(Person.id).where(
-                (Person.id == bindparam("pid")) | (Person.merged_into == bindparam("pid"))
+_VIEWER = (
+    AccessLogEntry.at,
+    AccessLogEntry.user_id,
+    User.username,
+    User.display_name,
+    User.role_code,
+    Agency.name,
+    AccessLogEntry.what,
+)
+
+
+def _who(*detail: Any) -> Prepared:
+    return Prepared(
+        select(*_VIEWER, *detail)
+        .join(User, User.id == AccessLogEntry.user_id)
+        .join(Agency, Agency.id == User.agency_id)
+        # Views of a duplicate merged into this record stay under the duplicate's id (the log
+        # cannot be rewritten), so they are read with this record's.
+        .where(
+            AccessLogEntry.person_id.in_(
+                select(Person.id).where(
+                    (Person.id == bindparam("pid")) | (Person.merged_into == bindparam("pid"))
+                )
             )
         )
+        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
     )
-    .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
-)
+
+
+_WHO = _who(AccessLogEntry.detail)
+# The detail names what was opened (an attachment's file name, a document's reference): a
+# reader who may not open the case (a performance officer, issue 13 item 3) gets the log
+# without it, as its server login may not select the column (storage.server_policies).
+_WHO_WITHOUT_DETAIL = _who()
 _PERSON = Prepared(select(Person.id).where(Person.id == bindparam("pid")))
 
 
@@ -113,7 +124,10 @@ class AccessLogService(Service):
         with self.reading(actor, Permission.VIEW_ACCESS_LOG) as unit:
             if _PERSON.first(unit.sql, pid=person_id) is None:
                 raise NotFound(f"No person with id {person_id}")
-            rows = _WHO.all(unit.sql, pid=person_id)
+            if allows(unit.role, Permission.VIEW_CASE):
+                rows = _WHO.all(unit.sql, pid=person_id)
+            else:
+                rows = [(*row, None) for row in _WHO_WITHOUT_DETAIL.all(unit.sql, pid=person_id)]
         return tuple(
             AccessEntry(at, uid, username, name, Role(role), agency, what, detail)
             for at, uid, username, name, role, agency, what, detail in rows

@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, null, select, update
 
 from mash_desk.domain.enums import REFERRAL_SOURCES, RISK_INDICATORS
 from mash_desk.domain.errors import (
@@ -162,6 +163,11 @@ class AgreementReport:
     def outstanding(self) -> int:
         """Items not yet re-rated."""
         return self.size - self.overall.rated
+
+
+def _narrative(column: Any, identified: bool) -> tuple[Any]:
+    """``column``, or a NULL in its place for a reader who may not see names or reasons."""
+    return (column if identified else null().label(column.name),)
 
 
 def cohens_kappa(pairs: Sequence[tuple[int, int]]) -> float | None:
@@ -458,6 +464,10 @@ class QaService(Service):
             sample = unit.session.get(QaSample, sample_id)
             if sample is None:
                 raise NotFound(f"No QA sample {sample_id}")
+            # Who may open the case reads whose it was and why; a performance officer reads
+            # the figures and the children's ids only (issue 13 item 3), and its login could
+            # not select the names or rationales anyway (storage.server_policies).
+            identified = allows(unit.role, Permission.VIEW_CASE)
             original = ThresholdAssessment.__table__.alias("original")
             rerate = ThresholdAssessment.__table__.alias("rerate")
             by_original = User.__table__.alias("by_original")
@@ -471,12 +481,12 @@ class QaService(Service):
                     original.c.document_version,
                     original.c.chosen_level,
                     by_original.c.display_name,
-                    original.c.rationale,
+                    *_narrative(original.c.rationale, identified),
                     rerate.c.chosen_level,
                     by_rerate.c.display_name,
-                    rerate.c.rationale,
-                    Person.given_name,
-                    Person.family_name,
+                    *_narrative(rerate.c.rationale, identified),
+                    *_narrative(Person.given_name, identified),
+                    *_narrative(Person.family_name, identified),
                 )
                 .join(original, original.c.id == QaItem.original_id)
                 .join(Person, Person.id == original.c.person_id)
@@ -503,7 +513,7 @@ class QaService(Service):
                         item_id,
                         position,
                         person_id,
-                        f"{given} {family}",
+                        f"{given} {family}" if identified else f"Child #{person_id}",
                         DocumentKey(doc_id, doc_version),
                         level,
                         by,

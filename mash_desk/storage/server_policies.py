@@ -12,11 +12,11 @@ this is the second wall, not the first.
   for the children behind them), plus the dissent its agency may record at a meeting it
   attended (``services.decisions.record_dissent``). Nothing else: no contact, no screening,
   no meeting, no document, no log row.
-* Performance officer: every row of what it is granted, with the referrer's identity and
-  words, attachments, addresses, agency check questions and findings, screening reasons and
-  the audit log's detail withheld column by column (:data:`WITHHELD`). Its desk still shows
-  children's names in the queue and decisions' rationales (domain.permissions gives it those
-  screens), so those columns stay readable; narrowing them is a change of the screens first.
+* Performance officer: every row of what it is granted, but of a case table only the
+  columns that count (:data:`AGGREGATE_COLUMNS`: ids, codes, dates of work, levels, RAG,
+  outcomes): no name, date of birth, number, address, postcode, referrer, concern, rationale
+  or other free text about a family (issue 13 item 3). Its desk has no screen that lists
+  children (domain.permissions), and the services it keeps select only those columns.
 * Administrator: the access log and the audit rows it writes; no work table (no grants).
 
 The session's person is ``session_user`` looked up in ``users`` (a login is named exactly like
@@ -195,22 +195,80 @@ PARTNER: dict[str, Rule] = {
 # administrator only, which the grants already decide: no row policy.
 SHARED = frozenset({"users", "roles", "agencies", "threshold_documents", "alembic_version"})
 
-# Columns a performance officer may not read (column-level grants): who referred and what
-# they said, what was attached, where a family lives, what an agency was asked and answered,
-# the reasons written at screening and allocation, and the audit log's free-text detail. No
-# service the desk runs for a performance officer selects them (the test walks every one).
-# What those services do show (a child's name and age in the queue, a decision's rationale,
-# an action's description) stays readable: withholding it would break the desk, not the login.
-WITHHELD: dict[str, frozenset[str]] = {
-    "contacts": frozenset({"referrer_name", "referrer_phone", "referrer_email", "concerns"}),
-    "contact_attachments": frozenset({"filename", "data"}),
-    "households": frozenset({"address"}),
-    "agency_check_requests": frozenset({"question", "finding", "withdrawal_reason"}),
-    "rag_ratings": frozenset({"reason"}),
-    "consents": frozenset({"reason"}),
-    "contact_children": frozenset({"level_rationale", "no_offer_reason", "consent_reason"}),
-    "allocations": frozenset({"reason"}),
-    "audit_log": frozenset({"detail"}),
+# Issue 13 item 3: a performance officer sees aggregates, not identifiable rows. Its login
+# may SELECT only the columns below (column-level grants): ids, codes, dates of work, RAG,
+# levels, outcomes, agencies, counts and flags, enough for ``count(*)`` and GROUP BY on every
+# table. Everything that names or describes a family, or is written free text about one
+# (domain brief §2: names, dates of birth, NHS and other numbers, addresses and postcodes,
+# phone numbers, the referrer's identity and words, concerns, rationales and reasons, notes,
+# who was told, attendees' names, documents, attachments, log details and hashes of them) is
+# withheld by being left out: a column added later is withheld until it is listed here.
+# A case table missing here is not readable at all (audit_chain_head is not even granted).
+AGGREGATE_COLUMNS: dict[str, frozenset[str]] = {
+    name: frozenset(columns.split())
+    for name, columns in {
+        # Who looked at which child id, and when; not what they opened (a file name or a
+        # document reference) nor the row hashes (digests of the detail).
+        "access_log": "id user_id person_id at what db_user",
+        "agency_check_requests": "id referral_id agency_id requested_by requested_at due_at rag "
+        "status returned_by returned_at nothing_known withdrawn_by withdrawn_at version",
+        "agenda_items": "id meeting_id referral_id status deferred_by deferred_at",
+        "allocations": "id person_id contact_child_id referral_id kind from_user_id to_user_id "
+        "team allocated_by allocated_at",
+        # Who did what to which entity; not the detail (names, changed values) nor hashes.
+        "audit_log": "id at user_id action entity entity_id person_id db_user",
+        "consents": "id person_id contact_id purpose state approved_by recorded_by recorded_at",
+        "contact_attachments": "id contact_id media_type size added_by added_at",
+        "contact_children": "id contact_id person_id status rag due_at assigned_to team "
+        "provisional_level threshold_document threshold_version screened_by screened_at "
+        "closed_at version",
+        "contact_outcomes": "id contact_child_id outcome recorded_by recorded_at",
+        "contact_risk_indicators": "contact_id code",
+        # Channel and source are codes; the referrer's name, role, agency, phone, e-mail and
+        # concerns are not.
+        "contacts": "id received_at channel referral_source created_by created_at version",
+        "decision_action_updates": "id action_id status_after written_by written_at",
+        "decision_actions": "id decision_id owner_agency_id owner_user_id due_on status "
+        "closed_by closed_at version",
+        "decision_pathways": "id decision_id pathway",
+        "decisions": "id referral_id person_id meeting_id revision amends_id status outcome level "
+        "assessment_id document_id document_version allocated_team allocated_worker_id "
+        "s47_started_on drafted_by drafted_at signed_by signed_at version",
+        "document_outputs": "id document_id action output_by output_at",
+        "escalation_steps": "id escalation_id stage started_at due_at moved_by",
+        "escalations": "id decision_id agency_id raised_by raised_at stage stage_started_at "
+        "due_at status resolved_by resolved_at version",
+        "households": "id version",
+        "issued_documents": "id kind decision_id revision meeting_id routing_id person_id "
+        "copy_of_id copy_number size issued_by issued_at",
+        "meeting_attendance": "id meeting_id agency_id present recorded_by recorded_at",
+        "meetings": "id meeting_date chair_id created_at quorum_reason_by quorum_reason_at "
+        "signed_off_by signed_off_at version",
+        # Equality-monitoring categories stay for the statutory returns; names, the name keys,
+        # date of birth, expected delivery, NHS number, UPN, local id and school go.
+        "people": "id kind sex ethnicity first_language interpreter_needed disability "
+        "household_id created_at version merged_into",
+        "qa_items": "id sample_id position original_id rerate_id",
+        "qa_samples": "id kind period_from period_to size seed drawn_by drawn_at",
+        "rag_ratings": "id contact_child_id value rated_by rated_at",
+        "referrals": "id contact_child_id person_id referral_at source primary_need referral_nfa "
+        "status rag decision_due_at assessment_due_at assigned_to team level created_by version",
+        "referrer_feedback": "id decision_id referral_id due_at sent_at sent_by method version",
+        "relationships": "id person_id related_id kind parental_responsibility",
+        "routing_informing": "id routing_id party method informed_at recorded_by recorded_at",
+        "routings": "id person_id referral_id decision_id kind from_agency_id to_agency_id "
+        "to_team level_before level_after family_consent childrens_centre_offer status "
+        "created_by created_at completed_by completed_at responded_by responded_at "
+        "acknowledged_by acknowledged_at version",
+        "service_episodes": "id person_id service team worker_id started_on ended_on",
+        "strategy_attendees": "id discussion_id agency_id",
+        "strategy_discussions": "id referral_id decision_id person_id held_at s47_decision "
+        "s47_started_on icpc_due_at recorded_by recorded_at icpc_held_on icpc_recorded_by "
+        "icpc_recorded_at version",
+        "threshold_assessment_indicators": "assessment_id indicator_id",
+        "threshold_assessments": "id kind person_id contact_child_id referral_id document_id "
+        "document_version suggested_level chosen_level override assessed_by assessed_at",
+    }.items()
 }
 # Nobody's login reads another person's password hash (an embedded database's accounts):
 # a server login's password is the server's, kept as a SCRAM verifier it never shows.
@@ -270,7 +328,8 @@ def _table_policies(conn: Connection, table: str, groups: Mapping[Role, str]) ->
             with_check="true",
         )
     # Performance and admin read every row of what they are granted (the grants decide the
-    # tables; WITHHELD the columns) and write only their QA samples and own log rows.
+    # tables, AGGREGATE_COLUMNS a performance officer's columns) and write only their QA
+    # samples and own log rows.
     for role in (Role.PERFORMANCE, Role.ADMIN):
         _policy(conn, f"mash_{role.value}_read", table, "SELECT", groups[role], using="true")
     if table in _LOGS:
@@ -316,16 +375,22 @@ def _columns(conn: Connection, table: str) -> list[str]:
     )
 
 
-def _withhold(conn: Connection, table: str, group: str, hidden: frozenset[str]) -> None:
-    """Turn ``group``'s table-wide SELECT on ``table`` into SELECT on all but ``hidden``."""
+def _select_only(conn: Connection, table: str, group: str, shown: Sequence[str]) -> None:
+    """Turn ``group``'s table-wide SELECT on ``table`` into SELECT on ``shown`` columns only."""
     granted = conn.execute(
         text("SELECT has_table_privilege(:g, :t, 'SELECT')"), {"g": group, "t": f'"{table}"'}
     ).scalar_one()
     if not granted:
         return
-    shown = ", ".join(f'"{c}"' for c in _columns(conn, table) if c not in hidden)
     conn.exec_driver_sql(f'REVOKE SELECT ON "{table}" FROM "{group}"')
-    conn.exec_driver_sql(f'GRANT SELECT ({shown}) ON "{table}" TO "{group}"')
+    if shown:
+        columns = ", ".join(f'"{c}"' for c in shown)
+        conn.exec_driver_sql(f'GRANT SELECT ({columns}) ON "{table}" TO "{group}"')
+
+
+def _withhold(conn: Connection, table: str, group: str, hidden: frozenset[str]) -> None:
+    """Turn ``group``'s table-wide SELECT on ``table`` into SELECT on all but ``hidden``."""
+    _select_only(conn, table, group, [c for c in _columns(conn, table) if c not in hidden])
 
 
 def apply(conn: Connection, groups: Mapping[Role, str], tables: Sequence[str]) -> None:
@@ -343,6 +408,10 @@ def apply(conn: Connection, groups: Mapping[Role, str], tables: Sequence[str]) -
         if table in tables:
             for group in groups.values():
                 _withhold(conn, table, group, hidden)
-    for table, hidden in WITHHELD.items():
-        if table in tables:
-            _withhold(conn, table, groups[Role.PERFORMANCE], hidden)
+    # Every case table (row policies above) is narrowed to its aggregate columns; the shared
+    # reference tables (users without hashes, agencies, thresholds) stay readable.
+    for table in tables:
+        if table in PARTNER:
+            shown = AGGREGATE_COLUMNS.get(table, frozenset())
+            columns = [c for c in _columns(conn, table) if c in shown]
+            _select_only(conn, table, groups[Role.PERFORMANCE], columns)

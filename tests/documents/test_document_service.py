@@ -206,7 +206,7 @@ def test_minutes_need_sign_off_then_list_attendance_quorum_and_decisions(desk, a
     assert caught.value.rules == {"signed_off"}
     m = desk.meetings.get(chair, decided.meeting_id)
     desk.meetings.sign_off(chair, m.id, m.version)
-    minutes = desk.documents.minutes_model(actors["performance"], decided.meeting_id)
+    minutes = desk.documents.minutes_model(actors["manager"], decided.meeting_id)
     assert {a.agency for a in minutes.attendance} >= {"Police"}
     assert minutes.quorate and minutes.signed_off_by == "Test Chair"
     [case] = minutes.cases

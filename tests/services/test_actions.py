@@ -193,9 +193,12 @@ def test_mash_staff_may_work_any_agencys_action(desk, actors, decided):
         "PC Lee confirmed by phone: no record",
     ).value
     assert (closed.status, closed.closed_by) == ("done", "Test Practitioner")
-    with pytest.raises(PermissionDenied):  # performance officers read, never write
+    with pytest.raises(PermissionDenied):  # performance officers never write
         desk.actions.update(actors["performance"], police_item.id, closed.version, "x")
-    assert len(desk.actions.inbox(actors["performance"], include_closed=True)) == 3
+    assert len(desk.actions.inbox(actors["manager"], include_closed=True)) == 3
+    # Issue 13 item 3: actions describe a family's work, so a performance officer has no list.
+    with pytest.raises(PermissionDenied, match="performance / qa officer may not see the actions"):
+        desk.actions.inbox(actors["performance"], include_closed=True)
 
 
 def test_another_agencys_action_looks_exactly_like_a_missing_one(desk, actors, decided, health):

@@ -153,7 +153,10 @@ def test_who_may_draft_and_sign(desk, actors, meeting):
         ).value
         desk.decisions.sign(actors["chair"], redrafted.id, redrafted.version)
     assert caught.value.rules == {"required_to_sign"}
-    assert desk.decisions.history(actors["performance"], referral.id)[0].status == "draft"
+    assert desk.decisions.history(actors["chair"], referral.id)[0].status == "draft"
+    # Issue 13 item 3: a rationale is narrative about a family, not a figure.
+    with pytest.raises(PermissionDenied, match="performance / qa officer may not read referral"):
+        desk.decisions.history(actors["performance"], referral.id)
     assert row_counts(desk)["decisions"] == before["decisions"]
 
 

@@ -50,7 +50,10 @@ def test_one_meeting_a_day_and_only_chair_or_manager_creates(desk, actors):
         with pytest.raises(PermissionDenied):
             desk.meetings.create_today(actors[who])
     assert row_counts(desk) == before
-    assert desk.meetings.today(actors["performance"]).chair_name == "Test Chair"
+    assert desk.meetings.today(actors["practitioner"]).chair_name == "Test Chair"
+    # Issue 13 item 3: the agenda names children, so a performance officer does not read it.
+    with pytest.raises(PermissionDenied, match="performance / qa officer may not see the daily"):
+        desk.meetings.today(actors["performance"])
 
 
 def test_quorum_from_policy_and_recorded_reason(desk, actors):

@@ -117,7 +117,7 @@ def test_agreement_overall_per_level_per_decision_maker_and_disagreements(desk, 
     results = rerate_everything(desk, actors, sample, disagree_with={1, 2})
     assert len(results) == 8
     assert sum(not r.agreed for r in results) == 2
-    report = desk.qa.report(actors["performance"], sample.id)
+    report = desk.qa.report(actors["manager"], sample.id)
     assert (report.overall.rated, report.overall.agreed) == (8, 6)
     assert report.overall.rate == pytest.approx(0.75)
     assert sum(a.rated for a in report.per_level.values()) == 8
@@ -131,6 +131,20 @@ def test_agreement_overall_per_level_per_decision_maker_and_disagreements(desk, 
     assert first.child.startswith("Child") and first.child.endswith("Hassan")
     assert report.kappa is not None and 0 < report.kappa < report.overall.rate
     assert report.outstanding == 0
+    # Issue 13 item 3: a performance officer gets the same figures, the children by id only.
+    figures = desk.qa.report(actors["performance"], sample.id)
+    assert (figures.overall, figures.per_level, figures.kappa) == (
+        report.overall,
+        report.per_level,
+        report.kappa,
+    )
+    assert figures.per_decision_maker == report.per_decision_maker
+    assert [(d.person_id, d.original_level, d.rerated_level) for d in figures.disagreements] == [
+        (d.person_id, d.original_level, d.rerated_level) for d in report.disagreements
+    ]
+    for d in figures.disagreements:
+        assert d.child == f"Child #{d.person_id}"
+        assert (d.original_rationale, d.rerated_rationale) == (None, None)
 
 
 def test_a_case_is_rerated_once(desk, actors, screened):

@@ -302,6 +302,18 @@ def test_verify_passes_then_catches_the_owners_change_and_deletion(server_db):
     assert f"row {deleted} missing" in gone.stderr
 
 
+def test_verify_with_a_performance_login_says_it_needs_the_owners(server_db):
+    """Re-hashing reads the logs' detail, which a performance login may not (issue 13 item 3)."""
+    desk, me = server_db.desk_as(Role.PRACTITIONER)
+    log_one(desk, me)
+    login = server_db.login_url(server_db.logins[Role.PERFORMANCE])
+    refused = run("audit", "verify", "--database", login)
+    assert refused.returncode == 2, refused.stderr
+    assert "run audit verify with the database owner's login" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert run("audit", "verify", "--database", server_db.url).returncode == 0
+
+
 def test_init_again_installs_each_trigger_once(server_db):
     engine = make_engine(server_db.url)
     try:
