@@ -509,13 +509,40 @@ def test_a_rep_cannot_write_in_another_agencys_or_persons_name(world):
             "stage, stage_started_at, due_at, status, version) SELECT d.id, a.id, 'Forged', "
             ":me, now(), 1, now(), now(), 'open', 1 FROM decisions d, agencies a "
             "WHERE a.code = 'health' LIMIT 1",
-            "INSERT INTO audit_log (at, user_id, action, entity, detail) "
-            "VALUES (now(), :other, 'forged', 'user', '{}')",
         ):
             with pytest.raises(ProgrammingError) as caught:
                 conn.execute(text(sql), {"me": police.actor.user_id, "other": health.actor.user_id})
             assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
+        logs_before = _owner_ids(world, "SELECT count(*) FROM audit_log")
+        _forge_a_log_row(conn, health.actor.user_id)
     assert _owner_ids(world, "SELECT count(*) FROM escalations") == counts
+    _no_row_in_anothers_name(world, health.actor.user_id, logs_before)
+
+
+def _forge_a_log_row(conn: Connection, other: int) -> None:
+    """Try to write an audit row naming ``other``: refused, or written in the session's name.
+
+    Two layers answer it: row security refuses a row naming someone else, and the server's
+    own trigger (storage/server_audit.py) rewrites the writer to the session's user before
+    that check, so the row that lands, if any, names its real writer.
+    """
+    try:
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, user_id, action, entity, detail) "
+                "VALUES (now(), :other, 'forged', 'user', '{}')"
+            ),
+            {"other": other},
+        )
+    except ProgrammingError as refused:
+        assert isinstance(refused.orig, pg_errors.InsufficientPrivilege), refused.orig
+
+
+def _no_row_in_anothers_name(world: World, other: int, before: list[int]) -> None:
+    in_their_name = "SELECT count(*) FROM audit_log WHERE action = 'forged' AND user_id = "
+    assert _owner_ids(world, in_their_name + str(other)) == [0]
+    # Nothing older was touched: the log only ever grows.
+    assert _owner_ids(world, "SELECT count(*) FROM audit_log")[0] >= before[0]
 
 
 def test_a_person_cannot_claim_another_person_through_the_setting(world):
@@ -805,13 +832,5 @@ def test_nobody_writes_a_log_row_in_someone_elses_name(world, role):
     other = world.reps["health"].actor.user_id
     before = _owner_ids(world, "SELECT count(*) FROM audit_log")
     with made.raw(made.logins[role]) as conn:
-        with pytest.raises(ProgrammingError) as caught:
-            conn.execute(
-                text(
-                    "INSERT INTO audit_log (at, user_id, action, entity, detail) "
-                    "VALUES (now(), :other, 'forged', 'user', '{}')"
-                ),
-                {"other": other},
-            )
-        assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
-    assert _owner_ids(world, "SELECT count(*) FROM audit_log") == before
+        _forge_a_log_row(conn, other)
+    _no_row_in_anothers_name(world, other, before)

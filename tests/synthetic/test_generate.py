@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import undefer
 from stdnum.gb import nhs
 
 from mash_desk.domain.clock import FixedClock
@@ -492,7 +493,9 @@ def test_demo_users_one_per_role_idempotent(tmp_path: Path):
     second = ensure_demo_users(db)
     assert first == second
     with db.reading() as session:
-        users = {u.username: u for u in session.scalars(select(User))}
+        # password_hash is deferred (no login may read it on a server): load it on purpose.
+        every_user = select(User).options(undefer(User.password_hash))
+        users = {u.username: u for u in session.scalars(every_user)}
     assert {Role(users[name].role_code) for name in first} == set(Role)
     assert users[DEMO_PRACTITIONER].role_code == Role.PRACTITIONER.value
     assert all(users[name].password_hash is None and users[name].active for name in first)
