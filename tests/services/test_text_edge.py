@@ -1,0 +1,192 @@
+"""Text at the edge (issue 14 item 7): no typed or pasted text makes a service crash.
+
+Every public create, update and search service is called with generated text (any code
+point, lone surrogates and C0/C1 controls included, and long valid text to meet column
+widths) in each of its string parameters. Each call must succeed or raise the project's
+``ValidationError`` naming the field; a refused call changes no table (row counts of every
+table, the audit log included, before and after).
+
+Sizing: the ``text-edge-ci`` profile (default) keeps this module around a minute on a slow
+two-CPU machine. For a long run (tens of thousands of inputs):
+
+    MASH_DESK_TEXT_EDGE_PROFILE=text-edge-long pytest tests/services/test_text_edge.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, text
+
+from mash_desk.domain.clock import FixedClock
+from mash_desk.domain.errors import ValidationError
+from mash_desk.services.desk import Desk
+from mash_desk.storage.database import Database
+from tests.conftest import NOW, fresh_database_url
+from tests.services.text_edge_cases import CONTACTS, OUTCOMES, PEOPLE, SCREENING, Case
+from tests.services.text_edge_scene import Scene, build_scene
+from tests.services.text_edge_work import (
+    ALLOCATION,
+    DECISIONS,
+    DOCUMENTS,
+    MEETINGS,
+    PARTNER_WORK,
+    QA_AND_THRESHOLDS,
+    ROUTING,
+    SEARCHES,
+    USERS,
+)
+from tests.support import postgres
+from tests.support.helpers import row_counts
+
+CASES = [
+    *PEOPLE,
+    *CONTACTS,
+    *SCREENING,
+    *OUTCOMES,
+    *USERS,
+    *MEETINGS,
+    *DECISIONS,
+    *PARTNER_WORK,
+    *ROUTING,
+    *ALLOCATION,
+    *DOCUMENTS,
+    *QA_AND_THRESHOLDS,
+    *SEARCHES,
+]
+
+# Examples per case and backend. SQLite restores a changed database by copying a file;
+# PostgreSQL by re-creating it from a template, which is slower, so it gets fewer.
+_COMMON = {
+    "deadline": None,
+    "derandomize": False,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("text-edge-ci-sqlite", max_examples=30, **_COMMON)
+settings.register_profile("text-edge-ci-postgresql", max_examples=6, **_COMMON)
+settings.register_profile("text-edge-long-sqlite", max_examples=400, **_COMMON)
+settings.register_profile("text-edge-long-postgresql", max_examples=100, **_COMMON)
+PROFILE = os.environ.get("MASH_DESK_TEXT_EDGE_PROFILE", "text-edge-ci")
+
+# What a damaged paste brings: lone surrogates (half an emoji), NUL, C0 and C1 controls.
+BAD = ["\ud800", "\udfff", "\ud83d", "\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\x0c"]
+ANY_CHAR = st.characters(codec=None, exclude_categories=())
+TEXT = st.one_of(
+    st.text(ANY_CHAR, max_size=40),
+    st.tuples(st.text(max_size=30), st.sampled_from(BAD), st.text(max_size=30)).map("".join),
+    # Long valid text meets the widths of the columns short fields are stored in.
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=50, max_size=260
+    ),
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass
+class Bench:
+    """A database holding the scene, and how to put it back after an example changed it."""
+
+    backend: str
+    url: str
+    snapshot: str
+    desk: Desk
+    scene: Scene
+    pg: postgres.PgServer | None
+
+    def restore(self) -> None:
+        """Put the database back as the scene left it (a changed one broke later examples)."""
+        self.desk.close()
+        if self.backend == "sqlite":
+            work = Path(self.url.removeprefix("sqlite:///"))
+            for extra in ("-wal", "-shm"):
+                Path(f"{work}{extra}").unlink(missing_ok=True)
+            shutil.copyfile(self.snapshot, work)
+        else:
+            assert self.pg is not None
+            _from_template(self.pg, self.url.rsplit("/", 1)[1], self.snapshot, drop=True)
+        self.desk = Desk(Database(self.url, migrate=False, seed=False), FixedClock(NOW))
+
+
+def _from_template(pg: postgres.PgServer, name: str, template: str, *, drop: bool) -> None:
+    engine = create_engine(pg.admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if drop:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def bench(
+    request: pytest.FixtureRequest,
+    templates: dict[str, str],
+    pg_server: postgres.PgServer | None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Bench]:
+    """The scene on one backend, built once for the module and snapshotted."""
+    url = fresh_database_url(request.param, templates, pg_server, tmp_path_factory.mktemp("te"))
+    desk = Desk.open(url, FixedClock(NOW))
+    scene = build_scene(desk)
+    desk.close()
+    if request.param == "sqlite":
+        snapshot = url.removeprefix("sqlite:///") + ".snapshot"
+        shutil.copyfile(url.removeprefix("sqlite:///"), snapshot)
+    else:
+        assert pg_server is not None
+        snapshot = url.rsplit("/", 1)[1] + "_snapshot"
+        _from_template(pg_server, snapshot, url.rsplit("/", 1)[1], drop=False)
+    made = Bench(
+        request.param,
+        url,
+        snapshot,
+        Desk(Database(url, migrate=False, seed=False), FixedClock(NOW)),
+        scene,
+        pg_server,
+    )
+    yield made
+    made.desk.close()
+
+
+def check_one(bench: Bench, case: Case, typed: str) -> None:
+    """Call ``case`` with ``typed``: a success, or a refusal naming the field that wrote nothing.
+
+    Anything else (a driver's UnicodeEncodeError, DataError...) fails the test.
+    """
+    desk = bench.desk
+    before = row_counts(desk)
+    try:
+        case.call(desk, bench.scene, typed)
+    except ValidationError as refused:
+        assert row_counts(desk) == before, f"{case}: a refused call wrote"
+        if case.field is not None and _SURROGATE.search(typed):
+            fields = {e.field for e in refused.errors}
+            assert case.field in fields, f"{case}: refusal names {fields}, not {case.field}"
+        return
+    except case.other:
+        assert row_counts(desk) == before, f"{case}: a refused call wrote"
+        return
+    if case.field is not None:
+        assert not _SURROGATE.search(typed), f"{case}: accepted unstorable text {typed!r}"
+    if row_counts(desk) != before:
+        bench.restore()
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_any_text_is_stored_or_refused_by_field(bench: Bench, case: Case) -> None:
+    profile = settings.get_profile(f"{PROFILE}-{bench.backend}")
+
+    @profile
+    @given(typed=TEXT)
+    def run(typed: str) -> None:
+        check_one(bench, case, typed)
+
+    run()
