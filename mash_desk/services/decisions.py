@@ -64,6 +64,9 @@ from mash_desk.storage.models import (
     User,
 )
 
+# The width of decisions.allocated_team (storage/models/meetings.py): PostgreSQL refuses more.
+TEAM_MAX = 80
+
 
 @dataclass(frozen=True)
 class ActionInput:
@@ -741,7 +744,9 @@ class DecisionService(Service):
             text, problem = clean_narrative(getattr(d, name), name, "Who is informed")
             errors += [problem] if problem else []
             inform.append(text)
-        team, problem = clean_short(d.allocated_team, "allocated_team", "Allocated team")
+        team, problem = clean_short(
+            d.allocated_team, "allocated_team", "Allocated team", max_length=TEAM_MAX
+        )
         errors += [problem] if problem else []
         if d.allocated_worker_id is not None and not unit.session.scalar(
             select(User.active).where(User.id == d.allocated_worker_id)

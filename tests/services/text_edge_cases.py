@@ -233,7 +233,7 @@ SCREENING = [
     ),
     Case(
         "screening.change_rag.reason",
-        "reason",
+        "rag_reason",
         lambda d, s, t: d.screening.change_rag(
             s.actors["practitioner"], s["cc"], s.versions["cc"], "red", t
         ),
