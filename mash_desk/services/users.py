@@ -154,6 +154,13 @@ class UserService(Service):
         name, problem = clean_short(
             username, "username", "Username", required=True, max_length=USERNAME_MAX
         )
+        # Usernames are stored lower-cased, and lower-casing can lengthen text ("İ" becomes
+        # "i" and a combining dot), so the stored form is what must fit the column.
+        name = name.lower() if name else name
+        if name and len(name) > USERNAME_MAX:
+            problem = FieldError(
+                "username", "too_long", f"Username is too long; the limit is {USERNAME_MAX}"
+            )
         errors += [problem] if problem else []
         shown, problem = clean_short(
             display_name, "display_name", "Display name", required=True, max_length=DISPLAY_NAME_MAX
@@ -178,12 +185,12 @@ class UserService(Service):
                     FieldError("agency", "exists", f"Unknown agency {agency_code!r}")
                 )
             assert name is not None and shown is not None
-            if unit.session.scalar(select(User.id).where(User.username == name.lower())):
+            if unit.session.scalar(select(User.id).where(User.username == name)):
                 raise ValidationError(
                     FieldError("username", "unique", f"Username {name!r} is taken")
                 )
             user = User(
-                username=name.lower(),
+                username=name,
                 display_name=shown,
                 role_code=Role(role).value,
                 agency_id=agency.id,
