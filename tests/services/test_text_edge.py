@@ -3,8 +3,10 @@
 Every public create, update and search service is called with generated text (any code
 point, lone surrogates and C0/C1 controls included, and long valid text to meet column
 widths) in each of its string parameters. Each call must succeed or raise the project's
-``ValidationError`` naming the field; a refused call changes no table (row counts of every
-table, the audit log included, before and after).
+``ValidationError`` (or, for sign-in, its one vague ``PermissionDenied``); text holding a
+lone surrogate or a control character must be refused by a write, naming that field; a
+refused call changes no table (row counts of every table, the audit log included, before
+and after). Searches and filters may instead find nothing.
 
 SQLite takes the thousands of inputs: a database there is restored by copying a file, and
 after every successful write each string column is checked against its width, which SQLite
