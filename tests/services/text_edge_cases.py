@@ -51,6 +51,10 @@ def _person(t: str, name: str) -> NewPerson:
     return replace(base, **{name: t})
 
 
+def _file_name(t: str) -> str:
+    return t.replace("/", "-").replace("\\", "-") + ".pdf"
+
+
 def _on_contact(**kw: object) -> Call:
     """Log a contact with the text in one of its own fields (``"$"`` marks it)."""
 
@@ -173,7 +177,9 @@ CONTACTS = [
         "attachments[0]",
         lambda d, s, t: d.contacts.log(
             s.actors["practitioner"],
-            contact(child(), attachments=(AttachmentInput(t + ".pdf", b"%PDF-1.4 synthetic"),)),
+            # Only the last part of a path is kept as the name (the folders are dropped), so
+            # the text stands for the whole name: without separators, ending ".pdf".
+            contact(child(), attachments=(AttachmentInput(_file_name(t), b"%PDF-1.4 synthetic"),)),
         ),
     ),
     Case("contacts.log.rag", "children[0].rag", _on_child(lambda t: child(rag=t, rag_reason="x"))),
