@@ -190,6 +190,19 @@ def test_each_rule_names_its_field(field, value, rule):
     assert caught.value.errors == tuple(errors)
 
 
+@pytest.mark.parametrize("field", ["name", "host", "port", "database", "user", "sslmode"])
+@given(typed=st.text(st.characters(codec=None, exclude_categories=()), max_size=80))
+def test_any_typed_text_gives_a_profile_or_a_refusal_naming_its_field(field, typed):
+    # Lone surrogates and controls included (issue 14 item 7): a damaged paste into the
+    # connection dialog is refused at its field, never a UnicodeEncodeError from the URL.
+    try:
+        profile = server(**{field: typed})
+    except ValidationError as refused:
+        assert {e.field for e in refused.errors} == {field}
+        return
+    profile.url("secret").encode("utf-8")
+
+
 def test_every_broken_rule_is_reported_at_once():
     with pytest.raises(ValidationError) as caught:
         Profile.checked(name="", host="", port="x", database="", user="")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from mash_desk.domain.errors import FieldError
+from mash_desk.domain.text import unstorable_problem
 
 # UK numbers: 10 or 11 digits starting 0 (01/02 geographic, 03, 07 mobile, 08), or the same
 # after +44 / 0044 without the leading 0. Spaces, dashes, dots and brackets are typing noise.
@@ -108,6 +109,11 @@ def check_attachment(
     is refused: the desk never runs a file, but the user's viewer would be handed it.
     """
     name = PurePath(filename.replace("\\", "/")).name.strip()
+    # A file name read from a disk in another encoding arrives with lone surrogates
+    # (Python's surrogateescape), which no database can store.
+    unstorable = unstorable_problem(name, field, "The attachment's file name")
+    if unstorable:
+        return None, unstorable
     if not name or len(name) > FILENAME_MAX or any(ord(ch) < 32 for ch in name):
         return None, FieldError(field, "filename", "The attachment needs a plain file name")
     kind = ATTACHMENT_KINDS.get(PurePath(name).suffix.lower())

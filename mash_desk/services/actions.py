@@ -30,7 +30,7 @@ from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.meetings import ActionStatus, DecisionOutcome, DecisionStatus
 from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_narrative
+from mash_desk.domain.text import clean_narrative, unsendable
 from mash_desk.services.access import record_access
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
@@ -153,6 +153,8 @@ class ActionService(Service):
             condition = _SIGNED & _CURRENT & _visible(unit)
             if not include_closed:
                 condition = condition & (DecisionAction.status == ActionStatus.OPEN.value)
+            if unsendable(agency_code):
+                return ()  # no agency's code holds such a character
             if agency_code is not None:
                 condition = condition & (Agency.code == agency_code)
             return _items(unit, condition)
@@ -186,6 +188,8 @@ class ActionService(Service):
                 & (DecisionAction.status == ActionStatus.OPEN.value)
                 & (DecisionAction.due_on < unit.today)
             )
+            if unsendable(agency_code):
+                return ()
             if agency_code is not None:
                 condition = condition & (Agency.code == agency_code)
             return _items(unit, condition)

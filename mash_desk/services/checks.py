@@ -33,7 +33,7 @@ from mash_desk.domain.enums import ConsentPurpose, Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_narrative
+from mash_desk.domain.text import clean_narrative, unsendable, unstorable_problem
 from mash_desk.services.access import AGENCY_CHECK_OPENED, AGENCY_CHECKS_VIEWED, record_access
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
@@ -237,6 +237,10 @@ class AgencyCheckService(Service):
                     )
                 )
             codes = [(c.agency_code or "").strip() for c in checks]
+            for i, code in enumerate(codes):
+                if unstorable := unstorable_problem(code, f"checks[{i}].agency", "Agency"):
+                    errors.append(unstorable)
+                    codes[i] = ""  # looked up as no agency; the refusal above names it
             agencies = {
                 code: (agency_id, name, active)
                 for agency_id, code, name, active in unit.session.execute(
@@ -367,6 +371,8 @@ class AgencyCheckService(Service):
             condition = (AgencyCheckRequest.status == CheckStatus.REQUESTED.value) & (
                 AgencyCheckRequest.due_at < unit.now
             )
+            if unsendable(agency_code):
+                return ()  # no agency's code holds such a character
             if agency_code is not None:
                 condition = condition & (Agency.code == agency_code)
             return self._rows(unit, condition)

@@ -42,7 +42,7 @@ from mash_desk.domain.meetings import (
     outcome_fits_level,
 )
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_narrative, clean_short
+from mash_desk.domain.text import clean_narrative, clean_short, unstorable_problem
 from mash_desk.domain.thresholds import choose_level, suggest
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
@@ -63,6 +63,9 @@ from mash_desk.storage.models import (
     ThresholdAssessment,
     User,
 )
+
+# The width of decisions.allocated_team (storage/models/meetings.py): PostgreSQL refuses more.
+TEAM_MAX = 80
 
 
 @dataclass(frozen=True)
@@ -409,6 +412,9 @@ class DecisionService(Service):
         for any agency present, as minuted.
         """
         text, problem = clean_narrative(reason, "reason", "Reason for disagreeing", required=True)
+        unstorable = unstorable_problem(agency_code, "agency", "Agency")
+        if unstorable:
+            raise ValidationError([unstorable, *([problem] if problem else [])])
         with self.writing(actor, Permission.RECORD_DISSENT) as unit:
             code = (agency_code or "").strip()
             own = unit.session.scalar(
@@ -738,7 +744,9 @@ class DecisionService(Service):
             text, problem = clean_narrative(getattr(d, name), name, "Who is informed")
             errors += [problem] if problem else []
             inform.append(text)
-        team, problem = clean_short(d.allocated_team, "allocated_team", "Allocated team")
+        team, problem = clean_short(
+            d.allocated_team, "allocated_team", "Allocated team", max_length=TEAM_MAX
+        )
         errors += [problem] if problem else []
         if d.allocated_worker_id is not None and not unit.session.scalar(
             select(User.active).where(User.id == d.allocated_worker_id)
@@ -762,6 +770,8 @@ class DecisionService(Service):
                 errors.append(
                     FieldError(f"{where}.owner", "one_owner", "Give an agency or a person")
                 )
+            elif unstorable := unstorable_problem(action.owner_agency, f"{where}.owner", "Agency"):
+                errors.append(unstorable)
             elif action.owner_agency is not None:
                 agency_id = unit.session.scalar(
                     select(Agency.id).where(Agency.code == action.owner_agency, Agency.active)

@@ -86,6 +86,7 @@ from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission, require
 from mash_desk.domain.referrals import is_re_referral
 from mash_desk.domain.routing import RoutingKind
+from mash_desk.domain.text import unstorable_problem
 from mash_desk.services.access import record_access
 from mash_desk.services.case import CaseDTO, CaseService
 from mash_desk.services.context import Service, Unit
@@ -406,8 +407,11 @@ class DocumentService(Service):
         if action not in OUTPUT_ACTIONS:
             errors.append(FieldError("action", "choice", f"Say export or print, not {action!r}"))
         where = (destination or "").strip()
+        unstorable = unstorable_problem(where, "destination", "The destination")
         if not where:
             errors.append(FieldError("destination", "required", "Say where it went"))
+        elif unstorable:
+            errors.append(unstorable)
         elif len(where) > DESTINATION_MAX or any(ord(c) < 32 for c in where):
             errors.append(
                 FieldError(
@@ -1179,6 +1183,9 @@ def _recipient(unit: Unit, code: str | None) -> int | None:
     """The id of the recipient agency (None: the MASH case file); refuses an unknown code."""
     if code is None:
         return None
+    problem = unstorable_problem(code, "recipient_agency", "Recipient agency")
+    if problem:
+        raise ValidationError(problem)
     agency_id = unit.session.scalar(select(Agency.id).where(Agency.code == code, Agency.active))
     if agency_id is None:
         raise ValidationError(FieldError("recipient_agency", "exists", f"Unknown agency {code!r}"))

@@ -27,7 +27,7 @@ from mash_desk.domain.meetings import (
     quorum_missing,
 )
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_narrative, clean_short
+from mash_desk.domain.text import clean_narrative, clean_short, unstorable_problem
 from mash_desk.services.context import Service, ServiceContext, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.storage.models import (
@@ -197,10 +197,19 @@ class MeetingService(Service):
             errors.append(FieldError("attendee_name", "length", "Attendee's name is too long"))
         with self.writing(actor, Permission.RUN_MEETING) as unit:
             meeting = open_meeting(unit, meeting_id)
-            agency = unit.session.execute(
-                select(Agency.id, Agency.active).where(Agency.code == (agency_code or "").strip())
-            ).first()
-            if agency is None or not agency.active:
+            problem = unstorable_problem(agency_code, "agency", "Agency")
+            agency = (
+                None
+                if problem
+                else unit.session.execute(
+                    select(Agency.id, Agency.active).where(
+                        Agency.code == (agency_code or "").strip()
+                    )
+                ).first()
+            )
+            if problem:
+                errors.append(problem)
+            elif agency is None or not agency.active:
                 errors.append(FieldError("agency", "exists", f"Unknown agency {agency_code!r}"))
             if errors:
                 raise ValidationError(errors)

@@ -32,6 +32,9 @@ from mash_desk.services.mapping import load_person_dto
 from mash_desk.storage.models import Household, Person, Relationship
 from mash_desk.storage.prepared import Prepared
 
+# The width of persons.first_language (storage/models/people.py): PostgreSQL refuses more.
+FIRST_LANGUAGE_MAX = 60
+
 # Full-term pregnancy is at most 42 weeks (NICE), so an expected delivery further ahead
 # than that is a typing error, not a pregnancy.
 MAX_PREGNANCY = timedelta(weeks=42)
@@ -73,7 +76,12 @@ def validate_person(
     values["sex"] = new.sex
     values["kind"] = new.kind
     values["disability"] = bool(new.disability)
-    keep("first_language", clean_short(new.first_language, "first_language", "First language"))
+    keep(
+        "first_language",
+        clean_short(
+            new.first_language, "first_language", "First language", max_length=FIRST_LANGUAGE_MAX
+        ),
+    )
 
     dob, edd = new.date_of_birth, new.expected_delivery
     if dob and edd:

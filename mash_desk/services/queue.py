@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
 from mash_desk.domain.enums import Rag, Role, ServiceKind, WorkStatus
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.permissions import Permission, allows
+from mash_desk.domain.text import unsendable
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, QueueCursor, QueuePage, QueueRow
 from mash_desk.storage.models import (
@@ -284,7 +285,12 @@ class QueueService(Service):
         shape = set()
         if flt.rag is not None:
             shape.add("rag")
-            params["rag"] = Rag(flt.rag).value
+            try:
+                params["rag"] = Rag(flt.rag).value
+            except ValueError:
+                raise ValidationError(
+                    FieldError("rag", "choice", f"Unknown RAG rating {flt.rag!r}")
+                ) from None
         if flt.worker_id is not None:
             shape.add("worker")
             params["worker"] = flt.worker_id
@@ -300,6 +306,8 @@ class QueueService(Service):
             shape.add("after")
             params.update(after_due=after.due_at, after_kind=after.kind, after_id=after.item_id)
         kinds = [k for k in ("contact", "referral") if flt.kind in (None, k)]
+        if unsendable(flt.team) or unsendable(flt.search):
+            kinds = []  # as-you-type search with a damaged paste: nothing stored can match
         with self.reading(actor, Permission.VIEW_QUEUE) as unit:
             raw: list[tuple[Any, ...]] = []
             for kind in kinds:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import PermissionDenied
+from mash_desk.domain.text import unsendable
 from mash_desk.services.context import Service
 from mash_desk.services.dto import Actor
 from mash_desk.storage.models import Agency, User
@@ -83,6 +84,8 @@ class ReferenceService(Service):
                 raise PermissionDenied(
                     "A partner rep works through their agency's inbox and may not list users"
                 )
+            if unsendable(role) or unsendable(agency_code):
+                return ()  # no role or agency code holds such a character
             query = (
                 select(User.id, User.display_name, User.role_code, Agency.code, User.team)
                 .join(Agency, Agency.id == User.agency_id)

@@ -48,6 +48,9 @@ from mash_desk.storage.models import (
     User,
 )
 
+# The width of routings.to_team (storage/models/routing.py): PostgreSQL refuses more.
+TEAM_MAX = 80
+
 ROUTING_OPENED = "routing.open"
 """``access_log.what`` of opening one routing (its handover summary)."""
 _DEFAULT_FROM = {RoutingKind.STEP_UP: "early_support", RoutingKind.STEP_DOWN: SOCIAL_CARE}
@@ -139,7 +142,9 @@ class RoutingService(Service):
                 routing.handover_summary, "handover_summary", "Handover summary", required=True
             )
             errors += [problem] if problem else []
-            team, problem = clean_short(routing.to_team, "to_team", "Receiving team")
+            team, problem = clean_short(
+                routing.to_team, "to_team", "Receiving team", max_length=TEAM_MAX
+            )
             errors += [problem] if problem else []
             if routing.level_before is not None and not 1 <= routing.level_before <= 4:
                 errors.append(FieldError("level_before", "range", "The level before is 1 to 4"))

@@ -39,6 +39,9 @@ from mash_desk.storage.models import (
     User,
 )
 
+# The width of an attendee's stored name (storage/models/routing.py): PostgreSQL refuses more.
+ATTENDEE_NAME_MAX = 120
+
 
 @dataclass(frozen=True)
 class StrategyInput:
@@ -149,7 +152,11 @@ class StrategyService(Service):
             attendees = []
             for i, (code, name) in enumerate(discussion.attendees):
                 text, problem = clean_short(
-                    name, f"attendees[{i}].name", "Attendee's name", required=True
+                    name,
+                    f"attendees[{i}].name",
+                    "Attendee's name",
+                    required=True,
+                    max_length=ATTENDEE_NAME_MAX,
                 )
                 errors += [problem] if problem else []
                 if code not in agencies:

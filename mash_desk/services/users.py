@@ -11,7 +11,7 @@ from sqlalchemy.pool import NullPool
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, PermissionDenied, ValidationError
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_short
+from mash_desk.domain.text import clean_short, unstorable_problem
 from mash_desk.services.context import Service, actor_from_user
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.storage import server
@@ -19,6 +19,27 @@ from mash_desk.storage.models import Agency, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 12
+# Widths of the user table's columns (storage/models/reference.py): PostgreSQL refuses a
+# longer value outright, so the form says so first.
+USERNAME_MAX = 60
+DISPLAY_NAME_MAX = 120
+TEAM_MAX = 80
+
+
+def _password_problem(password: str | None, field: str) -> FieldError | None:
+    """Return why a new password is refused, naming ``field``, else ``None``.
+
+    Too short, or holding what argon2 cannot hash (it encodes to UTF-8) or the server
+    cannot store (NUL): refused with the field named, never a UnicodeEncodeError.
+    """
+    if password is not None and len(password) < MIN_PASSWORD:
+        return FieldError(field, "length", f"Password must be at least {MIN_PASSWORD} characters")
+    return unstorable_problem(password, field, "Password")
+
+
+def _unreadable(*typed: str | None) -> bool:
+    """Whether a sign-in value could not even be looked up (so cannot be anyone's)."""
+    return any(unstorable_problem(value, "sign_in", "Sign-in") for value in typed)
 
 
 class UserService(Service):
@@ -26,6 +47,9 @@ class UserService(Service):
 
     def sign_in(self, username: str, password: str) -> Actor:
         """Return the Actor for a correct username and password; one vague error otherwise."""
+        if _unreadable(username, password):
+            # The same vague refusal as a wrong password: the form leaks nothing.
+            raise PermissionDenied("Username or password not recognised")
         with self.ctx.db.reading() as session:
             user = session.scalar(select(User).where(User.username == username.strip().lower()))
             try:
@@ -44,6 +68,8 @@ class UserService(Service):
         belongs to, so nobody can unlock someone else's desk with their own password. A
         deactivated account cannot unlock either: it is signed out for good.
         """
+        if _unreadable(password):
+            raise PermissionDenied("Password not recognised")
         if self.ctx.db.dialect == "postgresql" and self._is_server_login(actor):
             self._confirm_server_password(actor, password)
             return
@@ -75,6 +101,8 @@ class UserService(Service):
 
     def actor_for(self, username: str) -> Actor:
         """Return the Actor of an active user without a password (demo desk, admin scripts)."""
+        if _unreadable(username):
+            raise PermissionDenied("No active user of that name")
         with self.ctx.db.reading() as session:
             user = session.scalar(select(User).where(User.username == username))
             if user is None or not user.active:
@@ -149,20 +177,31 @@ class UserService(Service):
         the server then checks their password, so no argon2 hash is kept beside it.
         """
         errors: list[FieldError] = []
-        name, problem = clean_short(username, "username", "Username", required=True)
+        name, problem = clean_short(
+            username, "username", "Username", required=True, max_length=USERNAME_MAX
+        )
+        # Usernames are stored lower-cased, and lower-casing can lengthen text ("İ" becomes
+        # "i" and a combining dot), so the stored form is what must fit the column.
+        name = name.lower() if name else name
+        if name and len(name) > USERNAME_MAX:
+            problem = FieldError(
+                "username", "too_long", f"Username is too long; the limit is {USERNAME_MAX}"
+            )
         errors += [problem] if problem else []
-        shown, problem = clean_short(display_name, "display_name", "Display name", required=True)
+        shown, problem = clean_short(
+            display_name, "display_name", "Display name", required=True, max_length=DISPLAY_NAME_MAX
+        )
+        errors += [problem] if problem else []
+        team, problem = clean_short(team, "team", "Team", max_length=TEAM_MAX)
         errors += [problem] if problem else []
         try:
             role = Role(role)
         except ValueError:
             errors.append(FieldError("role", "choice", f"Unknown role {role!r}"))
-        if password is not None and len(password) < MIN_PASSWORD:
-            errors.append(
-                FieldError(
-                    "password", "length", f"Password must be at least {MIN_PASSWORD} characters"
-                )
-            )
+        problem = unstorable_problem(agency_code, "agency", "Agency")
+        errors += [problem] if problem else []
+        problem = _password_problem(password, "password")
+        errors += [problem] if problem else []
         if errors:
             raise ValidationError(errors)
         with self.writing(actor, Permission.ADMINISTER) as unit:
@@ -172,12 +211,12 @@ class UserService(Service):
                     FieldError("agency", "exists", f"Unknown agency {agency_code!r}")
                 )
             assert name is not None and shown is not None
-            if unit.session.scalar(select(User.id).where(User.username == name.lower())):
+            if unit.session.scalar(select(User.id).where(User.username == name)):
                 raise ValidationError(
                     FieldError("username", "unique", f"Username {name!r} is taken")
                 )
             user = User(
-                username=name.lower(),
+                username=name,
                 display_name=shown,
                 role_code=Role(role).value,
                 agency_id=agency.id,
@@ -211,6 +250,9 @@ class UserService(Service):
         an inactive user at once, and the server refuses the login from the commit on.
         """
         name = (username or "").strip().lower()
+        problem = unstorable_problem(name, "username", "Username")
+        if problem:
+            raise ValidationError(problem)
         with self.writing(actor, Permission.ADMINISTER) as unit:
             user = unit.session.scalar(select(User).where(User.username == name))
             if user is None or name == "system":
@@ -255,12 +297,9 @@ class UserService(Service):
 
     def change_password(self, actor: Actor, current: str, new: str) -> None:
         """Change the signed-in user's own password (server login, or argon2 when embedded)."""
-        if len(new or "") < MIN_PASSWORD:
-            raise ValidationError(
-                FieldError(
-                    "new_password", "length", f"Password must be at least {MIN_PASSWORD} characters"
-                )
-            )
+        problem = _password_problem(new or "", "new_password")
+        if problem:
+            raise ValidationError(problem)
         if self.ctx.db.dialect == "postgresql":
             self._change_server_password(actor, new)
             return

@@ -205,6 +205,16 @@ BROKEN: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
         "'weeks_gestation' must be a whole number of weeks 1–42",
     ),
     "no indicators": (_set(("indicators",), []), "'indicators' must list at least one entry"),
+    # YAML escapes could give text no database stores (issue 14 item 7): PyYAML itself
+    # refuses a lone surrogate's escape, the loader refuses NUL and other controls.
+    "lone surrogate in the title": (
+        _set(("title",), "Council \ud800thresholds"),
+        "invalid Unicode character escape code",
+    ),
+    "NUL in a level's title": (
+        _set(("levels", 0, "title"), "Universal\x00"),
+        "'title' contains a character that cannot be stored",
+    ),
 }
 
 

@@ -22,6 +22,7 @@ import yaml
 from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.enums import RISK_INDICATORS, ContactOutcome
 from mash_desk.domain.errors import MashDeskError
+from mash_desk.domain.text import unstorable_problem
 from mash_desk.domain.thresholds.model import (
     Consent,
     ConsentRule,
@@ -210,6 +211,16 @@ class _Checker:
             return None
         if len(value) > _TEXT_MAX and key in {"text", "name", "title"}:
             self.problem(where, f"'{key}' is longer than {_TEXT_MAX} characters", _line(m, key))
+        # YAML's "\0" escape gives text PostgreSQL cannot store (PyYAML itself refuses a
+        # lone surrogate's escape): say so here, not with a driver's error at install.
+        if unstorable_problem(value, key, f"'{key}'", narrative=True):
+            self.problem(
+                where,
+                f"'{key}' contains a character that cannot be stored (a lone surrogate or a "
+                "control character, often from an escape): remove it",
+                _line(m, key),
+            )
+            return None
         return value
 
     def slug(self, m: Mapping[str, Any], key: str, where: str) -> str | None:
