@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from mash_desk.gui.a11y import live_label
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -81,9 +82,15 @@ class WorkloadView(QWidget):
         self.table = _WorkloadTable()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Workload by worker")
+        # A performance officer reads the counts only: there is no queue to narrow for them.
+        permitted = ROLE_PERMISSIONS.get(session.actor.role, frozenset())
+        self.enter_hint = (
+            "Enter on a worker shows their work in the queue."
+            if Permission.VIEW_QUEUE in permitted
+            else ""
+        )
         self.table.setAccessibleDescription(
-            "Open work per worker by RAG rating, due today and overdue. "
-            "Press Enter on a worker to see their work in the queue."
+            f"Open work per worker by RAG rating, due today and overdue. {self.enter_hint}"
         )
         self.table.setTabKeyNavigation(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -188,10 +195,8 @@ class WorkloadView(QWidget):
         self._fit_team_column()
         total = sum(r.open_items for r in rows)
         late = sum(r.overdue for r in rows)
-        self.status.setText(
-            f"{total} open item{'' if total == 1 else 's'}, {late} overdue. "
-            "Enter on a worker shows their work in the queue."
-        )
+        counts = f"{total} open item{'' if total == 1 else 's'}, {late} overdue."
+        self.status.setText(f"{counts} {self.enter_hint}".strip())
         for row in range(self.model.rowCount()):
             if self.model.item(row, 0).data(WorkerRole).worker_id == kept:
                 self.table.setCurrentIndex(self.model.index(row, 0))

@@ -93,6 +93,8 @@ def test_a_performance_officer_opens_on_figures_and_sees_no_child(qtbot, perform
         for r in range(figures.model.rowCount())
     }
     assert rows["Unallocated"] == 3
+    # No promise of a queue it does not have.
+    assert "queue" not in figures.status.text()
 
     shown = _every_text(window)
     for given, family in CHILDREN:
