@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -11,6 +12,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Sig
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from mash_desk import __version__
+from mash_desk.diagnostics import start_logging
+from mash_desk.gui.crash_dialog import install_crash_reporting
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner, describe_error
@@ -192,6 +195,24 @@ def run_gui(
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     app = _application()
+    with contextlib.suppress(OSError):  # a desk without a log file still starts
+        start_logging()  # already open when started by `mash-desk`
+    # An uncaught error shows a reference and goes to the log (issue 14 item 5).
+    reporter = install_crash_reporting(app)
+    try:
+        return _run_window(app, url, demo, demo_years, smoke_test, drafts_dir)
+    finally:
+        reporter.uninstall()
+
+
+def _run_window(
+    app: QApplication,
+    url: str,
+    demo: bool,
+    demo_years: float,
+    smoke_test: bool,
+    drafts_dir: Path | None,
+) -> int:
     windows: list[MainWindow] = []
 
     def show(session: DeskSession, switch: Callable[[str], None] | None) -> MainWindow:

@@ -13,9 +13,8 @@ waits for a slow write.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,9 +22,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from mash_desk.diagnostics import log_folder, log_unexpected
 from mash_desk.domain.errors import MashDeskError
-
-log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
 
@@ -46,8 +44,7 @@ class _Job(QRunnable):
         try:
             result = self.fn(*self.args, **self.kwargs)
         except BaseException as exc:  # noqa: BLE001 — every failure must reach the GUI
-            if not isinstance(exc, MashDeskError):
-                exc.mash_traceback = traceback.format_exc()  # type: ignore[attr-defined]
+            # The exception keeps its __traceback__: the GUI thread logs it with a reference.
             self.relay.finished.emit(self.number, None, exc)
         else:
             self.relay.finished.emit(self.number, result, None)
@@ -58,16 +55,38 @@ class _Pending:
     label: str
     on_done: Callback | None
     on_error: Callback | None
+    # What is logged when the task fails: the function's name, never ``label``, which may
+    # hold a path the user typed ("Saving to …/Amira's memo.pdf").
+    step: str = "a task"
+
+
+def _step_name(fn: Callable[..., Any]) -> str:
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', type(fn).__name__)}"
 
 
 def describe_error(exc: BaseException) -> str:
-    """A sentence a practitioner can act on; never a traceback."""
+    """A sentence a practitioner can act on, with the log's reference; never a traceback."""
     if isinstance(exc, MashDeskError):
         return str(exc)
+    reference = getattr(exc, "mash_reference", None)
+    if reference is None:
+        return (
+            "Something went wrong and nothing was saved by this step "
+            f"({type(exc).__name__}). Please tell your administrator."
+        )
     return (
         "Something went wrong and nothing was saved by this step "
-        f"({type(exc).__name__}). The details are in the log; please tell your administrator."
+        f"({type(exc).__name__}). Please tell your administrator the reference {reference}; "
+        f"the details are in the log in {log_folder()}."
     )
+
+
+def log_task_error(exc: BaseException, step: str) -> str:
+    """Write ``exc`` with a new reference to the log, and keep the reference on it."""
+    reference = log_unexpected(exc, f"in background step {step}")
+    with contextlib.suppress(AttributeError, TypeError):  # e.g. an exception with __slots__
+        exc.mash_reference = reference  # type: ignore[attr-defined]
+    return reference
 
 
 class TaskRunner(QObject):
@@ -125,7 +144,7 @@ class TaskRunner(QObject):
 
     def _start(self, pool, fn, args, kwargs, label, on_done, on_error) -> int:
         number = next(self._numbers)
-        self._pending[number] = _Pending(label, on_done, on_error)
+        self._pending[number] = _Pending(label, on_done, on_error, _step_name(fn))
         pool.start(_Job(number, fn, args, kwargs, self._relay))
         self.busy_changed.emit(len(self._pending), label)
         return number
@@ -141,11 +160,7 @@ class TaskRunner(QObject):
             return
         assert isinstance(error, BaseException)
         if not isinstance(error, MashDeskError):
-            log.error(
-                "Background task %r failed:\n%s",
-                pending.label,
-                getattr(error, "mash_traceback", repr(error)),
-            )
+            log_task_error(error, pending.step)
         if pending.on_error is not None:
             self._call(pending, pending.on_error, error)
         else:
@@ -168,7 +183,7 @@ class TaskRunner(QObject):
             self._callback_failed(pending, exc)
 
     def _callback_failed(self, pending: _Pending, exc: Exception) -> None:
-        log.exception("Handling the result of %r failed", pending.label, exc_info=exc)
+        log_task_error(exc, f"handling the result of {pending.step}")
         self.failed.emit(describe_error(exc))
 
     def wait(self, msecs: int = 30_000) -> bool:
