@@ -49,7 +49,7 @@ WITHHELD = "withheld"
 
 # At INFO SQLAlchemy logs every statement with its parameters (the values typed about a
 # child), and fontTools logs each font subset at DEBUG; neither belongs in the desk's log.
-_QUIET_LOGGERS = ("sqlalchemy", "fontTools")
+_QUIET_LOGGERS = ("sqlalchemy", "fontTools", "alembic.runtime.plugins")
 
 log = logging.getLogger(__name__)
 

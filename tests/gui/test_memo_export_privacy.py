@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from mash_desk.gui.meeting_print import MeetingPrintDialog
 from mash_desk.gui.printing import PrintPreviewDialog
 from mash_desk.gui.shared_folder import SAVE_ANYWAY
 from tests.gui.test_printing import meeting  # noqa: F401 — fixture
@@ -97,3 +98,26 @@ def test_saving_into_a_shared_folder_is_asked_first(
     anyway.click()
     saved(qtbot, dialog)
     assert mode(target) == 0o600
+
+
+def test_saving_a_meetings_memos_into_a_shared_folder_is_asked_first(
+    qtbot,
+    chair_session,
+    meeting,  # noqa: F811
+    shared_folder,
+):
+    dialog = MeetingPrintDialog(chair_session, meeting.day)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.batch is not None and len(dialog.batch.items) == 3)
+    dialog.to_folder.setChecked(True)
+    dialog.folder_edit.setText(str(shared_folder))
+    dialog.start()
+    box = dialog.findChild(QMessageBox)
+    assert box is not None and box.isVisible() and not dialog.running
+    assert str(shared_folder) in box.text()
+    next(b for b in box.buttons() if b.text() == SAVE_ANYWAY).click()
+    qtbot.waitUntil(lambda: dialog.summary.text() != "", timeout=60_000)
+    assert dialog.summary.text().startswith("✔ 3 of 3 saved.")
+    written = list(shared_folder.iterdir())
+    assert len(written) == 3 and all(mode(p) == 0o600 for p in written)
