@@ -68,12 +68,9 @@ def describe_error(exc: BaseException) -> str:
     """A sentence a practitioner can act on, with the log's reference; never a traceback."""
     if isinstance(exc, MashDeskError):
         return str(exc)
-    reference = getattr(exc, "mash_reference", None)
-    if reference is None:
-        return (
-            "Something went wrong and nothing was saved by this step "
-            f"({type(exc).__name__}). Please tell your administrator."
-        )
+    # An error caught outside the task runner is logged here, so the reference the sentence
+    # gives is always in the log.
+    reference = getattr(exc, "mash_reference", None) or log_task_error(exc, "shown to the user")
     return (
         "Something went wrong and nothing was saved by this step "
         f"({type(exc).__name__}). Please tell your administrator the reference {reference}; "
@@ -81,9 +78,12 @@ def describe_error(exc: BaseException) -> str:
     )
 
 
-def log_task_error(exc: BaseException, step: str) -> str:
-    """Write ``exc`` with a new reference to the log, and keep the reference on it."""
-    reference = log_unexpected(exc, f"in background step {step}")
+def log_task_error(exc: BaseException, where: str) -> str:
+    """Write ``exc`` with a new reference to the log, and keep the reference on it.
+
+    ``where`` says where it happened in the code's words (a function's name), never a value.
+    """
+    reference = log_unexpected(exc, where)
     with contextlib.suppress(AttributeError, TypeError):  # e.g. an exception with __slots__
         exc.mash_reference = reference  # type: ignore[attr-defined]
     return reference
@@ -160,7 +160,7 @@ class TaskRunner(QObject):
             return
         assert isinstance(error, BaseException)
         if not isinstance(error, MashDeskError):
-            log_task_error(error, pending.step)
+            log_task_error(error, f"in background step {pending.step}")
         if pending.on_error is not None:
             self._call(pending, pending.on_error, error)
         else:

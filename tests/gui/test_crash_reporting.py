@@ -24,7 +24,7 @@ from mash_desk.gui.case_view import CaseView
 from mash_desk.gui.crash_dialog import CrashDialog, CrashReporter, install_crash_reporting
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.printing import PrintPreviewDialog
-from mash_desk.gui.tasks import TaskRunner
+from mash_desk.gui.tasks import TaskRunner, describe_error
 from mash_desk.storage.models import Decision, Person
 from mash_desk.synthetic import ensure_demo_users, generate
 from tests.conftest import NOW
@@ -216,3 +216,14 @@ def test_a_whole_desk_session_logs_no_persons_details(
     assert "IntegrityError" in written and "DEBUG" in written  # the session was logged
     assert leaks(log_folder, values) == []
     window.close()
+
+
+def test_an_error_caught_outside_the_runner_is_logged_before_its_reference_is_shown(log_folder):
+    try:
+        _broken_step(1)
+    except KeyError as exc:
+        message = describe_error(exc)
+        assert describe_error(exc) == message  # said twice, logged once
+    reference = REFERENCE.search(message).group()
+    written = log_text(log_folder)
+    assert written.count(reference) == 1 and "_broken_step" in written
