@@ -23,7 +23,7 @@ from mash_desk.gui.forms.ui_crash import Ui_CrashDialog
 
 
 class CrashDialog(QDialog):
-    """ "Something went wrong": nothing saved was lost; the reference; where the log is."""
+    """The "something went wrong" message: nothing saved lost, the reference, the log folder."""
 
     def __init__(self, reference: str, folder: Path, parent: QWidget | None = None):
         """Show ``reference`` and the log ``folder``."""
