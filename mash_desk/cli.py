@@ -10,7 +10,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from mash_desk import __version__
 from mash_desk.cli_database import add_parsers as add_database_file_parsers
 from mash_desk.cli_database import cmd_backup, cmd_restore
+from mash_desk.diagnostics import log_folder, log_unexpected, logging_to_file
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import MashDeskError, ValidationError
 from mash_desk.storage.database import default_url, demo_url
@@ -487,6 +488,9 @@ def _cmd_memos(args: argparse.Namespace) -> int:
         destination = FolderDestination(args.out)
     # The folder or printer is checked first: nothing is issued for a printer that is not there.
     destination.check()
+    if isinstance(destination, FolderDestination) and (shared := destination.shared_reason()):
+        # Each memo is written 0600, but others can still see, replace or delete the files.
+        print(f"mash-desk: warning: {shared}", file=sys.stderr)
     desk = Desk.open(_url(args))
     try:
         actor = desk.users.actor_for(args.as_user)
@@ -547,8 +551,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backup": lambda a: cmd_backup(a, _url(a)),
         "restore": lambda a: cmd_restore(a, _url(a)),
     }
+    # The desk (no verb) and every command write to the same private log (issue 14 item 5).
+    with logging_to_file():
+        return _run(handlers[args.verb], args)
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command, turning its failures into a line on stderr and an exit status."""
     try:
-        return _with_passphrase(handlers[args.verb], args)
+        return _with_passphrase(handler, args)
     except ValidationError as exc:
         for error in exc.errors:
             print(f"mash-desk: {error.field}: {error.message}", file=sys.stderr)
@@ -568,3 +579,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nmash-desk: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 — a reference beats a traceback full of internals
+        reference = log_unexpected(exc, f"in mash-desk {args.verb or ''}".rstrip())
+        print(
+            f"mash-desk: something went wrong ({type(exc).__name__}); tell your administrator "
+            f"the reference {reference} (the details are in the log in {log_folder()})",
+            file=sys.stderr,
+        )
+        return 70  # EX_SOFTWARE

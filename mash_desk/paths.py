@@ -7,11 +7,13 @@ package first and then one level up. Never hard-code a site-packages path.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "mash-desk"
+LOG_DIR_ENV = "MASH_DESK_LOG_DIR"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -41,3 +43,15 @@ def user_data_dir() -> Path:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.chmod(0o700)
     return path
+
+
+def user_log_dir() -> Path:
+    """Return the per-user log folder; :mod:`mash_desk.diagnostics` creates it, private.
+
+    ``MASH_DESK_LOG_DIR`` overrides it (an administrator collecting logs in one place, and
+    the tests, which must not write into the real user's folder).
+    """
+    override = os.environ.get(LOG_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

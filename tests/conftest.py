@@ -35,6 +35,21 @@ NOW = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
 _counter = itertools.count()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_log_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Commands run by the tests (in-process or not) log here, not in the real user's folder."""
+    from mash_desk.paths import LOG_DIR_ENV
+
+    folder = tmp_path_factory.mktemp("logs") / "mash-desk"
+    before = os.environ.get(LOG_DIR_ENV)
+    os.environ[LOG_DIR_ENV] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(LOG_DIR_ENV, None)
+    else:
+        os.environ[LOG_DIR_ENV] = before
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[postgres.PgServer | None]:
     """Start one PostgreSQL cluster for the whole session (or say why not)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -11,7 +12,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Sig
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from mash_desk import __version__
+from mash_desk.diagnostics import start_logging
 from mash_desk.gui.backups import offer_daily_backup
+from mash_desk.gui.crash_dialog import install_crash_reporting
 from mash_desk.gui.database_unlock import StartCancelled, open_embedded, start_tail_check
 from mash_desk.gui.database_unlock import in_background as _in_background
 from mash_desk.gui.main_window import MainWindow
@@ -221,6 +224,25 @@ def run_gui(
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     app = _application()
+    with contextlib.suppress(OSError):  # a desk without a log file still starts
+        start_logging()  # already open when started by `mash-desk`
+    # An uncaught error shows a reference and goes to the log (issue 14 item 5).
+    reporter = install_crash_reporting(app)
+    try:
+        return _run_window(app, url, demo, demo_years, smoke_test, drafts_dir, window_side)
+    finally:
+        reporter.uninstall()
+
+
+def _run_window(
+    app: QApplication,
+    url: str,
+    demo: bool,
+    demo_years: float,
+    smoke_test: bool,
+    drafts_dir: Path | None,
+    window_side: str | None = None,
+) -> int:
     windows: list[MainWindow] = []
 
     def show(session: DeskSession, switch: Callable[[str], None] | None) -> MainWindow:

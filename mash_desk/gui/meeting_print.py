@@ -40,6 +40,7 @@ from mash_desk.gui.printing import (
 )
 from mash_desk.gui.profile_dialog import with_message
 from mash_desk.gui.session import DeskSession
+from mash_desk.gui.shared_folder import ask_shared_folder
 from mash_desk.gui.tasks import describe_error
 from mash_desk.printing.cups import (
     PrinterNotFound,
@@ -293,6 +294,14 @@ class MeetingPrintDialog(QDialog):
             return
         destination = self._destination_chosen()
         if destination is None:
+            return
+        if isinstance(destination, FolderDestination) and (shared := destination.shared_reason()):
+            ask_shared_folder(self, destination.folder, shared, partial(self._begin, destination))
+            return
+        self._begin(destination)
+
+    def _begin(self, destination: Destination) -> None:
+        if self.running or self.batch is None or not self.batch.items:
             return
         self._destination = destination
         self.running = True

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -48,6 +49,7 @@ from mash_desk.documents.models import DocumentKind
 from mash_desk.gui.live import live
 from mash_desk.gui.profile_dialog import FieldMessage
 from mash_desk.gui.session import DeskSession
+from mash_desk.gui.shared_folder import ask_shared_folder
 from mash_desk.gui.tasks import describe_error
 from mash_desk.printing.cups import (
     MAX_COPIES,
@@ -413,9 +415,20 @@ class PrintPreviewDialog(QDialog):
         if path:
             self.save_to(Path(path))
 
-    def save_to(self, path: Path) -> None:
-        """Issue the memo and write its PDF to ``path`` in the background."""
-        self._start(FileDestination(path), f"Saving to {path}…")
+    def save_to(self, path: Path) -> QMessageBox | None:
+        """Issue the memo and write its PDF (0600) to ``path`` in the background.
+
+        A folder other people on this computer can read is asked about first: the question
+        is returned, and the memo is issued only if "Save here anyway" is pressed.
+        """
+        destination = FileDestination(path)
+        shared = destination.shared_reason()
+        if shared is None:
+            self._start(destination, f"Saving to {path}…")
+            return None
+        return ask_shared_folder(
+            self, path.parent, shared, lambda: self._start(destination, f"Saving to {path}…")
+        )
 
     def _start(self, destination: Destination, doing: str) -> None:
         self.busy = True

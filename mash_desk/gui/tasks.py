@@ -13,9 +13,9 @@ waits for a slow write.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from mash_desk.diagnostics import log_folder, log_unexpected
 from mash_desk.domain.errors import MashDeskError
 from mash_desk.services.live import server_lost
 
@@ -47,8 +48,7 @@ class _Job(QRunnable):
         try:
             result = self.fn(*self.args, **self.kwargs)
         except BaseException as exc:  # noqa: BLE001 — every failure must reach the GUI
-            if not isinstance(exc, MashDeskError):
-                exc.mash_traceback = traceback.format_exc()  # type: ignore[attr-defined]
+            # The exception keeps its __traceback__: the GUI thread logs it with a reference.
             self.relay.finished.emit(self.number, None, exc)
         else:
             self.relay.finished.emit(self.number, result, None)
@@ -59,6 +59,13 @@ class _Pending:
     label: str
     on_done: Callback | None
     on_error: Callback | None
+    # What is logged when the task fails: the function's name, never ``label``, which may
+    # hold a path the user typed ("Saving to …/Amira's memo.pdf").
+    step: str = "a task"
+
+
+def _step_name(fn: Callable[..., Any]) -> str:
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', type(fn).__name__)}"
 
 
 SERVER_LOST = (
@@ -68,15 +75,30 @@ SERVER_LOST = (
 
 
 def describe_error(exc: BaseException) -> str:
-    """A sentence a practitioner can act on; never a traceback."""
+    """A sentence a practitioner can act on, with the log's reference; never a traceback."""
     if isinstance(exc, MashDeskError):
         return str(exc)
     if server_lost(exc):
         return SERVER_LOST
+    # An error caught outside the task runner is logged here, so the reference the sentence
+    # gives is always in the log.
+    reference = getattr(exc, "mash_reference", None) or log_task_error(exc, "shown to the user")
     return (
         "Something went wrong and nothing was saved by this step "
-        f"({type(exc).__name__}). The details are in the log; please tell your administrator."
+        f"({type(exc).__name__}). Please tell your administrator the reference {reference}; "
+        f"the details are in the log in {log_folder()}."
     )
+
+
+def log_task_error(exc: BaseException, where: str) -> str:
+    """Write ``exc`` with a new reference to the log, and keep the reference on it.
+
+    ``where`` says where it happened in the code's words (a function's name), never a value.
+    """
+    reference = log_unexpected(exc, where)
+    with contextlib.suppress(AttributeError, TypeError):  # e.g. an exception with __slots__
+        exc.mash_reference = reference  # type: ignore[attr-defined]
+    return reference
 
 
 class TaskRunner(QObject):
@@ -137,7 +159,7 @@ class TaskRunner(QObject):
 
     def _start(self, pool, fn, args, kwargs, label, on_done, on_error) -> int:
         number = next(self._numbers)
-        self._pending[number] = _Pending(label, on_done, on_error)
+        self._pending[number] = _Pending(label, on_done, on_error, _step_name(fn))
         pool.start(_Job(number, fn, args, kwargs, self._relay))
         self.busy_changed.emit(len(self._pending), label)
         return number
@@ -154,14 +176,10 @@ class TaskRunner(QObject):
         assert isinstance(error, BaseException)
         if server_lost(error):
             # Expected while the server is away: no traceback in the log, the banner says it.
-            log.warning("Background task %r: the server cannot be reached", pending.label)
+            log.warning("Background step %s: the server cannot be reached", pending.step)
             self.connection_lost.emit()
         elif not isinstance(error, MashDeskError):
-            log.error(
-                "Background task %r failed:\n%s",
-                pending.label,
-                getattr(error, "mash_traceback", repr(error)),
-            )
+            log_task_error(error, f"in background step {pending.step}")
         if pending.on_error is not None:
             self._call(pending, pending.on_error, error)
         else:
@@ -184,7 +202,7 @@ class TaskRunner(QObject):
             self._callback_failed(pending, exc)
 
     def _callback_failed(self, pending: _Pending, exc: Exception) -> None:
-        log.exception("Handling the result of %r failed", pending.label, exc_info=exc)
+        log_task_error(exc, f"handling the result of {pending.step}")
         self.failed.emit(describe_error(exc))
 
     def wait(self, msecs: int = 30_000) -> bool:

@@ -27,6 +27,7 @@ from mash_desk.printing.cups import (
     find_printer,
     print_pdf,
 )
+from mash_desk.printing.private_files import make_folder, shared_folder_reason, write_private_file
 from mash_desk.services.desk import Desk
 from mash_desk.services.documents import IssuedDocumentDTO, MeetingPack, OutputDTO
 from mash_desk.services.dto import Actor, OpResult
@@ -61,16 +62,15 @@ class FolderDestination:
         if not os.access(existing, os.W_OK | os.X_OK):
             raise MashDeskError(f"Cannot write into the folder {self.folder}")
 
+    def shared_reason(self) -> str | None:
+        """Why other people on this computer can read or change the folder, or None."""
+        return shared_folder_reason(self.folder)
+
     def deliver(self, name: str, pdf: bytes) -> str:
-        """Write ``pdf`` as ``name`` (whole or not at all); return its absolute path."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Write ``pdf`` as ``name`` (whole or not at all, 0600); return its absolute path."""
+        make_folder(self.folder)
         target = self.folder / name
-        part = target.with_name(f".{name}.part")
-        with open(part, "wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, target)
+        write_private_file(target, pdf)
         return str(target.resolve())
 
 
@@ -83,7 +83,7 @@ class FileDestination(FolderDestination):
         self.path = Path(path)
 
     def deliver(self, name: str, pdf: bytes) -> str:
-        """Write ``pdf`` to the chosen file, whatever the document's own file name."""
+        """Write ``pdf`` to the chosen file (0600), whatever the document's own file name."""
         return super().deliver(self.path.name, pdf)
 
 

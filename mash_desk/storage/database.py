@@ -63,13 +63,15 @@ def make_engine(url: str, *, key: bytes | None = None) -> Engine:
             from mash_desk.storage.encryption import sqlite_engine
 
             return sqlite_engine(Path(parsed.database), key=key, on_connect=_sqlite_pragmas)
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # A bare postgresql:// URL would pick psycopg2; MASH Desk ships psycopg 3.
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=0)
+    return create_engine(
+        parsed, pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=0, hide_parameters=True
+    )
 
 
 def _make_reader(conn: Connection) -> None:

@@ -470,8 +470,12 @@ def sqlite_engine(
         if not path.exists():
             _create_empty(path)
     private_files(path)
+    # hide_parameters: a driver error must not carry a child's details into a log.
     engine = create_engine(
-        f"sqlite:///{path}", module=dbapi2, creator=lambda: keyed_connection(path, key)
+        f"sqlite:///{path}",
+        module=dbapi2,
+        creator=lambda: keyed_connection(path, key),
+        hide_parameters=True,
     )
     event.listen(engine, "connect", on_connect)
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -236,7 +237,14 @@ class ProcessWriter:
             name="mash-desk-synthetic-writer",
             daemon=True,
         )
-        self._process.start()
+        # Forked from a Python thread, never straight from a Qt pool thread: a child forked
+        # from a thread Python only knows as a "dummy" fails threading's shutdown
+        # ("assert tlock is not None") and exits 1 after writing everything. The desk's log
+        # makes that happen: a log record made on a pool thread names it, which registers
+        # the dummy (tests/synthetic/test_writer_process_from_qt.py).
+        starter = threading.Thread(target=self._process.start, name="mash-desk-writer-start")
+        starter.start()
+        starter.join()
 
     def _failed(self) -> RuntimeError:
         try:
