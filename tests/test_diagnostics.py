@@ -16,12 +16,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from mash_desk import cli, diagnostics
 from mash_desk.paths import LOG_DIR_ENV
+from mash_desk.storage.database import make_engine
 from mash_desk.synthetic import ensure_demo_users
 from tests.support.helpers import VALID_NHS
 from tests.support.log_scan import leaks, log_text, personal_values
@@ -126,10 +126,10 @@ _VALUES = {
 
 def _duplicate_nhs_error(url: str) -> IntegrityError:
     """A real IntegrityError: the same NHS number twice, through an engine that shows values."""
-    parsed = make_url(url)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    engine = create_engine(parsed)  # no hide_parameters: the worst a driver can echo
+    # The desk's own engine (an encrypted file needs its key), made to show values: the worst
+    # a driver can echo.
+    engine = make_engine(url)
+    engine.hide_parameters = False
     try:
         with engine.begin() as conn:
             conn.execute(_INSERT, _VALUES)
