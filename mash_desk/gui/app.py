@@ -6,16 +6,22 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mash_desk import __version__
 from mash_desk.diagnostics import start_logging
 from mash_desk.gui.backups import offer_daily_backup
 from mash_desk.gui.crash_dialog import install_crash_reporting
-from mash_desk.gui.database_unlock import StartCancelled, open_embedded, start_tail_check
+from mash_desk.gui.database_unlock import (
+    StartCancelled,
+    open_embedded,
+    start_tail_check,
+    with_progress,
+)
 from mash_desk.gui.database_unlock import in_background as _in_background
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.session import DeskSession
@@ -54,12 +60,6 @@ def _application() -> QApplication:
     return app
 
 
-class _ProgressRelay(QObject):
-    """Carries the generator's progress from its worker thread to the progress dialog."""
-
-    moved = Signal(str, float)
-
-
 def _open_demo(app: QApplication, url: str, years: float) -> Desk:
     """Open the demo database, creating its synthetic history on first use with a progress bar."""
     from sqlalchemy import func, select
@@ -76,38 +76,14 @@ def _open_demo(app: QApplication, url: str, years: float) -> Desk:
     desk, empty = open_embedded(app, prepare)
     if not empty:
         return desk
-    dialog = QProgressDialog("Creating the DEMO database with synthetic history…", "", 0, 1000)
-    dialog.setWindowTitle("MASH Desk — DEMO")
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.setMinimumDuration(0)
-    dialog.show()
-    relay = _ProgressRelay()
-    relay.moved.connect(
-        lambda message, fraction: (
-            dialog.setLabelText(f"Creating the DEMO database: {message}"),
-            dialog.setValue(int(fraction * 1000)),
+    # The same progress dialog as an encryption conversion (gui/database_unlock.py).
+    try:
+        with_progress(
+            app, "Creating the DEMO database", partial(generate, desk.db), years=years, seed=1
         )
-    )
-    tasks = TaskRunner()
-    outcome: dict[str, object] = {}
-    tasks.write(
-        generate,
-        desk.db,
-        years=years,
-        seed=1,
-        progress=lambda message, fraction: relay.moved.emit(message, fraction),
-        on_done=lambda report: outcome.setdefault("report", report),
-        on_error=lambda exc: outcome.setdefault("error", exc),
-        label="Creating the DEMO database…",
-    )
-    while not outcome:
-        app.processEvents()
-        tasks.wait(50)
-    dialog.close()
-    if "error" in outcome:
+    except BaseException:
         desk.close()
-        raise outcome["error"]  # type: ignore[misc]
+        raise
     return desk
 
 
