@@ -5,13 +5,16 @@ Also the shared server's own route (README "Backups"): pg_dump and pg_restore, r
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from mash_desk.domain.clock import FixedClock
 from mash_desk.services.desk import Desk
@@ -219,15 +222,21 @@ def test_the_shared_server_round_trips_through_pg_dump_and_pg_restore(
     bin_dir = find_bin()
     assert bin_dir is not None
     dump = tmp_path / "server.dump"
-    name = url.rsplit("/", 1)[1]
-    connect = ["-h", "127.0.0.1", "-p", str(pg_server.port), "-U", "postgres"]
-    subprocess.run([str(bin_dir / "pg_dump"), *connect, "-Fc", "-f", str(dump), name], check=True)
-    subprocess.run([str(bin_dir / "createdb"), *connect, f"{name}_restored"], check=True)
-    subprocess.run(
-        [str(bin_dir / "pg_restore"), *connect, "--exit-on-error", "-d", f"{name}_restored",
-         str(dump)],
-        check=True,
-    )  # fmt: skip
+    name = make_url(url).database or ""
+    # As an administrator would: over verified TLS with the owner's password (libpq's variables).
+    owner = pg_server.conninfo(name)
+    env = {
+        **os.environ,
+        "PGPASSWORD": owner["password"],
+        "PGSSLMODE": owner["sslmode"],
+        "PGSSLROOTCERT": owner["sslrootcert"],
+    }
+    connect = ["-h", owner["host"], "-p", str(pg_server.port), "-U", "postgres"]
+    run = partial(subprocess.run, check=True, env=env)
+    run([str(bin_dir / "pg_dump"), *connect, "-Fc", "-f", str(dump), name])
+    run([str(bin_dir / "createdb"), *connect, f"{name}_restored"])
+    run([str(bin_dir / "pg_restore"), *connect, "--exit-on-error", "-d", f"{name}_restored",
+         str(dump)])  # fmt: skip
     back = Desk.open(pg_server.url(f"{name}_restored"), clock)
     try:
         assert row_counts(back) == before
