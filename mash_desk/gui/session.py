@@ -66,10 +66,20 @@ class DeskSession:
         folder = DraftStore.folder_of(directory, self.actor.username)
         key = self.draft_keys.get(folder)
         if key is None:
-            DraftStore(directory, self.actor.username).ensure_folder()
-            key = draft_key_for(self.desk.db.engine, folder)
-            if key is None:
-                log.warning("No keyring and no password: drafts are kept for this run only")
-                key = secrets.token_bytes(32)
+            key = self._find_draft_key(directory, folder)
             self.draft_keys[folder] = key
         return DraftStore(directory, self.actor.username, key=key)
+
+    def _find_draft_key(self, directory: Path | None, folder: Path) -> bytes:
+        try:
+            DraftStore(directory, self.actor.username).ensure_folder()
+            key = draft_key_for(self.desk.db.engine, folder)
+        except Exception as exc:  # noqa: BLE001 — a desk without drafts still opens its window
+            # An unwritable drafts folder or a keyring failing in a way keyring does not
+            # wrap: the form's own "could not keep a draft" warning says the rest.
+            log.warning("Could not find the drafts key: %s", type(exc).__name__)
+            key = None
+        if key is None:
+            log.warning("No lasting drafts key: drafts are kept for this run only")
+            key = secrets.token_bytes(32)
+        return key

@@ -9,12 +9,18 @@ All names and details are synthetic.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import keyring.errors
 import pytest
+from keyring.backends import fail
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
+from mash_desk.domain.enums import Role
 from mash_desk.gui.contact_form import ContactForm
 from mash_desk.gui.damaged_drafts import DamagedDraftsDialog
 from mash_desk.gui.draft_crypto import MAGIC, WRONG_KEY_REASON
@@ -22,6 +28,7 @@ from mash_desk.gui.drafts import DraftStore
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner
+from mash_desk.services.desk import Desk
 from mash_desk.storage.draft_keys import (
     KEY_ID_FILE,
     SALT_FILE,
@@ -270,3 +277,43 @@ def test_the_desk_says_a_draft_under_another_key_cannot_be_read_and_restores_the
         if isinstance(widget, ContactForm):
             widget.ask_unsaved = lambda: "discard"
     QApplication.processEvents()
+
+
+@pytest.fixture
+def no_keyring_backend() -> Iterator[None]:
+    """The process keyring is keyring's own "fail" backend, as on a desk without one."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_server_desk_without_a_keyring_seals_drafts_with_its_password(
+    qtbot, server_db, tmp_path, no_keyring_backend
+):
+    desk, actor = server_db.desk_as(Role.PRACTITIONER)
+    drafts_dir = tmp_path / "drafts"
+    session = DeskSession(desk, actor, TaskRunner(), database_label="server")
+    form = new_form(qtbot, session, drafts_dir=drafts_dir)
+    typed_contact(qtbot, form)
+    form.drafts.release(form.draft_id)
+    assert personal_data_in(drafts_dir) == []
+    assert (form.drafts.folder / SALT_FILE).exists()
+    assert not (form.drafts.folder / KEY_ID_FILE).exists()
+    # Signed in again with the same password: the draft is offered back.
+    again = DeskSession(desk, actor, TaskRunner(), database_label="server")
+    [draft] = again.draft_store(drafts_dir).pending()
+    assert draft.data["concerns"] == NARRATIVE
+    # The administrator changed the login's password: that draft cannot be read any more.
+    login = server_db.logins[Role.PRACTITIONER]
+    new_password = "a changed synthetic server password"
+    with server_db.raw(make_url(server_db.url).username or "") as conn:
+        conn.execute(text(f"ALTER ROLE \"{login}\" PASSWORD '{new_password}'"))
+    changed_desk = Desk.open(server_db.login_url(login, new_password), server_db.clock)
+    server_db.opened.append(changed_desk)
+    changed = DeskSession(changed_desk, actor, TaskRunner(), database_label="server")
+    scan = changed.draft_store(drafts_dir).scan()
+    assert scan.pending == []
+    assert [(d.reason, d.recovered) for d in scan.damaged] == [(WRONG_KEY_REASON, ())]
