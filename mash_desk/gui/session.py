@@ -72,7 +72,8 @@ class DeskSession:
 
     def _find_draft_key(self, directory: Path | None, folder: Path) -> bytes:
         try:
-            DraftStore(directory, self.actor.username).ensure_folder()
+            if self.desk.db.dialect != "sqlite":  # the key id or salt file goes in it
+                DraftStore(directory, self.actor.username).ensure_folder()
             key = draft_key_for(self.desk.db.engine, folder)
         except Exception as exc:  # noqa: BLE001 — a desk without drafts still opens its window
             # An unwritable drafts folder or a keyring failing in a way keyring does not
