@@ -13,7 +13,6 @@ from mash_desk.gui.drafts import DraftStore
 from mash_desk.gui.tasks import TaskRunner
 from mash_desk.services.desk import Desk
 from mash_desk.services.dto import Actor
-from mash_desk.storage.draft_keys import draft_key_for
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ class DeskSession:
         try:
             if self.desk.db.dialect != "sqlite":  # the key id or salt file goes in it
                 DraftStore(directory, self.actor.username).ensure_folder()
-            key = draft_key_for(self.desk.db.engine, folder)
+            key = self.desk.draft_key(folder)
         except Exception as exc:  # noqa: BLE001 — a desk without drafts still opens its window
             # An unwritable drafts folder or a keyring failing in a way keyring does not
             # wrap: the form's own "could not keep a draft" warning says the rest.
