@@ -8,6 +8,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Every embedded test database is encrypted with one synthetic key, in subprocesses too.
 os.environ["MASH_DESK_KEY_STORE"] = "tests.support.database_keys:SyntheticKeys"
+# A server desk keeps its drafts key in the keyring (storage/draft_keys.py): tests never touch
+# the keyring of whoever runs them, except the Secret Service tests, which bring their own.
+if os.environ.get("MASH_DESK_SECRET_SERVICE") != "1":
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import itertools
 import shutil

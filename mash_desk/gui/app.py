@@ -222,6 +222,9 @@ def _run_window(
     windows: list[MainWindow] = []
 
     def show(session: DeskSession, switch: Callable[[str], None] | None) -> MainWindow:
+        # The drafts key may need the keyring or Argon2 (a server desk): found off the GUI
+        # thread once, then the window and its forms take it from the session.
+        _in_background(app, session.draft_store, drafts_dir)
         window = MainWindow(session, switch_role=switch, drafts_dir=drafts_dir)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         window.show()

@@ -141,7 +141,7 @@ class ContactForm(DraftKeeping, QWidget):
         self.ui = Ui_NewContactForm()
         self.ui.setupUi(self)
         self.setStyleSheet(_ERROR_SHEET)
-        self.drafts = drafts or DraftStore(drafts_dir, session.actor.username)
+        self.drafts = drafts or session.draft_store(drafts_dir)
         self.draft_id: str | None = None
         self._last_written: str | None = None
         self._cards: list[ChildCard] = []

@@ -4,7 +4,9 @@ Drafts hold what a practitioner typed about a child, so every file and folder he
 for its owner only *whatever the umask* (each is chmod-ed after creation: a umask can only
 take permissions away, and a restrictive one such as 0277 would leave a file its owner cannot
 write). All reading goes through :func:`read_private_bytes` and all writing through
-:func:`write_private_bytes`, so encrypting drafts later changes these two functions only.
+:func:`write_private_bytes`; what they carry is already sealed with AES-256-GCM by
+:class:`~mash_desk.gui.drafts.DraftStore` (``draft_crypto.py``), so these bytes are never the
+practitioner's text in the clear.
 """
 
 from __future__ import annotations

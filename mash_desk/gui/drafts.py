@@ -9,8 +9,12 @@ locks, which is how :meth:`DraftStore.scan` tells drafts left by a crash from dr
 forms still open in another window.
 
 Drafts hold personal data, so the folder and files are readable by their owner only
-(``draft_files.py``). A draft file that cannot be used, whatever is wrong with it, never
-stops the others loading: it is moved into ``damaged/`` and reported with whatever text
+(``draft_files.py``), and every file is sealed with AES-256-GCM under the desk's draft key
+(``draft_crypto.py``; where the key comes from: ``storage/draft_keys.py``). A plaintext draft
+from before encryption is read once and sealed; one sealed under another key (a changed
+password, another database) is set aside without recovery, as nothing in it can be read.
+A draft file that cannot be used, whatever is wrong with it, never stops the others
+loading: it is moved into ``damaged/`` and reported with whatever text
 could be recovered from it (``draft_parse.py``), so the practitioner can copy it back.
 """
 
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mash_desk.domain.capped_files import FileTooLarge, describe_size
+from mash_desk.gui.draft_crypto import DraftNotOpened, bound_to, is_sealed, open_sealed, seal
 from mash_desk.gui.draft_files import (
     NotADraftFile,
     make_private_folder,
@@ -167,12 +172,26 @@ class DraftStore:
         directory: the folder holding every user's drafts; ``None`` for the default under
             the user data directory. Tests pass a temporary folder.
         username: whose drafts; each user has a subfolder.
+        key: the 256-bit key drafts are sealed with. The desk always passes one
+            (``DeskSession.draft_store``); None writes plaintext JSON, which only tests of the
+            file format and of reading old drafts use.
     """
 
-    def __init__(self, directory: Path | None, username: str):
-        self.folder = Path(directory if directory is not None else default_drafts_dir())
-        self.folder = self.folder / _safe_name(username)
+    def __init__(self, directory: Path | None, username: str, *, key: bytes | None = None):
+        self.folder = self.folder_of(directory, username)
+        self._key = key
         self._locks: dict[str, IO[bytes]] = {}
+
+    @staticmethod
+    def folder_of(directory: Path | None, username: str) -> Path:
+        """Return the folder of ``username``'s drafts under ``directory`` (None: the default)."""
+        base = Path(directory if directory is not None else default_drafts_dir())
+        return base / _safe_name(username)
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether drafts are sealed with a key (always, on a desk)."""
+        return self._key is not None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -187,14 +206,15 @@ class DraftStore:
             raise ValueError(f"Not a draft id: {draft_id!r}")
         return self.folder / f"{draft_id}{_SUFFIX}"
 
-    def _ensure_folder(self) -> None:
+    def ensure_folder(self) -> None:
+        """Create the user's drafts folder (and its parent) for its owner only."""
         make_private_folder(self.folder)
 
     def save(
         self, draft_id: str, data: Mapping[str, Any], *, kind: str = "", summary: str = ""
     ) -> Path:
         """Write a draft atomically and durably, readable by its owner only; return its path."""
-        self._ensure_folder()
+        self.ensure_folder()
         target = self.path_of(draft_id)
         record = {
             "format": DRAFT_FORMAT,
@@ -207,8 +227,13 @@ class DraftStore:
         # "replace": a lone surrogate pasted into a field becomes "?" rather than failing the
         # write; the file is always valid UTF-8.
         payload = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8", "replace")
-        write_private_bytes(target, payload)
+        write_private_bytes(target, self._sealed(draft_id, payload))
         return target
+
+    def _sealed(self, draft_id: str, payload: bytes) -> bytes:
+        if self._key is None:
+            return payload
+        return seal(self._key, payload, bound_to(self.folder.name, draft_id))
 
     # -- ownership -------------------------------------------------------------------------
 
@@ -216,7 +241,7 @@ class DraftStore:
         """Lock draft ``draft_id`` for this form while it is open; False if another holds it."""
         if draft_id in self._locks:
             return True
-        self._ensure_folder()
+        self.ensure_folder()
         # Held while the form lives; created 0600 like the draft it guards.
         handle = os.fdopen(open_lock_file(self._lock_path(draft_id)), "r+b")
         if not _try_lock(handle):
@@ -264,15 +289,19 @@ class DraftStore:
             DamagedDraftError: it cannot be used (the file is left where it is).
         """
         path = self.path_of(draft_id)
-        outcome = self._read(path, draft_id)
+        outcome, _ = self._read(path, draft_id)
         if isinstance(outcome, Unreadable):
             if not path.exists():
                 raise FileNotFoundError(path)
             raise DamagedDraftError(outcome)
         return outcome
 
-    def _read(self, path: Path, draft_id: str) -> Draft | Unreadable:
-        """Return the draft in ``path``, or why it cannot be used; never raises."""
+    def _read(self, path: Path, draft_id: str) -> tuple[Draft | Unreadable, bytes | None]:
+        """Return the draft in ``path`` or why it cannot be used; never raises.
+
+        The second value is the plaintext to seal in its place when the file was a plaintext
+        draft from before encryption (None otherwise, or when this store has no key).
+        """
         try:
             raw = read_private_bytes(path, DRAFT_MAX_BYTES)
         except FileTooLarge as exc:
@@ -280,15 +309,24 @@ class DraftStore:
                 f"it is too large ({describe_size(exc.size)}; a draft is at most "
                 f"{describe_size(DRAFT_MAX_BYTES)}), so it was not read",
                 (),
-            )
+            ), None
         except NotADraftFile:
-            return Unreadable("something other than a file stands where the draft was", ())
+            return Unreadable("something other than a file stands where the draft was", ()), None
         except OSError as exc:
-            return Unreadable(f"it could not be opened ({exc.strerror or 'no access'})", ())
+            return Unreadable(f"it could not be opened ({exc.strerror or 'no access'})", ()), None
+        legacy = not is_sealed(raw)
+        if not legacy:
+            try:
+                raw = open_sealed(self._key, raw, bound_to(self.folder.name, draft_id))
+            except DraftNotOpened as exc:
+                # Nothing recovered: without the key the file is noise (and tampered bytes
+                # must not be shown as if they were what the practitioner typed).
+                return Unreadable(str(exc), ()), None
         parsed = parse_draft(raw, draft_id)
         if isinstance(parsed, ParsedDraft):
-            return Draft(draft_id, parsed.saved_at, parsed.kind, parsed.summary, parsed.data, path)
-        return parsed
+            draft = Draft(draft_id, parsed.saved_at, parsed.kind, parsed.summary, parsed.data, path)
+            return draft, raw if legacy and self._key is not None else None
+        return parsed, None
 
     def scan(self) -> DraftScan:
         """Find drafts no open form owns (left by a crash or power cut), newest first.
@@ -306,15 +344,24 @@ class DraftStore:
             draft_id = path.stem
             if not _ID.match(draft_id) or self._in_use(draft_id):
                 continue
-            outcome = self._read(path, draft_id)
+            outcome, to_seal = self._read(path, draft_id)
             if isinstance(outcome, Draft):
                 found.append(outcome)
+                if to_seal is not None:
+                    self._seal_legacy(path, draft_id, to_seal)
             else:
                 damaged.append(self._set_aside(path, outcome))
                 with contextlib.suppress(OSError):
                     self._lock_path(draft_id).unlink(missing_ok=True)
         found.sort(key=lambda d: d.saved_at, reverse=True)
         return DraftScan(found, damaged)
+
+    def _seal_legacy(self, path: Path, draft_id: str, plaintext: bytes) -> None:
+        """Replace a plaintext draft from before encryption by its sealed copy (same content)."""
+        try:
+            write_private_bytes(path, self._sealed(draft_id, plaintext))
+        except OSError as exc:  # it was read: offering it back matters more than sealing it now
+            log.warning("Could not encrypt an old plaintext draft: %s", exc.strerror or type(exc))
 
     def pending(self) -> list[Draft]:
         """Return drafts no open form owns, newest first (damaged ones are set aside)."""

@@ -598,9 +598,7 @@ class MainWindow(QMainWindow):
         Drafts that could not be read were set aside by the store; their recovered text is
         shown afterwards in :class:`DamagedDraftsDialog` (:attr:`damaged_drafts_dialog`).
         """
-        from mash_desk.gui.drafts import DraftStore
-
-        store = DraftStore(self._drafts_dir, self.session.actor.username)
+        store = self.session.draft_store(self._drafts_dir)
         scan = store.scan()
         restored = self._restore_drafts(store, scan.pending, ask) if scan.pending else 0
         if scan.damaged:

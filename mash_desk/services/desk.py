@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mash_desk.domain.clock import Clock
 from mash_desk.domain.policy import Policy
 from mash_desk.services.access import AccessLogService
@@ -31,6 +33,7 @@ from mash_desk.services.summary import SummaryService
 from mash_desk.services.thresholds import ThresholdService
 from mash_desk.services.users import UserService
 from mash_desk.storage.database import Database
+from mash_desk.storage.draft_keys import draft_key_for
 
 
 class Desk:
@@ -70,6 +73,13 @@ class Desk:
     def open(cls, url: str, clock: Clock | None = None, policy: Policy | None = None) -> Desk:
         """Open (migrating if needed) the database at ``url``."""
         return cls(Database(url), clock, policy)
+
+    def draft_key(self, folder: Path) -> bytes | None:
+        """Return the key sealing the drafts in ``folder`` (``storage/draft_keys.py``).
+
+        May ask the keyring or run Argon2 (a server desk): call it off the GUI thread.
+        """
+        return draft_key_for(self.db.engine, folder)
 
     def close(self) -> None:
         """Release the database."""

@@ -372,14 +372,13 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from mash_desk.domain.clock import FixedClock
 from mash_desk.gui.contact_form import ContactForm
-from mash_desk.gui.drafts import DraftStore
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner
 from mash_desk.services.desk import Desk
 url, folder, username = sys.argv[1:4]
 desk = Desk.open(url, FixedClock(datetime(2026, 11, 17, 10, tzinfo=timezone.utc)))
 session = DeskSession(desk, desk.users.actor_for(username), TaskRunner())
-form = ContactForm(session, drafts=DraftStore(Path(folder), username))
+form = ContactForm(session, drafts_dir=Path(folder))  # the desk's own, sealed drafts
 form.show()
 QTest.keyClicks(form.ui.concerns, "Neighbour heard a baby crying for hours; no adult answered.")
 QTest.keyClicks(form.cards[0].family_name, "Kowalski")
@@ -411,13 +410,17 @@ def test_draft_survives_a_crash_and_is_restored(qtbot, session, gui_desk, drafts
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     assert "draft written" in crashed.stdout
 
-    store = DraftStore(drafts_dir, username)
+    # Sealed on disk (issue 14 item 2), and opened again by this other process with the
+    # key it derives from the same database.
+    for path in (p for p in drafts_dir.rglob("*") if p.is_file()):
+        assert b"Kowalski" not in path.read_bytes() and b"Neighbour" not in path.read_bytes()
+    store = session.draft_store(drafts_dir)
     pending = store.pending()
     assert len(pending) == 1
     draft = pending[0]
     assert "KOWALSKI" in draft.summary
 
-    restored = ContactForm(session, drafts=DraftStore(drafts_dir, username))
+    restored = ContactForm(session, drafts=store)
     restored.ask_unsaved = lambda: "discard"
     qtbot.addWidget(restored)
     restored.load_draft(draft.data)
