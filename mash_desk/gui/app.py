@@ -210,6 +210,14 @@ def run_gui(
         reporter.uninstall()
 
 
+def _say_start_failed(message: str, smoke_test: bool) -> None:
+    # A smoke test has nobody to close a dialog: it says why on stderr and exits instead.
+    if smoke_test:
+        print(f"mash-desk: {message}", file=sys.stderr)
+    else:
+        QMessageBox.critical(None, "MASH Desk", message)
+
+
 def _run_window(
     app: QApplication,
     url: str,
@@ -239,11 +247,7 @@ def _run_window(
         try:
             signed_in = _in_background(app, _sign_in_with_login, url)
         except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
-            message = _start_error(exc, url)
-            if smoke_test:
-                print(f"mash-desk: {message}", file=sys.stderr)
-            else:
-                QMessageBox.critical(None, "MASH Desk", message)
+            _say_start_failed(_start_error(exc, url), smoke_test)
             return 1
     if demo:
         try:
@@ -251,7 +255,7 @@ def _run_window(
         except StartCancelled:
             return 1
         except Exception as exc:  # noqa: BLE001 — shown, not raised, in a desktop app
-            QMessageBox.critical(None, "MASH Desk", describe_error(exc))
+            _say_start_failed(describe_error(exc), smoke_test)
             return 1
         demo_desk = DemoDesk(desk, show)
         window = demo_desk.open_as(DEMO_PRACTITIONER)

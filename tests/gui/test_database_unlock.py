@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 from sqlalchemy import text
 
 from mash_desk.gui.app import run_gui
@@ -38,11 +38,27 @@ from tests.support.plaintext import found_in, plaintext_copy
 
 
 def _when_modal(qtbot, act: Callable[[QWidget], None]) -> list[str]:
-    """Run ``act`` on the next modal window that opens; return the texts it showed."""
+    """Run ``act`` on the next modal window that opens; return the texts it showed.
+
+    Only a window that opens after this call counts: a window another test left behind (or
+    a progress dialog of the start-up itself) must not be mistaken for the one awaited.
+    """
     seen: list[str] = []
+    before = QApplication.topLevelWidgets()  # kept alive, so no new window reuses an id
 
     def poll() -> None:
-        widget = QApplication.activeModalWidget()
+        widget = next(
+            (
+                w
+                for w in reversed(QApplication.topLevelWidgets())
+                if all(w is not old for old in before)
+                and w.isVisible()
+                and isinstance(w, QMessageBox | QDialog)
+                and not isinstance(w, QProgressDialog)
+                and w.isModal()
+            ),
+            None,
+        )
         if widget is None:
             QTimer.singleShot(20, poll)
             return
