@@ -33,6 +33,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import String, create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from mash_desk.domain.clock import FixedClock
 from mash_desk.domain.errors import ValidationError
@@ -129,8 +130,13 @@ class Bench:
             shutil.copyfile(self.snapshot, work)
         else:
             assert self.pg is not None
-            _from_template(self.pg, self.url.rsplit("/", 1)[1], self.snapshot, drop=True)
+            _from_template(self.pg, _database(self.url), self.snapshot, drop=True)
         self.desk = Desk(Database(self.url, migrate=False, seed=False), FixedClock(NOW))
+
+
+def _database(url: str) -> str:
+    """The database's name in ``url`` (its query carries the TLS settings)."""
+    return make_url(url).database or ""
 
 
 def _from_template(pg: postgres.PgServer, name: str, template: str, *, drop: bool) -> None:
@@ -159,8 +165,8 @@ def bench(
         shutil.copyfile(url.removeprefix("sqlite:///"), snapshot)
     else:
         assert pg_server is not None
-        snapshot = url.rsplit("/", 1)[1] + "_snapshot"
-        _from_template(pg_server, snapshot, url.rsplit("/", 1)[1], drop=False)
+        snapshot = _database(url) + "_snapshot"
+        _from_template(pg_server, snapshot, _database(url), drop=False)
     made = Bench(
         request.param,
         url,
