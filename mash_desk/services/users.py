@@ -293,6 +293,11 @@ class UserService(Service):
             raise PermissionDenied(
                 "This server login has no active MASH Desk account; ask an administrator"
             )
+        # Parse the stored threshold documents now, on the autocommit reading connection: the
+        # first screening would otherwise parse them inside its write transaction, and under
+        # load (50 desks on two cores) that left the write "idle in transaction" for seconds.
+        with self.ctx.db.read_connection() as conn:
+            self.ctx.thresholds.library(conn)
         return actor
 
     def change_password(self, actor: Actor, current: str, new: str) -> None:
