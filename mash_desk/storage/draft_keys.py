@@ -35,6 +35,7 @@ from mash_desk.storage.encryption import (
     ARGON2_PARALLELISM,
     ARGON2_TIME_COST,
     KEY_BYTES,
+    KeyringKeys,
     resolve_key,
     write_private,
 )
@@ -61,23 +62,10 @@ class DraftKeyStore(Protocol):
         ...
 
 
-class KeyringDraftKeys:
-    """Draft keys in the OS keyring (Secret Service, Keychain, Credential Locker)."""
+class KeyringDraftKeys(KeyringKeys):
+    """Draft keys in the OS keyring, under a service of their own (never the database's)."""
 
-    def save(self, key_id: str, key: bytes) -> None:
-        """Store the key's hex under its id."""
-        keyring.set_password(KEYRING_SERVICE, key_id, key.hex())
-
-    def load(self, key_id: str) -> bytes | None:
-        """Read the key back; None when there is no (well-formed) entry."""
-        stored = keyring.get_password(KEYRING_SERVICE, key_id)
-        if stored is None:
-            return None
-        try:
-            key = bytes.fromhex(stored)
-        except ValueError:
-            return None
-        return key if len(key) == KEY_BYTES else None
+    service = KEYRING_SERVICE
 
 
 def from_database_key(database_key: bytes) -> bytes:

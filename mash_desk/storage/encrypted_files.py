@@ -281,6 +281,27 @@ def _replace_keeping_old(new: Path, path: Path) -> None:
     shred(old)
 
 
+def _copied_and_verified(
+    source: Path, work: Path, key: bytes, progress: Progress, checking: str, tail: int | None = None
+) -> CopyReport:
+    """Copy ``source`` into ``work`` with SQLite's backup API (one snapshot), then verify it.
+
+    ``work`` is shredded if anything fails, so no half-made copy is left behind.
+    """
+    try:
+        src, dst = keyed_connection(source, key), keyed_connection(work, key)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        progress(checking, 0.5)
+        return _verified(work, key, None, tail=tail)
+    except BaseException:
+        shred(work)
+        raise
+
+
 def backup(source: Path, out: Path, *, progress: Progress = _no_progress) -> CopyReport:
     """Write an encrypted copy of the open database ``source`` to ``out``, with its header.
 
@@ -300,20 +321,9 @@ def backup(source: Path, out: Path, *, progress: Progress = _no_progress) -> Cop
     work = side_file(out, ".partial")
     _fresh(work)
     progress("Copying the database", 0.1)
-    try:
-        src, dst = keyed_connection(source, key), keyed_connection(work, key)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-        progress("Checking the copy", 0.6)
-        # The tail only, so a daily backup stays light; a restore walks the whole chain.
-        # (Nothing to compare with: the desk may have written since the backup's snapshot.)
-        report = _verified(work, key, None, tail=BACKUP_TAIL)
-    except BaseException:
-        shred(work)
-        raise
+    # The tail only, so a daily backup stays light; a restore walks the whole chain.
+    # (Nothing to compare with: the desk may have written since the backup's snapshot.)
+    report = _copied_and_verified(source, work, key, progress, "Checking the copy", BACKUP_TAIL)
     write_header(out, info)
     os.replace(work, out)
     private_files(out)
@@ -352,18 +362,7 @@ def restore(
     work = side_file(target, ".restoring")
     _fresh(work)
     progress("Copying the backup", 0.1)
-    try:
-        src, dst = keyed_connection(backup_file, key), keyed_connection(work, key)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-        progress("Checking the restored copy", 0.5)
-        report = _verified(work, key, None)
-    except BaseException:
-        shred(work)
-        raise
+    report = _copied_and_verified(backup_file, work, key, progress, "Checking the restored copy")
     if not report.chains_ok:
         shred(work)
         raise RestoreRefused(

@@ -135,17 +135,20 @@ class KeyStore(Protocol):
 class KeyringKeys:
     """Keys in the OS keyring (Secret Service, Keychain, Credential Locker); never in a file."""
 
+    # Which keyring service the entries live under (the draft keys use one of their own).
+    service = KEYRING_SERVICE
+
     def new_key(self) -> bytes:
         """Return 256 random bits from the OS's CSPRNG."""
         return secrets.token_bytes(KEY_BYTES)
 
     def save(self, database_id: str, key: bytes) -> None:
         """Store the key's hex under the database id."""
-        keyring.set_password(KEYRING_SERVICE, database_id, key.hex())
+        keyring.set_password(self.service, database_id, key.hex())
 
     def load(self, database_id: str) -> bytes | None:
         """Read the key back; None when the keyring has no entry for this id."""
-        stored = keyring.get_password(KEYRING_SERVICE, database_id)
+        stored = keyring.get_password(self.service, database_id)
         if stored is None:
             return None
         try:
