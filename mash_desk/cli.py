@@ -197,6 +197,12 @@ def _cmd_default(args: argparse.Namespace) -> int:
         return 2
     from mash_desk.gui.app import run_gui
 
+    if args.demo:
+        from mash_desk.storage.encryption import KEY_STORE_ENV
+
+        # Synthetic data: without a keyring its key goes in a private file, not a passphrase
+        # prompt (storage/encryption.py DemoKeys).
+        os.environ.setdefault(KEY_STORE_ENV, "mash_desk.storage.encryption:DemoKeys")
     return run_gui(
         _with_server_password(_url(args, demo=args.demo)),
         demo=args.demo,

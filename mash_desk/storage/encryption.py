@@ -158,6 +158,49 @@ class KeyringKeys:
         return key if len(key) == KEY_BYTES else None
 
 
+class DemoKeys(KeyringKeys):
+    """The DEMO database's keys: the keyring when there is one, else a private file.
+
+    The DEMO database holds synthetic people only; it is encrypted so that the demo runs the
+    same code as a real desk. Where no keyring is available, asking for a passphrase would
+    stop the README's first command (and its smoke test) at a dialog, so the demo's key is
+    kept in a 0600 file in the 0700 data folder instead. Never used for a real database:
+    only ``mash-desk --demo`` selects it (cli.py).
+    """
+
+    def _file(self) -> Path:
+        from mash_desk.paths import user_data_dir
+
+        return user_data_dir() / "demo-keys.json"
+
+    def _kept(self) -> dict[str, str]:
+        try:
+            return json.loads(self._file().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def save(self, database_id: str, key: bytes) -> None:
+        """Keep the key in the keyring, or in the demo's private key file without one."""
+        try:
+            super().save(database_id, key)
+        except keyring.errors.KeyringError:
+            kept = self._kept() | {database_id: key.hex()}
+            private_folder(self._file().parent, ours=True)
+            write_private(self._file(), json.dumps(kept).encode("utf-8"))
+
+    def load(self, database_id: str) -> bytes | None:
+        """Read the key from the keyring, else from the demo's private key file."""
+        with contextlib.suppress(keyring.errors.KeyringError):
+            key = super().load(database_id)
+            if key is not None:
+                return key
+        stored = self._kept().get(database_id)
+        if stored is None:
+            return None
+        key = bytes.fromhex(stored)
+        return key if len(key) == KEY_BYTES else None
+
+
 def key_store() -> KeyStore:
     """Return the key store: the OS keyring, unless ``MASH_DESK_KEY_STORE`` names another."""
     named = os.environ.get(KEY_STORE_ENV)
