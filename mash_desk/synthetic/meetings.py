@@ -213,6 +213,9 @@ DEMO_AWAITING = (20, 25)
 FINAL_MEETINGS = 4
 DEMO_OVERDUE_CHECKS = 2
 DEMO_OUTSTANDING_CHECKS = 4
+# The agency whose reps sign in to the demo's partner desks (synthetic/users.py): its inbox
+# holds at least one of today's checks, so a rep opening the demo has work to return.
+DEMO_PARTNER_AGENCY = "police"
 
 _MINUTE = timedelta(minutes=1)
 _HOUR = timedelta(hours=1)
@@ -1907,7 +1910,7 @@ class MeetingHistory:
         )
 
     def _demo_checks(self) -> None:
-        """Leave a few of today's checks outstanding, at least two of them overdue."""
+        """Leave a few of today's checks outstanding, at least two overdue, one for the police."""
         g = self.g
         checks = [(c, a) for p in self.pending for c, a in p.checks]
         outstanding = sum(c["status"] == "requested" for c, _ in checks)
@@ -1918,16 +1921,25 @@ class MeetingHistory:
             key=lambda ca: ca[0]["returned_at"],
             reverse=True,
         )
+        partner = self.agencies.get(DEMO_PARTNER_AGENCY)
+        partner_waits = any(
+            c["status"] == "requested" and c["agency_id"] == partner for c, _ in checks
+        )
         audit = g.rows[AuditEntry]
         for c, a in returned:
-            if overdue >= DEMO_OVERDUE_CHECKS and outstanding >= DEMO_OUTSTANDING_CHECKS:
+            if (
+                overdue >= DEMO_OVERDUE_CHECKS
+                and outstanding >= DEMO_OUTSTANDING_CHECKS
+                and partner_waits
+            ):
                 break
             late = c["due_at"] < self.end
-            if (
-                overdue < DEMO_OVERDUE_CHECKS
-                and not late
-                and outstanding >= DEMO_OUTSTANDING_CHECKS
-            ):
+            wanted = (
+                outstanding < DEMO_OUTSTANDING_CHECKS
+                or (late and overdue < DEMO_OVERDUE_CHECKS)
+                or (c["agency_id"] == partner and not partner_waits)
+            )
+            if not wanted:
                 continue
             # Its return is not written after all (the audit row is still in memory: the
             # last fortnight is written at the end).
@@ -1945,6 +1957,7 @@ class MeetingHistory:
             )
             outstanding += 1
             overdue += late
+            partner_waits = partner_waits or c["agency_id"] == partner
 
     def awaiting(self) -> int:
         """Referrals still waiting for a decision."""

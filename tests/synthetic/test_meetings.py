@@ -13,6 +13,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -634,6 +635,8 @@ def test_today_has_a_full_agenda_with_checks_and_siblings(screened: Desk):
     overdue = [c for c in outstanding if c["due_at"] < NOW]
     returned = [c for c in checks if c["status"] == "returned"]
     assert len(returned) > len(outstanding) >= 3 and len(overdue) >= 2
+    # The demo's partner desks are police reps: their inbox opens on work to return.
+    assert "police" in {_codes(screened)[c["agency_id"]] for c in outstanding}
     assert any(c["nothing_known"] for c in returned) and any(c["finding"] for c in returned)
 
 
@@ -727,3 +730,24 @@ def test_police_and_health_reps_have_a_day_of_work_on_the_demo_today(screened: D
     assert routed and all(r.to_agency == actor.agency_code for r in routed)
     assert any(r.status.value == "complete" and r.informed for r in routed)
     assert screened.actions.inbox(actor)
+
+
+# Hours after NOW at which, before the rule, no police check was left open (at 0 one was).
+@pytest.mark.parametrize("hours_later", [0, 21, 112, 133, 140, 189])
+def test_the_demo_police_desk_opens_on_a_check_to_return_whatever_the_hour(
+    hours_later: int,
+    templates: dict[str, str],
+    pg_server,
+    tmp_path: Path,
+):
+    # The demo's partner desks are police reps (synthetic/users.py): on any day the demo is
+    # started, their inbox holds a check of today's still to return — the server demo's
+    # police desk once opened on an empty inbox.
+    end = NOW + timedelta(hours=hours_later)
+    desk = Desk.open(fresh_database_url("sqlite", templates, pg_server, tmp_path), FixedClock(end))
+    try:
+        generate(desk.db, years=0.05, seed=1, end=end)
+        police = desk.users.actor_for("demo.police")
+        assert desk.checks.inbox(police)
+    finally:
+        desk.close()
