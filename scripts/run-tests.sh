@@ -20,3 +20,7 @@ echo "== screen reader over the accessibility bus (AT-SPI, under Xvfb)" >&2
 bash "$REPO/scripts/atspi-tests.sh"
 echo "== keyring (Secret Service)" >&2
 bash "$REPO/scripts/secret-service-tests.sh"
+# The README's shared-server demo: a throwaway cluster, `server init`, a login per person,
+# and both desks (practitioner and police rep) reaching their work through row security.
+echo "== shared-server demo (two desks, each with its own login)" >&2
+bash "$REPO/scripts/run-server-demo.sh" --smoke-test
