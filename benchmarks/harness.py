@@ -29,7 +29,7 @@ from mash_desk.domain.enums import Rag
 from mash_desk.domain.matching import SUGGEST_AT, PersonFacts, name_key, score
 from mash_desk.services.desk import Desk
 from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson
-from mash_desk.storage.audit_chain import AUDIT
+from mash_desk.storage.audit_chain import ACCESS, AUDIT
 from mash_desk.storage.database import Database
 
 TARGET_RATIO = 1.5
@@ -161,6 +161,38 @@ class Scenarios:
             "duplicate_match": (self.match_app, self.match_floor),
             "history_check": (self.history_app, self.history_floor),
         }[name]
+
+    def check_answers(self) -> None:
+        """Fail loudly if a floor does not answer the app's question (before anything is timed).
+
+        A floor that returned less than the app would flatter the ratio's denominator.
+        """
+        page, _others = self.queue_floor(0)
+        app_page = self.queue_app(0)
+        _same(
+            "queue_first_page",
+            [(r.kind, r.item_id) for r in app_page.rows],
+            [(r[0], r[1]) for r in page],
+        )
+        for i in range(3):
+            shown, _known = self.match_floor(i)
+            matches = self.match_app(i)
+            _same(
+                "duplicate_match",
+                [(m.person.id, m.score) for m in matches],
+                [(pid, value) for value, pid, _r in shown],
+            )
+            _recent, counts, refs, _services = self.history_floor(i)
+            history = self.history_app(i)
+            _same(
+                "history_check",
+                (
+                    history.total_contacts,
+                    history.total_referrals,
+                    [r.referral_id for r in history.referrals],
+                ),
+                (counts[1], counts[3], [r[0] for r in refs]),
+            )
 
     def close(self) -> None:
         """Release connections."""
@@ -301,6 +333,22 @@ class Scenarios:
         )
         cur.execute("UPDATE audit_chain_head SET last_hash = ? WHERE log = 'audit_log'", (digest,))
 
+    def _access_floor(self, cur, person_id: int, what: str, detail: str | None) -> None:
+        """One hash-chained access-log row by hand: every read of a child's record writes one."""
+        at = self.clock.now()
+        row_id, prev = cur.execute(
+            "UPDATE audit_chain_head SET last_id = last_id + 1 WHERE log = 'access_log' "
+            "RETURNING last_id, last_hash"
+        ).fetchone()
+        values = (row_id, self.actor.user_id, person_id, at, what, detail, None)
+        digest = row_hash(prev, canonical_values(ACCESS.tag, list(values)))
+        cur.execute(
+            "INSERT INTO access_log (id, user_id, person_id, at, what, detail, db_user, "
+            "prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+            (row_id, self.actor.user_id, person_id, _sqlite_dt(at), what, detail, prev, digest),
+        )
+        cur.execute("UPDATE audit_chain_head SET last_hash = ? WHERE log = 'access_log'", (digest,))
+
     # -- first page of the open-work queue ----------------------------------------------
     def queue_app(self, _i: int) -> Any:
         """Read the first page through the service."""
@@ -361,6 +409,7 @@ class Scenarios:
         probe = self._probe(i)
         assert probe.date_of_birth is not None
         cur = self.raw.cursor()
+        cur.execute("BEGIN")
         self._user_check(cur)
         dob = probe.date_of_birth
         fkey, gkey = name_key(probe.family_name), name_key(probe.given_name)
@@ -400,7 +449,38 @@ class Scenarios:
             if value >= SUGGEST_AT:
                 scored.append((value, pid, reasons))
         scored.sort(key=lambda s: (-s[0], s[1]))
-        return scored[:8]
+        shown = scored[:8]
+        # A practitioner may read case records: each suggestion says what the MASH knows,
+        # and that read of the child's record is written to the access log (issue 12).
+        known = [(pid, self._known_floor(cur, pid)) for _v, pid, _r in shown]
+        for _value, pid, _reasons in shown:
+            self._access_floor(cur, pid, "person.match", "Possible duplicate")
+        cur.execute("COMMIT")
+        return shown, known
+
+    def _known_floor(self, cur, pid: int) -> tuple[Any, ...]:
+        """What the MASH knows of one child: open work, last contact, referrals, level, plans."""
+        since = _sqlite_dt(self.clock.now().replace(year=self.clock.now().year - 1))
+        facts = cur.execute(
+            "SELECT (SELECT count(*) FROM contact_children WHERE person_id = :pid AND status = 'open'),"
+            " (SELECT count(*) FROM referrals WHERE person_id = :pid AND status = 'awaiting_decision'),"
+            " (SELECT max(c.received_at) FROM contacts c JOIN contact_children cc ON cc.contact_id = c.id"
+            "  WHERE cc.person_id = :pid),"
+            " (SELECT count(*) FROM referrals WHERE person_id = :pid AND referral_at >= :since),"
+            " (SELECT level FROM referrals WHERE person_id = :pid AND level IS NOT NULL"
+            "  ORDER BY referral_at DESC, id DESC LIMIT 1),"
+            " (SELECT cc.provisional_level FROM contact_children cc JOIN contacts c ON c.id = cc.contact_id"
+            "  WHERE cc.person_id = :pid AND cc.provisional_level IS NOT NULL"
+            "  ORDER BY c.received_at DESC, cc.id DESC LIMIT 1)",
+            {"pid": pid, "since": since},
+        ).fetchone()
+        today = END.date().isoformat()
+        plans = cur.execute(
+            "SELECT service FROM service_episodes WHERE person_id = ? AND started_on <= ?"
+            " AND (ended_on IS NULL OR ended_on > ?) ORDER BY started_on",
+            (pid, today, today),
+        ).fetchall()
+        return facts, plans
 
     # -- history check ------------------------------------------------------------------
     def history_app(self, i: int) -> Any:
@@ -411,13 +491,16 @@ class Scenarios:
         """The same history by hand-written SQL."""
         pid = self.children[i % len(self.children)][0]
         cur = self.raw.cursor()
+        cur.execute("BEGIN")
         self._user_check(cur)
         counts = cur.execute(
             "SELECT (SELECT id FROM people WHERE id = :pid),"
             " (SELECT count(*) FROM contact_children WHERE person_id = :pid AND contact_id != 0),"
             " (SELECT count(*) FROM contact_children WHERE person_id = :pid AND contact_id != 0 AND status = 'open'),"
             " (SELECT count(*) FROM referrals WHERE person_id = :pid),"
-            " (SELECT count(*) FROM referrals WHERE person_id = :pid AND status = 'awaiting_decision')",
+            " (SELECT count(*) FROM referrals WHERE person_id = :pid AND status = 'awaiting_decision'),"
+            # Open front-door work, the screened contact included (the re-referral question).
+            " (SELECT count(*) FROM contact_children WHERE person_id = :pid AND status = 'open')",
             {"pid": pid},
         ).fetchone()
         recent = (
@@ -449,7 +532,18 @@ class Scenarios:
             " AND (ended_on IS NULL OR ended_on > ?) ORDER BY started_on",
             (pid, today, today),
         ).fetchall()
+        # The look is a read of the child's record: one access-log row, same transaction.
+        self._access_floor(cur, pid, "history.view", None)
+        cur.execute("COMMIT")
         return recent, counts, refs, services
+
+
+def _same(operation: str, app: Any, floor: Any) -> None:
+    if app != floor:
+        raise AssertionError(
+            f"{operation}: the floor's answer differs from the app's\n"
+            f"  app:   {app!r}\n  floor: {floor!r}"
+        )
 
 
 OPERATIONS = ("log_contact", "queue_first_page", "duplicate_match", "history_check")
@@ -469,6 +563,7 @@ def run(sizes: list[int], repeat: int, rebuild: bool = False) -> dict[str, Any]:
                 work = Path(tmp) / f"work-{years}y.sqlite3"
                 copy_database(cached, work)
                 scenarios[years] = Scenarios(work, repeat)
+                scenarios[years].check_answers()
             for name in OPERATIONS:
                 pairs = [scenarios[years].pair(name) for years in sizes]
                 for years, (app_median, floor_median) in zip(

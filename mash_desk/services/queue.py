@@ -12,7 +12,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, literal, literal_column, or_, select, union_all
 
 from mash_desk.domain.enums import Rag, Role, ServiceKind, WorkStatus
 from mash_desk.domain.errors import FieldError, ValidationError
@@ -67,7 +67,18 @@ class QueueChoices:
 _WORKER_ROLES = tuple(r.value for r in Role if allows(r, Permission.SCREEN))
 
 
-def _side(kind: str, shape: frozenset[str]) -> Prepared:
+def _fixed(value: str | int) -> Any:
+    """``value`` written into the SQL, not bound.
+
+    SQLite plans ``status = ?`` and ``LIMIT ?`` as if any value could come: on an encrypted
+    10-year file the first page took 1.4× as long as with the status and the page size
+    written in (measured in benchmarks/, issue 14). Only constants and validated integers
+    come here, never typed text.
+    """
+    return literal_column(repr(value) if isinstance(value, str) else str(int(value)))
+
+
+def _side(kind: str, shape: frozenset[str], size: int) -> Prepared:
     """Build one side of the queue (contacts or referrals) for a combination of filters."""
     if kind == "contact":
         table, due, status = ContactChild, ContactChild.due_at, WorkStatus.OPEN.value
@@ -107,7 +118,7 @@ def _side(kind: str, shape: frozenset[str]) -> Prepared:
         .join(Person, Person.id == person_id)
         .outerjoin(Household, Household.id == Person.household_id)
         .outerjoin(User, User.id == table.assigned_to)
-        .where(table.status == status)
+        .where(table.status == _fixed(status))
     )
     if "rag" in shape:
         query = query.where(table.rag == bindparam("rag"))
@@ -140,10 +151,12 @@ def _side(kind: str, shape: frozenset[str]) -> Prepared:
                 ),
             )
         )
-    return Prepared(query.order_by(due, table.id).limit(bindparam("size")))
+    return Prepared(query.order_by(due, table.id).limit(_fixed(size)))
 
 
-_sides = functools.cache(_side)
+# One compiled statement per side, filter combination and page size (the desk asks for a
+# handful of sizes: the first page, a scroll page, a filtered page).
+_sides = functools.lru_cache(maxsize=256)(_side)
 
 
 _RAGS = {r.value: r for r in Rag}
@@ -203,12 +216,15 @@ def _open_work_of(size: int) -> Prepared:
     return Prepared(
         union_all(
             select(ContactChild.person_id, literal("contact"), func.count())
-            .where(ContactChild.person_id.in_(people), ContactChild.status == WorkStatus.OPEN.value)
+            .where(
+                ContactChild.person_id.in_(people),
+                ContactChild.status == _fixed(WorkStatus.OPEN.value),
+            )
             .group_by(ContactChild.person_id),
             select(Referral.person_id, literal("referral"), func.count())
             .where(
                 Referral.person_id.in_(people),
-                Referral.status == WorkStatus.AWAITING_DECISION.value,
+                Referral.status == _fixed(WorkStatus.AWAITING_DECISION.value),
             )
             .group_by(Referral.person_id),
             select(ServiceEpisode.person_id, ServiceEpisode.service, func.count())
@@ -225,10 +241,10 @@ def _open_work_of(size: int) -> Prepared:
     )
 
 
-_open_work = functools.cache(_open_work_of)
-# A page's children are counted with a statement compiled for the next size up (the list
-# padded with repeats), so a handful of compiled statements serve every page.
-_SIZES = (8, 16, 32, 64, 128, 256, MAX_PAGE)
+# Compiled for the page's exact number of children: padding the list to the next size up
+# cost 14 % more per page on an encrypted 10-year file than exact lists (benchmarks/). Pages
+# hold 1 to MAX_PAGE children, so the cache stays small.
+_open_work = functools.lru_cache(maxsize=MAX_PAGE)(_open_work_of)
 
 
 def with_open_elsewhere(unit: Unit, rows: tuple[QueueRow, ...]) -> tuple[QueueRow, ...]:
@@ -240,15 +256,18 @@ def with_open_elsewhere(unit: Unit, rows: tuple[QueueRow, ...]) -> tuple[QueueRo
     people = list(dict.fromkeys(r.person_id for r in rows))
     if not people:
         return rows
-    size = next(n for n in _SIZES if n >= len(people))
-    params: dict[str, Any] = {f"p{i}": people[min(i, len(people) - 1)] for i in range(size)}
-    counts = _open_work(size).all(unit.sql, today=unit.today, **params)
+    params: dict[str, Any] = {f"p{i}": person for i, person in enumerate(people)}
+    counts = _open_work(len(people)).all(unit.sql, today=unit.today, **params)
     found: dict[int, dict[str, int]] = {}
     for person_id, what, count in counts:
         found.setdefault(person_id, {})[what] = int(count)
     out = []
     for row in rows:
-        open_work = dict(found.get(row.person_id, {}))
+        counted = found.get(row.person_id)
+        if not counted or counted == {row.kind: 1}:
+            out.append(row)  # only the row's own item: nothing open elsewhere
+            continue
+        open_work = dict(counted)
         # The row's own item is not "elsewhere".
         open_work[row.kind] = open_work.get(row.kind, 1) - 1
         words = []
@@ -281,7 +300,7 @@ class QueueService(Service):
         if not 1 <= size <= MAX_PAGE:
             raise ValidationError(FieldError("size", "range", f"Page size must be 1 to {MAX_PAGE}"))
         flt = flt or QueueFilter()
-        params: dict[str, Any] = {"size": size}
+        params: dict[str, Any] = {}
         shape = set()
         if flt.rag is not None:
             shape.add("rag")
@@ -311,14 +330,14 @@ class QueueService(Service):
         with self.reading(actor, Permission.VIEW_QUEUE) as unit:
             raw: list[tuple[Any, ...]] = []
             for kind in kinds:
-                raw += _sides(kind, frozenset(shape)).raw(unit.sql, **params)
+                raw += _sides(kind, frozenset(shape), size).raw(unit.sql, **params)
             # Driver values sort correctly on both databases (SQLite keeps instants as
             # fixed-width UTC text), so only the rows that make the page are converted.
             raw.sort(key=_BY_DUE_KIND_ID)
             if unit.sql.name == "sqlite":
                 rows = tuple(_row(row, sqlite_text=True) for row in raw[:size])
             else:
-                side = {k: _sides(k, frozenset(shape)) for k in kinds}
+                side = {k: _sides(k, frozenset(shape), size) for k in kinds}
                 rows = tuple(
                     _row(side[row[0]].convert(unit.sql, row), sqlite_text=False)
                     for row in raw[:size]
