@@ -30,8 +30,8 @@ QT_XCB=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)
 
 # Printing (issue 6): CUPS's lp/lpstat, the cups-pdf virtual printer the printing tests
-# print to (their own cupsd), and poppler's pdftoppm for the print preview.
-PRINTING=(cups printer-driver-cups-pdf poppler-utils)
+# print to (their own cupsd). The preview needs no system program (PDFium, in-process).
+PRINTING=(cups printer-driver-cups-pdf)
 
 # Screen-reader tests (tests/atspi): the accessibility bus and registry, and pyatspi for the
 # system Python that reads the desk over it.

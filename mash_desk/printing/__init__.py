@@ -3,7 +3,7 @@
 :mod:`mash_desk.printing.cups` talks to the local print system (CUPS ``lp``/``lpstat``);
 :mod:`mash_desk.printing.delivery` issues a document, delivers its exact bytes to a folder or a
 printer and records the output. :mod:`mash_desk.printing.pages` turns PDF pages into images for
-a preview (poppler's ``pdftoppm``).
+a preview (PDFium, in-process).
 """
 
 from mash_desk.printing.cups import (
