@@ -9,6 +9,7 @@ make_venv -e "$REPO[test]"
 cd "$REPO"
 echo "== ruff" >&2
 "$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
 echo "== pytest" >&2
 "$VENV/bin/python" -m pytest "$@"
 # The connection-profile test once more, against a real Secret Service (gnome-keyring under

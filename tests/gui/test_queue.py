@@ -134,8 +134,8 @@ def test_only_the_first_page_is_loaded_until_fetch_more(qtbot, session):
         log_one(session.desk, session.actor, given=f"Child{i}", family=f"Family{i}")
     model = _loaded_model(qtbot, session, page_size=3)
     assert model.rowCount() == 3 and model.canFetchMore(QModelIndex())
-    qtbot.wait(50)
-    assert model.rowCount() == 3
+    # Nothing else was asked for: no read is running or waiting (a second page would be).
+    assert not model.loading and session.tasks.busy == 0
     with qtbot.waitSignal(model.rowsInserted):
         model.fetchMore(QModelIndex())
         # One request at a time: a second call while the page is on its way does nothing.
@@ -440,8 +440,9 @@ def test_refreshes_when_the_queue_changes_and_keeps_the_selection(qtbot, session
     logged = session.desk.contacts.log(
         session.actor, contact(child("New", "Arrival", rag="red", rag_reason="r"))
     )
+    # A change that is not the queue's starts no read (a reload would start one at once).
     session.hub.announce(frozenset({"person:1"}))
-    qtbot.wait(50)
+    assert not widget.model.loading and session.tasks.busy == 0
     assert widget.model.rowCount() == 6
     session.hub.announce(logged.changed)
     qtbot.waitUntil(lambda: widget.model.rowCount() == 7)
