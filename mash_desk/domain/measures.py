@@ -267,9 +267,7 @@ class MonthPeriod:
 
     def boundaries(self, tz: ZoneInfo) -> tuple[datetime, ...]:
         """Local midnights starting each month, then the end: ``months + 1`` aware instants."""
-        return tuple(
-            datetime.combine(day, time(), tz) for day in (*self.month_starts(), self.end)
-        )
+        return tuple(datetime.combine(day, time(), tz) for day in (*self.month_starts(), self.end))
 
 
 def add_months(day: date, months: int) -> date:
@@ -478,7 +476,9 @@ class _Checker:
         calc = self.calculation(spec, where)
         period = spec.get("period")
         if "period" in spec and period not in PERIODS:
-            self.add(f"{where}.period", f"{period!r} is not a period (expected {_choices(PERIODS)})")
+            self.add(
+                f"{where}.period", f"{period!r} is not a period (expected {_choices(PERIODS)})"
+            )
         unit = self.unit(spec, where, calc)
         denominator = self.denominator(spec, where, calc)
         direction, target = self.target(spec, where, unit)
@@ -558,10 +558,14 @@ class _Checker:
         if isinstance(target, bool) or not isinstance(target, int | float):
             self.add(f"{where}.target", f"expected a number, got {_kind(target)}")
             return direction, None
-        low, high = {
-            MeasureUnit.PERCENT: (0, 100),
-            MeasureUnit.COEFFICIENT: (-1, 1),
-        }.get(unit, (0, math.inf)) if unit is not None else (-math.inf, math.inf)
+        low, high = (
+            {
+                MeasureUnit.PERCENT: (0, 100),
+                MeasureUnit.COEFFICIENT: (-1, 1),
+            }.get(unit, (0, math.inf))
+            if unit is not None
+            else (-math.inf, math.inf)
+        )
         if not math.isfinite(target) or not low <= target <= high:
             self.add(
                 f"{where}.target",
