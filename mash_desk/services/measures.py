@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from mash_desk.domain.enums import OUTCOME_LABELS, REFERRAL_SOURCES, Channel, ContactOutcome
 from mash_desk.domain.errors import FieldError, ValidationError
@@ -244,7 +244,7 @@ class MeasureService(Service):
         """The teams referrals have been given, for a team filter's choices."""
         with self.reading(actor, Permission.VIEW_MEASURES) as unit:
             rows = unit.conn.execute(
-                select(distinct(Referral.team)).where(Referral.team.is_not(None))
+                select(Referral.team).distinct().where(Referral.team.is_not(None))
             ).scalars()
             return tuple(sorted(rows))
 
@@ -273,7 +273,7 @@ class MeasureService(Service):
                 team=team,
                 dialect=unit.conn.dialect.name,
             )
-            agencies = dict(unit.conn.execute(select(Agency.code, Agency.name)).tuples().all())
+            agencies = dict(unit.conn.execute(select(Agency.code, Agency.name)).all())
             results = tuple(self._result(unit, window, period, m, agencies) for m in chosen)
             computed_at = unit.now
         catalogue = self.definitions
