@@ -31,7 +31,6 @@ from sqlalchemy import (
     case,
     cast,
     distinct,
-    exists,
     func,
     literal_column,
     null,
@@ -255,11 +254,15 @@ def contact_referral_conversion(w: Window) -> Figure:
 def re_referrals(w: Window) -> Figure:
     """Referrals of the month with another referral of the child in the year before."""
     earlier = aliased(Referral, name="earlier")
-    had_one = exists().where(
-        earlier.person_id == Referral.person_id,
-        earlier.id != Referral.id,
-        earlier.referral_at <= Referral.referral_at,
-        earlier.referral_at >= a_year_before(Referral.referral_at, w.dialect),
+    had_one = (
+        select(earlier.id)
+        .where(
+            earlier.person_id == Referral.person_id,
+            earlier.id != Referral.id,
+            earlier.referral_at <= Referral.referral_at,
+            earlier.referral_at >= a_year_before(Referral.referral_at, w.dialect),
+        )
+        .exists()
     )
     keys = {Breakdown.SOURCE: Referral.source, Breakdown.RAG: Referral.rag}
     return Figure(
@@ -406,10 +409,16 @@ def feedback_in_time(w: Window) -> Figure:
 
 def consent_recorded(w: Window) -> Figure:
     """Children of the month's contacts with a consent decision about sharing on it."""
-    recorded = exists().where(
-        Consent.person_id == ContactChild.person_id,
-        Consent.contact_id == ContactChild.contact_id,
-        Consent.purpose == ConsentPurpose.SHARE_INFORMATION.value,
+    # EXISTS (SELECT id ...), not SELECT *: a performance login may not select the reason
+    # or lawful basis of a consent (storage.server_policies.AGGREGATE_COLUMNS).
+    recorded = (
+        select(Consent.id)
+        .where(
+            Consent.person_id == ContactChild.person_id,
+            Consent.contact_id == ContactChild.contact_id,
+            Consent.purpose == ConsentPurpose.SHARE_INFORMATION.value,
+        )
+        .exists()
     )
     return Figure(
         _children_of_contacts(),
