@@ -6,15 +6,27 @@ row placed on purpose; each figure below is counted by hand there.
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from mash_desk.domain.clock import FixedClock
 from mash_desk.domain.errors import PermissionDenied, ValidationError
-from mash_desk.domain.measures import MonthPeriod
+from mash_desk.domain.measures import CALCULATIONS, MonthPeriod
+from mash_desk.services.desk import Desk
+from mash_desk.services.measure_queries import AGREEMENT, FIGURES, Window
 from mash_desk.services.measures import MeasuresReport
+from mash_desk.synthetic import generate
+from mash_desk.synthetic.users import DEMO_MANAGER
+from tests.conftest import NOW, fresh_database_url
 from tests.services.measures_fixture import EXPECTED, TEAM_A, TEAM_B, build
 from tests.support.helpers import row_counts
 
 OCTOBER = MonthPeriod.parse("2026-10")
+_WINDOW = Window(
+    (date(2026, 9, 1), date(2026, 10, 1)), ZoneInfo("Europe/London"), NOW, None, "sqlite"
+)
 
 
 @pytest.fixture
@@ -182,3 +194,53 @@ def test_refusals_name_the_field(history, actors):
         ("measures", "unknown"),
     }
     assert "nope" in caught.value.for_field("measures")[0].message
+
+
+def test_every_calculation_of_the_domain_has_its_query():
+    assert set(CALCULATIONS) == set(FIGURES) | {AGREEMENT}
+    for name, calc in CALCULATIONS.items():
+        if name != AGREEMENT:
+            figure = FIGURES[name](_WINDOW)
+            assert set(figure.keys or {}) == calc.breakdowns, name
+            assert (figure.team is not None) == calc.by_team, name
+
+
+# --- the demo's year reproduces §9's shapes --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_year(templates, tmp_path_factory):
+    """One year of synthetic history ending at the tests' NOW (SQLite; about 4 s)."""
+    url = fresh_database_url("sqlite", templates, None, tmp_path_factory.mktemp("demo"))
+    desk = Desk.open(url, FixedClock(NOW))
+    generate(desk.db, years=1, seed=1, end=NOW)
+    yield desk
+    desk.close()
+
+
+@pytest.mark.slow
+def test_the_demo_year_has_the_shapes_of_section_9(demo_year):
+    manager = demo_year.users.actor_for(DEMO_MANAGER)
+    # The whole months of the history: December 2025 to October 2026.
+    year = demo_year.measures.compute(manager, MonthPeriod.parse("2026-10", 11))
+    # 000 L535: 733-787 a month; the demo has a summer-holiday dip (synthetic.generate).
+    monthly = [f.numerator for f in year.get("contacts").series]
+    assert 730 <= sum(monthly) / len(monthly) <= 830 and min(monthly) >= 600, monthly
+    assert 17 <= year.get("contact_referral_conversion").value <= 24  # 000 L535
+    assert year.get("re_referral_rate").value == pytest.approx(11.5, abs=1.5)  # 000 L380
+    # 000 L415: 54 -> 91 -> 124 a year per 10,000; eleven months of the demo in that range.
+    assert 40 <= year.get("s47_per_10000").value <= 130
+    assert 50 <= year.get("strategy_to_s47").value <= 90  # 004 L132-133: 82 of 116
+    assert year.get("consent_recorded").value == pytest.approx(94, abs=3)
+    for measure in ("referral_decisions_in_time", "agency_checks_in_time", "feedback_in_time"):
+        assert 60 <= year.get(measure).value < 100, measure
+    sources = year.get("referrals").breakdowns[0]
+    assert [i.key for i in sources.items[:2]] == ["6", "2A"]  # police, then schools
+    flows = {i.key for i in year.get("step_up_step_down").breakdowns[0].items}
+    assert {"step_up", "step_down"} <= flows
+    # The QA sample of the history's last quarter is re-rated in its last week (November).
+    november = demo_year.measures.compute(
+        manager, MonthPeriod.parse("2026-11"), measures=["threshold_consistency"]
+    )
+    kappa = november.get("threshold_consistency")
+    assert kappa.denominator == 40 and 0.5 <= kappa.value <= 1
