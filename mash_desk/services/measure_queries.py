@@ -448,7 +448,7 @@ FIGURES: dict[str, Callable[[Window], Figure]] = {
 }
 
 
-def agreement_pairs(w: Window, breakdown: Breakdown | None) -> Select[Any]:
+def agreement_pairs(w: Window) -> Select[int, int, int, int]:
     """``SELECT month, original level, re-rated level, count`` of the month's QA re-ratings.
 
     Cohen's kappa needs the whole table of level pairs, not a sum, so this calculation returns

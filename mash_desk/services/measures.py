@@ -246,7 +246,7 @@ class MeasureService(Service):
             rows = unit.conn.execute(
                 select(Referral.team).distinct().where(Referral.team.is_not(None))
             ).scalars()
-            return tuple(sorted(rows))
+            return tuple(sorted(team for team in rows if team is not None))
 
     def compute(
         self,
@@ -439,7 +439,7 @@ class MeasureService(Service):
     ) -> MeasureResult:
         n = period.months
         pairs: dict[int, list[tuple[int, int, int]]] = {}
-        for month, original, rerate, count in unit.conn.execute(agreement_pairs(window, None)):
+        for month, original, rerate, count in unit.conn.execute(agreement_pairs(window)):
             pairs.setdefault(int(month), []).append((int(original), int(rerate), int(count)))
 
         def figure(months: Iterable[int], month: date) -> MonthFigure:
@@ -450,7 +450,7 @@ class MeasureService(Service):
 
         series = tuple(figure((n + i,), s) for i, s in enumerate(period.month_starts()))
         current = figure(range(n, 2 * n), period.last)
-        breakdowns = ()
+        breakdowns: tuple[BreakdownResult, ...] = ()
         if Breakdown.LEVEL in measure.breakdowns:
             breakdowns = (_agreement_by_level(pairs, period),)
         return MeasureResult(
