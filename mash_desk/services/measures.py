@@ -41,6 +41,7 @@ from mash_desk.services.dto import Actor
 from mash_desk.services.measure_queries import (
     AGREEMENT,
     FIGURES,
+    Figure,
     Window,
     agreement_pairs,
     figure_select,
@@ -339,15 +340,18 @@ class MeasureService(Service):
         if measure.calculation == AGREEMENT:
             return self._agreement(unit, window, period, measure)
         figure = FIGURES[measure.calculation](window)
-        counts: Counts = {
-            month: (int(num), None if den is None else int(den))
-            for month, num, den in unit.conn.execute(figure_select(figure, window, None))
-        }
+        by_breakdown = {b: _keyed_counts(unit, figure, window, b) for b in measure.breakdowns}
+        if by_breakdown and figure.additive:
+            # Every row falls in exactly one group of a breakdown (a missing key is a group of
+            # its own), so the groups add up to the whole: no separate query for it.
+            counts = _added(next(iter(by_breakdown.values())).values())
+        else:
+            counts = _keyed_counts(unit, figure, window, None)[""]
         current = self._summed(measure.unit, counts, range(n, 2 * n), period.last)
         previous = self._summed(measure.unit, counts, range(n), period.previous.last)
         breakdowns = tuple(
-            self._breakdown(unit, window, period, measure, b, current.numerator, agencies)
-            for b in measure.breakdowns
+            self._breakdown(period, measure, b, keyed, current.numerator, agencies)
+            for b, keyed in by_breakdown.items()
         )
         return MeasureResult(
             measure,
@@ -392,27 +396,19 @@ class MeasureService(Service):
 
     def _breakdown(
         self,
-        unit: Unit,
-        window: Window,
         period: MonthPeriod,
         measure: Measure,
         breakdown: Breakdown,
+        by_key: dict[str, Counts],
         total: int,
         agencies: dict[str, str],
     ) -> BreakdownResult:
         n = period.months
-        figure = FIGURES[measure.calculation](window)
-        by_key: dict[str, Counts] = {}
-        for month, key, num, den in unit.conn.execute(figure_select(figure, window, breakdown)):
-            if month >= n:
-                by_key.setdefault("" if key is None else str(key), {})[month - n] = (
-                    int(num),
-                    None if den is None else int(den),
-                )
         items = []
         for key, counts in by_key.items():
-            shifted: Counts = {m + n: c for m, c in counts.items()}
-            whole = self._summed(measure.unit, shifted, range(n, 2 * n), period.last)
+            whole = self._summed(measure.unit, counts, range(n, 2 * n), period.last)
+            if whole.numerator == 0 and not whole.denominator:
+                continue  # seen only last period
             share = (
                 100 * whole.numerator / total
                 if measure.unit is MeasureUnit.COUNT and total
@@ -426,7 +422,7 @@ class MeasureService(Service):
                     whole.numerator,
                     whole.denominator,
                     share,
-                    self._series(measure.unit, shifted, period),
+                    self._series(measure.unit, counts, period),
                 )
             )
         items.sort(
@@ -464,6 +460,31 @@ class MeasureService(Service):
             breakdowns,
             team_applied=window.team is None,
         )
+
+
+def _keyed_counts(
+    unit: Unit, figure: Figure, window: Window, breakdown: Breakdown | None
+) -> dict[str, Counts]:
+    """Run one figure's query: key ("" for none or no breakdown) -> month -> counts."""
+    result: dict[str, Counts] = {}
+    for row in unit.conn.execute(figure_select(figure, window, breakdown)):
+        month, num, den = row[0], row[-2], row[-1]
+        key = "" if breakdown is None or row[1] is None else str(row[1])
+        result.setdefault(key, {})[int(month)] = (int(num), None if den is None else int(den))
+    return result or {"": {}}
+
+
+def _added(groups: Iterable[Counts]) -> Counts:
+    """Month by month, the sums of several groups' counts."""
+    total: dict[int, tuple[int, int | None]] = {}
+    for counts in groups:
+        for month, (num, den) in counts.items():
+            had_num, had_den = total.get(month, (0, None))
+            total[month] = (
+                had_num + num,
+                None if den is None and had_den is None else (had_den or 0) + (den or 0),
+            )
+    return total
 
 
 def _kappa(table: Sequence[tuple[int, int, int]]) -> float | None:
