@@ -56,6 +56,7 @@ class Permission(StrEnum):
     VIEW_WORKLOAD = "view_workload"
     FIND_CHILD = "find_child"
     MERGE_PEOPLE = "merge_people"
+    VIEW_MEASURES = "view_measures"
 
 
 _FRONT_DOOR = {
@@ -105,6 +106,8 @@ _MEETING_LEAD = {
     # worker, and watch each worker's load.
     Permission.ALLOCATE_WORK,
     Permission.VIEW_WORKLOAD,
+    # Issue 15: managers and chairs read the front door's figures (domain brief §9).
+    Permission.VIEW_MEASURES,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -165,6 +168,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_QA,
             Permission.VIEW_ACCESS_LOG,
             Permission.VIEW_WORKLOAD,
+            # Issue 15: the measures are counts and rates, never a child's row.
+            Permission.VIEW_MEASURES,
         }
     ),
     Role.ADMIN: frozenset(
@@ -213,6 +218,7 @@ _ACTION_WORDS = {
     Permission.VIEW_WORKLOAD: "see each worker's workload",
     Permission.FIND_CHILD: "find a child's record",
     Permission.MERGE_PEOPLE: "merge two records of one child",
+    Permission.VIEW_MEASURES: "read the front door's measures and figures",
 }
 
 
