@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Callable
 
+from mash_desk.cli_board import add_board_parser, cmd_board
 from mash_desk.domain.measures import MonthPeriod
 
 
@@ -69,6 +70,7 @@ def add_parsers(
     measures.add_argument("--json", action="store_true", help="print JSON instead of a table")
     measures.add_argument("--as", dest="as_user", required=True, help="username reading them")
     database_option(measures)
+    add_board_parser(actions, database_option, _month)
     return actions
 
 
@@ -76,6 +78,8 @@ def cmd_report(args: argparse.Namespace, url: str) -> int:
     """Run ``mash-desk report ...`` on the database at ``url``."""
     if args.report == "measures":
         return _measures(args, url)
+    if args.report == "board":
+        return cmd_board(args, url)
     raise ValueError(f"unknown report {args.report!r}")
 
 

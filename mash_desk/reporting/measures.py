@@ -31,12 +31,15 @@ def _fraction(result: MeasureResult) -> str:
 def _target(result: MeasureResult) -> str:
     if result.target is None:
         return ""
-    sign = {Direction.HIGHER: "≥ ", Direction.LOWER: "≤ "}.get(result.direction, "")
+    # Words, not ≥ / ≤: the documents' font (Noto Sans, as subset here) has no such glyphs,
+    # and a screen reader reads the words as meant.
+    sign = {Direction.HIGHER: "at least ", Direction.LOWER: "at most "}.get(result.direction, "")
     met = {True: " met", False: " missed", None: ""}[result.on_target]
     return f"{sign}{format_value(result.target, result.measure.unit)}{met}"
 
 
-def _row(result: MeasureResult) -> tuple[str, ...]:
+def summary_row(result: MeasureResult) -> tuple[str, ...]:
+    """One measure's row: name, value, counted, target, last period, change."""
     unit = result.measure.unit
     name = result.measure.name + ("" if result.team_applied else " (whole MASH)")
     return (
@@ -68,7 +71,7 @@ def render_table(report: MeasuresReport, *, breakdowns: bool = False) -> str:
     if report.team:
         title += f", team {report.team}"
     previous = report.period.previous.label
-    rows = [_HEADINGS, *(_row(r) for r in report.results)]
+    rows = [_HEADINGS, *(summary_row(r) for r in report.results)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADINGS))]
     lines = [
         title,

@@ -10,6 +10,7 @@ from mash_desk.services.access import AccessLogService
 from mash_desk.services.actions import ActionService
 from mash_desk.services.allocation import AllocationService
 from mash_desk.services.attachments import AttachmentService
+from mash_desk.services.board_report import BoardReportService
 from mash_desk.services.case import CaseService
 from mash_desk.services.checks import AgencyCheckService
 from mash_desk.services.contacts import ContactService
@@ -54,6 +55,7 @@ class Desk:
         self.thresholds = ThresholdService(self.ctx)
         self.qa = QaService(self.ctx)
         self.measures = MeasureService(self.ctx)
+        self.board_report = BoardReportService(self.ctx)
         self.case = CaseService(self.ctx)
         self.checks = AgencyCheckService(self.ctx)
         self.access = AccessLogService(self.ctx)

@@ -30,7 +30,7 @@ def test_a_performance_officer_prints_the_table_and_json(url: str):
     lines = table.stdout.splitlines()
     assert lines[0].endswith(": Oct 2026") and lines[1].startswith("Last period: Sep 2026.")
     rereferral = next(line for line in lines if line.startswith("Re-referrals within 12 months"))
-    for cell in ("25.0 %", "1 / 4", "≤ 11.5 % missed", "0.0 %"):
+    for cell in ("25.0 %", "1 / 4", "at most 11.5 % missed", "0.0 %"):
         assert cell in rereferral, (cell, rereferral)
     assert rereferral.endswith("worse")
     assert "Rates per 10,000 use 55,000 children" in table.stdout
