@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from mash_desk import __version__
+from mash_desk.cli_annex_a import add_annex_a_parser, cmd_annex_a
 from mash_desk.cli_database import add_parsers as add_database_file_parsers
 from mash_desk.cli_database import cmd_backup, cmd_restore
 from mash_desk.diagnostics import log_folder, log_unexpected, logging_to_file
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(averify)
 
     add_database_file_parsers(verbs, _database_option)
+    add_annex_a_parser(verbs, _database_option)
 
     summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
     summary.add_argument("--as", dest="as_user", help="username to read the queue as")
@@ -556,6 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "memos": _cmd_memos,
         "backup": lambda a: cmd_backup(a, _url(a)),
         "restore": lambda a: cmd_restore(a, _url(a)),
+        "annex-a": lambda a: cmd_annex_a(a, _url(a)),
     }
     # The desk (no verb) and every command write to the same private log (issue 14 item 5).
     with logging_to_file():
