@@ -107,9 +107,7 @@ def parse_spec(data: Any, where: str) -> AnnexASpec:
     """Check and return the Annex A resource's content (``where`` names it in errors)."""
     try:
         lists = {
-            k: ListSpec(
-                k, str(v["sheet"]), str(v["title"]), tuple(str(h) for h in v["headers"])
-            )
+            k: ListSpec(k, str(v["sheet"]), str(v["title"]), tuple(str(h) for h in v["headers"]))
             for k, v in data["lists"].items()
         }
         codes = {k: tuple(str(o) for o in v) for k, v in data["codes"].items()}

@@ -365,7 +365,11 @@ class _Lists:
             e = found.get(r.referral_id)
             if e is None:
                 found[r.referral_id] = _Enquiry(
-                    r.referral_id, r.person_id, r.s47_started_on, r.icpc_held_on, r.team,
+                    r.referral_id,
+                    r.person_id,
+                    r.s47_started_on,
+                    r.icpc_held_on,
+                    r.team,
                     r.assigned_to,
                 )
             elif e.icpc is None and r.icpc_held_on is not None:
@@ -391,4 +395,3 @@ class _Enquiry:
     icpc: date | None
     team: str | None
     worker: int | None
-

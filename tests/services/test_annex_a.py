@@ -248,4 +248,3 @@ def test_bad_period_and_name_refused_in_one_pass(desk, actors, tmp_path):
         desk.annex_a.export(actors["manager"], date(2026, 11, 30), date(2026, 11, 1), out)
     assert caught.value.rules == {"order", "format"}
     assert not out.parent.exists() and row_counts(desk) == before
-
