@@ -57,6 +57,7 @@ class Permission(StrEnum):
     FIND_CHILD = "find_child"
     MERGE_PEOPLE = "merge_people"
     VIEW_MEASURES = "view_measures"
+    EXPORT_RETURNS = "export_returns"
 
 
 _FRONT_DOOR = {
@@ -124,6 +125,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RESPOND_ROUTING,
             # Issue 12: only a team manager merges two records of one child.
             Permission.MERGE_PEOPLE,
+            # Issue 15: the statutory returns (CIN census, Ofsted's Annex A).
+            Permission.EXPORT_RETURNS,
         }
         | _MEETING_LEAD
     ),
@@ -170,6 +173,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_WORKLOAD,
             # Issue 15: the measures are counts and rates, never a child's row.
             Permission.VIEW_MEASURES,
+            # Issue 15: compiling the statutory returns is the performance officer's job
+            # (domain brief §2); a return that lists identifiable children checks more in its
+            # service (services.annex_a).
+            Permission.EXPORT_RETURNS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -219,6 +226,7 @@ _ACTION_WORDS = {
     Permission.FIND_CHILD: "find a child's record",
     Permission.MERGE_PEOPLE: "merge two records of one child",
     Permission.VIEW_MEASURES: "read the front door's measures and figures",
+    Permission.EXPORT_RETURNS: "export statutory returns",
 }
 
 

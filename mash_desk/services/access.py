@@ -48,6 +48,7 @@ WHAT_LABELS = {
     "document.letter": "Referrer letter",
     "document.notice": "Step-up / step-down notice",
     "document.minutes": "Meeting minutes",
+    "annex_a.export": "Ofsted Annex A workbook (exported)",
 }
 DETAIL_MAX = 200
 

@@ -9,6 +9,7 @@ from mash_desk.domain.policy import Policy
 from mash_desk.services.access import AccessLogService
 from mash_desk.services.actions import ActionService
 from mash_desk.services.allocation import AllocationService
+from mash_desk.services.annex_a import AnnexAService
 from mash_desk.services.attachments import AttachmentService
 from mash_desk.services.board_report import BoardReportService
 from mash_desk.services.case import CaseService
@@ -70,6 +71,7 @@ class Desk:
         self.search = SearchService(self.ctx)
         self.merge = MergeService(self.ctx)
         self.attachments = AttachmentService(self.ctx)
+        self.annex_a = AnnexAService(self.ctx)
         # Other desks' committed changes (a shared server's LISTEN/NOTIFY; idle on SQLite).
         self.live = LiveChanges(db)
 
