@@ -48,6 +48,7 @@ WHAT_LABELS = {
     "document.letter": "Referrer letter",
     "document.notice": "Step-up / step-down notice",
     "document.minutes": "Meeting minutes",
+    "measure.children": "Children behind a dashboard figure (listed, not opened)",
 }
 DETAIL_MAX = 200
 
