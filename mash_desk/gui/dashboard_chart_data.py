@@ -150,12 +150,16 @@ def rag_chart(data: DashboardData) -> ChartData | None:
         ax.set_xlim(0, 135)
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel("% in time")
-        legend(ax, colours, loc="lower right")
+        # Under the plot: inside, it hid the green bars' ends.
+        legend(ax, colours, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
 
     sentences = []
     rows = []
     for key in keys:
-        said = [f"{name.lower()} {bar_text(items.get(key))}" for name, items in groups.items()]
+        said = [
+            f"{name[0].lower()}{name[1:]} {bar_text(items.get(key))}"
+            for name, items in groups.items()
+        ]
         sentences.append(f"{label[key]}: " + ", ".join(said))
         rows.append((label[key], *(bar_text(items.get(key)) for items in groups.values())))
     summary = f"In time by RAG rating, {data.report.period.label}. " + "; ".join(sentences) + "."
@@ -195,6 +199,9 @@ def sources_chart(data: DashboardData) -> ChartData | None:
         names = [name for name, _ in shown]
         counts = [count for _, count in shown]
         bars = ax.barh(range(len(shown)), counts, color=colours.series[0], height=0.7)
+        if rest:
+            bars[-1].set_hatch("..")  # the sum of the smaller sources, not one source
+            bars[-1].set_edgecolor(colours.text)
         for bar, count in zip(bars, counts, strict=True):
             ax.text(
                 bar.get_width(),

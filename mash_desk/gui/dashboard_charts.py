@@ -95,10 +95,9 @@ class ChartData:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def style_axes(ax: Any, colours: ChartColours, title: str) -> None:
+def style_axes(ax: Any, colours: ChartColours) -> None:
     """Theme an Axes: background, text, spines and a light grid behind the data."""
     ax.set_facecolor(colours.background)
-    ax.set_title(title, color=colours.text, fontsize=10, loc="left", fontweight="bold")
     ax.tick_params(colors=colours.text, labelsize=8.5)
     for spine in ax.spines.values():
         spine.set_color(colours.grid)
@@ -180,8 +179,13 @@ class ChartPanel(QWidget):
         colours = ChartColours.of(self)
         self.figure.clear()
         self.figure.set_facecolor(colours.background)
+        # The figure's title, not the axes': long axis labels (authorities, sources) push the
+        # axes right, and a title over them was cut off at the canvas's edge.
+        self.figure.suptitle(
+            self.data.title, x=0.01, ha="left", fontsize=10, fontweight="bold", color=colours.text
+        )
         ax = self.figure.add_subplot(111)
-        style_axes(ax, colours, self.data.title)
+        style_axes(ax, colours)
         self.data.draw(ax, colours)
         self.canvas.draw_idle()
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout
 
 from mash_desk.domain.measures import Direction, MeasureUnit
 from mash_desk.services.measures import MeasureResult, format_value
@@ -44,13 +44,19 @@ def _amount(value: float, unit: MeasureUnit) -> str:
     return format_value(value, unit)
 
 
+def _target(value: float, unit: MeasureUnit) -> str:
+    """A target as written in the measures file: ``"95 %"``, ``"11.5 %"``, ``"0.6"``."""
+    text = f"{value:g}"
+    return f"{text} %" if unit is MeasureUnit.PERCENT else text
+
+
 def target_text(result: MeasureResult) -> str:
     """``"Target 95.0 % or higher: met"``, or ``""`` without a target."""
     target = result.measure.target
     if target is None:
         return ""
     side = "or lower" if result.direction is Direction.LOWER else "or higher"
-    wanted = format_value(target, result.measure.unit)
+    wanted = _target(target, result.measure.unit)
     if result.on_target is None:
         return f"Target {wanted} {side}: no figure yet"
     return f"Target {wanted} {side}: {'met' if result.on_target else 'not met'}"
@@ -133,6 +139,7 @@ class MeasureTile(QFrame):
         super().__init__()
         self.measure_id = result.measure.id
         self.can_drill = can_drill
+        self.selected = False
         self.setObjectName(f"tile_{self.measure_id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -194,10 +201,40 @@ class MeasureTile(QFrame):
         self.setAccessibleDescription(words.spoken() + hint)
         self.setToolTip(f"{result.measure.definition}\n\nSource: {result.measure.source}")
 
+    def set_selected(self, selected: bool) -> None:
+        """Mark the tile whose details are shown."""
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt API
+        """The frame, and a thick border in the theme's highlight when chosen or focused.
+
+        Painted from the current palette (not a style sheet), so it follows a theme change;
+        the border's width, not only its colour, tells the chosen tile apart.
+        """
+        super().paintEvent(event)
+        if not (self.selected or self.hasFocus()):
+            return
+        painter = QPainter(self)
+        pen = QPen(self.palette().color(self.palette().ColorRole.Highlight))
+        pen.setWidth(3)
+        if not self.hasFocus():
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
+        painter.end()
+
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 — Qt API
         """Taking focus shows this measure's details beside the tiles."""
         super().focusInEvent(event)
         self.chosen.emit(self.measure_id)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 — Qt API
+        """Repaint without the focus border."""
+        super().focusOutEvent(event)
+        self.update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 — Qt API
         """A click chooses the tile (and takes the focus)."""
@@ -218,10 +255,3 @@ class MeasureTile(QFrame):
             event.accept()
             return
         super().keyPressEvent(event)
-
-
-def selected_style(tile: QWidget, selected: bool) -> None:
-    """Mark the tile whose details are shown (a thicker frame, not a colour alone)."""
-    tile.setLineWidth(3 if selected else 1)
-    if isinstance(tile, QFrame):
-        tile.setFrameShadow(QFrame.Shadow.Sunken if selected else QFrame.Shadow.Plain)

@@ -34,7 +34,7 @@ from mash_desk.gui.dashboard_chart_data import (
 from mash_desk.gui.dashboard_charts import ChartPanel
 from mash_desk.gui.dashboard_data import DashboardData, load_dashboard
 from mash_desk.gui.dashboard_details import MeasureDetails
-from mash_desk.gui.dashboard_tiles import MeasureTile, selected_style
+from mash_desk.gui.dashboard_tiles import MeasureTile
 from mash_desk.gui.forms.ui_dashboard import Ui_DashboardView
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
@@ -269,7 +269,8 @@ class DashboardView(QWidget):
             return
         self.selected = measure_id
         for mid, tile in self.tiles.items():
-            selected_style(tile, mid == measure_id)
+            tile.set_selected(mid == measure_id)
+        self.ui.tilesScroll.ensureWidgetVisible(self.tiles[measure_id])
         self.details.show_result(
             self.data.report.get(measure_id),
             drillable=self.session.desk.measure_children.drillable(measure_id),

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 
-from mash_desk.domain.measures import Breakdown, Measure, MeasureUnit, MonthPeriod
+from mash_desk.domain.measures import Breakdown, Direction, Measure, MeasureUnit, MonthPeriod
 from mash_desk.gui.a11y import live_label
 from mash_desk.gui.forms.ui_measure_children import Ui_MeasureChildrenDialog
 from mash_desk.gui.session import DeskSession
@@ -32,6 +32,18 @@ def part_words(measure: Measure) -> dict[Part, str]:
         Part.NOT_COUNTED: "Not counted (the rest of the denominator)",
         Part.ALL: f"All: {measure.denominator.lower()}",
     }
+
+
+def default_part(measure: Measure) -> Part:
+    """What a manager asks first: the misses of an "in time" measure, else who was counted.
+
+    For a rate where higher is better (decisions, checks, conferences in time), the children
+    a manager needs are the ones the figure missed; for a count, or a rate where lower is
+    better (re-referrals), the counted ones are the ones to look at.
+    """
+    if measure.denominator is not None and measure.direction is Direction.HIGHER:
+        return Part.NOT_COUNTED
+    return Part.COUNTED
 
 
 class MeasureChildrenDialog(QDialog):
@@ -55,7 +67,7 @@ class MeasureChildrenDialog(QDialog):
         breakdown: Breakdown | None = None,
         key: str | None = None,
         group: str = "",
-        part: Part = Part.COUNTED,
+        part: Part | None = None,
         parent: QWidget | None = None,
     ):
         """List ``measure``'s children for the period (one breakdown ``group`` if given)."""
@@ -75,7 +87,9 @@ class MeasureChildrenDialog(QDialog):
         live_label(self.ui.messageLabel, "How many children are listed")
         for choice, words in part_words(measure).items():
             self.ui.partCombo.addItem(words, choice)
-        self.ui.partCombo.setCurrentIndex(max(0, self.ui.partCombo.findData(part)))
+        self.ui.partCombo.setCurrentIndex(
+            max(0, self.ui.partCombo.findData(part or default_part(measure)))
+        )
         self.ui.partCombo.setEnabled(self.ui.partCombo.count() > 1)
         self.model = QStandardItemModel(0, len(HEADERS), self)
         self.model.setHorizontalHeaderLabels(list(HEADERS))

@@ -94,7 +94,7 @@ def test_a_manager_sees_the_hand_counted_figures_and_the_period_filter_moves_the
     assert tiles["referrals"].sentences.value == "4"
     decisions = tiles["referral_decisions_in_time"].sentences
     assert (decisions.value, decisions.fraction) == ("50.0 %", "2 of 4")
-    assert decisions.target == "Target 100.0 % or higher: not met"
+    assert decisions.target == "Target 100 % or higher: not met"
     assert decisions.change == "▼ Down 50.0 points from 100.0 % last period (worse)"
     rereferral = tiles["re_referral_rate"].sentences
     assert rereferral.target == "Target 11.5 % or lower: not met"
@@ -132,7 +132,7 @@ def test_charts_exist_with_accessible_names_and_text_alternatives(qtbot, manager
     for canvas in canvases:
         assert canvas.accessibleDescription()  # the summary sentence
     rag = view.charts["RAG timeliness"]
-    assert "Red: contact outcome within its rag time 50 % (1 of 2)" in rag.summary.text()
+    assert "Red: contact outcome within its RAG time 50 % (1 of 2)" in rag.summary.text()
     assert rag.table.rowCount() == 3
     sources = view.charts["Sources"].summary.text()
     assert sources.startswith("4 referrals in Oct 2026. Largest sources: 6: Police 4 (100 %)")
@@ -161,12 +161,13 @@ def test_a_drill_down_lists_the_children_logs_each_and_opens_a_case(qtbot, manag
     dialog = view.drill_dialog
     assert isinstance(dialog, MeasureChildrenDialog)
     qtbot.waitUntil(lambda: dialog.listing is not None, timeout=15_000)
-    assert [r.name for r in dialog.listing.rows] == ["C Synthetic", "A Synthetic"]
-    # The late ones: B (signed late) and D (never signed, past due).
-    with qtbot.waitSignal(dialog.loaded, timeout=15_000):
-        dialog.ui.partCombo.setCurrentIndex(dialog.ui.partCombo.findData(Part.NOT_COUNTED))
+    # An "in time" figure lists its misses first: B (signed late) and D (never signed, past
+    # due), newest referral first.
     assert [r.name for r in dialog.listing.rows] == ["D Synthetic", "B Synthetic"]
     assert dialog.model.item(0, 4).text() == "No"
+    with qtbot.waitSignal(dialog.loaded, timeout=15_000):
+        dialog.ui.partCombo.setCurrentIndex(dialog.ui.partCombo.findData(Part.COUNTED))
+    assert [r.name for r in dialog.listing.rows] == ["C Synthetic", "A Synthetic"]
     assert _access_rows(history) == before + 4
     # A breakdown row drills to its group: red referrals are A and B.
     view.choose("referrals")

@@ -1,4 +1,4 @@
-# source-sha256: e198acfb038d16bfcb78741c2c2f49d97437e4a06bbb4f59170e15ee31d1aa39
+# source-sha256: cdca0cc6ec0b0cd69cc774dc8d22d3830ede5e4fdef1900999b822629804aa93
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -107,6 +107,7 @@ class Ui_DashboardView(object):
 
         self.mainLayout.addWidget(self.bodySplitter)
 
+        self.mainLayout.setStretch(2, 1)
 #if QT_CONFIG(shortcut)
         self.monthLabel.setBuddy(self.monthCombo)
         self.monthsLabel.setBuddy(self.monthsCombo)
