@@ -12,7 +12,9 @@ from datetime import date
 
 import pytest
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.colors import to_hex
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from mash_desk.domain.errors import PermissionDenied
@@ -22,6 +24,7 @@ from mash_desk.gui.dashboard_view import DashboardView
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.measure_children_dialog import MeasureChildrenDialog
 from mash_desk.gui.session import DeskSession
+from mash_desk.gui.theme import apply_theme
 from mash_desk.services.measure_children import MEASURE_CHILDREN_VIEW, Part
 from mash_desk.storage.models import AccessLogEntry
 from tests.gui.conftest import session_as
@@ -143,6 +146,15 @@ def test_charts_exist_with_accessible_names_and_text_alternatives(qtbot, manager
     assert neighbours.summary.text().startswith("This desk: 6 referrals, Nov 2025 to Oct 2026.")
     flows = view.charts["Flows"].summary.text()
     assert "1 step-up, 2 step-downs, 1 transfer" in flows
+    # A theme change redraws the charts in the dark palette (no white plot on a dark desk).
+    trends = view.charts["Trends"]
+    app = QApplication.instance()
+    assert to_hex(trends.figure.get_facecolor()) == "#ffffff"
+    apply_theme(app, "dark")
+    try:
+        qtbot.waitUntil(lambda: to_hex(trends.figure.get_facecolor()) == "#252526", timeout=5000)
+    finally:
+        apply_theme(app, "light")
     # The table behind the button is the same figures, for a screen reader.
     button = view.charts["Trends"].table_button
     button.click()
