@@ -123,9 +123,7 @@ class DashboardView(QWidget):
             # As text: a date in a combo's data comes back as a QDate, and findData misses.
             combo.addItem(text, month.isoformat())
         for months in PERIODS:
-            self.ui.monthsCombo.addItem(
-                "1 month" if months == 1 else f"{months} months to it", months
-            )
+            self.ui.monthsCombo.addItem("1 month" if months == 1 else f"{months} months", months)
         self.ui.teamCombo.addItem("All teams", None)
 
     @property

@@ -1,4 +1,4 @@
-# source-sha256: cdca0cc6ec0b0cd69cc774dc8d22d3830ede5e4fdef1900999b822629804aa93
+# source-sha256: ef962d333aa219344efe62a6622c95742d3f5d7f2de553e69c93b8000fda4990
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -135,7 +135,7 @@ class Ui_DashboardView(object):
 #endif // QT_CONFIG(accessibility)
         self.monthsLabel.setText(QCoreApplication.translate("DashboardView", u"&Period:", None))
 #if QT_CONFIG(accessibility)
-        self.monthsCombo.setAccessibleName(QCoreApplication.translate("DashboardView", u"Number of months in the period", None))
+        self.monthsCombo.setAccessibleName(QCoreApplication.translate("DashboardView", u"Number of months in the period, ending with the chosen month", None))
 #endif // QT_CONFIG(accessibility)
         self.teamLabel.setText(QCoreApplication.translate("DashboardView", u"T&eam:", None))
 #if QT_CONFIG(accessibility)
