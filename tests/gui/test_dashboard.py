@@ -73,6 +73,9 @@ def _open(qtbot, session: DeskSession) -> tuple[MainWindow, DashboardView]:
 def _choose(qtbot, view: DashboardView, **filters) -> None:
     with qtbot.waitSignal(view.loaded, timeout=20_000):
         view.set_filters(**filters)
+        # Until the figures arrive the dashboard says it is loading them.
+        assert view.status.text().startswith("Loading the figures for ")
+    assert not view.status.text().startswith("Loading")
 
 
 def _access_rows(desk) -> int:
