@@ -80,15 +80,17 @@ def change_text(result: MeasureResult) -> str:
 
 
 def fraction_text(result: MeasureResult) -> str:
-    """What was counted: ``"2 of 4"`` for a rate, the count for a rate per 10,000."""
+    """What was counted: ``"2 of 4"`` for a rate, the count behind a rate per 10,000."""
     unit = result.measure.unit
     if unit is MeasureUnit.COUNT:
         return ""
     if unit is MeasureUnit.PER_10000:
-        return f"{result.numerator:,} counted"
+        return f"{result.numerator:,} among {result.denominator or 0:,} children"
+    if not result.denominator:
+        return "Nothing to count in the period"
     if unit is MeasureUnit.COEFFICIENT:
-        return f"{result.numerator:,} of {result.denominator or 0:,} re-ratings agreed"
-    return f"{result.numerator:,} of {result.denominator or 0:,}"
+        return f"{result.numerator:,} of {result.denominator:,} re-ratings agreed"
+    return f"{result.numerator:,} of {result.denominator:,}"
 
 
 @dataclass(frozen=True)
