@@ -66,14 +66,15 @@ def change_text(result: MeasureResult) -> str:
     """How the figure moved since the period before, with an arrow and in words."""
     unit = result.measure.unit
     before = result.previous.value
+    then = result.period.previous.label
     if result.value is None or before is None:
-        return "Last period: no figure to compare"
+        return f"{then}: no figure to compare"
     was = format_value(before, unit)
     if result.value == before:
-        return f"{_SAME} Same as last period ({was})"
+        return f"{_SAME} Same as {then} ({was})"
     up = result.value > before
     moved = f"{_UP} Up" if up else f"{_DOWN} Down"
-    words = f"{moved} {_amount(abs(result.value - before), unit)} from {was} last period"
+    words = f"{moved} {_amount(abs(result.value - before), unit)} from {was} in {then}"
     if result.improved is None:
         return words
     return f"{words} ({'better' if result.improved else 'worse'})"

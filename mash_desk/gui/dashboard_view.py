@@ -199,9 +199,15 @@ class DashboardView(QWidget):
             if self.can_drill
             else " Counts only: no child is named on this dashboard."
         )
+        today = self.session.desk.ctx.today()
+        partial = (
+            f" {today:%B %Y} is not over: its figures are so far, compared with whole months."
+            if report.period.last == today.replace(day=1)
+            else ""
+        )
         self.status.setText(
             f"{len(report.results)} measures for {scope}, computed at "
-            f"{report.computed_at.astimezone(self.session.desk.ctx.tz):%H:%M}.{hint}"
+            f"{report.computed_at.astimezone(self.session.desk.ctx.tz):%H:%M}.{partial}{hint}"
         )
         self.loaded.emit()
 

@@ -93,6 +93,7 @@ def test_a_manager_sees_the_hand_counted_figures_and_the_period_filter_moves_the
     # This month so far: the one November contact.
     assert view.ui.monthCombo.currentText() == "November 2026 (so far)"
     assert view.tiles["contacts"].sentences.value == "1"
+    assert "November 2026 is not over" in view.status.text()
 
     _choose(qtbot, view, month=OCTOBER)
     tiles = view.tiles
@@ -101,13 +102,15 @@ def test_a_manager_sees_the_hand_counted_figures_and_the_period_filter_moves_the
     decisions = tiles["referral_decisions_in_time"].sentences
     assert (decisions.value, decisions.fraction) == ("50.0 %", "2 of 4")
     assert decisions.target == "Target 100 % or higher: not met"
-    assert decisions.change == "▼ Down 50.0 points from 100.0 % last period (worse)"
+    assert decisions.change == "▼ Down 50.0 points from 100.0 % in Sep 2026 (worse)"
     rereferral = tiles["re_referral_rate"].sentences
     assert rereferral.target == "Target 11.5 % or lower: not met"
     assert rereferral.change.startswith("▲ Up 25.0 points") and rereferral.change.endswith(
         "(worse)"
     )
     assert tiles["s47_per_10000"].sentences.value == "0.5 per 10,000 children"
+    assert tiles["s47_per_10000"].sentences.fraction == "3 among 55,000 children"
+    assert tiles["agency_checks_in_time"].sentences.change == "Sep 2026: no figure to compare"
     assert tiles["threshold_consistency"].sentences.value == "κ 0.69"
     assert "not met" in tiles["referral_decisions_in_time"].accessibleDescription()
 
