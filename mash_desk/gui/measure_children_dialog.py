@@ -29,7 +29,7 @@ def part_words(measure: Measure) -> dict[Part, str]:
         return {Part.COUNTED: f"Counted: {measure.numerator.lower()}"}
     return {
         Part.COUNTED: f"Counted: {measure.numerator.lower()}",
-        Part.NOT_COUNTED: "Not counted (the rest of the denominator)",
+        Part.NOT_COUNTED: f"Not counted (missed): not {measure.numerator.lower()}",
         Part.ALL: f"All: {measure.denominator.lower()}",
     }
 
