@@ -73,8 +73,10 @@ def trend_chart(data: DashboardData) -> ChartData | None:
             )
         _ticks(ax, labels)
         ax.set_ylabel("Per month")
-        ax.set_ylim(bottom=0)
-        legend(ax, colours, loc="upper left")
+        # Headroom above the highest month for the legend, which would otherwise hide it.
+        top = max((max(v) for v in values.values() if v), default=0)
+        ax.set_ylim(0, top * 1.25 or 1)
+        legend(ax, colours, loc="upper left", ncol=len(values))
 
     parts = []
     for name, series in values.items():
@@ -268,8 +270,10 @@ def flows_chart(data: DashboardData) -> ChartData | None:
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
         _ticks(ax, labels)
         ax.set_ylabel("Children routed")
+        # Headroom above the tallest month for the legend, which would otherwise hide it.
+        ax.set_ylim(0, max(bottom, default=0) * 1.25 or 1)
         if series:
-            legend(ax, colours, loc="upper left")
+            legend(ax, colours, loc="upper left", ncol=len(series))
         else:
             ax.text(
                 0.5,
