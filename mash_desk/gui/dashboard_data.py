@@ -66,7 +66,10 @@ def load_dashboard(
     """Read everything the dashboard shows (runs on a reader thread)."""
     service = desk.measures
     report = service.compute(actor, period, team=team)
-    known = {m.id for m in service.definitions.measures}
-    wanted = [m for m in TREND_MEASURES if m in known]
-    trend = service.compute(actor, trend_period(period), team=team, measures=wanted or None)
+    if trend_period(period) == period:
+        trend = report  # a year or longer: the period's own months are the trend
+    else:
+        known = {m.id for m in service.definitions.measures}
+        wanted = [m for m in TREND_MEASURES if m in known]
+        trend = service.compute(actor, trend_period(period), team=team, measures=wanted or None)
     return DashboardData(report, trend, service.teams(actor), shipped_neighbours())
