@@ -15,6 +15,7 @@ counts only, with no drill-down offered (and the service would refuse it).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -179,8 +180,8 @@ class DashboardView(QWidget):
             self.session.actor,
             period,
             team,
-            on_done=lambda data, n=asked: self._arrived(n, data),
-            on_error=lambda exc, n=asked: self._failed(n, exc),
+            on_done=partial(self._arrived, asked),
+            on_error=partial(self._failed, asked),
             label="Computing the figures…",
         )
 

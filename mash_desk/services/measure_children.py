@@ -183,7 +183,7 @@ class MeasureChildrenService(Service):
             fig = FIGURES[measure.calculation](window)
             rows_q = _rows(measure, fig, window, breakdown, key)
             listed = rows_q.subquery("listed")
-            tally = dict(
+            tally: dict[int, int] = dict(
                 unit.conn.execute(
                     select(listed.c.counted, func.count()).group_by(listed.c.counted)
                 ).all()
