@@ -149,6 +149,10 @@ class MainWindow(QMainWindow):
         self._build_allocation_actions(queue_menu)
         self._build_outcome_actions(queue_menu)
         self._build_red_decision_actions(queue_menu)
+        from mash_desk.gui.dashboard_menu import DashboardMenu
+
+        # Issue 15 item 2: the figures dashboard (Ctrl+Shift+B), for roles that read measures.
+        self.dashboard = DashboardMenu(self, queue_menu)
         if self._may(Permission.RUN_MEETING):
             meeting_menu = bar.addMenu("&Meeting")
             meeting_menu.addAction(
@@ -270,6 +274,10 @@ class MainWindow(QMainWindow):
                 "Open work per worker by RAG rating, due today and overdue: counts only."
             )
             self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+            # Issue 15 item 2: the measures dashboard is where the officer works; it opens
+            # in front, with the workload kept as the home tab behind it.
+            if self.dashboard.action is not None:
+                self.dashboard.open_dashboard()
             return
         if not self._may(Permission.VIEW_QUEUE) and self._may(Permission.RETURN_AGENCY_CHECKS):
             # A partner rep's home is their agency's inbox: they have no front-door queue.

@@ -49,6 +49,7 @@ WHAT_LABELS = {
     "document.notice": "Step-up / step-down notice",
     "document.minutes": "Meeting minutes",
     "annex_a.export": "Ofsted Annex A workbook (exported)",
+    "measure.children": "Children behind a dashboard figure (listed, not opened)",
 }
 DETAIL_MAX = 200
 

@@ -20,6 +20,7 @@ from mash_desk.services.decisions import DecisionService
 from mash_desk.services.documents import DocumentService
 from mash_desk.services.history import HistoryService
 from mash_desk.services.live import LiveChanges
+from mash_desk.services.measure_children import MeasureChildrenService
 from mash_desk.services.measures import MeasureService
 from mash_desk.services.meetings import MeetingService
 from mash_desk.services.merge import MergeService
@@ -57,6 +58,7 @@ class Desk:
         self.qa = QaService(self.ctx)
         self.measures = MeasureService(self.ctx)
         self.board_report = BoardReportService(self.ctx)
+        self.measure_children = MeasureChildrenService(self.ctx, self.measures)
         self.case = CaseService(self.ctx)
         self.checks = AgencyCheckService(self.ctx)
         self.access = AccessLogService(self.ctx)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QMenu, QTabBar, QWidget
 
 from mash_desk.gui.allocation_actions import WORKLOAD_KEY
+from mash_desk.gui.dashboard_view import DashboardView
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.queue_view import QueueView
 from mash_desk.gui.session import DeskSession
@@ -85,8 +86,10 @@ def test_a_performance_officer_opens_on_figures_and_sees_no_child(qtbot, perform
     qtbot.waitUntil(lambda: figures.model.rowCount() > 0, timeout=15_000)
     qtbot.waitUntil(lambda: session.tasks.busy == 0, timeout=15_000)
 
-    # The home tab is the workload, and it counts the three children's open work.
-    assert window.tabs.currentWidget() is figures
+    # The home tab is the workload, and it counts the three children's open work; the
+    # measures dashboard (issue 15 item 2) opens in front of it.
+    assert window.tabs.widget(0) is figures
+    assert isinstance(window.tabs.currentWidget(), DashboardView)
     assert figures.property("tab_key") == WORKLOAD_KEY
     rows = {
         figures.model.item(r, COL_WORKER).text(): int(figures.model.item(r, COL_OPEN).text())
@@ -102,7 +105,7 @@ def test_a_performance_officer_opens_on_figures_and_sees_no_child(qtbot, perform
     assert "Unallocated" in shown  # the scan reads the table it is checking
 
     offered = _offered(window)
-    assert "Workload…" in offered
+    assert {"Workload…", "Dashboard…"} <= offered
     refused = {
         "New contact",
         "Search the queue",
@@ -117,7 +120,9 @@ def test_a_performance_officer_opens_on_figures_and_sees_no_child(qtbot, perform
 
     # Ctrl+N opens no contact form for a role that may not log one.
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.tabs.count() == 1
-    # The home tab stays (Ctrl+W keeps it, as it keeps the queue).
+    assert window.tabs.count() == 2
+    # Ctrl+W closes the dashboard; the home tab stays (as the queue does).
+    window.close_current_tab()
+    assert window.tabs.currentWidget() is figures
     window.close_current_tab()
     assert window.tabs.currentWidget() is figures
