@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
 from mash_desk.domain.permissions import Permission
 
@@ -31,10 +31,14 @@ class DashboardMenu:
         """Add "Dashboard…" to ``menu`` if the signed-in role may read the measures."""
         self.window = window
         self.action = None
+        self.board_action = None
         if window._may(Permission.VIEW_MEASURES):  # noqa: SLF001 — the window's "what to offer"
             menu.addSeparator()
             self.action = window._action("&Dashboard…", self.open_dashboard, DASHBOARD_KEY)  # noqa: SLF001
             menu.addAction(self.action)
+            # Issue 15 item 3: the month's report for the partnership board (PDF or .xlsx).
+            self.board_action = window._action("&Board report…", self.open_board_report)  # noqa: SLF001
+            menu.addAction(self.board_action)
 
     def open_dashboard(self) -> DashboardView:
         """Open (or go to) the dashboard tab."""
@@ -50,6 +54,10 @@ class DashboardMenu:
         w._add_tab(view, "Figures", DASHBOARD_TAB)  # noqa: SLF001
         view.setFocus(Qt.FocusReason.OtherFocusReason)
         return view
+
+    def open_board_report(self) -> QWidget:
+        """Open the board report dialog (from the dashboard, for the month it shows)."""
+        return self.open_dashboard().open_board_report()
 
     def open_child(self, person_id: int, name: str) -> None:
         """Open a listed child's case in a tab of the window."""

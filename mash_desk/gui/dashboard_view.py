@@ -79,6 +79,7 @@ class DashboardView(QWidget):
         self.data: DashboardData | None = None
         self.tiles: dict[str, MeasureTile] = {}
         self.selected: str | None = None
+        self.board_dialog: QWidget | None = None
         self.drill_dialog: QWidget | None = None
         self._asked = 0
         self._stale = False
@@ -104,6 +105,7 @@ class DashboardView(QWidget):
         self._timer.setInterval(RELOAD_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         self.ui.refreshButton.clicked.connect(self.refresh)
+        self.ui.boardButton.clicked.connect(self.open_board_report)
         for combo in (self.ui.monthCombo, self.ui.monthsCombo, self.ui.teamCombo):
             combo.activated.connect(lambda _i: self.refresh())
         f5 = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
@@ -246,11 +248,24 @@ class DashboardView(QWidget):
 
     def _fix_tile_order(self) -> None:
         """Tab goes through the tiles in reading order, after the filters."""
-        previous: QWidget = self.ui.refreshButton
+        previous: QWidget = self.ui.boardButton
         for tile in self.tiles.values():
             QWidget.setTabOrder(previous, tile)
             previous = tile
         QWidget.setTabOrder(previous, self.ui.chartTabs)
+
+    def open_board_report(self) -> QWidget:
+        """Open the board report dialog for the month the dashboard shows (if it is over)."""
+        from mash_desk.gui.board_report_dialog import BoardReportDialog
+
+        dialog = BoardReportDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        found = dialog.ui.month.findData(f"{self.period.last:%Y-%m}")
+        if found >= 0:
+            dialog.ui.month.setCurrentIndex(found)
+        dialog.open()
+        self.board_dialog = dialog
+        return dialog
 
     def _show_charts(self, data: DashboardData) -> None:
         today = self.session.desk.ctx.today()

@@ -65,3 +65,25 @@ def test_a_practitioner_is_told_why_not(qtbot, gui_desk, gui_actors, tmp_path: P
         made.save_to(tmp_path / "board.pdf")
         qtbot.waitUntil(lambda m=made: m.save_button.isEnabled(), timeout=30_000)
         assert not (tmp_path / "board.pdf").exists()
+
+
+def test_the_dashboard_opens_it_on_the_month_it_shows(qtbot, manager_session, gui_actors):
+    from PySide6.QtCore import Qt
+
+    from mash_desk.gui.dashboard_view import DashboardView
+
+    build(manager_session.desk, gui_actors["manager"].user_id)
+    view = DashboardView(manager_session)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.mouseClick(view.ui.boardButton, Qt.MouseButton.LeftButton)
+    dialog = view.board_dialog
+    assert isinstance(dialog, BoardReportDialog) and dialog.isVisible()
+    # The dashboard opens on this month, not over yet: the report offers the last whole one.
+    assert dialog.ui.month.currentText() == "October 2026"
+    dialog.ui.month.setCurrentIndex(1)
+    dialog.close()
+    index = view.ui.monthCombo.findText("September 2026")
+    view.ui.monthCombo.setCurrentIndex(index)
+    qtbot.mouseClick(view.ui.boardButton, Qt.MouseButton.LeftButton)
+    assert view.board_dialog.ui.month.currentText() == "September 2026"

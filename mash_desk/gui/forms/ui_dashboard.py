@@ -1,4 +1,4 @@
-# source-sha256: ef962d333aa219344efe62a6622c95742d3f5d7f2de553e69c93b8000fda4990
+# source-sha256: 005e29ed5af2ba63d440dfa69b1633dba3a5aca1af0a89d031af7ed56eac3a24
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -77,6 +77,11 @@ class Ui_DashboardView(object):
 
         self.filtersLayout.addWidget(self.refreshButton)
 
+        self.boardButton = QPushButton(DashboardView)
+        self.boardButton.setObjectName(u"boardButton")
+
+        self.filtersLayout.addWidget(self.boardButton)
+
 
         self.mainLayout.addLayout(self.filtersLayout)
 
@@ -116,7 +121,8 @@ class Ui_DashboardView(object):
         QWidget.setTabOrder(self.monthCombo, self.monthsCombo)
         QWidget.setTabOrder(self.monthsCombo, self.teamCombo)
         QWidget.setTabOrder(self.teamCombo, self.refreshButton)
-        QWidget.setTabOrder(self.refreshButton, self.tilesScroll)
+        QWidget.setTabOrder(self.refreshButton, self.boardButton)
+        QWidget.setTabOrder(self.boardButton, self.tilesScroll)
         QWidget.setTabOrder(self.tilesScroll, self.chartTabs)
 
         self.retranslateUi(DashboardView)
@@ -147,6 +153,16 @@ class Ui_DashboardView(object):
 #endif // QT_CONFIG(tooltip)
 #if QT_CONFIG(accessibility)
         self.refreshButton.setAccessibleName(QCoreApplication.translate("DashboardView", u"Refresh the figures", None))
+#endif // QT_CONFIG(accessibility)
+        self.boardButton.setText(QCoreApplication.translate("DashboardView", u"&Board report\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.boardButton.setToolTip(QCoreApplication.translate("DashboardView", u"Save a month's board report as a PDF or a workbook", None))
+#endif // QT_CONFIG(tooltip)
+#if QT_CONFIG(accessibility)
+        self.boardButton.setAccessibleName(QCoreApplication.translate("DashboardView", u"Board report", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(accessibility)
+        self.boardButton.setAccessibleDescription(QCoreApplication.translate("DashboardView", u"Save a month's figures for the safeguarding partnership board as a PDF or a workbook", None))
 #endif // QT_CONFIG(accessibility)
         self.statusLabel.setText(QCoreApplication.translate("DashboardView", u"Loading\u2026", None))
 #if QT_CONFIG(accessibility)
