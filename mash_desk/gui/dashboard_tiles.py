@@ -146,7 +146,9 @@ class MeasureTile(QFrame):
         self.setObjectName(f"tile_{self.measure_id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # Never shorter than its text needs: a grid row squeezed a tile with a two-line name
+        # and a two-line change until its lines overlapped (seen at 1366×768).
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.name_label = QLabel()
         self.name_label.setWordWrap(True)
         bold = self.name_label.font()
