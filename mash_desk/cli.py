@@ -19,6 +19,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from mash_desk import __version__
 from mash_desk.cli_database import add_parsers as add_database_file_parsers
 from mash_desk.cli_database import cmd_backup, cmd_restore
+from mash_desk.cli_returns import add_parsers as add_returns_parsers
+from mash_desk.cli_returns import cmd_returns
 from mash_desk.diagnostics import log_folder, log_unexpected, logging_to_file
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import MashDeskError, ValidationError
@@ -165,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(averify)
 
     add_database_file_parsers(verbs, _database_option)
+    add_returns_parsers(verbs, _database_option)
 
     summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
     summary.add_argument("--as", dest="as_user", help="username to read the queue as")
@@ -556,6 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "memos": _cmd_memos,
         "backup": lambda a: cmd_backup(a, _url(a)),
         "restore": lambda a: cmd_restore(a, _url(a)),
+        "returns": lambda a: cmd_returns(a, _url(a)),
     }
     # The desk (no verb) and every command write to the same private log (issue 14 item 5).
     with logging_to_file():

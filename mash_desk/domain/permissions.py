@@ -56,6 +56,7 @@ class Permission(StrEnum):
     VIEW_WORKLOAD = "view_workload"
     FIND_CHILD = "find_child"
     MERGE_PEOPLE = "merge_people"
+    EXPORT_RETURNS = "export_returns"
 
 
 _FRONT_DOOR = {
@@ -121,6 +122,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RESPOND_ROUTING,
             # Issue 12: only a team manager merges two records of one child.
             Permission.MERGE_PEOPLE,
+            # Issue 15 item 4: a service manager checks and sends the statutory returns.
+            Permission.EXPORT_RETURNS,
         }
         | _MEETING_LEAD
     ),
@@ -165,6 +168,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_QA,
             Permission.VIEW_ACCESS_LOG,
             Permission.VIEW_WORKLOAD,
+            # Issue 15: compiling the statutory returns is the performance officer's job. The
+            # census file names children (dates of birth, UPNs): on a shared server this
+            # role's login may not read those columns, so there a manager runs the export
+            # (services.returns says so); on an embedded database the permission suffices.
+            Permission.EXPORT_RETURNS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -213,6 +221,7 @@ _ACTION_WORDS = {
     Permission.VIEW_WORKLOAD: "see each worker's workload",
     Permission.FIND_CHILD: "find a child's record",
     Permission.MERGE_PEOPLE: "merge two records of one child",
+    Permission.EXPORT_RETURNS: "check or export the statutory returns",
 }
 
 

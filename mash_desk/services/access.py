@@ -48,6 +48,7 @@ WHAT_LABELS = {
     "document.letter": "Referrer letter",
     "document.notice": "Step-up / step-down notice",
     "document.minutes": "Meeting minutes",
+    "returns.cin": "Children in Need census export (identifiers and characteristics)",
 }
 DETAIL_MAX = 200
 

@@ -1263,6 +1263,8 @@ class MeetingHistory:
                 "icpc_held_on": held_on,
                 "icpc_recorded_by": icpc_by,
                 "icpc_recorded_at": icpc_at,
+                "icpc_not_required_on": None,
+                "icpc_not_required_reason": None,
                 # Recorded (1), then its conference recorded (2), as the service versions it.
                 "version": 1 if held_on is None else 2,
             }
