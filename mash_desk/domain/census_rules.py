@@ -395,6 +395,24 @@ def referral_failures(
     return tuple(broken)
 
 
+# The rules a form can apply to a referral's own typed fields, before the rest is known.
+TYPED_REFERRAL_RULES = ("8866", "8650", "8610")
+
+
+def typed_referral_failures(
+    source: str | None, primary_need: str | None, nfa: bool | None = None
+) -> tuple[CensusRule, ...]:
+    """The census rules a referral's source and primary need would break, as they are typed.
+
+    ``nfa`` is None while the referral is not decided (the outcome form): a primary need of
+    N0 then fails rule 8610 unless the decision turns out to be no further action.
+    """
+    referral = CensusReferral(0, date.min, source, primary_need, nfa, None)
+    child = CensusChild(0, "", None, None, None, None, None, False, (referral,))
+    subject = Subject(child, CensusPeriod(date.min.year + 1), referral)
+    return tuple(rule for rule in RULES if rule.id in TYPED_REFERRAL_RULES and rule.broken(subject))
+
+
 def period_of(day: date) -> CensusPeriod:
     """The collection year ``day`` falls in (it ends 31 March of the year after a 1 April)."""
     return CensusPeriod(day.year + 1 if day.month >= 4 else day.year)
@@ -411,4 +429,5 @@ __all__ = [
     "failures",
     "period_of",
     "referral_failures",
+    "typed_referral_failures",
 ]

@@ -10,7 +10,9 @@ Once the initial child protection conference has been held, a manager or chair r
 date (:meth:`record_icpc`, once); the discussion then says whether it was within the target
 — the figure managers watch (domain brief §4: Harrow held 78–80 % within 15 working days,
 seed 000 L705).
-Managers see the enquiries whose target has passed with no conference held
+Or the enquiry concluded with no conference needed (:meth:`record_no_conference`, the CIN
+census's ICPCnotRequired), which settles it the same way.
+Managers see the enquiries whose target has passed with no conference held or found needless
 (:meth:`overdue_icpc`).
 """
 

@@ -122,3 +122,12 @@ def test_upn_unknown_reasons_and_the_school_age_query():
 def test_ethnicity_missing_is_not_yet_obtained():
     assert ethnicity_code(None) == "NOBT" and ethnicity_code(" wbri ") == "WBRI"
     assert ethnicity_code("ZZZZ") is None
+
+
+def test_a_form_checks_the_typed_source_and_need_before_the_decision():
+    from mash_desk.domain.census_rules import typed_referral_failures
+
+    assert typed_referral_failures("6", "N1") == ()
+    assert [r.id for r in typed_referral_failures("6", "N0")] == ["8610"]
+    assert typed_referral_failures("6", "N0", nfa=True) == ()
+    assert [r.id for r in typed_referral_failures("99", "N1")] == ["8866"]
