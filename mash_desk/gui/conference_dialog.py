@@ -74,7 +74,8 @@ class ConferenceDialog(QDialog):
             target = f" Its target is {when_text(discussion.icpc_due_at, tz, '%a %d %b %Y')}."
         self.intro_label = QLabel(
             "When was the initial child protection conference held for the s47 enquiry of "
-            f"referral {referral_id}? The strategy discussion was held "
+            f"referral {referral_id} — or did the enquiry conclude with none needed? The "
+            "strategy discussion was held "
             f"{when_text(discussion.held_at, tz, '%a %d %b %Y')}.{target}"
         )
         self.intro_label.setWordWrap(True)
