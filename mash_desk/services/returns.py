@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
@@ -211,7 +211,17 @@ class ReturnsService(Service):
                 .order_by(StrategyDiscussion.held_at, StrategyDiscussion.id)
             ).all()
             for d in rows:  # oldest first: the latest discussion carries the enquiry on
-                found[d.referral_id] = self._s47(d, period)
+                s47 = self._s47(d, period)
+                earlier = found.get(d.referral_id)
+                if earlier is not None and s47.icpc_held_on is None and s47.not_required_on is None:
+                    # One conference per enquiry, recorded against whichever discussion was
+                    # current then (services.strategy: it settles the referral's enquiry).
+                    s47 = replace(
+                        s47,
+                        icpc_held_on=earlier.icpc_held_on,
+                        not_required_on=earlier.not_required_on,
+                    )
+                found[d.referral_id] = s47
         return found
 
     def _s47(self, d: StrategyDiscussion, period: CensusPeriod) -> CensusS47:

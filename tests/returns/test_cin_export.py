@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import date
+from datetime import date, timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from mash_desk.domain.errors import PermissionDenied, ValidationError
 from mash_desk.storage.models import AccessLogEntry, AuditEntry, Person, Referral
 from tests.services.test_checks import make_referral
-from tests.services.test_decisions import meeting, signed  # noqa: F401 - fixture
+from tests.services.test_decisions import details, meeting, signed  # noqa: F401 - fixture
 from tests.services.test_strategy import minuted
 from tests.support.helpers import row_counts
 
@@ -255,3 +255,37 @@ def test_a_year_with_no_referral_is_refused(desk, actors, year):
         desk.returns.export_cin(actors["manager"], 2026, lambda data: "x")
     assert caught.value.rules == {"no_children"}
     assert desk.returns.check_cin(actors["manager"], 2026).children == 0
+
+
+def test_an_amended_decisions_discussion_keeps_the_conference_of_the_first(
+    desk,
+    actors,
+    meeting,  # noqa: F811
+    clock,
+):
+    s47 = signed(desk, actors, meeting, "strategy_discussion_s47")
+    chair = actors["chair"]
+    first = desk.strategy.record(chair, s47.id, minuted()).value
+    again = desk.decisions.amend(
+        chair,
+        s47.id,
+        s47.version,
+        details("strategy_discussion_s47", allocated_team="CP Team"),
+        "Allocated to the child protection team",
+    ).value
+    clock.advance(timedelta(hours=2))
+    second = desk.strategy.record(chair, again.id, minuted(held_at=clock.now())).value
+    clock.advance(timedelta(days=40))
+    desk.strategy.record_icpc(chair, first.id, first.version, date(2026, 12, 10))
+    files: dict[str, bytes] = {}
+    export(desk, actors["manager"], files)
+    [section] = ET.fromstring(files["census.xml"]).findall(".//Section47")
+    assert shape(section) == (
+        "Section47",
+        [
+            ("S47ActualStartDate", second.s47_started_on.isoformat()),
+            ("InitialCPCtarget", "2026-12-08"),
+            ("DateOfInitialCPC", "2026-12-10"),
+            ("ICPCnotRequired", "false"),
+        ],
+    )
