@@ -17,11 +17,12 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from mash_desk import __version__
-from mash_desk.cli_annex_a import add_annex_a_parser, cmd_annex_a
 from mash_desk.cli_database import add_parsers as add_database_file_parsers
 from mash_desk.cli_database import cmd_backup, cmd_restore
 from mash_desk.cli_measures import add_parsers as add_report_parsers
 from mash_desk.cli_measures import cmd_report
+from mash_desk.cli_returns import add_parsers as add_returns_parsers
+from mash_desk.cli_returns import cmd_returns
 from mash_desk.diagnostics import log_folder, log_unexpected, logging_to_file
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import MashDeskError, ValidationError
@@ -169,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_database_file_parsers(verbs, _database_option)
     add_report_parsers(verbs, _database_option)
-    add_annex_a_parser(verbs, _database_option)
+    add_returns_parsers(verbs, _database_option)
 
     summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
     summary.add_argument("--as", dest="as_user", help="username to read the queue as")
@@ -562,7 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backup": lambda a: cmd_backup(a, _url(a)),
         "restore": lambda a: cmd_restore(a, _url(a)),
         "report": lambda a: cmd_report(a, _url(a)),
-        "annex-a": lambda a: cmd_annex_a(a, _url(a)),
+        "returns": lambda a: cmd_returns(a, _url(a)),
     }
     # The desk (no verb) and every command write to the same private log (issue 14 item 5).
     with logging_to_file():

@@ -15,6 +15,7 @@ NON_GUI = (
     "mash_desk.reporting",
     "mash_desk.documents",
     "mash_desk.printing",
+    "mash_desk.returns",
     "mash_desk.synthetic",
     "mash_desk.profiles",
     "mash_desk.paths",

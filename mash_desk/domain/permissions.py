@@ -174,8 +174,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             # Issue 15: the measures are counts and rates, never a child's row.
             Permission.VIEW_MEASURES,
             # Issue 15: compiling the statutory returns is the performance officer's job
-            # (domain brief §2); a return that lists identifiable children checks more in its
-            # service (services.annex_a).
+            # (domain brief §2). A return naming children (dates of birth, UPNs) checks more
+            # in its service: Annex A is a manager's (services.annex_a); the census on a
+            # shared server too, whose performance login may not read those columns
+            # (services.returns); on an embedded database the permission suffices.
             Permission.EXPORT_RETURNS,
         }
     ),
@@ -226,7 +228,7 @@ _ACTION_WORDS = {
     Permission.FIND_CHILD: "find a child's record",
     Permission.MERGE_PEOPLE: "merge two records of one child",
     Permission.VIEW_MEASURES: "read the front door's measures and figures",
-    Permission.EXPORT_RETURNS: "export statutory returns",
+    Permission.EXPORT_RETURNS: "check or export the statutory returns",
 }
 
 

@@ -155,7 +155,21 @@ def _strategy_html(
         _row("Rationale", _text(s.rationale)),
     ]
     held = conference_text(s)
-    if s.icpc_due_at is not None and held is not None:
+    if s.icpc_due_at is not None and s.icpc_not_required_on is not None:
+        assert s.icpc_recorded_at is not None
+        rows.append(
+            _row("Initial conference (ICPC) target", _due_html(s.icpc_due_at, now, tz, done=True))
+        )
+        rows.append(
+            _row(
+                "Initial conference (ICPC)",
+                f"<b>{_DONE} {escape(no_conference_text(s) or '')}</b> (recorded by "
+                f"{escape(case.user_name(s.icpc_recorded_by))} on "
+                f"{escape(when_text(s.icpc_recorded_at, tz))})",
+            )
+        )
+        rows.append(_row("Why no conference", _text(s.icpc_not_required_reason or "")))
+    elif s.icpc_due_at is not None and held is not None:
         assert s.icpc_recorded_at is not None
         sign = _DONE if s.icpc_within_target else _OVERDUE
         rows.append(
@@ -309,17 +323,27 @@ def conference_text(s: StrategyDTO) -> str | None:
     return f"{held} — late (after the target date)"  # on a closed day just after it
 
 
+def no_conference_text(s: StrategyDTO) -> str | None:
+    """``"No conference needed — s47 concluded 23 Nov 2026"``; None unless so recorded."""
+    if s.icpc_not_required_on is None:
+        return None
+    return f"No conference needed — s47 concluded {s.icpc_not_required_on:%d %b %Y}"
+
+
 def conference_owed(record: ReferralRecord) -> StrategyDTO | None:
     """The discussion of ``record`` whose initial conference is still owed, if any.
 
     The same rule as the managers' overdue list: one conference per enquiry, carried by the
-    referral's latest discussion (if it decided to proceed), settled by a conference recorded
-    against any of its discussions; nothing is owed once the decision in force is not s47.
+    referral's latest discussion (if it decided to proceed), settled by a conference (or "no
+    conference needed") recorded against any of its discussions; nothing is owed once the
+    decision in force is not s47.
     """
     latest = record.latest_signed
     if not record.strategies or latest is None or latest.outcome is not DecisionOutcome.S47:
         return None
-    if any(s.icpc_held_on is not None for s in record.strategies):
+    if any(
+        s.icpc_held_on is not None or s.icpc_not_required_on is not None for s in record.strategies
+    ):
         return None
     newest = max(record.strategies, key=lambda s: (s.held_at, s.id))
     return newest if newest.conference_owed else None

@@ -362,10 +362,12 @@ class CaseView(QWidget):
         self.strategy_button.clicked.connect(self.open_strategy_dialog)
         self.conference_button = QPushButton("Conference &held…")
         self.conference_button.setAccessibleName(
-            "Record the date the initial child protection conference was held"
+            "Record the date the initial child protection conference was held, or that the "
+            "s47 enquiry concluded with none needed"
         )
         self.conference_button.setToolTip(
-            "Record when the initial child protection conference was held (Alt+H)"
+            "Record when the initial child protection conference was held, or that the s47 "
+            "enquiry concluded with no conference needed (Alt+H)"
         )
         self.conference_button.clicked.connect(self.open_conference_dialog)
         for button in (

@@ -1,4 +1,4 @@
-"""Record the date an s47 enquiry's initial child protection conference was held."""
+"""Record an s47 enquiry's initial child protection conference: held, or not needed."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,12 +34,16 @@ from mash_desk.services.strategy import StrategyDTO
 
 
 class ConferenceDialog(QDialog):
-    """Record the date one s47 enquiry's initial child protection conference was held.
+    """Record one s47 enquiry's initial child protection conference: held, or not needed.
 
-    Drives :meth:`~mash_desk.services.strategy.StrategyService.record_icpc`: the date
-    (default today) with the service's message beside it — not in the future, not before the
-    strategy discussion, recorded once. Closes itself once saved; the case view then shows
-    whether it was within the target. Keys: Enter or Ctrl+S save · Esc cancel.
+    Two choices. "Conference held" drives
+    :meth:`~mash_desk.services.strategy.StrategyService.record_icpc`: the date (default
+    today) with the service's message beside it — not in the future, not before the strategy
+    discussion, recorded once. "No conference needed (s47 concluded)" drives
+    :meth:`~mash_desk.services.strategy.StrategyService.record_no_conference` (the census's
+    ICPCnotRequired): the date the enquiry concluded and a reason, each with its message.
+    Closes itself once saved; the case view then shows the outcome. Keys: Alt+H / Alt+N
+    choose · Enter or Ctrl+S save · Esc cancel.
 
     Signals:
         saved(object): the updated :class:`~mash_desk.services.strategy.StrategyDTO`.
@@ -67,12 +74,28 @@ class ConferenceDialog(QDialog):
             target = f" Its target is {when_text(discussion.icpc_due_at, tz, '%a %d %b %Y')}."
         self.intro_label = QLabel(
             "When was the initial child protection conference held for the s47 enquiry of "
-            f"referral {referral_id}? The strategy discussion was held "
+            f"referral {referral_id} — or did the enquiry conclude with none needed? The "
+            "strategy discussion was held "
             f"{when_text(discussion.held_at, tz, '%a %d %b %Y')}.{target}"
         )
         self.intro_label.setWordWrap(True)
         live_label(self.intro_label, "About this conference")
         outer.addWidget(self.intro_label)
+        self.held_radio = QRadioButton("Conference &held")
+        self.held_radio.setAccessibleName("The initial conference was held")
+        self.not_needed_radio = QRadioButton("&No conference needed (s47 concluded)")
+        self.not_needed_radio.setAccessibleName(
+            "No conference needed: the s47 enquiry concluded without one"
+        )
+        self.choice = QButtonGroup(self)
+        self.choice.addButton(self.held_radio)
+        self.choice.addButton(self.not_needed_radio)
+        self.held_radio.setChecked(True)
+        choices = QHBoxLayout()
+        choices.addWidget(self.held_radio)
+        choices.addWidget(self.not_needed_radio)
+        choices.addStretch()
+        outer.addLayout(choices)
         form = QFormLayout()
         self.held_on_edit = QDateEdit()
         self.held_on_edit.setAccessibleName("Date the conference was held")
@@ -81,10 +104,20 @@ class ConferenceDialog(QDialog):
         today = session.desk.ctx.today()
         self.held_on_edit.setDate(QDate(today.year, today.month, today.day))
         box, self.held_on_message = with_message(self.held_on_edit)
-        label = QLabel("Conference &held on:")
-        label.setBuddy(self.held_on_edit)
-        form.addRow(label, box)
+        self.date_label = QLabel("Conference held &on:")
+        self.date_label.setBuddy(self.held_on_edit)
+        form.addRow(self.date_label, box)
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setAccessibleName("Why no conference is needed")
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setFixedHeight(80)
+        self.reason_box, self.reason_message = with_message(self.reason_edit)
+        self.reason_label = QLabel("&Reason:")
+        self.reason_label.setBuddy(self.reason_edit)
+        form.addRow(self.reason_label, self.reason_box)
         outer.addLayout(form)
+        self.not_needed_radio.toggled.connect(self._show_choice)
+        self._show_choice(False)
         # Problems that are not about the date (the discussion did not proceed, no network).
         self.error_label = FieldMessage(self.intro_label, self)
         live_label(self.error_label, "Problem recording the conference")
@@ -103,10 +136,27 @@ class ConferenceDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
         outer.addLayout(buttons)
-        QWidget.setTabOrder(self.held_on_edit, self.save_button)
+        QWidget.setTabOrder(self.held_on_edit, self.reason_edit)
+        QWidget.setTabOrder(self.reason_edit, self.save_button)
         QWidget.setTabOrder(self.save_button, self.cancel_button)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         self.held_on_edit.setFocus()
+
+    def _show_choice(self, not_needed: bool) -> None:
+        """Name the date for the choice made; the reason only when no conference is needed."""
+        self.date_label.setText("Enquiry c&oncluded on:" if not_needed else "Conference held &on:")
+        self.held_on_edit.setAccessibleName(
+            "Date the s47 enquiry concluded" if not_needed else "Date the conference was held"
+        )
+        self.reason_label.setVisible(not_needed)
+        self.reason_box.setVisible(not_needed)
+        self.held_on_message.clear_message()
+        self.reason_message.clear_message()
+
+    @property
+    def no_conference(self) -> bool:
+        """Whether "No conference needed (s47 concluded)" is chosen."""
+        return self.not_needed_radio.isChecked()
 
     def held_on(self) -> date:
         """The date in the field."""
@@ -122,14 +172,30 @@ class ConferenceDialog(QDialog):
         if self._busy or self.result is not None:
             return
         self.held_on_message.clear_message()
+        self.reason_message.clear_message()
         self.error_label.clear_message()
         self._busy = True
         self.save_button.setEnabled(False)
+        strategy = self.session.desk.strategy
+        d = self.discussion
+        if self.no_conference:
+            self.session.tasks.write(
+                strategy.record_no_conference,
+                self.session.actor,
+                d.id,
+                d.version,
+                self.held_on(),
+                self.reason_edit.toPlainText(),
+                on_done=self._done,
+                on_error=self._failed,
+                label="Saving that no conference is needed…",
+            )
+            return
         self.session.tasks.write(
-            self.session.desk.strategy.record_icpc,
+            strategy.record_icpc,
             self.session.actor,
-            self.discussion.id,
-            self.discussion.version,
+            d.id,
+            d.version,
             self.held_on(),
             on_done=self._done,
             on_error=self._failed,
@@ -147,11 +213,16 @@ class ConferenceDialog(QDialog):
         self._busy = False
         self.save_button.setEnabled(True)
         if isinstance(exc, ValidationError):
-            beside = [e.message for e in exc.errors if e.field == "held_on"]
-            other = [e.message for e in exc.errors if e.field != "held_on"]
+            dates = ("held_on", "concluded_on")
+            beside = [e.message for e in exc.errors if e.field in dates]
+            reason = [e.message for e in exc.errors if e.field == "reason"]
+            other = [e.message for e in exc.errors if e.field not in (*dates, "reason")]
             self.held_on_message.show_message("\n".join(beside))
+            self.reason_message.show_message("\n".join(reason))
             self.error_label.show_message("\n".join(other))
             if beside:
                 self.held_on_edit.setFocus()
+            elif reason:
+                self.reason_edit.setFocus()
             return
         self.error_label.show_message(describe_error(exc))

@@ -451,6 +451,7 @@ class MeetingMode(MeetingWrites, QWidget):
         for edit in (self.defer_reason, self.dissent_reason, self.amend_reason):
             edit.clear()
         self.form.fill(self._inputs.get(item.referral_id))
+        self.form.set_referral_need(self._need(self.cases.get(item.referral_id), item.referral_id))
         tasks, desk, rid = self.session.tasks, self.session.desk, item.referral_id
         # The case view and the checks write the access log, so they go on the writer.
         tasks.write(
@@ -494,6 +495,13 @@ class MeetingMode(MeetingWrites, QWidget):
         self.cases[referral_id] = case
         if referral_id == self._shown_referral:
             self.chair.show_case(case, referral_id, self.when)
+            self.form.set_referral_need(self._need(case, referral_id))
+
+    @staticmethod
+    def _need(case, referral_id: int) -> str | None:
+        """The primary need of ``referral_id`` in ``case`` (None while the case is unread)."""
+        records = case.referrals if case is not None else ()
+        return next((r.primary_need for r in records if r.id == referral_id), None)
 
     def _checks_read(self, referral_id: int, checks) -> None:
         self.checks[referral_id] = checks

@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QMessageBox, QPushButton, QWidget
 
+from mash_desk.domain.census_rules import typed_referral_failures
 from mash_desk.domain.enums import PRIMARY_NEEDS, REFERRAL_SOURCES, ContactOutcome
 from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.permissions import Permission, allows
@@ -129,6 +130,8 @@ class OutcomeDialog(QDialog):
         self.notices: tuple[str, ...] = ()
         self._busy = False
         self._edited = False
+        self.census_flag = ""
+        """The CIN census rule shown beside the primary need as it was chosen ("" if none)."""
         self.checks: dict[ContactOutcome, QCheckBox] = {
             ContactOutcome.NFA: self.ui.nfaCheck,
             ContactOutcome.ADVICE: self.ui.adviceCheck,
@@ -289,12 +292,33 @@ class OutcomeDialog(QDialog):
         for widget in (self.ui.noOfferReasonLabel, self.ui.noOfferReason):
             widget.setVisible(no_offer)
         self.ui.referralGroup.setEnabled(ContactOutcome.REFERRAL in chosen)
+        self._flag_census(ContactOutcome.REFERRAL in chosen)
         self._show_forward_worker(ContactOutcome.FORWARD_TO_WORKER in chosen)
         proceed = bool(ready and ready.consent_rule == "may-proceed-without")
         for widget in (self.ui.consentReasonLabel, self.ui.consentReason):
             widget.setEnabled(proceed)
         may_save = bool(ready and ready.status == "open") and self.result is None
         self.ui.saveButton.setEnabled(may_save and not self._busy)
+
+    def _flag_census(self, referring: bool) -> None:
+        """Say beside the primary need, as it is chosen, that the CIN census would refuse it.
+
+        Issue 15 item 6: a referral's need is checked when it is typed, not at year end. Only
+        a flag: the referral may still be saved (an N0 referral decided as no further action
+        is valid), so a message the service gave is never replaced by it.
+        """
+        label = self.ui.primaryNeedError
+        need = self.ui.primaryNeed.currentData() or None
+        source = self.ui.referralSource.currentData() or None
+        broken = typed_referral_failures(source, need) if referring and need else ()
+        flag = next((r for r in broken if r.desk_field == "primary_need"), None)
+        if flag is not None and (self.census_flag or not label.isVisible()):
+            self.census_flag = f"CIN census rule {flag.id}: {flag.message}"
+            self._show(label, [self.census_flag])
+        elif flag is None and self.census_flag:
+            self.census_flag = ""
+            label.clear()
+            label.hide()
 
     def _show_forward_worker(self, ticked: bool) -> None:
         """Say who the child would be forwarded to, or that nobody holds the case."""
@@ -441,6 +465,7 @@ class OutcomeDialog(QDialog):
         announce(self.ui.formError, text, assertive=True)
 
     def _clear_messages(self) -> None:
+        self.census_flag = ""
         for widget_name, label_name in _FIELDS.values():
             label = getattr(self.ui, label_name)
             label.clear()

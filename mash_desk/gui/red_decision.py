@@ -251,6 +251,9 @@ class RedDecisionDialog(QDialog):
     def _case_read(self, case: Any) -> None:
         self.cases[self.target.referral_id] = case
         self.chair.show_case(case, self.target.referral_id, self.when)
+        rid = self.target.referral_id
+        need = next((r.primary_need for r in case.referrals if r.id == rid), None)
+        self.form.set_referral_need(need)
 
     def _checks_read(self, checks: Any) -> None:
         self.checks[self.target.referral_id] = checks

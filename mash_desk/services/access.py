@@ -50,6 +50,7 @@ WHAT_LABELS = {
     "document.minutes": "Meeting minutes",
     "annex_a.export": "Ofsted Annex A workbook (exported)",
     "measure.children": "Children behind a dashboard figure (listed, not opened)",
+    "returns.cin": "Children in Need census export (identifiers and characteristics)",
 }
 DETAIL_MAX = 200
 

@@ -29,6 +29,7 @@ from mash_desk.services.people import PeopleService
 from mash_desk.services.quality import QaService
 from mash_desk.services.queue import QueueService
 from mash_desk.services.reference import ReferenceService
+from mash_desk.services.returns import ReturnsService
 from mash_desk.services.routing import RoutingService
 from mash_desk.services.screening import ScreeningService
 from mash_desk.services.search import SearchService
@@ -74,6 +75,7 @@ class Desk:
         self.merge = MergeService(self.ctx)
         self.attachments = AttachmentService(self.ctx)
         self.annex_a = AnnexAService(self.ctx)
+        self.returns = ReturnsService(self.ctx)
         # Other desks' committed changes (a shared server's LISTEN/NOTIFY; idle on SQLite).
         self.live = LiveChanges(db)
 

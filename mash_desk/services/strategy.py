@@ -10,7 +10,9 @@ Once the initial child protection conference has been held, a manager or chair r
 date (:meth:`record_icpc`, once); the discussion then says whether it was within the target
 — the figure managers watch (domain brief §4: Harrow held 78–80 % within 15 working days,
 seed 000 L705).
-Managers see the enquiries whose target has passed with no conference held
+Or the enquiry concluded with no conference needed (:meth:`record_no_conference`, the CIN
+census's ICPCnotRequired), which settles it the same way.
+Managers see the enquiries whose target has passed with no conference held or found needless
 (:meth:`overdue_icpc`).
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, or_, select
 from sqlalchemy.orm import aliased
@@ -77,11 +80,18 @@ class StrategyDTO:
     """Working days after the target's date it was held: 0 within target, None if not held."""
     icpc_recorded_by: int | None
     icpc_recorded_at: datetime | None
+    icpc_not_required_on: date | None = None
+    """When the enquiry concluded with no conference needed (None: not recorded)."""
+    icpc_not_required_reason: str | None = None
 
     @property
     def conference_owed(self) -> bool:
-        """Whether this discussion still waits for its conference (proceeding, none held)."""
-        return self.icpc_due_at is not None and self.icpc_held_on is None
+        """Whether this discussion still waits for its conference (proceeding, none settled)."""
+        return (
+            self.icpc_due_at is not None
+            and self.icpc_held_on is None
+            and self.icpc_not_required_on is None
+        )
 
 
 @dataclass(frozen=True)
@@ -223,48 +233,10 @@ class StrategyService(Service):
         """
         with self.writing(actor, Permission.RECORD_STRATEGY) as unit:
             row = unit.load(StrategyDiscussion, discussion_id, what="strategy discussion")
-            errors: list[FieldError] = []
-            if row.icpc_held_on is not None:
-                # Checked before the version: whoever raced us to it is the useful answer.
-                who = unit.session.scalar(
-                    select(User.display_name).where(User.id == row.icpc_recorded_by)
-                )
-                assert row.icpc_recorded_at is not None
-                when = row.icpc_recorded_at.astimezone(self.ctx.tz)
-                raise ValidationError(
-                    FieldError(
-                        "held_on",
-                        "once",
-                        f"The conference date is already recorded ({row.icpc_held_on:%d %b %Y}) "
-                        f"by {who} on {when:%d %b %Y at %H:%M}; nothing was changed",
-                    )
-                )
+            # Checked before the version: whoever raced us to it is the useful answer.
+            _refuse_if_settled(unit, row, self.ctx.tz, "held_on")
             check_version(row, expected_version, "strategy discussion")
-            if row.s47_decision != S47Decision.PROCEED.value or row.icpc_due_at is None:
-                errors.append(
-                    FieldError(
-                        "discussion",
-                        "s47_proceeding",
-                        "Only a discussion that decided to proceed with an s47 enquiry has an "
-                        "initial child protection conference",
-                    )
-                )
-            discussed_on = row.held_at.astimezone(self.ctx.tz).date()
-            if held_on is None:
-                errors.append(FieldError("held_on", "required", "Give the date it was held"))
-            elif held_on > unit.today:
-                errors.append(
-                    FieldError("held_on", "not_future", "The conference date is in the future")
-                )
-            elif held_on < discussed_on:
-                errors.append(
-                    FieldError(
-                        "held_on",
-                        "not_before_discussion",
-                        "The conference date is before the strategy discussion "
-                        f"({discussed_on:%d %b %Y})",
-                    )
-                )
+            errors = _conference_errors(unit, row, self.ctx.tz, "held_on", held_on, "conference")
             if errors:
                 raise ValidationError(errors)
             assert held_on is not None
@@ -288,6 +260,53 @@ class StrategyService(Service):
                 {"strategy", f"referral:{row.referral_id}", f"person:{row.person_id}"}
             )
             return OpResult(dto, changed)
+
+    def record_no_conference(
+        self,
+        actor: Actor,
+        discussion_id: int,
+        expected_version: int,
+        concluded_on: date | None,
+        reason: str | None,
+    ) -> OpResult[StrategyDTO]:
+        """Record that the s47 enquiry concluded with no initial conference needed.
+
+        The census's ICPCnotRequired (issue 15 item 4): an enquiry that found no continuing
+        risk of significant harm needs no conference, and until this is recorded it waits
+        for one (and is listed overdue). The same rules as :meth:`record_icpc` — a proceeding
+        discussion, a date neither in the future nor before the discussion, recorded once
+        (a conference held and a conference not needed exclude each other) — and a reason.
+        """
+        with self.writing(actor, Permission.RECORD_STRATEGY) as unit:
+            row = unit.load(StrategyDiscussion, discussion_id, what="strategy discussion")
+            _refuse_if_settled(unit, row, self.ctx.tz, "concluded_on")
+            check_version(row, expected_version, "strategy discussion")
+            errors = _conference_errors(
+                unit, row, self.ctx.tz, "concluded_on", concluded_on, "enquiry"
+            )
+            text, problem = clean_narrative(reason, "reason", "Reason", required=True)
+            errors += [problem] if problem else []
+            if errors:
+                raise ValidationError(errors)
+            assert concluded_on is not None and text is not None
+            row.icpc_not_required_on = concluded_on
+            row.icpc_not_required_reason = text
+            row.icpc_recorded_by = unit.user_id
+            row.icpc_recorded_at = unit.now
+            unit.session.flush()
+            unit.audit(
+                "strategy_discussion.icpc_not_required",
+                "strategy_discussion",
+                row.id,
+                person_id=row.person_id,
+                referral_id=row.referral_id,
+                concluded_on=concluded_on,
+                icpc_due_at=row.icpc_due_at,
+            )
+            changed = frozenset(
+                {"strategy", f"referral:{row.referral_id}", f"person:{row.person_id}"}
+            )
+            return OpResult(self._dto(unit, row), changed)
 
     def for_referral(self, actor: Actor, referral_id: int) -> tuple[StrategyDTO, ...]:
         """The strategy discussions of a referral, oldest first."""
@@ -316,6 +335,7 @@ class StrategyService(Service):
             other.referral_id == StrategyDiscussion.referral_id,
             or_(
                 other.icpc_held_on.is_not(None),
+                other.icpc_not_required_on.is_not(None),
                 other.held_at > StrategyDiscussion.held_at,
                 and_(other.held_at == StrategyDiscussion.held_at, other.id > StrategyDiscussion.id),
             ),
@@ -352,6 +372,57 @@ class StrategyService(Service):
             calendar = self.ctx.deadlines.calendar
             late = 0 if within else calendar.working_days_between(target, r.icpc_held_on)
         return _build_dto(unit, r, within, late)
+
+
+def _refuse_if_settled(unit: Unit, row: StrategyDiscussion, tz: ZoneInfo, field: str) -> None:
+    """Refuse a second record of the conference (held, or not needed), naming the first."""
+    if row.icpc_held_on is None and row.icpc_not_required_on is None:
+        return
+    who = unit.session.scalar(select(User.display_name).where(User.id == row.icpc_recorded_by))
+    assert row.icpc_recorded_at is not None
+    when = row.icpc_recorded_at.astimezone(tz)
+    if row.icpc_held_on is not None:
+        what = f"The conference date is already recorded ({row.icpc_held_on:%d %b %Y})"
+    else:
+        assert row.icpc_not_required_on is not None
+        what = (
+            "The enquiry is already recorded as concluded with no conference needed "
+            f"({row.icpc_not_required_on:%d %b %Y})"
+        )
+    by = f"by {who} on {when:%d %b %Y at %H:%M}; nothing was changed"
+    raise ValidationError(FieldError(field, "once", f"{what} {by}"))
+
+
+def _conference_errors(
+    unit: Unit, row: StrategyDiscussion, tz: ZoneInfo, field: str, day: date | None, what: str
+) -> list[FieldError]:
+    """The rules of a conference's (or a concluded enquiry's) date, all at once."""
+    errors: list[FieldError] = []
+    if row.s47_decision != S47Decision.PROCEED.value or row.icpc_due_at is None:
+        errors.append(
+            FieldError(
+                "discussion",
+                "s47_proceeding",
+                "Only a discussion that decided to proceed with an s47 enquiry has an "
+                "initial child protection conference",
+            )
+        )
+    subject = "The conference date" if what == "conference" else "The date the enquiry concluded"
+    discussed_on = row.held_at.astimezone(tz).date()
+    if day is None:
+        ask = "Give the date it was held" if what == "conference" else "Give the date it concluded"
+        errors.append(FieldError(field, "required", ask))
+    elif day > unit.today:
+        errors.append(FieldError(field, "not_future", f"{subject} is in the future"))
+    elif day < discussed_on:
+        errors.append(
+            FieldError(
+                field,
+                "not_before_discussion",
+                f"{subject} is before the strategy discussion ({discussed_on:%d %b %Y})",
+            )
+        )
+    return errors
 
 
 def _latest_outcome(referral_id: ColumnElement[int]) -> ScalarSelect[str]:
@@ -398,4 +469,6 @@ def _build_dto(
         icpc_working_days_late=late,
         icpc_recorded_by=r.icpc_recorded_by,
         icpc_recorded_at=r.icpc_recorded_at,
+        icpc_not_required_on=r.icpc_not_required_on,
+        icpc_not_required_reason=r.icpc_not_required_reason,
     )

@@ -264,7 +264,7 @@ AGGREGATE_COLUMNS: dict[str, frozenset[str]] = {
         "strategy_attendees": "id discussion_id agency_id",
         "strategy_discussions": "id referral_id decision_id person_id held_at s47_decision "
         "s47_started_on icpc_due_at recorded_by recorded_at icpc_held_on icpc_recorded_by "
-        "icpc_recorded_at version",
+        "icpc_recorded_at icpc_not_required_on version",
         "threshold_assessment_indicators": "assessment_id indicator_id",
         "threshold_assessments": "id kind person_id contact_child_id referral_id document_id "
         "document_version suggested_level chosen_level override assessed_by assessed_at",

@@ -150,11 +150,20 @@ S47_PROCEED_SHARE = 82 / 116
 # Initial child protection conferences held within 15 working days of the strategy discussion:
 # Harrow 79 % in 2012-13, 78 % in 2013-14, "over 80 %" lately (§4, 000 L705), so about one in
 # five is late. Held in the last week of the target when on time (assumption), 1–8 working
-# days after it when late (assumption). Every s47 enquiry whose target has passed gets its
-# conference here, although about 40 % of s47 enquiries lead to one in Harrow (§9, 000
-# L409): nothing records "enquiry concluded, no conference needed" yet, and without it every
-# such enquiry would be listed overdue for ever.
+# days after it when late (assumption). About 40 % of s47 enquiries lead to a conference in
+# Harrow (§9, 000 L409): the others conclude with no conference needed (the census's
+# ICPCnotRequired), recorded on the day the conference would have been. Drawn from a random
+# stream of their own, so every other generated row stays as it was.
 ICPC_LATE_SHARE = 0.21
+NO_CONFERENCE_SHARE = 0.6
+NO_CONFERENCE_REASONS = (
+    "Enquiry found the injury consistent with the account given; no continuing risk of "
+    "significant harm. Single assessment continues under s17.",
+    "Parents engaged fully with the enquiry and the safety plan is in place; threshold for "
+    "a conference not met. Child in need plan to follow.",
+    "Police investigation closed with no further action and medical found no concerns; no "
+    "conference needed, family offered early help.",
+)
 ICPC_ON_TIME_DAYS = (10, 15)
 ICPC_LATE_DAYS = (1, 8)
 # On the demo's today, one or two enquiries whose target passed in the last few working
@@ -323,6 +332,7 @@ class MeetingHistory:
         self.siblings_from = self.opens(self.final[0]) if self.final else gen.start
         # Conferences draw from their own stream, so the rest of the history is as it was.
         self.crng = random.Random(f"{gen.seed}:conferences")
+        self.nrng = random.Random(f"{gen.seed}:icpc-not-required")
         self.icpc_overdue_left = self.crng.randint(*ICPC_OVERDUE)
         # Conferences are dated up to the working day before the demo's today, whose morning
         # it is; targets passing since the window's first opening may be left overdue.
@@ -1243,6 +1253,10 @@ class MeetingHistory:
         recorder = decision["signed_by"]
         conference = self._conference(held, icpc) if icpc is not None else None
         held_on, icpc_by, icpc_at, within, late = conference or (None, None, None, None, None)
+        not_required_on, not_required_reason = None, None
+        if held_on is not None and self.nrng.random() < NO_CONFERENCE_SHARE:
+            not_required_on, held_on = held_on, None
+            not_required_reason = self.nrng.choice(NO_CONFERENCE_REASONS)
         g.rows[StrategyDiscussion].append(
             {
                 "id": sid,
@@ -1263,8 +1277,11 @@ class MeetingHistory:
                 "icpc_held_on": held_on,
                 "icpc_recorded_by": icpc_by,
                 "icpc_recorded_at": icpc_at,
-                # Recorded (1), then its conference recorded (2), as the service versions it.
-                "version": 1 if held_on is None else 2,
+                "icpc_not_required_on": not_required_on,
+                "icpc_not_required_reason": not_required_reason,
+                # Recorded (1), then its conference (held or not needed) recorded (2), as the
+                # service versions it.
+                "version": 1 if icpc_by is None else 2,
             }
         )
         for code, name in attendees:
@@ -1306,6 +1323,19 @@ class MeetingHistory:
                 icpc_due_at=icpc,
                 within_target=within,
                 working_days_late=late,
+            )
+        if not_required_on is not None:
+            # Exactly what StrategyService.record_no_conference writes.
+            g._audit(
+                icpc_at,
+                icpc_by,
+                "strategy_discussion.icpc_not_required",
+                "strategy_discussion",
+                sid,
+                p.kid.pid,
+                referral_id=p.id,
+                concluded_on=not_required_on,
+                icpc_due_at=icpc,
             )
         self.counts["strategy"] += 1
         self.counts["s47_started"] += proceed

@@ -1,4 +1,4 @@
-"""``mash-desk annex-a`` on a demo year, as a manager runs it, and refused for the wrong role."""
+"""``mash-desk returns annex-a`` on a demo year, as a manager runs it, and refused for the wrong role."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def shared_folder() -> Iterator[Path]:
 
 def annex_a(url: str, out: Path, who: str = "demo.manager"):
     return run(
-        "annex-a", "--from", YEAR[0], "--to", YEAR[1], "--out", str(out), "--as", who,
+        "returns", "annex-a", "--from", YEAR[0], "--to", YEAR[1], "--out", str(out), "--as", who,
         "--database", url,
     )  # fmt: skip
 
@@ -105,6 +105,6 @@ def test_performance_officer_refused_clearly_and_nothing_written(demo_url, tmp_p
 
 
 def test_period_must_be_dates(tmp_path):
-    done = run("annex-a", "--from", "2026-13-01", "--to", "2026-11-30", "--out", "x.xlsx",
+    done = run("returns", "annex-a", "--from", "2026-13-01", "--to", "2026-11-30", "--out", "x.xlsx",
                "--as", "demo.manager", "--database", f"sqlite:///{tmp_path}/d.sqlite3")  # fmt: skip
     assert done.returncode == 2 and "'2026-13-01' is not a date" in done.stderr

@@ -28,7 +28,15 @@ def test_conferences_follow_the_service_rules_and_harrows_rate(screened: Desk):
     # A target still to come: no conference dated yet.
     assert all(s["icpc_held_on"] is None and s["version"] == 1 for s in coming)
     held = [s for s in passed if s["icpc_held_on"] is not None]
-    owed = [s for s in passed if s["icpc_held_on"] is None]
+    concluded = [s for s in passed if s["icpc_not_required_on"] is not None]
+    owed = [s for s in passed if s["icpc_held_on"] is None and s not in concluded]
+    # About 40 % of s47 enquiries lead to a conference (§9, 000 L409); the others conclude
+    # with no conference needed, under record_no_conference's rules.
+    assert 0.25 <= len(held) / (len(held) + len(concluded)) <= 0.55
+    for s in concluded:
+        assert s["icpc_held_on"] is None and s["icpc_not_required_reason"]
+        assert _local_day(s["held_at"]) <= s["icpc_not_required_on"] < TODAY
+        assert s["version"] == 2 and s["recorded_at"] <= s["icpc_recorded_at"] <= NOW
     for s in held:
         # record_icpc's rules: not before the discussion, not in the future, recorded once
         # (version 2) by a manager or chair on or after the day it was held.
@@ -70,6 +78,24 @@ def test_conference_audit_rows_are_what_the_service_writes(screened: Desk):
             "icpc_due_at": str(s["icpc_due_at"]),
             "within_target": s["icpc_held_on"] <= target,
             "working_days_late": DEADLINES.calendar.working_days_between(target, s["icpc_held_on"]),
+        }
+
+
+def test_no_conference_audit_rows_are_what_the_service_writes(screened: Desk):
+    concluded = {s["id"]: s for s in _proceeding(screened) if s["icpc_not_required_on"] is not None}
+    audits = _audits(screened, "strategy_discussion.icpc_not_required")
+    assert concluded and sorted(a["entity_id"] for a in audits) == sorted(concluded)
+    for a in audits:
+        s = concluded[a["entity_id"]]
+        assert (a["at"], a["user_id"], a["person_id"]) == (
+            s["icpc_recorded_at"],
+            s["icpc_recorded_by"],
+            s["person_id"],
+        )
+        assert json.loads(a["detail"]) == {
+            "referral_id": s["referral_id"],
+            "concluded_on": s["icpc_not_required_on"].isoformat(),
+            "icpc_due_at": str(s["icpc_due_at"]),
         }
 
 

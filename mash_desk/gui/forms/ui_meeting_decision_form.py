@@ -1,4 +1,4 @@
-# source-sha256: 44e12b40f7ce2feb800b14283533eed13c628edb7cc71043b6916e584ea8b150
+# source-sha256: 022f2472f11c566de680fbfba3e15ae37df981debca21ef224ae8ed2ab6db7df
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -70,6 +70,13 @@ class Ui_MeetingDecisionForm(object):
         self.outcomeError.setTextFormat(Qt.TextFormat.PlainText)
 
         self.outcomeFieldLayout.addWidget(self.outcomeError)
+
+        self.censusFlag = LiveLabel(self.outcomeField)
+        self.censusFlag.setObjectName(u"censusFlag")
+        self.censusFlag.setWordWrap(True)
+        self.censusFlag.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.outcomeFieldLayout.addWidget(self.censusFlag)
 
 
         self.decisionLayout.setWidget(0, QFormLayout.ItemRole.FieldRole, self.outcomeField)
@@ -543,6 +550,10 @@ class Ui_MeetingDecisionForm(object):
         self.outcome.setAccessibleName(QCoreApplication.translate("MeetingDecisionForm", u"Outcome", None))
 #endif // QT_CONFIG(accessibility)
         self.outcomeError.setText("")
+        self.censusFlag.setText("")
+#if QT_CONFIG(accessibility)
+        self.censusFlag.setAccessibleDescription(QCoreApplication.translate("MeetingDecisionForm", u"CIN census", None))
+#endif // QT_CONFIG(accessibility)
         self.pathwaysLabel.setText(QCoreApplication.translate("MeetingDecisionForm", u"Parallel pathways", None))
 #if QT_CONFIG(accessibility)
         self.pathways.setAccessibleName(QCoreApplication.translate("MeetingDecisionForm", u"Parallel pathways", None))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QCheckBox, QListWidgetItem, QWidget
 
+from mash_desk.domain.census_rules import typed_referral_failures
 from mash_desk.domain.enums import Role
 from mash_desk.domain.meetings import (
     OUTCOME_LABELS,
@@ -67,6 +68,8 @@ class DecisionForm(QWidget):
         self.agencies: list[tuple[str, str]] = []
         self.staff: list[UserChoiceDTO] = []
         self.actions: list[ActionInput] = []
+        self.referral_need: str | None = None
+        """The primary need of the referral decided here, once its case is read."""
         for key, (field, label) in _MESSAGES.items():
             mode.messages[key] = LabelMessage(getattr(ui, field), getattr(ui, label))
         ui.outcome.addItem("Choose the outcome…", None)
@@ -85,6 +88,7 @@ class DecisionForm(QWidget):
         ui.indicatorFilter.textChanged.connect(self._filter)
         ui.indicatorList.itemChanged.connect(lambda _i: self.update_suggestion())
         ui.outcome.currentIndexChanged.connect(lambda _i: self.update_outcome_prompt())
+        ui.outcome.currentIndexChanged.connect(lambda _i: self.update_census_flag())
         ui.level.currentIndexChanged.connect(lambda _i: self.update_outcome_prompt())
         ui.actionAdd.clicked.connect(self.add_action)
         ui.actionText.returnPressed.connect(self.add_action)
@@ -96,6 +100,7 @@ class DecisionForm(QWidget):
         for view in (ui.indicatorList, ui.actionList):
             view.setTabKeyNavigation(False)
         self.update_outcome_prompt()
+        self.update_census_flag()
 
     # ---- reference data --------------------------------------------------------------------
 
@@ -288,6 +293,31 @@ class DecisionForm(QWidget):
         """The level the decision will have: the chosen one, else the suggestion."""
         chosen = self.ui.level.currentData()
         return chosen if chosen is not None else self.suggested_level()
+
+    def set_referral_need(self, need: str | None) -> None:
+        """Say which primary need the referral has (None: not known yet) and flag the census."""
+        self.referral_need = need
+        self.update_census_flag()
+
+    def update_census_flag(self) -> None:
+        """Flag, as the outcome is chosen, a referral the CIN census would refuse (issue 15).
+
+        A primary need of N0 ("not stated") passes the census only for a referral decided as
+        no further action (rule 8610); a flag, not a refusal: the decision may still be made.
+        """
+        value = self.ui.outcome.currentData()
+        broken = ()
+        if value and self.referral_need:
+            nfa = DecisionOutcome(value) is DecisionOutcome.NFA
+            broken = typed_referral_failures(None, self.referral_need, nfa)
+        flag = next((r for r in broken if r.desk_field == "primary_need"), None)
+        self.ui.censusFlag.setText(
+            f"⚑ CIN census rule {flag.id}: {flag.message} — this referral's primary need is "
+            f"{self.referral_need} (not stated)"
+            if flag is not None
+            else ""
+        )
+        self.ui.censusFlag.setVisible(flag is not None)
 
     def update_outcome_prompt(self) -> None:
         """Show the "why this outcome at this level" prompt only when they disagree."""

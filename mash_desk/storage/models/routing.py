@@ -82,6 +82,10 @@ class StrategyDiscussion(Base):
     icpc_held_on: Mapped[date | None] = mapped_column(Date)
     icpc_recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     icpc_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Or the enquiry concluded with no conference needed (the census's ICPCnotRequired), on
+    # this local date and for this reason; recorded by and at the two columns above.
+    icpc_not_required_on: Mapped[date | None] = mapped_column(Date)
+    icpc_not_required_reason: Mapped[str | None] = mapped_column(Text)
     # server_default so rows written before this column existed start at version 1.
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
