@@ -400,7 +400,11 @@ def s47_started(w: Window) -> Figure:
 
 
 def icpc_in_time(w: Window) -> Figure:
-    """Conferences due in the month held on or before their target's local date."""
+    """Conferences due in the month held on or before their target's local date.
+
+    Enquiries concluded with no conference needed (services.strategy.record_no_conference)
+    are left out of both counts.
+    """
     sd = StrategyDiscussion
     # The target is a day: a conference held on the target's date is within it
     # (services.strategy._dto). The margin covers the window; targets are inside it.
@@ -409,7 +413,11 @@ def icpc_in_time(w: Window) -> Figure:
         _discussions(),
         sd.icpc_due_at,
         numerator=and_(sd.icpc_held_on.is_not(None), sd.icpc_held_on <= target_day),
-        where=(or_(sd.icpc_held_on.is_not(None), sd.icpc_due_at <= w.now),),
+        # An enquiry concluded with no conference needed has no conference to be late for.
+        where=(
+            or_(sd.icpc_held_on.is_not(None), sd.icpc_due_at <= w.now),
+            sd.icpc_not_required_on.is_(None),
+        ),
         team=Referral.team,
     )
 

@@ -244,3 +244,24 @@ def test_the_demo_year_has_the_shapes_of_section_9(demo_year):
     )
     kappa = november.get("threshold_consistency")
     assert kappa.denominator == 40 and 0.5 <= kappa.value <= 1
+
+
+def test_an_enquiry_concluded_without_a_conference_is_not_a_late_conference(history, actors):
+    from sqlalchemy import update
+
+    from mash_desk.storage.models import StrategyDiscussion
+
+    # measures_fixture: of the four conferences due in October, the one still not held
+    # (due 24 Oct) was missed. Recorded as "no conference needed" it is no longer counted.
+    with history.db.transaction() as session:
+        session.execute(
+            update(StrategyDiscussion)
+            .where(StrategyDiscussion.icpc_held_on.is_(None))
+            .where(StrategyDiscussion.icpc_due_at.is_not(None))
+            .values(
+                icpc_not_required_on=date(2026, 10, 20),
+                icpc_not_required_reason="Invented: the enquiry found no risk of significant harm.",
+            )
+        )
+    result = history.measures.compute(actors["manager"], OCTOBER).get("icpc_in_time")
+    assert (result.numerator, result.denominator) == (2, 3)
