@@ -140,12 +140,12 @@ def with_progress(app: QApplication, title: str, fn: Callable[..., T], **kwargs:
     dialog.setMinimumDuration(0)
     dialog.show()
     relay = _ProgressRelay()
-    relay.moved.connect(
-        lambda message, fraction: (
-            dialog.setLabelText(f"{title}: {message}"),
-            dialog.setValue(int(fraction * 1000)),
-        )
-    )
+
+    def moved(message: str, fraction: float) -> None:
+        dialog.setLabelText(f"{title}: {message}")
+        dialog.setValue(int(fraction * 1000))
+
+    relay.moved.connect(moved)
     tasks = TaskRunner()
     outcome: dict[str, object] = {}
     tasks.write(

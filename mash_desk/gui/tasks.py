@@ -29,7 +29,8 @@ from mash_desk.services.live import server_lost
 
 log = logging.getLogger(__name__)
 
-Callback = Callable[[Any], None]
+# What a callback returns is ignored: ``object`` lets a lambda that returns something be one.
+Callback = Callable[[Any], object]
 
 
 class _Relay(QObject):
