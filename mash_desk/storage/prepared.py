@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 
 from mash_desk.storage.base import UTCDateTime
@@ -71,6 +72,8 @@ class _Compiled:
 
     def __init__(self, statement: ClauseElement, dialect: Any):
         compiled = statement.compile(dialect=dialect)
+        # A DML or SELECT statement compiles to a SQLCompiler (positiontup, binds).
+        assert isinstance(compiled, SQLCompiler)
         self.sql = compiled.string
         self.positional = compiled.positiontup is not None
         self.names: Sequence[str] = list(compiled.positiontup or compiled.params.keys())
@@ -96,7 +99,10 @@ class Driver:
     def __init__(self, connection: Connection):
         self.dialect = connection.dialect
         self.name: str = connection.dialect.name
-        self.dbapi = connection.connection.driver_connection
+        dbapi = connection.connection.driver_connection
+        # None only once the pool has invalidated it; a live Connection's is there.
+        assert dbapi is not None
+        self.dbapi = dbapi
 
 
 Target = Connection | Driver
