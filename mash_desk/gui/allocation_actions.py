@@ -161,7 +161,9 @@ class WorkAllocation(QObject):
         index = w._tab_of(WORKLOAD_KEY)
         if index >= 0:
             w.tabs.setCurrentIndex(index)
-            return w.tabs.widget(index)  # type: ignore[return-value]
+            shown = w.tabs.widget(index)
+            assert isinstance(shown, WorkloadView)  # the tab under WORKLOAD_KEY holds one
+            return shown
         view = WorkloadView(w.session)
         view.worker_chosen.connect(self._show_worker)
         w._add_tab(view, "Workload", WORKLOAD_KEY)

@@ -62,8 +62,8 @@ def in_background(app: QApplication, fn: Callable[..., T], *args: Any, **kwargs:
         app.processEvents()
         tasks.wait(20)
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+        raise outcome["error"]  # type: ignore[misc]  # on_error stores only exceptions
+    return outcome["value"]  # type: ignore[return-value]  # on_done stores fn's own result
 
 
 class PassphraseDialog(QDialog):
@@ -161,8 +161,8 @@ def with_progress(app: QApplication, title: str, fn: Callable[..., T], **kwargs:
         tasks.wait(50)
     dialog.close()
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+        raise outcome["error"]  # type: ignore[misc]  # on_error stores only exceptions
+    return outcome["value"]  # type: ignore[return-value]  # on_done stores fn's own result
 
 
 def _convert(app: QApplication, plain: PlaintextDatabase, confirm: Callable[[], bool]) -> bool:

@@ -98,7 +98,7 @@ def log_task_error(exc: BaseException, where: str) -> str:
     """
     reference = log_unexpected(exc, where)
     with contextlib.suppress(AttributeError, TypeError):  # e.g. an exception with __slots__
-        exc.mash_reference = reference  # type: ignore[attr-defined]
+        exc.mash_reference = reference  # type: ignore[attr-defined]  # a tag of our own
     return reference
 
 

@@ -248,7 +248,7 @@ class IndicatorModel(QAbstractItemModel):
         siblings = owner.children if owner is not None else self._roots
         return self.createIndex(row, column, siblings[row].key)
 
-    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]  # Qt's 2 overloads
         """The index of the row above (invalid for a domain)."""
         node = self._node(index)
         if node is None or node.parent is None:

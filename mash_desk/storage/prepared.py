@@ -86,7 +86,7 @@ class _Compiled:
         self.fixed: dict[str, Any] = {k: v for k, v in compiled.params.items() if v is not None}
         columns: list[ColumnElement[Any]] = list(getattr(statement, "selected_columns", []))
         if not columns and getattr(statement, "_returning", None):
-            columns = list(statement._returning)  # type: ignore[attr-defined]
+            columns = list(statement._returning)  # type: ignore[attr-defined]  # no public API
         funcs = [_converter(c.type, dialect.name) for c in columns]
         self.converters = [(i, f) for i, f in enumerate(funcs) if f is not None]
 
@@ -109,7 +109,7 @@ Target = Connection | Driver
 
 
 def _driver(target: Target) -> Driver:
-    return target if type(target) is Driver else Driver(target)  # type: ignore[arg-type]
+    return target if isinstance(target, Driver) else Driver(target)
 
 
 class Prepared:

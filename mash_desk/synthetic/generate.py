@@ -550,8 +550,7 @@ class _Generator:
                     "records. Use a new (demo) database."
                 )
             self.next_id = {
-                m: (session.scalar(select(func.max(m.__table__.c.id))) or 0) + 1
-                for m in _WITH_IDS
+                m: (session.scalar(select(func.max(m.__table__.c.id))) or 0) + 1 for m in _WITH_IDS
             }
             head = read_head(session.connection())
             if head is None:
