@@ -1160,7 +1160,12 @@ class _Agencies:
 
 def _agencies(unit: Unit) -> _Agencies:
     return _Agencies(
-        [r._tuple() for r in unit.session.execute(select(Agency.id, Agency.code, Agency.name))]
+        [
+            (agency_id, code, name)
+            for agency_id, code, name in unit.session.execute(
+                select(Agency.id, Agency.code, Agency.name)
+            )
+        ]
     )
 
 
