@@ -13,7 +13,6 @@ import itertools
 import json
 import random
 import shutil
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -135,10 +134,9 @@ class Scenarios:
 
         self.actor = self.desk.users.actor_for(DEMO_PRACTITIONER)
         self.raw = self.desk.db.engine.raw_connection()
-        # On the sqlite3 connection itself (the pool's proxy would only keep the attribute):
-        # explicit BEGIN/COMMIT, as the ORM issues them.
-        driver = self.raw.dbapi_connection
-        assert isinstance(driver, sqlite3.Connection)  # the benchmark's database is SQLite
+        # On the driver's connection itself (sqlite3's, or untyped sqlcipher3's); the pool's
+        # proxy would only keep the attribute. Explicit BEGIN/COMMIT, as the ORM issues them.
+        driver: Any = self.raw.dbapi_connection
         driver.isolation_level = None
         rng = random.Random(SEED)
         cur = self.raw.cursor()
