@@ -238,6 +238,7 @@ class _Desk:
             time.sleep(min(POLL_SECONDS, left))
             if self.feed is None:
                 continue
+            assert self.desk is not None  # the feed is made once the desk is open
             polled = self.feed.poll()
             if polled.must_listen:
                 self.timed("listen", self.feed.listen)

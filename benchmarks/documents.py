@@ -20,6 +20,7 @@ run, interleaved with the app.
 
 from __future__ import annotations
 
+import functools
 import io
 import statistics
 import tempfile
@@ -118,14 +119,14 @@ def prepare(folder: Path) -> Path:
                 ),
             ).value
             cc = logged.children[0]
-            referrals.append(
-                desk.outcomes.record(
-                    practitioner,
-                    cc.id,
-                    cc.version,
-                    OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
-                ).value.referral
-            )
+            referral = desk.outcomes.record(
+                practitioner,
+                cc.id,
+                cc.version,
+                OutcomeInput(outcomes=("mash_referral",), referral=ReferralDetails("N1")),
+            ).value.referral
+            assert referral is not None  # a "mash_referral" outcome makes one
+            referrals.append(referral)
         meeting = desk.meetings.create_today(chair).value
         for code in ("social_care", "police", "health"):
             desk.meetings.record_attendance(chair, meeting.id, code, f"Rep of {code}")
@@ -212,6 +213,8 @@ def run(repeat_memo: int = 20, repeat_batch: int = 5) -> dict[str, Any]:
         try:
             batch = meeting_batch(probe.desk, probe.chair, END.date(), labels=False)
             first = batch.items[0].issue(probe.desk, probe.chair).value
+            first_decision = batch.items[0].decision_id
+            assert first_decision is not None  # a memo: its issue() just checked the same
             memo_lines = story_lines(first.pdf)
             batch_lines = [memo_lines] + [
                 story_lines(item.issue(probe.desk, probe.chair).value.pdf)
@@ -226,14 +229,16 @@ def run(repeat_memo: int = 20, repeat_batch: int = 5) -> dict[str, Any]:
             folder,
             "memo",
             repeat_memo,
-            lambda r: r.desk.documents.issue_memo(r.chair, batch.items[0].decision_id),
+            lambda r: r.desk.documents.issue_memo(r.chair, first_decision),
             lambda: build_story(memo_lines),
         )
 
         def whole_batch(r: _Run) -> None:
             destination = FolderDestination(r.folder)
             for item in meeting_batch(r.desk, r.chair, END.date(), labels=False).items:
-                deliver(r.desk, r.chair, lambda i=item: i.issue(r.desk, r.chair), destination)
+                deliver(
+                    r.desk, r.chair, functools.partial(item.issue, r.desk, r.chair), destination
+                )
 
         batch_app, batch_floor = _pairs(
             template,
@@ -283,9 +288,9 @@ def _pairs(
         try:
             if i % 2:
                 floor_time = _time(floor)
-                app_time = _time(lambda c=current: app(c))
+                app_time = _time(functools.partial(app, current))
             else:
-                app_time = _time(lambda c=current: app(c))
+                app_time = _time(functools.partial(app, current))
                 floor_time = _time(floor)
         finally:
             current.close()

@@ -134,7 +134,10 @@ class Scenarios:
 
         self.actor = self.desk.users.actor_for(DEMO_PRACTITIONER)
         self.raw = self.desk.db.engine.raw_connection()
-        self.raw.isolation_level = None  # explicit BEGIN/COMMIT, as the ORM issues them
+        # On the driver's connection itself (sqlite3's, or untyped sqlcipher3's); the pool's
+        # proxy would only keep the attribute. Explicit BEGIN/COMMIT, as the ORM issues them.
+        driver: Any = self.raw.dbapi_connection
+        driver.isolation_level = None
         rng = random.Random(SEED)
         cur = self.raw.cursor()
         # Probes are children a new contact could be about today: born in the last 18 years.
@@ -143,7 +146,7 @@ class Scenarios:
             "SELECT min(id), max(id) FROM people WHERE kind = 'child' AND date_of_birth > ?",
             (cutoff,),
         ).fetchone()
-        self.children = []
+        self.children: list[tuple[int, str, str, str]] = []
         while len(self.children) < repeat + 10:
             row = cur.execute(
                 "SELECT id, given_name, family_name, date_of_birth FROM people "

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import io
 import logging
 import os
 import re
@@ -142,8 +143,10 @@ def open_private(path: Path, mode: str = "a") -> IO[str]:
 class PrivateRotatingFileHandler(RotatingFileHandler):
     """A rotating log whose every file is 0600 (rotation renames, so backups stay 0600)."""
 
-    def _open(self) -> IO[str]:
-        return open_private(Path(self.baseFilename))
+    def _open(self) -> io.TextIOWrapper:
+        stream = open_private(Path(self.baseFilename))
+        assert isinstance(stream, io.TextIOWrapper)  # os.fdopen in text mode makes one
+        return stream
 
 
 # ---- set-up ---------------------------------------------------------------------------------
@@ -171,7 +174,8 @@ class LogSetup:
         root.setLevel(self._root_level)
         self.handler.close()
         faulthandler.disable()
-        if self._fault_was_on:
+        # sys.__stderr__ is None under pythonw (no console): nothing to give back to then.
+        if self._fault_was_on and sys.__stderr__ is not None:
             # pytest (and python -X faulthandler) had it on, writing to stderr: give it back.
             with contextlib.suppress(ValueError, OSError, AttributeError):
                 faulthandler.enable(file=sys.__stderr__)

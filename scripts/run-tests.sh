@@ -10,6 +10,8 @@ cd "$REPO"
 echo "== ruff" >&2
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+echo "== mypy" >&2
+"$VENV/bin/mypy" mash_desk benchmarks
 echo "== pytest" >&2
 "$VENV/bin/python" -m pytest "$@"
 # The connection-profile test once more, against a real Secret Service (gnome-keyring under

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from threading import Lock
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
@@ -135,7 +136,7 @@ def table_of(
     body = [[cell_para(value) for value in row] for row in rows]
     if not body:
         return para(empty, "body")
-    data = [[para(h, "cell_bold") for h in header], *body]
+    data: list[list[Any]] = [[para(h, "cell_bold") for h in header], *body]
     total = sum(widths)
     table = Table(
         data,
@@ -151,7 +152,7 @@ def table_of(
 # Every table names the font: ReportLab's cell default is Helvetica, which would otherwise be
 # listed in the PDF although no text is set in it.
 CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), BASE)
-_RULED = [
+_RULED: list[tuple[Any, ...]] = [
     CELL_FONT,
     ("GRID", (0, 0), (-1, -1), 0.4, GRID),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -248,7 +249,8 @@ def _set_timestamp(canvas: Canvas, when: datetime) -> None:
     stamp.YMDhms = tuple(stamp.lt)[:6]
     stamp.dhh = stamp.dmm = 0
     stamp.tzname = "UTC"
-    document = canvas._doc
+    # ReportLab has no public way to set the document's timestamp: its private document.
+    document = canvas._doc  # type: ignore[attr-defined]  # private, so not in types-reportlab
     document._timeStamp = stamp
     signature = hashlib.md5(usedforsecurity=False)
     signature.update(b"a reportlab document")
@@ -315,14 +317,14 @@ def _canvas_maker(meta: DocumentMeta) -> type[Canvas]:
     class _PagedCanvas(Canvas):
         """Holds pages back until the end, so each can say "Page x of y"."""
 
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict] = []
             _set_timestamp(self, meta.generated_at)
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._held.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # private, so not in types-reportlab
 
         def save(self) -> None:
             pages = len(self._held)

@@ -433,7 +433,7 @@ DOCUMENT_TYPES: dict[str, type] = {
     DocumentKind.MEETING_MINUTES.value: MeetingMinutes,
 }
 
-D = TypeVar("D", DecisionMemo, ReferrerLetter, RoutingNotice, MeetingMinutes)
+D = TypeVar("D", bound=Document)
 
 
 def as_copy(document: D, reprinted_on: date, number: int = 1) -> D:

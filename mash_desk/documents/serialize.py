@@ -74,7 +74,7 @@ def _load(kind: Any, raw: Any) -> Any:
     if origin is tuple:
         inner = typing.get_args(kind)[0]
         return tuple(_load(inner, v) for v in raw)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
         # A field added since a model was stored takes its default (a model kept before the
         # memo carried ``superseded_by`` still loads for a reprint).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -29,7 +30,9 @@ SHADE = colors.HexColor("#eef1f4")
 NOTE_SHADE = colors.HexColor("#f6f6f2")
 
 # name: (font, size, leading, colour, space before, space after, alignment)
-_SPECS: dict[str, tuple[str, float, float, colors.Color, float, float, int]] = {
+# ReportLab's alignments: TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY.
+_Align = Literal[0, 1, 2, 4]
+_SPECS: dict[str, tuple[str, float, float, colors.Color, float, float, _Align]] = {
     "title": (BASE_BOLD, 16, 20, HEADING, 0, 2, TA_LEFT),
     "subtitle": (BASE, 9.5, 12.5, MUTED, 0, 6, TA_LEFT),
     "h2": (BASE_BOLD, 11.5, 14.5, HEADING, 9, 3, TA_LEFT),

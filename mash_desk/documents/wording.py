@@ -84,6 +84,7 @@ def referrer_sections(
 
 def professional_routing_sections(kind: str, to_service: str) -> tuple[Paragraphs, ...]:
     """What the receiving service is asked to do, after the facts of a routing."""
+    asks: tuple[str, ...]
     if kind == "step_down":
         asks = (
             f"{to_service} is asked to contact the family within five working days, agree an "

@@ -154,4 +154,6 @@ def unsendable(value: str | None) -> bool:
     Nothing stored can hold such a character, so a search or filter holding one matches
     nothing: callers answer "nothing found" instead of letting the driver raise.
     """
-    return bool(value) and _UNSENDABLE.search(value) is not None
+    if not value:
+        return False
+    return _UNSENDABLE.search(value) is not None

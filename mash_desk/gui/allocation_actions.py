@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QWidget
 
 from mash_desk.domain.permissions import Permission
 from mash_desk.gui.allocate_dialog import AllocateDialog, WorkTarget
@@ -43,8 +44,11 @@ class WorkAllocation(QObject):
 
     def __init__(self, window: WindowHost):
         """Act on ``window``'s queue and tabs."""
+        # The host is the main window itself; the protocol alone cannot say it is a widget.
+        assert isinstance(window, QWidget)
         super().__init__(window)
-        self.window = window
+        self.window: WindowHost = window
+        self._window_widget: QWidget = window
         self.dialog: AllocateDialog | None = None
 
     def actions(self) -> tuple[tuple[str, Callable[[], Any], str, Permission], ...]:
@@ -61,8 +65,10 @@ class WorkAllocation(QObject):
     def _with_target(self, then: Callable[[WorkTarget], None]) -> None:
         w = self.window
         widget = w.tabs.currentWidget()
-        if w.queue is not None and widget is w.queue:
-            row = w.queue.selected_row()
+        queue: Any = w.queue  # the QueueView, or None (WindowHost.queue)
+        on_queue = widget is queue
+        if queue is not None and on_queue:
+            row = queue.selected_row()
             if row is None:
                 w.statusBar().showMessage(NO_TARGET, 8000)
                 return
@@ -130,7 +136,7 @@ class WorkAllocation(QObject):
         self._with_target(self._open_dialog)
 
     def _open_dialog(self, target: WorkTarget) -> None:
-        dialog = AllocateDialog(self.window.session, target, self.window)
+        dialog = AllocateDialog(self.window.session, target, self._window_widget)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.allocated.connect(
             lambda dto: self.window.statusBar().showMessage(
@@ -155,7 +161,9 @@ class WorkAllocation(QObject):
         index = w._tab_of(WORKLOAD_KEY)
         if index >= 0:
             w.tabs.setCurrentIndex(index)
-            return w.tabs.widget(index)  # type: ignore[return-value]
+            shown = w.tabs.widget(index)
+            assert isinstance(shown, WorkloadView)  # the tab under WORKLOAD_KEY holds one
+            return shown
         view = WorkloadView(w.session)
         view.worker_chosen.connect(self._show_worker)
         w._add_tab(view, "Workload", WORKLOAD_KEY)

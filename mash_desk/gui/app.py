@@ -93,7 +93,7 @@ class DemoDesk:
     def __init__(
         self,
         desk: Desk,
-        show: Callable[[DeskSession, Callable[[str], None]], MainWindow],
+        show: Callable[[DeskSession, Callable[[str], object]], MainWindow],
     ):
         """Open windows with ``show(session, switch)`` over the demo ``desk``."""
         self.desk = desk
@@ -229,7 +229,7 @@ def _run_window(
 ) -> int:
     windows: list[MainWindow] = []
 
-    def show(session: DeskSession, switch: Callable[[str], None] | None) -> MainWindow:
+    def show(session: DeskSession, switch: Callable[[str], object] | None) -> MainWindow:
         # The drafts key may need the keyring or Argon2 (a server desk): found off the GUI
         # thread once, then the window and its forms take it from the session.
         _in_background(app, session.draft_store, drafts_dir)
@@ -258,7 +258,9 @@ def _run_window(
             _say_start_failed(describe_error(exc), smoke_test)
             return 1
         demo_desk = DemoDesk(desk, show)
-        window = demo_desk.open_as(DEMO_PRACTITIONER)
+        first = demo_desk.open_as(DEMO_PRACTITIONER)
+        assert first is not None  # only a "Cancel" over unsaved forms gives None: none yet
+        window = first
     elif signed_in is not None:
         desk, actor = signed_in
         session = DeskSession(desk, actor, TaskRunner(), database_label=_server_label(url))
@@ -286,10 +288,13 @@ def _run_window(
             _in_background(app, unused.close)
         if not accepted:
             return 0 if smoke_test else 1
-        desk = dialog.result_desk
+        signed_desk, signed_actor = dialog.result_desk, dialog.result_actor
+        # An accepted sign-in has set both (SignInDialog sets them just before accept()).
+        assert signed_desk is not None and signed_actor is not None
+        desk = signed_desk
         tasks = TaskRunner()
         window = show(
-            DeskSession(desk, dialog.result_actor, tasks, database_label=dialog.result_label),
+            DeskSession(desk, signed_actor, tasks, database_label=dialog.result_label),
             None,
         )
         # e.g. "the keyring was locked; the password was not remembered".

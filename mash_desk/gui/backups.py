@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMenu, QMessageBox, QWidget
 
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 
@@ -130,12 +130,12 @@ class Backups:
         )
         box.setParent(self.window, box.windowFlags())
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.buttonClicked.connect(
-            lambda button: (
-                box.standardButton(button) == QMessageBox.StandardButton.Yes
-                and self.back_up_to(backup_name(folder, today))
-            )
-        )
+
+        def answered(button: QAbstractButton) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self.back_up_to(backup_name(folder, today))
+
+        box.buttonClicked.connect(answered)
         self.offer_box = box
         box.open()
         return True

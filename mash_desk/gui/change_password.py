@@ -8,7 +8,7 @@ password is checked first. The service call runs off the GUI thread like every o
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 from mash_desk.domain.errors import PermissionDenied, ValidationError
 from mash_desk.gui.a11y import announce, live_label
@@ -56,7 +56,7 @@ class ChangePasswordDialog(QDialog):
         """Return the message shown in the dialog ("" when none)."""
         return self.form.message.text() if self.form.message.isVisibleTo(self) else ""
 
-    def _ok_button(self):  # type: ignore[no-untyped-def]
+    def _ok_button(self) -> QPushButton:
         return self.form.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def _done(self) -> None:

@@ -562,7 +562,7 @@ class ChildCard(MatchChoice, QGroupBox):
         consents = self.consent.build()
         rag = self.rag.currentData() or None
         reason_text = self.rag_reason.text().strip() or None
-        common = {
+        common: dict[str, Any] = {
             "rag": rag,
             "rag_reason": reason_text,
             "consents": consents,

@@ -11,13 +11,19 @@ import contextlib
 import json
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 
 from mash_desk.domain.enums import Channel
 from mash_desk.gui.draft_shape import CONTACT_DRAFT, shape_problem
 from mash_desk.gui.field_messages import set_combo as _set_combo
+
+if TYPE_CHECKING:
+    from mash_desk.gui.attachments import AttachmentsEditor
+    from mash_desk.gui.child_card import ChildCard
+    from mash_desk.gui.drafts import DraftStore
+    from mash_desk.gui.forms.ui_new_contact import Ui_NewContactForm
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +35,40 @@ class DraftKeeping:
 
     It uses the form's ``ui``, ``drafts``, ``draft_id``, cards and ``attachments``.
     """
+
+    # Provided by ContactForm (set in its __init__).
+    ui: Ui_NewContactForm
+    drafts: DraftStore
+    draft_id: str | None
+    attachments: AttachmentsEditor
+    _cards: list[ChildCard]
+    _last_written: str | None
+
+    if TYPE_CHECKING:
+
+        def received_at(self) -> datetime:
+            """The received-at time, aware, in the MASH's time zone."""
+
+        def set_received_at(self, when: datetime) -> None:
+            """Show ``when`` in the received-at field."""
+
+        def has_unsaved_work(self) -> bool:
+            """Whether anything was typed since the form was opened or last saved."""
+
+        def clear_errors(self) -> None:
+            """Hide every field message."""
+
+        def _checked_indicators(self) -> list[str]: ...
+
+        def _new_card(self) -> ChildCard: ...
+
+        def _remove_all_cards(self) -> None: ...
+
+        def _renumber(self) -> None: ...
+
+        def _update_deadlines(self, *_args: Any) -> None: ...
+
+        def _edited(self, *_args: Any) -> None: ...
 
     def to_draft(self) -> dict[str, Any]:
         """Return everything typed as JSON-ready data; :meth:`load_draft` takes it back."""

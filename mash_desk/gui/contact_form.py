@@ -165,8 +165,8 @@ class ContactForm(DraftKeeping, QWidget):
             item.setCheckState(Qt.CheckState.Unchecked)
             ui.riskIndicators.addItem(item)
         self._set_received_edit_zone()
-        for label in self._static_targets().values():
-            _show_message(label.label, [])
+        for target in self._static_targets().values():
+            _show_message(target.label, [])
         ui.statusLabel.clear()
         no_tab_trap(ui.riskIndicators)
         mark_required_by_labels(self)

@@ -11,13 +11,21 @@ match is showing (``domain.matching.STRONG_MATCH_AT``) nothing is chosen for the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QListWidget, QListWidgetItem
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+)
 
 from mash_desk.domain.enums import Sex
 from mash_desk.domain.errors import FieldError
@@ -26,6 +34,9 @@ from mash_desk.gui.field_messages import set_combo as _set_combo
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.dto import KnownSummary, MatchDTO, PersonDTO
 from mash_desk.services.inputs import NewPerson
+
+if TYPE_CHECKING:
+    from mash_desk.gui.session import DeskSession
 
 _DATE_SPLIT = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{2}|\d{4})\s*$")
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -94,6 +105,43 @@ class MatchChoice:
     and ``new_child_reason`` widgets, and its ``_filling``/``_changed``/``_on_change``.
     """
 
+    # Provided by ChildCard (set in its __init__).
+    session: DeskSession
+    given_name: QLineEdit
+    family_name: QLineEdit
+    unborn: QCheckBox
+    date_of_birth: QLineEdit
+    expected_delivery: QLineEdit
+    sex: QComboBox
+    nhs_number: QLineEdit
+    address: QLineEdit
+    postcode: QLineEdit
+    school: QLineEdit
+    household: QComboBox
+    new_child_reason: QLineEdit
+    search_status: QLabel
+    suggestions: SuggestionList
+    linked_note: QLabel
+    linked: PersonDTO | None
+    strong: bool
+    restore_new_choice: bool
+    _linked_label: str
+    _typed: dict[str, Any] | None
+    _filling: bool
+    _gone: bool
+    _search_generation: int
+    _on_change: Callable[[], None]
+
+    if TYPE_CHECKING:
+
+        def identity(self) -> dict[str, Any]:
+            """The identity fields as typed."""
+
+        def set_identity(self, values: dict[str, Any]) -> None:
+            """Fill the identity fields from ``values``."""
+
+        def _changed(self, *_args: Any) -> None: ...
+
     # -- duplicate search ------------------------------------------------------------------
 
     def facts(self) -> NewPerson | None:
@@ -133,8 +181,8 @@ class MatchChoice:
             self.session.desk.people.find_duplicates,
             self.session.actor,
             facts,
-            on_done=lambda found, g=generation: self._results(g, found),
-            on_error=lambda exc, g=generation: self._search_failed(g, exc),
+            on_done=lambda found: self._results(generation, found),
+            on_error=lambda exc: self._search_failed(generation, exc),
             label="Looking for existing records…",
         )
 
@@ -279,8 +327,8 @@ class MatchChoice:
         ):
             edit.setReadOnly(not editable)
         # A linked child's address and school are on their record; these are for a new one.
-        for edit in (self.address, self.postcode, self.school, self.household):
-            edit.setEnabled(editable)
+        for widget in (self.address, self.postcode, self.school, self.household):
+            widget.setEnabled(editable)
         self.unborn.setEnabled(editable)
         self.sex.setEnabled(editable)
 

@@ -62,8 +62,8 @@ def in_background(app: QApplication, fn: Callable[..., T], *args: Any, **kwargs:
         app.processEvents()
         tasks.wait(20)
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+        raise outcome["error"]  # type: ignore[misc]  # on_error stores only exceptions
+    return outcome["value"]  # type: ignore[return-value]  # on_done stores fn's own result
 
 
 class PassphraseDialog(QDialog):
@@ -140,12 +140,12 @@ def with_progress(app: QApplication, title: str, fn: Callable[..., T], **kwargs:
     dialog.setMinimumDuration(0)
     dialog.show()
     relay = _ProgressRelay()
-    relay.moved.connect(
-        lambda message, fraction: (
-            dialog.setLabelText(f"{title}: {message}"),
-            dialog.setValue(int(fraction * 1000)),
-        )
-    )
+
+    def moved(message: str, fraction: float) -> None:
+        dialog.setLabelText(f"{title}: {message}")
+        dialog.setValue(int(fraction * 1000))
+
+    relay.moved.connect(moved)
     tasks = TaskRunner()
     outcome: dict[str, object] = {}
     tasks.write(
@@ -161,8 +161,8 @@ def with_progress(app: QApplication, title: str, fn: Callable[..., T], **kwargs:
         tasks.wait(50)
     dialog.close()
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+        raise outcome["error"]  # type: ignore[misc]  # on_error stores only exceptions
+    return outcome["value"]  # type: ignore[return-value]  # on_done stores fn's own result
 
 
 def _convert(app: QApplication, plain: PlaintextDatabase, confirm: Callable[[], bool]) -> bool:

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ _ORPHAN = re.compile(r"^\.([0-9a-f]{32})\..*\.tmp$")
 # times a real draft's worst case, and refuses a file that would stall start-up to parse.
 DRAFT_MAX_BYTES = 4 << 20
 
-if os.name == "nt":  # pragma: no cover — exercised on Windows desks only
+if sys.platform == "win32":  # pragma: no cover — exercised on Windows desks only
     import msvcrt
 
     def _try_lock(handle: IO[bytes]) -> bool:

@@ -178,7 +178,7 @@ class DuplicatesView(QDialog):
             self.session.actor,
             kept.person.id,
             merged.person.id,
-            on_done=lambda result, k=kept, m=merged: self._merged(result, k, m),
+            on_done=lambda result: self._merged(result, kept, merged),
             on_error=self._merge_failed,
             label="Merging records…",
         )

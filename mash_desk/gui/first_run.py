@@ -57,14 +57,16 @@ class FirstRunDialog(QDialog):
             box, message = with_message(field)
             self.messages[key] = message
             form.addRow(label, box)
-            form.labelForField(box).setBuddy(field)
+            label_widget = form.labelForField(box)
+            assert isinstance(label_widget, QLabel)  # addRow(text, …) made it a QLabel
+            label_widget.setBuddy(field)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create administrator")
-        self.buttons.accepted.connect(self.create)
+        self.buttons.accepted.connect(self.create_account)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -76,7 +78,7 @@ class FirstRunDialog(QDialog):
         """The message shown at ``field`` ("" when none)."""
         return self.messages[field].message
 
-    def create(self) -> None:
+    def create_account(self) -> None:
         """Check the two passwords match, then create the account in the background."""
         for message in self.messages.values():
             message.clear_message()

@@ -211,7 +211,8 @@ class WindowLock(QObject):
         for widget in self._hidden:
             widget.hide()
         # Hidden, not closed: the tabs keep every field as it is, and their shortcuts sleep.
-        window.centralWidget().hide()
+        if (central := window.centralWidget()) is not None:
+            central.hide()
         window.menuBar().setEnabled(False)
         self._disabled = [
             action
@@ -256,7 +257,8 @@ class WindowLock(QObject):
         window = self._window
         self.screen.hide()
         self.screen.ui.password.clear()
-        window.centralWidget().show()
+        if (central := window.centralWidget()) is not None:
+            central.show()
         window.menuBar().setEnabled(True)
         for action in self._disabled:
             if shiboken6.isValid(action):

@@ -33,7 +33,20 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.meetings import AgendaStatus, DecisionStatus
@@ -44,11 +57,12 @@ from mash_desk.gui.meeting.common import STATUS_WORDS, bind_key, when_text, wind
 from mash_desk.gui.meeting.decision_form import DecisionForm
 from mash_desk.gui.meeting.follow_ups import FollowUp, read_follow_ups, routing_kind_for
 from mash_desk.gui.meeting.next_steps import NextSteps, ReasonsBox
-from mash_desk.gui.meeting.reading_pane import live
+from mash_desk.gui.meeting.reading_pane import LiveLabel, ReadingPane, live
 from mash_desk.gui.meeting.writes import MeetingWrites
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.decisions import DecisionDTO, DecisionInput
+from mash_desk.services.dto import Actor
 from mash_desk.services.meetings import AgendaItemDTO, MeetingDTO
 from mash_desk.services.reference import AgencyDTO, UserChoiceDTO
 
@@ -119,6 +133,53 @@ class MeetingMode(MeetingWrites, QWidget):
     meeting_changed = Signal(object)
     signed_off = Signal(object)
 
+    # Set in _build from the parts that own them (_PARTS, _FORM_WIDGETS).
+    agency_box: QComboBox
+    attendee_edit: QLineEdit
+    attendee_present: QCheckBox
+    attend_button: QPushButton
+    attendance_list: QListWidget
+    quorum_label: LiveLabel
+    quorum_reason: QLineEdit
+    quorum_button: QPushButton
+    agenda_list: QListWidget
+    sign_off_button: QPushButton
+    print_meeting_button: QPushButton
+    defer_reason: QLineEdit
+    defer_button: QPushButton
+    dissent_agency: QComboBox
+    dissent_reason: QLineEdit
+    dissent_button: QPushButton
+    amend_reason: QLineEdit
+    amend_button: QPushButton
+    next_label: LiveLabel
+    routing_button: QPushButton
+    strategy_button: QPushButton
+    print_memo_button: QPushButton
+    pathway_boxes: dict[str, QCheckBox]
+    outcome_box: QComboBox
+    level_box: QComboBox
+    level_rationale: QLineEdit
+    outcome_level_reason: QLineEdit
+    rationale: QPlainTextEdit
+    indicator_filter: QLineEdit
+    indicator_list: QListWidget
+    suggestion_label: LiveLabel
+    action_text: QLineEdit
+    action_owner: QComboBox
+    action_due: QDateEdit
+    action_add: QPushButton
+    action_list: QListWidget
+    inform_family: QLineEdit
+    inform_referrer: QLineEdit
+    inform_professionals: QLineEdit
+    team_edit: QLineEdit
+    worker_box: QComboBox
+    save_button: QPushButton
+    sign_button: QPushButton
+    history_label: ReadingPane
+    decision_box: QGroupBox
+
     def __init__(self, session: DeskSession, parent: QWidget | None = None):
         """Build the screen and start opening (or creating) today's meeting."""
         super().__init__(parent)
@@ -182,8 +243,8 @@ class MeetingMode(MeetingWrites, QWidget):
         column_layout.addWidget(self.agenda_panel, 1)
         screen = QWidget()
         screen_layout = QVBoxLayout(screen)
-        for part in (self.form, self.next_steps, self.reasons):
-            screen_layout.addWidget(part)
+        for shown in (self.form, self.next_steps, self.reasons):
+            screen_layout.addWidget(shown)
         screen_layout.addStretch(1)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
@@ -194,8 +255,8 @@ class MeetingMode(MeetingWrites, QWidget):
         self.scroller.setAccessibleName("Decision form and what follows")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         # The chair's view sits beside the form in its own column, so it never scrolls away.
-        for widget in (column, self.chair, self.scroller):
-            splitter.addWidget(widget)
+        for pane in (column, self.chair, self.scroller):
+            splitter.addWidget(pane)
         splitter.setSizes([300, 470, 600])
         outer.addWidget(splitter, 1)
 
@@ -297,7 +358,7 @@ class MeetingMode(MeetingWrites, QWidget):
     # ---- loading -------------------------------------------------------------------------
 
     @property
-    def _actor(self):
+    def _actor(self) -> Actor:
         return self.session.actor
 
     def _open(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -105,7 +106,9 @@ class MeetingPrintDialog(QDialog):
         self.date_edit.dateChanged.connect(lambda q: self.load(date(q.year(), q.month(), q.day())))
         date_box, self.date_message = with_message(self.date_edit)
         top.addRow("Meeting &day", date_box)
-        top.labelForField(date_box).setBuddy(self.date_edit)
+        date_label = top.labelForField(date_box)
+        assert isinstance(date_label, QLabel)  # addRow(text, …) made it a QLabel
+        date_label.setBuddy(self.date_edit)
         layout.addLayout(top)
         self.notes = live(description="What is not in the batch")
         self.notes.hide()
@@ -330,7 +333,9 @@ class MeetingPrintDialog(QDialog):
         item = self.batch.items[index]
         printing = self._destination.action == "print"
         self._set_status(index, WORKING if printing else "▶ Saving…")
-        self.table.scrollToItem(self.table.item(index, 0))
+        row_item = self.table.item(index, 0)
+        if row_item is not None:
+            self.table.scrollToItem(row_item)
         total = len(self.batch.items)
         self.session.tasks.write(
             issue_and_deliver,

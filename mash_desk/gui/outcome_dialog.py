@@ -126,7 +126,7 @@ class OutcomeDialog(QDialog):
         self.ui = Ui_OutcomeDialog()
         self.ui.setupUi(self)
         self.ready: OutcomeContext | None = None
-        self.result: OutcomeResult | None = None
+        self.outcome: OutcomeResult | None = None
         self.notices: tuple[str, ...] = ()
         self._busy = False
         self._edited = False
@@ -297,7 +297,7 @@ class OutcomeDialog(QDialog):
         proceed = bool(ready and ready.consent_rule == "may-proceed-without")
         for widget in (self.ui.consentReasonLabel, self.ui.consentReason):
             widget.setEnabled(proceed)
-        may_save = bool(ready and ready.status == "open") and self.result is None
+        may_save = bool(ready and ready.status == "open") and self.outcome is None
         self.ui.saveButton.setEnabled(may_save and not self._busy)
 
     def _flag_census(self, referring: bool) -> None:
@@ -333,7 +333,7 @@ class OutcomeDialog(QDialog):
 
     def has_unsaved_work(self) -> bool:
         """Whether something was chosen or typed and not saved."""
-        return self._edited and self.result is None
+        return self._edited and self.outcome is None
 
     def outcome_input(self) -> OutcomeInput:
         """What the form says, as the service takes it."""
@@ -364,7 +364,7 @@ class OutcomeDialog(QDialog):
 
     def save(self) -> None:
         """Record the outcomes; each broken rule appears under its field."""
-        if self.ready is None or self._busy or self.result is not None:
+        if self.ready is None or self._busy or self.outcome is not None:
             return
         self._clear_messages()
         self._busy = True
@@ -383,7 +383,7 @@ class OutcomeDialog(QDialog):
 
     def _saved(self, result: Any) -> None:
         self._busy = False
-        self.result = result.value
+        self.outcome = result.value
         self.notices = tuple(result.notices)
         self.session.hub.announce(result.changed)
         self.recorded.emit(result.value)

@@ -22,6 +22,7 @@ Alt+E closes as done; Alt+O closes as not done.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -180,7 +181,7 @@ class PartnerInbox(QWidget):
         self._shortcut(self, "F5", self.refresh)
         self._shortcut(self, "Ctrl+F", self.focus_list)
         for index, key in enumerate(("Alt+1", "Alt+2", "Alt+3")):
-            self._shortcut(self, key, lambda i=index: self.sections.setCurrentIndex(i))
+            self._shortcut(self, key, functools.partial(self.sections.setCurrentIndex, index))
         # Page-scoped: Ctrl+Enter returns a finding on one tab and adds a note on another.
         for key in ("Ctrl+Return", "Ctrl+Enter"):
             self._shortcut(self.requests_page, key, self.return_finding)
@@ -253,7 +254,8 @@ class PartnerInbox(QWidget):
         if table.rowCount() == 0:
             return
         for row in range(table.rowCount()):
-            if table.item(row, 0).data(Qt.ItemDataRole.UserRole) == keep:
+            cell = table.item(row, 0)
+            if cell is not None and cell.data(Qt.ItemDataRole.UserRole) == keep:
                 table.setCurrentCell(row, 0)
                 return
         if table.currentRow() < 0 or table.currentRow() >= table.rowCount():
@@ -533,7 +535,8 @@ class PartnerInbox(QWidget):
 
     def _routing_buttons(self, routing: RoutingDTO | None) -> None:
         waiting = routing is not None and routing.status is RoutingStatus.COMPLETE
-        self.acknowledge_button.setEnabled(waiting and not routing.acknowledged)
+        acknowledged = routing is not None and routing.acknowledged
+        self.acknowledge_button.setEnabled(waiting and not acknowledged)
         for widget in (self.accept_button, self.reject_button, self.routed_reason):
             widget.setEnabled(waiting)
 

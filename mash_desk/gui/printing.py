@@ -122,7 +122,9 @@ class PrinterChoice(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("&Printer", box)
         form.addRow("&Copies", self.copies_box)
-        form.labelForField(box).setBuddy(self.printer_box)
+        printer_label = form.labelForField(box)
+        assert isinstance(printer_label, QLabel)  # addRow(text, …) made it a QLabel
+        printer_label.setBuddy(self.printer_box)
         QWidget.setTabOrder(self.printer_box, self.refresh_button)
         QWidget.setTabOrder(self.refresh_button, self.copies_box)
         self.refresh()

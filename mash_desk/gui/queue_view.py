@@ -7,6 +7,8 @@ only the rows loaded. The queue refreshes itself whenever a saved change touches
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -512,7 +514,7 @@ class QueueView(QWidget):
         self._choices_ready = True
 
     @staticmethod
-    def _refill(combo: QComboBox, anything: str, items: list[tuple[str, object]]) -> None:
+    def _refill(combo: QComboBox, anything: str, items: Sequence[tuple[str, object]]) -> None:
         # Refilling must not count as the practitioner choosing something: keep the choice
         # if it is still offered, and apply nothing.
         kept = combo.currentData()

@@ -365,6 +365,8 @@ class RedDecisionDialog(QDialog):
         details = self.form.details()
         desk, latest = self.session.desk, self.latest
         redraft = latest is not None and latest.status == DecisionStatus.DRAFT
+        fn: Callable[..., Any]
+        args: tuple[Any, ...]
         if redraft:
             assert latest is not None
             fn, args = desk.decisions.redraft, (latest.id, latest.version, details)
@@ -406,7 +408,8 @@ class RedDecisionDialog(QDialog):
             self.status_label.setText(
                 f"✔ Decision signed between meetings (version {result.value.revision})."
             )
-            self._load_follow_ups(then=lambda d=result.value: self._after_signing(d))
+            decision = result.value
+            self._load_follow_ups(then=lambda: self._after_signing(decision))
 
         def drafted(d: DecisionDTO) -> None:
             self.session.tasks.write(

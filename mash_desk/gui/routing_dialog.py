@@ -642,7 +642,7 @@ class RoutingDialog(QDialog):
 
     def _update_state(self) -> None:
         saved = self.routing is not None
-        is_open = saved and self.routing.status is RoutingStatus.OPEN  # type: ignore[union-attr]
+        is_open = self.routing is not None and self.routing.status is RoutingStatus.OPEN
         for widget in (
             self.kind_combo,
             self.from_combo,

@@ -29,7 +29,8 @@ from mash_desk.services.live import server_lost
 
 log = logging.getLogger(__name__)
 
-Callback = Callable[[Any], None]
+# What a callback returns is ignored: ``object`` lets a lambda that returns something be one.
+Callback = Callable[[Any], object]
 
 
 class _Relay(QObject):
@@ -97,7 +98,7 @@ def log_task_error(exc: BaseException, where: str) -> str:
     """
     reference = log_unexpected(exc, where)
     with contextlib.suppress(AttributeError, TypeError):  # e.g. an exception with __slots__
-        exc.mash_reference = reference  # type: ignore[attr-defined]
+        exc.mash_reference = reference  # type: ignore[attr-defined]  # a tag of our own
     return reference
 
 

@@ -248,7 +248,7 @@ class IndicatorModel(QAbstractItemModel):
         siblings = owner.children if owner is not None else self._roots
         return self.createIndex(row, column, siblings[row].key)
 
-    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]  # Qt's 2 overloads
         """The index of the row above (invalid for a domain)."""
         node = self._node(index)
         if node is None or node.parent is None:
@@ -573,8 +573,8 @@ class ThresholdPanel(QWidget):
         self.session.tasks.read(
             self.session.desk.thresholds.current,
             self.session.actor,
-            on_done=lambda doc, n=number: self._document_ready(n, doc, then_say),
-            on_error=lambda exc, n=number: self._document_failed(n, exc),
+            on_done=lambda doc: self._document_ready(number, doc, then_say),
+            on_error=lambda exc: self._document_failed(number, exc),
             label="Loading the threshold document…",
         )
 
@@ -1036,8 +1036,8 @@ class ThresholdPanel(QWidget):
             self.session.actor,
             assessment.document.id,
             assessment.document.version,
-            on_done=lambda doc, n=number: self._assessment_document(n, doc),
-            on_error=lambda exc, n=number: self._document_failed(n, exc),
+            on_done=lambda doc: self._assessment_document(number, doc),
+            on_error=lambda exc: self._document_failed(number, exc),
             label="Loading the threshold document version…",
         )
 

@@ -33,7 +33,7 @@ def render_text(summary: DeskSummary) -> str:
         lines.append("  (nothing open)")
     for row in summary.queue.rows:
         due = row.due_at.astimezone(tz) if row.due_at else None
-        state = "OVERDUE" if due and row.due_at < summary.now else "due"
+        state = "OVERDUE" if row.due_at and row.due_at < summary.now else "due"
         rag = (row.rag.value if row.rag else "unrated").upper()
         when = f"{due:%a %d %b %H:%M}" if due else "-"
         lines.append(f"  {state:<8}{when:<18}{rag:<9}{row.kind:<10}{row.child_name}")

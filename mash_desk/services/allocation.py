@@ -335,8 +335,11 @@ def _check_kind(kind: str) -> None:
 
 def _load(unit: Unit, kind: str, item_id: int, expected_version: int) -> Any:
     """The open work asked for, at the version the caller read; refuse closed work."""
-    table = ContactChild if kind == "contact" else Referral
-    item = unit.session.get(table, item_id)
+    item: ContactChild | Referral | None
+    if kind == "contact":
+        item = unit.session.get(ContactChild, item_id)
+    else:
+        item = unit.session.get(Referral, item_id)
     if item is None:
         raise NotFound(f"No {_WORDS[kind]} {item_id}")
     check_version(item, expected_version, _WORDS[kind])

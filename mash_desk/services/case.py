@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from mash_desk.domain.enums import (
     OUTCOME_LABELS,
@@ -557,7 +557,7 @@ def _household(unit: Unit, person: Person) -> tuple[HouseholdMember, ...]:
             labels.setdefault(a, []).append(_RELATIONSHIP_LABELS[rk])
         else:
             labels.setdefault(b, []).append(_REVERSE_LABELS[rk])
-    condition = Person.id.in_(labels) if labels else None
+    condition: ColumnElement[bool] | None = Person.id.in_(labels) if labels else None
     if person.household_id is not None:
         same = Person.household_id == person.household_id
         condition = same if condition is None else or_(condition, same)
@@ -891,6 +891,7 @@ def _deadlines(unit: Unit, person_id: int) -> tuple[Deadline, ...]:
             ContactChild.due_at.is_not(None),
         )
     ):
+        assert due_at is not None  # the query keeps only children with a due time
         found.append(
             Deadline(
                 due_at,

@@ -29,6 +29,7 @@ from mash_desk.services.context import Unit
 from mash_desk.services.dto import MatchDTO, PersonDTO
 from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson, RelativeInput
 from mash_desk.services.people import insert_person, match_people, prepare_person
+from mash_desk.storage.base import table_of
 from mash_desk.storage.models import ContactAttachment, Person, Relationship
 from mash_desk.storage.prepared import Prepared
 
@@ -38,7 +39,7 @@ _PERSON_KIND_HOUSEHOLD = Prepared(
     select(Person.kind, Person.household_id).where(Person.id == bindparam("id"))
 )
 _INSERT_RELATIONSHIP = Prepared(
-    insert(Relationship.__table__)
+    insert(table_of(Relationship))
     .values(
         person_id=bindparam("person_id"),
         related_id=bindparam("related_id"),
@@ -48,7 +49,7 @@ _INSERT_RELATIONSHIP = Prepared(
     .returning(Relationship.__table__.c.id)
 )
 _INSERT_ATTACHMENT = Prepared(
-    insert(ContactAttachment.__table__)
+    insert(table_of(ContactAttachment))
     .values(
         {
             c: bindparam(c)

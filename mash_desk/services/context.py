@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Integer, Text, bindparam, cast, func, insert, select
@@ -69,6 +69,14 @@ _PG_RECORD_ACCESS = Prepared(
 )
 
 R = TypeVar("R")
+
+
+@runtime_checkable
+class _HasStatus(Protocol):
+    """A record with a workflow status (what ``Unit.load(status=...)`` checks)."""
+
+    status: str
+
 
 CONFLICT_MESSAGE = (
     "Someone else saved this record while you had it open; nothing was overwritten. "
@@ -188,6 +196,7 @@ class Unit:
             check_version(row, expected_version, what)
         if status is not None:
             allowed = {status} if isinstance(status, str) else set(status)
+            assert isinstance(row, _HasStatus), f"a {what} has no status to check"
             if row.status not in allowed:
                 assert wrong_status is not None, "say why the status stops the change"
                 raise ValidationError(wrong_status)

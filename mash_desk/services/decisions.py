@@ -739,7 +739,7 @@ class DecisionService(Service):
             if pathway in pathways:
                 errors.append(FieldError("pathways", "unique", f"{value} is chosen twice"))
             pathways.append(pathway)
-        inform = []
+        inform: list[str | None] = []
         for name in ("inform_family", "inform_referrer", "inform_professionals"):
             text, problem = clean_narrative(getattr(d, name), name, "Who is informed")
             errors += [problem] if problem else []
@@ -786,7 +786,8 @@ class DecisionService(Service):
                 select(User.active).where(User.id == action.owner_user_id)
             ):
                 errors.append(FieldError(f"{where}.owner", "exists", "The owner is not a user"))
-            actions.append((text or "", agency_id, action.owner_user_id, action.due_on))
+            if action.due_on is not None:  # else refused above ("required")
+                actions.append((text or "", agency_id, action.owner_user_id, action.due_on))
         library = self.ctx.thresholds.library(unit.conn)
         level: tuple = ()
         reason: str | None = None
@@ -814,7 +815,7 @@ class DecisionService(Service):
                 rationale,
                 tuple(pathways),
                 tuple(actions),
-                tuple(inform),
+                (inform[0], inform[1], inform[2]),  # family, referrer, professionals
                 team,
                 d.allocated_worker_id,
                 reason,

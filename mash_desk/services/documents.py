@@ -316,7 +316,7 @@ class DocumentService(Service):
             _recipient(unit, recipient_agency)
             recipient = recipient_agency or MASH_FILE
             ids = _Ids(decision_id, row.revision, None, None, row.person_id)
-            referral_id = row.referral_id
+            referral_id, person_id = row.referral_id, row.person_id
             later = _supersession(unit, row)
         return self._issue(
             actor,
@@ -324,7 +324,7 @@ class DocumentService(Service):
             f"decision:{decision_id}",
             recipient,
             ids,
-            lambda: self._memo(actor, decision_id, referral_id, ids.person_id, recipient_agency),
+            lambda: self._memo(actor, decision_id, referral_id, person_id, recipient_agency),
             # A copy repeats the original, and says too that a later version replaced it.
             on_copy=lambda memo: replace(memo, superseded_by=later),
         )
@@ -1053,29 +1053,33 @@ class DocumentService(Service):
             )
         cases = []
         for position, item in enumerate(meeting.agenda, start=1):
-            d = decisions.get(item.referral_id)
-            dto = versions.get(d.id) if d is not None else None
+            decided = decisions.get(item.referral_id)
+            dto = versions.get(decided.id) if decided is not None else None
             level_label = None
-            if d is not None:
-                level_label = library.get((d.document_id, d.document_version)).level(d.level).label
+            if decided is not None:
+                level_label = (
+                    library.get((decided.document_id, decided.document_version))
+                    .level(decided.level)
+                    .label
+                )
             cases.append(
                 MinuteCase(
                     position=position,
                     child_name=item.child_name,
                     referral_id=item.referral_id,
                     rag=item.rag,
-                    status=item.status.value if d is None else d.status,
-                    decision_id=d.id if d else None,
-                    revision=d.revision if d else None,
-                    outcome=DecisionOutcome(d.outcome).label if d else None,
+                    status=item.status.value if decided is None else decided.status,
+                    decision_id=decided.id if decided else None,
+                    revision=decided.revision if decided else None,
+                    outcome=DecisionOutcome(decided.outcome).label if decided else None,
                     level_label=level_label,
-                    rationale=d.rationale if d else None,
+                    rationale=decided.rationale if decided else None,
                     pathways=tuple(PATHWAY_LABELS[p] for p in dto.pathways) if dto else (),
                     actions=tuple(_action(a, agencies, names) for a in dto.actions) if dto else (),
                     deferred_reason=item.deferred_reason
                     if item.status is AgendaStatus.DEFERRED
                     else None,
-                    dissent=tuple(dissent.get(d.id, ())) if d else (),
+                    dissent=tuple(dissent.get(decided.id, ())) if decided else (),
                 )
             )
         minutes = MeetingMinutes(
@@ -1156,7 +1160,12 @@ class _Agencies:
 
 def _agencies(unit: Unit) -> _Agencies:
     return _Agencies(
-        [tuple(r) for r in unit.session.execute(select(Agency.id, Agency.code, Agency.name))]
+        [
+            (agency_id, code, name)
+            for agency_id, code, name in unit.session.execute(
+                select(Agency.id, Agency.code, Agency.name)
+            )
+        ]
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 
 from mash_desk.domain.enums import WorkStatus
 from mash_desk.domain.referrals import twelve_months_before
@@ -18,7 +18,7 @@ from mash_desk.services.dto import KnownSummary
 from mash_desk.storage.models import Contact, ContactChild, Referral, ServiceEpisode
 from mash_desk.storage.prepared import Prepared
 
-_PID = bindparam("pid")
+_PID: BindParameter[int] = bindparam("pid")
 # One round trip per child, each sub-query answered from a person_id index.
 _FACTS = Prepared(
     select(

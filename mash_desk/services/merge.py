@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, extract, func, or_, select, update
+from sqlalchemy import CursorResult, and_, extract, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from mash_desk.domain.enums import PersonKind
@@ -250,6 +250,7 @@ def _move_rows(unit: Unit, kept_id: int, merged_id: int) -> list[tuple[str, int]
             .values(values)
             .execution_options(synchronize_session=False)
         )
+        assert isinstance(result, CursorResult)  # an UPDATE's result counts its rows
         moved.append((name, result.rowcount or 0))
     return moved
 
@@ -348,5 +349,5 @@ def _people(unit: Unit, ids: list[int]) -> dict[int, PersonDTO]:
             .outerjoin(Household, Household.id == Person.household_id)
             .where(Person.id.in_(ids[start : start + 500]))
         ):
-            found[row[0]] = PersonDTO(*row)
+            found[row[0]] = PersonDTO(*tuple(row))
     return found

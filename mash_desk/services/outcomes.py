@@ -185,6 +185,7 @@ def find_open_case(unit: Unit, person_id: int) -> OpenCase | None:
     ).first()
     if episode is not None:
         e, name = episode
+        assert e.worker_id is not None  # joined to the worker's user row above
         held = ", ".join(x for x in (e.service.replace("_", " ").capitalize(), e.team) if x)
         return OpenCase(
             e.worker_id,
@@ -202,9 +203,10 @@ def find_open_case(unit: Unit, person_id: int) -> OpenCase | None:
         )
         .order_by(Referral.referral_at.desc(), Referral.id.desc())
     ):
-        held = _referral_held(unit, referral, unit.now)
-        if held is not None:
-            return OpenCase(referral.assigned_to, name, "referral", referral.id, held)
+        referral_held = _referral_held(unit, referral, unit.now)
+        if referral_held is not None:
+            assert referral.assigned_to is not None  # joined to the worker's user row above
+            return OpenCase(referral.assigned_to, name, "referral", referral.id, referral_held)
     return None
 
 

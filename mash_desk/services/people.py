@@ -29,6 +29,7 @@ from mash_desk.services.dto import Actor, MatchDTO, OpResult, PersonDTO
 from mash_desk.services.inputs import NewPerson
 from mash_desk.services.known import known_summaries
 from mash_desk.services.mapping import load_person_dto
+from mash_desk.storage.base import table_of
 from mash_desk.storage.models import Household, Person, Relationship
 from mash_desk.storage.prepared import Prepared
 
@@ -388,7 +389,7 @@ _HOUSEHOLD_POSTCODE = Prepared(
     select(Household.id, Household.postcode).where(Household.id == bindparam("id"))
 )
 _INSERT_HOUSEHOLD = Prepared(
-    insert(Household.__table__)
+    insert(table_of(Household))
     .values(address=bindparam("address"), postcode=bindparam("postcode"), version=1)
     .returning(Household.__table__.c.id)
 )
@@ -403,7 +404,7 @@ _INSERTED_PERSON_COLUMNS = (
     "interpreter_needed",
 )
 _INSERT_PERSON = Prepared(
-    insert(Person.__table__)
+    insert(table_of(Person))
     .values({**{c: bindparam(c) for c in _INSERTED_PERSON_COLUMNS}, "version": 1})
     .returning(Person.__table__.c.id)
 )
@@ -553,7 +554,7 @@ _HOUSEHOLDS_AT = Prepared(
 
 
 def household_to_join(
-    unit: Unit, values: dict[str, Any], alongside: Sequence[int] = ()
+    unit: Unit, values: dict[str, Any], alongside: Sequence[int | None] = ()
 ) -> int | None:
     """The existing household a new person joins, or None (a new one, or none at all).
 

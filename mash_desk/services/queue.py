@@ -12,7 +12,19 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    ScalarSelect,
+    and_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute
 
 from mash_desk.domain.enums import Rag, Role, ServiceKind, WorkStatus
 from mash_desk.domain.errors import FieldError, ValidationError
@@ -80,6 +92,8 @@ def _fixed(value: str | int) -> Any:
 
 def _side(kind: str, shape: frozenset[str], size: int) -> Prepared:
     """Build one side of the queue (contacts or referrals) for a combination of filters."""
+    table: type[ContactChild] | type[Referral]
+    contact_id: InstrumentedAttribute[int] | ScalarSelect[int]
     if kind == "contact":
         table, due, status = ContactChild, ContactChild.due_at, WorkStatus.OPEN.value
         level = ContactChild.provisional_level
@@ -130,7 +144,7 @@ def _side(kind: str, shape: frozenset[str], size: int) -> Prepared:
         # The team the work is allocated to; unallocated to a team, its worker's own team.
         query = query.where(func.coalesce(table.team, User.team) == bindparam("team"))
     if "search" in shape:
-        text = bindparam("search")
+        text: BindParameter[Any] = bindparam("search")
         query = query.where(
             or_(
                 Person.family_name.ilike(text),
@@ -200,7 +214,7 @@ def _row(r: tuple[Any, ...], *, sqlite_text: bool) -> QueueRow:
     )
 
 
-_SERVICE_WORDS = {
+_SERVICE_WORDS: dict[str, str] = {
     ServiceKind.EARLY_HELP: "open to early help",
     ServiceKind.CHILD_IN_NEED: "open as a child in need",
     ServiceKind.CHILD_PROTECTION: "on a child-protection plan",
@@ -212,7 +226,7 @@ _SERVICE_WORDS = {
 
 def _open_work_of(size: int) -> Prepared:
     """Count each of ``size`` children's open contacts, referrals and service episodes."""
-    people = [bindparam(f"p{i}") for i in range(size)]
+    people: list[BindParameter[Any]] = [bindparam(f"p{i}") for i in range(size)]
     return Prepared(
         union_all(
             select(ContactChild.person_id, literal("contact"), func.count())

@@ -186,6 +186,7 @@ class RoutingService(Service):
             if errors:
                 raise ValidationError(errors)
             assert kind is not None and reason is not None and summary is not None
+            assert from_code is not None  # "from_agency" above refused one not in agencies
             offer = offers_childrens_centre(
                 is_under_five(person.date_of_birth, person.expected_delivery, today),
                 routing.level_after,

@@ -310,7 +310,7 @@ class SearchService(Service):
                 .order_by(Person.family_name, Person.given_name, Person.id)
                 .limit(CANDIDATE_LIMIT + 1)
             ).all()
-            people = [PersonDTO(*row) for row in rows]
+            people = [PersonDTO(*tuple(row)) for row in rows]
             people.sort(key=lambda p: -_rank(criteria, p))
             shown = people[:RESULT_LIMIT]
             if partner:

@@ -101,7 +101,7 @@ def _broken(conn: Connection | None) -> bool:
         return True
     driver = conn.connection.driver_connection
     pgconn = getattr(driver, "pgconn", None)
-    if pgconn is None:
+    if driver is None or pgconn is None:
         return bool(getattr(driver, "closed", False))
     # Between units a server connection has nothing to say unless the server is going (a
     # restart's "terminating connection" and end of file) or sent a notification. A look at
@@ -160,6 +160,8 @@ class _Held:
             raise
         self.depth += 1
         self.owner = threading.get_ident()
+        # _broken(None) is true, so a first unit has just connected; a nested one reuses it.
+        assert conn is not None
         return conn
 
     def leave(self) -> None:

@@ -156,6 +156,8 @@ class ChangeFeed:
             return False
         with self._db.read_connection() as conn:
             driver = conn.connection.driver_connection
+            # None only once the pool has invalidated it; a connection just checked out has one.
+            assert driver is not None
             if driver is self._listening_on:
                 return False
             conn.exec_driver_sql(f"LISTEN {CHANNEL}")
@@ -230,7 +232,10 @@ class ChangeFeed:
         if conn is None or conn.closed or conn.invalidated:
             return None
         try:
-            return int(conn.connection.driver_connection.info.backend_pid) or None
+            driver = conn.connection.driver_connection
+            if driver is None:
+                return None
+            return int(driver.info.backend_pid) or None
         except Exception:  # noqa: BLE001 — replaced by another thread meanwhile: no pid
             return None
 

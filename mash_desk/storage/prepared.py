@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 
 from mash_desk.storage.base import UTCDateTime
@@ -71,6 +72,8 @@ class _Compiled:
 
     def __init__(self, statement: ClauseElement, dialect: Any):
         compiled = statement.compile(dialect=dialect)
+        # A DML or SELECT statement compiles to a SQLCompiler (positiontup, binds).
+        assert isinstance(compiled, SQLCompiler)
         self.sql = compiled.string
         self.positional = compiled.positiontup is not None
         self.names: Sequence[str] = list(compiled.positiontup or compiled.params.keys())
@@ -83,7 +86,7 @@ class _Compiled:
         self.fixed: dict[str, Any] = {k: v for k, v in compiled.params.items() if v is not None}
         columns: list[ColumnElement[Any]] = list(getattr(statement, "selected_columns", []))
         if not columns and getattr(statement, "_returning", None):
-            columns = list(statement._returning)  # type: ignore[attr-defined]
+            columns = list(statement._returning)  # type: ignore[attr-defined]  # no public API
         funcs = [_converter(c.type, dialect.name) for c in columns]
         self.converters = [(i, f) for i, f in enumerate(funcs) if f is not None]
 
@@ -96,14 +99,17 @@ class Driver:
     def __init__(self, connection: Connection):
         self.dialect = connection.dialect
         self.name: str = connection.dialect.name
-        self.dbapi = connection.connection.driver_connection
+        dbapi = connection.connection.driver_connection
+        # None only once the pool has invalidated it; a live Connection's is there.
+        assert dbapi is not None
+        self.dbapi = dbapi
 
 
 Target = Connection | Driver
 
 
 def _driver(target: Target) -> Driver:
-    return target if type(target) is Driver else Driver(target)  # type: ignore[arg-type]
+    return target if isinstance(target, Driver) else Driver(target)
 
 
 class Prepared:

@@ -61,6 +61,7 @@ from mash_desk.domain.policy import default_policy
 from mash_desk.domain.thresholds import ThresholdDocument, parse_document
 from mash_desk.services.threshold_store import shipped_documents
 from mash_desk.storage.audit_chain import Chainer, read_head
+from mash_desk.storage.base import Base
 from mash_desk.storage.database import Database
 from mash_desk.storage.models import (
     Agency,
@@ -330,7 +331,7 @@ class GenerationReport:
 
 
 # Tables written with explicit ids, in the order their rows must be inserted.
-_TABLES = (
+_TABLES: tuple[type[Base], ...] = (
     ThresholdDocumentRow,
     Household,
     Person,
@@ -383,10 +384,10 @@ _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, sort_keys=True)
 # The same options through the C encoder, built once: ``JSONEncoder.encode`` builds it anew for
 # every call, which is a good part of the cost of an audit row (the tests compare the two).
 _C_ENCODE = (
-    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    json.encoder.c_make_encoder(  # type: ignore[attr-defined]  # private C helper: not in typeshed
         None, str, json.encoder.encode_basestring, None, ": ", ", ", True, False, True
     )
-    if json.encoder.c_make_encoder is not None  # type: ignore[attr-defined]
+    if json.encoder.c_make_encoder is not None  # type: ignore[attr-defined]  # as above
     else None
 )
 
@@ -549,16 +550,19 @@ class _Generator:
                     "records. Use a new (demo) database."
                 )
             self.next_id = {
-                m: (session.scalar(select(func.max(m.id))) or 0) + 1  # type: ignore[attr-defined]
-                for m in _WITH_IDS
+                m: (session.scalar(select(func.max(m.__table__.c.id))) or 0) + 1 for m in _WITH_IDS
             }
             head = read_head(session.connection())
             if head is None:
                 raise ValueError("The audit chain has no head: run mash-desk db upgrade first.")
             self.chain = Chainer(*head) if self.db.dialect == "sqlite" else None
-            taken = set(
-                session.scalars(select(Person.nhs_number).where(Person.nhs_number.is_not(None)))
-            )
+            taken = {
+                n
+                for n in session.scalars(
+                    select(Person.nhs_number).where(Person.nhs_number.is_not(None))
+                )
+                if n is not None  # the query leaves none out; this tells the type checker
+            }
             self.installer = (
                 session.scalar(select(User.id).where(User.username == SYSTEM_USERNAME))
                 or users["demo.admin"]
@@ -591,10 +595,7 @@ class _Generator:
             document = parse_document(stored.content, "stored threshold document")
         self.picker = IndicatorPicker(document)
         # Rows are built as dicts (readable) and handed to the writer as tuples in column order.
-        self.getters = {
-            m: itemgetter(*(c.key for c in m.__table__.columns))  # type: ignore[attr-defined]
-            for m in _TABLES
-        }
+        self.getters = {m: itemgetter(*(c.key for c in m.__table__.columns)) for m in _TABLES}
         self.factory = FamilyFactory(
             self.rng, self.pools, self.places, NhsNumbers(self.rng, taken), self.end_day
         )
@@ -826,18 +827,18 @@ class _Generator:
         )
         later: dict[type, list[Any]] = {m: [] for m in _TABLES}
         if waiting:
-            for model, key in _WAIT_FOR_REFERRAL:
-                rows = self.rows[model]
-                later[model] = [r for r in rows if r[key] in waiting]
-                self.rows[model] = [r for r in rows if r[key] not in waiting]
+            for waiter, key in _WAIT_FOR_REFERRAL:
+                rows = self.rows[waiter]
+                later[waiter] = [r for r in rows if r[key] in waiting]
+                self.rows[waiter] = [r for r in rows if r[key] not in waiting]
         batch: Batch = {}
         for model in _TABLES:
             rows = self.rows[model]
             if model in _TUPLE_ROWS:
-                batch[model.__tablename__] = rows  # type: ignore[attr-defined]
+                batch[model.__tablename__] = rows
             else:
                 get = self.getters[model]
-                batch[model.__tablename__] = [get(row) for row in rows]  # type: ignore[attr-defined]
+                batch[model.__tablename__] = [get(row) for row in rows]
             self.written[model] += len(rows)
         self.rows = later
         return batch
@@ -849,7 +850,7 @@ class _Generator:
         # new rows or the next row a service inserts would collide.
         with self.db.transaction() as session:
             for model in _WITH_IDS:
-                name = model.__tablename__  # type: ignore[attr-defined]
+                name = model.__tablename__
                 session.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
@@ -1213,9 +1214,12 @@ class _Generator:
 
         # People first: the household, its adults and any child met for the first time.
         self._ensure_household(fam, logged, logger)
+        child_ids: list[int] = []
         for kid in kids:
             if kid.pid is None:
                 self._create_kid(kid, day, logged, logger)
+            assert kid.pid is not None  # _create_kid gave it its person row
+            child_ids.append(kid.pid)
         indicators = set(theme.indicators)
         for code, p in theme.extra:
             if rng.random() < p:
@@ -1313,7 +1317,7 @@ class _Generator:
             contact_id,
             kids[0].pid,
             logged_json(
-                [k.pid for k in kids],  # type: ignore[misc]
+                child_ids,
                 channel,
                 source,
                 [initial for initial, _ in ratings],
@@ -1859,6 +1863,7 @@ class _Generator:
         assert kid.pid is not None
         if purpose == _SHARE and rng.random() < 0.06:
             return None  # not yet recorded: target 100 % (000 L275), reality a little short
+        weights: tuple[tuple[str, int], ...]
         if purpose == _EARLY_HELP_CONSENT:
             weights = _CONSENT_EARLY_HELP
         else:

@@ -1830,9 +1830,9 @@ class MeetingHistory:
     def _age_in(self, p: Pending, at: datetime, ages: tuple[int, int]) -> bool:
         """Whether the child, born by ``at``, is ``ages[0]`` to ``ages[1]`` years old."""
         day = at.astimezone(self.g.tz).date()
-        if not p.kid.born_by(day):
-            return False
         dob = p.kid.dob
+        if dob is None or dob > day:  # not born by then (Kid.born_by)
+            return False
         years = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
         return ages[0] <= years <= ages[1]
 

@@ -8,7 +8,7 @@ names them, so a child's record appears when the front door first meets the chil
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from mash_desk.domain.outcomes import age_in_years
 from mash_desk.synthetic.catalogue import Theme
@@ -85,7 +85,7 @@ class Kid:
         self.nhs: str | None = None
         self.upn: str | None = None
         self.disability = False
-        self.last_referral = None
+        self.last_referral: datetime | None = None
         self.open_until: date | None = None
         self.open_service: str | None = None
         # A referral still waiting for its decision (never two at once for one child), and the
@@ -99,7 +99,9 @@ class Kid:
 
     def age_on(self, day: date) -> int | None:
         """Return completed years on ``day``, or None while unborn."""
-        return age_in_years(self.dob, day) if self.born_by(day) else None  # type: ignore[arg-type]
+        if self.dob is None or self.dob > day:  # not born by then (born_by)
+            return None
+        return age_in_years(self.dob, day)
 
     def is_child_on(self, day: date) -> bool:
         """Return whether a contact on ``day`` can be about this person as a child."""

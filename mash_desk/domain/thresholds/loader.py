@@ -128,7 +128,7 @@ class _Located(dict[str, Any]):
     key_lines: dict[str, int] = {}  # noqa: RUF012 — replaced per instance by the loader
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # base: C if built
     """Safe YAML loading (no object construction) that keeps line numbers."""
 
 

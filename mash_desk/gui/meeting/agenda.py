@@ -20,13 +20,13 @@ from mash_desk.gui.meeting.common import RAG_WORDS, STATUS_WORDS, message_box, n
 from mash_desk.services.meetings import AgendaItemDTO, MeetingDTO
 
 if TYPE_CHECKING:
-    from mash_desk.gui.meeting.host import MeetingHost
+    from mash_desk.gui.meeting.host import MeetingScreen
 
 
 class AgendaPanel(QGroupBox):
     """The agenda list, signing off the meeting and printing its memos."""
 
-    def __init__(self, mode: MeetingHost):
+    def __init__(self, mode: MeetingScreen):
         """Build the agenda box of ``mode``."""
         super().__init__("Agenda (Ctrl+G; Alt+Left / Alt+Right move)")
         self.mode = mode
@@ -55,7 +55,7 @@ class AgendaPanel(QGroupBox):
             self.agenda_list.setCurrentRow(current)
         self.agenda_list.blockSignals(False)
 
-    def render(self, meeting: MeetingDTO) -> None:
+    def rewrite(self, meeting: MeetingDTO) -> None:
         """Rewrite each line (what follows a signed case changed)."""
         for number, item in enumerate(meeting.agenda, 1):
             entry = self.agenda_list.item(number - 1)

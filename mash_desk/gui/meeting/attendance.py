@@ -21,7 +21,7 @@ from mash_desk.gui.meeting.reading_pane import live
 from mash_desk.services.meetings import MeetingDTO
 
 if TYPE_CHECKING:
-    from mash_desk.gui.meeting.host import MeetingHost
+    from mash_desk.gui.meeting.host import MeetingScreen
 
 
 def agency_names(codes: tuple[str, ...], names: dict[str, str]) -> str:
@@ -35,7 +35,7 @@ def agency_names(codes: tuple[str, ...], names: dict[str, str]) -> str:
 class AttendancePanel(QGroupBox):
     """Who attends for which agency, and whether the meeting may decide."""
 
-    def __init__(self, mode: MeetingHost):
+    def __init__(self, mode: MeetingScreen):
         """Build the attendance box of ``mode`` (which does the writing)."""
         super().__init__("Attendance by agency (Ctrl+T)")
         self.mode = mode
@@ -112,8 +112,10 @@ class AttendancePanel(QGroupBox):
         # Once decisions may be made the reason has nothing to do: it gives the agenda room.
         for widget in (self.quorum_reason, self.quorum_button):
             widget.setEnabled(not meeting.may_decide)
-        for widget in (self.quorum_reason.parentWidget(), self.quorum_button):
-            widget.setVisible(not meeting.may_decide)
+        reason_box = self.quorum_reason.parentWidget()
+        assert reason_box is not None  # message_box() in __init__ put the reason in its box
+        for shown in (reason_box, self.quorum_button):
+            shown.setVisible(not meeting.may_decide)
         self.quorum_reason_label.setVisible(not meeting.may_decide)
 
     def record_attendance(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -21,6 +21,7 @@ STATUS_WORDS = {
 }
 RAG_WORDS = {"red": "● RED", "amber": "◐ AMBER", "green": "○ GREEN"}
 _WARNING = "⚠ "
+_W = TypeVar("_W", bound=QWidget)
 
 
 def bind_key(
@@ -56,7 +57,7 @@ def window_bound(widget: QWidget, keys: tuple[str, ...]) -> set[str]:
     }
 
 
-def named(widget: QWidget, name: str) -> QWidget:
+def named(widget: _W, name: str) -> _W:
     """``widget`` with its accessible name (inputs only: never a label whose text changes)."""
     widget.setAccessibleName(name)
     return widget

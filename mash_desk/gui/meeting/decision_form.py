@@ -67,7 +67,7 @@ class DecisionForm(QWidget):
         self.document: Any = None
         self.agencies: list[tuple[str, str]] = []
         self.staff: list[UserChoiceDTO] = []
-        self.actions: list[ActionInput] = []
+        self.action_inputs: list[ActionInput] = []
         self.referral_need: str | None = None
         """The primary need of the referral decided here, once its case is read."""
         for key, (field, label) in _MESSAGES.items():
@@ -186,7 +186,7 @@ class DecisionForm(QWidget):
         ui.levelRationale.setText(details.level_rationale or "")
         ui.outcomeLevelReason.setText(details.outcome_level_reason or "")
         ui.rationale.setPlainText(details.rationale or "")
-        self.actions = list(details.actions)
+        self.action_inputs = list(details.actions)
         self.show_actions()
         ui.informFamily.setText(details.inform_family or "")
         ui.informReferrer.setText(details.inform_referrer or "")
@@ -241,7 +241,7 @@ class DecisionForm(QWidget):
             level_rationale=ui.levelRationale.text() or None,
             document=tuple(self.document.key) if self.document is not None else None,
             pathways=tuple(v for v, box in self.pathway_boxes.items() if box.isChecked()),
-            actions=tuple(self.actions),
+            actions=tuple(self.action_inputs),
             inform_family=ui.informFamily.text() or None,
             inform_referrer=ui.informReferrer.text() or None,
             inform_professionals=ui.informProfessionals.text() or None,
@@ -360,7 +360,7 @@ class DecisionForm(QWidget):
             action = ActionInput(text, due, owner_agency=key)
         else:
             action = ActionInput(text, due, owner_user_id=int(key))
-        self.actions.append(action)
+        self.action_inputs.append(action)
         ui.actionText.clear()
         messages["actions"].clear_message()
         self.show_actions()
@@ -368,19 +368,19 @@ class DecisionForm(QWidget):
     def remove_action(self) -> None:
         """Remove the selected action."""
         row = self.ui.actionList.currentRow()
-        if 0 <= row < len(self.actions):
-            del self.actions[row]
+        if 0 <= row < len(self.action_inputs):
+            del self.action_inputs[row]
             self.show_actions()
 
     def show_actions(self) -> None:
         """List the decision's actions; the next due date defaults to tomorrow."""
         view = self.ui.actionList
         view.clear()
-        for a in self.actions:
+        for a in self.action_inputs:
             due = a.due_on.strftime("%d/%m/%Y") if a.due_on else "no date"
             view.addItem(f"{a.description} — {self._owner_name(a)} — due {due}")
-        today = self.mode.session.desk.ctx.today()
-        self.ui.actionDue.setDate(QDate(today + timedelta(days=1)))
+        tomorrow = self.mode.session.desk.ctx.today() + timedelta(days=1)
+        self.ui.actionDue.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
 
     def _owner_name(self, action: ActionInput) -> str:
         actor = self.mode.session.actor

@@ -1,9 +1,10 @@
 """What the meeting's parts need from the screen that hosts them: :class:`MeetingHost`.
 
 Meeting mode (``gui/meeting_mode.py``) and the red-referral dialog (``gui/red_decision.py``)
-both host the attendance, agenda, decision form and next-steps parts. The parts are typed
-against this protocol rather than against either host, so neither host is imported by its
-own parts (no import cycle, ``tests/test_import_cycles.py``).
+both host the decision form and next-steps parts; meeting mode alone hosts the attendance,
+agenda and reasons parts as well (:class:`MeetingScreen`). The parts are typed against these
+protocols rather than against either host, so neither host is imported by its own parts
+(no import cycle, ``tests/test_import_cycles.py``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,19 @@ class MeetingHost(Protocol):
     messages: dict[str, Any]
     checks: dict[int, Any]
     follow_ups: dict[int, Any]
-    status_label: QLabel
-    scroller: QScrollArea
-    agenda_list: QWidget
+
+    # Read-only here, so a host may hold a subclass (a LiveLabel, a QListWidget).
+    @property
+    def status_label(self) -> QLabel:
+        """The screen's live status line."""
+
+    @property
+    def scroller(self) -> QScrollArea:
+        """The scroll area around the decision form."""
+
+    @property
+    def agenda_list(self) -> QWidget:
+        """The agenda (the list of children), or what stands for it."""
 
     @property
     def item(self) -> Any:
@@ -40,9 +51,6 @@ class MeetingHost(Protocol):
     def window(self) -> QWidget:
         """The top-level window (QWidget.window)."""
 
-    def now(self) -> datetime:
-        """The desk's clock."""
-
     def when(self, at: datetime) -> str:
         """``at`` in words, in local time."""
 
@@ -54,6 +62,16 @@ class MeetingHost(Protocol):
 
     def next_pending(self) -> None:
         """Move on to the next child still to decide."""
+
+    def print_memo(self) -> QWidget | None:
+        """Preview and print the signed decision's memo."""
+
+
+class MeetingScreen(MeetingHost, Protocol):
+    """Meeting mode as the attendance, agenda and reasons parts use it (writes of its own)."""
+
+    def now(self) -> datetime:
+        """The desk's clock."""
 
     def write(
         self,
@@ -73,6 +91,3 @@ class MeetingHost(Protocol):
 
     def amend(self) -> None:
         """Amend the signed decision."""
-
-    def print_memo(self) -> QWidget | None:
-        """Preview and print the signed decision's memo."""

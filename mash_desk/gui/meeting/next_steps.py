@@ -32,7 +32,7 @@ from mash_desk.gui.strategy_dialog import StrategyDialog
 from mash_desk.services.decisions import DecisionDTO
 
 if TYPE_CHECKING:
-    from mash_desk.gui.meeting.host import MeetingHost
+    from mash_desk.gui.meeting.host import MeetingHost, MeetingScreen
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -47,7 +47,7 @@ def _row(*widgets: QWidget) -> QWidget:
 class ReasonsBox(QGroupBox):
     """Defer (before signing), dissent and amend (after): each with its required reason."""
 
-    def __init__(self, mode: MeetingHost):
+    def __init__(self, mode: MeetingScreen):
         """Build the three reason rows; ``mode`` does the writing."""
         super().__init__("Defer · dissent · amend")
         form = QFormLayout(self)
@@ -218,7 +218,7 @@ class NextSteps(QGroupBox):
                 follow.person_id,
                 follow.referral_id,
                 follow.routing.decision_id,
-                parent=mode,
+                parent=self._host_widget(),
                 routing=follow.routing,
             )
         else:
@@ -228,7 +228,7 @@ class NextSteps(QGroupBox):
                 follow.referral_id,
                 follow.decision.id,
                 follow.routing_kind.value,
-                mode,
+                self._host_widget(),
             )
             self._prefill_routing(dialog, follow)
         return self._open_dialog("routing_dialog", dialog)
@@ -276,7 +276,9 @@ class NextSteps(QGroupBox):
         follow = mode.follow_up
         if follow is None or not follow.strategy_needed:
             return None
-        dialog = StrategyDialog(mode.session, follow.referral_id, follow.decision.id, mode)
+        dialog = StrategyDialog(
+            mode.session, follow.referral_id, follow.decision.id, self._host_widget()
+        )
         present: dict[str, str] = {}
         if mode.meeting is not None:
             for a in mode.meeting.attendance:
@@ -292,6 +294,14 @@ class NextSteps(QGroupBox):
 
         when_ready(lambda: len(dialog.rows) > 0, names, dialog)
         return self._open_dialog("strategy_dialog", dialog)
+
+    def _host_widget(self) -> QWidget:
+        """The host screen, as the parent of the dialogs opened from here."""
+        host = self.mode
+        # Both hosts (meeting mode, the red-referral dialog) are widgets; the protocol cannot
+        # say so itself.
+        assert isinstance(host, QWidget)
+        return host
 
     def _open_dialog(self, attr: str, dialog: Any) -> Any:
         old = getattr(self, attr)

@@ -7,9 +7,10 @@ agenda position, decision history, follow-ups) and the parts; here is what chang
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from mash_desk.domain.errors import FieldError, ValidationError
@@ -19,8 +20,25 @@ from mash_desk.gui.tasks import describe_error
 from mash_desk.services.decisions import DecisionDTO
 from mash_desk.services.meetings import MeetingDTO
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 
-class MeetingWrites:
+    from mash_desk.gui.live import LiveLabel
+    from mash_desk.gui.meeting.agenda import AgendaPanel
+    from mash_desk.gui.meeting.decision_form import DecisionForm
+    from mash_desk.gui.meeting.next_steps import NextSteps
+    from mash_desk.services.decisions import DecisionInput
+    from mash_desk.services.dto import Actor
+    from mash_desk.services.meetings import AgendaItemDTO
+
+    # The type checker reads the mixin as the widget it is always mixed into (MeetingMode);
+    # at run time it adds nothing to MeetingMode's bases.
+    _Widget = QWidget
+else:
+    _Widget = object
+
+
+class MeetingWrites(_Widget):
     """Save, sign, defer, dissent, amend; follow-ups; memos; sign-off (on MeetingMode)."""
 
     # Provided by MeetingMode.
@@ -38,6 +56,49 @@ class MeetingWrites:
     current: int
     memo_dialog: QWidget | None
     print_dialog: QWidget | None
+    signed_off: Signal
+    status_label: LiveLabel
+    form: DecisionForm
+    agenda_panel: AgendaPanel
+    next_steps: NextSteps
+    sign_button: QPushButton
+    defer_button: QPushButton
+    defer_reason: QLineEdit
+    dissent_agency: QComboBox
+    dissent_reason: QLineEdit
+    amend_reason: QLineEdit
+
+    if TYPE_CHECKING:
+
+        @property
+        def _actor(self) -> Actor: ...
+
+        @property
+        def item(self) -> AgendaItemDTO | None:
+            """The agenda item on screen."""
+
+        def latest(self) -> DecisionDTO | None:
+            """The newest decision version of the child on screen."""
+
+        def details(self) -> DecisionInput:
+            """The decision as the form holds it."""
+
+        def when(self, at: datetime) -> str:
+            """``at`` in the desk's time zone, in a few words."""
+
+        def update_buttons(self) -> None:
+            """Enable what may be done now."""
+
+        def next_pending(self) -> None:
+            """Go to the next child still to decide."""
+
+        def _meeting_loaded(self, meeting: MeetingDTO) -> None: ...
+
+        def _load_history(self, referral_id: int) -> None: ...
+
+        def _show_progress(self) -> None: ...
+
+        def _failed(self, exc: BaseException) -> None: ...
 
     # ---- messages ------------------------------------------------------------------------
 
@@ -113,6 +174,8 @@ class MeetingWrites:
         self._inputs[item.referral_id] = details
         desk = self.session.desk
         redraft = latest is not None and latest.status == DecisionStatus.DRAFT
+        fn: Callable[..., Any]
+        args: tuple[Any, ...]
         if redraft:
             assert latest is not None
             fn, args = desk.decisions.redraft, (latest.id, latest.version, details)
@@ -148,11 +211,10 @@ class MeetingWrites:
             self.status_label.setText(f"Decision signed (version {result.value.revision}).")
             self._inputs.pop(result.value.referral_id, None)
             self._load_history(result.value.referral_id)
+            decision = result.value
             # The refreshed meeting has the child decided, which reloads what follows it.
             self._refresh(
-                then=lambda d=result.value: self._follow_ups_then(
-                    lambda: self.next_steps.after_signing(d)
-                )
+                then=lambda: self._follow_ups_then(lambda: self.next_steps.after_signing(decision))
             )
 
         def drafted(d: DecisionDTO) -> None:
@@ -228,10 +290,9 @@ class MeetingWrites:
             self.amend_reason.clear()
             self.status_label.setText(f"Decision amended: version {result.value.revision} signed.")
             self._load_history(r)
+            amended = result.value
             # An amended outcome may call for another routing or a strategy discussion.
-            self._load_follow_ups(
-                then=lambda d=result.value: self.next_steps.after_signing(d, amended=True)
-            )
+            self._load_follow_ups(then=lambda: self.next_steps.after_signing(amended, amended=True))
 
         details = self.details()
         self.session.tasks.write(
@@ -322,7 +383,7 @@ class MeetingWrites:
             return
         self.follow_ups = found
         if self.meeting is not None:
-            self.agenda_panel.render(self.meeting)
+            self.agenda_panel.rewrite(self.meeting)
             self._show_progress()
         self.update_buttons()
         waiting, self._follow_then = self._follow_then, []
