@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -380,6 +381,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_thresholds(args: argparse.Namespace) -> int:
     from mash_desk.domain.errors import NotFound
     from mash_desk.domain.thresholds import (
+        ThresholdDocument,
         ThresholdDocumentError,
         load_document,
         read_document_bytes,
@@ -390,6 +392,7 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
     if args.action == "check":
         failed = False
         for name in args.files:
+            outcome: ThresholdDocument | ThresholdDocumentError
             try:
                 outcome = load_document(name)
             except ThresholdDocumentError as exc:
@@ -509,7 +512,7 @@ def _cmd_memos(args: argparse.Namespace) -> int:
         batch = meeting_batch(desk, actor, args.meeting, labels=False)
         pack = batch.pack
         for item in batch.items:
-            done = deliver(desk, actor, lambda i=item: i.issue(desk, actor), destination)
+            done = deliver(desk, actor, partial(item.issue, desk, actor), destination)
             issued = done.issued
             copy = f", copy {issued.copy_number}" if issued.is_copy else ""
             print(f"{done.where}  ({issued.reference}{copy}; SHA-256 {issued.sha256})")

@@ -1,4 +1,4 @@
-"""``mash-desk returns annex-a``: Ofsted's Annex A lists 1, 2, 3 and 5 for a period, as an xlsx file.
+"""``mash-desk returns annex-a``: Ofsted's Annex A lists 1, 2, 3 and 5 for a period, as xlsx.
 
 Kept apart from ``cli.py`` so the verb can sit under a ``returns`` group later: the parser is
 added by :func:`add_annex_a_parser` to whichever sub-parsers it is given, and

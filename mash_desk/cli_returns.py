@@ -53,10 +53,14 @@ def _add_check(verbs: argparse._SubParsersAction, database_option: Callable) -> 
     database_option(check)
 
 
+def _add_annex_a(actions: argparse._SubParsersAction, database_option: Callable) -> None:
+    add_annex_a_parser(actions, database_option)
+
+
 VERBS: dict[str, Callable[[argparse._SubParsersAction, Callable], None]] = {
     "cin": _add_cin,
     "check": _add_check,
-    "annex-a": lambda actions, database_option: add_annex_a_parser(actions, database_option),
+    "annex-a": _add_annex_a,
 }
 
 

@@ -108,9 +108,11 @@ class DemoDesk:
         """
         current = self.window
         if current is not None:
+            from mash_desk.gui.main_window import ask_to_close
+
             for form in current.unsaved_forms():
                 current.tabs.setCurrentWidget(form)
-                if not form.maybe_close():
+                if not ask_to_close(form):
                     return None
         app = QApplication.instance()
         assert isinstance(app, QApplication)

@@ -20,6 +20,7 @@ the 15-working-day target (domain brief §4) or how many working days late.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -150,6 +151,9 @@ class CaseView(QWidget):
 
     # Alt+E, not Alt+D: "&Demo" is a menu of the demo desk.
     DECISIONS_TAB = "D&ecisions and routing"
+    # Built in a loop over their titles (_side_lists).
+    deadline_list: QListWidget
+    consent_list: QListWidget
 
     def __init__(self, session: DeskSession, person_id: int, parent: QWidget | None = None):
         """Build the view and start loading the case of ``person_id``."""
@@ -456,8 +460,8 @@ class CaseView(QWidget):
             self.session.desk.case.view,
             self.session.actor,
             self.person_id,
-            on_done=lambda case, n=number: self._loaded(n, case),
-            on_error=lambda exc, n=number: self._failed(n, exc),
+            on_done=partial(self._loaded, number),
+            on_error=partial(self._failed, number),
             label="Loading the case record…",
         )
 
@@ -516,8 +520,9 @@ class CaseView(QWidget):
         self.address_label.setText(f"Address: {where}" if where else "Address not recorded")
         while self.flags_row.count():
             item = self.flags_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
         self.flag_badges = [FlagBadge(flag) for flag in case.flags]
         for badge in self.flag_badges:
             self.flags_row.addWidget(badge)
@@ -574,7 +579,7 @@ class CaseView(QWidget):
         self.record_browser.verticalScrollBar().setValue(scroll)
         late = overdue_count(case, now)
         title = self.DECISIONS_TAB + (f" — {OVERDUE_SIGN} {late} overdue" if late else "")
-        index = self.tabs.indexOf(self.record_browser.parentWidget())
+        index = self.tabs.indexOf(self.record_browser.parentWidget() or self.record_browser)
         self.tabs.setTabText(index, title)
         self.tabs.setTabToolTip(
             index,

@@ -63,7 +63,7 @@ class ConferenceDialog(QDialog):
         self.session = session
         self.referral_id = referral_id
         self.discussion = discussion
-        self.result: StrategyDTO | None = None
+        self.recorded: StrategyDTO | None = None
         self._busy = False
         tz = session.desk.ctx.tz
         self.setWindowTitle(f"Initial conference held — referral {referral_id}")
@@ -169,7 +169,7 @@ class ConferenceDialog(QDialog):
 
     def save(self) -> None:
         """Record the date; a broken rule appears beside the date, nothing is saved."""
-        if self._busy or self.result is not None:
+        if self._busy or self.recorded is not None:
             return
         self.held_on_message.clear_message()
         self.reason_message.clear_message()
@@ -204,7 +204,7 @@ class ConferenceDialog(QDialog):
 
     def _done(self, result: Any) -> None:
         self._busy = False
-        self.result = result.value
+        self.recorded = result.value
         self.session.hub.announce(result.changed)
         self.saved.emit(result.value)
         self.accept()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,16 @@ log = logging.getLogger(__name__)
 # Demo roles a newcomer can try from the Demo menu: every role, and every partner agency's rep
 # (synthetic users, see mash_desk.synthetic.users).
 DEMO_ROLES = _DEMO_ROLES
+
+
+def ask_to_close(holder: QWidget) -> bool:
+    """Ask a form or panel holding unsaved work whether it may close (it asks its user).
+
+    Holders are found by what they can do (``has_unsaved_work`` and ``maybe_close``), not by
+    class: contact forms, threshold panels and meeting forms each have their own questions.
+    """
+    maybe_close = getattr(holder, "maybe_close")  # noqa: B009 — checked by _with_unsaved_work
+    return bool(maybe_close())
 
 
 class MainWindow(QMainWindow):
@@ -169,14 +180,14 @@ class MainWindow(QMainWindow):
         self._build_account_actions(view)
         themes = view.addMenu("&Theme")
         for theme in THEMES:
-            themes.addAction(self._action(theme.title(), lambda t=theme: self.set_theme(t)))
+            themes.addAction(self._action(theme.title(), partial(self.set_theme, theme)))
         if self.session.demo and self._switch_role is not None:
             demo = bar.addMenu("&Demo")
             for username, label in DEMO_ROLES:
                 if username == _FIRST_PARTNER:
                     demo.addSeparator()  # the partner agencies' reps, after the MASH's own roles
                 demo.addAction(
-                    self._action(f"Sign in as {label}", lambda u=username: self._switch_role(u))
+                    self._action(f"Sign in as {label}", partial(self._switch_role, username))
                 )
 
     def _build_queue_navigation(self, menu: QMenu) -> None:
@@ -314,7 +325,8 @@ class MainWindow(QMainWindow):
 
     def _tab_of(self, key: str) -> int:
         for index in range(self.tabs.count()):
-            if self.tabs.widget(index).property("tab_key") == key:
+            widget = self.tabs.widget(index)
+            if widget is not None and widget.property("tab_key") == key:
                 return index
         return -1
 
@@ -503,10 +515,12 @@ class MainWindow(QMainWindow):
         if index <= 0 or self._closing_tab:
             return False
         widget = self.tabs.widget(index)
+        if widget is None:
+            return False
         self._closing_tab = True
         try:
             for holder in self._with_unsaved_work(widget):
-                if not holder.maybe_close():
+                if not ask_to_close(holder):
                     return False
         finally:
             self._closing_tab = False
@@ -652,18 +666,20 @@ class MainWindow(QMainWindow):
         """Forms and panels holding work not yet saved, in every tab."""
         found: list[QWidget] = []
         for index in range(1, self.tabs.count()):
-            found += self._with_unsaved_work(self.tabs.widget(index))
+            widget = self.tabs.widget(index)
+            if widget is not None:
+                found += self._with_unsaved_work(widget)
         return found
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 — Qt API
         """Ask about each unsaved form before closing; never lose typed work silently."""
         for widget in self.unsaved_forms():
-            tab = widget
-            while tab.parentWidget() is not None and self.tabs.indexOf(tab) < 0:
+            tab: QWidget | None = widget
+            while tab is not None and self.tabs.indexOf(tab) < 0:
                 tab = tab.parentWidget()
-            if self.tabs.indexOf(tab) >= 0:
+            if tab is not None:
                 self.tabs.setCurrentWidget(tab)
-            if not widget.maybe_close():
+            if not ask_to_close(widget):
                 event.ignore()
                 return
         self.live_sync.stop()

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMenuBar
+from PySide6.QtWidgets import QMenuBar, QWidget
 
 from mash_desk.domain.permissions import Permission
 from mash_desk.gui.case_view import CaseView
@@ -48,12 +48,19 @@ class RecordsMenu:
             )
             menu.addAction(self.duplicates_action)
 
+    @property
+    def _widget(self) -> QWidget:
+        """The window as the dialogs' parent (the host protocol does not say it is a widget)."""
+        window = self.window
+        assert isinstance(window, QWidget)  # the host is always the main window
+        return window
+
     def find_child(self) -> FindChildDialog:
         """Show the find dialog (kept between uses, with its last results) in the search box."""
         from mash_desk.gui.find_child import FindChildDialog
 
         if self.finder is None:
-            self.finder = FindChildDialog(self.window.session, self.window)
+            self.finder = FindChildDialog(self.window.session, self._widget)
             self.finder.open_requested.connect(self.open_child)
         self.finder.show()
         self.finder.raise_()
@@ -91,7 +98,7 @@ class RecordsMenu:
         from mash_desk.gui.duplicates_view import DuplicatesView
 
         if self.duplicates is None:
-            self.duplicates = DuplicatesView(self.window.session, self.window)
+            self.duplicates = DuplicatesView(self.window.session, self._widget)
         self.duplicates.show()
         self.duplicates.raise_()
         self.duplicates.activateWindow()

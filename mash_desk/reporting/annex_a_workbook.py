@@ -42,7 +42,9 @@ def _shown(value: Any) -> str:
 def workbook_bytes(sheets: Sequence[SheetRows], *, version: str, made_at: datetime) -> bytes:
     """Return the xlsx file of ``sheets`` (``made_at`` dates the file's properties)."""
     book = Workbook()
-    book.remove(book.active)
+    first = book.active
+    assert first is not None  # a new workbook always has its first sheet
+    book.remove(first)
     book.properties.creator = "MASH Desk"
     book.properties.title = "Ofsted Annex A"
     book.properties.subject = version

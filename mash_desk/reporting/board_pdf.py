@@ -131,12 +131,12 @@ def _charts(report: BoardReport) -> list[Flowable]:
         CondPageBreak(CHART_HEIGHT + 20 * mm),
         *heading2("Trends and timeliness"),
     ]
-    for chart in TREND_CHARTS:
-        lines = lines_of(report.year, chart)
+    for trend in TREND_CHARTS:
+        lines = lines_of(report.year, trend)
         if lines is not None:
             out.append(KeepTogether([para(lines.title, "h3"), _line_drawing(lines)]))
-    for chart in BAR_CHARTS:
-        bars = bars_of(report.month, chart)
+    for bar in BAR_CHARTS:
+        bars = bars_of(report.month, bar)
         if bars is not None:
             out.append(KeepTogether([para(bars.title, "h3"), _bar_drawing(bars)]))
     return out
@@ -145,8 +145,9 @@ def _charts(report: BoardReport) -> list[Flowable]:
 def _line_drawing(lines: ChartLines) -> Drawing:
     drawing = Drawing(FRAME_WIDTH, CHART_HEIGHT)
     chart = HorizontalLineChart()
-    chart.x, chart.y = 14 * mm, 14 * mm
-    chart.width, chart.height = FRAME_WIDTH - 20 * mm, CHART_HEIGHT - 24 * mm
+    # Whole points: the chart widgets declare integer geometry (sub-point is invisible).
+    chart.x, chart.y = round(14 * mm), round(14 * mm)
+    chart.width, chart.height = round(FRAME_WIDTH - 20 * mm), round(CHART_HEIGHT - 24 * mm)
     chart.data = [tuple(v if v is not None else 0 for v in s.values) for s in lines.series]
     chart.categoryAxis.categoryNames = list(lines.months)
     _style_axes(chart.categoryAxis, chart.valueAxis)
@@ -165,8 +166,8 @@ def _bar_drawing(bars: ChartBars) -> Drawing:
     height = (14 + 6 * len(bars.labels)) * mm
     drawing = Drawing(FRAME_WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 68 * mm, 8 * mm
-    chart.width, chart.height = FRAME_WIDTH - 84 * mm, height - 12 * mm
+    chart.x, chart.y = round(68 * mm), round(8 * mm)
+    chart.width, chart.height = round(FRAME_WIDTH - 84 * mm), round(height - 12 * mm)
     chart.data = [tuple(v if v is not None else 0 for v in bars.values)]
     chart.categoryAxis.categoryNames = [_cut(label) for label in bars.labels]
     chart.categoryAxis.reverseDirection = 1  # the largest group on top, as read
@@ -212,12 +213,12 @@ def _marker(i: int):
 
 def _legend(labels: Sequence[str], y: float) -> Legend:
     legend = Legend()
-    legend.x, legend.y = 14 * mm, y
+    legend.x, legend.y = round(14 * mm), round(y)
     legend.fontName = BASE
     legend.fontSize = 7.5
     legend.alignment = "right"
     legend.columnMaximum = 1
-    legend.deltax = 60 * mm
+    legend.deltax = round(60 * mm)
     legend.dxTextSpace = 4
     legend.colorNamePairs = [
         (SERIES_COLOURS[i % len(SERIES_COLOURS)], label) for i, label in enumerate(labels)

@@ -61,7 +61,7 @@ def _table(
             sheet.cell(row=start + count, column=column, value=value)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=start + 1, column=1)
+    sheet.freeze_panes = f"A{start + 1}"
     return count
 
 

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
@@ -356,7 +356,9 @@ class StrategyService(Service):
                 OverdueIcpcDTO(
                     discussion=self._dto(unit, row),
                     child_name=f"{given} {family.upper()}",
-                    overdue_text=self.ctx.deadlines.describe_remaining(row.icpc_due_at, unit.now),
+                    overdue_text=self.ctx.deadlines.describe_remaining(
+                        _due(row.icpc_due_at), unit.now
+                    ),
                 )
                 for row, given, family in rows
             )
@@ -425,7 +427,15 @@ def _conference_errors(
     return errors
 
 
-def _latest_outcome(referral_id: ColumnElement[int]) -> ScalarSelect[str]:
+def _due(at: datetime | None) -> datetime:
+    # The query keeps discussions whose target has passed: each has one.
+    assert at is not None
+    return at
+
+
+def _latest_outcome(
+    referral_id: ColumnElement[int] | InstrumentedAttribute[int],
+) -> ScalarSelect[str]:
     """The outcome of the newest signed version of a referral's decision (a subquery)."""
     newest = aliased(Decision)
     return (

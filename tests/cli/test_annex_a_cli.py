@@ -1,4 +1,4 @@
-"""``mash-desk returns annex-a`` on a demo year, as a manager runs it, and refused for the wrong role."""
+"""``mash-desk returns annex-a`` on a demo year, as a manager runs it; refused for others."""
 
 from __future__ import annotations
 
@@ -105,6 +105,7 @@ def test_performance_officer_refused_clearly_and_nothing_written(demo_url, tmp_p
 
 
 def test_period_must_be_dates(tmp_path):
-    done = run("returns", "annex-a", "--from", "2026-13-01", "--to", "2026-11-30", "--out", "x.xlsx",
-               "--as", "demo.manager", "--database", f"sqlite:///{tmp_path}/d.sqlite3")  # fmt: skip
+    done = run("returns", "annex-a", "--from", "2026-13-01", "--to", "2026-11-30",
+               "--out", "x.xlsx", "--as", "demo.manager",
+               "--database", f"sqlite:///{tmp_path}/d.sqlite3")  # fmt: skip
     assert done.returncode == 2 and "'2026-13-01' is not a date" in done.stderr

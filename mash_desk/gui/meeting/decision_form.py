@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QCheckBox, QListWidgetItem, QWidget
 
-from mash_desk.domain.census_rules import typed_referral_failures
+from mash_desk.domain.census_rules import CensusRule, typed_referral_failures
 from mash_desk.domain.enums import Role
 from mash_desk.domain.meetings import (
     OUTCOME_LABELS,
@@ -306,7 +306,7 @@ class DecisionForm(QWidget):
         no further action (rule 8610); a flag, not a refusal: the decision may still be made.
         """
         value = self.ui.outcome.currentData()
-        broken = ()
+        broken: tuple[CensusRule, ...] = ()
         if value and self.referral_need:
             nfa = DecisionOutcome(value) is DecisionOutcome.NFA
             broken = typed_referral_failures(None, self.referral_need, nfa)
