@@ -22,6 +22,8 @@ TREND_MONTHS = 12
 # The measures the charts draw over the trend (ids of the shipped file; a council's file
 # without one of them just loses that chart's trend).
 TREND_MEASURES = ("contacts", "referrals", "contact_referral_conversion", "step_up_step_down")
+# Only the flows chart splits its trend (by kind of move); each breakdown is a read of its own.
+TREND_BREAKDOWNS = ("step_up_step_down",)
 
 
 @dataclass(frozen=True)
@@ -71,5 +73,11 @@ def load_dashboard(
     else:
         known = {m.id for m in service.definitions.measures}
         wanted = [m for m in TREND_MEASURES if m in known]
-        trend = service.compute(actor, trend_period(period), team=team, measures=wanted or None)
+        trend = service.compute(
+            actor,
+            trend_period(period),
+            team=team,
+            measures=wanted or None,
+            breakdowns=TREND_BREAKDOWNS,
+        )
     return DashboardData(report, trend, service.teams(actor), shipped_neighbours())

@@ -15,7 +15,7 @@ them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -213,6 +213,10 @@ def format_value(value: float | None, unit: MeasureUnit) -> str:
 Counts = dict[int, tuple[int, int | None]]
 
 
+def _wanted(breakdowns: bool | Collection[str], measure_id: str) -> bool:
+    return breakdowns if isinstance(breakdowns, bool) else measure_id in breakdowns
+
+
 class MeasureService(Service):
     """Compute the measures of a measures file for a period."""
 
@@ -256,8 +260,13 @@ class MeasureService(Service):
         *,
         team: str | None = None,
         measures: Sequence[str] | None = None,
+        breakdowns: bool | Collection[str] = True,
     ) -> MeasuresReport:
         """Compute ``measures`` (default: all of the file) for ``period`` and ``team``.
+
+        ``breakdowns`` is False for none, or the ids of the measures whose breakdowns are
+        wanted: a chart's trend needs only the monthly series of most measures, and each
+        breakdown is a grouped read of its own.
 
         Raises:
             PermissionDenied: the actor's role may not read measures.
@@ -275,7 +284,10 @@ class MeasureService(Service):
                 dialect=unit.conn.dialect.name,
             )
             agencies = dict(unit.conn.execute(select(Agency.code, Agency.name)).all())
-            results = tuple(self._result(unit, window, period, m, agencies) for m in chosen)
+            results = tuple(
+                self._result(unit, window, period, m, agencies, _wanted(breakdowns, m.id))
+                for m in chosen
+            )
             computed_at = unit.now
         catalogue = self.definitions
         return MeasuresReport(
@@ -335,12 +347,14 @@ class MeasureService(Service):
         period: MonthPeriod,
         measure: Measure,
         agencies: dict[str, str],
+        with_breakdowns: bool = True,
     ) -> MeasureResult:
         n = period.months
         if measure.calculation == AGREEMENT:
             return self._agreement(unit, window, period, measure)
         figure = FIGURES[measure.calculation](window)
-        by_breakdown = {b: _keyed_counts(unit, figure, window, b) for b in measure.breakdowns}
+        wanted = measure.breakdowns if with_breakdowns else ()
+        by_breakdown = {b: _keyed_counts(unit, figure, window, b) for b in wanted}
         if by_breakdown and figure.additive:
             # Every row falls in exactly one group of a breakdown (a missing key is a group of
             # its own), so the groups add up to the whole: no separate query for it.

@@ -226,4 +226,8 @@ class ReferrerFeedback(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_referrer_feedback_sent_due", "sent_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_referrer_feedback_sent_due", "sent_at", "due_at"),
+        # "Feedback within one working day" counts the feedback due in a month (issue 15).
+        Index("ix_referrer_feedback_due_at", "due_at"),
+    )

@@ -41,4 +41,6 @@ class Referral(Base):
     __table_args__ = (
         Index("ix_referrals_person_referral_at", "person_id", "referral_at"),
         Index("ix_referrals_status_due", "status", "decision_due_at"),
+        # The measures, the dashboard and the returns read a period's referrals (issue 15).
+        Index("ix_referrals_referral_at", "referral_at"),
     )

@@ -43,7 +43,11 @@ class Routing(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_routings_to_status", "to_agency_id", "status"),)
+    __table_args__ = (
+        Index("ix_routings_to_status", "to_agency_id", "status"),
+        # Step-up / step-down flows count a month's routings (issue 15 measures).
+        Index("ix_routings_created_at", "created_at"),
+    )
 
 
 class RoutingInforming(Base):
@@ -90,6 +94,11 @@ class StrategyDiscussion(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # The measures count a month's discussions and the conferences due in it (issue 15).
+        Index("ix_strategy_discussions_held_at", "held_at"),
+        Index("ix_strategy_discussions_icpc_due_at", "icpc_due_at"),
+    )
 
 
 class StrategyAttendee(Base):
