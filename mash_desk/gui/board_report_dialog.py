@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
 from shiboken6 import isValid
 
 from mash_desk.domain.errors import ValidationError
-from mash_desk.gui.a11y import announce
+from mash_desk.gui.a11y import announce, live_label
 from mash_desk.gui.field_messages import mark, show_message
 from mash_desk.gui.forms.ui_board_report import Ui_BoardReportDialog
 from mash_desk.gui.session import DeskSession
@@ -66,6 +66,8 @@ class BoardReportDialog(QDialog):
             self.ui.month.addItem(f"{first:%B %Y}", f"{first:%Y-%m}")
         self.ui.team.addItem("The whole MASH", None)
         self.save_button.setText("&Save…")
+        # What to do, then where the report went: read as its text, changes announced.
+        live_label(self.ui.status, "What to do, then where the board report was saved")
         for name in ("form", "month"):
             self._error(name).hide()
         self.ui.buttons.accepted.connect(self.choose_file)
@@ -164,7 +166,7 @@ class BoardReportDialog(QDialog):
             return
         self._busy = False
         self.save_button.setEnabled(True)
-        self.ui.status.clear()
+        self.ui.status.setText("Nothing was saved.")
         if isinstance(exc, ValidationError):
             for error in exc.errors:
                 self._set_error("month" if error.field == "month" else "form", error.message)

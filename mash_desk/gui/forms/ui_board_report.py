@@ -1,4 +1,4 @@
-# source-sha256: 0186aec9635ec674ce847d5d5f68f21a73a570e8f023f64733c21c2580705f35
+# source-sha256: 3b8ee0ec1037e10f7c273d0a8e4a25375011142cff29e319908bf7f9051de90c
 # -*- coding: utf-8 -*-
 
 ################################################################################
@@ -105,7 +105,7 @@ class Ui_BoardReportDialog(object):
         self.status = QLabel(BoardReportDialog)
         self.status.setObjectName(u"status")
         self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard|Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.mainLayout.addWidget(self.status)
 
@@ -157,6 +157,6 @@ class Ui_BoardReportDialog(object):
         self.formatLabel.setText(QCoreApplication.translate("BoardReportDialog", u"Save as", None))
         self.pdf.setText(QCoreApplication.translate("BoardReportDialog", u"&PDF for the board", None))
         self.xlsx.setText(QCoreApplication.translate("BoardReportDialog", u"&Workbook (.xlsx), the same tables", None))
-        self.status.setText("")
+        self.status.setText(QCoreApplication.translate("BoardReportDialog", u"Choose the month, the team and PDF or workbook, then Save\u2026 (Alt+S).", None))
     # retranslateUi
 
