@@ -104,8 +104,33 @@ class ScreenScenarios:
         self.names = rng.sample(names, min(len(names), repeat + 2))
         self.drafts: dict[str, list[tuple[int, int]]] = {"app": [], "floor": []}
         self.contacts: dict[str, list[tuple[int, int]]] = {"app": [], "floor": []}
-        self._prepare_meeting(2 * (repeat + 2))
-        self._prepare_contacts(2 * (repeat + 2))
+        # Per side: one for the answer check, one warm-up, ``repeat`` timed, one first-touch.
+        self._prepare_meeting(2 * (repeat + 3))
+        self._prepare_contacts(2 * (repeat + 3))
+
+    def probes(self) -> dict[str, Any]:
+        """The probes chosen and the work prepared, for a first-touch process (``cold``)."""
+        return {
+            "typical": self.typical,
+            "longest": self.longest,
+            "names": self.names,
+            "drafts": self.drafts,
+            "contacts": self.contacts,
+            "cold_index": self.repeat + 2,
+        }
+
+    @classmethod
+    def from_probes(cls, seats: dict[str, Seat], probes: dict[str, Any]) -> ScreenScenarios:
+        """Scenarios over probes another process chose and prepared (nothing written here)."""
+        self = cls.__new__(cls)
+        self.seats, self.repeat, self.work = seats, probes["cold_index"] - 2, seats["practitioner"]
+        self.ctx = self.work.desk.ctx
+        self.now, self.today = self.ctx.clock.now(), self.ctx.today()
+        self.typical, self.longest = probes["typical"], probes["longest"]
+        self.names = [tuple(n) for n in probes["names"]]
+        self.drafts = {k: [tuple(d) for d in v] for k, v in probes["drafts"].items()}
+        self.contacts = {k: [tuple(c) for c in v] for k, v in probes["contacts"].items()}
+        return self
 
     # -- untimed preparation, through the services --------------------------------------------
     def _log(self, n: int, outcome: bool) -> tuple[int, int]:
