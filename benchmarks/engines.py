@@ -58,8 +58,12 @@ class Target:
 
     def as_json(self) -> dict[str, Any]:
         """What a probe process needs to open the same desks."""
-        return {"engine": self.engine, "years": self.years, "urls": self.urls,
-                "demo_users": self.demo_users}
+        return {
+            "engine": self.engine,
+            "years": self.years,
+            "urls": self.urls,
+            "demo_users": self.demo_users,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Target:
@@ -127,19 +131,32 @@ class PgCluster:
             generate(owner.db, years=years, seed=SEED, end=END)
             for login, role, agency in SERVER_LOGINS.values():
                 owner.users.create(
-                    system, username=login, display_name=login.replace(".", " ").title(),
-                    role=role, agency_code=agency, password=PASSWORD,
-                    team="MASH Team A" if role is not Role.PARTNER else None, server_login=True,
+                    system,
+                    username=login,
+                    display_name=login.replace(".", " ").title(),
+                    role=role,
+                    agency_code=agency,
+                    password=PASSWORD,
+                    team="MASH Team A" if role is not Role.PARTNER else None,
+                    server_login=True,
                 )
-            with owner.db.engine.connect() as conn:
-                conn.exec_driver_sql("ANALYZE")
-                conn.commit()
         finally:
             owner.close()
-        print(f"  PostgreSQL {years:g}y loaded in {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)
-        urls = {role: self.server.login_url(name, login, PASSWORD)
-                for role, (login, _r, _a) in SERVER_LOGINS.items()}
+        analyse = create_engine(
+            owner_url.replace("postgresql+psycopg", "postgresql+psycopg"),
+            isolation_level="AUTOCOMMIT",
+        )
+        with analyse.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        analyse.dispose()
+        print(
+            f"  PostgreSQL {years:g}y loaded in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
+        urls = {
+            role: self.server.login_url(name, login, PASSWORD)
+            for role, (login, _r, _a) in SERVER_LOGINS.items()
+        }
         return Target("postgresql", years, urls)
 
     def stop(self) -> None:
@@ -169,8 +186,14 @@ def build_backlog(seat: Seat, count: int = BACKLOG) -> int:
             "INSERT INTO people (kind, given_name, family_name, given_key, family_key, "
             "date_of_birth, sex, interpreter_needed, disability, created_at, version) VALUES "
             "('child', :g, 'Queue', :gk, :fk, :dob, 'unknown', :f, :f, :at, 1)",
-            {"g": given, "gk": name_key(given), "fk": name_key("Queue"), "f": False,
-             "dob": raw.day(END.date() - timedelta(days=2000 + n)), "at": raw.ts(now)},
+            {
+                "g": given,
+                "gk": name_key(given),
+                "fk": name_key("Queue"),
+                "f": False,
+                "dob": raw.day(END.date() - timedelta(days=2000 + n)),
+                "at": raw.ts(now),
+            },
         )
         cc = raw.insert(
             "INSERT INTO contact_children (contact_id, person_id, status, rag, due_at, version) "
@@ -183,7 +206,9 @@ def build_backlog(seat: Seat, count: int = BACKLOG) -> int:
             {"cc": cc, "u": raw.user_id, "at": raw.ts(now)},
         )
     raw.commit()
-    return int(raw.one(
-        "SELECT (SELECT count(*) FROM contact_children WHERE status = 'open') + "
-        "(SELECT count(*) FROM referrals WHERE status = 'awaiting_decision')"
-    )[0])
+    return int(
+        raw.one(
+            "SELECT (SELECT count(*) FROM contact_children WHERE status = 'open') + "
+            "(SELECT count(*) FROM referrals WHERE status = 'awaiting_decision')"
+        )[0]
+    )

@@ -81,15 +81,17 @@ def _open_items(conn: Any, limit: int | None) -> list[tuple[Any, ...]]:
 def _list_model(rows: list[tuple[Any, ...]], batch: int | None) -> Any:
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+    root = QModelIndex()
+
     class Rows(QAbstractTableModel):
         def __init__(self) -> None:
             super().__init__()
             self.shown = len(rows) if batch is None else min(batch, len(rows))
 
-        def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: N802
+        def rowCount(self, parent: Any = root) -> int:  # noqa: N802
             return 0 if parent.isValid() else self.shown
 
-        def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: N802
+        def columnCount(self, parent: Any = root) -> int:  # noqa: N802
             return 0 if parent.isValid() else 18
 
         def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -98,10 +100,10 @@ def _list_model(rows: list[tuple[Any, ...]], batch: int | None) -> Any:
                 return "" if value is None else str(value)
             return None
 
-        def canFetchMore(self, parent: Any = QModelIndex()) -> bool:  # noqa: N802
+        def canFetchMore(self, parent: Any = root) -> bool:  # noqa: N802
             return not parent.isValid() and self.shown < len(rows)
 
-        def fetchMore(self, parent: Any = QModelIndex()) -> None:  # noqa: N802
+        def fetchMore(self, parent: Any = root) -> None:  # noqa: N802
             more = min(batch or len(rows), len(rows) - self.shown)
             self.beginInsertRows(QModelIndex(), self.shown, self.shown + more - 1)
             self.shown += more
@@ -131,9 +133,9 @@ def startup_floor(spec: dict[str, Any]) -> dict[str, Any]:
 
 def startup_app(spec: dict[str, Any]) -> dict[str, Any]:
     """The desk's own start, signed in, to the queue's first rows on screen."""
-    import mash_desk.cli  # noqa: F401 — the console script's module, imported first by mash-desk
     from PySide6.QtCore import QEventLoop, QTimer
 
+    import mash_desk.cli  # noqa: F401 — the console script's module, imported first by mash-desk
     from mash_desk.domain.clock import FixedClock
     from mash_desk.gui.app import _application, _in_background
     from mash_desk.gui.main_window import MainWindow

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from benchmarks import statements
 from mash_desk.domain.audit_chain import canonical_values, row_hash
 from mash_desk.services.desk import Desk
 from mash_desk.storage.audit_chain import ACCESS, AUDIT
@@ -30,15 +31,23 @@ class Raw:
     def __init__(self, desk: Desk, user_id: int):
         self.sqlite = desk.db.dialect == "sqlite"
         self.user_id = user_id
-        self.conn = desk.db.engine.raw_connection()
+        engine = desk.db.engine
         if self.sqlite:
+            self.conn = engine.raw_connection()
             self.conn.isolation_level = None  # explicit BEGIN/COMMIT, as the ORM issues them
         else:
-            self.conn.driver_connection.autocommit = True
+            # A connection of its own, as the same login (the desk's pool is sized for the
+            # desk's own two): made the way SQLAlchemy's dialect makes them.
+            cargs, cparams = engine.dialect.create_connect_args(engine.url)
+            self.conn = engine.dialect.connect(*cargs, **cparams)
+            self.conn.autocommit = True
+            statements.hook(self.conn)
         self.cur = self.conn.cursor()
         self._access_function = not self.sqlite and bool(
-            self.one("SELECT to_regprocedure('mash_record_access(integer, text, text, integer, "
-                     "timestamptz)') IS NOT NULL")[0]
+            self.one(
+                "SELECT to_regprocedure('mash_record_access(integer, text, text, integer, "
+                "timestamptz)') IS NOT NULL"
+            )[0]
         )
 
     def close(self) -> None:
@@ -47,7 +56,7 @@ class Raw:
         self.conn.close()
 
     def _sql(self, sql: str) -> str:
-        return sql if self.sqlite else _NAMED.sub(r"%(\1)s", sql)
+        return sql if self.sqlite else _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         """Run ``sql`` and return every row."""
@@ -69,7 +78,7 @@ class Raw:
         if self.sqlite:
             self.cur.execute(sql, params)
             return int(self.cur.lastrowid)
-        self.cur.execute(self._sql(sql + " RETURNING id"), params)
+        self.cur.execute(self._sql(sql + " RETURNING id"), params)  # psycopg has no lastrowid
         return int(self.cur.fetchone()[0])
 
     def begin(self) -> None:
@@ -126,20 +135,40 @@ class Raw:
         self.run(
             "INSERT INTO access_log (id, user_id, person_id, at, what, detail, db_user, "
             "prev_hash, row_hash) VALUES (:id, :u, :p, :at, :w, :d, NULL, :prev, :h)",
-            {"id": row_id, "u": self.user_id, "p": person_id, "at": self.ts(at), "w": what,
-             "d": detail, "prev": prev, "h": digest},
+            {
+                "id": row_id,
+                "u": self.user_id,
+                "p": person_id,
+                "at": self.ts(at),
+                "w": what,
+                "d": detail,
+                "prev": prev,
+                "h": digest,
+            },
         )
         self.run(
             "UPDATE audit_chain_head SET last_hash = :h WHERE log = 'access_log'", {"h": digest}
         )
 
     def audit(
-        self, at: datetime, action: str, entity: str, entity_id: int, person_id: int | None,
+        self,
+        at: datetime,
+        action: str,
+        entity: str,
+        entity_id: int,
+        person_id: int | None,
         detail: str,
     ) -> None:
         """One chained audit row, written as the app writes it on this engine."""
-        params = {"at": self.ts(at), "u": self.user_id, "a": action, "e": entity,
-                  "eid": entity_id, "p": person_id, "d": detail}
+        params = {
+            "at": self.ts(at),
+            "u": self.user_id,
+            "a": action,
+            "e": entity,
+            "eid": entity_id,
+            "p": person_id,
+            "d": detail,
+        }
         if not self.sqlite:
             self.run(
                 "INSERT INTO audit_log (at, user_id, action, entity, entity_id, person_id, "
@@ -159,8 +188,9 @@ class Raw:
             "NULL, :prev, :h)",
             {**params, "id": row_id, "prev": prev, "h": digest},
         )
-        self.run("UPDATE audit_chain_head SET last_hash = :h WHERE log = 'audit_log'",
-                 {"h": digest})
+        self.run(
+            "UPDATE audit_chain_head SET last_hash = :h WHERE log = 'audit_log'", {"h": digest}
+        )
 
 
 def ids(rows: Iterable[tuple[Any, ...]], column: int = 0) -> list[Any]:

@@ -195,9 +195,7 @@ class ScreenScenarios:
                     indicators=("l3-pregnant-young-person",),
                     allocated_team="First Response",
                     pathways=("health_notification",),
-                    actions=(
-                        ActionInput("Home visit and report back", self.today, "police"),
-                    ),
+                    actions=(ActionInput("Home visit and report back", self.today, "police"),),
                     inform_family="Mother told by phone",
                     inform_referrer="School DSL told",
                 ),
@@ -249,8 +247,9 @@ class ScreenScenarios:
     def sign_floor(self, i: int) -> Any:
         """Sign the floor's draft ``i`` by hand-written SQL."""
         due = self.ctx.deadlines.due(meeting_policy(self.ctx).referrer_feedback, self.now)
-        return floors.sign_decision(self.seats["chair"].raw, self.drafts["floor"][i][0],
-                                    self.now, due)
+        return floors.sign_decision(
+            self.seats["chair"].raw, self.drafts["floor"][i][0], self.now, due
+        )
 
     def inbox_app(self, _i: int) -> Any:
         """The police rep's inbox."""
@@ -307,20 +306,26 @@ class ScreenScenarios:
                 ),
             )
         meeting = self.agenda_app(0)
-        _same("meeting_agenda", sorted(a.referral_id for a in meeting.agenda),
-              self.agenda_floor(0))
+        _same("meeting_agenda", sorted(a.referral_id for a in meeting.agenda), self.agenda_floor(0))
         _same("partner_inbox", [c.id for c in self.inbox_app(0)], self.inbox_floor(0))
         for i in range(2):
-            _same("find_child", [c.person.id for c in self.find_app(i).children],
-                  self.find_floor(i))
+            _same(
+                "find_child", [c.person.id for c in self.find_app(i).children], self.find_floor(i)
+            )
         self.sign_app(0)
         self.sign_floor(0)
-        _same("decision_sign", self._signed(self.drafts["app"][0][0]),
-              self._signed(self.drafts["floor"][0][0]))
+        _same(
+            "decision_sign",
+            self._signed(self.drafts["app"][0][0]),
+            self._signed(self.drafts["floor"][0][0]),
+        )
         self.outcome_app(0)
         self.outcome_floor(0)
-        _same("record_outcome", self._closed(self.contacts["app"][0][0]),
-              self._closed(self.contacts["floor"][0][0]))
+        _same(
+            "record_outcome",
+            self._closed(self.contacts["app"][0][0]),
+            self._closed(self.contacts["floor"][0][0]),
+        )
 
     def _signed(self, decision_id: int) -> tuple[Any, ...]:
         return self.work.raw.one(

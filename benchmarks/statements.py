@@ -59,6 +59,12 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.cursor_factory = _psycopg_cursor()
 
 
+def hook(dbapi_connection: Any) -> None:
+    """Count on a connection made outside any engine's pool (when counting is installed)."""
+    if event.contains(Engine, "connect", _on_connect):
+        _on_connect(dbapi_connection, None)
+
+
 def install() -> None:
     """Count on every connection any engine makes from now on (call before opening desks)."""
     if not event.contains(Engine, "connect", _on_connect):

@@ -31,12 +31,16 @@ from typing import Any
 from benchmarks import statements
 from benchmarks.engines import PgCluster, Target, build_backlog, open_seats, sqlite_target
 from benchmarks.harness import _same
-from benchmarks.keys import BENCHMARK_KEY
 from benchmarks.screens import OPERATIONS, WRITES, ScreenScenarios, time_pair
 
 _ROOT = Path(__file__).resolve().parent.parent
-COUNTED = ("open_case_typical", "open_case_longest", "meeting_agenda", "partner_inbox",
-           "find_child")
+COUNTED = (
+    "open_case_typical",
+    "open_case_longest",
+    "meeting_agenda",
+    "partner_inbox",
+    "find_child",
+)
 
 
 def _ms(seconds: float) -> float:
@@ -51,13 +55,20 @@ def _process(module: str, spec: dict[str, Any]) -> tuple[dict[str, Any], float]:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", module, json.dumps(spec)],
-        cwd=_ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+        cwd=_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     wall = time.perf_counter() - started
     line = next((x for x in done.stdout.splitlines() if x.startswith(("ready ", "{"))), None)
     if done.returncode != 0 or line is None:
-        raise RuntimeError(f"{module} {spec.get('mode', spec.get('operation'))} failed:\n"
-                           f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        raise RuntimeError(
+            f"{module} {spec.get('mode', spec.get('operation'))} failed:\n"
+            f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        )
     return json.loads(line.removeprefix("ready ")), wall
 
 
@@ -70,8 +81,11 @@ def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
         for name in OPERATIONS:
             app, floor = scenarios.pair(name)
             app_s, floor_s = time_pair(app, floor, repeat, name in WRITES)
-            results[name] = {"median_ms": _ms(app_s), "floor_median_ms": _ms(floor_s),
-                             "ratio": round(app_s / floor_s, 2)}
+            results[name] = {
+                "median_ms": _ms(app_s),
+                "floor_median_ms": _ms(floor_s),
+                "ratio": round(app_s / floor_s, 2),
+            }
             if name in COUNTED:
                 results[name]["statements"] = statements.count(app, 0)
                 results[name]["floor_statements"] = statements.count(floor, 0)
@@ -83,13 +97,23 @@ def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
             spec = {"target": target.as_json(), "operation": name, "probes": probes}
             app_s = _process("benchmarks.cold", {**spec, "side": "app"})[0]["seconds"]
             floor_s = _process("benchmarks.cold", {**spec, "side": "floor"})[0]["seconds"]
-            results[name].update(cold_ms=_ms(app_s), floor_cold_ms=_ms(floor_s),
-                                 cold_ratio=round(app_s / floor_s, 2))
+            results[name].update(
+                cold_ms=_ms(app_s), floor_cold_ms=_ms(floor_s), cold_ratio=round(app_s / floor_s, 2)
+            )
     return results
 
 
+def _key(target: Target) -> str:
+    """The SQLite file's key, found as the desk finds it (the floor connects with it)."""
+    if target.engine != "sqlite":
+        return ""
+    from mash_desk.storage.encryption import resolve_key
+
+    return resolve_key(Path(target.urls["practitioner"].removeprefix("sqlite:///"))).hex()
+
+
 def _startup(target: Target, rounds: int) -> dict[str, Any]:
-    base = {"mode": "startup", "target": target.as_json(), "key": BENCHMARK_KEY.hex()}
+    base = {"mode": "startup", "target": target.as_json(), "key": _key(target)}
     walls: dict[str, list[float]] = {"app": [], "floor": []}
     for n in range(rounds):
         for side in ("app", "floor") if n % 2 == 0 else ("floor", "app"):
@@ -101,23 +125,32 @@ def _startup(target: Target, rounds: int) -> dict[str, Any]:
                 floor_rows = shown["rows"]
     _same("startup_to_queue", app_rows, floor_rows)
     app_s, floor_s = statistics.median(walls["app"]), statistics.median(walls["floor"])
-    return {"median_ms": _ms(app_s), "floor_median_ms": _ms(floor_s),
-            "ratio": round(app_s / floor_s, 2), "first_ms": _ms(walls["app"][0]),
-            "floor_first_ms": _ms(walls["floor"][0]), "starts": rounds}
+    return {
+        "median_ms": _ms(app_s),
+        "floor_median_ms": _ms(floor_s),
+        "ratio": round(app_s / floor_s, 2),
+        "first_ms": _ms(walls["app"][0]),
+        "floor_first_ms": _ms(walls["floor"][0]),
+        "starts": rounds,
+    }
 
 
 def _scroll(target: Target, rounds: int, open_items: int) -> dict[str, Any]:
-    base = {"mode": "scroll", "target": target.as_json(), "key": BENCHMARK_KEY.hex(),
-            "rounds": rounds}
+    base = {"mode": "scroll", "target": target.as_json(), "key": _key(target), "rounds": rounds}
     app = _process("benchmarks.gui_probe", {**base, "side": "app"})[0]
     floor = _process("benchmarks.gui_probe", {**base, "side": "floor"})[0]
     _same("queue_scroll (rows shown)", (app["rows"], open_items), (floor["rows"], open_items))
     warm_app = statistics.median(app["seconds"][1:] or app["seconds"])
     warm_floor = statistics.median(floor["seconds"][1:] or floor["seconds"])
-    return {"median_ms": _ms(warm_app), "floor_median_ms": _ms(warm_floor),
-            "ratio": round(warm_app / warm_floor, 2), "cold_ms": _ms(app["seconds"][0]),
-            "floor_cold_ms": _ms(floor["seconds"][0]),
-            "cold_ratio": round(app["seconds"][0] / floor["seconds"][0], 2), "rows": app["rows"]}
+    return {
+        "median_ms": _ms(warm_app),
+        "floor_median_ms": _ms(warm_floor),
+        "ratio": round(warm_app / warm_floor, 2),
+        "cold_ms": _ms(app["seconds"][0]),
+        "floor_cold_ms": _ms(floor["seconds"][0]),
+        "cold_ratio": round(app["seconds"][0] / floor["seconds"][0], 2),
+        "rows": app["rows"],
+    }
 
 
 def run_target(target: Target, repeat: int, gui_rounds: int, cold: bool = True) -> dict[str, Any]:
@@ -137,8 +170,12 @@ def run_target(target: Target, repeat: int, gui_rounds: int, cold: bool = True) 
 
 
 def run(
-    sqlite_sizes: list[int], pg_sizes: list[float], repeat: int, gui_rounds: int,
-    rebuild: bool = False, cold: bool = True,
+    sqlite_sizes: list[int],
+    pg_sizes: list[float],
+    repeat: int,
+    gui_rounds: int,
+    rebuild: bool = False,
+    cold: bool = True,
 ) -> dict[str, Any]:
     """Time the screens on every SQLite and PostgreSQL size; return the report section."""
     statements.install()
@@ -161,14 +198,23 @@ def run(
 
 def markdown(report: dict[str, Any]) -> str:
     """The README table: one row per operation and target."""
-    lines = ["| operation | target | app median | floor median | ratio | first touch app / floor "
-             "| statements app / floor |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| operation | target | app median | floor median | ratio | first touch app / floor "
+        "| statements app / floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for label, section in report["targets"].items():
         for name, r in section["operations"].items():
-            cold = (f"{r['cold_ms']:.1f} / {r['floor_cold_ms']:.1f} ms" if "cold_ms" in r
-                    else f"{r['first_ms']:.0f} / {r['floor_first_ms']:.0f} ms"
-                    if "first_ms" in r else "")
+            cold = (
+                f"{r['cold_ms']:.1f} / {r['floor_cold_ms']:.1f} ms"
+                if "cold_ms" in r
+                else f"{r['first_ms']:.0f} / {r['floor_first_ms']:.0f} ms"
+                if "first_ms" in r
+                else ""
+            )
             counted = f"{r['statements']} / {r['floor_statements']}" if "statements" in r else ""
-            lines.append(f"| {name} | {label} | {r['median_ms']:.1f} ms | "
-                         f"{r['floor_median_ms']:.1f} ms | {r['ratio']} | {cold} | {counted} |")
+            lines.append(
+                f"| {name} | {label} | {r['median_ms']:.1f} ms | "
+                f"{r['floor_median_ms']:.1f} ms | {r['ratio']} | {cold} | {counted} |"
+            )
     return "\n".join(lines)
