@@ -10,7 +10,7 @@ that is the application's own cost, which the ratio shows.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from benchmarks.rawsql import Raw, ids
@@ -276,7 +276,6 @@ def find_child(raw: Raw, given: str, family: str, now: datetime, today: date) ->
     shown = rows[:RESULT_LIMIT]
     if shown:
         marks, params = raw.marks("p", ids(shown))
-        since = raw.ts(now - timedelta(days=365))
         raw.all(
             "SELECT cc.person_id, sum(CASE WHEN cc.status = 'open' THEN 1 ELSE 0 END), "
             "max(c.received_at), count(*) FROM contact_children cc JOIN contacts c "
@@ -300,7 +299,7 @@ def find_child(raw: Raw, given: str, family: str, now: datetime, today: date) ->
         raw.all(
             f"SELECT person_id, service FROM service_episodes WHERE person_id IN ({marks}) "
             "AND started_on <= :t AND (ended_on IS NULL OR ended_on > :t)",
-            {**params, "t": raw.day(today), "s": since},
+            {**params, "t": raw.day(today)},
         )
     return ids(shown)
 
@@ -339,6 +338,10 @@ def sign_decision(raw: Raw, decision_id: int, now: datetime, feedback_due: datet
     )
     raw.all("SELECT * FROM decision_actions WHERE decision_id = :d", {"d": decision_id})
     raw.all("SELECT pathway FROM decision_pathways WHERE decision_id = :d", {"d": decision_id})
+    raw.all(
+        "SELECT indicator_id FROM threshold_assessment_indicators WHERE assessment_id = :a",
+        {"a": d[10]},
+    )
     raw.run(
         "UPDATE decisions SET status = 'signed', signed_by = :u, signed_at = :at, "
         "version = version + 1 WHERE id = :d AND version = :v",
