@@ -53,6 +53,7 @@ OPERATIONS = (
     "find_child",
 )
 WRITES = frozenset({"decision_sign", "record_outcome"})
+VARYING = frozenset({"open_case_typical", "find_child"})  # reads whose probe changes per run
 ROLES = ("practitioner", "chair", "police")
 
 
@@ -353,25 +354,37 @@ class ScreenScenarios:
 
 
 def time_pair(
-    app: Callable[[int], Any], floor: Callable[[int], Any], repeat: int, write: bool
-) -> tuple[float, float]:
-    """Median seconds of app and floor, interleaved, order alternating each round.
+    app: Callable[[int], Any],
+    floor: Callable[[int], Any],
+    repeat: int,
+    write: bool,
+    varying: bool = True,
+    budget_s: float = 60.0,
+) -> tuple[float, float, int]:
+    """Median seconds of app and floor, interleaved, order alternating each round; rounds run.
 
-    Reads are first run once untimed for every probe (as ``harness._medians``: no side meets
-    a cold page first); a write consumes its probe, so it warms on one probe only. Probe 0
-    is the answer check's: timed writes use probes 1..repeat+1.
+    Reads whose probe varies are first run once untimed for every probe (as
+    ``harness._medians``: no side meets a cold page first), other reads and writes once (a
+    write consumes its probe: probe 0 is the answer check's, 1 the warm-up's, timed writes
+    use 2..repeat+1). A slow operation stops after ``budget_s`` seconds of timed rounds (at
+    least 3), so a 2-core machine finishes; the report says how many rounds were run.
     """
-    warm = [1] if write else list(range(repeat))
+    warm = [1] if write else list(range(repeat if varying else 1))
     for i in warm:
         app(i)
         floor(i)
     times: tuple[list[float], list[float]] = ([], [])
     sides = (app, floor)
+    spent = 0.0
     for n in range(repeat):
+        if n >= 3 and spent > budget_s:
+            break
         i = n + 2 if write else n
         order = (0, 1) if n % 2 == 0 else (1, 0)
         for k in order:
             t0 = time.perf_counter()
             sides[k](i)
-            times[k].append(time.perf_counter() - t0)
-    return statistics.median(times[0]), statistics.median(times[1])
+            took = time.perf_counter() - t0
+            times[k].append(took)
+            spent += took
+    return statistics.median(times[0]), statistics.median(times[1]), len(times[0])

@@ -31,7 +31,7 @@ from typing import Any
 from benchmarks import statements
 from benchmarks.engines import PgCluster, Target, build_backlog, open_seats, sqlite_target
 from benchmarks.harness import _same
-from benchmarks.screens import OPERATIONS, WRITES, ScreenScenarios, time_pair
+from benchmarks.screens import OPERATIONS, VARYING, WRITES, ScreenScenarios, time_pair
 
 _ROOT = Path(__file__).resolve().parent.parent
 COUNTED = (
@@ -80,11 +80,12 @@ def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
         results: dict[str, Any] = {}
         for name in OPERATIONS:
             app, floor = scenarios.pair(name)
-            app_s, floor_s = time_pair(app, floor, repeat, name in WRITES)
+            app_s, floor_s, runs = time_pair(app, floor, repeat, name in WRITES, name in VARYING)
             results[name] = {
                 "median_ms": _ms(app_s),
                 "floor_median_ms": _ms(floor_s),
                 "ratio": round(app_s / floor_s, 2),
+                "runs": runs,
             }
             if name in COUNTED:
                 results[name]["statements"] = statements.count(app, 0)
