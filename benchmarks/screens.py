@@ -89,7 +89,8 @@ class ScreenScenarios:
         raw = self.work.raw
         rng = random.Random(SEED)
         known = raw.all(
-            "SELECT DISTINCT person_id FROM contact_children WHERE person_id % 97 = 5 LIMIT 2000"
+            "SELECT DISTINCT person_id FROM contact_children WHERE person_id % 97 = 5 "
+            "ORDER BY person_id LIMIT 2000"
         )
         self.typical = [p for (p,) in rng.sample(known, min(len(known), repeat + 2))]
         self.longest = raw.one(
@@ -99,7 +100,7 @@ class ScreenScenarios:
         )[0]
         names = raw.all(
             "SELECT given_name, family_name FROM people WHERE kind = 'child' AND id % 89 = 3 "
-            "AND given_name NOT LIKE :sp AND family_name NOT LIKE :sp LIMIT 500",
+            "AND given_name NOT LIKE :sp AND family_name NOT LIKE :sp ORDER BY id LIMIT 500",
             {"sp": "% %"},
         )
         self.names = rng.sample(names, min(len(names), repeat + 2))
