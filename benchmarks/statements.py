@@ -71,6 +71,12 @@ def install() -> None:
         event.listen(Engine, "connect", _on_connect)
 
 
+def uninstall() -> None:
+    """Stop counting on connections made from now on."""
+    if event.contains(Engine, "connect", _on_connect):
+        event.remove(Engine, "connect", _on_connect)
+
+
 def count(call: Any, *args: Any) -> int:
     """Run ``call(*args)`` and return how many statements it sent."""
     Counter.take()
