@@ -14,7 +14,7 @@ import json
 import platform
 import sys
 
-from benchmarks import documents, encryption, figures
+from benchmarks import documents, encryption, figures, waits
 from benchmarks.harness import TARGET_GROWTH, TARGET_RATIO, run
 from benchmarks.keys import use_benchmark_keys
 
@@ -27,9 +27,26 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
     parser.add_argument(
         "--only",
-        choices=["all", "history", "documents", "encryption", "figures"],
+        choices=["all", "history", "documents", "encryption", "figures", "screens"],
         default="all",
-        help="run only the history operations or only the document ones (default all)",
+        help="run only one part (default all); screens: what users wait for (issue 16)",
+    )
+    parser.add_argument(
+        "--screen-sizes", default="1,10", help="SQLite history sizes of the screens (default 1,10)"
+    )
+    parser.add_argument(
+        "--pg-sizes",
+        default="1",
+        help="PostgreSQL history sizes of the screens (default 1; '' for none)",
+    )
+    parser.add_argument(
+        "--screen-repeat", type=int, default=20, help="timed runs per screen operation"
+    )
+    parser.add_argument(
+        "--gui-rounds", type=int, default=3, help="starts and scrolls per side (default 3)"
+    )
+    parser.add_argument(
+        "--no-cold", action="store_true", help="skip the first-touch processes of the screens"
     )
     parser.add_argument(
         "--doc-repeat", type=int, default=20, help="timed memos (batches: a quarter, at least 3)"
@@ -40,7 +57,17 @@ def main() -> int:
     report: dict = {"targets_met": True}
     if args.only in ("all", "history"):
         report = run(sizes, repeat=args.repeat, rebuild=args.rebuild)
-    if args.only in ("all", "documents"):
+    if args.only in ("all", "screens"):
+        report["screens"] = waits.run(
+            [int(s) for s in args.screen_sizes.split(",") if s],
+            [float(s) for s in args.pg_sizes.split(",") if s],
+            repeat=args.screen_repeat,
+            gui_rounds=args.gui_rounds,
+            rebuild=args.rebuild,
+            cold=not args.no_cold,
+        )
+        print(waits.markdown(report["screens"]), file=sys.stderr)
+    if args.only in ("all", "documents", "screens"):
         report["documents"] = documents.run(args.doc_repeat, max(3, args.doc_repeat // 4))
         report["targets_met"] = report["targets_met"] and report["documents"]["targets_met"]
     if args.only in ("all", "encryption"):

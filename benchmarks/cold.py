@@ -1,0 +1,39 @@
+"""First touch of one screen operation in a fresh process: ``python -m benchmarks.cold SPEC``.
+
+``SPEC`` is JSON: the target (:meth:`benchmarks.engines.Target.as_json`), the operation, the
+side (``app`` or ``floor``) and the probes the parent prepared
+(:meth:`benchmarks.screens.ScreenScenarios.probes`). The process imports, opens its desks and
+signs in untimed, then times the operation's first call: what the first click after start
+costs (SQLAlchemy compiling its statements, mappers configured, lazy imports), beside the
+floor's first call in a process of its own. The database's pages are in the OS cache (the
+parent has just timed the warm runs), so this is a process's cold start, not a disk's.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from benchmarks.engines import Target, open_seats
+from benchmarks.screens import ScreenScenarios
+
+
+def main() -> int:
+    """Time the first call; print ``{"seconds": …}``."""
+    spec = json.loads(sys.argv[1])
+    seats = open_seats(Target.from_json(spec["target"]))
+    scenarios = ScreenScenarios.from_probes(seats, spec["probes"])
+    app, floor = scenarios.pair(spec["operation"])
+    call = app if spec["side"] == "app" else floor
+    index = spec["probes"]["cold_index"]
+    started = time.perf_counter()
+    call(index)
+    seconds = time.perf_counter() - started
+    scenarios.close()
+    print(json.dumps({"seconds": seconds}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

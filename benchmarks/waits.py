@@ -1,0 +1,222 @@
+"""What users wait for, on each engine and history size: ``python -m benchmarks --only screens``.
+
+For every target (``sqlite/1y``, ``postgresql/1y``, …) the report gives, per operation:
+
+* ``median_ms`` / ``floor_median_ms`` / ``ratio`` — warm medians, app and floor interleaved
+  (:func:`benchmarks.screens.time_pair`);
+* ``cold_ms`` / ``floor_cold_ms`` / ``cold_ratio`` — the first call in a fresh process
+  (:mod:`benchmarks.cold`);
+* for the reads, ``statements`` / ``floor_statements`` — SQL statements one call sends
+  (:mod:`benchmarks.statements`);
+
+and two GUI rows, each side in fresh processes (:mod:`benchmarks.gui_probe`):
+``startup_to_queue`` (process start to a filled queue; ``first_ms`` is the first start,
+``median_ms`` the median of ``--gui-rounds`` starts) and ``queue_scroll_2000`` (a backlog of
+2,000 open contacts added to the database copy, the queue scrolled from its first page to the
+end: ``cold_ms`` the process's first scroll, ``median_ms`` the later ones). Answers are
+checked before anything is timed, and the GUI rows compare the rows both sides showed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks import statements
+from benchmarks.engines import PgCluster, Target, build_backlog, open_seats, sqlite_target
+from benchmarks.harness import _same
+from benchmarks.screens import OPERATIONS, VARYING, WRITES, ScreenScenarios, time_pair
+
+_ROOT = Path(__file__).resolve().parent.parent
+COUNTED = (
+    "open_case_typical",
+    "open_case_longest",
+    "meeting_agenda",
+    "partner_inbox",
+    "find_child",
+)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _process(module: str, spec: dict[str, Any]) -> tuple[dict[str, Any], float]:
+    """Run ``python -m module SPEC``; return its JSON answer and its wall time in seconds."""
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", module, json.dumps(spec)],
+        cwd=_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    line = next((x for x in done.stdout.splitlines() if x.startswith(("ready ", "{"))), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(
+            f"{module} {spec.get('mode', spec.get('operation'))} failed:\n"
+            f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        )
+    return json.loads(line.removeprefix("ready ")), wall
+
+
+def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
+    seats = open_seats(target)
+    scenarios = ScreenScenarios(seats, repeat)
+    try:
+        scenarios.check_answers()
+        results: dict[str, Any] = {}
+        for name in OPERATIONS:
+            app, floor = scenarios.pair(name)
+            app_s, floor_s, runs = time_pair(app, floor, repeat, name in WRITES, name in VARYING)
+            results[name] = {
+                "median_ms": _ms(app_s),
+                "floor_median_ms": _ms(floor_s),
+                "ratio": round(app_s / floor_s, 2),
+                "runs": runs,
+            }
+            if name in COUNTED:
+                results[name]["statements"] = statements.count(app, 0)
+                results[name]["floor_statements"] = statements.count(floor, 0)
+        probes = scenarios.probes()
+    finally:
+        scenarios.close()
+    if cold:
+        for name in OPERATIONS:
+            spec = {"target": target.as_json(), "operation": name, "probes": probes}
+            app_s = _process("benchmarks.cold", {**spec, "side": "app"})[0]["seconds"]
+            floor_s = _process("benchmarks.cold", {**spec, "side": "floor"})[0]["seconds"]
+            results[name].update(
+                cold_ms=_ms(app_s), floor_cold_ms=_ms(floor_s), cold_ratio=round(app_s / floor_s, 2)
+            )
+    return results
+
+
+def _key(target: Target) -> str:
+    """The SQLite file's key, found as the desk finds it (the floor connects with it)."""
+    if target.engine != "sqlite":
+        return ""
+    from mash_desk.storage.encryption import resolve_key
+
+    return resolve_key(Path(target.urls["practitioner"].removeprefix("sqlite:///"))).hex()
+
+
+def _startup(target: Target, rounds: int) -> dict[str, Any]:
+    base = {"mode": "startup", "target": target.as_json(), "key": _key(target)}
+    walls: dict[str, list[float]] = {"app": [], "floor": []}
+    for n in range(rounds):
+        for side in ("app", "floor") if n % 2 == 0 else ("floor", "app"):
+            shown, wall = _process("benchmarks.gui_probe", {**base, "side": side})
+            walls[side].append(wall)
+            if side == "app":
+                app_rows = shown["rows"]
+            else:
+                floor_rows = shown["rows"]
+    _same("startup_to_queue", app_rows, floor_rows)
+    app_s, floor_s = statistics.median(walls["app"]), statistics.median(walls["floor"])
+    return {
+        "median_ms": _ms(app_s),
+        "floor_median_ms": _ms(floor_s),
+        "ratio": round(app_s / floor_s, 2),
+        "first_ms": _ms(walls["app"][0]),
+        "floor_first_ms": _ms(walls["floor"][0]),
+        "starts": rounds,
+    }
+
+
+def _scroll(target: Target, rounds: int, open_items: int) -> dict[str, Any]:
+    base = {"mode": "scroll", "target": target.as_json(), "key": _key(target), "rounds": rounds}
+    app = _process("benchmarks.gui_probe", {**base, "side": "app"})[0]
+    floor = _process("benchmarks.gui_probe", {**base, "side": "floor"})[0]
+    _same("queue_scroll (rows shown)", (app["rows"], open_items), (floor["rows"], open_items))
+    warm_app = statistics.median(app["seconds"][1:] or app["seconds"])
+    warm_floor = statistics.median(floor["seconds"][1:] or floor["seconds"])
+    return {
+        "median_ms": _ms(warm_app),
+        "floor_median_ms": _ms(warm_floor),
+        "ratio": round(warm_app / warm_floor, 2),
+        "cold_ms": _ms(app["seconds"][0]),
+        "floor_cold_ms": _ms(floor["seconds"][0]),
+        "cold_ratio": round(app["seconds"][0] / floor["seconds"][0], 2),
+        "rows": app["rows"],
+    }
+
+
+def run_target(target: Target, repeat: int, gui_rounds: int, cold: bool = True) -> dict[str, Any]:
+    """Every screen operation on one target; returns its report section."""
+    print(f"  timing {target.label}", file=sys.stderr)
+    found: dict[str, Any] = {"operations": _services(target, repeat, cold)}
+    found["operations"]["startup_to_queue"] = _startup(target, gui_rounds)
+    seats = open_seats(target)
+    try:
+        open_items = build_backlog(seats["practitioner"])
+    finally:
+        for s in seats.values():
+            s.close()
+    found["operations"]["queue_scroll_2000"] = _scroll(target, gui_rounds, open_items)
+    found["open_items_after_backlog"] = open_items
+    return found
+
+
+def run(
+    sqlite_sizes: list[int],
+    pg_sizes: list[float],
+    repeat: int,
+    gui_rounds: int,
+    rebuild: bool = False,
+    cold: bool = True,
+) -> dict[str, Any]:
+    """Time the screens on every SQLite and PostgreSQL size; return the report section."""
+    statements.install()
+    report: dict[str, Any] = {"repeat": repeat, "gui_rounds": gui_rounds, "targets": {}}
+    with tempfile.TemporaryDirectory(prefix="mash-bench-screens-") as tmp:
+        for years in sqlite_sizes:
+            target = sqlite_target(years, Path(tmp), rebuild)
+            report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold)
+            Path(target.urls["practitioner"].removeprefix("sqlite:///")).unlink()
+    if pg_sizes:
+        cluster = PgCluster()
+        try:
+            for pg_years in pg_sizes:
+                target = cluster.target(pg_years)
+                report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold)
+        finally:
+            cluster.stop()
+    statements.uninstall()  # the documents' desks, timed next, carry no hook
+    return report
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The README table: one row per operation and target."""
+    lines = [
+        "| operation | target | app median | floor median | ratio | first touch app / floor "
+        "| statements app / floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, section in report["targets"].items():
+        for name, r in section["operations"].items():
+            cold = (
+                f"{r['cold_ms']:.1f} / {r['floor_cold_ms']:.1f} ms"
+                if "cold_ms" in r
+                else f"{r['first_ms']:.0f} / {r['floor_first_ms']:.0f} ms"
+                if "first_ms" in r
+                else ""
+            )
+            counted = f"{r['statements']} / {r['floor_statements']}" if "statements" in r else ""
+            lines.append(
+                f"| {name} | {label} | {r['median_ms']:.1f} ms | "
+                f"{r['floor_median_ms']:.1f} ms | {r['ratio']} | {cold} | {counted} |"
+            )
+    return "\n".join(lines)
