@@ -14,7 +14,9 @@ if command -v dpkg-query >/dev/null; then
   # Offscreen (--smoke-test) Qt needs no X libraries.
   [ "$SMOKE" = 1 ] || apt_need "${QT_XCB[@]}"
 fi
-make_venv "$REPO"
+# Editable, like the test scripts: one .venv always runs this checkout's code (a copy
+# installed here would shadow the tests' editable install and go stale).
+make_venv -e "$REPO"
 [ "$SMOKE" = 1 ] && export QT_QPA_PLATFORM=offscreen
 
 ROOT="$(mktemp -d -t mash-desk-server-demo-XXXXXX)"
