@@ -83,7 +83,7 @@ class ReturnsService(Service):
         """Every census rule the children referred in the year ending 31 March ``year`` break."""
         period = _period(year)
         with self.reading(actor, Permission.EXPORT_RETURNS) as unit, _server_refusal():
-            children = self.cin_children(unit, period)
+            children = self._cin_children(unit, period)
         return _check(period, children)
 
     def export_cin(
@@ -96,7 +96,7 @@ class ReturnsService(Service):
         """
         period = _period(year)
         with self.writing(actor, Permission.EXPORT_RETURNS) as unit, _server_refusal():
-            children = self.cin_children(unit, period)
+            children = self._cin_children(unit, period)
             check = _check(period, children)
             if not children:
                 raise ValidationError(
@@ -150,7 +150,7 @@ class ReturnsService(Service):
             )
             return OpResult(dto, frozenset({"returns"}))
 
-    def cin_children(self, unit: Unit, period: CensusPeriod) -> tuple[CensusChild, ...]:
+    def _cin_children(self, unit: Unit, period: CensusPeriod) -> tuple[CensusChild, ...]:
         """The children referred in ``period``, each with that period's referrals, by id."""
         start, end = self._bounds(period)
         referred = aliased(Person)

@@ -15,12 +15,14 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import NotFound, PermissionDenied
+from mash_desk.domain.measures import MonthPeriod
 from mash_desk.services.checks import CheckRequestInput
 from mash_desk.services.context import Service
 from mash_desk.services.decisions import ActionInput, DecisionInput
@@ -88,6 +90,8 @@ EXEMPT = {
     "search.find": "the rep's own agency's children only: tested in test_search.py",
     "documents.verify": "answers only for bytes the caller already holds; names a decision id "
     "and version, never a child",
+    "measure_children.drillable": "says whether a measure of the file can list children; "
+    "reads nothing",
 }
 
 
@@ -226,6 +230,7 @@ def _arguments(w: World) -> dict[str, Any]:
         "discussion": StrategyInput(None, (), "proceed", "Forged by a script"),
         "discussion_id": 1,
         "held_on": date(2026, 11, 17),
+        "concluded_on": date(2026, 11, 17),
         "worker_id": w.health.user_id,
     }
 
@@ -283,6 +288,21 @@ def _other_calls(desk, w: World) -> dict[str, Any]:
         "merge.merge": lambda a: desk.merge.merge(a, w.person_id, w.other_person_id),
         "qa.latest_sample_id": lambda a: desk.qa.latest_sample_id(a),
         "thresholds.install": lambda a: desk.thresholds.install(a, tiny_document(), "forged"),
+        # Issue 15: figures, drill-downs and returns are the MASH's, never a partner's.
+        "measures.compute": lambda a: desk.measures.compute(a, MonthPeriod.parse("2026-10")),
+        "measures.teams": lambda a: desk.measures.teams(a),
+        "measure_children.children": lambda a: desk.measure_children.children(
+            a, "referrals", MonthPeriod.parse("2026-11")
+        ),
+        "board_report.build": lambda a: desk.board_report.build(a, "2026-10"),
+        "board_report.export": lambda a: desk.board_report.export(
+            a, "2026-10", "pdf", lambda _data: "nowhere"
+        ),
+        "returns.check_cin": lambda a: desk.returns.check_cin(a, 2027),
+        "returns.export_cin": lambda a: desk.returns.export_cin(a, 2027, lambda _data: "nowhere"),
+        "annex_a.export": lambda a: desk.annex_a.export(
+            a, date(2026, 11, 1), date(2026, 11, 30), Path("/nonexistent/annex-a.xlsx")
+        ),
         "thresholds.store_shipped": lambda a: desk.thresholds.store_shipped(a),
         "users.deactivate": lambda a: desk.users.deactivate(a, "test.practitioner2"),
         "users.create": lambda a: desk.users.create(

@@ -22,7 +22,7 @@ from mash_desk.domain.errors import PermissionDenied
 from mash_desk.storage import server_policies
 from mash_desk.storage.database import make_engine
 from mash_desk.storage.server import init_server
-from tests.support.row_security_day import PARTNERS, World, _keys, _rows
+from tests.support.row_security_day import PARTNERS, World, _keys, _rows, current_expectations
 from tests.support.server import PASSWORD
 
 
@@ -51,7 +51,7 @@ def test_a_login_sees_exactly_what_its_services_show(world, who):
     """For every public table: the raw login's rows equal the services' (REFUSED: no grant)."""
     made = world.server
     login = world.reps[who].login if who in PARTNERS else made.logins[Role(who)]
-    expected = world.expected[login]
+    expected = current_expectations(world)[login]
     with made.raw(login) as conn, made.raw("postgres") as owner:
         seen = {t: _rows(conn, t, _keys(owner, t)) for t in world.tables}
     wrong = {
