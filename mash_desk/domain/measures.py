@@ -27,6 +27,7 @@ import yaml
 
 from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.errors import MashDeskError
+from mash_desk.domain.yaml_values import kind_of
 
 # The shipped file is about 11 KB; 256 KiB leaves room for a council's own measures and
 # comments, while a wrong file (an export, a log) is refused before YAML parsing.
@@ -365,18 +366,6 @@ def shipped_child_population() -> ChildPopulation:
     return load_child_population(resource("reference", "child_population.yaml"))
 
 
-def _kind(value: object) -> str:
-    """Name a YAML value's type the way an administrator would."""
-    if value is None:
-        return "nothing"
-    return {
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        str: "text",
-        list: "a list",
-        dict: "a mapping",
-    }.get(type(value), type(value).__name__)
 
 
 def _choices(values: Any) -> str:
@@ -402,7 +391,7 @@ class _Checker:
     ) -> dict[str, Any] | None:
         """Check ``value`` is a mapping with the required keys and no unknown ones."""
         if not isinstance(value, dict):
-            self.add(where or "file", f"expected a mapping, got {_kind(value)}")
+            self.add(where or "file", f"expected a mapping, got {kind_of(value)}")
             return None
         prefix = f"{where}." if where else ""
         for key in required:
@@ -418,7 +407,7 @@ class _Checker:
 
     def text(self, value: object, where: str) -> str | None:
         if not isinstance(value, str) or not value.strip():
-            self.add(where, f"expected non-empty text, got {_kind(value)}")
+            self.add(where, f"expected non-empty text, got {kind_of(value)}")
             return None
         return " ".join(value.split())
 
@@ -440,7 +429,7 @@ class _Checker:
         measures: list[Measure] = []
         if "measures" in top:
             if not isinstance(items, list) or not items:
-                self.add("measures", f"expected a list of measures, got {_kind(items)}")
+                self.add("measures", f"expected a list of measures, got {kind_of(items)}")
             else:
                 seen: set[str] = set()
                 for i, item in enumerate(items):
@@ -556,7 +545,7 @@ class _Checker:
             return direction, None
         target = spec["target"]
         if isinstance(target, bool) or not isinstance(target, int | float):
-            self.add(f"{where}.target", f"expected a number, got {_kind(target)}")
+            self.add(f"{where}.target", f"expected a number, got {kind_of(target)}")
             return direction, None
         low, high = (
             {
@@ -581,7 +570,7 @@ class _Checker:
     ) -> tuple[Breakdown, ...]:
         raw = spec.get("breakdowns", [])
         if not isinstance(raw, list):
-            self.add(f"{where}.breakdowns", f"expected a list, got {_kind(raw)}")
+            self.add(f"{where}.breakdowns", f"expected a list, got {kind_of(raw)}")
             return ()
         result: list[Breakdown] = []
         for i, item in enumerate(raw):

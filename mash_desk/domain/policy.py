@@ -24,6 +24,7 @@ import yaml
 from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.enums import Rag
 from mash_desk.domain.errors import MashDeskError
+from mash_desk.domain.yaml_values import kind_of
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday keys of ``working_hours``, in ``date.weekday()`` order (0 = Monday)."""
@@ -223,21 +224,6 @@ def default_policy() -> Policy:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _kind(value: object) -> str:
-    """Name a YAML value's type the way an administrator would."""
-    if value is None:
-        return "nothing"
-    return {
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        str: "text",
-        list: "a list",
-        dict: "a mapping",
-        date: "a date",
-    }.get(type(value), type(value).__name__)
-
-
 class _Checker:
     """Collects problems while turning the parsed YAML into a :class:`Policy`."""
 
@@ -253,7 +239,7 @@ class _Checker:
     ) -> dict[str, Any] | None:
         """Check ``value`` is a mapping with the required keys and no unknown ones."""
         if not isinstance(value, dict):
-            self.add(where, f"expected a mapping, got {_kind(value)}")
+            self.add(where, f"expected a mapping, got {kind_of(value)}")
             return None
         prefix = f"{where}." if where else ""
         for key in required:
@@ -270,7 +256,7 @@ class _Checker:
 
     def text(self, value: object, where: str) -> str | None:
         if not isinstance(value, str) or not value.strip():
-            self.add(where, f"expected non-empty text, got {_kind(value)}")
+            self.add(where, f"expected non-empty text, got {kind_of(value)}")
             return None
         return value.strip()
 
@@ -280,7 +266,7 @@ class _Checker:
             return None
         if not isinstance(data, dict):
             self.add(
-                "file", f"expected a mapping of policy keys at the top level, got {_kind(data)}"
+                "file", f"expected a mapping of policy keys at the top level, got {kind_of(data)}"
             )
             return None
         top = self.mapping(
@@ -352,7 +338,7 @@ class _Checker:
     def timezone(self, value: object) -> str | None:
         if not isinstance(value, str) or not value.strip():
             self.add(
-                "timezone", f"expected a time zone name such as Europe/London, got {_kind(value)}"
+                "timezone", f"expected a time zone name such as Europe/London, got {kind_of(value)}"
             )
             return None
         try:
@@ -368,7 +354,7 @@ class _Checker:
             self.add(where, f'got the number {value}; write the time in quotes, e.g. "17:00"')
             return None
         if not isinstance(value, str):
-            self.add(where, f'expected a time such as "09:00", got {_kind(value)}')
+            self.add(where, f'expected a time such as "09:00", got {kind_of(value)}')
             return None
         try:
             parsed = time.fromisoformat(value.strip())
@@ -382,7 +368,8 @@ class _Checker:
     def working_hours(self, value: object) -> Mapping[int, OpeningHours] | None:
         if not isinstance(value, dict):
             self.add(
-                "working_hours", f"expected a mapping of weekdays (mon to sun), got {_kind(value)}"
+                "working_hours",
+                f"expected a mapping of weekdays (mon to sun), got {kind_of(value)}",
             )
             return None
         result: dict[int, OpeningHours] = {}
@@ -450,7 +437,7 @@ class _Checker:
         extra = spec.get("extra_closed_days") or []
         if not isinstance(extra, list):
             self.add(
-                "bank_holidays.extra_closed_days", f"expected a list of dates, got {_kind(extra)}"
+                "bank_holidays.extra_closed_days", f"expected a list of dates, got {kind_of(extra)}"
             )
             return None
         days: set[date] = set()
@@ -468,7 +455,9 @@ class _Checker:
 
     def rag(self, value: object) -> Mapping[Rag, RagClocks] | None:
         if not isinstance(value, dict):
-            self.add("rag", f"expected a mapping of RAG ratings ({_RAG_NAMES}), got {_kind(value)}")
+            self.add(
+                "rag", f"expected a mapping of RAG ratings ({_RAG_NAMES}), got {kind_of(value)}"
+            )
             return None
         result: dict[Rag, RagClocks] = {}
         ok = True
@@ -518,7 +507,7 @@ class _Checker:
     def limit(self, value: object, where: str) -> TimeLimit | None:
         units = tuple(u.value for u in ClockUnit)
         if not isinstance(value, dict):
-            self.add(where, f"expected a mapping such as {{working_days: 1}}, got {_kind(value)}")
+            self.add(where, f"expected a mapping such as {{working_days: 1}}, got {kind_of(value)}")
             return None
         given = [u for u in units if u in value]
         for key in value:

@@ -8,7 +8,6 @@ the window as a found child does (``gui/records_menu.py``), through the window's
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -61,13 +60,6 @@ class DashboardMenu:
 
     def open_child(self, person_id: int, name: str) -> None:
         """Open a listed child's case in a tab of the window."""
-        self.window.activateWindow()
-        self.window.open_row(
-            SimpleNamespace(
-                kind="person",
-                item_id=person_id,
-                person_id=person_id,
-                contact_id=None,
-                child_name=name,
-            )
-        )
+        from mash_desk.gui.records_menu import open_person
+
+        open_person(self.window, person_id, name)

@@ -25,6 +25,20 @@ FIND_KEY = "Ctrl+L"
 DUPLICATES_KEY = "Ctrl+Shift+U"
 
 
+def open_person(window: WindowHost, person_id: int, name: str) -> None:
+    """Open a child's case in a tab of ``window``, as a queue row opens (the view logs it)."""
+    window.activateWindow()
+    window.open_row(
+        SimpleNamespace(
+            kind="person",
+            item_id=person_id,
+            person_id=person_id,
+            contact_id=None,
+            child_name=name,
+        )
+    )
+
+
 class RecordsMenu:
     """Builds the menu and owns its dialogs for one main window."""
 
@@ -72,16 +86,7 @@ class RecordsMenu:
         """Open a found child's case in a tab of the window (as a queue row opens)."""
         if self.finder is not None:
             self.finder.hide()
-        self.window.activateWindow()
-        self.window.open_row(
-            SimpleNamespace(
-                kind="person",
-                item_id=person_id,
-                person_id=person_id,
-                contact_id=None,
-                child_name=name,
-            )
-        )
+        open_person(self.window, person_id, name)
         # The keyboard carries on in the case just opened (Ctrl+F, Tab to its chronology).
         tab = self.window.tabs.currentWidget()
         case = tab.findChild(CaseView) if tab is not None else None
