@@ -34,6 +34,7 @@ from mash_desk.domain.enums import (
     Sex,
 )
 from mash_desk.domain.errors import FieldError
+from mash_desk.domain.ethnicity import ETHNICITY_LABELS
 from mash_desk.gui.a11y import (
     live_label,
     mark_required_by_labels,
@@ -140,6 +141,13 @@ class ChildCard(MatchChoice, QGroupBox):
         self.sex.setAccessibleName("Sex")
         for sex, label in SEX_LABELS.items():
             self.sex.addItem(label, sex.value)
+        # The census and Annex A report it (issue 15): what the child or family say, or
+        # "not yet obtained" — never guessed. Left unset until someone asks.
+        self.ethnicity = QComboBox(self)
+        self.ethnicity.setAccessibleName("Ethnicity")
+        self.ethnicity.addItem("Not recorded yet", "")
+        for code, label in ETHNICITY_LABELS.items():
+            self.ethnicity.addItem(label, code)
         self.nhs_number = self._line("NHS number", "10 digits, e.g. 943 476 5919")
         self.address = self._line("Address", "House number and street, town")
         self.postcode = self._line("Postcode", "e.g. HA1 2XY")
@@ -177,7 +185,7 @@ class ChildCard(MatchChoice, QGroupBox):
             )
         self.rag_reason = self._line("Reason for the RAG rating", "Why this urgency")
         # Long choices would otherwise widen their column and squeeze the other one.
-        for combo in (self.sex, self.rag):
+        for combo in (self.sex, self.ethnicity, self.rag):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -198,6 +206,7 @@ class ChildCard(MatchChoice, QGroupBox):
             "address": self.address,
             "postcode": self.postcode,
             "school": self.school,
+            "ethnicity": self.ethnicity,
             "sibling_of": self.household,
             "rag": self.rag,
             "rag_reason": self.rag_reason,
@@ -212,6 +221,7 @@ class ChildCard(MatchChoice, QGroupBox):
             "address": "Address (for a new record)",
             "postcode": "Postcode",
             "school": "School or nursery",
+            "ethnicity": "Ethnicity (as the family give it)",
             "sibling_of": "Lives with (household)",
             "rag": "RAG rating",
             "rag_reason": "Reason for the RAG rating",
@@ -229,6 +239,7 @@ class ChildCard(MatchChoice, QGroupBox):
             "postcode": (5, 1),
             "school": (6, 0),
             "sibling_of": (6, 1),
+            "ethnicity": (7, 0),
             "rag": (8, 0),
             "rag_reason": (8, 1),
         }
@@ -305,6 +316,7 @@ class ChildCard(MatchChoice, QGroupBox):
             edit.editingFinished.connect(lambda e=edit: self._tidy_date(e))
         self.unborn.toggled.connect(self._identity_edited)
         self.sex.currentIndexChanged.connect(self._changed)
+        self.ethnicity.currentIndexChanged.connect(self._changed)
         self.rag.currentIndexChanged.connect(self._changed)
         self.rag.currentIndexChanged.connect(self.update_deadline)
         mark_required_by_labels(self)
@@ -351,6 +363,7 @@ class ChildCard(MatchChoice, QGroupBox):
             self.postcode,
             self.school,
             self.household,
+            self.ethnicity,
             self.rag,
             self.rag_reason,
             *self.consent.focus_chain(),
@@ -448,6 +461,7 @@ class ChildCard(MatchChoice, QGroupBox):
             "address": self.address.text(),
             "postcode": self.postcode.text(),
             "school": self.school.text(),
+            "ethnicity": self.ethnicity.currentData() or "",
             "new_child_reason": self.new_child_reason.text(),
             "new_child_chosen": self.linked is None and self.new_child_chosen(),
             "sibling_of": self.household.currentData(),
@@ -466,6 +480,7 @@ class ChildCard(MatchChoice, QGroupBox):
             self.set_identity(data)
             _set_combo(self.rag, data.get("rag", ""))
             self.rag_reason.setText(str(data.get("rag_reason", "")))
+            _set_combo(self.ethnicity, data.get("ethnicity") or "")
             self.restore_new_choice = bool(data.get("new_child_chosen"))
             for name in ("address", "postcode", "school", "new_child_reason"):
                 getattr(self, name).setText(str(data.get(name, "")))
@@ -581,6 +596,7 @@ class ChildCard(MatchChoice, QGroupBox):
             address=self.address.text().strip() or None,
             postcode=self.postcode.text().strip() or None,
             school=self.school.text().strip() or None,
+            ethnicity=self.ethnicity.currentData() or None,
         )
         reason = self.new_child_reason.text().strip() if self.new_child_chosen() else ""
         return (

@@ -96,6 +96,7 @@ _CHILD: dict[str, Shape] = {
     "address": str,
     "postcode": str,
     "school": str,
+    "ethnicity": Opt(str),
     "new_child_reason": str,
     "new_child_chosen": bool,
     "sibling_of": Opt(int),

@@ -30,6 +30,8 @@ class NewPerson:
     disability: bool = False
     first_language: str | None = None
     school: str | None = None
+    ethnicity: str | None = None
+    """A DfE ethnicity code (domain/ethnicity.py), as the child or family give it."""
 
 
 @dataclass(frozen=True)

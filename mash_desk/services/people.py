@@ -13,6 +13,7 @@ from sqlalchemy import and_, bindparam, func, insert, or_, select
 
 from mash_desk.domain.enums import PersonKind, RelationshipKind, Sex
 from mash_desk.domain.errors import FieldError, ValidationError
+from mash_desk.domain.ethnicity import ethnicity_problem
 from mash_desk.domain.identifiers import (
     normalise_local_id,
     normalise_nhs_number,
@@ -75,6 +76,11 @@ def validate_person(
     if new.sex not in {s.value for s in Sex}:
         errors.append(FieldError(prefix + "sex", "choice", f"Unknown sex {new.sex!r}"))
     values["sex"] = new.sex
+    ethnicity = new.ethnicity or None
+    problem = ethnicity_problem(ethnicity)
+    if problem:
+        errors.append(FieldError(prefix + "ethnicity", "choice", f"Ethnicity: {problem}"))
+    values["ethnicity"] = ethnicity
     values["kind"] = new.kind
     values["disability"] = bool(new.disability)
     keep(
@@ -225,8 +231,10 @@ class PeopleService(Service):
             if errors:
                 raise ValidationError(errors)
             before = load_person_dto(unit.session, person)
+            ethnicity = [person.ethnicity, values["ethnicity"]]
             for name in _PERSON_COLUMNS:
                 setattr(person, name, values[name])
+            person.ethnicity = values["ethnicity"]
             person.given_key = name_key(person.given_name)
             person.family_key = name_key(person.family_name)
             unit.session.flush()
@@ -235,6 +243,8 @@ class PeopleService(Service):
                 for name in _PERSON_COLUMNS
                 if getattr(before, name) != values[name]
             }
+            if ethnicity[0] != ethnicity[1]:
+                changed["ethnicity"] = ethnicity
             unit.audit("person.updated", "person", person.id, person_id=person.id, changes=changed)
             return OpResult(
                 load_person_dto(unit.session, person), frozenset({f"person:{person.id}"})
@@ -397,6 +407,7 @@ _INSERTED_PERSON_COLUMNS = (
     *_PERSON_COLUMNS,
     "first_language",
     "school",
+    "ethnicity",
     "household_id",
     "given_key",
     "family_key",
@@ -606,6 +617,7 @@ def insert_person(unit: Unit, values: dict[str, Any]) -> PersonDTO:
     row.update(
         first_language=values.get("first_language"),
         school=values.get("school"),
+        ethnicity=values.get("ethnicity"),
         household_id=household_id,
         given_key=name_key(values["given_name"]),
         family_key=name_key(values["family_name"]),

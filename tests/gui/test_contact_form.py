@@ -64,7 +64,13 @@ def tab_past(qtbot, *names: str) -> None:
         type_then_tab(qtbot, "", expect=name)
 
 
-NEW_CHILD_EXTRAS = ("Address", "Postcode", "School or nursery", "Lives with (household)")
+NEW_CHILD_EXTRAS = (
+    "Address",
+    "Postcode",
+    "School or nursery",
+    "Lives with (household)",
+    "Ethnicity",
+)
 RELATIVE_ENTRY = (
     "Parent or carer's first name",
     "Parent or carer's family name",
@@ -533,3 +539,27 @@ def test_received_at_is_shown_and_read_in_the_mash_time_zone(form):
     assert form.received_at() == summer
     form.cards[0].rag.setCurrentIndex(form.cards[0].rag.findData("red"))
     assert "Red: decision due by Wed 01/07/2026 14:30" in form.cards[0].deadline.text()
+
+
+def test_a_childs_ethnicity_is_chosen_in_words_kept_in_the_draft_and_stored(qtbot, form, session):
+    from sqlalchemy import select
+
+    from mash_desk.storage.models import Person
+
+    keyboard_two_children(qtbot, form)
+    card = form.cards[0]
+    card.ethnicity.setFocus()
+    assert focused().accessibleName() == "Ethnicity"
+    assert card.ethnicity.currentText() == "Not recorded yet"  # never guessed
+    card.ethnicity.setCurrentIndex(card.ethnicity.findText("Black or Black British — African"))
+    # A draft keeps it, and a form filled from the draft shows it again.
+    state = form.cards[0].state()
+    assert state["ethnicity"] == "BAFR"
+    card.load({**state, "ethnicity": "NOBT"})
+    assert card.ethnicity.currentText() == "Information not yet obtained"
+    card.load(state)
+    contact = wait_saved(qtbot, form)
+    born, unborn = contact.children
+    with session.desk.db.reading() as s:
+        stored = dict(s.execute(select(Person.id, Person.ethnicity)).all())
+    assert stored[born.person.id] == "BAFR" and stored[unborn.person.id] is None
