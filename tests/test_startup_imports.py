@@ -29,6 +29,7 @@ NOT_AT_START = (
     "openpyxl",
     "xmlschema",
     "faker",
+    "alembic",
     "mash_desk.synthetic",
     "mash_desk.documents",
     "mash_desk.reporting",
