@@ -17,7 +17,7 @@ from pathlib import Path
 
 from mash_desk.domain.demo_users import DEMO_PRACTITIONER
 from mash_desk.storage.database import Database
-from mash_desk.synthetic.users import ensure_demo_users
+from mash_desk.storage.demo_users import ensure_demo_users
 from tests.conftest import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,12 +76,12 @@ desk.close()
 DEMO_ACCOUNTS_CHECKED = """
 import json, sys
 from mash_desk.storage.database import Database
-from mash_desk.synthetic.users import ensure_demo_users
+from mash_desk.storage.demo_users import ensure_demo_users
 
 db = Database(sys.argv[1])
 ensure_demo_users(db)
 db.close()
-watched = ("faker", "mash_desk.synthetic.generate")
+watched = ("faker", "mash_desk.synthetic")
 print(json.dumps(sorted(m for m in sys.modules if m.startswith(watched))))
 """
 

@@ -64,8 +64,8 @@ def _open_demo(app: QApplication, url: str, years: float) -> Desk:
     """Open the demo database, creating its synthetic history on first use with a progress bar."""
     from sqlalchemy import func, select
 
+    from mash_desk.storage.demo_users import ensure_demo_users
     from mash_desk.storage.models import Contact
-    from mash_desk.synthetic.users import ensure_demo_users
 
     def prepare() -> tuple[Desk, bool]:
         opened = Desk.open(url)
@@ -76,7 +76,7 @@ def _open_demo(app: QApplication, url: str, years: float) -> Desk:
     desk, empty = open_embedded(app, prepare)
     if not empty:
         return desk
-    from mash_desk.synthetic.generate import generate  # only the first start creates history
+    from mash_desk.synthetic import generate  # only the first start creates history
 
     # The same progress dialog as an encryption conversion (gui/database_unlock.py).
     try:

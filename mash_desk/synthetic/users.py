@@ -1,12 +1,9 @@
 """Demo users: at least one per role, no passwords, so the demo desk can act as any of them.
 
-The accounts themselves are listed in ``mash_desk.domain.demo_users`` (light, for the window's
-Demo menu); this module creates them with Faker's names, imported only when a name is needed.
+The accounts are listed in ``mash_desk.domain.demo_users`` (light, for the window's Demo menu)
+and created by ``mash_desk.storage.demo_users`` (the demo desk's start); both are named here
+too, where the generator and its callers have always found them.
 """
-
-from __future__ import annotations
-
-from sqlalchemy import select
 
 from mash_desk.domain.demo_users import (
     DEMO_CHAIR,
@@ -19,8 +16,7 @@ from mash_desk.domain.demo_users import (
     FIRST_PARTNER,
     DemoUser,
 )
-from mash_desk.storage.database import Database
-from mash_desk.storage.models import Agency, User
+from mash_desk.storage.demo_users import demo_display_names, ensure_demo_users
 
 __all__ = [
     "DEMO_CHAIR",
@@ -35,60 +31,3 @@ __all__ = [
     "demo_display_names",
     "ensure_demo_users",
 ]
-
-# Display names come from Faker with a fixed seed, so every demo database has the same staff.
-_NAMES_SEED = 20130401
-
-
-def _display_names() -> list[str]:
-    from faker import Faker  # ~0.2 s to import: only when a demo account is created
-
-    fake = Faker("en_GB")
-    fake.seed_instance(_NAMES_SEED)
-    names: list[str] = []
-    while len(names) < len(DEMO_USERS):
-        name = f"{fake.first_name()} {fake.last_name()}"
-        if name not in names:
-            names.append(name)
-    return names
-
-
-def demo_display_names() -> dict[str, str]:
-    """Return each demo user's display name (the shared-server demo gives them logins)."""
-    return {u.username: name for u, name in zip(DEMO_USERS, _display_names(), strict=True)}
-
-
-def ensure_demo_users(db: Database) -> dict[str, int]:
-    """Create any missing demo user (existing ones are left alone); return username → id.
-
-    Safe to run on every start of the demo. Like the system user seeded with the reference
-    data, demo accounts are set-up data, not an administrator's action, so they get no
-    ``user.created`` audit row (which would also date them after the history they act in).
-    """
-    with db.transaction() as session:
-        agencies = dict(session.execute(select(Agency.code, Agency.id)).all())
-        have = dict(
-            session.execute(
-                select(User.username, User.id).where(
-                    User.username.in_([u.username for u in DEMO_USERS])
-                )
-            ).all()
-        )
-        missing = [u for u in DEMO_USERS if u.username not in have]
-        names = _display_names() if missing else [""] * len(DEMO_USERS)
-        for spec, display in zip(DEMO_USERS, names, strict=True):
-            if spec.username in have:
-                continue
-            user = User(
-                username=spec.username,
-                display_name=display,
-                role_code=spec.role.value,
-                agency_id=agencies[spec.agency],
-                team=spec.team,
-                password_hash=None,
-                active=True,
-            )
-            session.add(user)
-            session.flush()
-            have[spec.username] = user.id
-        return {u.username: have[u.username] for u in DEMO_USERS}
