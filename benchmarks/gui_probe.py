@@ -133,9 +133,9 @@ def startup_floor(spec: dict[str, Any]) -> dict[str, Any]:
 
 def startup_app(spec: dict[str, Any]) -> dict[str, Any]:
     """The desk's own start, signed in, to the queue's first rows on screen."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    import mash_desk.cli  # noqa: F401 — the console script's module, imported first by mash-desk
+    # In mash-desk's order: its modules load Qt themselves, after the non-Qt ones (see
+    # mash_desk/gui/__init__.py); a probe importing Qt first would time its own order.
+    import mash_desk.cli  # noqa: F401, I001 — the console script's module, imported first
     from mash_desk.domain.clock import FixedClock
     from mash_desk.gui.app import _application, _in_background
     from mash_desk.gui.main_window import MainWindow
@@ -143,6 +143,7 @@ def startup_app(spec: dict[str, Any]) -> dict[str, Any]:
     from mash_desk.gui.session import DeskSession
     from mash_desk.gui.tasks import TaskRunner
     from mash_desk.services.desk import Desk
+    from PySide6.QtCore import QEventLoop, QTimer
 
     target = spec["target"]
     app = _application()

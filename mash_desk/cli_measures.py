@@ -15,10 +15,13 @@ import sys
 from collections.abc import Callable
 
 from mash_desk.cli_board import add_board_parser, cmd_board
-from mash_desk.domain.measures import MonthPeriod
 
 
 def _month(text: str) -> str:
+    # Imported here, not at the top: the desk's every start imports this module (for its
+    # parsers) and the measures' YAML is ~0.1 s it does not need (issue 16).
+    from mash_desk.domain.measures import MonthPeriod
+
     try:
         MonthPeriod.parse(text)
     except ValueError as exc:
@@ -84,6 +87,7 @@ def cmd_report(args: argparse.Namespace, url: str) -> int:
 
 
 def _measures(args: argparse.Namespace, url: str) -> int:
+    from mash_desk.domain.measures import MonthPeriod
     from mash_desk.reporting.measures import render_table, report_dict
     from mash_desk.services.desk import Desk
 

@@ -16,10 +16,14 @@ import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mash_desk.cli_annex_a import add_annex_a_parser, cmd_annex_a
-from mash_desk.domain.census_rules import CensusFailure, Severity
 from mash_desk.printing.private_files import make_folder, shared_folder_reason, write_private_file
+
+if TYPE_CHECKING:
+    # The census rules take ~0.05 s to load: imported where a check runs, not at every start.
+    from mash_desk.domain.census_rules import CensusFailure
 
 Handler = Callable[[argparse.Namespace, str], int]
 
@@ -74,6 +78,8 @@ def add_parsers(verbs: argparse._SubParsersAction, database_option: Callable) ->
 
 def failure_line(failure: CensusFailure) -> str:
     """One failure as a line: ids, rule, field and message — never a name."""
+    from mash_desk.domain.census_rules import Severity
+
     rule = failure.rule
     where = f"child {failure.person_id} (LAchildID {failure.la_child_id})"
     if failure.referral_id is not None:
@@ -86,6 +92,7 @@ def failure_line(failure: CensusFailure) -> str:
 
 
 def _cmd_check(args: argparse.Namespace, url: str) -> int:
+    from mash_desk.domain.census_rules import Severity
     from mash_desk.services.desk import Desk
 
     desk = Desk.open(url)

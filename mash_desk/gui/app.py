@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mash_desk import __version__
 from mash_desk.diagnostics import start_logging
+from mash_desk.domain.demo_users import DEMO_PRACTITIONER
 from mash_desk.gui.backups import offer_daily_backup
 from mash_desk.gui.crash_dialog import install_crash_reporting
 from mash_desk.gui.database_unlock import (
@@ -29,7 +30,6 @@ from mash_desk.gui.tasks import TaskRunner, describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
 from mash_desk.services.desk import Desk
 from mash_desk.services.dto import Actor
-from mash_desk.synthetic import DEMO_PRACTITIONER
 
 NO_DISPLAY = (
     "mash-desk: no display available: run it in a desktop session (DISPLAY or WAYLAND_DISPLAY "
@@ -64,8 +64,8 @@ def _open_demo(app: QApplication, url: str, years: float) -> Desk:
     """Open the demo database, creating its synthetic history on first use with a progress bar."""
     from sqlalchemy import func, select
 
+    from mash_desk.storage.demo_users import ensure_demo_users
     from mash_desk.storage.models import Contact
-    from mash_desk.synthetic import ensure_demo_users, generate
 
     def prepare() -> tuple[Desk, bool]:
         opened = Desk.open(url)
@@ -76,6 +76,8 @@ def _open_demo(app: QApplication, url: str, years: float) -> Desk:
     desk, empty = open_embedded(app, prepare)
     if not empty:
         return desk
+    from mash_desk.synthetic import generate  # only the first start creates history
+
     # The same progress dialog as an encryption conversion (gui/database_unlock.py).
     try:
         with_progress(

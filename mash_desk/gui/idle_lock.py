@@ -17,12 +17,12 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
+from mash_desk.domain.demo_users import DEMO_PASSWORD
 from mash_desk.domain.errors import PermissionDenied
 from mash_desk.gui.a11y import announce, live_label, mark_invalid
 from mash_desk.gui.forms.ui_lock_screen import Ui_LockScreenForm
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
-from mash_desk.synthetic.users import DEMO_PASSWORD
 
 LOCK_KEY = "Ctrl+Shift+F12"
 LOCKED_TITLE = "MASH Desk — locked"

@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mash_desk.domain.demo_users import DEMO_ROLES as _DEMO_ROLES
+from mash_desk.domain.demo_users import FIRST_PARTNER as _FIRST_PARTNER
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from mash_desk.gui.a11y import focus_into
 from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
-from mash_desk.synthetic.users import DEMO_ROLES as _DEMO_ROLES
-from mash_desk.synthetic.users import FIRST_PARTNER as _FIRST_PARTNER
 
 if TYPE_CHECKING:
     from mash_desk.gui.drafts import DamagedDraft, Draft, DraftStore
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Demo roles a newcomer can try from the Demo menu: every role, and every partner agency's rep
-# (synthetic users, see mash_desk.synthetic.users).
+# (synthetic users, see mash_desk.domain.demo_users).
 DEMO_ROLES = _DEMO_ROLES
 
 

@@ -1,154 +1,33 @@
-"""Demo users: at least one per role, no passwords, so the demo desk can act as any of them."""
+"""Demo users: at least one per role, no passwords, so the demo desk can act as any of them.
 
-from __future__ import annotations
+The accounts are listed in ``mash_desk.domain.demo_users`` (light, for the window's Demo menu)
+and created by ``mash_desk.storage.demo_users`` (the demo desk's start); both are named here
+too, where the generator and its callers have always found them.
+"""
 
-from dataclasses import dataclass
-
-from faker import Faker
-from sqlalchemy import select
-
-from mash_desk.domain.enums import Role
-from mash_desk.storage.database import Database
-from mash_desk.storage.models import Agency, User
-
-DEMO_PRACTITIONER = "demo.practitioner"
-DEMO_MANAGER = "demo.manager"
-DEMO_EDT = "demo.edt"
-DEMO_CHAIR = "demo.chair"
-# Demo accounts store no password (the Demo menu switches role without one). The demo desk's
-# idle lock still asks for one, so a newcomer sees the real lock; it states this one on screen.
-DEMO_PASSWORD = "demo"
-
-# Display names come from Faker with a fixed seed, so every demo database has the same staff.
-_NAMES_SEED = 20130401
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    """One demo account."""
-
-    username: str
-    role: Role
-    agency: str
-    team: str | None
-    # How the Demo menu offers this user (None: not offered; one user per role or agency is).
-    menu: str | None = None
-
-
-DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser(
-        DEMO_PRACTITIONER, Role.PRACTITIONER, "social_care", "MASH Team A", "MASH practitioner"
-    ),
-    DemoUser("demo.practitioner2", Role.PRACTITIONER, "social_care", "MASH Team A"),
-    DemoUser("demo.practitioner3", Role.PRACTITIONER, "social_care", "MASH Team B"),
-    DemoUser("demo.practitioner4", Role.PRACTITIONER, "social_care", "MASH Team B"),
-    # The Emergency Duty Team covers the front door out of hours (policy file, §4).
-    DemoUser(
-        DEMO_EDT, Role.PRACTITIONER, "social_care", "Emergency Duty Team", "Emergency Duty Team"
-    ),
-    DemoUser(DEMO_MANAGER, Role.MANAGER, "social_care", "MASH", "Team manager"),
-    DemoUser(DEMO_CHAIR, Role.CHAIR, "social_care", "MASH", "Meeting chair"),
-    DemoUser("demo.police", Role.PARTNER, "police", "MASH police desk", "Police partner"),
-    DemoUser("demo.health", Role.PARTNER, "health", "MASH health team", "Health partner"),
-    DemoUser(
-        "demo.education", Role.PARTNER, "education", "Education safeguarding", "Education partner"
-    ),
-    DemoUser(
-        "demo.performance",
-        Role.PERFORMANCE,
-        "social_care",
-        "Performance and QA",
-        "Performance officer",
-    ),
-    DemoUser("demo.admin", Role.ADMIN, "social_care", None, "Administrator"),
-    # One rep for every other partner agency, appended so the names above stay the same: the
-    # demo history has each agency's checks returned, routings answered and actions closed
-    # by a rep of that agency, as the services require.
-    DemoUser(
-        "demo.probation", Role.PARTNER, "probation", "Probation MASH link", "Probation partner"
-    ),
-    DemoUser("demo.housing", Role.PARTNER, "housing", "Housing options", "Housing partner"),
-    DemoUser("demo.idva", Role.PARTNER, "idva", "IDVA service", "IDVA partner"),
-    DemoUser(
-        "demo.childrens_centres",
-        Role.PARTNER,
-        "childrens_centres",
-        "Children's centres",
-        "Children's centres partner",
-    ),
-    DemoUser(
-        "demo.early_support",
-        Role.PARTNER,
-        "early_support",
-        "Early Support hubs",
-        "Early Support partner",
-    ),
-    DemoUser(
-        "demo.adult_services",
-        Role.PARTNER,
-        "adult_services",
-        "Adult services",
-        "Adult services partner",
-    ),
-    DemoUser(
-        "demo.yot", Role.PARTNER, "yot", "Youth Offending Team", "Youth Offending Team partner"
-    ),
-    DemoUser("demo.camhs", Role.PARTNER, "camhs", "CAMHS", "CAMHS partner"),
+from mash_desk.domain.demo_users import (
+    DEMO_CHAIR,
+    DEMO_EDT,
+    DEMO_MANAGER,
+    DEMO_PASSWORD,
+    DEMO_PRACTITIONER,
+    DEMO_ROLES,
+    DEMO_USERS,
+    FIRST_PARTNER,
+    DemoUser,
 )
+from mash_desk.storage.demo_users import demo_display_names, ensure_demo_users
 
-
-# What the Demo menu offers, in order: every social-care role, then every partner agency's rep.
-DEMO_ROLES: tuple[tuple[str, str], ...] = tuple(
-    (u.username, u.menu) for u in DEMO_USERS if u.menu and u.role is not Role.PARTNER
-) + tuple((u.username, u.menu) for u in DEMO_USERS if u.menu and u.role is Role.PARTNER)
-FIRST_PARTNER = next(u.username for u in DEMO_USERS if u.role is Role.PARTNER)
-
-
-def _display_names() -> list[str]:
-    fake = Faker("en_GB")
-    fake.seed_instance(_NAMES_SEED)
-    names: list[str] = []
-    while len(names) < len(DEMO_USERS):
-        name = f"{fake.first_name()} {fake.last_name()}"
-        if name not in names:
-            names.append(name)
-    return names
-
-
-def demo_display_names() -> dict[str, str]:
-    """Return each demo user's display name (the shared-server demo gives them logins)."""
-    return {u.username: name for u, name in zip(DEMO_USERS, _display_names(), strict=True)}
-
-
-def ensure_demo_users(db: Database) -> dict[str, int]:
-    """Create any missing demo user (existing ones are left alone); return username → id.
-
-    Safe to run on every start of the demo. Like the system user seeded with the reference
-    data, demo accounts are set-up data, not an administrator's action, so they get no
-    ``user.created`` audit row (which would also date them after the history they act in).
-    """
-    with db.transaction() as session:
-        agencies = dict(session.execute(select(Agency.code, Agency.id)).all())
-        have = dict(
-            session.execute(
-                select(User.username, User.id).where(
-                    User.username.in_([u.username for u in DEMO_USERS])
-                )
-            ).all()
-        )
-        for spec, display in zip(DEMO_USERS, _display_names(), strict=True):
-            if spec.username in have:
-                continue
-            user = User(
-                username=spec.username,
-                display_name=display,
-                role_code=spec.role.value,
-                agency_id=agencies[spec.agency],
-                team=spec.team,
-                password_hash=None,
-                active=True,
-            )
-            session.add(user)
-            session.flush()
-            have[spec.username] = user.id
-        return {u.username: have[u.username] for u in DEMO_USERS}
+__all__ = [
+    "DEMO_CHAIR",
+    "DEMO_EDT",
+    "DEMO_MANAGER",
+    "DEMO_PASSWORD",
+    "DEMO_PRACTITIONER",
+    "DEMO_ROLES",
+    "DEMO_USERS",
+    "FIRST_PARTNER",
+    "DemoUser",
+    "demo_display_names",
+    "ensure_demo_users",
+]

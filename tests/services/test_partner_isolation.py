@@ -170,7 +170,9 @@ def world(desk, actors) -> World:
 
 
 def _services(desk) -> dict[str, Service]:
-    return {name: svc for name, svc in vars(desk).items() if isinstance(svc, Service)}
+    # Every service, built or not yet (Desk builds each on first use).
+    built = {name: getattr(desk, name) for name in vars(type(desk)) if not name.startswith("_")}
+    return {name: svc for name, svc in built.items() if isinstance(svc, Service)}
 
 
 def _public_methods(desk) -> dict[str, Any]:

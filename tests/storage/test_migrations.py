@@ -42,6 +42,25 @@ def test_upgrade_from_empty_then_again_is_a_no_op(empty_url):
     engine.dispose()
 
 
+def test_the_head_read_without_alembic_is_alembics_head():
+    # Start-up reads the shipped head from the version files' text (no Alembic import when
+    # the schema is current): it must name the revision Alembic would upgrade to.
+    from alembic.script import ScriptDirectory
+
+    from mash_desk.storage.migrations import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_the_revision_read_without_alembic_is_alembics(empty_url):
+    engine = make_engine(empty_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        alembics = MigrationContext.configure(conn).get_current_revision()
+    assert current_revision(engine) == alembics == head_revision()
+    engine.dispose()
+
+
 def test_models_and_migrations_do_not_drift(empty_url):
     engine = make_engine(empty_url)
     upgrade(engine)

@@ -1,0 +1,126 @@
+"""Start-up imports only what the first screen needs (issue 16: start-up to a filled queue).
+
+Each check runs a fresh interpreter: the desk's path from ``mash_desk.cli`` to a signed-in
+window whose queue shows its first page, then looks at ``sys.modules``. ReportLab, matplotlib,
+openpyxl, Faker, the synthetic generator and the rarely used services (board report, returns,
+measures) were each imported up front once and cost the start about two seconds; they belong
+to the functions that use them, so a future top-level import fails here, not silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mash_desk.domain.demo_users import DEMO_PRACTITIONER
+from mash_desk.storage.database import Database
+from mash_desk.storage.demo_users import ensure_demo_users
+from tests.conftest import fresh_database_url
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Modules the first screen never uses: the queue is a table, not a document or a chart.
+NOT_AT_START = (
+    "reportlab",
+    "matplotlib",
+    "openpyxl",
+    "xmlschema",
+    "faker",
+    "alembic",
+    "mash_desk.synthetic",
+    "mash_desk.documents",
+    "mash_desk.reporting",
+    "mash_desk.returns",
+    "mash_desk.services.board_report",
+    "mash_desk.services.annex_a",
+    "mash_desk.services.returns",
+    "mash_desk.services.measures",
+    "mash_desk.gui.dashboard_view",
+)
+
+# What ``mash-desk`` does up to the first queue page (as benchmarks/gui_probe.py times it).
+SIGNED_IN_QUEUE = """
+import json, sys
+from PySide6.QtCore import QEventLoop, QTimer
+
+import mash_desk.cli
+from mash_desk.gui.app import _application
+from mash_desk.gui.main_window import MainWindow
+from mash_desk.gui.queue_view import QueueView
+from mash_desk.gui.session import DeskSession
+from mash_desk.gui.tasks import TaskRunner
+from mash_desk.services.desk import Desk
+
+url, username, watched = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+app = _application()
+desk = Desk.open(url)
+session = DeskSession(desk, desk.users.actor_for(username), TaskRunner(), database_label="test")
+window = MainWindow(session, switch_role=None, drafts_dir=None)
+window.show()
+queue = window.findChild(QueueView)
+loop = QEventLoop()
+queue.model.loaded.connect(loop.quit)
+QTimer.singleShot(30_000, loop.quit)
+loop.exec()
+app.processEvents()
+loaded = sorted(m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in watched))
+print(json.dumps({"loaded": loaded, "queue_shown": queue.isVisible()}))
+window.close()
+desk.close()
+"""
+
+# The demo desk's every start checks its demo accounts exist (gui/app.py ``_open_demo``).
+DEMO_ACCOUNTS_CHECKED = """
+import json, sys
+from mash_desk.storage.database import Database
+from mash_desk.storage.demo_users import ensure_demo_users
+
+db = Database(sys.argv[1])
+ensure_demo_users(db)
+db.close()
+watched = ("faker", "mash_desk.synthetic")
+print(json.dumps(sorted(m for m in sys.modules if m.startswith(watched))))
+"""
+
+
+def _run(script: str, *args: str) -> str:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def _demo_database(templates: dict[str, str], tmp_path: Path) -> str:
+    url = fresh_database_url("sqlite", templates, None, tmp_path)
+    db = Database(url)
+    try:
+        ensure_demo_users(db)
+    finally:
+        db.close()
+    return url
+
+
+def test_a_signed_in_desk_shows_its_queue_without_documents_charts_or_generator(
+    templates: dict[str, str], tmp_path: Path
+):
+    url = _demo_database(templates, tmp_path)
+    shown = json.loads(_run(SIGNED_IN_QUEUE, url, DEMO_PRACTITIONER, json.dumps(NOT_AT_START)))
+    assert shown["queue_shown"]
+    assert shown["loaded"] == [], f"imported before the first queue page: {shown['loaded']}"
+
+
+def test_the_demo_desks_start_checks_its_accounts_without_faker(
+    templates: dict[str, str], tmp_path: Path
+):
+    url = _demo_database(templates, tmp_path)
+    assert json.loads(_run(DEMO_ACCOUNTS_CHECKED, url)) == []
