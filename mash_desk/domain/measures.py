@@ -366,8 +366,6 @@ def shipped_child_population() -> ChildPopulation:
     return load_child_population(resource("reference", "child_population.yaml"))
 
 
-
-
 def _choices(values: Any) -> str:
     return ", ".join(str(v) for v in values)
 
