@@ -34,19 +34,15 @@ from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.outcomes import age_text, is_under_five
 from mash_desk.domain.permissions import Permission
 from mash_desk.services.access import CASE_VIEW, record_access
+from mash_desk.services.case_referrals import decisions_by_referral, strategies_by_referral
 from mash_desk.services.context import Service, ServiceContext, Unit
-from mash_desk.services.decisions import (
-    DecisionDTO,
-    DecisionService,
-    EscalationDTO,
-    read_escalations,
-)
+from mash_desk.services.decisions import DecisionDTO, EscalationDTO, read_escalations
 from mash_desk.services.dto import Actor, HistoryDTO, PersonDTO
 from mash_desk.services.history import read_history
 from mash_desk.services.mapping import load_person_dto, person_dto
 from mash_desk.services.meetings import meeting_policy
 from mash_desk.services.routing import RoutingDTO, routings_of
-from mash_desk.services.strategy import StrategyDTO, StrategyService
+from mash_desk.services.strategy import StrategyDTO
 from mash_desk.services.thresholds import AssessmentDTO, read_assessments
 from mash_desk.storage.models import (
     Agency,
@@ -355,12 +351,6 @@ def _one_line(text: str | None, limit: int = SUMMARY_LENGTH) -> str:
 class CaseService(Service):
     """Read one child's whole case record."""
 
-    def __init__(self, ctx):
-        """Share the decisions and strategy discussions with other screens."""
-        super().__init__(ctx)
-        self._decisions = DecisionService(ctx)
-        self._strategy = StrategyService(ctx)
-
     def view(self, actor: Actor, person_id: int) -> CaseDTO:
         """Return the child, household, flags, chronology (newest first), consents, deadlines.
 
@@ -398,7 +388,7 @@ class CaseService(Service):
             household = _household(unit, person)
             consents = _consents(unit, person_id, names)
             deadlines = _deadlines(unit, person_id)
-            referrals = self._referrals(unit, actor, person_id)
+            referrals = self._referrals(unit, person_id)
             routings = routings_of(unit, person_id)
             user_ids = {
                 uid
@@ -439,7 +429,7 @@ class CaseService(Service):
             agency_names=agency_names,
         )
 
-    def _referrals(self, unit: Unit, actor: Actor, person_id: int) -> tuple[ReferralRecord, ...]:
+    def _referrals(self, unit: Unit, person_id: int) -> tuple[ReferralRecord, ...]:
         """The child's referrals, newest first, each with its decisions and what followed."""
         rows = unit.session.scalars(
             select(Referral)
@@ -447,6 +437,9 @@ class CaseService(Service):
             .order_by(Referral.referral_at.desc(), Referral.id.desc())
         ).all()
         escalations = _escalations(unit, self.ctx, person_id)
+        ids = [r.id for r in rows]
+        decisions = decisions_by_referral(unit, ids)
+        strategies = strategies_by_referral(unit, self.ctx, ids)
         return tuple(
             ReferralRecord(
                 id=r.id,
@@ -456,8 +449,8 @@ class CaseService(Service):
                 level=r.level,
                 primary_need=r.primary_need,
                 team=r.team,
-                decisions=self._decisions.history(actor, r.id),
-                strategies=self._strategy.for_referral(actor, r.id),
+                decisions=decisions.get(r.id, ()),
+                strategies=strategies.get(r.id, ()),
                 escalations=tuple(e for e in escalations if e.referral_id == r.id),
             )
             for r in rows
