@@ -11,10 +11,12 @@ case view and screening never disagree about what is known.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from mash_desk.domain.enums import (
     OUTCOME_LABELS,
@@ -144,6 +146,10 @@ _AUDIT_LABELS = {
     "person.merged_away": "Merged into another record (this is the duplicate)",
 }
 SUMMARY_LENGTH = 140
+# The chronology opens on its newest entries (issue 16): the longest history then costs about
+# what a typical one does. The case view asks for the rest with "Show older entries"; the
+# meeting's case summary, which reads contacts back to the previous referral, asks for all.
+CHRONOLOGY_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -303,6 +309,13 @@ class CaseDTO:
     routings: tuple[RoutingDTO, ...] = ()
     user_names: tuple[tuple[int, str], ...] = ()
     agency_names: tuple[tuple[str, str], ...] = ()
+    events_total: int | None = None
+    """How many events the whole chronology holds (``None``: all are in ``events``)."""
+
+    @property
+    def chronology_more(self) -> bool:
+        """Whether older events than those in ``events`` exist (the chronology is paged)."""
+        return self.events_total is not None and self.events_total > len(self.events)
 
     def user_name(self, user_id: int | None) -> str:
         """The display name of a user the records mention ("" for none)."""
@@ -351,8 +364,13 @@ def _one_line(text: str | None, limit: int = SUMMARY_LENGTH) -> str:
 class CaseService(Service):
     """Read one child's whole case record."""
 
-    def view(self, actor: Actor, person_id: int) -> CaseDTO:
+    def view(
+        self, actor: Actor, person_id: int, events_limit: int | None = CHRONOLOGY_PAGE
+    ) -> CaseDTO:
         """Return the child, household, flags, chronology (newest first), consents, deadlines.
+
+        The chronology holds the newest ``events_limit`` events (all with ``None``);
+        ``events_total`` says how many there are in all.
 
         The view is written to the access log ("who has looked at this child") in the same
         unit, a write transaction: the record is returned only once the row saying so is
@@ -376,14 +394,20 @@ class CaseService(Service):
             history = read_history(unit, person_id)
             assessments = read_assessments(unit, self.ctx.thresholds.library(unit.conn), person_id)
             names = _Names(unit)
+            page = _Page(events_limit)
+            # Kinds a child has few of are read whole; the rest their newest page each, which
+            # holds every event of theirs among the newest page of all.
             events = [
-                *_contact_events(unit, person_id, names),
-                *_rag_events(unit, person_id, names),
                 *_threshold_events(assessments),
                 *_outcome_events(unit, person_id, names),
                 *_referral_events(unit, person_id, names),
-                *_allocation_events(unit, person_id, names),
-                *_audit_events(unit, person_id, names),
+            ]
+            page.total += len(events)
+            events += [
+                *_contact_events(unit, person_id, names, page),
+                *_rag_events(unit, person_id, names, page),
+                *_allocation_events(unit, person_id, names, page),
+                *_audit_events(unit, person_id, names, page),
             ]
             household = _household(unit, person)
             consents = _consents(unit, person_id, names)
@@ -412,6 +436,8 @@ class CaseService(Service):
             today = unit.today
             record_access(unit, person_id, CASE_VIEW)
         events.sort(key=lambda e: (e.when, _KIND_RANK.get(e.kind, 99), e.ref), reverse=True)
+        if events_limit is not None:
+            del events[events_limit:]
         return CaseDTO(
             child=child,
             as_of=today,
@@ -427,6 +453,7 @@ class CaseService(Service):
             routings=routings,
             user_names=user_names,
             agency_names=agency_names,
+            events_total=page.total,
         )
 
     def _referrals(self, unit: Unit, person_id: int) -> tuple[ReferralRecord, ...]:
@@ -467,22 +494,44 @@ def _escalations(unit: Unit, ctx: ServiceContext, person_id: int) -> tuple[Escal
     return read_escalations(unit, meeting_policy(ctx), Decision.person_id == person_id)
 
 
+class _Page:
+    """The newest ``limit`` rows of each paged event read, and how many there are in all."""
+
+    def __init__(self, limit: int | None):
+        self.limit = limit
+        self.total = 0
+
+    def rows(self, execute: Callable[[Any], Any], stmt: Select, *newest_first: Any) -> list:
+        """Run ``stmt`` bounded to the page; count its rows before the bound."""
+        if self.limit is None:
+            rows = execute(stmt).all()
+            self.total += len(rows)
+            return rows
+        # A window count is taken before LIMIT: the total comes with the page, no 2nd read.
+        paged = stmt.add_columns(func.count().over()).order_by(*newest_first).limit(self.limit)
+        rows = execute(paged).all()
+        self.total += rows[0][-1] if rows else 0
+        return [tuple(row)[:-1] for row in rows]
+
+
 class _Names:
-    """Display names of users, looked up once each."""
+    """Display names of users, all read with the first one asked for.
+
+    A long history names many workers; one look-up each made the statements grow with the
+    history (issue 16). The desk's users are a council's staff, a few hundred rows at most.
+    """
 
     def __init__(self, unit: Unit):
         self._unit = unit
-        self._known: dict[int, str] = {}
+        self._known: dict[int, str] | None = None
 
     def __call__(self, user_id: int | None) -> str:
         if user_id is None:
             return ""
-        if user_id not in self._known:
-            name = self._unit.conn.execute(
-                select(User.display_name).where(User.id == user_id)
-            ).scalar()
-            self._known[user_id] = name or "unknown user"
-        return self._known[user_id]
+        if self._known is None:
+            rows = self._unit.conn.execute(select(User.id, User.display_name))
+            self._known = {uid: name for uid, name in rows}
+        return self._known.get(user_id) or "unknown user"
 
 
 def _flags(child: PersonDTO, history: HistoryDTO, today: date) -> tuple[CaseFlag, ...]:
@@ -577,8 +626,9 @@ def _household(unit: Unit, person: Person) -> tuple[HouseholdMember, ...]:
     return tuple(members)
 
 
-def _contact_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.conn.execute(
+def _contact_events(unit: Unit, person_id: int, names: _Names, page: _Page) -> list[CaseEvent]:
+    rows = page.rows(
+        unit.conn.execute,
         select(
             ContactChild.id,
             Contact.id,
@@ -592,8 +642,10 @@ def _contact_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent
             Contact.created_by,
         )
         .join(Contact, Contact.id == ContactChild.contact_id)
-        .where(ContactChild.person_id == person_id)
-    ).all()
+        .where(ContactChild.person_id == person_id),
+        Contact.received_at.desc(),
+        ContactChild.id.desc(),
+    )
     events = []
     for cc_id, contact_id, received, channel, name, role, agency, source, concerns, by in rows:
         try:
@@ -618,8 +670,9 @@ def _contact_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent
     return events
 
 
-def _rag_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.conn.execute(
+def _rag_events(unit: Unit, person_id: int, names: _Names, page: _Page) -> list[CaseEvent]:
+    rows = page.rows(
+        unit.conn.execute,
         select(
             RagRating.id,
             RagRating.value,
@@ -630,8 +683,10 @@ def _rag_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
             ContactChild.contact_id,
         )
         .join(ContactChild, ContactChild.id == RagRating.contact_child_id)
-        .where(ContactChild.person_id == person_id)
-    ).all()
+        .where(ContactChild.person_id == person_id),
+        RagRating.rated_at.desc(),
+        RagRating.id.desc(),
+    )
     return [
         CaseEvent(
             when=at,
@@ -760,10 +815,15 @@ def _referral_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEven
     return events
 
 
-def _allocation_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.session.scalars(select(Allocation).where(Allocation.person_id == person_id)).all()
+def _allocation_events(unit: Unit, person_id: int, names: _Names, page: _Page) -> list[CaseEvent]:
+    rows = page.rows(
+        unit.session.execute,
+        select(Allocation).where(Allocation.person_id == person_id),
+        Allocation.allocated_at.desc(),
+        Allocation.id.desc(),
+    )
     events = []
-    for a in rows:
+    for (a,) in rows:
         what = "contact" if a.contact_child_id is not None else "referral"
         to = names(a.to_user_id) + (f" ({a.team})" if a.team else "")
         if a.kind == "taken":
@@ -790,8 +850,9 @@ def _allocation_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEv
     return events
 
 
-def _audit_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.conn.execute(
+def _audit_events(unit: Unit, person_id: int, names: _Names, page: _Page) -> list[CaseEvent]:
+    rows = page.rows(
+        unit.conn.execute,
         select(
             AuditEntry.id,
             AuditEntry.at,
@@ -812,8 +873,10 @@ def _audit_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
             # The rows the server writes for every changed row (storage/server_audit.py) say
             # which table changed, not what happened to the child: the chronology lists events.
             AuditEntry.action.not_like(f"{CHANGE_PREFIX}%"),
-        )
-    ).all()
+        ),
+        AuditEntry.at.desc(),
+        AuditEntry.id.desc(),
+    )
     events = []
     for audit_id, at, user_id, action, entity, entity_id, raw in rows:
         try:
