@@ -39,6 +39,7 @@ from mash_desk.services.case_events import (
     CaseEvent,
     UserNames,
     read_events,
+    read_referrals,
     words,
 )
 from mash_desk.services.case_referrals import decisions_by_referral, strategies_by_referral
@@ -296,11 +297,14 @@ class CaseService(Service):
             history = read_history(unit, person_id)
             assessments = read_assessments(unit, self.ctx.thresholds.library(unit.conn), person_id)
             names = UserNames(unit)
-            events, events_total = read_events(unit, person_id, assessments, names, events_limit)
+            referral_rows = read_referrals(unit, person_id)
+            events, events_total = read_events(
+                unit, person_id, assessments, referral_rows, names, events_limit
+            )
             household = _household(unit, person)
             consents = _consents(unit, person_id, names)
             deadlines = _deadlines(unit, person_id)
-            referrals = self._referrals(unit, person_id)
+            referrals = self._referrals(unit, person_id, [r for r, _c in referral_rows])
             routings = routings_of(unit, person_id)
             user_ids = {
                 uid
@@ -341,13 +345,10 @@ class CaseService(Service):
             events_total=events_total,
         )
 
-    def _referrals(self, unit: Unit, person_id: int) -> tuple[ReferralRecord, ...]:
-        """The child's referrals, newest first, each with its decisions and what followed."""
-        rows = unit.session.scalars(
-            select(Referral)
-            .where(Referral.person_id == person_id)
-            .order_by(Referral.referral_at.desc(), Referral.id.desc())
-        ).all()
+    def _referrals(
+        self, unit: Unit, person_id: int, rows: list[Referral]
+    ) -> tuple[ReferralRecord, ...]:
+        """The child's referrals (``rows``, newest first) with their decisions and what followed."""
         escalations = _escalations(unit, self.ctx, person_id)
         ids = [r.id for r in rows]
         decisions = decisions_by_referral(unit, ids)

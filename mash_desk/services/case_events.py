@@ -333,12 +333,23 @@ def _outcome_events(unit: Unit, person_id: int, names: UserNames) -> list[CaseEv
     return events
 
 
-def _referral_events(unit: Unit, person_id: int, names: UserNames) -> list[CaseEvent]:
-    rows = unit.session.execute(
-        select(Referral, ContactChild.contact_id)
-        .join(ContactChild, ContactChild.id == Referral.contact_child_id)
-        .where(Referral.person_id == person_id)
-    ).all()
+def read_referrals(unit: Unit, person_id: int) -> list[tuple[Referral, int]]:
+    """The child's referrals, newest first, each with its contact's id.
+
+    Read once for the chronology and the referrals list of the case record.
+    """
+    return [
+        (referral, contact_id)
+        for referral, contact_id in unit.session.execute(
+            select(Referral, ContactChild.contact_id)
+            .join(ContactChild, ContactChild.id == Referral.contact_child_id)
+            .where(Referral.person_id == person_id)
+            .order_by(Referral.referral_at.desc(), Referral.id.desc())
+        )
+    ]
+
+
+def _referral_events(rows: list[tuple[Referral, int]], names: UserNames) -> list[CaseEvent]:
     events = []
     for referral, contact_id in rows:
         need = PRIMARY_NEEDS.get(referral.primary_need, referral.primary_need)
@@ -461,6 +472,7 @@ def read_events(
     unit: Unit,
     person_id: int,
     assessments: list[AssessmentDTO],
+    referrals: list[tuple[Referral, int]],
     names: UserNames,
     limit: int | None,
 ) -> tuple[list[CaseEvent], int]:
@@ -471,7 +483,7 @@ def read_events(
     events = [
         *_threshold_events(assessments),
         *_outcome_events(unit, person_id, names),
-        *_referral_events(unit, person_id, names),
+        *_referral_events(referrals, names),
     ]
     page.total += len(events)
     events += [
