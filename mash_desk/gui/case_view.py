@@ -72,6 +72,7 @@ from mash_desk.gui.session import DeskSession
 from mash_desk.gui.strategy_dialog import StrategyDialog
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.case import (
+    CHRONOLOGY_PAGE,
     EVENT_KINDS,
     CaseDTO,
     CaseEvent,
@@ -155,8 +156,18 @@ class CaseView(QWidget):
     deadline_list: QListWidget
     consent_list: QListWidget
 
-    def __init__(self, session: DeskSession, person_id: int, parent: QWidget | None = None):
-        """Build the view and start loading the case of ``person_id``."""
+    def __init__(
+        self,
+        session: DeskSession,
+        person_id: int,
+        parent: QWidget | None = None,
+        chronology_page: int = CHRONOLOGY_PAGE,
+    ):
+        """Build the view and start loading the case of ``person_id``.
+
+        The chronology opens on its newest ``chronology_page`` events; "Show older entries"
+        reads the rest.
+        """
         super().__init__(parent)
         self.session = session
         self.person_id = person_id
@@ -166,6 +177,7 @@ class CaseView(QWidget):
         self.strategy_dialog: StrategyDialog | None = None
         self.conference_dialog: ConferenceDialog | None = None
         self._request = 0
+        self._events_limit: int | None = chronology_page
         self._loading = False
 
         self.stack = QStackedWidget()
@@ -330,7 +342,15 @@ class CaseView(QWidget):
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel()
-        layout.addWidget(self.count_label)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.count_label, 1)
+        # The chronology opens on its newest page (services.case.CHRONOLOGY_PAGE).
+        self.older_button = QPushButton("Show older entries")
+        self.older_button.setAccessibleName("Show the older entries of the chronology")
+        self.older_button.clicked.connect(self.show_older_entries)
+        self.older_button.setVisible(False)
+        count_row.addWidget(self.older_button)
+        layout.addLayout(count_row)
 
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
@@ -460,6 +480,7 @@ class CaseView(QWidget):
             self.session.desk.case.view,
             self.session.actor,
             self.person_id,
+            events_limit=self._events_limit,
             on_done=partial(self._loaded, number),
             on_error=partial(self._failed, number),
             label="Loading the case record…",
@@ -729,11 +750,20 @@ class CaseView(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(
-            f"Showing all {total} events"
-            if shown == total
-            else f"Showing {shown} of {total} events"
-        )
+        text = f"Showing all {total} events"
+        if shown != total:
+            text = f"Showing {shown} of {total} events"
+        more = self.case is not None and self.case.chronology_more
+        if more:
+            assert self.case is not None and self.case.events_total is not None
+            text = f"Showing {shown} of the newest {total} events ({self.case.events_total} in all)"
+        self.count_label.setText(text)
+        self.older_button.setVisible(more)
+
+    def show_older_entries(self) -> None:
+        """Read the case again with its whole chronology (the first read holds the newest page)."""
+        self._events_limit = None
+        self.reload()
 
     # -- filtering and selection -------------------------------------------------------------
 

@@ -519,6 +519,7 @@ class MeetingMode(MeetingWrites, QWidget):
             desk.case.view,
             self._actor,
             item.person_id,
+            events_limit=None,  # the case summary reads contacts back to the last referral
             on_done=lambda case, r=rid: self._case_read(r, case),
             on_error=lambda e: self.chair.case_failed(describe_error(e)),
             label="Opening the case…",

@@ -217,6 +217,7 @@ class RedDecisionDialog(QDialog):
             desk.case.view,
             actor,
             self.target.person_id,
+            events_limit=None,  # the case summary reads contacts back to the last referral
             on_done=self._case_read,
             on_error=lambda e: self.chair.case_failed(describe_error(e)),
             label="Opening the case…",

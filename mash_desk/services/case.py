@@ -10,18 +10,13 @@ case view and screening never disagree about what is known.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, or_, select
 
 from mash_desk.domain.enums import (
-    OUTCOME_LABELS,
     PRIMARY_NEEDS,
-    REFERRAL_SOURCES,
-    Channel,
-    ContactOutcome,
     PersonKind,
     Rag,
     RelationshipKind,
@@ -34,75 +29,38 @@ from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.outcomes import age_text, is_under_five
 from mash_desk.domain.permissions import Permission
 from mash_desk.services.access import CASE_VIEW, record_access
-from mash_desk.services.context import Service, ServiceContext, Unit
-from mash_desk.services.decisions import (
-    DecisionDTO,
-    DecisionService,
-    EscalationDTO,
-    read_escalations,
+
+# Re-exported: the case record's callers (the GUI, the screens benchmark's floor) read these
+# names from here, as they did before the chronology had a module of its own.
+from mash_desk.services.case_events import _SHOWN_ELSEWHERE as _SHOWN_ELSEWHERE
+from mash_desk.services.case_events import CHRONOLOGY_PAGE as CHRONOLOGY_PAGE
+from mash_desk.services.case_events import EVENT_KINDS as EVENT_KINDS
+from mash_desk.services.case_events import (
+    CaseEvent,
+    UserNames,
+    read_events,
+    read_referrals,
+    words,
 )
+from mash_desk.services.case_referrals import decisions_by_referral, strategies_by_referral
+from mash_desk.services.context import Service, ServiceContext, Unit
+from mash_desk.services.decisions import DecisionDTO, EscalationDTO, read_escalations
 from mash_desk.services.dto import Actor, HistoryDTO, PersonDTO
 from mash_desk.services.history import read_history
 from mash_desk.services.mapping import load_person_dto, person_dto
 from mash_desk.services.meetings import meeting_policy
 from mash_desk.services.routing import RoutingDTO, routings_of
-from mash_desk.services.strategy import StrategyDTO, StrategyService
-from mash_desk.services.thresholds import AssessmentDTO, read_assessments
+from mash_desk.services.strategy import StrategyDTO
+from mash_desk.services.thresholds import read_assessments
 from mash_desk.storage.models import (
     Agency,
-    Allocation,
-    AuditEntry,
     Consent,
-    Contact,
     ContactChild,
-    ContactOutcomeRow,
     Decision,
     Household,
     Person,
-    RagRating,
     Referral,
     Relationship,
-    User,
-)
-from mash_desk.storage.server_audit import CHANGE_PREFIX
-
-# Event kinds of the chronology, in the order things happen to one contact (logged, rated,
-# screened, closed, referred).
-EVENT_KINDS: dict[str, str] = {
-    "contact": "Contact",
-    "rag": "RAG rating",
-    "threshold": "Threshold level",
-    "outcome": "Outcome",
-    "referral": "Referral",
-    "allocation": "Allocation",
-    "audit": "Record change",
-}
-# Events saved in one transaction share an instant; they keep the order above (newest
-# first), with record changes (a child created with their first contact) before them all.
-_KIND_RANK = {
-    "audit": 0,
-    "contact": 1,
-    "rag": 2,
-    "threshold": 3,
-    "outcome": 4,
-    "referral": 5,
-    "allocation": 6,
-}
-
-# Audit actions already shown as an event of their own: listing them again as "record
-# change" would show every step twice.
-_SHOWN_ELSEWHERE = frozenset(
-    {
-        "contact.logged",
-        "rag.changed",
-        "contact.screened",
-        "referral.level_reviewed",
-        "contact.outcome_recorded",
-        "referral.created",
-        "work.taken",
-        "work.allocated",
-        "work.reallocated",
-    }
 )
 
 _RELATIONSHIP_LABELS = {
@@ -130,24 +88,6 @@ _SERVICE_LABELS: dict[str, str] = {
     ServiceKind.S47: "Section 47 enquiry",
     ServiceKind.DISABILITIES: "Children with Disabilities Service",
 }
-_CHANNEL_LABELS = {
-    Channel.PHONE: "Phone",
-    Channel.EMAIL: "Email",
-    Channel.REFERRAL_FORM: "Referral form",
-    Channel.POLICE_NOTIFICATION: "Police notification",
-    Channel.DROP_IN: "Drop-in",
-    Channel.OUT_OF_HOURS: "Out-of-hours handover",
-    Channel.PRIVATE_FOSTERING: "Private-fostering notification",
-}
-_AUDIT_LABELS = {
-    "person.created": "Record created",
-    "person.updated": "Details changed",
-    "relationship.added": "Relationship recorded",
-    "qa.rerated": "Re-rated blind for consistency QA",
-    "person.merged": "Duplicate record merged into this one",
-    "person.merged_away": "Merged into another record (this is the duplicate)",
-}
-SUMMARY_LENGTH = 140
 
 
 @dataclass(frozen=True)
@@ -173,32 +113,6 @@ class HouseholdMember:
 
 
 @dataclass(frozen=True)
-class CaseEvent:
-    """One line of the chronology.
-
-    ``kind`` is a key of :data:`EVENT_KINDS`; ``assessment`` is set for threshold events so
-    the view can show the assessment against its own document version.
-    """
-
-    when: datetime
-    kind: str
-    who: str
-    summary: str
-    detail: str = ""
-    contact_id: int | None = None
-    contact_child_id: int | None = None
-    referral_id: int | None = None
-    assessment: AssessmentDTO | None = None
-    ref: int = 0
-    """Id of the row the event comes from (a stable tie-break within one kind)."""
-
-    @property
-    def kind_label(self) -> str:
-        """The kind as a practitioner reads it."""
-        return EVENT_KINDS.get(self.kind, self.kind)
-
-
-@dataclass(frozen=True)
 class ConsentRecord:
     """Consent recorded for the child for one purpose."""
 
@@ -214,7 +128,7 @@ class ConsentRecord:
     @property
     def summary(self) -> str:
         """``"Early help: given"`` plus the reason or lawful basis when there is one."""
-        text = f"{_words(self.purpose).capitalize()}: {_words(self.state)}"
+        text = f"{words(self.purpose).capitalize()}: {words(self.state)}"
         if self.lawful_basis:
             text += f" — lawful basis: {self.lawful_basis}"
             if self.approved_by:
@@ -307,6 +221,13 @@ class CaseDTO:
     routings: tuple[RoutingDTO, ...] = ()
     user_names: tuple[tuple[int, str], ...] = ()
     agency_names: tuple[tuple[str, str], ...] = ()
+    events_total: int | None = None
+    """How many events the whole chronology holds (``None``: all are in ``events``)."""
+
+    @property
+    def chronology_more(self) -> bool:
+        """Whether older events than those in ``events`` exist (the chronology is paged)."""
+        return self.events_total is not None and self.events_total > len(self.events)
 
     def user_name(self, user_id: int | None) -> str:
         """The display name of a user the records mention ("" for none)."""
@@ -343,26 +264,16 @@ class CaseDTO:
         return any(f.code == code for f in self.flags)
 
 
-def _words(code: str) -> str:
-    return code.replace("_", " ")
-
-
-def _one_line(text: str | None, limit: int = SUMMARY_LENGTH) -> str:
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
 class CaseService(Service):
     """Read one child's whole case record."""
 
-    def __init__(self, ctx):
-        """Share the decisions and strategy discussions with other screens."""
-        super().__init__(ctx)
-        self._decisions = DecisionService(ctx)
-        self._strategy = StrategyService(ctx)
-
-    def view(self, actor: Actor, person_id: int) -> CaseDTO:
+    def view(
+        self, actor: Actor, person_id: int, events_limit: int | None = CHRONOLOGY_PAGE
+    ) -> CaseDTO:
         """Return the child, household, flags, chronology (newest first), consents, deadlines.
+
+        The chronology holds the newest ``events_limit`` events (all with ``None``);
+        ``events_total`` says how many there are in all.
 
         The view is written to the access log ("who has looked at this child") in the same
         unit, a write transaction: the record is returned only once the row saying so is
@@ -385,20 +296,15 @@ class CaseService(Service):
                 ).scalar()
             history = read_history(unit, person_id)
             assessments = read_assessments(unit, self.ctx.thresholds.library(unit.conn), person_id)
-            names = _Names(unit)
-            events = [
-                *_contact_events(unit, person_id, names),
-                *_rag_events(unit, person_id, names),
-                *_threshold_events(assessments),
-                *_outcome_events(unit, person_id, names),
-                *_referral_events(unit, person_id, names),
-                *_allocation_events(unit, person_id, names),
-                *_audit_events(unit, person_id, names),
-            ]
+            names = UserNames(unit)
+            referral_rows = read_referrals(unit, person_id)
+            events, events_total = read_events(
+                unit, person_id, assessments, referral_rows, names, events_limit
+            )
             household = _household(unit, person)
             consents = _consents(unit, person_id, names)
             deadlines = _deadlines(unit, person_id)
-            referrals = self._referrals(unit, actor, person_id)
+            referrals = self._referrals(unit, person_id, [r for r, _c in referral_rows])
             routings = routings_of(unit, person_id)
             user_ids = {
                 uid
@@ -421,7 +327,6 @@ class CaseService(Service):
             )
             today = unit.today
             record_access(unit, person_id, CASE_VIEW)
-        events.sort(key=lambda e: (e.when, _KIND_RANK.get(e.kind, 99), e.ref), reverse=True)
         return CaseDTO(
             child=child,
             as_of=today,
@@ -437,16 +342,17 @@ class CaseService(Service):
             routings=routings,
             user_names=user_names,
             agency_names=agency_names,
+            events_total=events_total,
         )
 
-    def _referrals(self, unit: Unit, actor: Actor, person_id: int) -> tuple[ReferralRecord, ...]:
-        """The child's referrals, newest first, each with its decisions and what followed."""
-        rows = unit.session.scalars(
-            select(Referral)
-            .where(Referral.person_id == person_id)
-            .order_by(Referral.referral_at.desc(), Referral.id.desc())
-        ).all()
+    def _referrals(
+        self, unit: Unit, person_id: int, rows: list[Referral]
+    ) -> tuple[ReferralRecord, ...]:
+        """The child's referrals (``rows``, newest first) with their decisions and what followed."""
         escalations = _escalations(unit, self.ctx, person_id)
+        ids = [r.id for r in rows]
+        decisions = decisions_by_referral(unit, ids)
+        strategies = strategies_by_referral(unit, self.ctx, ids)
         return tuple(
             ReferralRecord(
                 id=r.id,
@@ -456,8 +362,8 @@ class CaseService(Service):
                 level=r.level,
                 primary_need=r.primary_need,
                 team=r.team,
-                decisions=self._decisions.history(actor, r.id),
-                strategies=self._strategy.for_referral(actor, r.id),
+                decisions=decisions.get(r.id, ()),
+                strategies=strategies.get(r.id, ()),
                 escalations=tuple(e for e in escalations if e.referral_id == r.id),
             )
             for r in rows
@@ -474,28 +380,10 @@ def _escalations(unit: Unit, ctx: ServiceContext, person_id: int) -> tuple[Escal
     return read_escalations(unit, meeting_policy(ctx), Decision.person_id == person_id)
 
 
-class _Names:
-    """Display names of users, looked up once each."""
-
-    def __init__(self, unit: Unit):
-        self._unit = unit
-        self._known: dict[int, str] = {}
-
-    def __call__(self, user_id: int | None) -> str:
-        if user_id is None:
-            return ""
-        if user_id not in self._known:
-            name = self._unit.conn.execute(
-                select(User.display_name).where(User.id == user_id)
-            ).scalar()
-            self._known[user_id] = name or "unknown user"
-        return self._known[user_id]
-
-
 def _flags(child: PersonDTO, history: HistoryDTO, today: date) -> tuple[CaseFlag, ...]:
     flags: list[CaseFlag] = []
     for service in history.open_services:
-        label = _SERVICE_LABELS.get(service.service, _words(service.service).capitalize())
+        label = _SERVICE_LABELS.get(service.service, words(service.service).capitalize())
         where = f" ({service.team})" if service.team else ""
         flags.append(
             CaseFlag(
@@ -584,271 +472,7 @@ def _household(unit: Unit, person: Person) -> tuple[HouseholdMember, ...]:
     return tuple(members)
 
 
-def _contact_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.conn.execute(
-        select(
-            ContactChild.id,
-            Contact.id,
-            Contact.received_at,
-            Contact.channel,
-            Contact.referrer_name,
-            Contact.referrer_role,
-            Contact.referrer_agency,
-            Contact.referral_source,
-            Contact.concerns,
-            Contact.created_by,
-        )
-        .join(Contact, Contact.id == ContactChild.contact_id)
-        .where(ContactChild.person_id == person_id)
-    ).all()
-    events = []
-    for cc_id, contact_id, received, channel, name, role, agency, source, concerns, by in rows:
-        try:
-            how = _CHANNEL_LABELS[Channel(channel)]
-        except ValueError:
-            how = _words(channel).capitalize()
-        who_referred = ", ".join(x for x in (name, role, agency) if x) or REFERRAL_SOURCES.get(
-            source, source
-        )
-        events.append(
-            CaseEvent(
-                when=received,
-                kind="contact",
-                who=names(by),
-                summary=_one_line(f"{how} contact from {who_referred}: {concerns}"),
-                detail=concerns,
-                contact_id=contact_id,
-                contact_child_id=cc_id,
-                ref=cc_id,
-            )
-        )
-    return events
-
-
-def _rag_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.conn.execute(
-        select(
-            RagRating.id,
-            RagRating.value,
-            RagRating.reason,
-            RagRating.rated_by,
-            RagRating.rated_at,
-            ContactChild.id,
-            ContactChild.contact_id,
-        )
-        .join(ContactChild, ContactChild.id == RagRating.contact_child_id)
-        .where(ContactChild.person_id == person_id)
-    ).all()
-    return [
-        CaseEvent(
-            when=at,
-            kind="rag",
-            who=names(by),
-            summary=_one_line(f"Rated {value.upper()}: {reason}"),
-            detail=reason,
-            contact_id=contact_id,
-            contact_child_id=cc_id,
-            ref=rid,
-        )
-        for rid, value, reason, by, at, cc_id, contact_id in rows
-    ]
-
-
-def _threshold_events(assessments: list[AssessmentDTO]) -> list[CaseEvent]:
-    events = []
-    for a in assessments:
-        # QA re-ratings are checks on practice, not decisions about the child.
-        if a.kind == "qa":
-            continue
-        where = "Referral review" if a.kind == "referral" else "Screening"
-        if a.override:
-            how = f"overriding suggested Level {a.suggested_level}: {a.rationale or ''}"
-        elif a.suggested_level is None:
-            how = f"no indicators ticked: {a.rationale or ''}"
-        else:
-            how = "suggested level confirmed"
-        # The version comes before the rationale so a long rationale never truncates it away.
-        summary = f"{where}: {a.level_label} ({a.document}) — {how}"
-        detail_lines = [f"{a.document_title} ({a.document})", summary]
-        detail_lines += [f"• Level {i.level}: {i.text}" for i in a.indicators]
-        if a.pathways:
-            detail_lines.append("Pathways: " + ", ".join(a.pathways))
-        events.append(
-            CaseEvent(
-                when=a.assessed_at,
-                kind="threshold",
-                who=a.assessed_by,
-                summary=_one_line(summary),
-                detail="\n".join(detail_lines),
-                contact_child_id=a.contact_child_id,
-                referral_id=a.referral_id,
-                assessment=a,
-                ref=a.id,
-            )
-        )
-    return events
-
-
-def _outcome_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.conn.execute(
-        select(
-            ContactOutcomeRow.id,
-            ContactOutcomeRow.outcome,
-            ContactOutcomeRow.recorded_by,
-            ContactOutcomeRow.recorded_at,
-            ContactChild.id,
-            ContactChild.contact_id,
-            ContactChild.no_offer_reason,
-        )
-        .join(ContactChild, ContactChild.id == ContactOutcomeRow.contact_child_id)
-        .where(ContactChild.person_id == person_id)
-        .order_by(ContactOutcomeRow.id)
-    ).all()
-    # Outcomes recorded together (one save) are one event.
-    grouped: dict[tuple[int, datetime], list] = {}
-    for row in rows:
-        grouped.setdefault((row[4], row[3]), []).append(row)
-    events = []
-    for (cc_id, at), group in grouped.items():
-        labels = []
-        for row in group:
-            try:
-                labels.append(OUTCOME_LABELS[ContactOutcome(row[1])])
-            except ValueError:
-                labels.append(_words(row[1]))
-        text = "Contact closed with: " + "; ".join(labels)
-        if group[0][6]:
-            text += f" (no children's-centre offer: {group[0][6]})"
-        events.append(
-            CaseEvent(
-                when=at,
-                kind="outcome",
-                who=names(group[0][2]),
-                summary=_one_line(text),
-                detail=text,
-                contact_id=group[0][5],
-                contact_child_id=cc_id,
-                ref=group[0][0],
-            )
-        )
-    return events
-
-
-def _referral_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.session.execute(
-        select(Referral, ContactChild.contact_id)
-        .join(ContactChild, ContactChild.id == Referral.contact_child_id)
-        .where(Referral.person_id == person_id)
-    ).all()
-    events = []
-    for referral, contact_id in rows:
-        need = PRIMARY_NEEDS.get(referral.primary_need, referral.primary_need)
-        status = _words(referral.status)
-        text = f"MASH referral — primary need {referral.primary_need} {need}; {status}"
-        if referral.level is not None:
-            text += f"; Level {referral.level}"
-        if referral.referral_nfa:
-            text += "; no further action after referral"
-        events.append(
-            CaseEvent(
-                when=referral.referral_at,
-                kind="referral",
-                who=names(referral.created_by),
-                summary=_one_line(text),
-                detail=text
-                + f"\nSource: {REFERRAL_SOURCES.get(referral.source, referral.source)}"
-                + f"\nDecision due {referral.decision_due_at:%d %b %Y %H:%M} UTC",
-                contact_id=contact_id,
-                contact_child_id=referral.contact_child_id,
-                referral_id=referral.id,
-                ref=referral.id,
-            )
-        )
-    return events
-
-
-def _allocation_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.session.scalars(select(Allocation).where(Allocation.person_id == person_id)).all()
-    events = []
-    for a in rows:
-        what = "contact" if a.contact_child_id is not None else "referral"
-        to = names(a.to_user_id) + (f" ({a.team})" if a.team else "")
-        if a.kind == "taken":
-            text = f"Took the {what}" + (f" ({a.team})" if a.team else "")
-        else:
-            verb = "Reallocated" if a.kind == "reallocated" else "Allocated"
-            text = f"{verb} the {what} to {to}"
-            if a.from_user_id is not None:
-                text += f", from {names(a.from_user_id)}"
-        if a.reason:
-            text += f": {a.reason}"
-        events.append(
-            CaseEvent(
-                when=a.allocated_at,
-                kind="allocation",
-                who=names(a.allocated_by),
-                summary=_one_line(text),
-                detail=text,
-                contact_child_id=a.contact_child_id,
-                referral_id=a.referral_id,
-                ref=a.id,
-            )
-        )
-    return events
-
-
-def _audit_events(unit: Unit, person_id: int, names: _Names) -> list[CaseEvent]:
-    rows = unit.conn.execute(
-        select(
-            AuditEntry.id,
-            AuditEntry.at,
-            AuditEntry.user_id,
-            AuditEntry.action,
-            AuditEntry.entity,
-            AuditEntry.entity_id,
-            AuditEntry.detail,
-        ).where(
-            # The audit trail cannot be rewritten, so a merged-away record's rows stay under
-            # its id: read them with the kept record's.
-            AuditEntry.person_id.in_(
-                select(Person.id).where(
-                    or_(Person.id == person_id, Person.merged_into == person_id)
-                )
-            ),
-            AuditEntry.action.not_in(_SHOWN_ELSEWHERE),
-            # The rows the server writes for every changed row (storage/server_audit.py) say
-            # which table changed, not what happened to the child: the chronology lists events.
-            AuditEntry.action.not_like(f"{CHANGE_PREFIX}%"),
-        )
-    ).all()
-    events = []
-    for audit_id, at, user_id, action, entity, entity_id, raw in rows:
-        try:
-            detail = json.loads(raw) if raw else {}
-        except ValueError:
-            detail = {}
-        label = _AUDIT_LABELS.get(action, _words(action.replace(".", " ")).capitalize())
-        if action == "person.updated" and isinstance(detail.get("changes"), dict):
-            changed = ", ".join(_words(k) for k in detail["changes"]) or "nothing"
-            label += f": {changed}"
-        elif action == "relationship.added" and detail.get("kind"):
-            other = unit.session.get(Person, detail.get("person") or 0)
-            who = f"{other.given_name} {other.family_name.upper()}" if other else "someone"
-            label += f": {who} — {_words(detail['kind'])}"
-        events.append(
-            CaseEvent(
-                when=at,
-                kind="audit",
-                who=names(user_id),
-                summary=_one_line(label),
-                detail=f"{action} on {entity} {entity_id or ''}".strip(),
-                ref=audit_id,
-            )
-        )
-    return events
-
-
-def _consents(unit: Unit, person_id: int, names: _Names) -> tuple[ConsentRecord, ...]:
+def _consents(unit: Unit, person_id: int, names: UserNames) -> tuple[ConsentRecord, ...]:
     rows = unit.conn.execute(
         select(
             Consent.purpose,

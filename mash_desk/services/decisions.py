@@ -1097,17 +1097,7 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
         )
     )
     actions = tuple(
-        ActionDTO(
-            description=a.description,
-            owner_agency=code,
-            owner_user_id=a.owner_user_id,
-            due_on=a.due_on,
-            id=a.id,
-            status=ActionStatus(a.status),
-            closed_at=a.closed_at,
-            closing_note=a.closing_note,
-            version=a.version,
-        )
+        action_dto(a, code)
         for a, code in unit.session.execute(
             select(DecisionAction, Agency.code)
             .outerjoin(Agency, Agency.id == DecisionAction.owner_agency_id)
@@ -1123,6 +1113,32 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
         )
     )
     assessment = unit.session.get(ThresholdAssessment, d.assessment_id)
+    return assemble_decision_dto(d, pathways, actions, indicators, assessment)
+
+
+def action_dto(a: DecisionAction, owner_agency: str | None) -> ActionDTO:
+    """The DTO of one decision action whose owning agency's code is ``owner_agency``."""
+    return ActionDTO(
+        description=a.description,
+        owner_agency=owner_agency,
+        owner_user_id=a.owner_user_id,
+        due_on=a.due_on,
+        id=a.id,
+        status=ActionStatus(a.status),
+        closed_at=a.closed_at,
+        closing_note=a.closing_note,
+        version=a.version,
+    )
+
+
+def assemble_decision_dto(
+    d: Decision,
+    pathways: tuple[Pathway, ...],
+    actions: tuple[ActionDTO, ...],
+    indicators: tuple[str, ...],
+    assessment: ThresholdAssessment | None,
+) -> DecisionDTO:
+    """The DTO of ``d`` from its parts, read one decision at a time or for many at once."""
     return DecisionDTO(
         id=d.id,
         referral_id=d.referral_id,

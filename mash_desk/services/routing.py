@@ -12,6 +12,7 @@ writes its audit row, with the child's person id, in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -516,32 +517,67 @@ def _rows(unit: Unit, condition: ColumnElement[bool]) -> tuple[RoutingDTO, ...]:
     rows = unit.session.scalars(
         select(Routing).where(condition).order_by(Routing.created_at, Routing.id)
     ).all()
-    return tuple(_dto(unit, r) for r in rows)
+    return _dtos(unit, rows)
 
 
 def _dto(unit: Unit, r: Routing) -> RoutingDTO:
+    return _dtos(unit, [r])[0]
+
+
+def _dtos(unit: Unit, rows: Sequence[Routing]) -> tuple[RoutingDTO, ...]:
+    """The DTOs of ``rows``: agencies, people told and acknowledgers read once for them all.
+
+    One read per table whatever the number of routings (issue 16: a child's case record
+    lists every routing, and the longest history had the most).
+    """
+    if not rows:
+        return ()
     agencies = {
         agency_id: (code, name)
         for agency_id, code, name in unit.session.execute(
             select(Agency.id, Agency.code, Agency.name).where(
-                Agency.id.in_({r.from_agency_id, r.to_agency_id})
+                Agency.id.in_({a for r in rows for a in (r.from_agency_id, r.to_agency_id)})
             )
         )
     }
+    informed: dict[int, list[InformedDTO]] = {r.id: [] for r in rows}
+    for i in unit.session.scalars(
+        select(RoutingInforming)
+        .where(RoutingInforming.routing_id.in_(list(informed)))
+        .order_by(RoutingInforming.id)
+    ):
+        informed[i.routing_id].append(
+            InformedDTO(InformedParty(i.party), i.who, InformMethod(i.method), i.informed_at)
+        )
+    acknowledgers = {r.acknowledged_by for r in rows if r.acknowledged_by is not None}
+    names = (
+        dict(
+            unit.session.execute(
+                select(User.id, User.display_name).where(User.id.in_(acknowledgers))
+            ).all()
+        )
+        if acknowledgers
+        else {}
+    )
+    return tuple(
+        _assemble(unit, r, agencies, tuple(informed[r.id]), names.get(r.acknowledged_by))
+        for r in rows
+    )
+
+
+def _assemble(
+    unit: Unit,
+    r: Routing,
+    agencies: dict[int, tuple[str, str]],
+    informed: tuple[InformedDTO, ...],
+    acknowledged_by: str | None,
+) -> RoutingDTO:
     (from_code, from_name), (to_code, to_name) = (
         agencies[r.from_agency_id],
         agencies[r.to_agency_id],
     )
     person = unit.session.get(Person, r.person_id)
     assert person is not None
-    informed = tuple(
-        InformedDTO(InformedParty(i.party), i.who, InformMethod(i.method), i.informed_at)
-        for i in unit.session.scalars(
-            select(RoutingInforming)
-            .where(RoutingInforming.routing_id == r.id)
-            .order_by(RoutingInforming.id)
-        )
-    )
     return RoutingDTO(
         id=r.id,
         person_id=r.person_id,
@@ -565,7 +601,7 @@ def _dto(unit: Unit, r: Routing) -> RoutingDTO:
         age_text=age_text(person_dto(person), unit.today),
         created_at=r.created_at,
         completed_at=r.completed_at,
-        acknowledged_by=_display_name(unit, r.acknowledged_by),
+        acknowledged_by=acknowledged_by,
         acknowledged_at=r.acknowledged_at,
         from_agency_name=from_name,
         to_agency_name=to_name,

@@ -30,7 +30,7 @@ from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.routing import S47Decision, strategy_attendance_missing
 from mash_desk.domain.text import clean_narrative, clean_short
-from mash_desk.services.context import Service, Unit, check_version
+from mash_desk.services.context import Service, ServiceContext, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.storage.models import (
     Agency,
@@ -365,15 +365,34 @@ class StrategyService(Service):
 
     def _dto(self, unit: Unit, r: StrategyDiscussion) -> StrategyDTO:
         """The DTO of ``r``, with whether its conference was within the target."""
-        within: bool | None = None
-        late: int | None = None
-        if r.icpc_held_on is not None and r.icpc_due_at is not None:
-            # The target is a day: a conference held on the target's date is within it.
-            target = r.icpc_due_at.astimezone(self.ctx.tz).date()
-            within = r.icpc_held_on <= target
-            calendar = self.ctx.deadlines.calendar
-            late = 0 if within else calendar.working_days_between(target, r.icpc_held_on)
-        return _build_dto(unit, r, within, late)
+        return strategy_dto(self.ctx, r, _attendees(unit, r.id))
+
+
+def strategy_dto(
+    ctx: ServiceContext, r: StrategyDiscussion, attendees: tuple[tuple[str, str], ...]
+) -> StrategyDTO:
+    """The DTO of ``r`` given its attendees, with whether its conference was within the target."""
+    within: bool | None = None
+    late: int | None = None
+    if r.icpc_held_on is not None and r.icpc_due_at is not None:
+        # The target is a day: a conference held on the target's date is within it.
+        target = r.icpc_due_at.astimezone(ctx.tz).date()
+        within = r.icpc_held_on <= target
+        calendar = ctx.deadlines.calendar
+        late = 0 if within else calendar.working_days_between(target, r.icpc_held_on)
+    return _build_dto(r, attendees, within, late)
+
+
+def _attendees(unit: Unit, discussion_id: int) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (code, name)
+        for code, name in unit.session.execute(
+            select(Agency.code, StrategyAttendee.name)
+            .join(Agency, Agency.id == StrategyAttendee.agency_id)
+            .where(StrategyAttendee.discussion_id == discussion_id)
+            .order_by(StrategyAttendee.id)
+        )
+    )
 
 
 def _refuse_if_settled(unit: Unit, row: StrategyDiscussion, tz: ZoneInfo, field: str) -> None:
@@ -451,17 +470,11 @@ def _latest_outcome(
 
 
 def _build_dto(
-    unit: Unit, r: StrategyDiscussion, within: bool | None, late: int | None
+    r: StrategyDiscussion,
+    attendees: tuple[tuple[str, str], ...],
+    within: bool | None,
+    late: int | None,
 ) -> StrategyDTO:
-    attendees = tuple(
-        (code, name)
-        for code, name in unit.session.execute(
-            select(Agency.code, StrategyAttendee.name)
-            .join(Agency, Agency.id == StrategyAttendee.agency_id)
-            .where(StrategyAttendee.discussion_id == r.id)
-            .order_by(StrategyAttendee.id)
-        )
-    )
     return StrategyDTO(
         id=r.id,
         referral_id=r.referral_id,

@@ -98,6 +98,23 @@ def test_chronology_of_two_contacts_a_screening_and_a_referral(qtbot, session, c
     assert [b.flag.label for b in view.flag_badges] == []
 
 
+def test_chronology_opens_on_its_newest_page_then_shows_older_entries(qtbot, session, clock):
+    person_id = _case_with_history(session, clock)
+    whole = _open(qtbot, session, person_id).case
+    view = CaseView(session, person_id, chronology_page=3)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.case is not None, timeout=10_000)
+    total = len(whole.events)
+    newest = {(e.kind, e.ref) for e in whole.events[:3]}
+    assert {(e.kind, e.ref) for e in view.visible_events()} == newest
+    assert view.count_label.text() == f"Showing 3 of the newest 3 events ({total} in all)"
+    assert not view.older_button.isHidden()
+    view.older_button.click()
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == total, timeout=10_000)
+    assert view.count_label.text() == f"Showing all {total} events"
+    assert view.older_button.isHidden()
+
+
 def test_filter_by_kind_and_by_text_narrows_the_chronology(qtbot, session, clock):
     person_id = _case_with_history(session, clock)
     view = _open(qtbot, session, person_id)

@@ -160,6 +160,24 @@ def test_threshold_events_show_their_own_version_override_and_rationale(desk, ac
     assert "Domestic abuse at home that is affecting the child" in event.detail
 
 
+def test_chronology_opens_on_its_newest_page_and_counts_the_rest(desk, actors, clock):
+    p = actors["practitioner"]
+    maisie, *_ = _story(desk, actors, clock)
+    clock.advance(timedelta(hours=1))
+    mother = desk.people.create(p, NewPerson("Grace", "Okafor", kind="adult")).value
+    desk.people.link(p, mother.id, maisie.person.id, "parent")
+
+    whole = desk.case.view(p, maisie.person.id, events_limit=None)
+    page = desk.case.view(p, maisie.person.id, events_limit=4)
+
+    assert len(whole.events) > 4 and not whole.chronology_more
+    assert page.events == whole.events[:4]  # the newest four, in the same order
+    assert page.events_total == len(whole.events) and page.chronology_more
+    # Only the chronology is paged: the referrals and their decisions are all there.
+    assert page.referrals == whole.referrals
+    assert page.consents == whole.consents
+
+
 def test_deadlines_of_open_work_soonest_first(desk, actors, clock):
     p = actors["practitioner"]
     maisie, *_ = _story(desk, actors, clock)
