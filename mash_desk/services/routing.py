@@ -560,7 +560,13 @@ def _dtos(unit: Unit, rows: Sequence[Routing]) -> tuple[RoutingDTO, ...]:
         else {}
     )
     return tuple(
-        _assemble(unit, r, agencies, tuple(informed[r.id]), names.get(r.acknowledged_by))
+        _assemble(
+            unit,
+            r,
+            agencies,
+            tuple(informed[r.id]),
+            names.get(r.acknowledged_by) if r.acknowledged_by is not None else None,
+        )
         for r in rows
     )
 
