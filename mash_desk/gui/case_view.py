@@ -534,7 +534,9 @@ class CaseView(QWidget):
             age = f"{case.age_text} · born {child.date_of_birth:%d %b %Y}"
         else:
             age = case.age_text
-        self.age_label.setText(f"{age} · {child.sex.replace('_', ' ')} · person {child.id}")
+        self.age_label.setText(
+            f"{age} · {child.sex.replace('_', ' ')} · {case.ethnicity_text} · person {child.id}"
+        )
         ids = " · ".join(f"{label} {value}" for label, value in case.identifiers)
         self.identifiers_label.setText(ids or "No identifiers recorded")
         where = ", ".join(x for x in (case.address, child.postcode) if x)

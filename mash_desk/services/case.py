@@ -24,6 +24,7 @@ from mash_desk.domain.enums import (
     WorkStatus,
 )
 from mash_desk.domain.errors import NotFound
+from mash_desk.domain.ethnicity import ETHNICITY_LABELS
 from mash_desk.domain.identifiers import format_nhs_number
 from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.outcomes import age_text, is_under_five
@@ -223,6 +224,15 @@ class CaseDTO:
     agency_names: tuple[tuple[str, str], ...] = ()
     events_total: int | None = None
     """How many events the whole chronology holds (``None``: all are in ``events``)."""
+    ethnicity: str | None = None
+    """The child's DfE ethnicity code, if recorded (domain/ethnicity.py)."""
+
+    @property
+    def ethnicity_text(self) -> str:
+        """The child's ethnicity in words, or that it is not recorded (the census asks it)."""
+        if not self.ethnicity:
+            return "ethnicity not recorded"
+        return ETHNICITY_LABELS.get(self.ethnicity, self.ethnicity)
 
     @property
     def chronology_more(self) -> bool:
@@ -343,6 +353,7 @@ class CaseService(Service):
             user_names=user_names,
             agency_names=agency_names,
             events_total=events_total,
+            ethnicity=person.ethnicity,
         )
 
     def _referrals(

@@ -431,3 +431,19 @@ def test_decisions_tab_says_why_this_level_and_why_this_outcome_at_it(qtbot, ses
     # The chair's own words, printed literally (escaped, never read as markup).
     assert "Why this level: Needs are <b>additional</b> & met by the school." in text
     assert "Why this outcome at this level: Family moved to <Leeds> & the council there" in text
+
+
+def test_the_childs_ethnicity_is_read_in_words_or_said_to_be_missing(qtbot, session, clock):
+    from datetime import date
+
+    from mash_desk.services.inputs import NewPerson
+
+    person_id = _case_with_history(session, clock)
+    view = _open(qtbot, session, person_id)
+    assert "ethnicity not recorded" in view.age_label.text()
+    recorded = session.desk.people.create(
+        session.actor,
+        NewPerson("Kofi", "Mensah", date_of_birth=date(2017, 5, 2), ethnicity="BAFR"),
+    ).value
+    other = _open(qtbot, session, recorded.id)
+    assert "Black or Black British — African" in other.age_label.text()
