@@ -27,7 +27,7 @@ import yaml
 
 from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.errors import MashDeskError
-from mash_desk.domain.yaml_values import kind_of
+from mash_desk.domain.yaml_values import YamlChecker, kind_of
 
 # The shipped file is about 11 KB; 256 KiB leaves room for a council's own measures and
 # comments, while a wrong file (an export, a log) is refused before YAML parsing.
@@ -374,34 +374,8 @@ _FIELDS = ("id", "name", "definition", "calculation", "numerator", "period", "un
 _OPTIONAL = ("denominator", "target", "direction", "breakdowns")
 
 
-class _Checker:
+class _Checker(YamlChecker):
     """Collects problems while turning the parsed YAML into a :class:`MeasureCatalogue`."""
-
-    def __init__(self) -> None:
-        """Start with no problems."""
-        self.problems: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
-
-    def mapping(
-        self, value: object, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-    ) -> dict[str, Any] | None:
-        """Check ``value`` is a mapping with the required keys and no unknown ones."""
-        if not isinstance(value, dict):
-            self.add(where or "file", f"expected a mapping, got {kind_of(value)}")
-            return None
-        prefix = f"{where}." if where else ""
-        for key in required:
-            if key not in value:
-                self.add(f"{prefix}{key}", "missing")
-        allowed = set(required) | set(optional)
-        for key in value:
-            if key not in allowed:
-                self.add(
-                    f"{prefix}{key}", f"unknown key (expected {_choices(required + optional)})"
-                )
-        return value
 
     def text(self, value: object, where: str) -> str | None:
         if not isinstance(value, str) or not value.strip():

@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -24,7 +24,7 @@ import yaml
 from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.enums import Rag
 from mash_desk.domain.errors import MashDeskError
-from mash_desk.domain.yaml_values import kind_of
+from mash_desk.domain.yaml_values import YamlChecker, kind_of
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday keys of ``working_hours``, in ``date.weekday()`` order (0 = Monday)."""
@@ -224,35 +224,8 @@ def default_policy() -> Policy:
 # --- validation ------------------------------------------------------------------------------
 
 
-class _Checker:
+class _Checker(YamlChecker):
     """Collects problems while turning the parsed YAML into a :class:`Policy`."""
-
-    def __init__(self) -> None:
-        """Start with no problems."""
-        self.problems: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
-
-    def mapping(
-        self, value: object, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-    ) -> dict[str, Any] | None:
-        """Check ``value`` is a mapping with the required keys and no unknown ones."""
-        if not isinstance(value, dict):
-            self.add(where, f"expected a mapping, got {kind_of(value)}")
-            return None
-        prefix = f"{where}." if where else ""
-        for key in required:
-            if key not in value:
-                self.add(f"{prefix}{key}", "missing")
-        allowed = set(required) | set(optional)
-        for key in value:
-            if key not in allowed:
-                self.add(
-                    f"{prefix}{key}",
-                    f"unknown key (expected {', '.join(required + optional)})",
-                )
-        return value
 
     def text(self, value: object, where: str) -> str | None:
         if not isinstance(value, str) or not value.strip():
