@@ -63,6 +63,7 @@ from mash_desk.gui.attachments import CaseAttachments
 from mash_desk.gui.case_html import OVERDUE_SIGN, case_record_html, conference_owed, overdue_count
 from mash_desk.gui.chronology import ChronologyFilter, ChronologyModel, describe_due, local_time
 from mash_desk.gui.conference_dialog import ConferenceDialog
+from mash_desk.gui.flag_badge import FlagBadge
 from mash_desk.gui.flow_layout import FlowLayout
 from mash_desk.gui.outcome_dialog import OutcomeDialog, outcome_button
 from mash_desk.gui.routing_dialog import (
@@ -76,7 +77,6 @@ from mash_desk.services.case import (
     EVENT_KINDS,
     CaseDTO,
     CaseEvent,
-    CaseFlag,
     ReferralRecord,
     age_text,
 )
@@ -86,48 +86,6 @@ from mash_desk.services.strategy import StrategyDTO
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-
-# Standard icons per flag: a warning triangle for what changes the decision (open to a
-# service, re-referral), information for facts that change the route.
-_FLAG_ICONS = {
-    "open_service": QStyle.StandardPixmap.SP_MessageBoxWarning,
-    "re_referral": QStyle.StandardPixmap.SP_MessageBoxWarning,
-    "under_5": QStyle.StandardPixmap.SP_MessageBoxInformation,
-    "unborn": QStyle.StandardPixmap.SP_MessageBoxInformation,
-    "disability": QStyle.StandardPixmap.SP_MessageBoxInformation,
-}
-
-
-class FlagBadge(QFrame):
-    """A flag as a bordered badge: icon plus words, with the detail as its tooltip."""
-
-    def __init__(self, flag: CaseFlag, parent: QWidget | None = None):
-        """Show ``flag``'s icon and label."""
-        super().__init__(parent)
-        self.flag = flag
-        self.setObjectName("flagBadge")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#flagBadge { border: 1px solid palette(mid); border-radius: 4px; "
-            "background: palette(alternate-base); }"
-        )
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 8, 2)
-        layout.setSpacing(4)
-        icon = QLabel()
-        icon.setPixmap(self.style().standardIcon(_FLAG_ICONS.get(flag.code, _INFO)).pixmap(16))
-        text = QLabel(flag.label)
-        bold = text.font()
-        bold.setBold(True)
-        text.setFont(bold)
-        layout.addWidget(icon)
-        layout.addWidget(text)
-        self.setToolTip(flag.detail)
-        self.setAccessibleName(f"Flag: {flag.label}")
-        self.setAccessibleDescription(flag.detail)
-
-
-_INFO = QStyle.StandardPixmap.SP_MessageBoxInformation
 
 
 # Below this width (the case beside the threshold panel, up to 1920 pixels wide) the side
