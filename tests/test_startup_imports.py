@@ -39,6 +39,14 @@ NOT_AT_START = (
     "mash_desk.services.returns",
     "mash_desk.services.measures",
     "mash_desk.gui.dashboard_view",
+    # Loaded on first use: the bank holidays with the first deadline worked out, the dialogs
+    # and the case view with the first one opened (each cost the start 20-200 ms).
+    "holidays",
+    "mash_desk.gui.red_decision",
+    "mash_desk.gui.case_view",
+    "mash_desk.gui.allocate_dialog",
+    "mash_desk.gui.forms.ui_crash",
+    "mash_desk.gui.forms.ui_meeting_decision_form",
 )
 
 # What ``mash-desk`` does up to the first queue page (as benchmarks/gui_probe.py times it).

@@ -167,8 +167,12 @@ class Policy:
         return ZoneInfo(self.timezone)
 
 
-def load_policy(path: str | Path) -> Policy:
+def load_policy(path: str | Path, *, check_calendar: bool = True) -> Policy:
     """Read, validate and return the policy in the YAML file at ``path``.
+
+    ``check_calendar=False`` leaves out asking the ``holidays`` package whether the bank
+    holidays' country and subdivision exist (it imports every country, ~0.2 s); only the
+    shipped policy is loaded so, and a test checks its calendar.
 
     Raises:
         PolicyError: listing every problem found (unreadable file, YAML syntax, unknown or
@@ -184,6 +188,7 @@ def load_policy(path: str | Path) -> Policy:
         problem = getattr(exc, "problem", None) or str(exc)
         raise PolicyError([f"file: YAML syntax error{where}: {problem}"], path) from None
     checker = _Checker()
+    checker.check_calendar = check_calendar
     policy = checker.policy(data)
     if checker.problems or policy is None:
         raise PolicyError(checker.problems, path)
@@ -218,7 +223,10 @@ def default_policy() -> Policy:
     """Return the policy shipped in ``resources/policy/default.yaml`` (loaded once)."""
     from mash_desk.paths import resource
 
-    return load_policy(resource("policy", "default.yaml"))
+    # The shipped file's calendar is checked by the test suite
+    # (tests/domain/test_policy.py::test_the_shipped_calendar_is_known), so each start need
+    # not import the ``holidays`` package before the first deadline is worked out (issue 16).
+    return load_policy(resource("policy", "default.yaml"), check_calendar=False)
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -226,6 +234,8 @@ def default_policy() -> Policy:
 
 class _Checker(YamlChecker):
     """Collects problems while turning the parsed YAML into a :class:`Policy`."""
+
+    check_calendar = True
 
     def text(self, value: object, where: str) -> str | None:
         if not isinstance(value, str) or not value.strip():
@@ -389,25 +399,38 @@ class _Checker(YamlChecker):
         )
         if spec is None or "country" not in spec:
             return None
-        import holidays  # deferred: the package builds its registry on import
+        country, subdivision = spec["country"], spec.get("subdivision")
+        if not isinstance(country, str) or not country.strip():
+            self.add(
+                "bank_holidays.country",
+                f"expected a country code such as GB, got {kind_of(country)}",
+            )
+            return None
+        if self.check_calendar and not self.calendar_known(country, subdivision):
+            return None
+        days = self.closed_days(spec.get("extra_closed_days") or [])
+        return None if days is None else BankHolidays(country, subdivision, days)
 
-        country = spec["country"]
-        if not isinstance(country, str) or country not in holidays.list_supported_countries():
+    def calendar_known(self, country: str, subdivision: object) -> bool:
+        import holidays  # deferred: the package imports every country's calendar
+
+        try:
+            known = tuple(holidays.country_holidays(country).subdivisions)
+        except NotImplementedError:
             self.add(
                 "bank_holidays.country", f"unknown country {country!r} (expected a code such as GB)"
             )
-            return None
-        subdivision = spec.get("subdivision")
-        if subdivision is not None:
-            known = holidays.country_holidays(country).subdivisions
-            if subdivision not in known:
-                self.add(
-                    "bank_holidays.subdivision",
-                    f"{subdivision!r} is not a subdivision of {country} "
-                    f"(expected one of {', '.join(known)})",
-                )
-                return None
-        extra = spec.get("extra_closed_days") or []
+            return False
+        if subdivision is not None and subdivision not in known:
+            self.add(
+                "bank_holidays.subdivision",
+                f"{subdivision!r} is not a subdivision of {country} "
+                f"(expected one of {', '.join(known)})",
+            )
+            return False
+        return True
+
+    def closed_days(self, extra: object) -> frozenset[date] | None:
         if not isinstance(extra, list):
             self.add(
                 "bank_holidays.extra_closed_days", f"expected a list of dates, got {kind_of(extra)}"
@@ -422,9 +445,7 @@ class _Checker(YamlChecker):
                 )
             else:
                 days.add(item)
-        if len(days) != len(extra):
-            return None
-        return BankHolidays(country, subdivision, frozenset(days))
+        return frozenset(days) if len(days) == len(extra) else None
 
     def rag(self, value: object) -> Mapping[Rag, RagClocks] | None:
         if not isinstance(value, dict):

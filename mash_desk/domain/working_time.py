@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
@@ -36,13 +36,23 @@ def holiday_checker(bank_holidays: BankHolidays) -> Callable[[date], bool]:
     Uses the ``holidays`` package (for the default policy, ``GB`` subdivision ``ENG``, the same
     days as ``holidays.UK(subdiv="ENG")``), which fills in each year on first use.
     """
-    import holidays  # deferred: the package builds its registry on import
-
-    calendar = holidays.country_holidays(bank_holidays.country, subdiv=bank_holidays.subdivision)
     extra = bank_holidays.extra_closed_days
+    # Built on the first date asked about, not here: importing ``holidays`` loads every
+    # country's calendar (~0.2 s), and the desk builds its calendar while it starts, long
+    # before the first deadline is worked out (issue 16). Two threads asking first may each
+    # build one; both answer the same.
+    built: list[Any] = []
 
     def is_holiday(day: date) -> bool:
-        return day in extra or day in calendar
+        if day in extra:
+            return True
+        if not built:
+            import holidays
+
+            built.append(
+                holidays.country_holidays(bank_holidays.country, subdiv=bank_holidays.subdivision)
+            )
+        return day in built[0]
 
     return is_holiday
 

@@ -14,11 +14,11 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from mash_desk.domain.permissions import Permission
-from mash_desk.gui.allocate_dialog import AllocateDialog, WorkTarget
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.dto import QueueRow
 
 if TYPE_CHECKING:
+    from mash_desk.gui.allocate_dialog import AllocateDialog, WorkTarget
     from mash_desk.gui.window_host import WindowHost
     from mash_desk.gui.workload_view import WorkloadView
 
@@ -28,6 +28,8 @@ NO_TARGET = "Select a row in the work queue, or open a child's case from it, fir
 
 def target_of_row(row: QueueRow) -> WorkTarget:
     """The allocation target of a queue row."""
+    from mash_desk.gui.allocate_dialog import WorkTarget  # the dialog loads on first use
+
     return WorkTarget(
         row.kind,
         row.item_id,
@@ -83,6 +85,8 @@ class WorkAllocation(QObject):
         session = w.session
 
         def known(work: Any) -> None:
+            from mash_desk.gui.allocate_dialog import WorkTarget
+
             then(
                 WorkTarget(
                     kind,
@@ -136,6 +140,8 @@ class WorkAllocation(QObject):
         self._with_target(self._open_dialog)
 
     def _open_dialog(self, target: WorkTarget) -> None:
+        from mash_desk.gui.allocate_dialog import AllocateDialog
+
         dialog = AllocateDialog(self.window.session, target, self._window_widget)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.allocated.connect(

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 
 from mash_desk.diagnostics import install_exception_hooks, log_folder
 from mash_desk.gui.a11y import announce
-from mash_desk.gui.forms.ui_crash import Ui_CrashDialog
 
 
 class CrashDialog(QDialog):
@@ -28,6 +27,9 @@ class CrashDialog(QDialog):
     def __init__(self, reference: str, folder: Path, parent: QWidget | None = None):
         """Show ``reference`` and the log ``folder``."""
         super().__init__(parent)
+        # The form loads with the first crash, not on every start (issue 16, start-up).
+        from mash_desk.gui.forms.ui_crash import Ui_CrashDialog
+
         self.ui = Ui_CrashDialog()
         self.ui.setupUi(self)
         self.references: list[str] = []

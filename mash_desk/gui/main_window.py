@@ -31,6 +31,8 @@ from mash_desk.domain.demo_users import FIRST_PARTNER as _FIRST_PARTNER
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from mash_desk.gui.a11y import focus_into
 from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
+from mash_desk.gui.red_decision_action import ACTION_KEY as RED_DECISION_KEY
+from mash_desk.gui.red_decision_action import ACTION_TEXT as RED_DECISION_TEXT
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
@@ -237,16 +239,20 @@ class MainWindow(QMainWindow):
 
     def _build_red_decision_actions(self, menu: Any) -> None:
         """Issue 12: a manager decides a red referral between meetings (gui/red_decision.py)."""
-        from mash_desk.gui import red_decision
-
         self.red_decision_dialog: QWidget | None = None
         if self._may(Permission.SIGN_DECISION) and self._may(Permission.VIEW_QUEUE):
             self.red_decision_action = self._action(
-                red_decision.ACTION_TEXT,
-                lambda: red_decision.decide_now(self),
-                red_decision.ACTION_KEY,
+                RED_DECISION_TEXT, self.decide_red_now, RED_DECISION_KEY
             )
             menu.addAction(self.red_decision_action)
+
+    def decide_red_now(self) -> Any:
+        """Open the red-referral decision for the queue row or case in front."""
+        # Imported here: the dialog brings meeting mode's forms and services, which the first
+        # screen does not need (issue 16, start-up).
+        from mash_desk.gui import red_decision
+
+        return red_decision.decide_now(self)
 
     def _build_lock_actions(self, view: QMenu) -> None:
         from mash_desk.gui.idle_lock import LOCK_KEY, WindowLock

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenuBar, QWidget
 
 from mash_desk.domain.permissions import Permission
-from mash_desk.gui.case_view import CaseView
 
 if TYPE_CHECKING:
     from mash_desk.gui.duplicates_view import DuplicatesView
@@ -89,6 +88,8 @@ class RecordsMenu:
         open_person(self.window, person_id, name)
         # The keyboard carries on in the case just opened (Ctrl+F, Tab to its chronology).
         tab = self.window.tabs.currentWidget()
+        from mash_desk.gui.case_view import CaseView  # loads with the first case opened
+
         case = tab.findChild(CaseView) if tab is not None else None
         if case is not None:
             # Once it shows (the sections are hidden while the record loads); one time only,

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from mash_desk.domain.enums import WorkStatus
 from mash_desk.domain.errors import ValidationError
 from mash_desk.domain.meetings import AgendaStatus, DecisionStatus
+from mash_desk.gui import red_decision_action
 from mash_desk.gui.forms.ui_red_decision import Ui_RedDecisionDialog
 from mash_desk.gui.meeting.case_summary import ChairPanel
 from mash_desk.gui.meeting.common import RAG_WORDS, LabelMessage, bind_key, when_text
@@ -40,8 +41,7 @@ from mash_desk.gui.tasks import describe_error
 from mash_desk.services.decisions import DecisionDTO, DecisionInput
 from mash_desk.services.reference import AgencyDTO, UserChoiceDTO
 
-ACTION_TEXT = "&Decide now (red referral)…"
-ACTION_KEY = "Ctrl+Shift+J"
+ACTION_TEXT, ACTION_KEY = red_decision_action.ACTION_TEXT, red_decision_action.ACTION_KEY
 # Service fields about *where* the decision is made (no meeting, red only; still awaiting):
 # their message goes at the top of the dialog, the outcome taking the keyboard.
 _WHERE_FIELDS = ("meeting", "referral", "status", "version")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from mash_desk.domain.enums import Role
@@ -19,8 +19,32 @@ def load_agencies() -> list[dict[str, str]]:
         return list(yaml.safe_load(fh)["agencies"])
 
 
+def _already_seeded(session: Session) -> bool:
+    """Whether every role, every shipped agency and the system user are already stored.
+
+    One plain statement: on every start but the first the answer is yes, and building the ORM
+    queries below cost more than the rest of opening the database (issue 16, start-up).
+    """
+    agencies = [item["code"] for item in load_agencies()]
+    found = session.execute(
+        text(
+            "SELECT (SELECT count(*) FROM roles WHERE code IN :roles), "
+            "(SELECT count(*) FROM agencies WHERE code IN :agencies), "
+            "(SELECT count(*) FROM users WHERE username = :system)"
+        ).bindparams(bindparam("roles", expanding=True), bindparam("agencies", expanding=True)),
+        {
+            "roles": [role.value for role in Role],
+            "agencies": agencies,
+            "system": SYSTEM_USERNAME,
+        },
+    ).one()
+    return tuple(found) == (len(Role), len(agencies), 1)
+
+
 def ensure_reference_data(session: Session) -> None:
     """Insert any missing role, agency or the system user; never changes existing rows."""
+    if _already_seeded(session):
+        return
     have_roles = set(session.scalars(select(RoleRow.code)))
     for role in Role:
         if role.value not in have_roles:

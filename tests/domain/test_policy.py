@@ -459,3 +459,21 @@ def test_an_unusable_idle_lock_is_reported(tmp_path: Path, value: str) -> None:
         tmp_path, edited(("idle_lock_minutes: 10", f"idle_lock_minutes: {value}"))
     )
     assert any(p.startswith("idle_lock_minutes: must be a number of minutes") for p in problems)
+
+
+def test_the_shipped_calendar_is_known() -> None:
+    """The desk loads its shipped policy without asking ``holidays`` (start-up, issue 16).
+
+    So the shipped file's country and subdivision are checked here, as any other policy
+    file's are when it is loaded.
+    """
+    checked = load_policy(resource("policy", "default.yaml"))
+    assert checked.bank_holidays == default_policy().bank_holidays
+    assert (checked.bank_holidays.country, checked.bank_holidays.subdivision) == ("GB", "ENG")
+
+
+def test_a_country_that_is_not_text_is_refused_by_name(tmp_path: Path) -> None:
+    """A number for the country names the field and what was expected."""
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, edited(("country: GB", "country: 44"))))
+    assert "bank_holidays.country: expected a country code such as GB, got" in str(caught.value)
