@@ -48,6 +48,86 @@ PERSON_MATCH = "person.match"
 """``access_log.what`` of a duplicate suggestion that showed what the MASH knows."""
 
 
+def birth_date_problems(
+    child: bool, dob: date | None, edd: date | None, today: date, prefix: str = ""
+) -> list[FieldError]:
+    """What is wrong with a person's date of birth and expected delivery date, if anything.
+
+    A child needs one of the two (an unborn child the expected delivery), never both; only an
+    unborn child has an expected delivery; a child is under 18 (Children Act 1989 s105).
+    """
+    errors: list[FieldError] = []
+    if dob and edd:
+        errors.append(
+            FieldError(
+                prefix + "expected_delivery",
+                "dob_or_edd",
+                "Give a date of birth or, for an unborn child, an expected delivery date — "
+                "not both",
+            )
+        )
+    if dob and dob > today:
+        errors.append(
+            FieldError(
+                prefix + "date_of_birth",
+                "not_future",
+                f"Date of birth {dob:%d/%m/%Y} is in the future; for an unborn child give the "
+                "expected delivery date instead",
+            )
+        )
+    if not child:
+        if edd:
+            errors.append(
+                FieldError(
+                    prefix + "expected_delivery",
+                    "adult_edd",
+                    "Only an unborn child has an expected delivery date",
+                )
+            )
+        return errors
+    if not dob and not edd:
+        errors.append(
+            FieldError(
+                prefix + "date_of_birth",
+                "required",
+                "A child needs a date of birth, or an expected delivery date if unborn",
+            )
+        )
+    if dob and dob <= today and age_in_years(dob, today) >= ADULT_AGE:
+        errors.append(
+            FieldError(
+                prefix + "date_of_birth",
+                "child_age",
+                f"Born {dob:%d/%m/%Y}, this person is {age_in_years(dob, today)}: record "
+                "people aged 18 or over as adults",
+            )
+        )
+    if edd and not dob:
+        errors += _expected_delivery_problems(edd, today, prefix)
+    return errors
+
+
+def _expected_delivery_problems(edd: date, today: date, prefix: str) -> list[FieldError]:
+    if edd < today:
+        return [
+            FieldError(
+                prefix + "expected_delivery",
+                "edd_past",
+                f"Expected delivery {edd:%d/%m/%Y} has passed: if the baby is born, "
+                "record the date of birth",
+            )
+        ]
+    if edd > today + MAX_PREGNANCY:
+        return [
+            FieldError(
+                prefix + "expected_delivery",
+                "edd_too_far",
+                f"Expected delivery {edd:%d/%m/%Y} is more than 42 weeks away — check the date",
+            )
+        ]
+    return []
+
+
 def validate_person(
     new: NewPerson, today: date, prefix: str = ""
 ) -> tuple[dict[str, Any], list[FieldError]]:
@@ -91,69 +171,7 @@ def validate_person(
     )
 
     dob, edd = new.date_of_birth, new.expected_delivery
-    if dob and edd:
-        errors.append(
-            FieldError(
-                prefix + "expected_delivery",
-                "dob_or_edd",
-                "Give a date of birth or, for an unborn child, an expected delivery date — "
-                "not both",
-            )
-        )
-    if dob and dob > today:
-        errors.append(
-            FieldError(
-                prefix + "date_of_birth",
-                "not_future",
-                f"Date of birth {dob:%d/%m/%Y} is in the future; for an unborn child give the "
-                "expected delivery date instead",
-            )
-        )
-    if new.kind == PersonKind.CHILD:
-        if not dob and not edd:
-            errors.append(
-                FieldError(
-                    prefix + "date_of_birth",
-                    "required",
-                    "A child needs a date of birth, or an expected delivery date if unborn",
-                )
-            )
-        if dob and dob <= today and age_in_years(dob, today) >= ADULT_AGE:
-            errors.append(
-                FieldError(
-                    prefix + "date_of_birth",
-                    "child_age",
-                    f"Born {dob:%d/%m/%Y}, this person is {age_in_years(dob, today)}: record "
-                    "people aged 18 or over as adults",
-                )
-            )
-        if edd and not dob:
-            if edd < today:
-                errors.append(
-                    FieldError(
-                        prefix + "expected_delivery",
-                        "edd_past",
-                        f"Expected delivery {edd:%d/%m/%Y} has passed: if the baby is born, "
-                        "record the date of birth",
-                    )
-                )
-            elif edd > today + MAX_PREGNANCY:
-                errors.append(
-                    FieldError(
-                        prefix + "expected_delivery",
-                        "edd_too_far",
-                        f"Expected delivery {edd:%d/%m/%Y} is more than 42 weeks away — "
-                        "check the date",
-                    )
-                )
-    elif edd:
-        errors.append(
-            FieldError(
-                prefix + "expected_delivery",
-                "adult_edd",
-                "Only an unborn child has an expected delivery date",
-            )
-        )
+    errors += birth_date_problems(new.kind == PersonKind.CHILD, dob, edd, today, prefix)
     values["date_of_birth"] = dob
     values["expected_delivery"] = None if dob else edd
 
