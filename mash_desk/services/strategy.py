@@ -104,6 +104,66 @@ class OverdueIcpcDTO:
     """How late, in words (``"overdue by 2 days"``)."""
 
 
+def _decision_problems(unit: Unit, decision: Decision) -> list[FieldError]:
+    """A discussion follows a signed s47 decision, once."""
+    errors: list[FieldError] = []
+    if (
+        decision.status != DecisionStatus.SIGNED.value
+        or decision.outcome != DecisionOutcome.S47.value
+    ):
+        errors.append(
+            FieldError(
+                "decision",
+                "signed_s47",
+                "A strategy discussion follows a signed decision of strategy "
+                "discussion and s47 enquiry",
+            )
+        )
+    if unit.session.scalar(
+        select(StrategyDiscussion.id).where(StrategyDiscussion.decision_id == decision.id)
+    ):
+        errors.append(
+            FieldError("decision", "one_discussion", "This decision's discussion is recorded")
+        )
+    return errors
+
+
+def held_at_problems(held: datetime | None, now: datetime) -> list[FieldError]:
+    """When the discussion was held: given, with its time zone, not in the future."""
+    if held is None:
+        return [FieldError("held_at", "required", "Give when it was held")]
+    if held.tzinfo is None:
+        return [FieldError("held_at", "aware", "Give the time with its zone")]
+    if held > now:
+        return [FieldError("held_at", "not_future", "That time is in the future")]
+    return []
+
+
+def _typed_attendees(
+    unit: Unit, discussion: StrategyInput, errors: list[FieldError]
+) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """The active agencies by code and the attendees typed; their problems go to ``errors``."""
+    agencies = dict(unit.session.execute(select(Agency.code, Agency.id).where(Agency.active)).all())
+    attendees = []
+    for i, (code, name) in enumerate(discussion.attendees):
+        text, problem = clean_short(
+            name,
+            f"attendees[{i}].name",
+            "Attendee's name",
+            required=True,
+            max_length=ATTENDEE_NAME_MAX,
+        )
+        errors += [problem] if problem else []
+        if code not in agencies:
+            errors.append(
+                FieldError(f"attendees[{i}].agency", "exists", f"Unknown agency {code!r}")
+            )
+        attendees.append((code, text or ""))
+    problem = strategy_attendance_missing({code for code, _ in attendees})
+    errors += [problem] if problem else []
+    return agencies, attendees
+
+
 class StrategyService(Service):
     """Record and read strategy discussions."""
 
@@ -113,34 +173,9 @@ class StrategyService(Service):
         """Record the strategy discussion of a signed s47 decision; every rule in one pass."""
         with self.writing(actor, Permission.RECORD_STRATEGY) as unit:
             decision = unit.load(Decision, decision_id, what="decision")
-            errors: list[FieldError] = []
-            if (
-                decision.status != DecisionStatus.SIGNED.value
-                or decision.outcome != DecisionOutcome.S47.value
-            ):
-                errors.append(
-                    FieldError(
-                        "decision",
-                        "signed_s47",
-                        "A strategy discussion follows a signed decision of strategy "
-                        "discussion and s47 enquiry",
-                    )
-                )
-            if unit.session.scalar(
-                select(StrategyDiscussion.id).where(StrategyDiscussion.decision_id == decision.id)
-            ):
-                errors.append(
-                    FieldError(
-                        "decision", "one_discussion", "This decision's discussion is recorded"
-                    )
-                )
+            errors = _decision_problems(unit, decision)
             held = discussion.held_at
-            if held is None:
-                errors.append(FieldError("held_at", "required", "Give when it was held"))
-            elif held.tzinfo is None:
-                errors.append(FieldError("held_at", "aware", "Give the time with its zone"))
-            elif held > unit.now:
-                errors.append(FieldError("held_at", "not_future", "That time is in the future"))
+            errors += held_at_problems(held, unit.now)
             s47: S47Decision | None = None
             try:
                 s47 = S47Decision(discussion.s47_decision)
@@ -156,44 +191,11 @@ class StrategyService(Service):
                 discussion.rationale, "rationale", "Rationale", required=True
             )
             errors += [problem] if problem else []
-            agencies = dict(
-                unit.session.execute(select(Agency.code, Agency.id).where(Agency.active)).all()
-            )
-            attendees = []
-            for i, (code, name) in enumerate(discussion.attendees):
-                text, problem = clean_short(
-                    name,
-                    f"attendees[{i}].name",
-                    "Attendee's name",
-                    required=True,
-                    max_length=ATTENDEE_NAME_MAX,
-                )
-                errors += [problem] if problem else []
-                if code not in agencies:
-                    errors.append(
-                        FieldError(f"attendees[{i}].agency", "exists", f"Unknown agency {code!r}")
-                    )
-                attendees.append((code, text or ""))
-            problem = strategy_attendance_missing({code for code, _ in attendees})
-            errors += [problem] if problem else []
+            agencies, attendees = _typed_attendees(unit, discussion, errors)
             if errors:
                 raise ValidationError(errors)
             assert held is not None and s47 is not None and rationale is not None
-            proceed = s47 is S47Decision.PROCEED
-            row = StrategyDiscussion(
-                referral_id=decision.referral_id,
-                decision_id=decision.id,
-                person_id=decision.person_id,
-                held_at=held,
-                s47_decision=s47.value,
-                rationale=rationale,
-                s47_started_on=held.astimezone(self.ctx.tz).date() if proceed else None,
-                icpc_due_at=self.ctx.deadlines.icpc_due(held) if proceed else None,
-                recorded_by=unit.user_id,
-                recorded_at=unit.now,
-            )
-            unit.session.add(row)
-            unit.session.flush()
+            row = self._write(unit, decision, held, s47, rationale)
             unit.session.add_all(
                 StrategyAttendee(discussion_id=row.id, agency_id=agencies[code], name=name)
                 for code, name in attendees
@@ -216,6 +218,29 @@ class StrategyService(Service):
                 {"strategy", f"referral:{row.referral_id}", f"person:{row.person_id}"}
             )
             return OpResult(self._dto(unit, row), changed)
+
+    def _write(
+        self, unit: Unit, decision: Decision, held: datetime, s47: S47Decision, rationale: str
+    ) -> StrategyDiscussion:
+        """Store the discussion; an enquiry that proceeds starts its s47 and ICPC clocks."""
+        proceed = s47 is S47Decision.PROCEED
+        row = StrategyDiscussion(
+            referral_id=decision.referral_id,
+            decision_id=decision.id,
+            person_id=decision.person_id,
+            held_at=held,
+            s47_decision=s47.value,
+            rationale=rationale,
+            s47_started_on=held.astimezone(self.ctx.tz).date() if proceed else None,
+            # The initial child protection conference within 15 working days of the strategy
+            # discussion (Working Together 2023, ch. 2): the policy file's ``icpc`` limit.
+            icpc_due_at=self.ctx.deadlines.icpc_due(held) if proceed else None,
+            recorded_by=unit.user_id,
+            recorded_at=unit.now,
+        )
+        unit.session.add(row)
+        unit.session.flush()
+        return row
 
     def record_icpc(
         self,
