@@ -124,6 +124,58 @@ class RoutingDTO:
         return self.acknowledged_at is not None
 
 
+def _typed_texts(routing: RoutingInput, errors: list[FieldError]) -> dict[str, str | None]:
+    """The reason, handover summary and receiving team typed, cleaned; problems to ``errors``."""
+    reason, problem = clean_narrative(routing.reason, "reason", "Reason", required=True)
+    errors += [problem] if problem else []
+    summary, problem = clean_narrative(
+        routing.handover_summary, "handover_summary", "Handover summary", required=True
+    )
+    errors += [problem] if problem else []
+    team, problem = clean_short(routing.to_team, "to_team", "Receiving team", max_length=TEAM_MAX)
+    errors += [problem] if problem else []
+    return {"reason": reason, "handover_summary": summary, "to_team": team}
+
+
+def _agencies_named(
+    unit: Unit, from_code: str | None, to_code: str, errors: list[FieldError]
+) -> dict[str, int]:
+    """Active agencies by code; a routing's two ends must be among them."""
+    agencies = dict(unit.session.execute(select(Agency.code, Agency.id).where(Agency.active)).all())
+    if from_code not in agencies:
+        errors.append(FieldError("from_agency", "exists", "Name the service it comes from"))
+    if to_code not in agencies:
+        errors.append(FieldError("to_agency", "exists", f"Unknown agency {to_code!r}"))
+    return agencies
+
+
+def _decision_referral(
+    unit: Unit, decision_id: int | None, person_id: int, errors: list[FieldError]
+) -> int | None:
+    """The referral of the decision the routing follows, which must be about this child."""
+    if decision_id is None:
+        return None
+    decision = unit.session.get(Decision, decision_id)
+    if decision is None or decision.person_id != person_id:
+        errors.append(FieldError("decision", "exists", "That decision is not about this child"))
+        return None
+    return decision.referral_id
+
+
+def _open_services(unit: Unit, person_id: int) -> list[str]:
+    """The services the child receives today (a step down needs one to step down from)."""
+    today = unit.today
+    return list(
+        unit.session.scalars(
+            select(ServiceEpisode.service).where(
+                ServiceEpisode.person_id == person_id,
+                ServiceEpisode.started_on <= today,
+                or_(ServiceEpisode.ended_on.is_(None), ServiceEpisode.ended_on > today),
+            )
+        )
+    )
+
+
 class RoutingService(Service):
     """Create, inform, complete, accept and reject routings; list them by who must act."""
 
@@ -131,65 +183,31 @@ class RoutingService(Service):
         """Step a child up or down, or transfer them; every rule checked in one pass."""
         with self.writing(actor, Permission.ROUTE_CHILD) as unit:
             person = unit.load(Person, person_id, what="person")
-            errors: list[FieldError] = []
             kind: RoutingKind | None = None
+            errors: list[FieldError] = []
             try:
                 kind = RoutingKind(routing.kind)
             except ValueError:
                 errors.append(FieldError("kind", "choice", f"Unknown routing {routing.kind!r}"))
-            reason, problem = clean_narrative(routing.reason, "reason", "Reason", required=True)
-            errors += [problem] if problem else []
-            summary, problem = clean_narrative(
-                routing.handover_summary, "handover_summary", "Handover summary", required=True
-            )
-            errors += [problem] if problem else []
-            team, problem = clean_short(
-                routing.to_team, "to_team", "Receiving team", max_length=TEAM_MAX
-            )
-            errors += [problem] if problem else []
+            texts = _typed_texts(routing, errors)
             if routing.level_before is not None and not 1 <= routing.level_before <= 4:
                 errors.append(FieldError("level_before", "range", "The level before is 1 to 4"))
             from_code = routing.from_agency or (_DEFAULT_FROM.get(kind) if kind else None)
-            agencies = dict(
-                unit.session.execute(select(Agency.code, Agency.id).where(Agency.active)).all()
-            )
-            if from_code not in agencies:
-                errors.append(FieldError("from_agency", "exists", "Name the service it comes from"))
-            if routing.to_agency not in agencies:
-                errors.append(
-                    FieldError("to_agency", "exists", f"Unknown agency {routing.to_agency!r}")
-                )
-            referral_id = None
-            if routing.decision_id is not None:
-                decision = unit.session.get(Decision, routing.decision_id)
-                if decision is None or decision.person_id != person.id:
-                    errors.append(
-                        FieldError("decision", "exists", "That decision is not about this child")
-                    )
-                else:
-                    referral_id = decision.referral_id
-            today = unit.today
-            open_services = unit.session.scalars(
-                select(ServiceEpisode.service).where(
-                    ServiceEpisode.person_id == person.id,
-                    ServiceEpisode.started_on <= today,
-                    or_(ServiceEpisode.ended_on.is_(None), ServiceEpisode.ended_on > today),
-                )
-            ).all()
+            agencies = _agencies_named(unit, from_code, routing.to_agency, errors)
+            referral_id = _decision_referral(unit, routing.decision_id, person.id, errors)
             if kind is not None:
                 errors += routing_problems(
                     kind,
                     routing.to_agency,
                     routing.level_after,
                     routing.family_consent,
-                    open_services,
+                    _open_services(unit, person.id),
                 )
             if errors:
                 raise ValidationError(errors)
-            assert kind is not None and reason is not None and summary is not None
-            assert from_code is not None  # "from_agency" above refused one not in agencies
+            assert kind is not None and from_code is not None  # both refused above otherwise
             offer = offers_childrens_centre(
-                is_under_five(person.date_of_birth, person.expected_delivery, today),
+                is_under_five(person.date_of_birth, person.expected_delivery, unit.today),
                 routing.level_after,
                 routing.to_agency,
             )
@@ -200,12 +218,10 @@ class RoutingService(Service):
                 kind=kind.value,
                 from_agency_id=agencies[from_code],
                 to_agency_id=agencies[routing.to_agency],
-                to_team=team,
-                reason=reason,
+                **texts,
                 level_before=routing.level_before,
                 level_after=routing.level_after,
                 family_consent=routing.family_consent,
-                handover_summary=summary,
                 childrens_centre_offer=offer,
                 status=RoutingStatus.OPEN.value,
                 created_by=unit.user_id,
