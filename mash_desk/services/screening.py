@@ -30,7 +30,39 @@ from mash_desk.services.thresholds import (
     document_in_force,
     record_assessment,
 )
-from mash_desk.storage.models import Consent, Contact, ContactChild, RagRating, Referral
+from mash_desk.storage.models import (
+    Consent,
+    Contact,
+    ContactChild,
+    RagRating,
+    Referral,
+    ThresholdAssessment,
+)
+
+
+def _store_screening(
+    unit: Unit,
+    cc: ContactChild,
+    used: ThresholdDocument,
+    suggestion: Suggestion,
+    choice: LevelChoice,
+) -> ThresholdAssessment:
+    """Keep the level chosen on the child, with who screened and when; store the assessment."""
+    cc.provisional_level = choice.level
+    cc.level_rationale = choice.rationale
+    cc.threshold_document = used.id
+    cc.threshold_version = used.version
+    cc.screened_by = unit.user_id
+    cc.screened_at = unit.now
+    return record_assessment(
+        unit,
+        used,
+        suggestion,
+        choice,
+        kind="screening",
+        person_id=cc.person_id,
+        contact_child_id=cc.id,
+    )
 
 
 class ScreeningService(Service):
@@ -148,32 +180,8 @@ class ScreeningService(Service):
             not_red = not_red if after in ("amber", "green") else None
             if rag_value is not None and rag_value.value != cc.rag:
                 assert rag_text is not None
-                before = cc.rag
-                self._rate(unit, cc, rag_value.value, rag_text)
-                unit.audit(
-                    "rag.changed",
-                    "contact_child",
-                    cc.id,
-                    person_id=cc.person_id,
-                    before=before,
-                    after=rag_value.value,
-                    reason=rag_text,
-                )
-            cc.provisional_level = choice.level
-            cc.level_rationale = choice.rationale
-            cc.threshold_document = used.id
-            cc.threshold_version = used.version
-            cc.screened_by = unit.user_id
-            cc.screened_at = unit.now
-            assessment = record_assessment(
-                unit,
-                used,
-                suggestion,
-                choice,
-                kind="screening",
-                person_id=cc.person_id,
-                contact_child_id=cc.id,
-            )
+                self._rerate(unit, cc, rag_value.value, rag_text)
+            assessment = _store_screening(unit, cc, used, suggestion, choice)
             assessment.not_red_reason = not_red
             unit.session.flush()
             unit.audit(
@@ -191,6 +199,20 @@ class ScreeningService(Service):
                 frozenset({"queue", f"contact:{cc.contact_id}", f"person:{cc.person_id}"}),
                 notices,
             )
+
+    def _rerate(self, unit: Unit, cc: ContactChild, value: str, reason: str) -> None:
+        """Re-rate the child as screening found, with the rating's own audit row."""
+        before = cc.rag
+        self._rate(unit, cc, value, reason)
+        unit.audit(
+            "rag.changed",
+            "contact_child",
+            cc.id,
+            person_id=cc.person_id,
+            before=before,
+            after=value,
+            reason=reason,
+        )
 
     def review_referral_level(
         self,
