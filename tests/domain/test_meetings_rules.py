@@ -60,7 +60,7 @@ def test_bad_policy_names_every_problem(tmp_path):
     )
     with pytest.raises(PolicyError) as caught:
         load_meeting_policy(path)
-    text = "; ".join(caught.value.problems)
+    text = "; ".join(str(p) for p in caught.value.problems)
     assert "quorum:" in text
     assert "escalation[0].stage" in text
     assert "referrer_feedback.days" in text
