@@ -120,7 +120,7 @@ class ResourceFileError(MashDeskError):
         listed = "; ".join(str(p) for p in self.problems[:_LISTED])
         more = len(self.problems) - _LISTED
         tail = f" (and {more} more)" if more > 0 else ""
-        name = self.what if source is None else f"{self.what} {self.source}"
+        name = self.what if self.source == self.what else f"{self.what} {self.source}"
         super().__init__(f"{name} has {len(self.problems)} problem(s): {listed}{tail}")
 
 
@@ -214,7 +214,10 @@ def parse_yaml(
     """
     name = str(source)
     try:
-        return yaml.load(raw, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
+        # Decoded here, not by PyYAML, which would also take UTF-16 and then report a stray
+        # byte as an "unacceptable character": every resource file is UTF-8 (a BOM allowed).
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -258,7 +258,7 @@ def test_every_problem_is_reported_at_once():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("levels: [1, 2\n", "not valid YAML"),
+        ("levels: [1, 2\n", "YAML syntax error"),
         ("- just\n- a list\n", "document: must be a mapping"),
         ("id: a\nid: b\n", "key 'id' is written twice"),
         (b"\xff\xfe\x00", "not"),
@@ -273,7 +273,7 @@ def test_unreadable_files_say_why(text, expected):
 def test_missing_file_is_a_problem_not_a_crash(tmp_path):
     with pytest.raises(ThresholdDocumentError) as caught:
         load_document(tmp_path / "nope.yaml")
-    assert "cannot read it" in str(caught.value)
+    assert "does not exist" in str(caught.value)
 
 
 def test_risk_flags_vocabulary_is_the_contact_form_one():
