@@ -355,10 +355,9 @@ class _Checker(YamlChecker):
     """Collects problems while turning the parsed YAML into a :class:`MeasureCatalogue`."""
 
     def text(self, value: object, where: str) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.add(where, f"expected non-empty text, got {kind_of(value)}")
-            return None
-        return " ".join(value.split())
+        # A definition is shown on one line of the dashboard: the file's line breaks go.
+        text = super().text(value, where)
+        return " ".join(text.split()) if text is not None else None
 
     def catalogue(self, data: object) -> MeasureCatalogue | None:
         if data is None:

@@ -305,7 +305,8 @@ class YamlChecker:
     def text(self, value: object, where: str) -> str | None:
         """Return ``value`` stripped if it is non-blank text, else record a problem."""
         if not isinstance(value, str) or not value.strip():
-            self.add(where, f"expected non-empty text, got {kind_of(value)}")
+            found = "blank text" if isinstance(value, str) else kind_of(value)
+            self.add(where, f"expected non-empty text, got {found}")
             return None
         return value.strip()
 
