@@ -224,3 +224,24 @@ def test_month_periods_are_local_months():
     for bad in ("2026-13", "2026/10", "Oct 2026"):
         with pytest.raises(ValueError, match="not a month"):
             MonthPeriod.parse(bad)
+
+
+def test_two_different_mistakes_are_both_reported_with_their_lines(tmp_path):
+    shipped = resource("measures", "measures-v1.yaml").read_text(encoding="utf-8")
+    before = "    target: 11.5\n    direction: lower\n    breakdowns: [source]\n"
+    after = "    target: low\n    direction: lower\n    breakdowns: [source, planet]\n"
+    assert before in shipped, "test fixture out of date"
+    text = shipped.replace(before, after, 1)
+    path = tmp_path / "measures.yaml"
+    path.write_text(text, encoding="utf-8")
+    rows = text.splitlines()
+    index = next(n for n, m in enumerate(_shipped()["measures"]) if m["id"] == "re_referral_rate")
+    with pytest.raises(MeasuresError) as caught:
+        load_measures(path)
+    lines = {(p.place, p.line) for p in caught.value.problems}
+    where = f"measures[{index}] (re_referral_rate)"
+    assert lines == {
+        (f"{where}.target", rows.index("    target: low") + 1),
+        (f"{where}.breakdowns[1]", rows.index("    breakdowns: [source, planet]") + 1),
+    }
+    assert all(p.file == str(path) for p in caught.value.problems)
