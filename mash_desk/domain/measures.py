@@ -37,6 +37,9 @@ MEASURES_MAX_BYTES = 256 * 1024
 # The population file is a few lines.
 POPULATION_MAX_BYTES = 16 * 1024
 
+# A measure's id is the key the board report's charts and the dashboard name it by
+# (reporting/board_content.py): a plain identifier. The 40 is the desk's own choice (no outside
+# source), long enough for the shipped ids, the longest of which is under 30.
 _ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
@@ -317,6 +320,7 @@ def load_child_population(path: str | Path) -> ChildPopulation:
     ):
         checker.add("children", f"must be a whole number of children above 0, got {children!r}")
     as_of = top.get("as_of")
+    # A year of an ONS mid-year estimate: 1900 to 2200 only catches a typing slip (24, 20224).
     if "as_of" in top and (
         isinstance(as_of, bool) or not isinstance(as_of, int) or not 1900 <= as_of <= 2200
     ):
@@ -495,6 +499,8 @@ class _Checker(YamlChecker):
         if isinstance(target, bool) or not isinstance(target, int | float):
             self.add(f"{where}.target", f"expected a number, got {kind_of(target)}")
             return direction, None
+        # A percentage cannot pass 100 %; a coefficient is Cohen's kappa, -1 to 1
+        # (threshold_agreement, domain brief §9); a count or a rate per 10,000 is from 0.
         low, high = (
             {
                 MeasureUnit.PERCENT: (0, 100),
@@ -510,6 +516,8 @@ class _Checker(YamlChecker):
             )
             return direction, None
         if direction is Direction.NONE:
+            # The dashboard colours a figure by the side of its target it is on: without a
+            # direction a target could not be coloured, so it is refused, not ignored.
             self.add(f"{where}.direction", "a measure with a target says whether higher or lower")
         return direction, float(target)
 

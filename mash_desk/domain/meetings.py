@@ -287,6 +287,7 @@ def _quorum(checker: _Checker, value: object) -> frozenset[str] | None:
             checker.add(f"quorum[{i}]", f"expected an agency code, got {code!r}")
         else:
             codes.append(code.strip())
+    # A quorum counts agencies present (meetings.yaml): a code twice is a slip, not a rule.
     if len(set(codes)) != len(codes):
         checker.add("quorum", "an agency is listed twice")
     return frozenset(codes)
@@ -302,6 +303,8 @@ def _stages(checker: _Checker, value: object) -> tuple[EscalationStage, ...] | N
         spec = checker.mapping(item, where, required=("stage", "name", "clock"))
         if spec is None or any(k not in spec for k in ("stage", "name", "clock")):
             continue
+        # The protocol's stages follow one another (000 L318, L366; meetings.yaml): a stage
+        # number out of order is a stage moved or lost when the file was edited.
         if spec["stage"] != i + 1 or isinstance(spec["stage"], bool):
             checker.add(f"{where}.stage", f"expected {i + 1} (stages are numbered in order)")
             continue

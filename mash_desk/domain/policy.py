@@ -305,6 +305,8 @@ class _Checker(YamlChecker):
             parsed = time.fromisoformat(value.strip())
         except ValueError:
             parsed = None
+        # Exactly HH:MM: fromisoformat would also take "09:00:30" or "0900", and opening
+        # hours to the second are a typing slip, not a policy.
         if parsed is None or len(value.strip()) != 5:
             self.add(where, f'{value!r} is not a time (expected HH:MM, e.g. "09:00")')
             return None
@@ -430,6 +432,7 @@ class _Checker(YamlChecker):
                 ok = False
                 continue
             result[Rag(key)] = RagClocks(decision=decision, agency_check=check)
+        # Every contact gets a RAG rating (domain brief §4), so each rating needs its clocks.
         for rating in Rag:
             if rating.value not in value:
                 self.add(f"rag.{rating.value}", "missing")

@@ -82,13 +82,13 @@ def load_settings(path: Path) -> tuple[str, str]:
     data = parse_yaml(raw, path, what, CinSettingsError)
     checker = YamlChecker(path, data)
     top = checker.mapping(data, "", ("lea", "software_code")) or {}
-    lea = top.get("lea")
-    if isinstance(lea, int) and not isinstance(lea, bool):
+    written = top.get("lea")
+    lea: str | None = None
+    if isinstance(written, int) and not isinstance(written, bool):
         # Unquoted, YAML reads 082 as the octal number 66: the quotes keep the digits.
-        checker.add("lea", f'write the number in quotes, e.g. "{lea:03d}"')
-        lea = None
+        checker.add("lea", f'write the number in quotes, e.g. "{written:03d}"')
     elif "lea" in top:
-        lea = checker.text(lea, "lea")
+        lea = checker.text(written, "lea")
     # The DfE's three-digit local authority number: the schema's LEA element is a string
     # with the pattern \d{3} (CIN_schema_2024.xsd, header Source).
     if lea is not None and not (len(lea) == 3 and lea.isdigit()):

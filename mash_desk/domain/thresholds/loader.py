@@ -42,6 +42,9 @@ from mash_desk.domain.yaml_values import (
 )
 
 SCHEMA_VERSION = 1
+# Ids and versions are keys stored with every screening and shown in the library
+# ("model-threshold version 2016"): plain characters, at most the columns' sizes
+# (storage.models.thresholds: document_id String(80), version String(20)).
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
 # Indicator wording is read aloud on the phone and shown in one table row.
@@ -293,6 +296,8 @@ def _pathways(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Pathway]:
     pathways: dict[str, Pathway] = {}
     for where, m, ident in _catalogue(c, doc, "pathways", _PATHWAY_KEYS):
         weeks = m.get("weeks_gestation")
+        # A week of pregnancy: 42 weeks is the end of a post-term pregnancy, so a larger
+        # number cannot be a date before birth (resources/thresholds/README.md, pathways).
         if weeks is not None and (
             isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 42
         ):
