@@ -339,9 +339,63 @@ def _domains(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Domain]:
     return domains
 
 
+def _consent(c: _Checker, m: Mapping[str, Any], where: str, missing: str) -> Consent | None:
+    """The level's consent rule, or None with the problem recorded."""
+    raw = m.get("consent")
+    if raw is None:
+        if "consent" in m:
+            c.problem(where, missing, _line(m))
+        return None
+    cm = c.entry(raw, f"{where}, consent", _CONSENT_KEYS, _line(m))
+    rule = cm.get("rule") if cm is not None else None
+    if rule is None:
+        return None
+    if rule not in {r.value for r in ConsentRule}:
+        c.problem(
+            f"{where}, consent",
+            f"unknown consent rule {rule!r} (expected one of: "
+            f"{', '.join(r.value for r in ConsentRule)})",
+            _line(cm),
+        )
+        return None
+    return Consent(ConsentRule(rule), c.field_text(cm, "text", where) or "")
+
+
+def _level_routes(
+    c: _Checker, m: Mapping[str, Any], where: str, routes: Mapping[str, Route]
+) -> list[LevelRoute]:
+    """The routes a level offers, each naming a route the document defines."""
+    conditions = ", ".join(rc.value for rc in RouteCondition)
+    level_routes: list[LevelRoute] = []
+    for rindex, rentry in enumerate(c.items(m, "routes", where)):
+        rwhere = f"{where}, routes[{rindex}]"
+        rm = c.entry(rentry, rwhere, _LEVEL_ROUTE_KEYS, _line(m))
+        if rm is None:
+            continue
+        rid = rm.get("route")
+        when = rm.get("when")
+        if when is not None and when not in {rc.value for rc in RouteCondition}:
+            c.problem(
+                rwhere, f"unknown condition {when!r} (expected one of: {conditions})", _line(rm)
+            )
+            continue
+        if rid is None:
+            continue
+        if rid not in routes:
+            c.problem(
+                rwhere,
+                f"unknown route '{rid}' (routes defined: {', '.join(routes) or 'none'})",
+                _line(rm),
+            )
+            continue
+        level_routes.append(
+            LevelRoute(routes[rid], RouteCondition(when) if when is not None else None)
+        )
+    return level_routes
+
+
 def _levels(c: _Checker, doc: Mapping[str, Any], routes: Mapping[str, Route]) -> dict[int, Level]:
     levels: dict[int, Level] = {}
-    conditions = ", ".join(rc.value for rc in RouteCondition)
     missing_consent = (
         "missing consent rule: say whether family consent is needed ("
         + ", ".join(r.value for r in ConsentRule)
@@ -362,48 +416,8 @@ def _levels(c: _Checker, doc: Mapping[str, Any], routes: Mapping[str, Route]) ->
         if number in levels:
             c.problem(where, f"level {number} is defined twice", _line(m))
             continue
-        consent = None
-        raw_consent = m.get("consent")
-        if raw_consent is None and "consent" in m:
-            c.problem(where, missing_consent, _line(m))
-        elif raw_consent is not None:
-            cm = c.entry(raw_consent, f"{where}, consent", _CONSENT_KEYS, _line(m))
-            if cm is not None:
-                rule = cm.get("rule")
-                if rule is not None and rule not in {r.value for r in ConsentRule}:
-                    c.problem(
-                        f"{where}, consent",
-                        f"unknown consent rule {rule!r} (expected one of: "
-                        f"{', '.join(r.value for r in ConsentRule)})",
-                        _line(cm),
-                    )
-                elif rule is not None:
-                    consent = Consent(ConsentRule(rule), c.field_text(cm, "text", where) or "")
-        level_routes: list[LevelRoute] = []
-        for rindex, rentry in enumerate(c.items(m, "routes", where)):
-            rwhere = f"{where}, routes[{rindex}]"
-            rm = c.entry(rentry, rwhere, _LEVEL_ROUTE_KEYS, _line(m))
-            if rm is None:
-                continue
-            rid = rm.get("route")
-            when = rm.get("when")
-            if when is not None and when not in {rc.value for rc in RouteCondition}:
-                c.problem(
-                    rwhere, f"unknown condition {when!r} (expected one of: {conditions})", _line(rm)
-                )
-                continue
-            if rid is None:
-                continue
-            if rid not in routes:
-                c.problem(
-                    rwhere,
-                    f"unknown route '{rid}' (routes defined: {', '.join(routes) or 'none'})",
-                    _line(rm),
-                )
-                continue
-            level_routes.append(
-                LevelRoute(routes[rid], RouteCondition(when) if when is not None else None)
-            )
+        consent = _consent(c, m, where, missing_consent)
+        level_routes = _level_routes(c, m, where, routes)
         if consent is None:
             continue
         levels[number] = Level(
@@ -416,6 +430,35 @@ def _levels(c: _Checker, doc: Mapping[str, Any], routes: Mapping[str, Route]) ->
             tuple(level_routes),
         )
     return levels
+
+
+def _indicator_links(
+    c: _Checker, m: Mapping[str, Any], where: str, pathways: Mapping[str, Pathway]
+) -> tuple[list[Pathway], tuple[str, ...], bool]:
+    """An indicator's pathways and risk flags, and whether every one of them is known."""
+    ok = True
+    used: list[Pathway] = []
+    for pid in c.strings(m, "pathways", where):
+        if pid in pathways:
+            used.append(pathways[pid])
+        else:
+            c.problem(
+                where,
+                f"unknown pathway '{pid}' (pathways defined: {', '.join(pathways) or 'none'})",
+                _line(m),
+            )
+            ok = False
+    # The contact form's risk codes (domain.enums.RISK_INDICATORS): a flag is matched to them.
+    flags = c.strings(m, "risk_flags", where)
+    for flag in flags:
+        if flag not in RISK_INDICATORS:
+            c.problem(
+                where,
+                f"unknown risk flag '{flag}' (expected one of: {', '.join(RISK_INDICATORS)})",
+                _line(m),
+            )
+            ok = False
+    return used, flags, ok
 
 
 def _indicators(
@@ -462,26 +505,8 @@ def _indicators(
                     _line(m),
                 )
                 ok = False
-        used: list[Pathway] = []
-        for pid in c.strings(m, "pathways", where):
-            if pid in pathways:
-                used.append(pathways[pid])
-            else:
-                c.problem(
-                    where,
-                    f"unknown pathway '{pid}' (pathways defined: {', '.join(pathways) or 'none'})",
-                    _line(m),
-                )
-                ok = False
-        flags = c.strings(m, "risk_flags", where)
-        for flag in flags:
-            if flag not in RISK_INDICATORS:
-                c.problem(
-                    where,
-                    f"unknown risk flag '{flag}' (expected one of: {', '.join(RISK_INDICATORS)})",
-                    _line(m),
-                )
-                ok = False
+        used, flags, linked = _indicator_links(c, m, where, pathways)
+        ok = ok and linked
         text = c.field_text(m, "text", where)
         if ok and text and domain is not None and dimension is not None and level is not None:
             indicators.append(
