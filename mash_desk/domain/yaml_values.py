@@ -112,6 +112,8 @@ class ResourceFileError(MashDeskError):
         """Record ``problems`` found in the ``what`` file ``source``."""
         if what is not None:
             self.what = what
+        if isinstance(problems, str):  # one problem given alone, not its characters
+            problems = [problems]
         self.path = Path(source) if isinstance(source, Path) else None
         self.source = str(source) if source is not None else self.what
         self.problems: tuple[Problem, ...] = tuple(
