@@ -15,11 +15,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mash_desk.domain.enums import Sex
-from mash_desk.domain.errors import MashDeskError
 from mash_desk.domain.outcomes import age_in_years
+from mash_desk.domain.yaml_values import (
+    Problem,
+    ResourceFileError,
+    YamlChecker,
+    kind_of,
+    parse_yaml,
+    read_resource,
+)
 
 LIST_KEYS = ("list_1", "list_2", "list_3", "list_5")
 """The lists the front door can fill: contacts, early help, referrals, s47 and ICPCs."""
@@ -48,8 +53,15 @@ UNALLOCATED = "Unallocated"
 for both columns on every row; inspectors look for unallocated children)."""
 
 
-class AnnexASpecError(MashDeskError):
-    """The shipped Annex A resource file is missing a list, a header or an option."""
+class AnnexASpecError(ResourceFileError):
+    """The Annex A resource file is missing a list, a header or an option."""
+
+    what = "Annex A file"
+
+
+# The shipped file is about 5 KB; a new Ofsted version adds a few lists and options at most.
+ANNEX_A_MAX_BYTES = 256 * 1024
+_CODE_COLUMNS = ("gender", "ethnicity", "source", "yes_no")
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,8 @@ class AnnexASpec:
 
     def _known(self, column: str, option: str) -> str:
         if option not in self.codes[column]:
-            raise AnnexASpecError(f"{option!r} is not an Annex A {column} option")
+            problem = Problem(f"codes.{column}", f"{option!r} is not an Annex A {column} option")
+            raise AnnexASpecError([problem])
         return option
 
 
@@ -103,28 +116,75 @@ def _by_suffix(options: Iterable[str], key: Any) -> dict[str, str]:
     return {key(option): option for option in options}
 
 
-def parse_spec(data: Any, where: str) -> AnnexASpec:
-    """Check and return the Annex A resource's content (``where`` names it in errors)."""
-    try:
-        lists = {
-            k: ListSpec(k, str(v["sheet"]), str(v["title"]), tuple(str(h) for h in v["headers"]))
-            for k, v in data["lists"].items()
-        }
-        codes = {k: tuple(str(o) for o in v) for k, v in data["codes"].items()}
-        version = str(data["version"])
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise AnnexASpecError(f"{where}: not an Annex A specification ({exc})") from exc
-    missing = [k for k in LIST_KEYS if k not in lists]
-    missing += [c for c in ("gender", "ethnicity", "source", "yes_no") if c not in codes]
-    if missing:
-        raise AnnexASpecError(f"{where}: missing {', '.join(missing)}")
+def parse_spec(data: Any, where: str | Path) -> AnnexASpec:
+    """Check and return the Annex A resource's content (``where`` names it in errors).
+
+    Raises:
+        AnnexASpecError: every missing list, header or option at once, each with its line.
+    """
+    checker = YamlChecker(where, data)
+    top = checker.mapping(data, "", ("version", "lists", "codes"))
+    if top is None:
+        raise AnnexASpecError(checker.problems, where)
+    version = checker.text(top["version"], "version") if "version" in top else None
+    # A missing key is reported by mapping() above; only what is written is checked further.
+    lists = _lists(checker, top["lists"]) if "lists" in top else {}
+    codes = _codes(checker, top["codes"]) if "codes" in top else {}
+    checker.raise_if_any(AnnexASpecError)
+    assert version is not None
     return AnnexASpec(version, lists, codes)
+
+
+def _texts(checker: YamlChecker, value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        checker.add(where, f"expected a non-empty list of text, got {kind_of(value)}")
+        return ()
+    texts = [checker.text(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    return tuple(t for t in texts if t is not None)
+
+
+def _lists(checker: YamlChecker, value: object) -> dict[str, ListSpec]:
+    # Lists beyond the front door's (Ofsted has eleven) may be written; these four must be.
+    others = tuple(value) if isinstance(value, dict) else ()
+    top = checker.mapping(value, "lists", LIST_KEYS, others)
+    lists: dict[str, ListSpec] = {}
+    for key, spec in (top or {}).items():
+        where = f"lists.{key}"
+        entry = checker.mapping(spec, where, ("sheet", "title", "headers"))
+        if entry is None or any(k not in entry for k in ("sheet", "title", "headers")):
+            continue
+        sheet = checker.text(entry["sheet"], f"{where}.sheet")
+        title = checker.text(entry["title"], f"{where}.title")
+        headers = _texts(checker, entry["headers"], f"{where}.headers")
+        if sheet and title and headers:
+            lists[key] = ListSpec(key, sheet, title, headers)
+    return lists
+
+
+def _codes(checker: YamlChecker, value: object) -> dict[str, tuple[str, ...]]:
+    top = checker.mapping(value, "codes", _CODE_COLUMNS)
+    codes = {k: _texts(checker, v, f"codes.{k}") for k, v in (top or {}).items()}
+    # AnnexASpec's lookups fall back to these options (Ofsted's "not obtained" ethnicity, the
+    # "10: Unknown" source, yes/no/unknown in that order): refused here, not mid-export.
+    _must_offer(checker, codes, "ethnicity", NOT_OBTAINED, lambda o: o.split(") ", 1)[-1])
+    _must_offer(checker, codes, "source", "10", lambda o: o.split(") ", 1)[-1].split(":", 1)[0])
+    if len(codes.get("yes_no", (0, 0, 0))) != 3:
+        checker.add("codes.yes_no", "expected three options: yes, no and unknown, in that order")
+    return codes
+
+
+def _must_offer(
+    checker: YamlChecker, codes: Mapping[str, tuple[str, ...]], column: str, code: str, key: Any
+) -> None:
+    if codes.get(column) and code not in {key(option) for option in codes[column]}:
+        checker.add(f"codes.{column}", f'no option for code {code} (written as "x) {code}")')
 
 
 @cache
 def load_spec(path: Path) -> AnnexASpec:
     """Read the Annex A resource file at ``path`` (once per process)."""
-    return parse_spec(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    raw = read_resource(path, ANNEX_A_MAX_BYTES, AnnexASpecError.what, AnnexASpecError)
+    return parse_spec(parse_yaml(raw, path, AnnexASpecError.what, AnnexASpecError), path)
 
 
 def age_on(date_of_birth: date | None, on: date) -> int | None:

@@ -23,11 +23,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
-from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
-from mash_desk.domain.errors import MashDeskError
-from mash_desk.domain.yaml_values import YamlChecker, kind_of
+from mash_desk.domain.yaml_values import (
+    ResourceFileError,
+    YamlChecker,
+    kind_of,
+    parse_yaml,
+    read_resource,
+)
 
 # The shipped file is about 11 KB; 256 KiB leaves room for a council's own measures and
 # comments, while a wrong file (an export, a log) is refused before YAML parsing.
@@ -35,22 +37,20 @@ MEASURES_MAX_BYTES = 256 * 1024
 # The population file is a few lines.
 POPULATION_MAX_BYTES = 16 * 1024
 
+# A measure's id is the key the board report's charts and the dashboard name it by
+# (reporting/board_content.py): a plain identifier. The 40 is the desk's own choice (no outside
+# source), long enough for the shipped ids, the longest of which is under 30.
 _ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
-class MeasuresError(MashDeskError):
-    """A measures (or population) file could not be used; ``problems`` lists every problem.
+class MeasuresError(ResourceFileError):
+    """A measures (or population, or neighbours) file could not be used; lists every problem.
 
-    Each problem starts with where it is: ``measures[3] (re_referral_rate).target: ...``, a
+    Each problem says where it is: ``measures[3] (re_referral_rate).target`` and its line, a
     top-level key, or ``file`` when the file as a whole is unreadable.
     """
 
-    def __init__(self, problems: list[str], path: Path | None = None, what: str = "measures"):
-        """Record ``problems`` found in the ``what`` file at ``path``."""
-        self.problems: list[str] = list(problems)
-        self.path = path
-        where = f"{what} file {path}" if path is not None else f"{what} file"
-        super().__init__(f"{where} has {len(self.problems)} problem(s): " + "; ".join(problems))
+    what = "measures file"
 
 
 class MeasureUnit(StrEnum):
@@ -281,28 +281,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def _read_yaml(path: Path, limit: int, what: str) -> object:
-    try:
-        text = read_capped(path, limit, f"{what} file").decode("utf-8")
-    except FileNotFoundError:
-        raise MeasuresError([f"file: {path} does not exist"], path, what) from None
-    except FileTooLarge as exc:
-        raise MeasuresError(
-            [
-                f"file: {path} is too large: {describe_size(exc.size)}, and a {what} file may be "
-                f"at most {describe_size(limit)}; nothing of it was read"
-            ],
-            path,
-            what,
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MeasuresError([f"file: cannot read {path}: {exc}"], path, what) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise MeasuresError([f"file: YAML syntax error{where}: {problem}"], path, what) from None
+    return parse_yaml(read_resource(path, limit, what, MeasuresError), path, what, MeasuresError)
 
 
 def load_measures(path: str | Path) -> MeasureCatalogue:
@@ -312,11 +291,11 @@ def load_measures(path: str | Path) -> MeasureCatalogue:
         MeasuresError: listing every problem found, each naming the measure and field.
     """
     path = Path(path)
-    data = _read_yaml(path, MEASURES_MAX_BYTES, "measures")
-    checker = _Checker()
+    data = _read_yaml(path, MEASURES_MAX_BYTES, "measures file")
+    checker = _Checker(path, data)
     catalogue = checker.catalogue(data)
-    if checker.problems or catalogue is None:
-        raise MeasuresError(checker.problems, path)
+    checker.raise_if_any(MeasuresError)
+    assert catalogue is not None  # every way to None adds a problem
     return catalogue
 
 
@@ -327,11 +306,12 @@ def load_child_population(path: str | Path) -> ChildPopulation:
         MeasuresError: the file is unreadable or a field is missing or wrong.
     """
     path = Path(path)
-    data = _read_yaml(path, POPULATION_MAX_BYTES, "population")
-    checker = _Checker()
+    what = "population file"
+    data = _read_yaml(path, POPULATION_MAX_BYTES, what)
+    checker = _Checker(path, data)
     top = checker.mapping(data, "", ("area", "children", "as_of", "source"))
     if top is None:
-        raise MeasuresError(checker.problems, path, "population")
+        raise MeasuresError(checker.problems, path, what)
     area = checker.text(top.get("area"), "area") if "area" in top else None
     source = checker.text(top.get("source"), "source") if "source" in top else None
     children = top.get("children")
@@ -340,12 +320,13 @@ def load_child_population(path: str | Path) -> ChildPopulation:
     ):
         checker.add("children", f"must be a whole number of children above 0, got {children!r}")
     as_of = top.get("as_of")
+    # A year of an ONS mid-year estimate: 1900 to 2200 only catches a typing slip (24, 20224).
     if "as_of" in top and (
         isinstance(as_of, bool) or not isinstance(as_of, int) or not 1900 <= as_of <= 2200
     ):
         checker.add("as_of", f"must be the year of the estimate, e.g. 2024, got {as_of!r}")
-    if checker.problems or area is None or source is None:
-        raise MeasuresError(checker.problems, path, "population")
+    checker.raise_if_any(MeasuresError, what)
+    assert area is not None and source is not None
     assert isinstance(children, int) and isinstance(as_of, int)
     return ChildPopulation(area, children, as_of, source)
 
@@ -378,10 +359,9 @@ class _Checker(YamlChecker):
     """Collects problems while turning the parsed YAML into a :class:`MeasureCatalogue`."""
 
     def text(self, value: object, where: str) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.add(where, f"expected non-empty text, got {kind_of(value)}")
-            return None
-        return " ".join(value.split())
+        # A definition is shown on one line of the dashboard: the file's line breaks go.
+        text = super().text(value, where)
+        return " ".join(text.split()) if text is not None else None
 
     def catalogue(self, data: object) -> MeasureCatalogue | None:
         if data is None:
@@ -519,6 +499,8 @@ class _Checker(YamlChecker):
         if isinstance(target, bool) or not isinstance(target, int | float):
             self.add(f"{where}.target", f"expected a number, got {kind_of(target)}")
             return direction, None
+        # A percentage cannot pass 100 %; a coefficient is Cohen's kappa, -1 to 1
+        # (threshold_agreement, domain brief §9); a count or a rate per 10,000 is from 0.
         low, high = (
             {
                 MeasureUnit.PERCENT: (0, 100),
@@ -534,6 +516,8 @@ class _Checker(YamlChecker):
             )
             return direction, None
         if direction is Direction.NONE:
+            # The dashboard colours a figure by the side of its target it is on: without a
+            # direction a target could not be coloured, so it is refused, not ignored.
             self.add(f"{where}.direction", "a measure with a target says whether higher or lower")
         return direction, float(target)
 

@@ -14,10 +14,8 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from mash_desk.domain.enums import Rag
-from mash_desk.domain.policy import PolicyError, TimeLimit, _Checker, read_policy_text
+from mash_desk.domain.policy import PolicyError, TimeLimit, _Checker, read_policy_yaml
 
 
 class DecisionOutcome(StrEnum):
@@ -247,20 +245,17 @@ def load_meeting_policy(path: str | Path) -> MeetingPolicy:
     """Read, validate and return the meeting policy in the YAML file at ``path``.
 
     Raises:
-        PolicyError: listing every problem found, each starting with the key it concerns.
+        PolicyError: listing every problem found, each with the key it concerns and its line.
     """
     path = Path(path)
-    text = read_policy_text(path)  # size cap, missing and unreadable files: one message each
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PolicyError([f"file: cannot read {path}: {exc}"], path) from None
-    return parse_meeting_policy(data, path)
+    # The main policy file's reading: the same size cap, and one message each for a missing,
+    # unreadable, non-UTF-8 or non-YAML file.
+    return parse_meeting_policy(read_policy_yaml(path), path)
 
 
 def parse_meeting_policy(data: object, path: Path | None = None) -> MeetingPolicy:
     """Validate already-parsed YAML ``data`` as a meeting policy (every problem at once)."""
-    checker = _Checker()
+    checker = _Checker(path, data)
     top = checker.mapping(
         data, "", required=("id", "title", "quorum", "escalation", "referrer_feedback")
     )
@@ -275,8 +270,9 @@ def parse_meeting_policy(data: object, path: Path | None = None) -> MeetingPolic
         if "referrer_feedback" in top
         else None
     )
-    if checker.problems or None in (policy_id, title, quorum, stages, feedback):
-        raise PolicyError(checker.problems or ["file: incomplete meeting policy"], path)
+    checker.raise_if_any(PolicyError)
+    if None in (policy_id, title, quorum, stages, feedback):
+        raise PolicyError(["incomplete meeting policy"], path)
     assert policy_id and title and quorum is not None and stages and feedback
     return MeetingPolicy(policy_id, title, quorum, stages, feedback)
 
@@ -291,6 +287,7 @@ def _quorum(checker: _Checker, value: object) -> frozenset[str] | None:
             checker.add(f"quorum[{i}]", f"expected an agency code, got {code!r}")
         else:
             codes.append(code.strip())
+    # A quorum counts agencies present (meetings.yaml): a code twice is a slip, not a rule.
     if len(set(codes)) != len(codes):
         checker.add("quorum", "an agency is listed twice")
     return frozenset(codes)
@@ -306,6 +303,8 @@ def _stages(checker: _Checker, value: object) -> tuple[EscalationStage, ...] | N
         spec = checker.mapping(item, where, required=("stage", "name", "clock"))
         if spec is None or any(k not in spec for k in ("stage", "name", "clock")):
             continue
+        # The protocol's stages follow one another (000 L318, L366; meetings.yaml): a stage
+        # number out of order is a stage moved or lost when the file was edited.
         if spec["stage"] != i + 1 or isinstance(spec["stage"], bool):
             checker.add(f"{where}.stage", f"expected {i + 1} (stages are numbered in order)")
             continue

@@ -19,12 +19,14 @@ from types import MappingProxyType
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
-from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.enums import Rag
-from mash_desk.domain.errors import MashDeskError
-from mash_desk.domain.yaml_values import YamlChecker, kind_of
+from mash_desk.domain.yaml_values import (
+    ResourceFileError,
+    YamlChecker,
+    kind_of,
+    parse_yaml,
+    read_resource,
+)
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday keys of ``working_hours``, in ``date.weekday()`` order (0 = Monday)."""
@@ -41,19 +43,14 @@ POLICY_MAX_BYTES = 256 * 1024
 IDLE_LOCK_MAX_MINUTES = 60
 
 
-class PolicyError(MashDeskError):
-    """A policy file could not be used; ``problems`` lists every problem found.
+class PolicyError(ResourceFileError):
+    """A policy (or meeting policy) file could not be used; ``problems`` lists every problem.
 
-    Each problem starts with the dotted key it concerns (``"working_hours.tue: ..."``), or
-    with ``"file"`` when the file as a whole is unreadable.
+    Each problem names the dotted key it concerns (``working_hours.tue``) and its line, or
+    ``file`` when the file as a whole is unreadable.
     """
 
-    def __init__(self, problems: list[str], path: Path | None = None):
-        """Record ``problems`` (messages naming key and fault) found in the file at ``path``."""
-        self.problems: list[str] = list(problems)
-        self.path = path
-        where = f"policy file {path}" if path is not None else "policy"
-        super().__init__(f"{where} has {len(self.problems)} problem(s): " + "; ".join(problems))
+    what = "policy file"
 
 
 class ClockUnit(StrEnum):
@@ -176,46 +173,27 @@ def load_policy(path: str | Path, *, check_calendar: bool = True) -> Policy:
 
     Raises:
         PolicyError: listing every problem found (unreadable file, YAML syntax, unknown or
-            missing keys, bad values).
+            missing keys, bad values), each with its line.
     """
     path = Path(path)
-    text = read_policy_text(path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PolicyError([f"file: YAML syntax error{where}: {problem}"], path) from None
-    checker = _Checker()
+    data = read_policy_yaml(path)
+    checker = _Checker(path, data)
     checker.check_calendar = check_calendar
     policy = checker.policy(data)
-    if checker.problems or policy is None:
-        raise PolicyError(checker.problems, path)
+    checker.raise_if_any(PolicyError)
+    assert policy is not None  # every way to None adds a problem
     return policy
 
 
-def read_policy_text(path: Path) -> str:
-    """Return the text of the policy file at ``path``, refusing one over the size cap.
+def read_policy_yaml(path: Path) -> object:
+    """Return the parsed YAML (with lines) of the policy file at ``path``.
 
     Raises:
-        PolicyError: the file is missing, unreadable, not UTF-8 or over
-            :data:`POLICY_MAX_BYTES` (checked before it is read whole).
+        PolicyError: the file is missing, unreadable, over :data:`POLICY_MAX_BYTES` (checked
+            before it is read whole), not UTF-8 or not YAML.
     """
-    try:
-        return read_capped(path, POLICY_MAX_BYTES, "policy file").decode("utf-8")
-    except FileNotFoundError:
-        raise PolicyError([f"file: {path} does not exist"], path) from None
-    except FileTooLarge as exc:
-        raise PolicyError(
-            [
-                f"file: {path} is too large: {describe_size(exc.size)}, and a policy file may "
-                f"be at most {describe_size(POLICY_MAX_BYTES)}; nothing of it was read"
-            ],
-            path,
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError([f"file: cannot read {path}: {exc}"], path) from None
+    raw = read_resource(path, POLICY_MAX_BYTES, PolicyError.what, PolicyError)
+    return parse_yaml(raw, path, PolicyError.what, PolicyError)
 
 
 @cache
@@ -236,12 +214,6 @@ class _Checker(YamlChecker):
     """Collects problems while turning the parsed YAML into a :class:`Policy`."""
 
     check_calendar = True
-
-    def text(self, value: object, where: str) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.add(where, f"expected non-empty text, got {kind_of(value)}")
-            return None
-        return value.strip()
 
     def policy(self, data: object) -> Policy | None:
         if data is None:
@@ -343,6 +315,8 @@ class _Checker(YamlChecker):
             parsed = time.fromisoformat(value.strip())
         except ValueError:
             parsed = None
+        # Exactly HH:MM: fromisoformat would also take "09:00:30" or "0900", and opening
+        # hours to the second are a typing slip, not a policy.
         if parsed is None or len(value.strip()) != 5:
             self.add(where, f'{value!r} is not a time (expected HH:MM, e.g. "09:00")')
             return None
@@ -479,6 +453,7 @@ class _Checker(YamlChecker):
                 ok = False
                 continue
             result[Rag(key)] = RagClocks(decision=decision, agency_check=check)
+        # Every contact gets a RAG rating (domain brief §4), so each rating needs its clocks.
         for rating in Rag:
             if rating.value not in value:
                 self.add(f"rag.{rating.value}", "missing")

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from mash_desk.domain.capped_files import FileTooLarge, read_capped
 from mash_desk.domain.measures import MeasuresError
+from mash_desk.domain.yaml_values import YamlChecker, kind_of, parse_yaml, read_resource
 
 # The shipped file is about 2 KB; a council's own table of a dozen authorities stays small.
 NEIGHBOURS_MAX_BYTES = 64 * 1024
+_WHAT = "neighbours file"
 _FIGURES = ("referrals", "initial_assessments", "core_assessments", "total_assessments")
 
 
@@ -47,44 +46,40 @@ def load_neighbours(path: str | Path) -> NeighbourTable:
     """Read and validate the neighbours file at ``path``.
 
     Raises:
-        MeasuresError: the file is unreadable, or a field is missing or not a count.
+        MeasuresError: the file is unreadable, or fields are missing or not counts (every
+            problem at once, each with its row, field and line).
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(read_capped(path, NEIGHBOURS_MAX_BYTES, "neighbours file"))
-    except (OSError, FileTooLarge, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise MeasuresError([f"file: cannot read {path}: {exc}"], path, "neighbours") from None
-    problems: list[str] = []
-    if not isinstance(data, dict):
-        raise MeasuresError(["file: expected a mapping"], path, "neighbours")
-    texts = {}
-    for key in ("title", "year", "source"):
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problems.append(f"{key}: expected non-empty text")
-        texts[key] = str(value)
-    rows = data.get("authorities")
-    authorities: list[Neighbour] = []
-    if not isinstance(rows, list) or not rows:
-        problems.append("authorities: expected a list of authorities")
+    raw = read_resource(path, NEIGHBOURS_MAX_BYTES, _WHAT, MeasuresError)
+    data = parse_yaml(raw, path, _WHAT, MeasuresError)
+    checker = YamlChecker(path, data)
+    top = checker.mapping(data, "", ("title", "year", "source", "authorities"))
+    if top is None:
+        raise MeasuresError(checker.problems, path, _WHAT)
+    # A missing key is already reported by mapping(): each check below is of what is there.
+    texts = {
+        key: checker.text(top[key], key) or "" for key in ("title", "year", "source") if key in top
+    }
+    rows = top.get("authorities", [])
+    if "authorities" in top and (not isinstance(rows, list) or not rows):
+        checker.add("authorities", f"expected a list of authorities, got {kind_of(rows)}")
         rows = []
-    for i, row in enumerate(rows):
-        where = f"authorities[{i}]"
-        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
-            problems.append(f"{where}.name: expected the authority's name")
-            continue
-        figures = [row.get(f) for f in _FIGURES]
-        bad = [
-            f
-            for f, v in zip(_FIGURES, figures, strict=True)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0
-        ]
-        problems += [f"{where} ({row['name']}).{f}: expected a whole number from 0" for f in bad]
-        if not bad:
-            authorities.append(Neighbour(row["name"], *(int(v) for v in figures)))  # type: ignore[arg-type]
-    if problems:
-        raise MeasuresError(problems, path, "neighbours")
+    authorities = [n for i, row in enumerate(rows) if (n := _neighbour(checker, row, i))]
+    checker.raise_if_any(MeasuresError, _WHAT)
     return NeighbourTable(texts["title"], texts["year"], texts["source"], tuple(authorities))
+
+
+def _neighbour(checker: YamlChecker, row: object, index: int) -> Neighbour | None:
+    where = f"authorities[{index}]"
+    if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+        checker.add(f"{where}.name", "expected the authority's name")
+        return None
+    where = f"{where} ({row['name']})"
+    figures = [checker.count(row.get(f), f"{where}.{f}") for f in _FIGURES]
+    counts = [f for f in figures if f is not None]
+    if len(counts) != len(_FIGURES):
+        return None
+    return Neighbour(row["name"], *counts)
 
 
 @cache

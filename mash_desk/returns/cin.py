@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from xml.etree import ElementTree as ET
-
-import yaml
 
 from mash_desk import __version__
 from mash_desk.domain.census import (
@@ -29,6 +28,12 @@ from mash_desk.domain.census import (
     source_code,
     upn_unknown_code,
     valid_upn,
+)
+from mash_desk.domain.yaml_values import (
+    ResourceFileError,
+    YamlChecker,
+    parse_yaml,
+    read_resource,
 )
 from mash_desk.paths import resource
 
@@ -46,13 +51,52 @@ class CinHeader:
     made_at: datetime
 
 
+class CinSettingsError(ResourceFileError):
+    """The census settings file cannot be used; ``problems`` names every key at fault."""
+
+    what = "census settings file"
+
+
+# The shipped settings are two values; a council's own file with comments stays tiny.
+SETTINGS_MAX_BYTES = 16 * 1024
+
+
 def load_header(serial_no: int, made_at: datetime) -> CinHeader:
-    """The header from the shipped settings, for the ``serial_no``-th file made at ``made_at``."""
-    settings = yaml.safe_load(resource(*SETTINGS_FILE).read_text(encoding="utf-8"))
-    lea = str(settings["lea"])
-    if not (len(lea) == 3 and lea.isdigit()):
-        raise ValueError(f"resources/returns/cin_census.yaml: lea {lea!r} is not three digits")
-    return CinHeader(lea, str(settings["software_code"]), __version__, serial_no, made_at)
+    """The header from the shipped settings, for the ``serial_no``-th file made at ``made_at``.
+
+    Raises:
+        CinSettingsError: the settings file is unreadable or a value is missing or wrong.
+    """
+    lea, software_code = load_settings(resource(*SETTINGS_FILE))
+    return CinHeader(lea, software_code, __version__, serial_no, made_at)
+
+
+def load_settings(path: Path) -> tuple[str, str]:
+    """Read and check the census settings file at ``path``: the LA number and software name.
+
+    Raises:
+        CinSettingsError: every problem at once, each with its key and line.
+    """
+    what = CinSettingsError.what
+    raw = read_resource(path, SETTINGS_MAX_BYTES, what, CinSettingsError)
+    data = parse_yaml(raw, path, what, CinSettingsError)
+    checker = YamlChecker(path, data)
+    top = checker.mapping(data, "", ("lea", "software_code")) or {}
+    written = top.get("lea")
+    lea: str | None = None
+    if isinstance(written, int) and not isinstance(written, bool):
+        # Unquoted, YAML reads 082 as the octal number 66: the quotes keep the digits.
+        checker.add("lea", f'write the number in quotes, e.g. "{written:03d}"')
+    elif "lea" in top:
+        lea = checker.text(written, "lea")
+    # The DfE's three-digit local authority number: the schema's LEA element is a string
+    # with the pattern \d{3} (CIN_schema_2024.xsd, header Source).
+    if lea is not None and not (len(lea) == 3 and lea.isdigit()):
+        checker.add("lea", f"{lea!r} is not the DfE's three-digit local authority number")
+    code = checker.text(top["software_code"], "software_code") if "software_code" in top else None
+    checker.raise_if_any(CinSettingsError)
+    assert lea is not None and code is not None
+    return lea, code
 
 
 def _add(parent: ET.Element, tag: str, value: object | None) -> None:
@@ -142,4 +186,4 @@ def build_cin_xml(
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n", count
 
 
-__all__ = ["CinHeader", "build_cin_xml", "load_header"]
+__all__ = ["CinHeader", "CinSettingsError", "build_cin_xml", "load_header", "load_settings"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import yaml
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
+from mash_desk.domain.agency_list import load_agency_list
 from mash_desk.domain.enums import Role
 from mash_desk.paths import resource
 from mash_desk.storage.models import Agency, RoleRow, User
@@ -14,9 +14,13 @@ SYSTEM_USERNAME = "system"
 
 
 def load_agencies() -> list[dict[str, str]]:
-    """Return the shipped agency list."""
-    with resource("reference", "agencies.yaml").open(encoding="utf-8") as fh:
-        return list(yaml.safe_load(fh)["agencies"])
+    """Return the shipped agency list (checked: every problem named with its line).
+
+    Raises:
+        AgencyListError: the file is unreadable, or an entry is missing, repeated or too long.
+    """
+    entries = load_agency_list(resource("reference", "agencies.yaml"))
+    return [{"code": entry.code, "name": entry.name} for entry in entries]
 
 
 def _already_seeded(session: Session) -> bool:

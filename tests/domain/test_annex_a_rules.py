@@ -7,12 +7,15 @@ from datetime import date
 import pytest
 
 from mash_desk.domain.annex_a import (
+    LIST_KEYS,
     AnnexASpecError,
     age_on,
     count_earlier_within_year,
+    load_spec,
     parse_spec,
     twelve_months_before,
 )
+from mash_desk.paths import resource
 from mash_desk.services.annex_a import annex_a_spec, period_problems
 
 SPEC = annex_a_spec()
@@ -92,3 +95,30 @@ def test_a_spec_missing_a_list_is_refused_naming_it():
              "headers": []} for k in ("list_1", "list_2", "list_3")}},
             "test",
         )  # fmt: skip
+
+
+def _line_of(text: str, wanted: str) -> int:
+    return next(n for n, row in enumerate(text.splitlines(), 1) if row == wanted)
+
+
+def test_a_file_with_two_different_mistakes_reports_both_with_their_lines(tmp_path):
+    shipped = resource("returns", "annex_a.yaml").read_text(encoding="utf-8")
+    text = shipped.replace('    title: "Early help"\n', "    title:\n").replace(
+        "    - s) NOBT\n", ""
+    )
+    path = tmp_path / "annex_a.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AnnexASpecError) as caught:
+        load_spec(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"line {_line_of(text, '    title:')}, lists.list_2.title: "
+        "expected non-empty text, got nothing",
+        f"line {_line_of(text, '  ethnicity:')}, codes.ethnicity: "
+        'no option for code NOBT (written as "x) NOBT")',
+    ]
+    assert f"Annex A file {path} has 2 problem(s)" in str(caught.value)
+
+
+def test_the_shipped_annex_a_file_passes_the_check():
+    spec = load_spec(resource("returns", "annex_a.yaml"))
+    assert set(LIST_KEYS) <= set(spec.lists) and spec.ethnicity(None).endswith("NOBT")

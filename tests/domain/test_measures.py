@@ -55,7 +55,7 @@ def _write(tmp_path: Path, data: object) -> Path:
 def _problems(tmp_path: Path, data: object) -> list[str]:
     with pytest.raises(MeasuresError) as caught:
         load_measures(_write(tmp_path, data))
-    return caught.value.problems
+    return [f"{p.place}: {p.message}" for p in caught.value.problems]
 
 
 def test_the_shipped_file_has_every_section_9_measure_with_source_and_target():
@@ -174,7 +174,8 @@ def test_a_file_over_the_cap_is_refused_before_parsing(tmp_path):
     big.write_bytes(b"# " + b"x" * MEASURES_MAX_BYTES)
     with pytest.raises(MeasuresError) as caught:
         load_measures(big)
-    assert "too large" in caught.value.problems[0] and "nothing of it was read" in str(caught.value)
+    assert "too large" in caught.value.problems[0].message
+    assert "nothing of it was read" in str(caught.value)
 
 
 def test_the_population_file_is_checked(tmp_path):
@@ -182,9 +183,9 @@ def test_the_population_file_is_checked(tmp_path):
     path.write_text("area: Somewhere\nchildren: -3\nas_of: 2024\n", encoding="utf-8")
     with pytest.raises(MeasuresError) as caught:
         load_child_population(path)
-    assert set(caught.value.problems) == {
+    assert {str(p) for p in caught.value.problems} == {
         "source: missing",
-        "children: must be a whole number of children above 0, got -3",
+        "line 2, children: must be a whole number of children above 0, got -3",
     }
 
 
@@ -223,3 +224,24 @@ def test_month_periods_are_local_months():
     for bad in ("2026-13", "2026/10", "Oct 2026"):
         with pytest.raises(ValueError, match="not a month"):
             MonthPeriod.parse(bad)
+
+
+def test_two_different_mistakes_are_both_reported_with_their_lines(tmp_path):
+    shipped = resource("measures", "measures-v1.yaml").read_text(encoding="utf-8")
+    before = "    target: 11.5\n    direction: lower\n    breakdowns: [source]\n"
+    after = "    target: low\n    direction: lower\n    breakdowns: [source, planet]\n"
+    assert before in shipped, "test fixture out of date"
+    text = shipped.replace(before, after, 1)
+    path = tmp_path / "measures.yaml"
+    path.write_text(text, encoding="utf-8")
+    rows = text.splitlines()
+    index = next(n for n, m in enumerate(_shipped()["measures"]) if m["id"] == "re_referral_rate")
+    with pytest.raises(MeasuresError) as caught:
+        load_measures(path)
+    lines = {(p.place, p.line) for p in caught.value.problems}
+    where = f"measures[{index}] (re_referral_rate)"
+    assert lines == {
+        (f"{where}.target", rows.index("    target: low") + 1),
+        (f"{where}.breakdowns[1]", rows.index("    breakdowns: [source, planet]") + 1),
+    }
+    assert all(p.file == str(path) for p in caught.value.problems)

@@ -60,7 +60,27 @@ def test_bad_policy_names_every_problem(tmp_path):
     )
     with pytest.raises(PolicyError) as caught:
         load_meeting_policy(path)
-    text = "; ".join(caught.value.problems)
+    text = "; ".join(str(p) for p in caught.value.problems)
     assert "quorum:" in text
     assert "escalation[0].stage" in text
     assert "referrer_feedback.days" in text
+
+
+def test_two_different_mistakes_are_both_reported_with_their_lines(tmp_path):
+    path = tmp_path / "meetings.yaml"
+    path.write_text(
+        "id: x\n"
+        "title: x\n"
+        "quorum: [police, police]\n"
+        "escalation:\n"
+        "  - {stage: 1, name: A, clock: {working_days: 1}}\n"
+        "  - {stage: 2, name: B, clock: {working_days: 0.5}}\n"
+        "referrer_feedback: {working_days: 1}\n"
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_meeting_policy(path)
+    assert [str(p) for p in caught.value.problems] == [
+        "line 3, quorum: an agency is listed twice",
+        "line 6, escalation[1].clock.working_days: must be a whole number of days, got 0.5",
+    ]
+    assert all(p.file == str(path) for p in caught.value.problems)

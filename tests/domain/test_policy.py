@@ -44,7 +44,8 @@ def problems_of(tmp_path: Path, text: str) -> list[str]:
     with pytest.raises(PolicyError) as caught:
         load_policy(write(tmp_path, text))
     assert caught.value.problems, "a PolicyError must say what is wrong"
-    return caught.value.problems
+    # Place and message: the lines are asserted where they are the point of the test.
+    return [f"{p.place}: {p.message}" for p in caught.value.problems]
 
 
 # --- the default policy ----------------------------------------------------------------------
@@ -400,7 +401,7 @@ def test_broken_policy_is_reported(
         pytest.param("just text\n", "file: expected a mapping", id="top-level-text"),
         pytest.param(
             'id: default\nworking_hours: {mon: {start: "09:00"\n',
-            "file: YAML syntax error at line",
+            "file: YAML syntax error at column",
             id="yaml-syntax-error",
         ),
     ],
@@ -413,7 +414,9 @@ def test_unusable_file_is_reported(tmp_path: Path, text: str, expected: str) -> 
 def test_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load_policy(tmp_path / "nowhere.yaml")
-    assert caught.value.problems == [f"file: {tmp_path / 'nowhere.yaml'} does not exist"]
+    [problem] = caught.value.problems
+    assert (problem.file, str(problem)) == (str(tmp_path / "nowhere.yaml"), "file: does not exist")
+    assert str(tmp_path / "nowhere.yaml") in str(caught.value)
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
@@ -425,15 +428,36 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     path = write(tmp_path, text)
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
-    assert caught.value.problems == [
-        "timezone: unknown time zone 'Europe/Londn'",
-        "working_hours.tue: end 08:00 is not after start 09:00",
-        "rag.purple: unknown RAG rating (expected red, amber, green)",
-        "rag.green: missing",
+    line = _first_lines(text, "timezone", "tue", "purple", "rag")
+    assert [str(p) for p in caught.value.problems] == [
+        f"line {line['timezone']}, timezone: unknown time zone 'Europe/Londn'",
+        f"line {line['tue']}, working_hours.tue: end 08:00 is not after start 09:00",
+        f"line {line['purple']}, rag.purple: unknown RAG rating (expected red, amber, green)",
+        # A missing key is reported at the mapping it is missing from.
+        f"line {line['rag']}, rag.green: missing",
     ]
     assert caught.value.path == path
     assert str(path) in str(caught.value)
     assert "Europe/Londn" in str(caught.value)
+
+
+def _first_lines(text: str, *keys: str) -> dict[str, int]:
+    """The line (1-based) each key is first written on, as an administrator counts them."""
+    lines = text.splitlines()
+    return {
+        key: next(n for n, row in enumerate(lines, 1) if row.strip().startswith(f"{key}:"))
+        for key in keys
+    }
+
+
+def test_a_key_written_twice_is_reported_with_its_line(tmp_path: Path) -> None:
+    text = edited(("timezone: Europe/London", "timezone: Europe/London\ntimezone: Europe/Paris"))
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, text))
+    [problem] = caught.value.problems
+    assert (problem.place, problem.message) == ("timezone", "written twice; keep one")
+    # The line of the second writing: the one YAML would silently have kept.
+    assert problem.line == _first_lines(text, "timezone")["timezone"] + 1
 
 
 # --- idle lock -------------------------------------------------------------------------------

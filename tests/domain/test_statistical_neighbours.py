@@ -36,8 +36,19 @@ def test_a_broken_file_names_each_row_and_field(tmp_path):
     )
     with pytest.raises(MeasuresError) as caught:
         load_neighbours(path)
-    assert caught.value.problems == [
-        "source: expected non-empty text",
-        "authorities[0] (Barnet).referrals: expected a whole number from 0",
-        "authorities[1].name: expected the authority's name",
+    # Every problem at once, each with its row, field and line (the file's own numbering).
+    assert [str(p) for p in caught.value.problems] == [
+        "source: missing",
+        "line 4, authorities[0] (Barnet).referrals: expected a whole number from 0, got -1",
+        "line 5, authorities[1].name: expected the authority's name",
     ]
+    assert str(path) in str(caught.value)
+
+
+def test_a_file_that_is_not_yaml_names_the_line(tmp_path):
+    path = tmp_path / "neighbours.yaml"
+    path.write_text("title: Neighbours\nyear: [2012\nsource: x\n", encoding="utf-8")
+    with pytest.raises(MeasuresError) as caught:
+        load_neighbours(path)
+    [problem] = caught.value.problems
+    assert problem.message.startswith("YAML syntax error") and problem.line is not None

@@ -255,10 +255,33 @@ def test_every_problem_is_reported_at_once():
     assert len(problems_of(dump(document))) == 3
 
 
+def test_two_different_mistakes_are_both_reported_with_their_lines():
+    document = tiny()
+    document["effective_from"] = "yesterday"
+    document["domains"][1]["colour"] = "red"
+    text = dump(document)
+    rows = text.splitlines()
+    effective = rows.index("effective_from: yesterday") + 1
+    domain = rows.index("- id: parenting-capacity") + 1
+    colour = rows.index("  colour: red") + 1
+    problems = problems_of(text)
+    assert (
+        f"line {effective}, effective_from: bad date 'yesterday': write the date the "
+        "document takes effect as YYYY-MM-DD" in problems
+    )
+    # An unknown key is on its own line; the entry is named by index and id.
+    unknown = [p for p in problems if "unknown key 'colour'" in p]
+    assert unknown == [
+        f"line {colour}, domains[1] 'parenting-capacity': unknown key 'colour' "
+        "(expected one of: id, name, dimensions)"
+    ]
+    assert len(problems) == 2 and colour > domain
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("levels: [1, 2\n", "not valid YAML"),
+        ("levels: [1, 2\n", "YAML syntax error"),
         ("- just\n- a list\n", "document: must be a mapping"),
         ("id: a\nid: b\n", "key 'id' is written twice"),
         (b"\xff\xfe\x00", "not"),
@@ -273,7 +296,7 @@ def test_unreadable_files_say_why(text, expected):
 def test_missing_file_is_a_problem_not_a_crash(tmp_path):
     with pytest.raises(ThresholdDocumentError) as caught:
         load_document(tmp_path / "nope.yaml")
-    assert "cannot read it" in str(caught.value)
+    assert "does not exist" in str(caught.value)
 
 
 def test_risk_flags_vocabulary_is_the_contact_form_one():

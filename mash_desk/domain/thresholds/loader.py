@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.enums import RISK_INDICATORS, ContactOutcome
-from mash_desk.domain.errors import MashDeskError
 from mash_desk.domain.text import unstorable_problem
 from mash_desk.domain.thresholds.model import (
     Consent,
@@ -36,8 +31,20 @@ from mash_desk.domain.thresholds.model import (
     RouteCondition,
     ThresholdDocument,
 )
+from mash_desk.domain.yaml_values import (
+    LocatedMap,
+    Problem,
+    ResourceFileError,
+    YamlChecker,
+    parse_yaml,
+    read_resource,
+    too_large,
+)
 
 SCHEMA_VERSION = 1
+# Ids and versions are keys stored with every screening and shown in the library
+# ("model-threshold version 2016"): plain characters, at most the columns' sizes
+# (storage.models.thresholds: document_id String(80), version String(20)).
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
 # Indicator wording is read aloud on the phone and shown in one table row.
@@ -95,80 +102,30 @@ _INDICATOR_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a threshold document, and where it is."""
-
-    where: str
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        place = f"line {self.line}, {self.where}" if self.line else self.where
-        return f"{place}: {self.message}"
-
-
-class ThresholdDocumentError(MashDeskError):
+class ThresholdDocumentError(ResourceFileError):
     """A threshold document could not be used; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: Iterable[Problem], source: str = "threshold document"):
-        """Record ``problems`` found in the document read from ``source``."""
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        self.source = source
-        listed = "; ".join(str(p) for p in self.problems[:5])
-        more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
-        super().__init__(f"{source} has {len(self.problems)} problem(s): {listed}{more}")
-
-
-class _Located(dict[str, Any]):
-    """A YAML mapping that remembers its line and any key written twice."""
-
-    line: int = 0
-    repeated: tuple[str, ...] = ()
-    key_lines: dict[str, int] = {}  # noqa: RUF012 — replaced per instance by the loader
-
-
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # base: C if built
-    """Safe YAML loading (no object construction) that keeps line numbers."""
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Located:
-    loader.flatten_mapping(node)
-    pairs = loader.construct_pairs(node, deep=True)
-    mapping = _Located()
-    mapping.key_lines = {
-        str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
-    }
-    repeated: list[str] = []
-    for key, value in pairs:
-        if key in mapping:
-            repeated.append(str(key))
-        mapping[key] = value
-    mapping.line = node.start_mark.line + 1
-    mapping.repeated = tuple(repeated)
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    what = "threshold document"
 
 
 def _line(value: object, key: str | None = None) -> int | None:
     """The line of a mapping, or of one of its keys when ``key`` is given and present."""
-    if not isinstance(value, _Located):
+    if not isinstance(value, LocatedMap):
         return None
     return value.key_lines.get(key, value.line) if key is not None else value.line
 
 
-class _Checker:
-    """Walks the parsed YAML, collecting problems and building the model when it can."""
+class _Checker(YamlChecker):
+    """Walks the parsed YAML, collecting problems and building the model when it can.
 
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
+    Its places name entries by index and id (``indicators[57] 'l3-missing'``) and it gives
+    each problem's line itself: an indicator's problem is on the indicator's line.
+    """
 
     def problem(self, where: str, message: str, line: int | None) -> None:
-        self.problems.append(Problem(where, message, line))
+        self.add(where, message, line)
 
-    def mapping(
+    def entry(
         self,
         value: object,
         where: str,
@@ -198,7 +155,7 @@ class _Checker:
                 self.problem(where, (missing or {}).get(key, f"missing '{key}'"), line)
         return value
 
-    def text(self, m: Mapping[str, Any], key: str, where: str, *, required: bool = True):
+    def field_text(self, m: Mapping[str, Any], key: str, where: str, *, required: bool = True):
         value = m.get(key)
         if value is None:
             return None  # a missing required key is reported by mapping()
@@ -296,7 +253,7 @@ def _catalogue(
     seen: dict[str, int | None] = {}
     for index, entry in enumerate(c.items(doc, key, key)):
         where = _name(entry, key, index)
-        m = c.mapping(entry, where, keys, _line(doc), missing)
+        m = c.entry(entry, where, keys, _line(doc), missing)
         if m is None:
             continue
         ident = c.slug(m, "id", where)
@@ -318,7 +275,7 @@ def _routes(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Route]:
     outcomes = {o.value for o in ContactOutcome}
     routes: dict[str, Route] = {}
     for where, m, ident in _catalogue(c, doc, "routes", _ROUTE_KEYS):
-        outcome = c.text(m, "outcome", where, required=False)
+        outcome = c.field_text(m, "outcome", where, required=False)
         if outcome is not None and outcome not in outcomes:
             c.problem(
                 where,
@@ -328,8 +285,8 @@ def _routes(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Route]:
             outcome = None
         routes[ident] = Route(
             ident,
-            c.text(m, "name", where) or ident,
-            c.text(m, "description", where) or "",
+            c.field_text(m, "name", where) or ident,
+            c.field_text(m, "description", where) or "",
             outcome,
         )
     return routes
@@ -339,6 +296,8 @@ def _pathways(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Pathway]:
     pathways: dict[str, Pathway] = {}
     for where, m, ident in _catalogue(c, doc, "pathways", _PATHWAY_KEYS):
         weeks = m.get("weeks_gestation")
+        # A week of pregnancy: 42 weeks is the end of a post-term pregnancy, so a larger
+        # number cannot be a date before birth (resources/thresholds/README.md, pathways).
         if weeks is not None and (
             isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 42
         ):
@@ -350,9 +309,9 @@ def _pathways(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Pathway]:
             weeks = None
         pathways[ident] = Pathway(
             ident,
-            c.text(m, "name", where) or ident,
-            c.text(m, "description", where) or "",
-            c.text(m, "timescale", where, required=False),
+            c.field_text(m, "name", where) or ident,
+            c.field_text(m, "description", where) or "",
+            c.field_text(m, "timescale", where, required=False),
             weeks,
         )
     return pathways
@@ -364,7 +323,7 @@ def _domains(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Domain]:
         dimensions: dict[str, Dimension] = {}
         for index, entry in enumerate(c.items(m, "dimensions", where)):
             dwhere = f"{where}, {_name(entry, 'dimensions', index)}"
-            dm = c.mapping(entry, dwhere, _DIMENSION_KEYS, _line(m))
+            dm = c.entry(entry, dwhere, _DIMENSION_KEYS, _line(m))
             if dm is None:
                 continue
             dident = c.slug(dm, "id", dwhere)
@@ -373,16 +332,70 @@ def _domains(c: _Checker, doc: Mapping[str, Any]) -> dict[str, Domain]:
             if dident in dimensions:
                 c.problem(dwhere, f"duplicate dimension id '{dident}' in this domain", _line(dm))
                 continue
-            dimensions[dident] = Dimension(dident, c.text(dm, "name", dwhere) or dident)
+            dimensions[dident] = Dimension(dident, c.field_text(dm, "name", dwhere) or dident)
         domains[ident] = Domain(
-            ident, c.text(m, "name", where) or ident, tuple(dimensions.values())
+            ident, c.field_text(m, "name", where) or ident, tuple(dimensions.values())
         )
     return domains
 
 
+def _consent(c: _Checker, m: Mapping[str, Any], where: str, missing: str) -> Consent | None:
+    """The level's consent rule, or None with the problem recorded."""
+    raw = m.get("consent")
+    if raw is None:
+        if "consent" in m:
+            c.problem(where, missing, _line(m))
+        return None
+    cm = c.entry(raw, f"{where}, consent", _CONSENT_KEYS, _line(m))
+    rule = cm.get("rule") if cm is not None else None
+    if rule is None:
+        return None
+    if rule not in {r.value for r in ConsentRule}:
+        c.problem(
+            f"{where}, consent",
+            f"unknown consent rule {rule!r} (expected one of: "
+            f"{', '.join(r.value for r in ConsentRule)})",
+            _line(cm),
+        )
+        return None
+    return Consent(ConsentRule(rule), c.field_text(cm, "text", where) or "")
+
+
+def _level_routes(
+    c: _Checker, m: Mapping[str, Any], where: str, routes: Mapping[str, Route]
+) -> list[LevelRoute]:
+    """The routes a level offers, each naming a route the document defines."""
+    conditions = ", ".join(rc.value for rc in RouteCondition)
+    level_routes: list[LevelRoute] = []
+    for rindex, rentry in enumerate(c.items(m, "routes", where)):
+        rwhere = f"{where}, routes[{rindex}]"
+        rm = c.entry(rentry, rwhere, _LEVEL_ROUTE_KEYS, _line(m))
+        if rm is None:
+            continue
+        rid = rm.get("route")
+        when = rm.get("when")
+        if when is not None and when not in {rc.value for rc in RouteCondition}:
+            c.problem(
+                rwhere, f"unknown condition {when!r} (expected one of: {conditions})", _line(rm)
+            )
+            continue
+        if rid is None:
+            continue
+        if rid not in routes:
+            c.problem(
+                rwhere,
+                f"unknown route '{rid}' (routes defined: {', '.join(routes) or 'none'})",
+                _line(rm),
+            )
+            continue
+        level_routes.append(
+            LevelRoute(routes[rid], RouteCondition(when) if when is not None else None)
+        )
+    return level_routes
+
+
 def _levels(c: _Checker, doc: Mapping[str, Any], routes: Mapping[str, Route]) -> dict[int, Level]:
     levels: dict[int, Level] = {}
-    conditions = ", ".join(rc.value for rc in RouteCondition)
     missing_consent = (
         "missing consent rule: say whether family consent is needed ("
         + ", ".join(r.value for r in ConsentRule)
@@ -390,7 +403,7 @@ def _levels(c: _Checker, doc: Mapping[str, Any], routes: Mapping[str, Route]) ->
     )
     for index, entry in enumerate(c.items(doc, "levels", "levels")):
         where = f"levels[{index}]"
-        m = c.mapping(entry, where, _LEVEL_KEYS, _line(doc), {"consent": missing_consent})
+        m = c.entry(entry, where, _LEVEL_KEYS, _line(doc), {"consent": missing_consent})
         if m is None:
             continue
         number = m.get("level")
@@ -403,60 +416,49 @@ def _levels(c: _Checker, doc: Mapping[str, Any], routes: Mapping[str, Route]) ->
         if number in levels:
             c.problem(where, f"level {number} is defined twice", _line(m))
             continue
-        consent = None
-        raw_consent = m.get("consent")
-        if raw_consent is None and "consent" in m:
-            c.problem(where, missing_consent, _line(m))
-        elif raw_consent is not None:
-            cm = c.mapping(raw_consent, f"{where}, consent", _CONSENT_KEYS, _line(m))
-            if cm is not None:
-                rule = cm.get("rule")
-                if rule is not None and rule not in {r.value for r in ConsentRule}:
-                    c.problem(
-                        f"{where}, consent",
-                        f"unknown consent rule {rule!r} (expected one of: "
-                        f"{', '.join(r.value for r in ConsentRule)})",
-                        _line(cm),
-                    )
-                elif rule is not None:
-                    consent = Consent(ConsentRule(rule), c.text(cm, "text", where) or "")
-        level_routes: list[LevelRoute] = []
-        for rindex, rentry in enumerate(c.items(m, "routes", where)):
-            rwhere = f"{where}, routes[{rindex}]"
-            rm = c.mapping(rentry, rwhere, _LEVEL_ROUTE_KEYS, _line(m))
-            if rm is None:
-                continue
-            rid = rm.get("route")
-            when = rm.get("when")
-            if when is not None and when not in {rc.value for rc in RouteCondition}:
-                c.problem(
-                    rwhere, f"unknown condition {when!r} (expected one of: {conditions})", _line(rm)
-                )
-                continue
-            if rid is None:
-                continue
-            if rid not in routes:
-                c.problem(
-                    rwhere,
-                    f"unknown route '{rid}' (routes defined: {', '.join(routes) or 'none'})",
-                    _line(rm),
-                )
-                continue
-            level_routes.append(
-                LevelRoute(routes[rid], RouteCondition(when) if when is not None else None)
-            )
+        consent = _consent(c, m, where, missing_consent)
+        level_routes = _level_routes(c, m, where, routes)
         if consent is None:
             continue
         levels[number] = Level(
             number,
-            c.text(m, "name", where) or f"Level {number}",
-            c.text(m, "title", where) or "",
-            c.text(m, "description", where) or "",
+            c.field_text(m, "name", where) or f"Level {number}",
+            c.field_text(m, "title", where) or "",
+            c.field_text(m, "description", where) or "",
             consent,
             c.strings(m, "agencies", where),
             tuple(level_routes),
         )
     return levels
+
+
+def _indicator_links(
+    c: _Checker, m: Mapping[str, Any], where: str, pathways: Mapping[str, Pathway]
+) -> tuple[list[Pathway], tuple[str, ...], bool]:
+    """An indicator's pathways and risk flags, and whether every one of them is known."""
+    ok = True
+    used: list[Pathway] = []
+    for pid in c.strings(m, "pathways", where):
+        if pid in pathways:
+            used.append(pathways[pid])
+        else:
+            c.problem(
+                where,
+                f"unknown pathway '{pid}' (pathways defined: {', '.join(pathways) or 'none'})",
+                _line(m),
+            )
+            ok = False
+    # The contact form's risk codes (domain.enums.RISK_INDICATORS): a flag is matched to them.
+    flags = c.strings(m, "risk_flags", where)
+    for flag in flags:
+        if flag not in RISK_INDICATORS:
+            c.problem(
+                where,
+                f"unknown risk flag '{flag}' (expected one of: {', '.join(RISK_INDICATORS)})",
+                _line(m),
+            )
+            ok = False
+    return used, flags, ok
 
 
 def _indicators(
@@ -503,27 +505,9 @@ def _indicators(
                     _line(m),
                 )
                 ok = False
-        used: list[Pathway] = []
-        for pid in c.strings(m, "pathways", where):
-            if pid in pathways:
-                used.append(pathways[pid])
-            else:
-                c.problem(
-                    where,
-                    f"unknown pathway '{pid}' (pathways defined: {', '.join(pathways) or 'none'})",
-                    _line(m),
-                )
-                ok = False
-        flags = c.strings(m, "risk_flags", where)
-        for flag in flags:
-            if flag not in RISK_INDICATORS:
-                c.problem(
-                    where,
-                    f"unknown risk flag '{flag}' (expected one of: {', '.join(RISK_INDICATORS)})",
-                    _line(m),
-                )
-                ok = False
-        text = c.text(m, "text", where)
+        used, flags, linked = _indicator_links(c, m, where, pathways)
+        ok = ok and linked
+        text = c.field_text(m, "text", where)
         if ok and text and domain is not None and dimension is not None and level is not None:
             indicators.append(
                 Indicator(
@@ -567,16 +551,10 @@ def parse_document(data: bytes | str, source: str = "threshold document") -> Thr
     """Check a document's YAML text and return it, or raise with every problem found."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > DOCUMENT_MAX_BYTES:
-        raise ThresholdDocumentError([_too_large(len(raw))], source)
+        # An upload is already in memory: refused before the YAML parser spends on it.
+        message = too_large(len(raw), DOCUMENT_MAX_BYTES, ThresholdDocumentError.what)
+        raise ThresholdDocumentError([Problem("file", message, None, source)], source)
     return _parse_cached(raw, source)
-
-
-def _too_large(size: int) -> Problem:
-    return Problem(
-        "file",
-        f"too large: {describe_size(size)}, and a threshold document may be at most "
-        f"{describe_size(DOCUMENT_MAX_BYTES)}; nothing of it was read",
-    )
 
 
 def _header(c: _Checker, doc: Mapping[str, Any]) -> tuple[str | None, str | None, str, str]:
@@ -607,37 +585,23 @@ def _header(c: _Checker, doc: Mapping[str, Any]) -> tuple[str | None, str | None
             version = str(version)
     # Checked here, with everything else, so a bad title or partnership refuses the whole
     # document: once it is installed its wording is fixed for every screening against it.
-    title = c.text(doc, "title", "title") or ""
-    partnership = c.text(doc, "partnership", "partnership") or ""
+    title = c.field_text(doc, "title", "title") or ""
+    partnership = c.field_text(doc, "partnership", "partnership") or ""
     return ident, version, title, partnership
 
 
 @lru_cache(maxsize=16)
 def _parse_cached(raw: bytes, source: str) -> ThresholdDocument:
-    c = _Checker()
-    try:
-        doc = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ThresholdDocumentError(
-            [Problem("file", f"not valid YAML: {reason}", line)], source
-        ) from None
-    except UnicodeDecodeError:
-        raise ThresholdDocumentError([Problem("file", "not UTF-8 text")], source) from None
-    except RecursionError:
-        raise ThresholdDocumentError(
-            [Problem("file", "nested too deeply to be a threshold document")], source
-        ) from None
-    doc = c.mapping(doc, "document", _TOP_KEYS, None)
+    doc = parse_yaml(raw, source, ThresholdDocumentError.what, ThresholdDocumentError)
+    c = _Checker(source, doc)
+    doc = c.entry(doc, "document", _TOP_KEYS, None)
     if doc is None:
         raise ThresholdDocumentError(c.problems, source)
     ident, version, title, partnership = _header(c, doc)
     effective = _effective_date(c, doc)
     # The source says where the wording comes from (shown with every suggestion): checked
     # before the final check below, like every other field, never after it.
-    origin = c.text(doc, "source", "source") or ""
+    origin = c.field_text(doc, "source", "source") or ""
     routes = _routes(c, doc)
     pathways = _pathways(c, doc)
     domains = _domains(c, doc)
@@ -677,14 +641,7 @@ def read_document_bytes(path: Path | str) -> bytes:
             reading it whole).
     """
     path = Path(path)
-    try:
-        return read_capped(path, DOCUMENT_MAX_BYTES, "threshold document")
-    except FileTooLarge as exc:
-        raise ThresholdDocumentError([_too_large(exc.size)], str(path)) from None
-    except OSError as exc:
-        raise ThresholdDocumentError(
-            [Problem("file", f"cannot read it: {exc.strerror or exc}")], str(path)
-        ) from None
+    return read_resource(path, DOCUMENT_MAX_BYTES, "threshold document", ThresholdDocumentError)
 
 
 def load_document(path: Path | str) -> ThresholdDocument:
