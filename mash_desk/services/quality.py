@@ -188,6 +188,70 @@ def cohens_kappa(pairs: Sequence[tuple[int, int]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
+def sample_problems(
+    size: object, kind: str, first: date, last: date, today: date
+) -> list[FieldError]:
+    """What is wrong with a QA sample's size, kind and period, if anything."""
+    errors: list[FieldError] = []
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= SAMPLE_MAX:
+        errors.append(
+            FieldError("size", "range", f"Sample size must be 1 to {SAMPLE_MAX} (got {size!r})")
+        )
+    if kind not in QA_KINDS:
+        errors.append(
+            FieldError("kind", "choice", f"Sample kind must be one of {', '.join(QA_KINDS)}")
+        )
+    if first > last:
+        errors.append(
+            FieldError("period_from", "order", "The period must start on or before its end")
+        )
+    if last > today:
+        errors.append(FieldError("period_to", "future", "The period cannot end after today"))
+    if last - first > PERIOD_MAX:
+        errors.append(
+            FieldError("period_from", "too_long", "Sample from a period of two years at most")
+        )
+    return errors
+
+
+def _assessments_made(unit: Unit, kind: str, start: datetime, end: datetime) -> list[int]:
+    """The ids of the assessments of ``kind`` made in [start, end), oldest first."""
+    return list(
+        unit.conn.execute(
+            select(ThresholdAssessment.id)
+            .where(
+                ThresholdAssessment.kind == kind,
+                ThresholdAssessment.assessed_at >= start,
+                ThresholdAssessment.assessed_at < end,
+            )
+            .order_by(ThresholdAssessment.id)
+        ).scalars()
+    )
+
+
+def _store_sample(
+    unit: Unit, kind: str, first: date, last: date, seed: int, picked: list[int]
+) -> QaSample:
+    """Store the sample drawn and its items in the order drawn."""
+    sample = QaSample(
+        kind=kind,
+        period_from=first,
+        period_to=last,
+        size=len(picked),
+        seed=seed,
+        drawn_by=unit.user_id,
+        drawn_at=unit.now,
+    )
+    unit.session.add(sample)
+    unit.session.flush()
+    unit.session.add_all(
+        QaItem(sample_id=sample.id, position=n, original_id=a)
+        for n, a in enumerate(picked, start=1)
+    )
+    unit.session.flush()
+    return sample
+
+
 class QaService(Service):
     """Draw samples, re-rate blind, report agreement."""
 
@@ -209,43 +273,15 @@ class QaService(Service):
         seed: int | None = None,
     ) -> OpResult[QaSampleDTO]:
         """Draw ``size`` assessments of ``kind`` made in the period, at random (seed kept)."""
-        errors: list[FieldError] = []
-        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= SAMPLE_MAX:
-            errors.append(
-                FieldError("size", "range", f"Sample size must be 1 to {SAMPLE_MAX} (got {size!r})")
-            )
-        if kind not in QA_KINDS:
-            errors.append(
-                FieldError("kind", "choice", f"Sample kind must be one of {', '.join(QA_KINDS)}")
-            )
         today = self.ctx.today()
         last = period_to or today
         first = period_from or (last - DEFAULT_PERIOD)
-        if first > last:
-            errors.append(
-                FieldError("period_from", "order", "The period must start on or before its end")
-            )
-        if last > today:
-            errors.append(FieldError("period_to", "future", "The period cannot end after today"))
-        if last - first > PERIOD_MAX:
-            errors.append(
-                FieldError("period_from", "too_long", "Sample from a period of two years at most")
-            )
+        errors = sample_problems(size, kind, first, last, today)
         if errors:
             raise ValidationError(errors)
         start, end = self._local_day_bounds(first, last)
         with self.writing(actor, Permission.RUN_QA) as unit:
-            ids = list(
-                unit.conn.execute(
-                    select(ThresholdAssessment.id)
-                    .where(
-                        ThresholdAssessment.kind == kind,
-                        ThresholdAssessment.assessed_at >= start,
-                        ThresholdAssessment.assessed_at < end,
-                    )
-                    .order_by(ThresholdAssessment.id)
-                ).scalars()
-            )
+            ids = _assessments_made(unit, kind, start, end)
             if not ids:
                 raise ValidationError(
                     FieldError(
@@ -258,22 +294,7 @@ class QaService(Service):
             if seed is None:
                 seed = random.SystemRandom().randrange(2**31)
             picked = random.Random(seed).sample(ids, min(size, len(ids)))
-            sample = QaSample(
-                kind=kind,
-                period_from=first,
-                period_to=last,
-                size=len(picked),
-                seed=seed,
-                drawn_by=unit.user_id,
-                drawn_at=unit.now,
-            )
-            unit.session.add(sample)
-            unit.session.flush()
-            unit.session.add_all(
-                QaItem(sample_id=sample.id, position=n, original_id=a)
-                for n, a in enumerate(picked, start=1)
-            )
-            unit.session.flush()
+            sample = _store_sample(unit, kind, first, last, seed, picked)
             unit.audit(
                 "qa.sample_drawn",
                 "qa_sample",
