@@ -64,7 +64,26 @@ def build_parser() -> argparse.ArgumentParser:
     # The shared-server demo (scripts/run-server-demo.sh) puts two desks side by side.
     parser.add_argument("--window-side", choices=["left", "right"], help=argparse.SUPPRESS)
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    for add in (
+        _add_demo_and_admin_parsers,
+        _add_thresholds_parsers,
+        _add_qa_parsers,
+        _add_memo_parsers,
+        _add_audit_parsers,
+    ):
+        add(verbs)
+    add_database_file_parsers(verbs, _database_option)
+    add_report_parsers(verbs, _database_option)
+    add_returns_parsers(verbs, _database_option)
 
+    summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
+    summary.add_argument("--as", dest="as_user", help="username to read the queue as")
+    _database_option(summary)
+    return parser
+
+
+def _add_demo_and_admin_parsers(verbs: argparse._SubParsersAction) -> None:
+    """``demo``, ``db``, ``user`` and ``server``: setting a database up."""
     demo = verbs.add_parser("demo", help="fill a database with synthetic history")
     demo.add_argument(
         "--years", type=float, default=DEMO_YEARS, help="years of history (default 1)"
@@ -99,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("action", choices=["init", "upgrade"])
     _database_option(server)
 
+
+def _add_thresholds_parsers(verbs: argparse._SubParsersAction) -> None:
+    """``thresholds check|list|install``: the local threshold documents."""
     thresholds = verbs.add_parser("thresholds", help="check, list and install threshold documents")
     tverbs = thresholds.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = tverbs.add_parser(
@@ -111,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("file", metavar="FILE")
     _database_option(install)
 
+
+def _add_qa_parsers(verbs: argparse._SubParsersAction) -> None:
+    """``qa sample|report``: consistency QA of threshold decisions."""
     qa = verbs.add_parser("qa", help="consistency QA of threshold decisions")
     qverbs = qa.add_subparsers(dest="action", metavar="ACTION", required=True)
     sample = qverbs.add_parser("sample", help="draw a random sample of past decisions to re-rate")
@@ -126,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--as", dest="as_user", required=True, help="username reading it")
     _database_option(report)
 
+
+def _add_memo_parsers(verbs: argparse._SubParsersAction) -> None:
+    """``memo verify`` and ``memos``: checking and issuing decision memos."""
     memo = verbs.add_parser("memo", help="check an issued decision memo")
     mverbs = memo.add_subparsers(dest="action", metavar="ACTION", required=True)
     verify = mverbs.add_parser(
@@ -160,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_option(memos)
 
+
+def _add_audit_parsers(verbs: argparse._SubParsersAction) -> None:
+    """``audit verify``: the audit log's hash chain."""
     audit = verbs.add_parser("audit", help="check the audit log")
     averbs = audit.add_subparsers(dest="action", metavar="ACTION", required=True)
     averify = averbs.add_parser(
@@ -168,15 +199,6 @@ def build_parser() -> argparse.ArgumentParser:
         "altered row",
     )
     _database_option(averify)
-
-    add_database_file_parsers(verbs, _database_option)
-    add_report_parsers(verbs, _database_option)
-    add_returns_parsers(verbs, _database_option)
-
-    summary = verbs.add_parser("summary", help="print counts and the top of the open-work queue")
-    summary.add_argument("--as", dest="as_user", help="username to read the queue as")
-    _database_option(summary)
-    return parser
 
 
 def _date(text: str) -> date:
