@@ -42,6 +42,21 @@ def _unreadable(*typed: str | None) -> bool:
     return any(unstorable_problem(value, "sign_in", "Sign-in") for value in typed)
 
 
+def stored_username(username: str | None) -> tuple[str | None, FieldError | None]:
+    """The username as stored (trimmed, lower-cased), or the problem with it."""
+    name, problem = clean_short(
+        username, "username", "Username", required=True, max_length=USERNAME_MAX
+    )
+    # Usernames are stored lower-cased, and lower-casing can lengthen text ("İ" becomes
+    # "i" and a combining dot), so the stored form is what must fit the column.
+    name = name.lower() if name else name
+    if name and len(name) > USERNAME_MAX:
+        problem = FieldError(
+            "username", "too_long", f"Username is too long; the limit is {USERNAME_MAX}"
+        )
+    return name, problem
+
+
 class UserService(Service):
     """Sign users in and manage accounts."""
 
@@ -177,16 +192,7 @@ class UserService(Service):
         the server then checks their password, so no argon2 hash is kept beside it.
         """
         errors: list[FieldError] = []
-        name, problem = clean_short(
-            username, "username", "Username", required=True, max_length=USERNAME_MAX
-        )
-        # Usernames are stored lower-cased, and lower-casing can lengthen text ("İ" becomes
-        # "i" and a combining dot), so the stored form is what must fit the column.
-        name = name.lower() if name else name
-        if name and len(name) > USERNAME_MAX:
-            problem = FieldError(
-                "username", "too_long", f"Username is too long; the limit is {USERNAME_MAX}"
-            )
+        name, problem = stored_username(username)
         errors += [problem] if problem else []
         shown, problem = clean_short(
             display_name, "display_name", "Display name", required=True, max_length=DISPLAY_NAME_MAX
@@ -198,10 +204,11 @@ class UserService(Service):
             role = Role(role)
         except ValueError:
             errors.append(FieldError("role", "choice", f"Unknown role {role!r}"))
-        problem = unstorable_problem(agency_code, "agency", "Agency")
-        errors += [problem] if problem else []
-        problem = _password_problem(password, "password")
-        errors += [problem] if problem else []
+        for problem in (
+            unstorable_problem(agency_code, "agency", "Agency"),
+            _password_problem(password, "password"),
+        ):
+            errors += [problem] if problem else []
         if errors:
             raise ValidationError(errors)
         with self.writing(actor, Permission.ADMINISTER) as unit:
