@@ -222,6 +222,9 @@ def _say_start_failed(message: str, smoke_test: bool) -> None:
         QMessageBox.critical(None, "MASH Desk", message)
 
 
+_ShowWindow = Callable[[DeskSession, Callable[[str], object] | None], MainWindow]
+
+
 def _run_window(
     app: QApplication,
     url: str,
@@ -231,21 +234,55 @@ def _run_window(
     drafts_dir: Path | None,
     window_side: str | None = None,
 ) -> int:
+    # Every window shown stays referenced here: a closed one is hidden, not deleted.
     windows: list[MainWindow] = []
+    show = partial(_show_window, app, drafts_dir, window_side, windows)
+    opened = _open_first_window(app, url, demo, demo_years, smoke_test, show)
+    if isinstance(opened, int):
+        return opened
+    desk, window = opened
+    if desk.db.dialect == "sqlite" and not smoke_test:
+        # On a shared server the chain is the administrator's to verify (audit verify).
+        start_tail_check(window, TaskRunner(window), desk.db.engine)
+        offer_daily_backup(window)
+    if smoke_test:
+        _quit_when_ready(app, window)
+    status = app.exec()
+    desk.close()
+    return status
 
-    def show(session: DeskSession, switch: Callable[[str], object] | None) -> MainWindow:
-        # The drafts key may need the keyring or Argon2 (a server desk): found off the GUI
-        # thread once, then the window and its forms take it from the session.
-        _in_background(app, session.draft_store, drafts_dir)
-        window = MainWindow(session, switch_role=switch, drafts_dir=drafts_dir)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        window.show()
-        windows.append(window)
-        if window_side:
-            _place(window, window_side)
-        QTimer.singleShot(0, window.offer_drafts)
-        return window
 
+def _show_window(
+    app: QApplication,
+    drafts_dir: Path | None,
+    window_side: str | None,
+    windows: list[MainWindow],
+    session: DeskSession,
+    switch: Callable[[str], object] | None,
+) -> MainWindow:
+    """Show the main window for ``session`` (``switch`` changes demo role), offering drafts."""
+    # The drafts key may need the keyring or Argon2 (a server desk): found off the GUI
+    # thread once, then the window and its forms take it from the session.
+    _in_background(app, session.draft_store, drafts_dir)
+    window = MainWindow(session, switch_role=switch, drafts_dir=drafts_dir)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    window.show()
+    windows.append(window)
+    if window_side:
+        _place(window, window_side)
+    QTimer.singleShot(0, window.offer_drafts)
+    return window
+
+
+def _open_first_window(
+    app: QApplication,
+    url: str,
+    demo: bool,
+    demo_years: float,
+    smoke_test: bool,
+    show: _ShowWindow,
+) -> tuple[Desk, MainWindow] | int:
+    """Open the desk and its first window, or return the exit status when that fails."""
     signed_in: tuple[Desk, Actor] | None = None
     if not demo and _is_server(url):
         try:
@@ -254,84 +291,93 @@ def _run_window(
             _say_start_failed(_start_error(exc, url), smoke_test)
             return 1
     if demo:
-        try:
-            desk = _open_demo(app, url, demo_years)
-        except StartCancelled:
-            return 1
-        except Exception as exc:  # noqa: BLE001 — shown, not raised, in a desktop app
-            _say_start_failed(describe_error(exc), smoke_test)
-            return 1
-        demo_desk = DemoDesk(desk, show)
-        first = demo_desk.open_as(DEMO_PRACTITIONER)
-        assert first is not None  # only a "Cancel" over unsaved forms gives None: none yet
-        window = first
-    elif signed_in is not None:
+        return _open_demo_window(app, url, demo_years, smoke_test, show)
+    if signed_in is not None:
         desk, actor = signed_in
         session = DeskSession(desk, actor, TaskRunner(), database_label=_server_label(url))
-        window = show(session, None)
-    else:
-        from mash_desk.gui.first_run import FirstRunDialog
-        from mash_desk.gui.sign_in import SignInDialog
+        return desk, show(session, None)
+    return _open_with_sign_in(app, url, smoke_test, show)
 
-        # The embedded database is opened (and migrated) once: the first-run check and the
-        # sign-in dialog share it; a server profile chosen instead opens its own.
-        opened: dict[str, Desk] = {}
-        if not smoke_test:
-            try:
-                opened[url] = open_embedded(app, lambda: Desk.open(url))
-            except StartCancelled:
-                return 1
-            except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
-                QMessageBox.critical(None, "MASH Desk", _start_error(exc, url))
-                return 1
-            if _in_background(app, opened[url].users.first_run):
-                FirstRunDialog(opened[url]).exec()
-        dialog = SignInDialog(url, lambda chosen: opened.pop(chosen, None) or Desk.open(chosen))
-        accepted = not smoke_test and dialog.exec() == SignInDialog.DialogCode.Accepted
-        for unused in opened.values():
-            _in_background(app, unused.close)
-        if not accepted:
-            return 0 if smoke_test else 1
-        signed_desk, signed_actor = dialog.result_desk, dialog.result_actor
-        # An accepted sign-in has set both (SignInDialog sets them just before accept()).
-        assert signed_desk is not None and signed_actor is not None
-        desk = signed_desk
-        tasks = TaskRunner()
-        window = show(
-            DeskSession(desk, signed_actor, tasks, database_label=dialog.result_label),
-            None,
-        )
-        # e.g. "the keyring was locked; the password was not remembered".
-        for notice in getattr(dialog, "result_notices", ()) or ():
-            window.statusBar().showMessage(notice, 20_000)
-    if desk.db.dialect == "sqlite" and not smoke_test:
-        # On a shared server the chain is the administrator's to verify (audit verify).
-        start_tail_check(window, TaskRunner(window), desk.db.engine)
-        offer_daily_backup(window)
-    if smoke_test:
-        from mash_desk.gui.queue_view import QueueView
 
-        queue = window.findChild(QueueView)
-        # A partner rep has no front-door queue: their home is the agency's inbox; a
-        # performance officer's is the workload figures.
-        inbox = getattr(window, "inbox", None)
-        figures = getattr(window, "figures", None)
+def _open_demo_window(
+    app: QApplication, url: str, demo_years: float, smoke_test: bool, show: _ShowWindow
+) -> tuple[Desk, MainWindow] | int:
+    """Open (creating on first start) the demo desk as the demo practitioner."""
+    try:
+        desk = _open_demo(app, url, demo_years)
+    except StartCancelled:
+        return 1
+    except Exception as exc:  # noqa: BLE001 — shown, not raised, in a desktop app
+        _say_start_failed(describe_error(exc), smoke_test)
+        return 1
+    demo_desk = DemoDesk(desk, show)
+    first = demo_desk.open_as(DEMO_PRACTITIONER)
+    assert first is not None  # only a "Cancel" over unsaved forms gives None: none yet
+    return desk, first
 
-        def ready() -> None:
-            shown = queue.model.rowCount() if queue is not None else 0
-            if inbox is not None:
-                shown = inbox.table.rowCount()
-            if figures is not None:
-                shown = figures.model.rowCount()
-            if shown > 0:
-                print("ready", flush=True)
-                window.close()
-                app.quit()
-            else:
-                QTimer.singleShot(100, ready)
 
-        QTimer.singleShot(100, ready)
-        QTimer.singleShot(120_000, app.quit)
-    status = app.exec()
-    desk.close()
-    return status
+def _open_with_sign_in(
+    app: QApplication, url: str, smoke_test: bool, show: _ShowWindow
+) -> tuple[Desk, MainWindow] | int:
+    """Open the embedded database (first run if empty), then the sign-in dialog."""
+    from mash_desk.gui.first_run import FirstRunDialog
+    from mash_desk.gui.sign_in import SignInDialog
+
+    # The embedded database is opened (and migrated) once: the first-run check and the
+    # sign-in dialog share it; a server profile chosen instead opens its own.
+    opened: dict[str, Desk] = {}
+    if not smoke_test:
+        try:
+            opened[url] = open_embedded(app, lambda: Desk.open(url))
+        except StartCancelled:
+            return 1
+        except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
+            QMessageBox.critical(None, "MASH Desk", _start_error(exc, url))
+            return 1
+        if _in_background(app, opened[url].users.first_run):
+            FirstRunDialog(opened[url]).exec()
+    dialog = SignInDialog(url, lambda chosen: opened.pop(chosen, None) or Desk.open(chosen))
+    accepted = not smoke_test and dialog.exec() == SignInDialog.DialogCode.Accepted
+    for unused in opened.values():
+        _in_background(app, unused.close)
+    if not accepted:
+        return 0 if smoke_test else 1
+    signed_desk, signed_actor = dialog.result_desk, dialog.result_actor
+    # An accepted sign-in has set both (SignInDialog sets them just before accept()).
+    assert signed_desk is not None and signed_actor is not None
+    tasks = TaskRunner()
+    window = show(
+        DeskSession(signed_desk, signed_actor, tasks, database_label=dialog.result_label),
+        None,
+    )
+    # e.g. "the keyring was locked; the password was not remembered".
+    for notice in getattr(dialog, "result_notices", ()) or ():
+        window.statusBar().showMessage(notice, 20_000)
+    return signed_desk, window
+
+
+def _quit_when_ready(app: QApplication, window: MainWindow) -> None:
+    """Smoke test: print "ready" and quit once the home view shows rows (give up at 2 min)."""
+    from mash_desk.gui.queue_view import QueueView
+
+    queue = window.findChild(QueueView)
+    # A partner rep has no front-door queue: their home is the agency's inbox; a
+    # performance officer's is the workload figures.
+    inbox = getattr(window, "inbox", None)
+    figures = getattr(window, "figures", None)
+
+    def ready() -> None:
+        shown = queue.model.rowCount() if queue is not None else 0
+        if inbox is not None:
+            shown = inbox.table.rowCount()
+        if figures is not None:
+            shown = figures.model.rowCount()
+        if shown > 0:
+            print("ready", flush=True)
+            window.close()
+            app.quit()
+        else:
+            QTimer.singleShot(100, ready)
+
+    QTimer.singleShot(100, ready)
+    QTimer.singleShot(120_000, app.quit)

@@ -130,6 +130,20 @@ class ChildCard(MatchChoice, QGroupBox):
         grid = QGridLayout(self)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        # Widgets are made in this order on purpose: it is the order screen readers list them.
+        self._build_identity_fields()
+        self._build_rag_fields()
+        self._place_fields(grid)
+        self._build_matches(grid)
+        self._place_sections(grid, on_remove)
+        self._start_search_timer()
+        self._wire_signals()
+        self.update_deadline()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build_identity_fields(self) -> None:
+        """Make a new child's details: names, dates, sex, ethnicity, numbers, household."""
         self.given_name = self._line("First name", "Leave blank for an unborn child")
         self.family_name = self._line("Family name *", "")
         self.unborn = QCheckBox(f"&{UNBORN}", self)
@@ -169,6 +183,8 @@ class ChildCard(MatchChoice, QGroupBox):
             "Why this is a new child", "e.g. a cousin with the same name and birthday"
         )
 
+    def _build_rag_fields(self) -> None:
+        """Make the RAG choice (each with its decision timescale), its reason and the due line."""
         self.rag = QComboBox(self)
         self.rag.setAccessibleName("RAG rating")
         self.rag.addItem(
@@ -195,6 +211,8 @@ class ChildCard(MatchChoice, QGroupBox):
         live_label(self.deadline, "Decision due")
         self.deadline_icon = QLabel(self)
 
+    def _place_fields(self, grid: QGridLayout) -> None:
+        """Put each field in the grid with its caption above and its message below."""
         self.errors: dict[str, QLabel] = {}
         self._blocks: dict[str, QWidget] = {
             "given_name": self.given_name,
@@ -256,7 +274,8 @@ class ChildCard(MatchChoice, QGroupBox):
             grid.addLayout(block, *positions[name], alignment=Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.unborn, 2, 0, 1, 2)
 
-        # Possible existing records, with why each may be this child.
+    def _build_matches(self, grid: QGridLayout) -> None:
+        """Make the list of possible existing records, with why each may be this child."""
         matches = QVBoxLayout()
         matches.setSpacing(2)
         self.search_status = QLabel(self)
@@ -284,6 +303,10 @@ class ChildCard(MatchChoice, QGroupBox):
         matches.addWidget(self.errors["new_child_reason"])
         grid.addLayout(matches, 1, 0, 1, 2)
 
+    def _place_sections(
+        self, grid: QGridLayout, on_remove: Callable[[ChildCard], None] | None
+    ) -> None:
+        """Add the due line, consent, parents and carers, and the card's Remove button."""
         self.consent = ConsentSection(self, self._changed)
         self.relatives = RelativesBox(self, self._changed)
         due_row = QHBoxLayout()
@@ -302,11 +325,14 @@ class ChildCard(MatchChoice, QGroupBox):
         bottom.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignRight)
         grid.addLayout(bottom, 12, 0, 1, 2)
 
+    def _start_search_timer(self) -> None:
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self.search)
 
+    def _wire_signals(self) -> None:
+        """Search again when the identity changes; tell the form about every other change."""
         self.unborn.toggled.connect(self._unborn_toggled)
         for edit in (self.given_name, self.family_name, self.date_of_birth,
                      self.expected_delivery, self.nhs_number):  # fmt: skip
@@ -325,9 +351,6 @@ class ChildCard(MatchChoice, QGroupBox):
             edit.textChanged.connect(self._changed)
         self.suggestions.currentRowChanged.connect(self._choice_changed)
         self.household.currentIndexChanged.connect(self._changed)
-        self.update_deadline()
-
-    # -- building --------------------------------------------------------------------------
 
     def _line(self, accessible: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit(self)

@@ -65,10 +65,26 @@ class ConferenceDialog(QDialog):
         self.discussion = discussion
         self.recorded: StrategyDTO | None = None
         self._busy = False
-        tz = session.desk.ctx.tz
         self.setWindowTitle(f"Initial conference held — referral {referral_id}")
         self.setMinimumWidth(460)
         outer = QVBoxLayout(self)
+        self._build_intro(outer)
+        self._build_choice(outer)
+        self._build_fields(outer)
+        self.not_needed_radio.toggled.connect(self._show_choice)
+        self._show_choice(False)
+        self._build_buttons(outer)
+        QWidget.setTabOrder(self.held_on_edit, self.reason_edit)
+        QWidget.setTabOrder(self.reason_edit, self.save_button)
+        QWidget.setTabOrder(self.save_button, self.cancel_button)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
+        self.held_on_edit.setFocus()
+
+    def _build_intro(self, outer: QVBoxLayout) -> None:
+        """Say which enquiry this is, when its strategy discussion was held and its target."""
+        discussion = self.discussion
+        referral_id = self.referral_id
+        tz = self.session.desk.ctx.tz
         target = ""
         if discussion.icpc_due_at is not None:
             target = f" Its target is {when_text(discussion.icpc_due_at, tz, '%a %d %b %Y')}."
@@ -81,6 +97,9 @@ class ConferenceDialog(QDialog):
         self.intro_label.setWordWrap(True)
         live_label(self.intro_label, "About this conference")
         outer.addWidget(self.intro_label)
+
+    def _build_choice(self, outer: QVBoxLayout) -> None:
+        """Offer the two outcomes: conference held (the default) or none needed."""
         self.held_radio = QRadioButton("Conference &held")
         self.held_radio.setAccessibleName("The initial conference was held")
         self.not_needed_radio = QRadioButton("&No conference needed (s47 concluded)")
@@ -96,12 +115,15 @@ class ConferenceDialog(QDialog):
         choices.addWidget(self.not_needed_radio)
         choices.addStretch()
         outer.addLayout(choices)
+
+    def _build_fields(self, outer: QVBoxLayout) -> None:
+        """Make the date (today by default) and the reason, each with its message below."""
         form = QFormLayout()
         self.held_on_edit = QDateEdit()
         self.held_on_edit.setAccessibleName("Date the conference was held")
         self.held_on_edit.setCalendarPopup(True)
         self.held_on_edit.setDisplayFormat("ddd dd MMM yyyy")
-        today = session.desk.ctx.today()
+        today = self.session.desk.ctx.today()
         self.held_on_edit.setDate(QDate(today.year, today.month, today.day))
         box, self.held_on_message = with_message(self.held_on_edit)
         self.date_label = QLabel("Conference held &on:")
@@ -116,8 +138,9 @@ class ConferenceDialog(QDialog):
         self.reason_label.setBuddy(self.reason_edit)
         form.addRow(self.reason_label, self.reason_box)
         outer.addLayout(form)
-        self.not_needed_radio.toggled.connect(self._show_choice)
-        self._show_choice(False)
+
+    def _build_buttons(self, outer: QVBoxLayout) -> None:
+        """Add the dialog-wide message line, then Save (the default) and Cancel."""
         # Problems that are not about the date (the discussion did not proceed, no network).
         self.error_label = FieldMessage(self.intro_label, self)
         live_label(self.error_label, "Problem recording the conference")
@@ -136,11 +159,6 @@ class ConferenceDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.cancel_button)
         outer.addLayout(buttons)
-        QWidget.setTabOrder(self.held_on_edit, self.reason_edit)
-        QWidget.setTabOrder(self.reason_edit, self.save_button)
-        QWidget.setTabOrder(self.save_button, self.cancel_button)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        self.held_on_edit.setFocus()
 
     def _show_choice(self, not_needed: bool) -> None:
         """Name the date for the choice made; the reason only when no conference is needed."""

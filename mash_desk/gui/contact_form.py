@@ -152,7 +152,18 @@ class ContactForm(DraftKeeping, QWidget):
         self._baseline: dict[str, Any] = {}
         self._sent_cards: list[ChildCard] = []
         self._linked_seen: list[tuple[int, str]] = []
+        self._fill_choices()
+        self._prepare_widgets()
+        self._add_shortcuts()
+        self._wire_edits()
+        self._start_timers()
+        self.clear()
+        self._load_managers()
 
+    # -- building --------------------------------------------------------------------------
+
+    def _fill_choices(self) -> None:
+        """Offer the channels, referral sources and risk indicators (ticked by hand)."""
         ui = self.ui
         for channel, label in CHANNEL_LABELS.items():
             ui.channel.addItem(label, channel.value)
@@ -164,6 +175,10 @@ class ContactForm(DraftKeeping, QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             ui.riskIndicators.addItem(item)
+
+    def _prepare_widgets(self) -> None:
+        """Clear the messages, mark required fields, and hook up buttons and attachments."""
+        ui = self.ui
         self._set_received_edit_zone()
         for target in self._static_targets().values():
             _show_message(target.label, [])
@@ -184,6 +199,8 @@ class ContactForm(DraftKeeping, QWidget):
         )
         self._managers: tuple[UserChoiceDTO, ...] = ()
 
+    def _add_shortcuts(self) -> None:
+        """Ctrl+S / Ctrl+Enter save and Ctrl+Shift+N adds a child, anywhere in the form."""
         for sequence in (
             QKeySequence(QKeySequence.StandardKey.Save),
             QKeySequence("Ctrl+Return"),
@@ -196,6 +213,9 @@ class ContactForm(DraftKeeping, QWidget):
         add.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         add.activated.connect(self.add_child)
 
+    def _wire_edits(self) -> None:
+        """Every edit marks the form dirty; a new received time moves every deadline."""
+        ui = self.ui
         for edit in self._referrer_edits():
             edit.textChanged.connect(self._edited)
         ui.concerns.textChanged.connect(self._edited)
@@ -205,6 +225,8 @@ class ContactForm(DraftKeeping, QWidget):
         ui.receivedAt.dateTimeChanged.connect(self._edited)
         ui.receivedAt.dateTimeChanged.connect(self._update_deadlines)
 
+    def _start_timers(self) -> None:
+        """Keep a draft shortly after typing pauses, and on a steady beat as well."""
         self._edit_timer = QTimer(self)
         self._edit_timer.setSingleShot(True)
         self._edit_timer.setInterval(EDIT_DEBOUNCE_MS)
@@ -213,9 +235,6 @@ class ContactForm(DraftKeeping, QWidget):
         self._autosave_timer.setInterval(AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave)
         self._autosave_timer.start()
-
-        self.clear()
-        self._load_managers()
 
     def _referrer_edits(self) -> tuple[QLineEdit, ...]:
         ui = self.ui

@@ -95,6 +95,16 @@ class MeetingPrintDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        self._build_day(layout)
+        self._build_destination(layout)
+        self._build_progress(layout)
+        self._build_buttons(layout)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.start)
+        self._set_tab_order()
+        self._where_changed()
+
+    def _build_day(self, layout: QVBoxLayout) -> None:
+        """Make the meeting day (a new day reads its documents) and the notes line."""
         top = QFormLayout()
         top.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.date_edit = QDateEdit()
@@ -114,6 +124,8 @@ class MeetingPrintDialog(QDialog):
         self.notes.hide()
         layout.addWidget(self.notes)
 
+    def _build_destination(self, layout: QVBoxLayout) -> None:
+        """Offer a printer (the default) or a folder of PDFs, each with its settings indented."""
         self.to_printer = QRadioButton("Print &to a printer")
         self.to_printer.setAccessibleName("Print to a printer")
         self.to_folder = QRadioButton("Save as PDFs in a &folder")
@@ -146,6 +158,8 @@ class MeetingPrintDialog(QDialog):
         layout.addLayout(indent)
         self.to_printer.toggled.connect(self._where_changed)
 
+    def _build_progress(self, layout: QVBoxLayout) -> None:
+        """Make the documents table with each one's status, the progress bar and summary."""
         self.table = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["Document", "Status"])
         self.table.setAccessibleName("Documents of the meeting")
@@ -166,6 +180,8 @@ class MeetingPrintDialog(QDialog):
         self.summary = live(description="Batch summary")
         layout.addWidget(self.summary)
 
+    def _build_buttons(self, layout: QVBoxLayout) -> None:
+        """Add Print all (enabled once documents are read) and Close / Cancel."""
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.start_button = QPushButton("&Print all")
@@ -183,7 +199,9 @@ class MeetingPrintDialog(QDialog):
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence.StandardKey.Print, self, self.start)
+
+    def _set_tab_order(self) -> None:
+        """Tab from the day through the destination and the table to the buttons."""
         chain = [
             self.date_edit,
             self.to_printer,
@@ -199,7 +217,6 @@ class MeetingPrintDialog(QDialog):
         ]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
-        self._where_changed()
 
     # -- what to print ---------------------------------------------------------------------
 

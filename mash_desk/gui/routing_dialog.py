@@ -211,6 +211,15 @@ class RoutingDialog(QDialog):
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
+        self._build_headline(outer)
+        self._build_routing_fields()
+        self._lay_out_routing(outer)
+        self._build_informing(outer)
+        self._build_footer(outer)
+        self._set_tab_order()
+
+    def _build_headline(self, outer: QVBoxLayout) -> None:
+        """Name the child in bold, with room for the under-5 rule's notice below."""
         self.child_label = QLabel("Loading the child…")
         live_label(self.child_label, "Child being routed")
         bold = self.child_label.font()
@@ -223,8 +232,9 @@ class RoutingDialog(QDialog):
         self.under_five_label.hide()
         outer.addWidget(self.under_five_label)
 
+    def _build_routing_fields(self) -> None:
+        """Make the routing's inputs: kind, services, levels, consent, reason and handover."""
         self.routing_box = QGroupBox("1. The routing")
-        form = QFormLayout(self.routing_box)
         self.kind_combo = QComboBox()
         self.kind_combo.setAccessibleName("Kind of routing")
         for kind, label in KIND_LABELS.items():
@@ -273,6 +283,10 @@ class RoutingDialog(QDialog):
         if self.decision_id is not None:
             where = f" of referral {self.referral_id}" if self.referral_id else ""
             self.link_check.setText(f"Follows decision {self.decision_id}{where}")
+
+    def _lay_out_routing(self, outer: QVBoxLayout) -> None:
+        """Put the routing's inputs in a form, each with its message, above Save."""
+        form = QFormLayout(self.routing_box)
         self._row(form, "kind", "&Kind:", self.kind_combo)
         self._row(form, "from_agency", "&From:", self.from_combo)
         self._row(form, "to_agency", "&To agency:", self.to_combo)
@@ -291,6 +305,8 @@ class RoutingDialog(QDialog):
         form.addRow("", self.save_button)
         outer.addWidget(self.routing_box)
 
+    def _build_informing(self, outer: QVBoxLayout) -> None:
+        """Make step 2: the list of who was told, how to add one, and Complete."""
         self.inform_box = QGroupBox("2. Who was informed (family, professionals, referrer)")
         inform = QVBoxLayout(self.inform_box)
         self.informed_list = QListWidget()
@@ -318,6 +334,11 @@ class RoutingDialog(QDialog):
         self._row(form2, "method", "H&ow:", self.method_combo)
         self._row(form2, "informed_at", "Whe&n:", self.informed_at_edit)
         inform.addLayout(form2)
+        inform.addLayout(self._informing_buttons())
+        outer.addWidget(self.inform_box)
+
+    def _informing_buttons(self) -> QHBoxLayout:
+        """Return Record informed beside Complete routing (which needs everyone told)."""
         buttons = QHBoxLayout()
         self.inform_button = QPushButton("Record &informed")
         self.inform_button.setAccessibleName("Record who was told (Ctrl+I)")
@@ -333,9 +354,10 @@ class RoutingDialog(QDialog):
         buttons.addWidget(self.inform_button)
         buttons.addStretch()
         buttons.addWidget(self.complete_button)
-        inform.addLayout(buttons)
-        outer.addWidget(self.inform_box)
+        return buttons
 
+    def _build_footer(self, outer: QVBoxLayout) -> None:
+        """Add the status and problem lines, then Close."""
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         live_label(self.status_label, "Routing status")
@@ -352,6 +374,8 @@ class RoutingDialog(QDialog):
         close_row.addWidget(self.close_button)
         outer.addLayout(close_row)
 
+    def _set_tab_order(self) -> None:
+        """Tab down step 1, then step 2, then Close: the order the work is done in."""
         chain = [
             self.kind_combo,
             self.from_combo,

@@ -252,12 +252,40 @@ class SignInDialog(QDialog):
     def _build(self) -> None:
         self.setWindowTitle("Sign in — MASH Desk")
         self.setMinimumWidth(460)
+        heading = self._heading()
+        database_box = self._build_database_row()
+        self._build_server_box()
+        username_box, password_box = self._build_account_fields()
+        form = self._database_form(database_box)
+        account = self._account_form(username_box, password_box)
+        self._build_status_and_buttons()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.server_box)
+        layout.addLayout(account)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self._set_tab_order()
+        self.database_combo.currentIndexChanged.connect(self._database_changed)
+        self.add_button.clicked.connect(lambda: self._open_profile_dialog(None))
+        self.edit_button.clicked.connect(lambda: self._open_profile_dialog(self.current_profile()))
+        self.username_edit.setFocus()
+
+    def _heading(self) -> QLabel:
+        """Return the dialog's title line, larger and bold."""
         heading = QLabel("Sign in to MASH Desk")
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         heading.setFont(font)
+        return heading
 
+    def _build_database_row(self) -> QWidget:
+        """Return the database choice with Add server… and Edit server… beside it."""
         self.database_combo = QComboBox()
         self.database_combo.setAccessibleName("Database")
         # Long profile names must not push the "Database" label out of the dialog.
@@ -279,7 +307,9 @@ class SignInDialog(QDialog):
         database_box.setLayout(database_row)
         database_row.setContentsMargins(0, 0, 0, 0)
         self.database_message = FieldMessage(self.database_combo)
+        return database_box
 
+    def _build_server_box(self) -> None:
         # The shared-server part: shown only when a server profile is chosen.
         self.server_box = QGroupBox("Database server")
         self.server_address = QLabel()
@@ -302,6 +332,8 @@ class SignInDialog(QDialog):
         server_form.addRow("", self.remember_check)
         server_form.addRow("", self.keyring_note)
 
+    def _build_account_fields(self) -> tuple[QWidget, QWidget]:
+        """Return the username and password edits, each boxed with its message below."""
         self.username_edit = QLineEdit()
         self.username_edit.setAccessibleName("Username")
         username_box, self.username_message = with_message(self.username_edit)
@@ -309,12 +341,19 @@ class SignInDialog(QDialog):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setAccessibleName("Password")
         password_box, self.password_message = with_message(self.password_edit)
+        return username_box, password_box
 
+    def _database_form(self, database_box: QWidget) -> QFormLayout:
+        """Return the form row for the database choice, with its message below."""
         form = QFormLayout()
         database_label = QLabel("&Database:")
         database_label.setBuddy(self.database_combo)
         form.addRow(database_label, database_box)
         form.addRow("", self.database_message)
+        return form
+
+    def _account_form(self, username_box: QWidget, password_box: QWidget) -> QFormLayout:
+        """Return the username and password rows (their labels carry Alt+U and Alt+P)."""
         username_label = QLabel("&Username:")
         username_label.setBuddy(self.username_edit)
         password_label = QLabel("&Password:")
@@ -322,7 +361,10 @@ class SignInDialog(QDialog):
         account = QFormLayout()
         account.addRow(username_label, username_box)
         account.addRow(password_label, password_box)
+        return account
 
+    def _build_status_and_buttons(self) -> None:
+        """Make the status line (hidden until there is news) and Sign in / Cancel."""
         self.status = QLabel()
         self.status.setWordWrap(True)
         live_label(self.status, "Sign-in status")
@@ -338,15 +380,8 @@ class SignInDialog(QDialog):
         self.buttons.accepted.connect(self.sign_in)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(form)
-        layout.addWidget(self.server_box)
-        layout.addLayout(account)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-
+    def _set_tab_order(self) -> None:
+        """Tab from the database choice down to Cancel, top to bottom."""
         order = [
             self.database_combo,
             self.add_button,
@@ -360,11 +395,6 @@ class SignInDialog(QDialog):
         ]
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
-
-        self.database_combo.currentIndexChanged.connect(self._database_changed)
-        self.add_button.clicked.connect(lambda: self._open_profile_dialog(None))
-        self.edit_button.clicked.connect(lambda: self._open_profile_dialog(self.current_profile()))
-        self.username_edit.setFocus()
 
     # -- the database choice --------------------------------------------------------------
 

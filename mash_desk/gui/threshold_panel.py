@@ -11,336 +11,39 @@ document version the practitioner was shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QWidget
 
 from mash_desk.domain.errors import ConflictError, FieldError, ValidationError
 from mash_desk.domain.thresholds import (
     ChildFacts,
-    ConsentRule,
-    Indicator,
     Suggestion,
     ThresholdDocument,
     choose_level,
     suggest,
 )
-from mash_desk.gui.a11y import (
-    announce,
-    live_label,
-    mark_invalid,
-    mark_required,
-    name_clear_button,
-    no_tab_trap,
-)
-from mash_desk.gui.form_indicators import (
-    FORM_MARK,
-    form_indicators_label,
-    related_to_form,
-    show_form_indicators,
-)
+from mash_desk.gui.a11y import announce, mark_invalid, mark_required
+from mash_desk.gui.form_indicators import show_form_indicators
 from mash_desk.gui.level_rag_prompt import FIELDS as RAG_PROMPT_FIELDS
-from mash_desk.gui.level_rag_prompt import LevelRagPrompt
 from mash_desk.gui.session import DeskSession
+from mash_desk.gui.suggestion_text import consent_text, drivers_text, pathways_text, routes_text
 from mash_desk.gui.tasks import describe_error
+from mash_desk.gui.threshold_indicators import IndicatorModel, IndicatorRole
+from mash_desk.gui.threshold_panel_widgets import ThresholdPanelWidgets
 from mash_desk.services.case import age_text
 from mash_desk.services.dto import ContactChildDTO, OpResult
 from mash_desk.services.thresholds import AssessmentDTO
 
-IndicatorRole = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+# Imported from here by the views and tests that find indicator rows.
+__all__ = ["IndicatorModel", "IndicatorRole", "ThresholdPanel"]
 
-_CONSENT_WORDS = {
-    ConsentRule.NOT_NEEDED: "no consent needed",
-    ConsentRule.REQUIRED: "family consent required",
-    ConsentRule.SOUGHT: "consent sought",
-    ConsentRule.MAY_PROCEED_WITHOUT: "may proceed without consent — record why",
-}
-_CONDITION_WORDS = {"under-5": "if under 5", "5-or-over": "if 5 or over", "unborn": "if unborn"}
+
 WARNING = "⚠ "  # the icon that goes with every message, so none is signalled by colour alone
 
 
-def _bold(label: QLabel, scale: float = 1.0) -> QLabel:
-    font = QFont(label.font())
-    font.setBold(True)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
-    return label
-
-
-def _message_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    live_label(label, name)
-    label.setStyleSheet("color: palette(bright-text); background: #b00020; padding: 3px;")
-    label.hide()
-    return label
-
-
-@dataclass(eq=False)
-class _Node:
-    """A row of the indicator tree: a domain, a level within it, or an indicator."""
-
-    key: int
-    text: str
-    level_text: str
-    parent: _Node | None
-    row: int
-    indicator: Indicator | None = None
-    children: list[_Node] = field(default_factory=list)
-
-
-class IndicatorModel(QAbstractItemModel):
-    """The document's indicators by domain, then level, with a check box on each indicator.
-
-    A model of its own rather than a QTreeWidget: a search rebuilds the tree in one reset
-    instead of hiding ~180 items one call at a time, and ticks live in a Python set the
-    panel reads directly.
-
-    Signals:
-        ticked_changed(): an indicator was ticked or unticked (by the user or in code).
-    """
-
-    COL_TEXT, COL_LEVEL = range(2)
-    HEADERS = ("Indicator (Space ticks)", "Level")
-    ticked_changed = Signal()
-
-    def __init__(self, parent: Any = None):
-        """Create an empty tree (no document yet)."""
-        super().__init__(parent)
-        self.document: ThresholdDocument | None = None
-        self.ticked: set[str] = set()
-        # Risk indicators ticked on the contact form: indicators flagged with one are marked.
-        self.form_flags: frozenset[str] = frozenset()
-        self.editable = True
-        self._words = ""
-        self._roots: list[_Node] = []
-        self._nodes: dict[int, _Node] = {}
-        self._leaves: dict[str, _Node] = {}
-
-    # -- contents ------------------------------------------------------------------------
-
-    def set_document(
-        self, document: ThresholdDocument | None, ticked: set[str] | None = None
-    ) -> None:
-        """Show ``document`` with ``ticked`` ticked (ids it does not define are dropped)."""
-        self.document = document
-        known = {i.id for i in document.indicators} if document else set()
-        self.ticked = set(ticked or ()) & known
-        self._rebuild()
-
-    def set_search(self, words: str) -> None:
-        """Keep only indicators whose wording, terms or dimension contain every word."""
-        self._words = words
-        self._rebuild()
-
-    def set_editable(self, editable: bool) -> None:
-        """Allow ticking (screening) or not (a past assessment)."""
-        self.beginResetModel()
-        self.editable = editable
-        self.endResetModel()
-
-    def _rebuild(self) -> None:
-        self.beginResetModel()
-        self._roots, self._nodes, self._leaves = [], {}, {}
-        document = self.document
-        if document is not None:
-            matching = {i.id for i in document.search(self._words)}
-            for domain, indicators in document.grouped():
-                shown = [i for i in indicators if i.id in matching]
-                if not shown:
-                    continue
-                domain_node = self._add(domain.name, "", None, self._roots)
-                for number in document.level_numbers:
-                    at_level = [i for i in shown if i.level == number]
-                    if not at_level:
-                        continue
-                    level = document.level(number)
-                    level_node = self._add(
-                        level.label, f"Level {number}", domain_node, domain_node.children
-                    )
-                    for indicator in at_level:
-                        leaf = self._add(
-                            indicator.text,
-                            f"Level {indicator.level}",
-                            level_node,
-                            level_node.children,
-                            indicator,
-                        )
-                        self._leaves[indicator.id] = leaf
-        self.endResetModel()
-
-    def _add(
-        self,
-        text: str,
-        level_text: str,
-        parent: _Node | None,
-        siblings: list[_Node],
-        indicator: Indicator | None = None,
-    ) -> _Node:
-        node = _Node(len(self._nodes) + 1, text, level_text, parent, len(siblings), indicator)
-        siblings.append(node)
-        self._nodes[node.key] = node
-        return node
-
-    def shown_ids(self) -> list[str]:
-        """Ids of the indicators in the tree now, top to bottom."""
-        return list(self._leaves)
-
-    def index_of(self, indicator_id: str) -> QModelIndex:
-        """The index of an indicator, or an invalid index when the search hides it."""
-        node = self._leaves.get(indicator_id)
-        return self.createIndex(node.row, 0, node.key) if node else QModelIndex()
-
-    def set_checked(self, indicator_id: str, checked: bool) -> None:
-        """Tick or untick one indicator, shown or not."""
-        if (indicator_id in self.ticked) == checked:
-            return
-        if checked:
-            self.ticked.add(indicator_id)
-        else:
-            self.ticked.discard(indicator_id)
-        index = self.index_of(indicator_id)
-        if index.isValid():
-            self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
-        self.ticked_changed.emit()
-
-    # -- Qt's model interface --------------------------------------------------------------
-
-    def _node(self, index: Index) -> _Node | None:
-        return self._nodes.get(index.internalId()) if index.isValid() else None
-
-    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
-        """The index of a row under ``parent``."""
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        owner = self._node(parent)
-        siblings = owner.children if owner is not None else self._roots
-        return self.createIndex(row, column, siblings[row].key)
-
-    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]  # Qt's 2 overloads
-        """The index of the row above (invalid for a domain)."""
-        node = self._node(index)
-        if node is None or node.parent is None:
-            return QModelIndex()
-        return self.createIndex(node.parent.row, 0, node.parent.key)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 — Qt's name
-        """Children of a row (only column 0 has children)."""
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        owner = self._node(parent)
-        return len(owner.children if owner is not None else self._roots)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 — Qt's name
-        """The indicator's wording and its level."""
-        return len(self.HEADERS)
-
-    def headerData(  # noqa: N802 — Qt's name
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Wording, level as text, tick, full wording as tooltip, bold domains."""
-        node = self._node(index)
-        if node is None:
-            return None
-        column = index.column()
-        indicator = node.indicator
-        related = indicator is not None and related_to_form(indicator, self.form_flags)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.COL_TEXT:
-                return f"{FORM_MARK} {node.text}" if related else node.text
-            return node.level_text
-        if role == Qt.ItemDataRole.CheckStateRole and column == 0 and indicator is not None:
-            ticked = indicator.id in self.ticked
-            return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ToolTipRole and indicator is not None:
-            # The full wording: long indicators are elided in the tree.
-            tip = f"{indicator.text}\n{indicator.dimension.name} · {indicator.id}"
-            if indicator.pathways:
-                tip += "\nRaises: " + ", ".join(p.name for p in indicator.pathways)
-            if related:
-                tip += "\n" + FORM_MARK + " Related to a risk indicator ticked on the contact form"
-            return tip
-        if role == Qt.ItemDataRole.FontRole and node.parent is None:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == IndicatorRole and indicator is not None:
-            return indicator.id
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0 and indicator:
-            state = "ticked" if indicator.id in self.ticked else "not ticked"
-            hint = ", related to the contact form's risk indicators" if related else ""
-            return f"{indicator.text}, Level {indicator.level}, {state}{hint}"
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        """Every row selectable (keyboard moves through them); indicators checkable."""
-        node = self._node(index)
-        if node is None:
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if node.indicator is not None and self.editable and index.column() == 0:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
-
-    def setData(  # noqa: N802 — Qt's name
-        self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:
-        """Tick or untick an indicator (the view calls this on a click or Space)."""
-        node = self._node(index)
-        if (
-            node is None
-            or node.indicator is None
-            or role != Qt.ItemDataRole.CheckStateRole
-            or not self.editable
-        ):
-            return False
-        state = Qt.CheckState(value) if isinstance(value, int) else value
-        self.set_checked(node.indicator.id, state == Qt.CheckState.Checked)
-        return True
-
-
-class ThresholdPanel(QWidget):
+class ThresholdPanel(ThresholdPanelWidgets):
     """Apply the threshold document to one child on a contact (or show a past assessment).
 
     Signals:
@@ -364,38 +67,27 @@ class ThresholdPanel(QWidget):
         self._request = 0
         self._levels_of: ThresholdDocument | None = None
 
-        layout = QVBoxLayout(self)
-        self.document_label = _bold(QLabel("Loading the threshold document…"))
-        self.document_label.setWordWrap(True)
-        live_label(self.document_label, "Threshold document in use")
-        self.document_error = _message_label("Threshold document problem")
-        self.mode_label = QLabel()
-        self.mode_label.setWordWrap(True)
-        self.mode_label.setFrameShape(QFrame.Shape.StyledPanel)
-        self.mode_label.hide()
-        self.subject_label = QLabel("No child chosen: open a contact to screen a child.")
-        self.subject_label.setWordWrap(True)
-        live_label(self.subject_label, "Child being screened")
-        for widget in (self.document_label, self.document_error, self.mode_label):
-            layout.addWidget(widget)
-        layout.addWidget(self.subject_label)
-        self.form_label = form_indicators_label()
-        layout.addWidget(self.form_label)
+        self._build()
+        self._connect_signals()
+        self._add_shortcuts()
+        self._saved_state: tuple | None = None
+        self.setAccessibleName("Threshold panel")
+        self._fill_levels()
+        self._update_suggestion()
+        self._update_enabled()
+        self.load_current()
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self._indicator_side())
-        splitter.addWidget(self._decision_side())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter, 1)
+    # -- wiring ------------------------------------------------------------------------------
 
-        for chain in (
-            (self.search, self.tree),
-            (self.tree, self.level_combo),
-            (self.level_combo, self.rationale),
-            *pairwise([self.rationale, *self.rag_prompt.chain(), self.save_button]),
-        ):
-            QWidget.setTabOrder(*chain)
+    def _connect_signals(self) -> None:
+        """Search filters the tree; a tick or a level re-runs the suggestion; Save saves."""
+        self.search.textChanged.connect(self.filter_indicators)
+        self.model.ticked_changed.connect(self._ticks_changed)
+        self.level_combo.currentIndexChanged.connect(self._choice_changed)
+        self.save_button.clicked.connect(self.save)
+
+    def _add_shortcuts(self) -> None:
+        """Ctrl+F searches; Ctrl+S and Ctrl+Enter save — within this panel only."""
         scoped = Qt.ShortcutContext.WidgetWithChildrenShortcut
         # setContext, not a context= argument: PySide6 ignores that keyword and the shortcut
         # would be window-wide, clashing with the case view's keys in the same tab.
@@ -408,156 +100,6 @@ class ThresholdPanel(QWidget):
             bound.append(QShortcut(QKeySequence(keys), self, self.save))
         for shortcut in bound:
             shortcut.setContext(scoped)
-        self._saved_state: tuple | None = None
-        self.setAccessibleName("Threshold panel")
-        self._fill_levels()
-        self._update_suggestion()
-        self._update_enabled()
-        self.load_current()
-
-    # -- building ----------------------------------------------------------------------------
-
-    def _indicator_side(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search indicators, e.g. “domestic abuse” (Ctrl+F)")
-        self.search.setAccessibleName("Search the threshold indicators")
-        name_clear_button(self.search, "Clear the indicator search")
-        self.search.textChanged.connect(self.filter_indicators)
-        layout.addWidget(self.search)
-        self.model = IndicatorModel(self)
-        self.model.ticked_changed.connect(self._ticks_changed)
-        self.tree = QTreeView()
-        no_tab_trap(self.tree)
-        self.tree.setModel(self.model)
-        self.tree.setAccessibleName("Threshold indicators by domain and level")
-        self.tree.setAccessibleDescription(
-            "Tick every indicator that applies; the suggested level updates as you tick"
-        )
-        self.tree.setWordWrap(True)
-        self.tree.setUniformRowHeights(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.tree, 1)
-        self._add_indicator_detail(layout)
-        self.match_label = QLabel()
-        live_label(self.match_label, "How many indicators match the search")
-        layout.addWidget(self.match_label)
-        self.indicators_error = _message_label("Problem with the ticked indicators")
-        layout.addWidget(self.indicators_error)
-        return box
-
-    def _add_indicator_detail(self, layout: QVBoxLayout) -> None:
-        # The tree elides long wording and its tooltip needs a mouse: the indicator the
-        # keyboard is on is shown in full here, wrapped, with its dimension and pathways.
-        self.indicator_detail = QLabel()
-        self.indicator_detail.setObjectName("indicatorDetail")
-        self.indicator_detail.setWordWrap(True)
-        self.indicator_detail.setTextFormat(Qt.TextFormat.PlainText)
-        self.indicator_detail.setAccessibleName("The selected indicator in full")
-        self.indicator_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.indicator_detail)
-        hint = "Move to an indicator with the arrow keys to read it in full here."
-        self.indicator_detail.setText(hint)
-        self.tree.selectionModel().currentChanged.connect(
-            lambda current, _previous: self.indicator_detail.setText(
-                current.siblingAtColumn(0).data(Qt.ItemDataRole.ToolTipRole) or hint
-            )
-        )
-
-    def _decision_side(self) -> QWidget:
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        self.suggested_label = _bold(QLabel(), 1.25)
-        self.suggested_label.setWordWrap(True)
-        live_label(self.suggested_label, "Suggested level")
-        layout.addWidget(self.suggested_label)
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        self.drivers_label = QLabel()
-        self.consent_label = QLabel()
-        self.routes_label = QLabel()
-        self.pathways_label = QLabel()
-        for row, (title, label, name) in enumerate(
-            (
-                ("Because", self.drivers_label, "Indicators behind the suggested level"),
-                ("Consent", self.consent_label, "Consent rule of the suggested level"),
-                ("Routes", self.routes_label, "Routes for this child"),
-                ("Pathways", self.pathways_label, "Pathways raised"),
-            )
-        ):
-            heading = _bold(QLabel(title + ":"))
-            heading.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            live_label(label, name)
-            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(heading, row, 0)
-            grid.addWidget(label, row, 1)
-        layout.addLayout(grid)
-
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        layout.addWidget(line)
-        level_title = _bold(QLabel("&Level"))
-        self.level_combo = QComboBox()
-        self.level_combo.setAccessibleName("Threshold level: confirm the suggestion or override")
-        self.level_combo.currentIndexChanged.connect(self._choice_changed)
-        level_title.setBuddy(self.level_combo)
-        layout.addWidget(level_title)
-        layout.addWidget(self.level_combo)
-        self.level_error = _message_label("Problem with the level")
-        layout.addWidget(self.level_error)
-        self.rationale_title = _bold(QLabel("Ra&tionale"))
-        layout.addWidget(self.rationale_title)
-        self.rationale = QPlainTextEdit()
-        self.rationale.setTabChangesFocus(True)
-        self.rationale.setAccessibleName("Rationale for the level")
-        self.rationale.setPlaceholderText(
-            "Why this level: needed when you override the suggestion or tick nothing"
-        )
-        self.rationale.setMaximumHeight(90)
-        self.rationale_title.setBuddy(self.rationale)
-        layout.addWidget(self.rationale)
-        self.rationale_error = _message_label("Problem with the rationale")
-        layout.addWidget(self.rationale_error)
-        self.rag_prompt = LevelRagPrompt()  # Level 4 on amber/green: re-rate or say why
-        layout.addWidget(self.rag_prompt)
-        buttons = QHBoxLayout()
-        self.save_button = QPushButton("&Save screening (Ctrl+S)")
-        self.save_button.setAccessibleName("Save the screening")
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.save_button)
-        buttons.addStretch()
-        layout.addLayout(buttons)
-        self.error_label = _message_label("Problem saving the screening")
-        layout.addWidget(self.error_label)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        live_label(self.status_label, "Screening status")
-        layout.addWidget(self.status_label)
-        self.notices_label = QLabel()
-        self.notices_label.setWordWrap(True)
-        self.notices_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.notices_label.setFrameShape(QFrame.Shape.StyledPanel)
-        live_label(self.notices_label, "What to do next")
-        self.notices_label.hide()
-        layout.addWidget(self.notices_label)
-        layout.addStretch()
-        scroll = QScrollArea()
-        scroll.setAccessibleName("Suggested level and decision")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(inner)
-        self.decision_scroll = scroll
-        return scroll
 
     # -- the document ------------------------------------------------------------------------
 
@@ -733,8 +275,7 @@ class ThresholdPanel(QWidget):
             self._name_suggestion()
             return
         facts = None if self.read_only else self._facts()
-        self.suggestion = suggest(document, self.ticked(), facts)
-        s = self.suggestion
+        self.suggestion = s = suggest(document, self.ticked(), facts)
         if s.level is None:
             self.suggested_label.setText("Suggested level: none yet — tick what applies")
             self.drivers_label.setText("Nothing ticked.")
@@ -742,25 +283,10 @@ class ThresholdPanel(QWidget):
             self.routes_label.setText("—")
         else:
             self.suggested_label.setText(f"Suggested: {s.level.label}")
-            self.drivers_label.setText("\n".join(f"• {i.text}" for i in s.drivers))
-            consent = s.level.consent
-            self.consent_label.setText(
-                f"{_CONSENT_WORDS[consent.rule].capitalize()}. {consent.text}"
-            )
-            routes = []
-            for r in s.routes:
-                when = f" ({_CONDITION_WORDS.get(r.when.value, r.when.value)})" if r.when else ""
-                routes.append(f"• {r.route.name}{when if facts is None else ''}")
-            self.routes_label.setText("\n".join(routes) or "—")
-        pathways = []
-        for raised in s.pathways:
-            text = f"• {raised.pathway.name}"
-            if raised.pathway.timescale:
-                text += f" — {raised.pathway.timescale}"
-            if raised.due_on is not None:
-                text += f" (by {raised.due_on:%d %B %Y})"
-            pathways.append(text)
-        self.pathways_label.setText("\n".join(pathways) or "None raised.")
+            self.drivers_label.setText(drivers_text(s))
+            self.consent_label.setText(consent_text(s))
+            self.routes_label.setText(routes_text(s, child_known=facts is not None))
+        self.pathways_label.setText(pathways_text(s))
         self._name_suggestion()
 
     def _fill_levels(self) -> None:
