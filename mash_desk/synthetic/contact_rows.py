@@ -1,0 +1,558 @@
+"""One contact as the services write it: the children on it, screening, outcomes, referral."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from mash_desk.domain.enums import (
+    Rag,
+)
+from mash_desk.domain.outcomes import is_under_five
+from mash_desk.storage.models import (
+    Contact,
+    ContactChild,
+    ContactOutcomeRow,
+    RagRating,
+    Referral,
+    RiskIndicatorRow,
+)
+from mash_desk.synthetic.audit_json import logged_json, outcome_json, referral_json
+from mash_desk.synthetic.catalogue import (
+    CHANNELS_BY_SOURCE,
+    CLOSINGS,
+    DEFAULT_CHANNELS,
+    LEVEL_RATIONALES,
+    NO_OFFER_REASONS,
+    OPENERS,
+    OUT_OF_HOURS_OPENER,
+    OUT_OF_HOURS_SOURCES,
+    RAG_BY_LEVEL,
+    RAG_REASONS,
+    RERATE_DOWN,
+    RERATE_UP,
+    Theme,
+)
+from mash_desk.synthetic.history_state import _lower_first
+from mash_desk.synthetic.names import (
+    choose,
+)
+from mash_desk.synthetic.people import Family, Kid
+from mash_desk.synthetic.rates import (
+    _ADVICE,
+    _ASSESSMENT,
+    _AWAITING,
+    _CHILDRENS_CENTRE,
+    _CLOSED,
+    _EARLY_HELP,
+    _EARLY_HELP_CONSENT,
+    _FORWARD,
+    _MONTHS,
+    _NFA,
+    _OPEN,
+    _RAG_ORDER,
+    _REFERRAL,
+    _REFERRED,
+    _SHARE,
+    _SOCIAL_CARE,
+    _WEEKDAYS,
+    _YEAR,
+    BACKLOG_SHARE,
+    EARLY_HELP_TAKE_UP,
+    NO_OFFER_SHARE,
+    RERATE_SHARE,
+    THRESHOLD_DOCUMENT,
+    THRESHOLD_VERSION,
+)
+from mash_desk.synthetic.screenings import ScreeningRows
+
+
+class ContactRows(ScreeningRows):
+    """Writes a contact, each child on it and, where the outcome is one, the referral."""
+
+    def _source(self, theme: Theme, ooh: bool) -> tuple[str, str]:
+        rng = self.rng
+        if theme.code == "private_fostering":
+            return choose(rng, theme.sources), "private_fostering_notification"
+        if ooh:
+            night = [(s, w) for s, w in theme.sources if s in dict(OUT_OF_HOURS_SOURCES)]
+            source = choose(rng, night) if night else "6"
+            if source == "6" and rng.random() < 0.85:
+                return source, "police_notification"
+            return source, "out_of_hours_handover"
+        source = choose(rng, theme.sources)
+        return source, choose(rng, CHANNELS_BY_SOURCE.get(source, DEFAULT_CHANNELS))
+
+    def _write_contact(
+        self,
+        received: datetime,
+        ooh: bool,
+        theme: Theme,
+        level: int,
+        intent: str,
+        fam: Family,
+        kids: list[Kid],
+    ) -> None:
+        rng = self.rng
+        day = received.astimezone(self.tz).date()
+        logger = self.edt if ooh else rng.choice(self.practitioners)
+        logged = received + timedelta(seconds=rng.randint(60, 1800 if not ooh else 5400))
+        if logged > self.end:
+            return  # arrived, but nobody has typed it in yet
+        source, channel = self._source(theme, ooh)
+
+        # People first: the household, its adults and any child met for the first time.
+        self._ensure_household(fam, logged, logger)
+        child_ids: list[int] = []
+        for kid in kids:
+            if kid.pid is None:
+                self._create_kid(kid, day, logged, logger)
+            assert kid.pid is not None  # _create_kid gave it its person row
+            child_ids.append(kid.pid)
+        indicators = set(theme.indicators)
+        for code, p in theme.extra:
+            if rng.random() < p:
+                indicators.add(code)
+        if (
+            "domestic_abuse" in indicators
+            and fam.mother() is not None
+            and fam.partner() is None
+            and rng.random() < 0.35
+        ):
+            # The mother's new partner becomes an adult of concern for every child in the
+            # household, including children first met later (see ``_create_kid``).
+            partner = self.factory.add_partner(fam, day)
+            self._create_adult(fam, partner, logged, logger)
+
+        # Urgency: the contact's rating, siblings mostly the same (§4).
+        base = choose(rng, RAG_BY_LEVEL[level])
+        ratings: list[tuple[str, str]] = []  # (initial, final)
+        for _ in kids:
+            final = base
+            if rng.random() < 0.1:
+                final = _RAG_ORDER[max(0, min(2, _RAG_ORDER.index(base) + rng.choice((-1, 1))))]
+            initial = final
+            if rng.random() < RERATE_SHARE:
+                step = rng.choice((-1, 1))
+                initial = _RAG_ORDER[max(0, min(2, _RAG_ORDER.index(final) - step))]
+            ratings.append((initial, final))
+        worst = max((_RAG_ORDER.index(f) for _, f in ratings), default=0)
+
+        # How long the work took: red within hours (EDT finishes red cases out of hours),
+        # amber within a working day, green within three; some run late (§9: > 77 % of
+        # referral episodes completed within 3 days).
+        late = rng.random() < 0.15
+        if worst == 2:
+            hours = rng.uniform(3.5, 6.0) if late else rng.uniform(0.5, 3.5)
+            decided = received + timedelta(hours=hours)
+            handler = self.edt if ooh else rng.choice(self.practitioners)
+        elif worst == 1:
+            decided = (
+                self._working(received, 7.5, 10.0) if late else self._working(received, 0.5, 7.5)
+            )
+            handler = rng.choice(self.practitioners)
+        else:
+            decided = (
+                self._working(received, 22.0, 27.0) if late else self._working(received, 1.0, 22.0)
+            )
+            handler = rng.choice(self.practitioners)
+        if self.backlog_from <= received <= self.end and intent == "referral":
+            # Clear referrals of the last two working days were progressed within hours, so
+            # they wait for the demo day's meeting rather than on the contact queue.
+            decided = min(decided, self._working(received, 0.5, 4.0))
+        elif self.backlog_from <= received <= self.end and rng.random() < (
+            BACKLOG_SHARE / 4 if worst == 2 else BACKLOG_SHARE
+        ):
+            # Today's and yesterday's work still waiting for a decision: the live queue the
+            # demo opens on, some of it already past its deadline (reds are rarely left).
+            decided = self.end + timedelta(hours=1)
+        decided = max(decided.replace(microsecond=0), logged + timedelta(minutes=5))
+        screened = logged + (decided - logged) * rng.uniform(0.2, 0.7)
+        screened = screened.replace(microsecond=0)
+        rerated = (logged + (screened - logged) * rng.uniform(0.3, 0.9)).replace(microsecond=0)
+
+        contact_id = self._id(Contact)
+        referrer_name, role, agency = self._referrer(source, fam)
+        # Who referred, for a referral's routing ("referrer informed", 000 L343).
+        self.referrer = (referrer_name, role, agency)
+        self.rows[Contact].append(
+            {
+                "id": contact_id,
+                "received_at": received,
+                "channel": channel,
+                "referrer_name": referrer_name,
+                "referrer_role": role,
+                "referrer_agency": agency,
+                # Derived from the id, not drawn, so the random stream (and every other
+                # generated value) stays as it was: Ofcom's drama range, RFC 2606's domain.
+                "referrer_phone": f"0207946{contact_id % 1000:04d}" if referrer_name else None,
+                "referrer_email": f"referrer{contact_id}@example.org" if referrer_name else None,
+                "referral_source": source,
+                "concerns": self._narrative(
+                    theme, source, channel, ooh, received, fam, kids, role, agency, referrer_name
+                ),
+                "created_by": logger,
+                "created_at": logged,
+                "version": 1,
+            }
+        )
+        for code in sorted(indicators):
+            self.rows[RiskIndicatorRow].append({"contact_id": contact_id, "code": code})
+        self._audit_json(
+            logged,
+            logger,
+            "contact.logged",
+            "contact",
+            contact_id,
+            kids[0].pid,
+            logged_json(
+                child_ids,
+                channel,
+                source,
+                [initial for initial, _ in ratings],
+                sorted(indicators),
+            ),
+        )
+        flags = frozenset(indicators)
+        for i, (kid, (initial, final)) in enumerate(zip(kids, ratings, strict=True)):
+            self._child_on_contact(
+                contact_id,
+                kid,
+                i,
+                theme,
+                level,
+                intent,
+                source,
+                received,
+                logged,
+                rerated,
+                screened,
+                decided + timedelta(seconds=30 * i),
+                logger,
+                handler,
+                initial,
+                final,
+                flags,
+                not kid.born_by(day),
+            )
+
+    def _child_on_contact(
+        self,
+        contact_id: int,
+        kid: Kid,
+        index: int,
+        theme: Theme,
+        level: int,
+        intent: str,
+        source: str,
+        received: datetime,
+        logged: datetime,
+        rerated: datetime,
+        screened: datetime,
+        decided: datetime,
+        logger: int,
+        handler: int,
+        initial: str,
+        final: str,
+        flags: frozenset[str],
+        unborn: bool,
+    ) -> None:
+        rng = self.rng
+        end = self.end
+        assert kid.pid is not None
+        cc_id = self._id(ContactChild)
+        version = 1
+        rag = initial
+        self.rows[RagRating].append(
+            {
+                "id": self._id(RagRating),
+                "contact_child_id": cc_id,
+                "value": initial,
+                "reason": rng.choice(RAG_REASONS[initial]),
+                "rated_by": logger,
+                "rated_at": logged,
+            }
+        )
+        if final != initial and rerated <= end:
+            reason = rng.choice(
+                RERATE_UP if _RAG_ORDER.index(final) > _RAG_ORDER.index(initial) else RERATE_DOWN
+            )
+            self.rows[RagRating].append(
+                {
+                    "id": self._id(RagRating),
+                    "contact_child_id": cc_id,
+                    "value": final,
+                    "reason": reason,
+                    "rated_by": handler,
+                    "rated_at": rerated,
+                }
+            )
+            self._audit(
+                rerated,
+                handler,
+                "rag.changed",
+                "contact_child",
+                cc_id,
+                kid.pid,
+                before=initial,
+                after=final,
+                reason=reason,
+            )
+            rag = final
+            version += 1
+        row: dict[str, Any] = {
+            "id": cc_id,
+            "contact_id": contact_id,
+            "person_id": kid.pid,
+            "status": _OPEN,
+            "rag": rag,
+            "due_at": self.deadlines.decision_due(Rag(rag), received),
+            "assigned_to": None,
+            "team": None,
+            "provisional_level": None,
+            "level_rationale": None,
+            "threshold_document": None,
+            "threshold_version": None,
+            "screened_by": None,
+            "screened_at": None,
+            "no_offer_reason": None,
+            "consent_reason": None,
+            "closed_at": None,
+        }
+        if screened <= end:
+            rationale = rng.choice(LEVEL_RATIONALES[level])
+            rationale = self._screening(
+                kid.pid, cc_id, theme, level, rationale, flags, unborn, handler, screened, rag
+            )
+            row.update(
+                assigned_to=handler,
+                provisional_level=level,
+                level_rationale=rationale,
+                threshold_document=THRESHOLD_DOCUMENT,
+                threshold_version=THRESHOLD_VERSION,
+                screened_by=handler,
+                screened_at=screened,
+            )
+            version += 1
+        shared = self._consent(kid, contact_id, _SHARE, level, logger, logged)
+        if shared is not None:
+            kid.consent = shared
+        if decided > end:
+            row["version"] = version
+            self.rows[ContactChild].append(row)
+            self.counts["open_contact_children"] += 1
+            return
+
+        # Outcome (§5): forward if the child is open to social care; the contact's route
+        # otherwise; then the under-5 children's-centre rule (000 L184).
+        day = decided.astimezone(self.tz).date()
+        route = intent
+        if kid.open_on(day):
+            route = "referral" if kid.open_service == "early_help" and level >= 3 else "forward"
+        if index > 0 and route == "referral" and rng.random() < 0.1:
+            route = "early_help"  # an older sibling's needs can differ from the others'
+        if route == "referral" and kid.awaiting:
+            # The child's last referral still awaits its decision: the new information goes
+            # to the worker holding it rather than making a second referral.
+            route = "forward"
+        under_five = is_under_five(
+            kid.dob if kid.born_by(day) else None, kid.edd if not kid.born_by(day) else None, day
+        )
+        # Outcome codes as plain strings (they are what the services store).
+        chosen: set[str]
+        no_offer: str | None = None
+        if route == "referral":
+            chosen = {_REFERRAL}
+        elif route == "forward":
+            chosen = {_FORWARD}
+        elif route == "early_help":
+            chosen = {_EARLY_HELP}
+            if rng.random() < 0.1:
+                chosen.add(_ADVICE)
+        elif route == "advice":
+            chosen = {_ADVICE}
+        elif under_five and rng.random() >= NO_OFFER_SHARE:
+            chosen = {_CHILDRENS_CENTRE}
+        else:
+            chosen = {_NFA}
+            if under_five:
+                no_offer = rng.choice(NO_OFFER_REASONS)
+        rule_applied = False
+        if under_five and not chosen & _SOCIAL_CARE and _NFA not in chosen:
+            rule_applied = _CHILDRENS_CENTRE not in chosen
+            chosen.add(_CHILDRENS_CENTRE)
+        recorder = handler
+        if rag == "red" and chosen == {_NFA}:
+            recorder = self.manager  # NFA on a red case is signed off by a manager (§2)
+        outcomes = sorted(chosen)
+        for outcome in outcomes:
+            self.rows[ContactOutcomeRow].append(
+                {
+                    "id": self._id(ContactOutcomeRow),
+                    "contact_child_id": cc_id,
+                    "outcome": outcome,
+                    "recorded_by": recorder,
+                    "recorded_at": decided,
+                }
+            )
+        referred = _REFERRAL in chosen
+        row.update(
+            status=_REFERRED if referred else _CLOSED,
+            no_offer_reason=no_offer,
+            closed_at=decided,
+            version=version + 1,
+        )
+        self.rows[ContactChild].append(row)
+        self._audit_json(
+            decided,
+            recorder,
+            "contact.outcome_recorded",
+            "contact_child",
+            cc_id,
+            kid.pid,
+            outcome_json(outcomes, rule_applied, no_offer),
+        )
+        if _EARLY_HELP in chosen or _CHILDRENS_CENTRE in chosen:
+            self._consent(kid, contact_id, _EARLY_HELP_CONSENT, level, recorder, decided)
+        if _EARLY_HELP in chosen and rng.random() < EARLY_HELP_TAKE_UP:
+            self._episode(kid, "early_help", day + timedelta(days=rng.randint(7, 21)), 90, 270)
+        if referred:
+            self._consent(kid, contact_id, _ASSESSMENT, level, recorder, decided)
+            screened_level = level if screened <= end else None
+            self._referral(
+                kid,
+                cc_id,
+                theme,
+                level,
+                screened_level,
+                source,
+                rag,
+                decided,
+                handler,
+                flags,
+                unborn,
+            )
+
+    def _referral(
+        self,
+        kid: Kid,
+        cc_id: int,
+        theme: Theme,
+        level: int,
+        screened_level: int | None,
+        source: str,
+        rag: str,
+        at: datetime,
+        handler: int,
+        flags: frozenset[str],
+        unborn: bool,
+    ) -> None:
+        """Make the referral; checks, the meeting and what follows are ``meetings``' part."""
+        rng = self.rng
+        assert kid.pid is not None
+        ref_id = self._id(Referral)
+        previous = kid.last_referral
+        self.referrals_made += 1
+        if previous is not None and at - previous <= _YEAR:
+            self.counts["re_referrals"] += 1
+        kid.last_referral = at
+        self.recent_referrals.append((at, kid))
+        decision_due = self.deadlines.referral_decision_due(at)
+        need = choose(rng, theme.needs)
+        row: dict[str, Any] = {
+            "id": ref_id,
+            "contact_child_id": cc_id,
+            "person_id": kid.pid,
+            "referral_at": at,
+            # The contact's source carries over unless the practitioner corrects it.
+            "source": source if rng.random() < 0.97 else "5D",
+            "primary_need": need,
+            "referral_nfa": None,
+            "status": _AWAITING,
+            "rag": rag,
+            "decision_due_at": decision_due,
+            "assessment_due_at": self.deadlines.assessment_due(at),
+            "assigned_to": handler,
+            "team": "MASH",
+            # The level the child was screened at; a manager's same-day review (a
+            # "referral" assessment) would change it, and none is invented here. The
+            # meeting's decision sets it again when signed.
+            "level": screened_level,
+            "created_by": handler,
+            "version": 1,
+        }
+        self._audit_json(
+            at,
+            handler,
+            "referral.created",
+            "referral",
+            ref_id,
+            kid.pid,
+            referral_json(row["source"], need, decision_due),
+        )
+        self.rows[Referral].append(row)
+        self.meetings.referral(row, kid, theme, flags, unborn, self.referrer)
+
+    def _narrative(
+        self,
+        theme: Theme,
+        source: str,
+        channel: str,
+        ooh: bool,
+        received: datetime,
+        fam: Family,
+        kids: list[Kid],
+        role: str,
+        agency: str | None,
+        referrer: str | None,
+    ) -> str:
+        rng = self.rng
+        local = received.astimezone(self.tz)
+        day = local.date()
+        kid = kids[0]
+        born = kid.born_by(day)
+        mother = fam.mother()
+        parent = rng.choice(
+            [f"the {a.role}" for a in fam.adults if a.role in ("mother", "father", "carer")]
+            or ["the carer"]
+        )
+        pronouns = {"male": ("he", "him", "his"), "female": ("she", "her", "her")}.get(
+            kid.sex if born else "", ("they", "them", "their")
+        )
+        edd = kid.edd or day
+        values = {
+            "child": kid.given if born else "the unborn baby",
+            "they": pronouns[0],
+            "them": pronouns[1],
+            "their": pronouns[2],
+            "mother": mother.given if mother else "the mother",
+            "parent": parent,
+            "age": str(kid.age_on(day) or 0),
+            "weeks": str(max(8, 40 - (edd - day).days // 7)),
+            "day": f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}",
+            "ref": f"{rng.randint(1000, 9999)}/{local.day:02d}{_MONTHS[local.month - 1][:3]}",
+            "role": _lower_first(role),
+            "agency": agency or "the referrer's agency",
+            "referrer": referrer or "The referrer",
+        }
+        key = "9" if source == "9" else source[0] if source[0] in "1236" else "other"
+        if key == "2" and agency is None:
+            key = "other"
+        if channel in ("drop_in", "email") and key == "1":
+            key = channel
+        elif channel == "email" and key == "9":
+            key = "9_email"
+        opener = rng.choice(OPENERS[key])
+        parts = [OUT_OF_HOURS_OPENER] if ooh and source != "6" else []
+        parts.append(opener)
+        if len(kids) > 1:
+            names = [k.given if k.born_by(day) else "the unborn baby" for k in kids]
+            parts.append(f"The contact is about {', '.join(names[:-1])} and {names[-1]}.")
+        count = min(len(theme.sentences), rng.choice((1, 2, 2, 3)))
+        parts.extend(rng.sample(theme.sentences, count))
+        parts.append(rng.choice(CLOSINGS))
+        sentences = []
+        for part in parts:
+            sentence = part.format_map(values)
+            sentences.append(sentence[0].upper() + sentence[1:])
+        return " ".join(sentences)
