@@ -1,0 +1,246 @@
+"""Step-down and step-up routings after a decision, with who was told and the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mash_desk.domain.meetings import (
+    DecisionOutcome,
+)
+from mash_desk.domain.outcomes import is_under_five
+from mash_desk.domain.routing import (
+    CHILDRENS_CENTRES,
+    SOCIAL_CARE,
+    InformedParty,
+    RoutingKind,
+    RoutingStatus,
+    offers_childrens_centre,
+)
+from mash_desk.storage.models import (
+    Routing,
+    RoutingInforming,
+)
+from mash_desk.synthetic import partner_text as words
+from mash_desk.synthetic.meeting_rates import (
+    _MINUTE,
+    ACKNOWLEDGE_FIRST_SHARE,
+    ROUTING_REJECT_SHARE,
+    UNDER_FIVE_TO_CENTRE_SHARE,
+)
+from mash_desk.synthetic.meeting_state import Pending
+from mash_desk.synthetic.names import choose
+from mash_desk.synthetic.partner_checks import PartnerChecks
+
+
+class Routings(PartnerChecks):
+    """Writes routings to early help or social care and their handovers."""
+
+    # --- what follows a decision --------------------------------------------------------------
+
+    def _under_five(self, p: Pending, at: datetime) -> bool:
+        kid = p.kid
+        day = at.astimezone(self.g.tz).date()
+        born = kid.born_by(day)
+        return is_under_five(kid.dob if born else None, None if born else kid.edd, day)
+
+    def _routing(
+        self,
+        p: Pending,
+        decision: dict[str, Any],
+        kind: RoutingKind,
+        level: int,
+        signed_at: datetime,
+    ) -> datetime | None:
+        """A step up or step down, who was told, and the receiver's answer.
+
+        Returns when it was accepted (None: not, or not yet).
+        """
+        rng = self.rng
+        g = self.g
+        kid = p.kid
+        creator = decision["drafted_by"] if decision["drafted_by"] in g.practitioners else p.handler
+        created = g._working(signed_at, 0.3, 5.0)
+        if created > self.end:
+            return None
+        under_five = self._under_five(p, created)
+        if kind is RoutingKind.STEP_DOWN:
+            to = (
+                CHILDRENS_CENTRES
+                if under_five and rng.random() < UNDER_FIVE_TO_CENTRE_SHARE
+                else "early_support"
+            )
+            source, consent = SOCIAL_CARE, True  # a step down needs the family's consent
+            before, team = p.level, decision["allocated_team"]
+            if to == CHILDRENS_CENTRES:
+                team = "Children's Centre (Wealdstone)"
+            reason = rng.choice(words.STEP_DOWN_REASONS)
+            receiver = self.reps[to]
+        else:
+            to, source, consent = SOCIAL_CARE, "early_support", None
+            before, team = 2, decision["allocated_team"]
+            reason = rng.choice(words.STEP_UP_REASONS)
+            receiver = g.manager  # a social-care manager answers for social care
+        offer = offers_childrens_centre(under_five, level, to)
+        rid = g._id(Routing)
+        row: dict[str, Any] = {
+            "id": rid,
+            "person_id": kid.pid,
+            "referral_id": p.id,
+            "decision_id": decision["id"],
+            "kind": kind.value,
+            "from_agency_id": self.agencies[source],
+            "to_agency_id": self.agencies[to],
+            "to_team": team,
+            "reason": reason,
+            "level_before": before,
+            "level_after": level,
+            "family_consent": consent,
+            "handover_summary": self._handover(p, decision, created),
+            "childrens_centre_offer": offer,
+            "status": RoutingStatus.OPEN.value,
+            "created_by": creator,
+            "created_at": created,
+            "completed_by": None,
+            "completed_at": None,
+            "responded_by": None,
+            "responded_at": None,
+            "response_reason": None,
+            "acknowledged_by": None,
+            "acknowledged_at": None,
+            "version": 1,
+        }
+        g.rows[Routing].append(row)
+        self.counts["routings"] += 1
+        g._audit(
+            created,
+            creator,
+            "routing.created",
+            "routing",
+            rid,
+            kid.pid,
+            kind=kind.value,
+            from_agency=source,
+            to_agency=to,
+            level_before=before,
+            level_after=level,
+            family_consent=consent,
+            decision_id=decision["id"],
+            childrens_centre_offer=offer,
+        )
+        # Family, professionals and referrer told (000 L343), then handed over.
+        mother = kid.fam.mother()
+        family_who = f"{mother.given} {mother.family} (mother)" if mother else "The carer"
+        name, role, agency = p.referrer
+        referrer_who = ", ".join(x for x in (name, role, agency) if x)[:200]
+        at = created
+        for party, who, methods in (
+            (InformedParty.FAMILY, family_who, words.INFORM_ROUTING_FAMILY),
+            (
+                InformedParty.PROFESSIONALS,
+                rng.choice(words.PROFESSIONALS_TOLD),
+                words.INFORM_ROUTING_PROFESSIONALS,
+            ),
+            (InformedParty.REFERRER, referrer_who, words.INFORM_ROUTING_REFERRER),
+        ):
+            at = g._working(at, 0.1, 3.0)
+            if at > self.end:
+                return None
+            told = max(signed_at, at - _MINUTE * rng.randint(0, 45))
+            method = choose(rng, methods)
+            g.rows[RoutingInforming].append(
+                {
+                    "id": g._id(RoutingInforming),
+                    "routing_id": rid,
+                    "party": party.value,
+                    "who": who,
+                    "method": method,
+                    "informed_at": told,
+                    "recorded_by": creator,
+                    "recorded_at": at,
+                }
+            )
+            row["version"] += 1
+            g._audit(
+                at,
+                creator,
+                "routing.informed",
+                "routing",
+                rid,
+                kid.pid,
+                party=party.value,
+                who=who,
+                method=method,
+                informed_at=told,
+            )
+        at = (at + _MINUTE * rng.randint(5, 60)).replace(microsecond=0)
+        if at > self.end:
+            return None
+        row.update(
+            status=RoutingStatus.COMPLETE.value,
+            completed_by=creator,
+            completed_at=at,
+            version=row["version"] + 1,
+        )
+        g._audit(at, creator, "routing.completed", "routing", rid, kid.pid)
+        if rng.random() < ACKNOWLEDGE_FIRST_SHARE:
+            at = g._working(at, 0.3, 8.0)
+            if at > self.end:
+                return None
+            row.update(acknowledged_by=receiver, acknowledged_at=at, version=row["version"] + 1)
+            g._audit(
+                at,
+                receiver,
+                "routing.acknowledged",
+                "routing",
+                rid,
+                kid.pid,
+                to_agency=to,
+                on_behalf_of_receiver=False,
+            )
+        at = g._working(at, 1.0, 20.0)
+        if at > self.end:
+            return None
+        accept = rng.random() >= ROUTING_REJECT_SHARE
+        why = None if accept else rng.choice(words.REJECT_REASONS)
+        acknowledged_now = row["acknowledged_at"] is None
+        row.update(
+            status=(RoutingStatus.ACCEPTED if accept else RoutingStatus.REJECTED).value,
+            responded_by=receiver,
+            responded_at=at,
+            response_reason=why,
+            version=row["version"] + 1,
+        )
+        if acknowledged_now:
+            row.update(acknowledged_by=receiver, acknowledged_at=at)
+        g._audit(
+            at,
+            receiver,
+            "routing.accepted" if accept else "routing.rejected",
+            "routing",
+            rid,
+            kid.pid,
+            reason=why,
+            acknowledged_now=acknowledged_now,
+        )
+        return at if accept else None
+
+    def _handover(self, p: Pending, decision: dict[str, Any], at: datetime) -> str:
+        kid = p.kid
+        day = at.astimezone(self.g.tz).date()
+        age = kid.age_on(day)
+        returned = [
+            f"{self._agency_code(c['agency_id']).replace('_', ' ')}: "
+            + ("nothing known" if c["nothing_known"] else (c["finding"] or "").rstrip("."))
+            for c, _ in p.checks
+            if c["status"] == "returned" and c["returned_at"] <= at
+        ]
+        name, role, _ = p.referrer
+        return words.HANDOVER.format(
+            child=kid.given if kid.born_by(day) else "The unborn baby",
+            age="unborn" if age is None else f"{age} years",
+            referrer=name or role,
+            concern=words.CONCERN_WORDS.get(p.theme.code, "concerns about the child's care"),
+            decision=DecisionOutcome(decision["outcome"]).label.lower(),
+            checks="; ".join(returned) or "none returned yet",
+        )
