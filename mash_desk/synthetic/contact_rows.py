@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from mash_desk.domain.enums import (
@@ -100,104 +100,17 @@ class ContactRows(ScreeningRows):
         if logged > self.end:
             return  # arrived, but nobody has typed it in yet
         source, channel = self._source(theme, ooh)
-
-        # People first: the household, its adults and any child met for the first time.
-        self._ensure_household(fam, logged, logger)
-        child_ids: list[int] = []
-        for kid in kids:
-            if kid.pid is None:
-                self._create_kid(kid, day, logged, logger)
-            assert kid.pid is not None  # _create_kid gave it its person row
-            child_ids.append(kid.pid)
-        indicators = set(theme.indicators)
-        for code, p in theme.extra:
-            if rng.random() < p:
-                indicators.add(code)
-        if (
-            "domestic_abuse" in indicators
-            and fam.mother() is not None
-            and fam.partner() is None
-            and rng.random() < 0.35
-        ):
-            # The mother's new partner becomes an adult of concern for every child in the
-            # household, including children first met later (see ``_create_kid``).
-            partner = self.factory.add_partner(fam, day)
-            self._create_adult(fam, partner, logged, logger)
-
-        # Urgency: the contact's rating, siblings mostly the same (§4).
-        base = choose(rng, RAG_BY_LEVEL[level])
-        ratings: list[tuple[str, str]] = []  # (initial, final)
-        for _ in kids:
-            final = base
-            if rng.random() < 0.1:
-                final = _RAG_ORDER[max(0, min(2, _RAG_ORDER.index(base) + rng.choice((-1, 1))))]
-            initial = final
-            if rng.random() < RERATE_SHARE:
-                step = rng.choice((-1, 1))
-                initial = _RAG_ORDER[max(0, min(2, _RAG_ORDER.index(final) - step))]
-            ratings.append((initial, final))
+        child_ids, indicators = self._people_on_contact(theme, fam, kids, day, logged, logger)
+        ratings = self._ratings(level, kids)
         worst = max((_RAG_ORDER.index(f) for _, f in ratings), default=0)
-
-        # How long the work took: red within hours (EDT finishes red cases out of hours),
-        # amber within a working day, green within three; some run late (§9: > 77 % of
-        # referral episodes completed within 3 days).
-        late = rng.random() < 0.15
-        if worst == 2:
-            hours = rng.uniform(3.5, 6.0) if late else rng.uniform(0.5, 3.5)
-            decided = received + timedelta(hours=hours)
-            handler = self.edt if ooh else rng.choice(self.practitioners)
-        elif worst == 1:
-            decided = (
-                self._working(received, 7.5, 10.0) if late else self._working(received, 0.5, 7.5)
-            )
-            handler = rng.choice(self.practitioners)
-        else:
-            decided = (
-                self._working(received, 22.0, 27.0) if late else self._working(received, 1.0, 22.0)
-            )
-            handler = rng.choice(self.practitioners)
-        if self.backlog_from <= received <= self.end and intent == "referral":
-            # Clear referrals of the last two working days were progressed within hours, so
-            # they wait for the demo day's meeting rather than on the contact queue.
-            decided = min(decided, self._working(received, 0.5, 4.0))
-        elif self.backlog_from <= received <= self.end and rng.random() < (
-            BACKLOG_SHARE / 4 if worst == 2 else BACKLOG_SHARE
-        ):
-            # Today's and yesterday's work still waiting for a decision: the live queue the
-            # demo opens on, some of it already past its deadline (reds are rarely left).
-            decided = self.end + timedelta(hours=1)
+        decided, handler = self._decided_at(received, ooh, worst, intent)
         decided = max(decided.replace(microsecond=0), logged + timedelta(minutes=5))
         screened = logged + (decided - logged) * rng.uniform(0.2, 0.7)
         screened = screened.replace(microsecond=0)
         rerated = (logged + (screened - logged) * rng.uniform(0.3, 0.9)).replace(microsecond=0)
-
-        contact_id = self._id(Contact)
-        referrer_name, role, agency = self._referrer(source, fam)
-        # Who referred, for a referral's routing ("referrer informed", 000 L343).
-        self.referrer = (referrer_name, role, agency)
-        self.rows[Contact].append(
-            {
-                "id": contact_id,
-                "received_at": received,
-                "channel": channel,
-                "referrer_name": referrer_name,
-                "referrer_role": role,
-                "referrer_agency": agency,
-                # Derived from the id, not drawn, so the random stream (and every other
-                # generated value) stays as it was: Ofcom's drama range, RFC 2606's domain.
-                "referrer_phone": f"0207946{contact_id % 1000:04d}" if referrer_name else None,
-                "referrer_email": f"referrer{contact_id}@example.org" if referrer_name else None,
-                "referral_source": source,
-                "concerns": self._narrative(
-                    theme, source, channel, ooh, received, fam, kids, role, agency, referrer_name
-                ),
-                "created_by": logger,
-                "created_at": logged,
-                "version": 1,
-            }
+        contact_id = self._contact_row(
+            received, logged, logger, theme, source, channel, ooh, fam, kids, indicators
         )
-        for code in sorted(indicators):
-            self.rows[RiskIndicatorRow].append({"contact_id": contact_id, "code": code})
         self._audit_json(
             logged,
             logger,
@@ -236,6 +149,134 @@ class ContactRows(ScreeningRows):
                 not kid.born_by(day),
             )
 
+    def _people_on_contact(
+        self, theme: Theme, fam: Family, kids: list[Kid], day: date, logged: datetime, logger: int
+    ) -> tuple[list[int], set[str]]:
+        """Write the people first met on this contact; return the children's ids and the risks.
+
+        The household, its adults and any child met for the first time; a mother's new
+        partner when the contact is about domestic abuse.
+        """
+        rng = self.rng
+        self._ensure_household(fam, logged, logger)
+        child_ids: list[int] = []
+        for kid in kids:
+            if kid.pid is None:
+                self._create_kid(kid, day, logged, logger)
+            assert kid.pid is not None  # _create_kid gave it its person row
+            child_ids.append(kid.pid)
+        indicators = set(theme.indicators)
+        for code, p in theme.extra:
+            if rng.random() < p:
+                indicators.add(code)
+        if (
+            "domestic_abuse" in indicators
+            and fam.mother() is not None
+            and fam.partner() is None
+            and rng.random() < 0.35
+        ):
+            # The mother's new partner becomes an adult of concern for every child in the
+            # household, including children first met later (see ``_create_kid``).
+            partner = self.factory.add_partner(fam, day)
+            self._create_adult(fam, partner, logged, logger)
+        return child_ids, indicators
+
+    def _ratings(self, level: int, kids: list[Kid]) -> list[tuple[str, str]]:
+        """Return each child's (initial, final) RAG: siblings mostly the same (§4)."""
+        rng = self.rng
+        base = choose(rng, RAG_BY_LEVEL[level])
+        ratings: list[tuple[str, str]] = []  # (initial, final)
+        for _ in kids:
+            final = base
+            if rng.random() < 0.1:
+                final = _RAG_ORDER[max(0, min(2, _RAG_ORDER.index(base) + rng.choice((-1, 1))))]
+            initial = final
+            if rng.random() < RERATE_SHARE:
+                step = rng.choice((-1, 1))
+                initial = _RAG_ORDER[max(0, min(2, _RAG_ORDER.index(final) - step))]
+            ratings.append((initial, final))
+        return ratings
+
+    def _decided_at(
+        self, received: datetime, ooh: bool, worst: int, intent: str
+    ) -> tuple[datetime, int]:
+        """Return when the work was decided (maybe after the end: still open) and by whom.
+
+        Red within hours (EDT finishes red cases out of hours), amber within a working day,
+        green within three; some run late (§9: > 77 % of referral episodes completed within
+        3 days).
+        """
+        rng = self.rng
+        late = rng.random() < 0.15
+        if worst == 2:
+            hours = rng.uniform(3.5, 6.0) if late else rng.uniform(0.5, 3.5)
+            decided = received + timedelta(hours=hours)
+            handler = self.edt if ooh else rng.choice(self.practitioners)
+        elif worst == 1:
+            decided = (
+                self._working(received, 7.5, 10.0) if late else self._working(received, 0.5, 7.5)
+            )
+            handler = rng.choice(self.practitioners)
+        else:
+            decided = (
+                self._working(received, 22.0, 27.0) if late else self._working(received, 1.0, 22.0)
+            )
+            handler = rng.choice(self.practitioners)
+        if self.backlog_from <= received <= self.end and intent == "referral":
+            # Clear referrals of the last two working days were progressed within hours, so
+            # they wait for the demo day's meeting rather than on the contact queue.
+            decided = min(decided, self._working(received, 0.5, 4.0))
+        elif self.backlog_from <= received <= self.end and rng.random() < (
+            BACKLOG_SHARE / 4 if worst == 2 else BACKLOG_SHARE
+        ):
+            # Today's and yesterday's work still waiting for a decision: the live queue the
+            # demo opens on, some of it already past its deadline (reds are rarely left).
+            decided = self.end + timedelta(hours=1)
+        return decided, handler
+
+    def _contact_row(
+        self,
+        received: datetime,
+        logged: datetime,
+        logger: int,
+        theme: Theme,
+        source: str,
+        channel: str,
+        ooh: bool,
+        fam: Family,
+        kids: list[Kid],
+        indicators: set[str],
+    ) -> int:
+        """Write the contact with its referrer, narrative and risk indicators; return its id."""
+        contact_id = self._id(Contact)
+        referrer_name, role, agency = self._referrer(source, fam)
+        # Who referred, for a referral's routing ("referrer informed", 000 L343).
+        self.referrer = (referrer_name, role, agency)
+        self.rows[Contact].append(
+            {
+                "id": contact_id,
+                "received_at": received,
+                "channel": channel,
+                "referrer_name": referrer_name,
+                "referrer_role": role,
+                "referrer_agency": agency,
+                # Derived from the id, not drawn, so the random stream (and every other
+                # generated value) stays as it was: Ofcom's drama range, RFC 2606's domain.
+                "referrer_phone": f"0207946{contact_id % 1000:04d}" if referrer_name else None,
+                "referrer_email": f"referrer{contact_id}@example.org" if referrer_name else None,
+                "referral_source": source,
+                "concerns": self._narrative(
+                    theme, source, channel, ooh, received, fam, kids, role, agency, referrer_name
+                ),
+                "created_by": logger,
+                "created_at": logged,
+                "version": 1,
+            }
+        )
+        for code in sorted(indicators):
+            self.rows[RiskIndicatorRow].append({"contact_id": contact_id, "code": code})
+        return contact_id
+
     def _child_on_contact(
         self,
         contact_id: int,
@@ -261,64 +302,10 @@ class ContactRows(ScreeningRows):
         end = self.end
         assert kid.pid is not None
         cc_id = self._id(ContactChild)
-        version = 1
-        rag = initial
-        self.rows[RagRating].append(
-            {
-                "id": self._id(RagRating),
-                "contact_child_id": cc_id,
-                "value": initial,
-                "reason": rng.choice(RAG_REASONS[initial]),
-                "rated_by": logger,
-                "rated_at": logged,
-            }
+        rag, version = self._rate_child(
+            cc_id, kid.pid, logger, logged, handler, rerated, initial, final
         )
-        if final != initial and rerated <= end:
-            reason = rng.choice(
-                RERATE_UP if _RAG_ORDER.index(final) > _RAG_ORDER.index(initial) else RERATE_DOWN
-            )
-            self.rows[RagRating].append(
-                {
-                    "id": self._id(RagRating),
-                    "contact_child_id": cc_id,
-                    "value": final,
-                    "reason": reason,
-                    "rated_by": handler,
-                    "rated_at": rerated,
-                }
-            )
-            self._audit(
-                rerated,
-                handler,
-                "rag.changed",
-                "contact_child",
-                cc_id,
-                kid.pid,
-                before=initial,
-                after=final,
-                reason=reason,
-            )
-            rag = final
-            version += 1
-        row: dict[str, Any] = {
-            "id": cc_id,
-            "contact_id": contact_id,
-            "person_id": kid.pid,
-            "status": _OPEN,
-            "rag": rag,
-            "due_at": self.deadlines.decision_due(Rag(rag), received),
-            "assigned_to": None,
-            "team": None,
-            "provisional_level": None,
-            "level_rationale": None,
-            "threshold_document": None,
-            "threshold_version": None,
-            "screened_by": None,
-            "screened_at": None,
-            "no_offer_reason": None,
-            "consent_reason": None,
-            "closed_at": None,
-        }
+        row = self._contact_child_row(cc_id, contact_id, kid.pid, rag, received)
         if screened <= end:
             rationale = rng.choice(LEVEL_RATIONALES[level])
             rationale = self._screening(
@@ -343,21 +330,133 @@ class ContactRows(ScreeningRows):
             self.counts["open_contact_children"] += 1
             return
 
-        # Outcome (§5): forward if the child is open to social care; the contact's route
-        # otherwise; then the under-5 children's-centre rule (000 L184).
         day = decided.astimezone(self.tz).date()
+        route = self._route(kid, index, intent, level, day)
+        under_five = is_under_five(
+            kid.dob if kid.born_by(day) else None, kid.edd if not kid.born_by(day) else None, day
+        )
+        chosen, no_offer, rule_applied = self._outcomes_for(route, under_five)
+        recorder = handler
+        if rag == "red" and chosen == {_NFA}:
+            recorder = self.manager  # NFA on a red case is signed off by a manager (§2)
+        self._record_outcomes(row, kid, chosen, no_offer, rule_applied, recorder, decided, version)
+        level_known = level if screened <= end else None
+        self._after_outcome(
+            kid,
+            contact_id,
+            cc_id,
+            chosen,
+            theme,
+            level,
+            level_known,
+            source,
+            rag,
+            recorder,
+            handler,
+            decided,
+            flags,
+            unborn,
+        )
+
+    def _rate_child(
+        self,
+        cc_id: int,
+        pid: int,
+        logger: int,
+        logged: datetime,
+        handler: int,
+        rerated: datetime,
+        initial: str,
+        final: str,
+    ) -> tuple[str, int]:
+        """Write the child's RAG rating, and its change if re-rated by now: (rag, version)."""
+        rng = self.rng
+        self.rows[RagRating].append(
+            {
+                "id": self._id(RagRating),
+                "contact_child_id": cc_id,
+                "value": initial,
+                "reason": rng.choice(RAG_REASONS[initial]),
+                "rated_by": logger,
+                "rated_at": logged,
+            }
+        )
+        if final == initial or rerated > self.end:
+            return initial, 1
+        reason = rng.choice(
+            RERATE_UP if _RAG_ORDER.index(final) > _RAG_ORDER.index(initial) else RERATE_DOWN
+        )
+        self.rows[RagRating].append(
+            {
+                "id": self._id(RagRating),
+                "contact_child_id": cc_id,
+                "value": final,
+                "reason": reason,
+                "rated_by": handler,
+                "rated_at": rerated,
+            }
+        )
+        self._audit(
+            rerated,
+            handler,
+            "rag.changed",
+            "contact_child",
+            cc_id,
+            pid,
+            before=initial,
+            after=final,
+            reason=reason,
+        )
+        return final, 2
+
+    def _contact_child_row(
+        self, cc_id: int, contact_id: int, pid: int, rag: str, received: datetime
+    ) -> dict[str, Any]:
+        """Return the child's row on the contact as logged: open, not yet screened."""
+        return {
+            "id": cc_id,
+            "contact_id": contact_id,
+            "person_id": pid,
+            "status": _OPEN,
+            "rag": rag,
+            "due_at": self.deadlines.decision_due(Rag(rag), received),
+            "assigned_to": None,
+            "team": None,
+            "provisional_level": None,
+            "level_rationale": None,
+            "threshold_document": None,
+            "threshold_version": None,
+            "screened_by": None,
+            "screened_at": None,
+            "no_offer_reason": None,
+            "consent_reason": None,
+            "closed_at": None,
+        }
+
+    def _route(self, kid: Kid, index: int, intent: str, level: int, day: date) -> str:
+        """Return where the child's contact goes (§5).
+
+        Forwarded if the child is open to social care, else the contact's route (a sibling's
+        sometimes differs).
+        """
         route = intent
         if kid.open_on(day):
             route = "referral" if kid.open_service == "early_help" and level >= 3 else "forward"
-        if index > 0 and route == "referral" and rng.random() < 0.1:
+        if index > 0 and route == "referral" and self.rng.random() < 0.1:
             route = "early_help"  # an older sibling's needs can differ from the others'
         if route == "referral" and kid.awaiting:
             # The child's last referral still awaits its decision: the new information goes
             # to the worker holding it rather than making a second referral.
             route = "forward"
-        under_five = is_under_five(
-            kid.dob if kid.born_by(day) else None, kid.edd if not kid.born_by(day) else None, day
-        )
+        return route
+
+    def _outcomes_for(self, route: str, under_five: bool) -> tuple[set[str], str | None, bool]:
+        """Return the outcome codes, the no-offer reason and whether the under-5 rule applied.
+
+        The under-5 children's-centre rule (000 L184): a child under five who is not going to
+        social care is offered a children's centre unless a reason says why not.
+        """
+        rng = self.rng
         # Outcome codes as plain strings (they are what the services store).
         chosen: set[str]
         no_offer: str | None = None
@@ -381,9 +480,21 @@ class ContactRows(ScreeningRows):
         if under_five and not chosen & _SOCIAL_CARE and _NFA not in chosen:
             rule_applied = _CHILDRENS_CENTRE not in chosen
             chosen.add(_CHILDRENS_CENTRE)
-        recorder = handler
-        if rag == "red" and chosen == {_NFA}:
-            recorder = self.manager  # NFA on a red case is signed off by a manager (§2)
+        return chosen, no_offer, rule_applied
+
+    def _record_outcomes(
+        self,
+        row: dict[str, Any],
+        kid: Kid,
+        chosen: set[str],
+        no_offer: str | None,
+        rule_applied: bool,
+        recorder: int,
+        decided: datetime,
+        version: int,
+    ) -> None:
+        """Write the outcome rows, close (or refer) the child's row and audit it."""
+        cc_id = row["id"]
         outcomes = sorted(chosen)
         for outcome in outcomes:
             self.rows[ContactOutcomeRow].append(
@@ -395,9 +506,8 @@ class ContactRows(ScreeningRows):
                     "recorded_at": decided,
                 }
             )
-        referred = _REFERRAL in chosen
         row.update(
-            status=_REFERRED if referred else _CLOSED,
+            status=_REFERRED if _REFERRAL in chosen else _CLOSED,
             no_offer_reason=no_offer,
             closed_at=decided,
             version=version + 1,
@@ -412,25 +522,35 @@ class ContactRows(ScreeningRows):
             kid.pid,
             outcome_json(outcomes, rule_applied, no_offer),
         )
+
+    def _after_outcome(
+        self,
+        kid: Kid,
+        contact_id: int,
+        cc_id: int,
+        chosen: set[str],
+        theme: Theme,
+        level: int,
+        level_known: int | None,
+        source: str,
+        rag: str,
+        recorder: int,
+        handler: int,
+        decided: datetime,
+        flags: frozenset[str],
+        unborn: bool,
+    ) -> None:
+        """Consents the outcome asks for, an early-help episode if taken up, the referral."""
+        rng = self.rng
+        day = decided.astimezone(self.tz).date()
         if _EARLY_HELP in chosen or _CHILDRENS_CENTRE in chosen:
             self._consent(kid, contact_id, _EARLY_HELP_CONSENT, level, recorder, decided)
         if _EARLY_HELP in chosen and rng.random() < EARLY_HELP_TAKE_UP:
             self._episode(kid, "early_help", day + timedelta(days=rng.randint(7, 21)), 90, 270)
-        if referred:
+        if _REFERRAL in chosen:
             self._consent(kid, contact_id, _ASSESSMENT, level, recorder, decided)
-            screened_level = level if screened <= end else None
             self._referral(
-                kid,
-                cc_id,
-                theme,
-                level,
-                screened_level,
-                source,
-                rag,
-                decided,
-                handler,
-                flags,
-                unborn,
+                kid, cc_id, theme, level, level_known, source, rag, decided, handler, flags, unborn
             )
 
     def _referral(
