@@ -16,7 +16,7 @@ from mash_desk.domain.enums import (
     Role,
 )
 from mash_desk.domain.policy import default_policy
-from mash_desk.domain.thresholds import parse_document
+from mash_desk.domain.thresholds import ThresholdDocument, parse_document
 from mash_desk.storage.audit_chain import Chainer, read_head
 from mash_desk.storage.base import Base
 from mash_desk.storage.database import Database
@@ -236,6 +236,22 @@ class HistoryState:
                     ThresholdDocumentRow.version == THRESHOLD_VERSION,
                 )
             ).first()
+        document = self._threshold_document(stored)
+        self.picker = IndicatorPicker(document)
+        # Rows are built as dicts (readable) and handed to the writer as tuples in column order.
+        self.getters = {m: itemgetter(*(c.key for c in m.__table__.columns)) for m in _TABLES}
+        self.factory = FamilyFactory(
+            self.rng, self.pools, self.places, NhsNumbers(self.rng, taken), self.end_day
+        )
+        self.document_key = (THRESHOLD_DOCUMENT, THRESHOLD_VERSION)
+        self._start_meetings(users)
+
+    def _threshold_document(self, stored: Any) -> ThresholdDocument:
+        """Return the threshold document screenings tick from, keeping the shipped one whole.
+
+        ``stored`` is the database's copy of the shipped document's version (sha256 and
+        content), or None if it has none yet.
+        """
         document = shipped_document()
         if stored is None:
             # Kept whole before any screening uses it, as the services' first use would.
@@ -256,13 +272,10 @@ class HistoryState:
             # Installed already with other wording: the services show screenings against the
             # stored text, so tick indicators from it.
             document = parse_document(stored.content, "stored threshold document")
-        self.picker = IndicatorPicker(document)
-        # Rows are built as dicts (readable) and handed to the writer as tuples in column order.
-        self.getters = {m: itemgetter(*(c.key for c in m.__table__.columns)) for m in _TABLES}
-        self.factory = FamilyFactory(
-            self.rng, self.pools, self.places, NhsNumbers(self.rng, taken), self.end_day
-        )
-        self.document_key = (THRESHOLD_DOCUMENT, THRESHOLD_VERSION)
+        return document
+
+    def _start_meetings(self, users: dict[str, int]) -> None:
+        """Start the meeting history with the agencies, the demo reps and the chair."""
         with self.db.reading() as session:
             agencies = dict(
                 session.execute(select(Agency.code, Agency.id).where(Agency.active)).all()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from mash_desk.storage.models import (
     AssessmentIndicator,
@@ -181,6 +182,22 @@ class ScreeningRows(PeopleRows):
         seed = (self.seed * 7919 + 2013) % 2**31
         ids = sorted(made)
         picked = random.Random(seed).sample(ids, min(QA_SAMPLE_SIZE, len(ids)))
+        sample_id = self._write_qa_sample(drawn_at, first, last, len(picked), seed)
+        # Re-ratings spread over the working time left, in the order of the sample.
+        hours = self.cal.working_time_between(drawn_at, self.end) / timedelta(hours=1)
+        offsets = sorted(trng.uniform(0.25, hours * 0.95) for _ in picked)
+        share = trng.uniform(*QA_AGREEMENT)
+        wrong = round(len(picked) * (1 - share)) if len(picked) >= 5 else 0
+        differ = set(trng.sample(range(len(picked)), wrong))
+        for position, (original, offset) in enumerate(zip(picked, offsets, strict=True), 1):
+            at = self.cal.add_working_time(drawn_at, timedelta(hours=offset))
+            at = min(at.replace(microsecond=0), self.end)
+            self._qa_item(sample_id, position, made[original], at, position - 1 in differ)
+
+    def _write_qa_sample(
+        self, drawn_at: datetime, first: date, last: date, size: int, seed: int
+    ) -> int:
+        """Write the sample's row and its audit entry, as the QA officer's draw; return its id."""
         sample_id = self._id(QaSample)
         self.rows[QaSample].append(
             {
@@ -188,7 +205,7 @@ class ScreeningRows(PeopleRows):
                 "kind": "screening",
                 "period_from": first,
                 "period_to": last,
-                "size": len(picked),
+                "size": size,
                 "seed": seed,
                 "drawn_by": self.manager,
                 "drawn_at": drawn_at,
@@ -204,51 +221,47 @@ class ScreeningRows(PeopleRows):
             kind="screening",
             period_from=first.isoformat(),
             period_to=last.isoformat(),
-            size=len(picked),
+            size=size,
             seed=seed,
         )
-        # Re-ratings spread over the working time left, in the order of the sample.
-        hours = self.cal.working_time_between(drawn_at, self.end) / timedelta(hours=1)
-        offsets = sorted(trng.uniform(0.25, hours * 0.95) for _ in picked)
-        share = trng.uniform(*QA_AGREEMENT)
-        wrong = round(len(picked) * (1 - share)) if len(picked) >= 5 else 0
-        differ = set(trng.sample(range(len(picked)), wrong))
-        for position, (original, offset) in enumerate(zip(picked, offsets, strict=True), 1):
-            _, person_id, cc_id, screener, _, level, flags, theme, unborn = made[original]
-            at = self.cal.add_working_time(drawn_at, timedelta(hours=offset))
-            at = min(at.replace(microsecond=0), self.end)
-            user = trng.choice([p for p in self.practitioners if p != screener])
-            again = level
-            if position - 1 in differ:
-                again = self._one_level_off(level)
-                rationale = trng.choice(QA_HIGHER if again > level else QA_LOWER)
-            else:
-                rationale = trng.choice(LEVEL_RATIONALES[again])
-                self.counts["qa_agreed"] += 1
-            ticked = self.picker.tick(trng, again, flags, theme, unborn)
-            rerate = self._assessment(
-                "qa", person_id, cc_id, again, again, rationale, ticked, user, at
-            )
-            item_id = self._id(QaItem)
-            self.rows[QaItem].append(
-                {
-                    "id": item_id,
-                    "sample_id": sample_id,
-                    "position": position,
-                    "original_id": original,
-                    "rerate_id": rerate,
-                }
-            )
-            self._audit(
-                at,
-                user,
-                "qa.rerated",
-                "qa_item",
-                item_id,
-                person_id,
-                sample=sample_id,
-                assessment=rerate,
-                level=again,
-                agreed=again == level,
-            )
-            self.counts["qa_items"] += 1
+        return sample_id
+
+    def _qa_item(
+        self, sample_id: int, position: int, made: tuple[Any, ...], at: datetime, differs: bool
+    ) -> None:
+        """Re-rate one sampled screening blind, by a practitioner other than its screener."""
+        trng = self.trng
+        original, person_id, cc_id, screener, _, level, flags, theme, unborn = made
+        user = trng.choice([p for p in self.practitioners if p != screener])
+        again = level
+        if differs:
+            again = self._one_level_off(level)
+            rationale = trng.choice(QA_HIGHER if again > level else QA_LOWER)
+        else:
+            rationale = trng.choice(LEVEL_RATIONALES[again])
+            self.counts["qa_agreed"] += 1
+        ticked = self.picker.tick(trng, again, flags, theme, unborn)
+        rerate = self._assessment("qa", person_id, cc_id, again, again, rationale, ticked, user, at)
+        item_id = self._id(QaItem)
+        self.rows[QaItem].append(
+            {
+                "id": item_id,
+                "sample_id": sample_id,
+                "position": position,
+                "original_id": original,
+                "rerate_id": rerate,
+            }
+        )
+        self._audit(
+            at,
+            user,
+            "qa.rerated",
+            "qa_item",
+            item_id,
+            person_id,
+            sample=sample_id,
+            assessment=rerate,
+            level=again,
+            agreed=again == level,
+        )
+        self.counts["qa_items"] += 1
