@@ -98,6 +98,40 @@ class Agenda(Escalations):
         if not agenda:
             return
         chair = self.chair if rng.random() < CHAIR_SHARE else g.manager
+        meeting, items = self._open_meeting(day, opened, chair, agenda)
+        mid = meeting["id"]
+        present, at = self._attendance(meeting, opened, chair)
+        at = max(at, g._local(day, DISCUSSION_STARTS))
+        order = agenda_order(
+            [AgendaEntry(p.id, p.kid.fam.hid, p.row["decision_due_at"], p.rag) for p in agenda]
+        )
+        by_id = {p.id: p for p in agenda}
+        household = None
+        dissent_forced = not force_dissent
+        for entry in order:
+            p = by_id[entry.referral_id]
+            same = entry.household_id is not None and entry.household_id == household
+            household = entry.household_id
+            at += timedelta(seconds=rng.randint(60, 180) if same else rng.randint(180, 540))
+            item = items[p.id]
+            if p.id in keep or rng.random() < DEFER_SHARE:
+                self._defer(p, item, mid, chair, at)
+                continue
+            drafter = p.handler if rng.random() < 0.6 else chair
+            partners = sorted(present - {SOCIAL_CARE})
+            at = self._decide(p, mid, chair, at, drafter, partners, not dissent_forced)
+            dissent_forced = dissent_forced or bool(partners)
+            item["status"] = AgendaStatus.DECIDED.value
+        at += _MINUTE * rng.randint(2, 10)
+        meeting.update(signed_off_by=chair, signed_off_at=at, version=meeting["version"] + 1)
+        g._audit(at, chair, "meeting.signed_off", "meeting", mid, None)
+        self.pending = [p for p in self.pending if not p.decided]
+
+    def _open_meeting(
+        self, day: date, opened: datetime, chair: int, agenda: list[Pending]
+    ) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+        """Write the meeting and its agenda items; return the meeting's row and the items."""
+        g = self.g
         mid = g._id(Meeting)
         meeting: dict[str, Any] = {
             "id": mid,
@@ -135,7 +169,19 @@ class Agenda(Escalations):
             }
             items[p.id] = item
             g.rows[AgendaItem].append(item)
-        # Attendance, one row (and audit) per person as the chair records it.
+        return meeting, items
+
+    def _attendance(
+        self, meeting: dict[str, Any], opened: datetime, chair: int
+    ) -> tuple[set[str], datetime]:
+        """Record who came, one row (and audit) per person as the chair records it.
+
+        Quorum agencies that did not come send apologies; an inquorate meeting goes ahead with
+        the chair's reason. Returns the agencies present and the time after the roll call.
+        """
+        g = self.g
+        rng = self.rng
+        mid = meeting["id"]
         at = opened + _MINUTE * rng.randint(1, 4)
         presenter = rng.choice(g.practitioners)
         people = [
@@ -193,61 +239,41 @@ class Agenda(Escalations):
                 reason=reason,
             )
             self.counts["inquorate"] += 1
-        at = max(at, g._local(day, DISCUSSION_STARTS))
-        order = agenda_order(
-            [AgendaEntry(p.id, p.kid.fam.hid, p.row["decision_due_at"], p.rag) for p in agenda]
+        return present, at
+
+    def _defer(self, p: Pending, item: dict[str, Any], mid: int, chair: int, at: datetime) -> None:
+        """Defer the child to a later meeting: for the checks still out, or another reason."""
+        waiting = sorted(
+            {
+                self._agency_code(c["agency_id"])
+                for c, _ in p.checks
+                if c["status"] == "requested"
+                or (c["returned_at"] is not None and c["returned_at"] > at)
+            }
         )
-        by_id = {p.id: p for p in agenda}
-        household = None
-        dissent_forced = not force_dissent
-        for entry in order:
-            p = by_id[entry.referral_id]
-            same = entry.household_id is not None and entry.household_id == household
-            household = entry.household_id
-            at += timedelta(seconds=rng.randint(60, 180) if same else rng.randint(180, 540))
-            item = items[p.id]
-            if p.id in keep or rng.random() < DEFER_SHARE:
-                waiting = sorted(
-                    {
-                        self._agency_code(c["agency_id"])
-                        for c, _ in p.checks
-                        if c["status"] == "requested"
-                        or (c["returned_at"] is not None and c["returned_at"] > at)
-                    }
-                )
-                reason = (
-                    words.DEFER_FOR_CHECKS.format(agencies=" and ".join(waiting))
-                    if waiting
-                    else rng.choice(words.DEFER_REASONS)
-                )
-                item.update(
-                    status=AgendaStatus.DEFERRED.value,
-                    deferred_reason=reason,
-                    deferred_by=chair,
-                    deferred_at=at,
-                )
-                g._audit(
-                    at,
-                    chair,
-                    "meeting.item_deferred",
-                    "agenda_item",
-                    item["id"],
-                    p.kid.pid,
-                    meeting_id=mid,
-                    referral_id=p.id,
-                    reason=reason,
-                )
-                self.counts["deferred"] += 1
-                continue
-            drafter = p.handler if rng.random() < 0.6 else chair
-            partners = sorted(present - {SOCIAL_CARE})
-            at = self._decide(p, mid, chair, at, drafter, partners, not dissent_forced)
-            dissent_forced = dissent_forced or bool(partners)
-            item["status"] = AgendaStatus.DECIDED.value
-        at += _MINUTE * rng.randint(2, 10)
-        meeting.update(signed_off_by=chair, signed_off_at=at, version=meeting["version"] + 1)
-        g._audit(at, chair, "meeting.signed_off", "meeting", mid, None)
-        self.pending = [p for p in self.pending if not p.decided]
+        reason = (
+            words.DEFER_FOR_CHECKS.format(agencies=" and ".join(waiting))
+            if waiting
+            else self.rng.choice(words.DEFER_REASONS)
+        )
+        item.update(
+            status=AgendaStatus.DEFERRED.value,
+            deferred_reason=reason,
+            deferred_by=chair,
+            deferred_at=at,
+        )
+        self.g._audit(
+            at,
+            chair,
+            "meeting.item_deferred",
+            "agenda_item",
+            item["id"],
+            p.kid.pid,
+            meeting_id=mid,
+            referral_id=p.id,
+            reason=reason,
+        )
+        self.counts["deferred"] += 1
 
     # --- one decision -------------------------------------------------------------------------
 
