@@ -100,41 +100,95 @@ class DecisionRecords(StrategyDiscussions):
         rng = self.rng
         g = self.g
         kid = p.kid
-        day = signed_at.astimezone(g.tz).date()
         assessment = self._assessment(p, level, drafter, drafted_at)
-        team = worker = None
-        if outcome in words.ALLOCATED_TEAMS:
-            team = choose(rng, words.ALLOCATED_TEAMS[outcome])
-        elif outcome is DecisionOutcome.FORWARD_OPEN_CASE:
-            team = SOCIAL_CARE_TEAMS.get(kid.open_service or "", "Children in Need Team")
-        elif outcome is DecisionOutcome.STEP_DOWN:
-            team = rng.choice(EARLY_HELP_TEAMS)
-        if outcome in ALLOCATED_OUTCOMES and rng.random() < 0.7:
-            worker = rng.choice(g.practitioners)
+        team, worker = self._allocation(p, outcome)
         pathways = [
             pathway
             for pathway, share in words.PATHWAYS_BY_THEME.get(p.theme.code, ())
             if rng.random() < share
         ]
-        did = g._id(Decision)
-        revision = 1 if amends is None else amends["revision"] + 1
-        s47_on = None
+        row = self._decision_row(p, meeting_id, outcome, level, assessment, team, worker, amends)
+        row.update(
+            amendment_reason=reason,
+            drafted_by=drafter,
+            drafted_at=drafted_at,
+            signed_by=signer,
+            signed_at=signed_at,
+        )
         if outcome is DecisionOutcome.S47:
             # The service keeps the first s47 version's start and otherwise signs it today.
-            s47_on = (amends or {}).get("s47_started_on") or day
+            day = signed_at.astimezone(g.tz).date()
+            row["s47_started_on"] = (amends or {}).get("s47_started_on") or day
+        did = row["id"]
+        g.rows[Decision].append(row)
+        for pathway in pathways:
+            g.rows[DecisionPathway].append(
+                {"id": g._id(DecisionPathway), "decision_id": did, "pathway": pathway.value}
+            )
+        actions = self._actions(p, row, pathways, worker or drafter, signed_at)
+        detail = {
+            "referral_id": p.id,
+            "meeting_id": meeting_id,
+            "revision": row["revision"],
+            "outcome": outcome.value,
+            "level": level,
+            "assessment": assessment,
+            "document": row["document_id"],
+            "document_version": row["document_version"],
+            "pathways": [pw.value for pw in pathways],
+            "actions": len(actions),
+            "allocated_team": team,
+        }
+        if amends is None:
+            g._audit(drafted_at, drafter, "decision.drafted", "decision", did, kid.pid, **detail)
+        self._decide_referral(p, outcome, level, team, worker, amends is None)
+        self._feedback(p, did, signer, signed_at)
+        self._audit_signing(p, row, detail, amends)
+        self._follow(p, row, outcome, level, signed_at, amends)
+        return row, actions
+
+    def _allocation(self, p: Pending, outcome: DecisionOutcome) -> tuple[str | None, int | None]:
+        """Return the team (and sometimes the worker) the outcome allocates the child to."""
+        rng = self.rng
+        team = worker = None
+        if outcome in words.ALLOCATED_TEAMS:
+            team = choose(rng, words.ALLOCATED_TEAMS[outcome])
+        elif outcome is DecisionOutcome.FORWARD_OPEN_CASE:
+            team = SOCIAL_CARE_TEAMS.get(p.kid.open_service or "", "Children in Need Team")
+        elif outcome is DecisionOutcome.STEP_DOWN:
+            team = rng.choice(EARLY_HELP_TEAMS)
+        if outcome in ALLOCATED_OUTCOMES and rng.random() < 0.7:
+            worker = rng.choice(self.g.practitioners)
+        return team, worker
+
+    def _decision_row(
+        self,
+        p: Pending,
+        meeting_id: int | None,
+        outcome: DecisionOutcome,
+        level: int,
+        assessment: int,
+        team: str | None,
+        worker: int | None,
+        amends: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """Return the decision's row with what the chair wrote (who signed is added after)."""
+        rng = self.rng
+        g = self.g
+        did = g._id(Decision)
         inform_professionals = rng.choice(words.INFORM_PROFESSIONALS)
         if outcome is DecisionOutcome.TRANSFER_COUNCIL:
             inform_professionals = (
                 f"{rng.choice(words.TRANSFER_COUNCILS)} children's services by secure email"
             )
-        row: dict[str, Any] = {
+        return {
             "id": did,
             "referral_id": p.id,
-            "person_id": kid.pid,
+            "person_id": p.kid.pid,
             "meeting_id": meeting_id,
-            "revision": revision,
+            "revision": 1 if amends is None else amends["revision"] + 1,
             "amends_id": None if amends is None else amends["id"],
-            "amendment_reason": reason,
+            "amendment_reason": None,
             "status": _SIGNED,
             "outcome": outcome.value,
             "level": level,
@@ -152,36 +206,25 @@ class DecisionRecords(StrategyDiscussions):
             "outcome_level_reason": None
             if outcome_fits_level(outcome, level)
             else "Agreed at the meeting on the agencies' information, against the usual route.",
-            "s47_started_on": s47_on,
-            "drafted_by": drafter,
-            "drafted_at": drafted_at,
-            "signed_by": signer,
-            "signed_at": signed_at,
+            "s47_started_on": None,
+            "drafted_by": None,
+            "drafted_at": None,
+            "signed_by": None,
+            "signed_at": None,
             # Inserted as a draft (1), then signed (2) — in one transaction for an amendment.
             "version": 2,
         }
-        g.rows[Decision].append(row)
-        for pathway in pathways:
-            g.rows[DecisionPathway].append(
-                {"id": g._id(DecisionPathway), "decision_id": did, "pathway": pathway.value}
-            )
-        actions = self._actions(p, row, pathways, worker or drafter, signed_at)
-        detail = {
-            "referral_id": p.id,
-            "meeting_id": meeting_id,
-            "revision": revision,
-            "outcome": outcome.value,
-            "level": level,
-            "assessment": assessment,
-            "document": row["document_id"],
-            "document_version": row["document_version"],
-            "pathways": [pw.value for pw in pathways],
-            "actions": len(actions),
-            "allocated_team": team,
-        }
-        if amends is None:
-            g._audit(drafted_at, drafter, "decision.drafted", "decision", did, kid.pid, **detail)
-        # Signing decides the referral and fills what the returns read (DecisionService).
+
+    def _decide_referral(
+        self,
+        p: Pending,
+        outcome: DecisionOutcome,
+        level: int,
+        team: str | None,
+        worker: int | None,
+        first: bool,
+    ) -> None:
+        """Signing decides the referral and fills what the returns read (DecisionService)."""
         ref = p.row
         before = (ref["referral_nfa"], ref["level"], ref["team"], ref["assigned_to"])
         ref.update(status="decided", referral_nfa=outcome is DecisionOutcome.NFA, level=level)
@@ -189,46 +232,54 @@ class DecisionRecords(StrategyDiscussions):
             ref["team"] = team
         if worker is not None:
             ref["assigned_to"] = worker
-        if amends is None or before != (
+        if first or before != (
             ref["referral_nfa"],
             ref["level"],
             ref["team"],
             ref["assigned_to"],
         ):
             ref["version"] += 1
-        self._feedback(p, did, signer, signed_at)
+
+    def _audit_signing(
+        self,
+        p: Pending,
+        row: dict[str, Any],
+        detail: dict[str, Any],
+        amends: dict[str, Any] | None,
+    ) -> None:
+        """Audit the signature: ``decision.signed``, or ``decision.amended`` for a new version."""
+        g = self.g
+        signer = row["signed_by"]
         if amends is None:
             g._audit(
-                signed_at,
+                row["signed_at"],
                 signer,
                 "decision.signed",
                 "decision",
-                did,
-                kid.pid,
-                outcome=outcome.value,
-                meeting_id=meeting_id,
-                between_meetings=meeting_id is None,
-                referral_nfa=ref["referral_nfa"],
-                allocated_team=team,
-                allocated_worker_id=worker,
-                s47_started_on=s47_on,
+                row["id"],
+                p.kid.pid,
+                outcome=row["outcome"],
+                meeting_id=row["meeting_id"],
+                between_meetings=row["meeting_id"] is None,
+                referral_nfa=p.row["referral_nfa"],
+                allocated_team=row["allocated_team"],
+                allocated_worker_id=row["allocated_worker_id"],
+                s47_started_on=row["s47_started_on"],
             )
-        else:
-            g._audit(
-                signed_at,
-                signer,
-                "decision.amended",
-                "decision",
-                did,
-                kid.pid,
-                amends=amends["id"],
-                reason=reason,
-                referral_nfa=ref["referral_nfa"],
-                **detail,
-            )
-            self.counts["amendments"] += 1
-        self._follow(p, row, outcome, level, signed_at, amends)
-        return row, actions
+            return
+        g._audit(
+            row["signed_at"],
+            signer,
+            "decision.amended",
+            "decision",
+            row["id"],
+            p.kid.pid,
+            amends=amends["id"],
+            reason=row["amendment_reason"],
+            referral_nfa=p.row["referral_nfa"],
+            **detail,
+        )
+        self.counts["amendments"] += 1
 
     def _actions(
         self,
