@@ -95,26 +95,14 @@ class StrategyDiscussions(Routings):
             held = g._working(signed_at, 0.3, 5.0)
         held = min(held.replace(microsecond=0), self.end)
         recorded = min(held + _MINUTE * rng.randint(10, 90), self.end)
-        worker = decision["allocated_worker_id"] or decision["drafted_by"]
-        attendees = [
-            (SOCIAL_CARE, self.names[worker]),
-            ("police", self.rosters["police"][0 if rng.random() < 0.7 else 1]),
-            ("health", self.rosters["health"][0 if rng.random() < 0.7 else 1]),
-        ]
-        for code, share in (("education", 0.35), ("idva", 0.15), ("probation", 0.08)):
-            if code in self.agencies and rng.random() < share:
-                attendees.append((code, self.rosters[code][0]))
+        attendees = self._strategy_attendees(decision)
         proceed = rng.random() < S47_PROCEED_SHARE
         started = held.astimezone(g.tz).date() if proceed else None
         icpc = self.deadlines.icpc_due(held) if proceed else None
         sid = g._id(StrategyDiscussion)
         recorder = decision["signed_by"]
-        conference = self._conference(held, icpc) if icpc is not None else None
-        held_on, icpc_by, icpc_at, within, late = conference or (None, None, None, None, None)
-        not_required_on, not_required_reason = None, None
-        if held_on is not None and self.nrng.random() < NO_CONFERENCE_SHARE:
-            not_required_on, held_on = held_on, None
-            not_required_reason = self.nrng.choice(NO_CONFERENCE_REASONS)
+        icpc_fields, timeliness = self._icpc_fields(held, icpc)
+        s47_decision = (S47Decision.PROCEED if proceed else S47Decision.NO_FURTHER_ACTION).value
         g.rows[StrategyDiscussion].append(
             {
                 "id": sid,
@@ -122,9 +110,7 @@ class StrategyDiscussions(Routings):
                 "decision_id": decision["id"],
                 "person_id": p.kid.pid,
                 "held_at": held,
-                "s47_decision": (
-                    S47Decision.PROCEED if proceed else S47Decision.NO_FURTHER_ACTION
-                ).value,
+                "s47_decision": s47_decision,
                 "rationale": rng.choice(
                     words.STRATEGY_PROCEED if proceed else words.STRATEGY_NO_FURTHER
                 ),
@@ -132,14 +118,10 @@ class StrategyDiscussions(Routings):
                 "icpc_due_at": icpc,
                 "recorded_by": recorder,
                 "recorded_at": recorded,
-                "icpc_held_on": held_on,
-                "icpc_recorded_by": icpc_by,
-                "icpc_recorded_at": icpc_at,
-                "icpc_not_required_on": not_required_on,
-                "icpc_not_required_reason": not_required_reason,
+                **icpc_fields,
                 # Recorded (1), then its conference (held or not needed) recorded (2), as the
                 # service versions it.
-                "version": 1 if icpc_by is None else 2,
+                "version": 1 if icpc_fields["icpc_recorded_by"] is None else 2,
             }
         )
         for code, name in attendees:
@@ -162,11 +144,62 @@ class StrategyDiscussions(Routings):
             referral_id=p.id,
             held_at=held,
             agencies=sorted({code for code, _ in attendees}),
-            s47_decision=(S47Decision.PROCEED if proceed else S47Decision.NO_FURTHER_ACTION).value,
+            s47_decision=s47_decision,
             s47_started_on=started,
             icpc_due_at=icpc,
         )
-        if held_on is not None:
+        self._audit_icpc(p, sid, icpc, icpc_fields, timeliness)
+        self.counts["strategy"] += 1
+        self.counts["s47_started"] += proceed
+        return proceed
+
+    def _strategy_attendees(self, decision: dict[str, Any]) -> list[tuple[str, str]]:
+        """Return (agency, name) of who took part: the worker, police, health, maybe others."""
+        rng = self.rng
+        worker = decision["allocated_worker_id"] or decision["drafted_by"]
+        attendees = [
+            (SOCIAL_CARE, self.names[worker]),
+            ("police", self.rosters["police"][0 if rng.random() < 0.7 else 1]),
+            ("health", self.rosters["health"][0 if rng.random() < 0.7 else 1]),
+        ]
+        for code, share in (("education", 0.35), ("idva", 0.15), ("probation", 0.08)):
+            if code in self.agencies and rng.random() < share:
+                attendees.append((code, self.rosters[code][0]))
+        return attendees
+
+    def _icpc_fields(
+        self, held: datetime, icpc: datetime | None
+    ) -> tuple[dict[str, Any], tuple[bool | None, int | None]]:
+        """Return the discussion's conference columns, and (within target, working days late).
+
+        The conference is held (on time or late), found not needed, or not yet recorded.
+        """
+        conference = self._conference(held, icpc) if icpc is not None else None
+        held_on, icpc_by, icpc_at, within, late = conference or (None, None, None, None, None)
+        not_required_on, not_required_reason = None, None
+        if held_on is not None and self.nrng.random() < NO_CONFERENCE_SHARE:
+            not_required_on, held_on = held_on, None
+            not_required_reason = self.nrng.choice(NO_CONFERENCE_REASONS)
+        return {
+            "icpc_held_on": held_on,
+            "icpc_recorded_by": icpc_by,
+            "icpc_recorded_at": icpc_at,
+            "icpc_not_required_on": not_required_on,
+            "icpc_not_required_reason": not_required_reason,
+        }, (within, late)
+
+    def _audit_icpc(
+        self,
+        p: Pending,
+        sid: int,
+        icpc: datetime | None,
+        fields: dict[str, Any],
+        timeliness: tuple[bool | None, int | None],
+    ) -> None:
+        """Audit the conference held, or found not needed, exactly as StrategyService does."""
+        g = self.g
+        icpc_by, icpc_at = fields["icpc_recorded_by"], fields["icpc_recorded_at"]
+        if fields["icpc_held_on"] is not None:
             assert icpc_by is not None and icpc_at is not None
             # Exactly what StrategyService.record_icpc writes.
             g._audit(
@@ -177,12 +210,12 @@ class StrategyDiscussions(Routings):
                 sid,
                 p.kid.pid,
                 referral_id=p.id,
-                held_on=held_on,
+                held_on=fields["icpc_held_on"],
                 icpc_due_at=icpc,
-                within_target=within,
-                working_days_late=late,
+                within_target=timeliness[0],
+                working_days_late=timeliness[1],
             )
-        if not_required_on is not None:
+        if fields["icpc_not_required_on"] is not None:
             # Exactly what StrategyService.record_no_conference writes.
             g._audit(
                 icpc_at,
@@ -192,12 +225,9 @@ class StrategyDiscussions(Routings):
                 sid,
                 p.kid.pid,
                 referral_id=p.id,
-                concluded_on=not_required_on,
+                concluded_on=fields["icpc_not_required_on"],
                 icpc_due_at=icpc,
             )
-        self.counts["strategy"] += 1
-        self.counts["s47_started"] += proceed
-        return proceed
 
     def _conference(
         self, held: datetime, due: datetime
