@@ -56,36 +56,20 @@ class Routings(PartnerChecks):
 
         Returns when it was accepted (None: not, or not yet).
         """
-        rng = self.rng
         g = self.g
-        kid = p.kid
         creator = decision["drafted_by"] if decision["drafted_by"] in g.practitioners else p.handler
         created = g._working(signed_at, 0.3, 5.0)
         if created > self.end:
             return None
         under_five = self._under_five(p, created)
-        if kind is RoutingKind.STEP_DOWN:
-            to = (
-                CHILDRENS_CENTRES
-                if under_five and rng.random() < UNDER_FIVE_TO_CENTRE_SHARE
-                else "early_support"
-            )
-            source, consent = SOCIAL_CARE, True  # a step down needs the family's consent
-            before, team = p.level, decision["allocated_team"]
-            if to == CHILDRENS_CENTRES:
-                team = "Children's Centre (Wealdstone)"
-            reason = rng.choice(words.STEP_DOWN_REASONS)
-            receiver = self.reps[to]
-        else:
-            to, source, consent = SOCIAL_CARE, "early_support", None
-            before, team = 2, decision["allocated_team"]
-            reason = rng.choice(words.STEP_UP_REASONS)
-            receiver = g.manager  # a social-care manager answers for social care
+        to, source, consent, before, team, reason, receiver = self._routing_target(
+            p, decision, kind, under_five
+        )
         offer = offers_childrens_centre(under_five, level, to)
         rid = g._id(Routing)
         row: dict[str, Any] = {
             "id": rid,
-            "person_id": kid.pid,
+            "person_id": p.kid.pid,
             "referral_id": p.id,
             "decision_id": decision["id"],
             "kind": kind.value,
@@ -118,7 +102,7 @@ class Routings(PartnerChecks):
             "routing.created",
             "routing",
             rid,
-            kid.pid,
+            p.kid.pid,
             kind=kind.value,
             from_agency=source,
             to_agency=to,
@@ -128,12 +112,58 @@ class Routings(PartnerChecks):
             decision_id=decision["id"],
             childrens_centre_offer=offer,
         )
-        # Family, professionals and referrer told (000 L343), then handed over.
+        informed = self._inform(p, row, signed_at)
+        if informed is None:
+            return None
+        return self._hand_over_and_answer(p, row, informed, receiver, to)
+
+    def _routing_target(
+        self, p: Pending, decision: dict[str, Any], kind: RoutingKind, under_five: bool
+    ) -> tuple[str, str, bool | None, int | None, str | None, str, int]:
+        """Return where the routing goes and why.
+
+        Returns (to, from, family consent, level before, team, reason, who answers for the
+        receiver).
+        """
+        rng = self.rng
+        if kind is RoutingKind.STEP_DOWN:
+            to = (
+                CHILDRENS_CENTRES
+                if under_five and rng.random() < UNDER_FIVE_TO_CENTRE_SHARE
+                else "early_support"
+            )
+            team = decision["allocated_team"]
+            if to == CHILDRENS_CENTRES:
+                team = "Children's Centre (Wealdstone)"
+            reason = rng.choice(words.STEP_DOWN_REASONS)
+            # A step down needs the family's consent.
+            return to, SOCIAL_CARE, True, p.level, team, reason, self.reps[to]
+        reason = rng.choice(words.STEP_UP_REASONS)
+        # A social-care manager answers for social care.
+        return (
+            SOCIAL_CARE,
+            "early_support",
+            None,
+            2,
+            decision["allocated_team"],
+            reason,
+            (self.g.manager),
+        )
+
+    def _inform(self, p: Pending, row: dict[str, Any], signed_at: datetime) -> datetime | None:
+        """Record the family, professionals and referrer told (000 L343), one after another.
+
+        Returns when the last was recorded, or None if the history ends first.
+        """
+        rng = self.rng
+        g = self.g
+        kid = p.kid
+        rid, creator = row["id"], row["created_by"]
         mother = kid.fam.mother()
         family_who = f"{mother.given} {mother.family} (mother)" if mother else "The carer"
         name, role, agency = p.referrer
         referrer_who = ", ".join(x for x in (name, role, agency) if x)[:200]
-        at = created
+        at = row["created_at"]
         for party, who, methods in (
             (InformedParty.FAMILY, family_who, words.INFORM_ROUTING_FAMILY),
             (
@@ -173,6 +203,18 @@ class Routings(PartnerChecks):
                 method=method,
                 informed_at=told,
             )
+        return at
+
+    def _hand_over_and_answer(
+        self, p: Pending, row: dict[str, Any], at: datetime, receiver: int, to: str
+    ) -> datetime | None:
+        """Complete the handover; the receiver acknowledges it (mostly), then answers.
+
+        Returns when it was accepted (None: rejected, or not by the end).
+        """
+        rng = self.rng
+        g = self.g
+        rid, creator, pid = row["id"], row["created_by"], p.kid.pid
         at = (at + _MINUTE * rng.randint(5, 60)).replace(microsecond=0)
         if at > self.end:
             return None
@@ -182,7 +224,7 @@ class Routings(PartnerChecks):
             completed_at=at,
             version=row["version"] + 1,
         )
-        g._audit(at, creator, "routing.completed", "routing", rid, kid.pid)
+        g._audit(at, creator, "routing.completed", "routing", rid, pid)
         if rng.random() < ACKNOWLEDGE_FIRST_SHARE:
             at = g._working(at, 0.3, 8.0)
             if at > self.end:
@@ -194,7 +236,7 @@ class Routings(PartnerChecks):
                 "routing.acknowledged",
                 "routing",
                 rid,
-                kid.pid,
+                pid,
                 to_agency=to,
                 on_behalf_of_receiver=False,
             )
@@ -219,7 +261,7 @@ class Routings(PartnerChecks):
             "routing.accepted" if accept else "routing.rejected",
             "routing",
             rid,
-            kid.pid,
+            pid,
             reason=why,
             acknowledged_now=acknowledged_now,
         )
