@@ -79,6 +79,20 @@ class Escalations(DecisionRecords):
 
         Returns when the decision was amended as the escalation's outcome (None: not).
         """
+        row = self._raise_dissent(p, decision, present, signed_at)
+        if stay_open:
+            self.open_escalations += 1
+            return None
+        return self._settle_escalation(p, decision, row)
+
+    def _raise_dissent(
+        self,
+        p: Pending,
+        decision: dict[str, Any],
+        present: list[str] | tuple[str, ...],
+        signed_at: datetime,
+    ) -> dict[str, Any]:
+        """Write the escalation at stage 1, its first step and the dissent's audit row."""
         rng = self.rng
         g = self.g
         code = rng.choice(list(present))
@@ -123,12 +137,19 @@ class Escalations(DecisionRecords):
             due_at=due,
         )
         self.counts["escalations"] += 1
-        if stay_open:
-            self.open_escalations += 1
-            return None
-        # Resolved at stage 1 mostly; some move up a stage (or two) first.
+        return row
+
+    def _settle_escalation(
+        self, p: Pending, decision: dict[str, Any], row: dict[str, Any]
+    ) -> datetime | None:
+        """Resolve the escalation, at stage 1 mostly; some move up a stage (or two) first.
+
+        Returns when the decision was amended as its outcome (None: not, or still open).
+        """
+        rng = self.rng
+        g = self.g
         manager = g.manager
-        at = raised
+        outcome = DecisionOutcome(decision["outcome"])
         while True:
             clock = row["due_at"] - row["stage_started_at"]
             up = rng.random() < (ESCALATE_SHARE if row["stage"] == 1 else ESCALATE_AGAIN_SHARE)
@@ -136,25 +157,7 @@ class Escalations(DecisionRecords):
                 at = (row["due_at"] - clock * rng.uniform(0.0, 0.3)).replace(microsecond=0)
                 if at > self.end:
                     break
-                nxt = self.policy.stage(row["stage"] + 1)
-                due = self.deadlines.due(nxt.clock, at)
-                why = words.ESCALATE_REASONS[min(row["stage"] - 1, len(words.ESCALATE_REASONS) - 1)]
-                row.update(
-                    stage=nxt.number, stage_started_at=at, due_at=due, version=row["version"] + 1
-                )
-                self._step(eid, nxt.number, at, due, why, manager)
-                g._audit(
-                    at,
-                    manager,
-                    "escalation.escalated",
-                    "escalation",
-                    eid,
-                    p.kid.pid,
-                    stage=nxt.number,
-                    stage_name=nxt.name,
-                    due_at=due,
-                    reason=why,
-                )
+                self._escalate_stage(p, row, at)
                 continue
             at = (row["stage_started_at"] + clock * rng.uniform(0.2, 1.1)).replace(microsecond=0)
             if at > self.end:
@@ -177,7 +180,7 @@ class Escalations(DecisionRecords):
                 manager,
                 "escalation.resolved",
                 "escalation",
-                eid,
+                row["id"],
                 p.kid.pid,
                 stage=row["stage"],
                 outcome=text,
@@ -188,6 +191,28 @@ class Escalations(DecisionRecords):
             return None
         self.open_escalations += 1
         return None
+
+    def _escalate_stage(self, p: Pending, row: dict[str, Any], at: datetime) -> None:
+        """Move the escalation up one stage at ``at``, by the manager, with the next clock."""
+        g = self.g
+        manager = g.manager
+        nxt = self.policy.stage(row["stage"] + 1)
+        due = self.deadlines.due(nxt.clock, at)
+        why = words.ESCALATE_REASONS[min(row["stage"] - 1, len(words.ESCALATE_REASONS) - 1)]
+        row.update(stage=nxt.number, stage_started_at=at, due_at=due, version=row["version"] + 1)
+        self._step(row["id"], nxt.number, at, due, why, manager)
+        g._audit(
+            at,
+            manager,
+            "escalation.escalated",
+            "escalation",
+            row["id"],
+            p.kid.pid,
+            stage=nxt.number,
+            stage_name=nxt.name,
+            due_at=due,
+            reason=why,
+        )
 
     def _step(
         self, eid: int, stage: int, at: datetime, due: datetime, reason: str, who: int
