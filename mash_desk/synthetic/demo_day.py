@@ -176,6 +176,15 @@ class DemoDay(Agenda):
             decision_id=decision["id"],
             childrens_centre_offer=offer,
         )
+        self._tell_everyone(p, rid, creator, signed_at)
+        g._audit(
+            signed_at + 4 * _HANDOVER_STEP, creator, "routing.completed", "routing", rid, kid.pid
+        )
+
+    def _tell_everyone(self, p: Pending, rid: int, creator: int, signed_at: datetime) -> None:
+        """Record the family, professionals and referrer told by phone, a step apart."""
+        g = self.g
+        kid = p.kid
         mother = kid.fam.mother()
         name, role, agency = p.referrer
         told = (
@@ -213,9 +222,6 @@ class DemoDay(Agenda):
                 method=method,
                 informed_at=at,
             )
-        g._audit(
-            signed_at + 4 * _HANDOVER_STEP, creator, "routing.completed", "routing", rid, kid.pid
-        )
 
     def awaiting(self) -> int:
         """Referrals still waiting for a decision."""
