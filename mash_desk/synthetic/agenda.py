@@ -42,8 +42,8 @@ from mash_desk.synthetic.meeting_rates import (
 from mash_desk.synthetic.meeting_state import Pending
 
 if TYPE_CHECKING:
-    from mash_desk.synthetic.catalogue import Theme
     from mash_desk.synthetic.people import Kid
+    from mash_desk.synthetic.themes import Theme
 
 from mash_desk.synthetic.escalations import Escalations
 

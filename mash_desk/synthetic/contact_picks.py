@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 
 from mash_desk.synthetic.catalogue import (
     DISPOSITION_BY_LEVEL,
-    Theme,
 )
 from mash_desk.synthetic.contact_rows import ContactRows
 from mash_desk.synthetic.names import (
@@ -24,6 +23,7 @@ from mash_desk.synthetic.rates import (
     SIBLING_SHARE,
     SIBLING_SIZES,
 )
+from mash_desk.synthetic.themes import Theme
 
 
 class ContactPicks(ContactRows):

@@ -31,7 +31,6 @@ from mash_desk.synthetic.catalogue import (
     RAG_REASONS,
     RERATE_DOWN,
     RERATE_UP,
-    Theme,
 )
 from mash_desk.synthetic.history_state import _lower_first
 from mash_desk.synthetic.names import (
@@ -65,6 +64,7 @@ from mash_desk.synthetic.rates import (
     THRESHOLD_VERSION,
 )
 from mash_desk.synthetic.screenings import ScreeningRows
+from mash_desk.synthetic.themes import Theme
 
 
 class ContactRows(ScreeningRows):

@@ -47,7 +47,6 @@ from mash_desk.storage.reference_data import SYSTEM_USERNAME
 from mash_desk.synthetic.audit_json import _json
 from mash_desk.synthetic.catalogue import (
     OUT_OF_HOURS_SOURCES,
-    THEMES,
 )
 from mash_desk.synthetic.meetings import TABLES as MEETING_TABLES
 from mash_desk.synthetic.meetings import MeetingHistory
@@ -69,6 +68,7 @@ from mash_desk.synthetic.rates import (
     Progress,
     shipped_document,
 )
+from mash_desk.synthetic.themes import THEMES
 from mash_desk.synthetic.thresholds import IndicatorPicker
 from mash_desk.synthetic.users import (
     DEMO_CHAIR,

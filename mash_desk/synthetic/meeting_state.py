@@ -19,8 +19,8 @@ from mash_desk.synthetic.meeting_rates import (
 )
 
 if TYPE_CHECKING:
-    from mash_desk.synthetic.catalogue import Theme
     from mash_desk.synthetic.people import Kid
+    from mash_desk.synthetic.themes import Theme
 
 
 class Pending:

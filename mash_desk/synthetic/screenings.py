@@ -19,7 +19,6 @@ from mash_desk.synthetic.catalogue import (
     LEVEL_RATIONALES,
     QA_HIGHER,
     QA_LOWER,
-    Theme,
 )
 from mash_desk.synthetic.people_rows import PeopleRows
 from mash_desk.synthetic.rates import (
@@ -32,6 +31,7 @@ from mash_desk.synthetic.rates import (
     THRESHOLD_DOCUMENT,
     THRESHOLD_VERSION,
 )
+from mash_desk.synthetic.themes import Theme
 
 
 class ScreeningRows(PeopleRows):
