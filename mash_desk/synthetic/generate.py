@@ -26,7 +26,16 @@ id sequences are moved past them at the end. Each row is written once in its fin
 with the ``version`` a service would have left (1, plus one per later update such as
 screening, a RAG change or the outcome). Everything random comes from one seeded
 ``random.Random`` and seeded Faker instances: the same seed, period and database give the
-same rows.
+same rows (``tests/synthetic/test_fingerprint.py`` pins them table by table).
+
+The generator is one class built from steps, each in a module named for what it writes, each
+step a subclass of the one before (so a later step calls only earlier ones):
+``history_state`` (clock, random streams, ids, audit rows) → ``people_rows`` (households,
+people, relationships, consents) → ``screenings`` (threshold assessments, the QA sample) →
+``contact_text`` (source, channel, narrative) → ``contact_rows`` (the contact, each child on
+it, outcomes, referrals) → ``contact_picks`` (who each contact is about) → ``_Generator``
+here (the day-by-day run and the monthly batches). Rates and codes are in ``rates``, the
+concern themes in ``themes``, the daily meeting's history in ``meetings``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,14 @@ The history's last day is the demo's "today": it has no meeting yet, and 20–25
 await a decision (topping up, if need be, with deferrals at the last two meetings, siblings
 first) with their checks mostly returned, a few outstanding and at least two overdue, so a
 chair can open today's meeting and run it end to end. Rates cite the brief where it gives one
-(§9); the others are stated as assumptions next to their constants.
+(§9); the others are stated as assumptions next to their constants (``meeting_rates``).
+
+``MeetingHistory`` is built from steps, each a subclass of the one before, in modules named
+for what they write: ``meeting_state`` (schedule, rosters, random streams) →
+``partner_checks`` → ``routings`` → ``strategy`` (strategy discussions, conferences, what
+follows a decision) → ``decision_records`` (versions, actions, feedback) → ``escalations``
+(dissent, amendments) → ``agenda`` (each day's meeting) → ``demo_day`` (the last meetings
+and the demo's today).
 """
 
 from __future__ import annotations
