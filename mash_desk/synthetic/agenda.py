@@ -23,7 +23,6 @@ from mash_desk.storage.models import (
 )
 from mash_desk.synthetic import partner_text as words
 from mash_desk.synthetic.meeting_rates import (
-    _MINUTE,
     AMEND_SHARE,
     ATTENDANCE,
     CHAIR_SHARE,
@@ -34,6 +33,7 @@ from mash_desk.synthetic.meeting_rates import (
     LEVEL_DOWN_SHARE,
     LEVEL_UP_SHARE,
     NFA_AT_LEVEL_3,
+    ONE_MINUTE,
     RED_LATE_SHARE,
     S47_AT_LEVEL_4,
     STEP_DOWN_AT_LEVEL_2,
@@ -122,7 +122,7 @@ class Agenda(Escalations):
             at = self._decide(p, mid, chair, at, drafter, partners, not dissent_forced)
             dissent_forced = dissent_forced or bool(partners)
             item["status"] = AgendaStatus.DECIDED.value
-        at += _MINUTE * rng.randint(2, 10)
+        at += ONE_MINUTE * rng.randint(2, 10)
         meeting.update(signed_off_by=chair, signed_off_at=at, version=meeting["version"] + 1)
         g._audit(at, chair, "meeting.signed_off", "meeting", mid, None)
         self.pending = [p for p in self.pending if not p.decided]
@@ -182,7 +182,7 @@ class Agenda(Escalations):
         g = self.g
         rng = self.rng
         mid = meeting["id"]
-        at = opened + _MINUTE * rng.randint(1, 4)
+        at = opened + ONE_MINUTE * rng.randint(1, 4)
         presenter = rng.choice(g.practitioners)
         people = [
             (SOCIAL_CARE, self.names[chair], True),
@@ -221,7 +221,7 @@ class Agenda(Escalations):
             )
             if here:
                 present.add(code)
-            at += _MINUTE
+            at += ONE_MINUTE
         missing = quorum_missing(self.policy.quorum, present)
         if missing:
             reason = rng.choice(words.QUORUM_REASONS)

@@ -13,11 +13,11 @@ from mash_desk.synthetic.names import (
 )
 from mash_desk.synthetic.people import Family, Kid
 from mash_desk.synthetic.rates import (
-    _DAY,
-    _YEAR,
     FAMILY_MEMORY,
     KNOWN_FAMILY_SHARE,
     KNOWN_FAMILY_SHARE_REFERRAL,
+    ONE_DAY,
+    ONE_YEAR,
     OPEN_CHILD_SHARE,
     RE_REFERRAL_TARGET,
     SIBLING_SHARE,
@@ -67,7 +67,7 @@ class ContactPicks(ContactRows):
         rng = self.rng
         recent = self.recent_referrals
         # Keep a day's margin so the new referral (made hours after receipt) is within 365 days.
-        while recent and recent[0][0] < at - _YEAR + _DAY:
+        while recent and recent[0][0] < at - ONE_YEAR + ONE_DAY:
             recent.popleft()
         day = at.astimezone(self.tz).date()
         for _ in range(8):
@@ -91,7 +91,7 @@ class ContactPicks(ContactRows):
         rng = self.rng
         # A referral meant as a first referral must not be about a child referred in the last
         # 12 months (that would be an unplanned re-referral); keep a margin for the outcome.
-        recent = at - _YEAR - timedelta(days=30)
+        recent = at - ONE_YEAR - timedelta(days=30)
         pool = self.families
         for _ in range(6):
             if not pool:

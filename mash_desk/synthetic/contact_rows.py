@@ -32,26 +32,26 @@ from mash_desk.synthetic.names import (
 )
 from mash_desk.synthetic.people import Family, Kid
 from mash_desk.synthetic.rates import (
-    _ADVICE,
-    _ASSESSMENT,
-    _AWAITING,
-    _CHILDRENS_CENTRE,
-    _CLOSED,
-    _EARLY_HELP,
-    _EARLY_HELP_CONSENT,
-    _FORWARD,
-    _NFA,
-    _OPEN,
-    _RAG_ORDER,
-    _REFERRAL,
-    _REFERRED,
-    _SHARE,
-    _SOCIAL_CARE,
-    _YEAR,
     BACKLOG_SHARE,
+    CONSENT_TO_ASSESSMENT,
+    CONSENT_TO_EARLY_HELP,
+    CONSENT_TO_SHARE,
     EARLY_HELP_TAKE_UP,
     NO_OFFER_SHARE,
+    ONE_YEAR,
+    OUTCOME_ADVICE,
+    OUTCOME_CHILDRENS_CENTRE,
+    OUTCOME_EARLY_HELP,
+    OUTCOME_FORWARD,
+    OUTCOME_NFA,
+    OUTCOME_REFERRAL,
+    RAG_ORDER,
     RERATE_SHARE,
+    SOCIAL_CARE_OUTCOME_CODES,
+    STATUS_AWAITING,
+    STATUS_CLOSED,
+    STATUS_OPEN,
+    STATUS_REFERRED,
     THRESHOLD_DOCUMENT,
     THRESHOLD_VERSION,
 )
@@ -80,7 +80,7 @@ class ContactRows(ContactText):
         source, channel = self._source(theme, ooh)
         child_ids, indicators = self._people_on_contact(theme, fam, kids, day, logged, logger)
         ratings = self._ratings(level, kids)
-        worst = max((_RAG_ORDER.index(f) for _, f in ratings), default=0)
+        worst = max((RAG_ORDER.index(f) for _, f in ratings), default=0)
         decided, handler = self._decided_at(received, ooh, worst, intent)
         decided = max(decided.replace(microsecond=0), logged + timedelta(minutes=5))
         screened = logged + (decided - logged) * rng.uniform(0.2, 0.7)
@@ -167,11 +167,11 @@ class ContactRows(ContactText):
         for _ in kids:
             final = base
             if rng.random() < 0.1:
-                final = _RAG_ORDER[max(0, min(2, _RAG_ORDER.index(base) + rng.choice((-1, 1))))]
+                final = RAG_ORDER[max(0, min(2, RAG_ORDER.index(base) + rng.choice((-1, 1))))]
             initial = final
             if rng.random() < RERATE_SHARE:
                 step = rng.choice((-1, 1))
-                initial = _RAG_ORDER[max(0, min(2, _RAG_ORDER.index(final) - step))]
+                initial = RAG_ORDER[max(0, min(2, RAG_ORDER.index(final) - step))]
             ratings.append((initial, final))
         return ratings
 
@@ -299,7 +299,7 @@ class ContactRows(ContactText):
                 screened_at=screened,
             )
             version += 1
-        shared = self._consent(kid, contact_id, _SHARE, level, logger, logged)
+        shared = self._consent(kid, contact_id, CONSENT_TO_SHARE, level, logger, logged)
         if shared is not None:
             kid.consent = shared
         if decided > end:
@@ -315,7 +315,7 @@ class ContactRows(ContactText):
         )
         chosen, no_offer, rule_applied = self._outcomes_for(route, under_five)
         recorder = handler
-        if rag == "red" and chosen == {_NFA}:
+        if rag == "red" and chosen == {OUTCOME_NFA}:
             recorder = self.manager  # NFA on a red case is signed off by a manager (§2)
         self._record_outcomes(row, kid, chosen, no_offer, rule_applied, recorder, decided, version)
         level_known = level if screened <= end else None
@@ -362,7 +362,7 @@ class ContactRows(ContactText):
         if final == initial or rerated > self.end:
             return initial, 1
         reason = rng.choice(
-            RERATE_UP if _RAG_ORDER.index(final) > _RAG_ORDER.index(initial) else RERATE_DOWN
+            RERATE_UP if RAG_ORDER.index(final) > RAG_ORDER.index(initial) else RERATE_DOWN
         )
         self.rows[RagRating].append(
             {
@@ -395,7 +395,7 @@ class ContactRows(ContactText):
             "id": cc_id,
             "contact_id": contact_id,
             "person_id": pid,
-            "status": _OPEN,
+            "status": STATUS_OPEN,
             "rag": rag,
             "due_at": self.deadlines.decision_due(Rag(rag), received),
             "assigned_to": None,
@@ -439,25 +439,25 @@ class ContactRows(ContactText):
         chosen: set[str]
         no_offer: str | None = None
         if route == "referral":
-            chosen = {_REFERRAL}
+            chosen = {OUTCOME_REFERRAL}
         elif route == "forward":
-            chosen = {_FORWARD}
+            chosen = {OUTCOME_FORWARD}
         elif route == "early_help":
-            chosen = {_EARLY_HELP}
+            chosen = {OUTCOME_EARLY_HELP}
             if rng.random() < 0.1:
-                chosen.add(_ADVICE)
+                chosen.add(OUTCOME_ADVICE)
         elif route == "advice":
-            chosen = {_ADVICE}
+            chosen = {OUTCOME_ADVICE}
         elif under_five and rng.random() >= NO_OFFER_SHARE:
-            chosen = {_CHILDRENS_CENTRE}
+            chosen = {OUTCOME_CHILDRENS_CENTRE}
         else:
-            chosen = {_NFA}
+            chosen = {OUTCOME_NFA}
             if under_five:
                 no_offer = rng.choice(NO_OFFER_REASONS)
         rule_applied = False
-        if under_five and not chosen & _SOCIAL_CARE and _NFA not in chosen:
-            rule_applied = _CHILDRENS_CENTRE not in chosen
-            chosen.add(_CHILDRENS_CENTRE)
+        if under_five and not chosen & SOCIAL_CARE_OUTCOME_CODES and OUTCOME_NFA not in chosen:
+            rule_applied = OUTCOME_CHILDRENS_CENTRE not in chosen
+            chosen.add(OUTCOME_CHILDRENS_CENTRE)
         return chosen, no_offer, rule_applied
 
     def _record_outcomes(
@@ -485,7 +485,7 @@ class ContactRows(ContactText):
                 }
             )
         row.update(
-            status=_REFERRED if _REFERRAL in chosen else _CLOSED,
+            status=STATUS_REFERRED if OUTCOME_REFERRAL in chosen else STATUS_CLOSED,
             no_offer_reason=no_offer,
             closed_at=decided,
             version=version + 1,
@@ -521,12 +521,12 @@ class ContactRows(ContactText):
         """Consents the outcome asks for, an early-help episode if taken up, the referral."""
         rng = self.rng
         day = decided.astimezone(self.tz).date()
-        if _EARLY_HELP in chosen or _CHILDRENS_CENTRE in chosen:
-            self._consent(kid, contact_id, _EARLY_HELP_CONSENT, level, recorder, decided)
-        if _EARLY_HELP in chosen and rng.random() < EARLY_HELP_TAKE_UP:
+        if OUTCOME_EARLY_HELP in chosen or OUTCOME_CHILDRENS_CENTRE in chosen:
+            self._consent(kid, contact_id, CONSENT_TO_EARLY_HELP, level, recorder, decided)
+        if OUTCOME_EARLY_HELP in chosen and rng.random() < EARLY_HELP_TAKE_UP:
             self._episode(kid, "early_help", day + timedelta(days=rng.randint(7, 21)), 90, 270)
-        if _REFERRAL in chosen:
-            self._consent(kid, contact_id, _ASSESSMENT, level, recorder, decided)
+        if OUTCOME_REFERRAL in chosen:
+            self._consent(kid, contact_id, CONSENT_TO_ASSESSMENT, level, recorder, decided)
             self._referral(
                 kid, cc_id, theme, level, level_known, source, rag, decided, handler, flags, unborn
             )
@@ -551,7 +551,7 @@ class ContactRows(ContactText):
         ref_id = self._id(Referral)
         previous = kid.last_referral
         self.referrals_made += 1
-        if previous is not None and at - previous <= _YEAR:
+        if previous is not None and at - previous <= ONE_YEAR:
             self.counts["re_referrals"] += 1
         kid.last_referral = at
         self.recent_referrals.append((at, kid))
@@ -566,7 +566,7 @@ class ContactRows(ContactText):
             "source": source if rng.random() < 0.97 else "5D",
             "primary_need": need,
             "referral_nfa": None,
-            "status": _AWAITING,
+            "status": STATUS_AWAITING,
             "rag": rag,
             "decision_due_at": decision_due,
             "assessment_due_at": self.deadlines.assessment_due(at),

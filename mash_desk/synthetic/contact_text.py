@@ -12,14 +12,14 @@ from mash_desk.synthetic.catalogue import (
     OUT_OF_HOURS_OPENER,
     OUT_OF_HOURS_SOURCES,
 )
-from mash_desk.synthetic.history_state import _lower_first
+from mash_desk.synthetic.history_state import lower_first
 from mash_desk.synthetic.names import (
     choose,
 )
 from mash_desk.synthetic.people import Family, Kid
 from mash_desk.synthetic.rates import (
-    _MONTHS,
-    _WEEKDAYS,
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
 )
 from mash_desk.synthetic.screenings import ScreeningRows
 from mash_desk.synthetic.themes import Theme
@@ -77,9 +77,9 @@ class ContactText(ScreeningRows):
             "parent": parent,
             "age": str(kid.age_on(day) or 0),
             "weeks": str(max(8, 40 - (edd - day).days // 7)),
-            "day": f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}",
-            "ref": f"{rng.randint(1000, 9999)}/{local.day:02d}{_MONTHS[local.month - 1][:3]}",
-            "role": _lower_first(role),
+            "day": f"{WEEKDAY_NAMES[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]}",
+            "ref": f"{rng.randint(1000, 9999)}/{local.day:02d}{MONTH_NAMES[local.month - 1][:3]}",
+            "role": lower_first(role),
             "agency": agency or "the referrer's agency",
             "referrer": referrer or "The referrer",
         }

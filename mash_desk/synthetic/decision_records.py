@@ -30,9 +30,6 @@ from mash_desk.synthetic.catalogue import (
     SOCIAL_CARE_TEAMS,
 )
 from mash_desk.synthetic.meeting_rates import (
-    _DAY,
-    _HOUR,
-    _SIGNED,
     ACTION_LATE_SHARE,
     ACTION_NEVER_SHARE,
     ACTION_NOT_DONE_SHARE,
@@ -41,7 +38,10 @@ from mash_desk.synthetic.meeting_rates import (
     FEEDBACK_LATE_SHARE,
     FEEDBACK_METHODS,
     FEEDBACK_NEVER_SHARE,
+    ONE_DAY,
+    ONE_HOUR,
     RECENT,
+    SIGNED,
 )
 from mash_desk.synthetic.meeting_state import Pending
 from mash_desk.synthetic.names import choose
@@ -189,7 +189,7 @@ class DecisionRecords(StrategyDiscussions):
             "revision": 1 if amends is None else amends["revision"] + 1,
             "amends_id": None if amends is None else amends["id"],
             "amendment_reason": None,
-            "status": _SIGNED,
+            "status": SIGNED,
             "outcome": outcome.value,
             "level": level,
             "assessment_id": assessment,
@@ -342,7 +342,7 @@ class DecisionRecords(StrategyDiscussions):
             return  # still open: on the manager's overdue list once past due
         due_end = g._local(row["due_on"], time(17))
         if r < ACTION_NEVER_SHARE + ACTION_LATE_SHARE:
-            closed = due_end + _DAY * rng.uniform(0.5, 6.0)
+            closed = due_end + ONE_DAY * rng.uniform(0.5, 6.0)
         else:
             closed = signed_at + (due_end - signed_at) * rng.uniform(0.2, 1.0)
         closed = closed.replace(microsecond=0)
@@ -435,7 +435,7 @@ class DecisionRecords(StrategyDiscussions):
         if r < FEEDBACK_NEVER_SHARE and signed_at.date() >= self.end_day - RECENT:
             return  # not sent yet: on the manager's overdue list
         if r < FEEDBACK_NEVER_SHARE + FEEDBACK_LATE_SHARE:
-            sent = due + _HOUR * rng.uniform(0.5, 48)
+            sent = due + ONE_HOUR * rng.uniform(0.5, 48)
         else:
             sent = signed_at + (due - signed_at) * rng.uniform(0.02, 0.95)
         sent = sent.replace(microsecond=0)

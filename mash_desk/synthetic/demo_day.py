@@ -22,10 +22,10 @@ from mash_desk.storage.models import (
 from mash_desk.synthetic import partner_text as words
 from mash_desk.synthetic.agenda import Agenda
 from mash_desk.synthetic.meeting_rates import (
-    _HANDOVER_STEP,
-    _NOT_HANDED_OVER,
     DEMO_AWAITING,
     DEMO_HANDOVERS,
+    HANDOVER_STEP,
+    NOT_HANDED_OVER,
 )
 from mash_desk.synthetic.meeting_state import Pending
 
@@ -91,12 +91,12 @@ class DemoDay(Agenda):
             if to not in self.agencies or to not in self.reps:
                 continue
             for p, decision, signed_at in reversed(self.recent_decided):
-                completed = signed_at + 4 * _HANDOVER_STEP
+                completed = signed_at + 4 * HANDOVER_STEP
                 if (
                     p.kid.pid in used
                     or not self._age_in(p, signed_at, ages)
                     or not self._latest(decision)
-                    or decision["outcome"] in _NOT_HANDED_OVER
+                    or decision["outcome"] in NOT_HANDED_OVER
                     or completed > self.end
                 ):
                     continue
@@ -127,7 +127,7 @@ class DemoDay(Agenda):
         g = self.g
         kid = p.kid
         creator = decision["drafted_by"] if decision["drafted_by"] in g.practitioners else p.handler
-        created = signed_at + _HANDOVER_STEP
+        created = signed_at + HANDOVER_STEP
         level = decision["level"]
         rid = g._id(Routing)
         offer = offers_childrens_centre(self._under_five(p, created), level, to)
@@ -151,7 +151,7 @@ class DemoDay(Agenda):
                 "created_by": creator,
                 "created_at": created,
                 "completed_by": creator,
-                "completed_at": signed_at + 4 * _HANDOVER_STEP,
+                "completed_at": signed_at + 4 * HANDOVER_STEP,
                 "responded_by": None,
                 "responded_at": None,
                 "response_reason": None,
@@ -178,7 +178,7 @@ class DemoDay(Agenda):
         )
         self._tell_everyone(p, rid, creator, signed_at)
         g._audit(
-            signed_at + 4 * _HANDOVER_STEP, creator, "routing.completed", "routing", rid, kid.pid
+            signed_at + 4 * HANDOVER_STEP, creator, "routing.completed", "routing", rid, kid.pid
         )
 
     def _tell_everyone(self, p: Pending, rid: int, creator: int, signed_at: datetime) -> None:
@@ -196,7 +196,7 @@ class DemoDay(Agenda):
             (InformedParty.REFERRER, ", ".join(x for x in (name, role, agency) if x)[:200]),
         )
         for step, (party, who) in enumerate(told, start=2):
-            at = signed_at + step * _HANDOVER_STEP
+            at = signed_at + step * HANDOVER_STEP
             method = InformMethod.PHONE.value
             g.rows[RoutingInforming].append(
                 {

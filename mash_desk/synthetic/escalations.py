@@ -16,9 +16,9 @@ from mash_desk.storage.models import (
 from mash_desk.synthetic import partner_text as words
 from mash_desk.synthetic.decision_records import DecisionRecords
 from mash_desk.synthetic.meeting_rates import (
-    _MINUTE,
     ESCALATE_AGAIN_SHARE,
     ESCALATE_SHARE,
+    ONE_MINUTE,
     RESOLVE_BY_AMENDING,
 )
 from mash_desk.synthetic.meeting_state import Pending
@@ -186,7 +186,7 @@ class Escalations(DecisionRecords):
                 outcome=text,
             )
             if amend:
-                later = at + _MINUTE * rng.randint(5, 60)
+                later = at + ONE_MINUTE * rng.randint(5, 60)
                 return self._amend(p, decision, later, manager, "escalation")
             return None
         self.open_escalations += 1

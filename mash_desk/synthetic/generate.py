@@ -81,13 +81,18 @@ from mash_desk.synthetic.audit_json import (
 )
 from mash_desk.synthetic.bulk import Batch, InlineWriter, ProcessWriter, Writer
 from mash_desk.synthetic.contact_picks import ContactPicks
-from mash_desk.synthetic.history_state import _TABLES, _TUPLE_ROWS, _WAIT_FOR_REFERRAL, _WITH_IDS
+from mash_desk.synthetic.history_state import (
+    TABLES_IN_ORDER,
+    TABLES_WITH_IDS,
+    TUPLE_ROW_TABLES,
+    WAIT_FOR_REFERRAL,
+)
 from mash_desk.synthetic.rates import (
-    _AWAITING,
-    _DAY,
     FAMILY_MEMORY,
     FINAL_BATCH_DAYS,
+    ONE_DAY,
     PROCESS_WRITER_YEARS,
+    STATUS_AWAITING,
     THRESHOLD_DOCUMENT,
     THRESHOLD_VERSION,
     Progress,
@@ -115,7 +120,7 @@ class _Generator(ContactPicks):
                 for received in self._arrivals(day):
                     self._contact(received)
                 self.meetings.after_day(day)
-                day += _DAY
+                day += ONE_DAY
                 if (day.year, day.month) != month or day > self.end_day:
                     if day > self.end_day:
                         # In the last batch, so audit ids follow time.
@@ -129,7 +134,7 @@ class _Generator(ContactPicks):
                     if self.progress:
                         done = min(1.0, (day - first).days / total_days)
                         self.progress(
-                            f"{day - _DAY:%B %Y}: {self.written[Contact]:,} contacts", done
+                            f"{day - ONE_DAY:%B %Y}: {self.written[Contact]:,} contacts", done
                         )
         except BaseException:
             writer.abort()
@@ -211,18 +216,20 @@ class _Generator(ContactPicks):
         # A referral still awaiting its meeting is written once decided (its row changes at
         # the meeting), with the rows that need it first: its checks and agenda items.
         waiting = (
-            set() if final else {r["id"] for r in self.rows[Referral] if r["status"] == _AWAITING}
+            set()
+            if final
+            else {r["id"] for r in self.rows[Referral] if r["status"] == STATUS_AWAITING}
         )
-        later: dict[type, list[Any]] = {m: [] for m in _TABLES}
+        later: dict[type, list[Any]] = {m: [] for m in TABLES_IN_ORDER}
         if waiting:
-            for waiter, key in _WAIT_FOR_REFERRAL:
+            for waiter, key in WAIT_FOR_REFERRAL:
                 rows = self.rows[waiter]
                 later[waiter] = [r for r in rows if r[key] in waiting]
                 self.rows[waiter] = [r for r in rows if r[key] not in waiting]
         batch: Batch = {}
-        for model in _TABLES:
+        for model in TABLES_IN_ORDER:
             rows = self.rows[model]
-            if model in _TUPLE_ROWS:
+            if model in TUPLE_ROW_TABLES:
                 batch[model.__tablename__] = rows
             else:
                 get = self.getters[model]
@@ -237,7 +244,7 @@ class _Generator(ContactPicks):
         # Ids were given explicitly, so PostgreSQL's sequences did not move; move them past the
         # new rows or the next row a service inserts would collide.
         with self.db.transaction() as session:
-            for model in _WITH_IDS:
+            for model in TABLES_WITH_IDS:
                 name = model.__tablename__
                 session.execute(
                     text(

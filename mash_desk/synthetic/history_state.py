@@ -57,11 +57,11 @@ from mash_desk.synthetic.names import (
 )
 from mash_desk.synthetic.people import Family, FamilyFactory, Kid
 from mash_desk.synthetic.rates import (
-    _DAY,
-    _QA_WINDOW,
     BACKLOG_WORKING_HOURS,
     OFFICE_PER_DAY,
+    ONE_DAY,
     OOH_PER_HOUR,
+    QA_WINDOW,
     SEASON,
     THRESHOLD_DOCUMENT,
     THRESHOLD_VERSION,
@@ -79,7 +79,7 @@ from mash_desk.synthetic.users import (
 )
 
 # Tables written with explicit ids, in the order their rows must be inserted.
-_TABLES: tuple[type[Base], ...] = (
+TABLES_IN_ORDER: tuple[type[Base], ...] = (
     ThresholdDocumentRow,
     Household,
     Person,
@@ -100,14 +100,16 @@ _TABLES: tuple[type[Base], ...] = (
     AuditEntry,
 )
 # Rows held back while their referral awaits its decision (see ``_take_batch``).
-_WAIT_FOR_REFERRAL = (
+WAIT_FOR_REFERRAL = (
     (Referral, "id"),
     (AgencyCheckRequest, "referral_id"),
     (AgendaItem, "referral_id"),
 )
-_WITH_IDS = tuple(m for m in _TABLES if m not in (RiskIndicatorRow, AssessmentIndicator))
+TABLES_WITH_IDS = tuple(
+    m for m in TABLES_IN_ORDER if m not in (RiskIndicatorRow, AssessmentIndicator)
+)
 # Rows of these tables are built as tuples in column order (many, and only two columns).
-_TUPLE_ROWS = (AssessmentIndicator,)
+TUPLE_ROW_TABLES = (AssessmentIndicator,)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -120,7 +122,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return count
 
 
-def _lower_first(words: str) -> str:
+def lower_first(words: str) -> str:
     """Return ``words`` with a leading capital lowered, unless it starts an acronym (GP, A&E)."""
     if len(words) > 1 and words[1].islower():
         return words[0].lower() + words[1:]
@@ -176,8 +178,8 @@ class HistoryState:
                 "qa_agreed",
             )
         }
-        self.rows: dict[type, list[Any]] = {m: [] for m in _TABLES}
-        self.written: dict[type, int] = {m: 0 for m in _TABLES}
+        self.rows: dict[type, list[Any]] = {m: [] for m in TABLES_IN_ORDER}
+        self.written: dict[type, int] = {m: 0 for m in TABLES_IN_ORDER}
         self.families: list[Family] = []
         self.open_kids: list[Kid] = []
         self.recent_referrals: deque[tuple[datetime, Kid]] = deque()
@@ -187,7 +189,7 @@ class HistoryState:
         # Threshold choices (indicators ticked, overrides, the QA sample) draw from their own
         # stream, so the rest of the history is the same as without them for a given seed.
         self.trng = random.Random(f"{seed}:thresholds")
-        self.qa_from = end - _QA_WINDOW
+        self.qa_from = end - QA_WINDOW
         # Screenings that may be drawn for QA: (assessment id, person, contact child,
         # screener, screened at, level, contact's risk codes, theme, unborn).
         self.qa_candidates: list[tuple[Any, ...]] = []
@@ -213,7 +215,8 @@ class HistoryState:
                     "records. Use a new (demo) database."
                 )
             self.next_id = {
-                m: (session.scalar(select(func.max(m.__table__.c.id))) or 0) + 1 for m in _WITH_IDS
+                m: (session.scalar(select(func.max(m.__table__.c.id))) or 0) + 1
+                for m in TABLES_WITH_IDS
             }
             head = read_head(session.connection())
             if head is None:
@@ -239,7 +242,9 @@ class HistoryState:
         document = self._threshold_document(stored)
         self.picker = IndicatorPicker(document)
         # Rows are built as dicts (readable) and handed to the writer as tuples in column order.
-        self.getters = {m: itemgetter(*(c.key for c in m.__table__.columns)) for m in _TABLES}
+        self.getters = {
+            m: itemgetter(*(c.key for c in m.__table__.columns)) for m in TABLES_IN_ORDER
+        }
         self.factory = FamilyFactory(
             self.rng, self.pools, self.places, NhsNumbers(self.rng, taken), self.end_day
         )
@@ -343,7 +348,7 @@ class HistoryState:
         rng = self.rng
         season = SEASON[day.month - 1]
         day_start = self._local(day, time(0))
-        day_end = self._local(day + _DAY, time(0))
+        day_end = self._local(day + ONE_DAY, time(0))
         times: list[datetime] = []
         hours = self.policy.working_hours.get(day.weekday())
         if self.cal.is_working_day(day) and hours is not None:
@@ -379,7 +384,7 @@ class HistoryState:
                     if closes - opens >= left:
                         return closes - left
                     left -= closes - opens
-            day -= _DAY
+            day -= ONE_DAY
         return end - timedelta(hours=hours)
 
     def _working(self, at: datetime, low: float, high: float) -> datetime:

@@ -129,21 +129,21 @@ DEMO_OUTSTANDING_CHECKS = 4
 # holds at least one of today's checks, so a rep opening the demo has work to return.
 DEMO_PARTNER_AGENCY = "police"
 
-_MINUTE = timedelta(minutes=1)
-_HOUR = timedelta(hours=1)
-_DAY = timedelta(days=1)
-_SIGNED = DecisionStatus.SIGNED.value
+ONE_MINUTE = timedelta(minutes=1)
+ONE_HOUR = timedelta(hours=1)
+ONE_DAY = timedelta(days=1)
+SIGNED = DecisionStatus.SIGNED.value
 
 
 # What an s47 enquiry that proceeds leads to (§9: s47 → conference ≈ 40 %, conference →
 # plan 72–81 %), and episode lengths in days (as the generator's own).
-_S47_SERVICES = (
+S47_SERVICES = (
     ("s47_enquiry", 35),
     ("child_protection_plan", 35),
     ("looked_after", 8),
     ("child_in_need", 22),
 )
-_EPISODE_DAYS = {
+EPISODE_DAYS = {
     "s47_enquiry": (10, 35),
     "child_protection_plan": (180, 600),
     "looked_after": (180, 1800),
@@ -171,9 +171,9 @@ DEMO_HANDOVERS: tuple[tuple[str, str, str, tuple[int, int]], ...] = (
     ),
 )
 # Each step of a demo handover (created, family, professionals, referrer told, handed over).
-_HANDOVER_STEP = timedelta(minutes=12)
+HANDOVER_STEP = timedelta(minutes=12)
 # Outcomes whose child is not handed to a partner: already moving to another service.
-_NOT_HANDED_OVER = frozenset(
+NOT_HANDED_OVER = frozenset(
     {
         DecisionOutcome.S47.value,
         DecisionOutcome.STEP_DOWN.value,

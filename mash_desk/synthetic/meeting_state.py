@@ -11,11 +11,11 @@ from mash_desk.domain.meetings import (
     default_meeting_policy,
 )
 from mash_desk.synthetic.meeting_rates import (
-    _DAY,
     FINAL_MEETINGS,
     ICPC_OVERDUE,
     ICPC_OVERDUE_WINDOW,
     MEETING_OPENS,
+    ONE_DAY,
 )
 
 if TYPE_CHECKING:
@@ -110,11 +110,11 @@ class MeetingState:
         # The last few meetings before the demo's today are held at the end, once it is known
         # how many referrals will still be waiting.
         self.final: list[date] = []
-        day = self.end_day - _DAY
+        day = self.end_day - ONE_DAY
         while len(self.final) < FINAL_MEETINGS and day >= gen.start.astimezone(gen.tz).date():
             if self.meets_on(day):
                 self.final.insert(0, day)
-            day -= _DAY
+            day -= ONE_DAY
         self.demo_from = self.opens(self.final[-1]) if self.final else gen.start
         self.siblings_from = self.opens(self.final[0]) if self.final else gen.start
         # Conferences draw from their own stream, so the rest of the history is as it was.
@@ -140,7 +140,7 @@ class MeetingState:
 
     def _working_days_from(self, day: date, n: int) -> date:
         """The working day ``n`` working days after ``day`` (before it when ``n`` < 0)."""
-        step = _DAY if n >= 0 else -_DAY
+        step = ONE_DAY if n >= 0 else -ONE_DAY
         left = abs(n)
         while left:
             day += step
@@ -162,7 +162,7 @@ class MeetingState:
         while day < self.end_day:
             if self.meets_on(day) and self.opens(day) > at:
                 return self.opens(day)
-            day += _DAY
+            day += ONE_DAY
         return None
 
     # --- referrals and checks -----------------------------------------------------------------

@@ -12,14 +12,14 @@ from mash_desk.storage.models import (
 )
 from mash_desk.synthetic import partner_text as words
 from mash_desk.synthetic.meeting_rates import (
-    _HOUR,
-    _MINUTE,
     CHECK_LATE_SHARE,
     CHECK_WITHDRAWN_SHARE,
     DEMO_CHECK_LATE_SHARE,
     DEMO_OUTSTANDING_CHECKS,
     DEMO_OVERDUE_CHECKS,
     DEMO_PARTNER_AGENCY,
+    ONE_HOUR,
+    ONE_MINUTE,
 )
 from mash_desk.synthetic.meeting_state import MeetingState, Pending
 
@@ -153,19 +153,19 @@ class PartnerChecks(MeetingState):
         span = due - asked
         late = rng.random() < late_share
         if late:
-            back = due + span * rng.uniform(0.05, 1.0) + _HOUR * rng.uniform(0, 3)
+            back = due + span * rng.uniform(0.05, 1.0) + ONE_HOUR * rng.uniform(0, 3)
         elif code == "police":
             back = asked + span * rng.uniform(0.1, 0.95)
         else:
             # Only the police desk works round the clock; the others answer within
             # their opening hours before the due time when there are any.
             hours = self.cal.working_time_between(asked, due)
-            if hours > _MINUTE * 10:
+            if hours > ONE_MINUTE * 10:
                 back = self.cal.add_working_time(asked, hours * rng.uniform(0.1, 0.95))
             else:
                 back = due
         if code != "police" and not self.cal.is_open(back):
-            back = self.cal.next_opening(back) + _MINUTE * rng.randint(5, 90)
+            back = self.cal.next_opening(back) + ONE_MINUTE * rng.randint(5, 90)
         back = back.replace(microsecond=0)
         if back <= self.end:
             return self._return(p, row, code, back)

@@ -30,10 +30,10 @@ from mash_desk.synthetic.names import (
 )
 from mash_desk.synthetic.people import Adult, Family, Kid
 from mash_desk.synthetic.rates import (
-    _CONSENT_BY_LEVEL,
-    _CONSENT_EARLY_HELP,
-    _EARLY_HELP_CONSENT,
-    _SHARE,
+    CONSENT_BY_LEVEL,
+    CONSENT_TO_EARLY_HELP,
+    CONSENT_TO_SHARE,
+    EARLY_HELP_CONSENT_STATES,
 )
 
 
@@ -244,13 +244,13 @@ class PeopleRows(HistoryState):
         """
         rng = self.rng
         assert kid.pid is not None
-        if purpose == _SHARE and rng.random() < 0.06:
+        if purpose == CONSENT_TO_SHARE and rng.random() < 0.06:
             return None  # not yet recorded: target 100 % (000 L275), reality a little short
         weights: tuple[tuple[str, int], ...]
-        if purpose == _EARLY_HELP_CONSENT:
-            weights = _CONSENT_EARLY_HELP
+        if purpose == CONSENT_TO_EARLY_HELP:
+            weights = EARLY_HELP_CONSENT_STATES
         else:
-            weights = _CONSENT_BY_LEVEL[level]
+            weights = CONSENT_BY_LEVEL[level]
         state = choose(rng, weights)
         reason = lawful = None
         approver = None

@@ -85,28 +85,28 @@ QA_SAMPLE_SIZE = 40
 QA_PERIOD = timedelta(days=91)
 QA_MIN_YEARS = 0.25
 # Screenings kept in memory as QA candidates: the period plus the week before the end.
-_QA_WINDOW = QA_PERIOD + timedelta(days=10)
+QA_WINDOW = QA_PERIOD + timedelta(days=10)
 # A re-rater agrees with the original level this often (a share drawn once per sample).
 QA_AGREEMENT = (0.8, 0.9)
 
-_RAG_ORDER = ("green", "amber", "red")
-_DAY = timedelta(days=1)
-_YEAR = timedelta(days=365)
+RAG_ORDER = ("green", "amber", "red")
+ONE_DAY = timedelta(days=1)
+ONE_YEAR = timedelta(days=365)
 # Codes as plain strings: reading ``.value`` of an enum member on every row is slow.
-_NFA = ContactOutcome.NFA.value
-_ADVICE = ContactOutcome.ADVICE.value
-_EARLY_HELP = ContactOutcome.EARLY_HELP.value
-_CHILDRENS_CENTRE = ContactOutcome.CHILDRENS_CENTRE.value
-_FORWARD = ContactOutcome.FORWARD_TO_WORKER.value
-_REFERRAL = ContactOutcome.REFERRAL.value
-_SOCIAL_CARE = frozenset(o.value for o in SOCIAL_CARE_OUTCOMES)
-_OPEN = WorkStatus.OPEN.value
-_CLOSED = WorkStatus.CLOSED.value
-_REFERRED = WorkStatus.REFERRED.value
-_AWAITING = WorkStatus.AWAITING_DECISION.value
+OUTCOME_NFA = ContactOutcome.NFA.value
+OUTCOME_ADVICE = ContactOutcome.ADVICE.value
+OUTCOME_EARLY_HELP = ContactOutcome.EARLY_HELP.value
+OUTCOME_CHILDRENS_CENTRE = ContactOutcome.CHILDRENS_CENTRE.value
+OUTCOME_FORWARD = ContactOutcome.FORWARD_TO_WORKER.value
+OUTCOME_REFERRAL = ContactOutcome.REFERRAL.value
+SOCIAL_CARE_OUTCOME_CODES = frozenset(o.value for o in SOCIAL_CARE_OUTCOMES)
+STATUS_OPEN = WorkStatus.OPEN.value
+STATUS_CLOSED = WorkStatus.CLOSED.value
+STATUS_REFERRED = WorkStatus.REFERRED.value
+STATUS_AWAITING = WorkStatus.AWAITING_DECISION.value
 # English day and month names, independent of the machine's locale (strftime is not).
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -120,18 +120,18 @@ _MONTHS = (
     "November",
     "December",
 )
-_SHARE = ConsentPurpose.SHARE_INFORMATION.value
-_EARLY_HELP_CONSENT = ConsentPurpose.EARLY_HELP.value
-_ASSESSMENT = ConsentPurpose.ASSESSMENT.value
+CONSENT_TO_SHARE = ConsentPurpose.SHARE_INFORMATION.value
+CONSENT_TO_EARLY_HELP = ConsentPurpose.EARLY_HELP.value
+CONSENT_TO_ASSESSMENT = ConsentPurpose.ASSESSMENT.value
 # Consent states by purpose and threshold level (§6): consent is mostly given; sharing
 # without it ("overridden", with lawful basis and a manager's approval) happens at level 4,
 # rarely at level 3; early help is consent-based, so never overridden.
-_CONSENT_EARLY_HELP = (
+EARLY_HELP_CONSENT_STATES = (
     (ConsentState.GIVEN.value, 82),
     (ConsentState.SOUGHT.value, 10),
     (ConsentState.REFUSED.value, 8),
 )
-_CONSENT_BY_LEVEL = {
+CONSENT_BY_LEVEL = {
     4: (("given", 45), ("overridden", 33), ("not_sought", 12), ("sought", 6), ("refused", 4)),
     3: (("given", 72), ("sought", 10), ("refused", 8), ("not_sought", 7), ("overridden", 3)),
     2: (("given", 80), ("sought", 8), ("refused", 7), ("not_sought", 5)),

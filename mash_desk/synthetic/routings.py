@@ -23,8 +23,8 @@ from mash_desk.storage.models import (
 )
 from mash_desk.synthetic import partner_text as words
 from mash_desk.synthetic.meeting_rates import (
-    _MINUTE,
     ACKNOWLEDGE_FIRST_SHARE,
+    ONE_MINUTE,
     ROUTING_REJECT_SHARE,
     UNDER_FIVE_TO_CENTRE_SHARE,
 )
@@ -176,7 +176,7 @@ class Routings(PartnerChecks):
             at = g._working(at, 0.1, 3.0)
             if at > self.end:
                 return None
-            told = max(signed_at, at - _MINUTE * rng.randint(0, 45))
+            told = max(signed_at, at - ONE_MINUTE * rng.randint(0, 45))
             method = choose(rng, methods)
             g.rows[RoutingInforming].append(
                 {
@@ -215,7 +215,7 @@ class Routings(PartnerChecks):
         rng = self.rng
         g = self.g
         rid, creator, pid = row["id"], row["created_by"], p.kid.pid
-        at = (at + _MINUTE * rng.randint(5, 60)).replace(microsecond=0)
+        at = (at + ONE_MINUTE * rng.randint(5, 60)).replace(microsecond=0)
         if at > self.end:
             return None
         row.update(

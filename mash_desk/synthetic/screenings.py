@@ -22,7 +22,7 @@ from mash_desk.synthetic.catalogue import (
 )
 from mash_desk.synthetic.people_rows import PeopleRows
 from mash_desk.synthetic.rates import (
-    _DAY,
+    ONE_DAY,
     OVERRIDE_SHARE,
     QA_AGREEMENT,
     QA_MIN_YEARS,
@@ -172,10 +172,10 @@ class ScreeningRows(PeopleRows):
             return
         trng = self.trng
         tz = self.tz
-        last = drawn_at.astimezone(tz).date() - _DAY
+        last = drawn_at.astimezone(tz).date() - ONE_DAY
         first = last - QA_PERIOD
         since = datetime.combine(first, time(), tz)
-        until = datetime.combine(last + _DAY, time(), tz)
+        until = datetime.combine(last + ONE_DAY, time(), tz)
         made = {c[0]: c for c in self.qa_candidates if since <= c[4] < until}
         if not made:
             return

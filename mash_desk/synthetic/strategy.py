@@ -20,16 +20,16 @@ from mash_desk.storage.models import (
 )
 from mash_desk.synthetic import partner_text as words
 from mash_desk.synthetic.meeting_rates import (
-    _EPISODE_DAYS,
-    _HOUR,
-    _MINUTE,
-    _S47_SERVICES,
+    EPISODE_DAYS,
     ICPC_LATE_DAYS,
     ICPC_LATE_SHARE,
     ICPC_ON_TIME_DAYS,
     NO_CONFERENCE_REASONS,
     NO_CONFERENCE_SHARE,
+    ONE_HOUR,
+    ONE_MINUTE,
     S47_PROCEED_SHARE,
+    S47_SERVICES,
 )
 from mash_desk.synthetic.meeting_state import Pending
 from mash_desk.synthetic.names import choose
@@ -57,8 +57,8 @@ class StrategyDiscussions(Routings):
         if outcome is DecisionOutcome.S47:
             proceed = self._strategy(p, decision, signed_at)
             if amends is None:
-                service = choose(rng, _S47_SERVICES) if proceed else "child_in_need"
-                low, high = _EPISODE_DAYS[service]
+                service = choose(rng, S47_SERVICES) if proceed else "child_in_need"
+                low, high = EPISODE_DAYS[service]
                 g._episode(kid, service, day + timedelta(days=rng.randint(0, 3)), low, high)
         if amends is not None:
             return
@@ -73,10 +73,10 @@ class StrategyDiscussions(Routings):
                 start = accepted.astimezone(g.tz).date() + timedelta(days=rng.randint(0, 7))
                 g._episode(kid, "early_help", start, 90, 270)
         elif outcome is DecisionOutcome.SINGLE_ASSESSMENT:
-            low, high = _EPISODE_DAYS["child_in_need"]
+            low, high = EPISODE_DAYS["child_in_need"]
             g._episode(kid, "child_in_need", day + timedelta(days=rng.randint(0, 3)), low, high)
         elif outcome is DecisionOutcome.CWDS:
-            low, high = _EPISODE_DAYS["children_with_disabilities"]
+            low, high = EPISODE_DAYS["children_with_disabilities"]
             g._episode(
                 kid,
                 "children_with_disabilities",
@@ -90,11 +90,11 @@ class StrategyDiscussions(Routings):
         rng = self.rng
         g = self.g
         if p.rag == Rag.RED.value:
-            held = signed_at + _HOUR * rng.uniform(0.3, 3.0)
+            held = signed_at + ONE_HOUR * rng.uniform(0.3, 3.0)
         else:
             held = g._working(signed_at, 0.3, 5.0)
         held = min(held.replace(microsecond=0), self.end)
-        recorded = min(held + _MINUTE * rng.randint(10, 90), self.end)
+        recorded = min(held + ONE_MINUTE * rng.randint(10, 90), self.end)
         attendees = self._strategy_attendees(decision)
         proceed = rng.random() < S47_PROCEED_SHARE
         started = held.astimezone(g.tz).date() if proceed else None
