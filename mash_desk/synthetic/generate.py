@@ -95,10 +95,9 @@ from mash_desk.synthetic.rates import (
     STATUS_AWAITING,
     THRESHOLD_DOCUMENT,
     THRESHOLD_VERSION,
-    Progress,
     shipped_document,
 )
-from mash_desk.synthetic.report import GenerationReport
+from mash_desk.synthetic.report import GenerationReport, Progress
 
 
 class _Generator(ContactPicks):

@@ -65,9 +65,9 @@ from mash_desk.synthetic.rates import (
     SEASON,
     THRESHOLD_DOCUMENT,
     THRESHOLD_VERSION,
-    Progress,
     shipped_document,
 )
+from mash_desk.synthetic.report import Progress
 from mash_desk.synthetic.themes import THEMES
 from mash_desk.synthetic.thresholds import IndicatorPicker
 from mash_desk.synthetic.users import (

@@ -6,7 +6,6 @@ others are stated as assumptions next to their constants.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from mash_desk.domain.enums import (
@@ -18,8 +17,6 @@ from mash_desk.domain.enums import (
 from mash_desk.domain.outcomes import SOCIAL_CARE_OUTCOMES
 from mash_desk.domain.thresholds import ThresholdDocument
 from mash_desk.services.threshold_store import shipped_documents
-
-Progress = Callable[[str, float], None]
 
 # --- volumes (domain brief §9) ---------------------------------------------------------------
 CONTACTS_PER_YEAR = 9400

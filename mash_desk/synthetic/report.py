@@ -1,9 +1,13 @@
-"""What a generation run wrote: the counts ``generate`` returns and prints."""
+"""What a generation run reports: progress while it runs, and the counts it returns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+# Called now and then with a message and the fraction done (0..1).
+Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
