@@ -11,7 +11,6 @@ import random
 from datetime import date, datetime, timedelta
 
 from mash_desk.domain.outcomes import age_in_years
-from mash_desk.synthetic.catalogue import Theme
 from mash_desk.synthetic.names import (
     ETHNICITY,
     GROUPS,
@@ -25,6 +24,7 @@ from mash_desk.synthetic.names import (
     feminine_surname,
     make_upn,
 )
+from mash_desk.synthetic.themes import Theme
 
 ADULT_AGE = 18
 # Share of children with an NHS number on the record (brief: about 70 %); the rest were

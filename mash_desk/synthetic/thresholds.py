@@ -134,7 +134,7 @@ class IndicatorPicker:
             rng: the random source (the same draws give the same picks).
             level: the level the ticked indicators must suggest (their highest).
             flags: the contact's risk-indicator codes.
-            theme: the contact's theme code (see ``catalogue.THEMES``).
+            theme: the contact's theme code (see ``themes.THEMES``).
             unborn: whether the child was unborn at the contact.
         """
         top, lower = self.pools(level, flags, theme, unborn)
