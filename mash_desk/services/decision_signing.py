@@ -31,7 +31,7 @@ from mash_desk.domain.meetings import (
     Pathway,
     quorum_missing,
 )
-from mash_desk.services.context import CONFLICT_MESSAGE, Unit, check_version
+from mash_desk.services.context import CONFLICT_MESSAGE, Unit, check_version, with_acting_user
 from mash_desk.services.decision_records import DecisionDTO, action_dto, assemble_decision_dto
 from mash_desk.storage.prepared_meeting import (
     ACTIONS,
@@ -64,9 +64,8 @@ class _Signing:
     assessment: SimpleNamespace
 
     @classmethod
-    def read(cls, unit: Unit, decision_id: int) -> _Signing:
-        """Read the decision ``decision_id`` for signing; ``NotFound`` if there is none."""
-        row = SIGNING.first(unit.sql, decision_id=decision_id)
+    def of(cls, row: tuple[Any, ...] | None, decision_id: int) -> _Signing:
+        """The decision ``decision_id`` as read by :data:`SIGNING`; ``NotFound`` if none."""
         if row is None:
             raise NotFound(f"No decision {decision_id}")
         n = len(DECISION_COLUMNS)
@@ -78,24 +77,34 @@ class _Signing:
         )
 
 
-def sign_decision(
-    unit: Unit, policy: MeetingPolicy, decision_id: int, expected_version: int, due: datetime
-) -> tuple[DecisionDTO, int, int]:
-    """Sign draft ``decision_id`` in ``unit``: checks, the rows written, two audit rows.
+# The signing unit's first read, with the user check in the same statement (services/context).
+FIRST_READ = with_acting_user(SIGNING.statement)
 
-    ``due`` is when the referrer's feedback falls due. Returns the signed decision and its
-    referral's and child's ids (for the change keys). Refusals, in the order the ORM path
-    made them: not found, version, not a draft, referral not awaiting, not the chair, then
-    every field error of where and how at once.
+
+def sign_decision(
+    unit: Unit,
+    decision_id: int,
+    row: tuple[Any, ...] | None,
+    policy: MeetingPolicy,
+    expected_version: int,
+    due: datetime,
+) -> tuple[DecisionDTO, int, int]:
+    """Sign draft ``decision_id``, read as ``row`` (:data:`FIRST_READ`), in ``unit``.
+
+    ``row`` is None when there is no such decision. ``due`` is when the referrer's feedback
+    falls due. Returns the signed decision and its referral's and child's ids (for the change
+    keys). Refusals, in the order the ORM path made them: not found, version, not a draft,
+    referral not awaiting, not the chair, then every field error of where and how at once.
     """
-    s = _Signing.read(unit, decision_id)
+    s = _Signing.of(row, decision_id)
     d = s.decision
     check_version(d, expected_version, "decision")
     if d.status != DecisionStatus.DRAFT.value:
         raise ValidationError(
             FieldError(
-                "status", "signed", "A signed decision is never changed; amend it to make a new "
-                "version"
+                "status",
+                "signed",
+                "A signed decision is never changed; amend it to make a new version",
             )
         )
     if s.referral_status != WorkStatus.AWAITING_DECISION.value:

@@ -51,7 +51,7 @@ from mash_desk.services.decision_records import (
     action_dto,
     assemble_decision_dto,
 )
-from mash_desk.services.decision_signing import sign_decision
+from mash_desk.services.decision_signing import FIRST_READ, sign_decision
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.escalations import EscalationService, read_escalations
 from mash_desk.services.meetings import meeting_policy, quorum_problem
@@ -192,10 +192,13 @@ class DecisionService(EscalationService, ReferrerFeedbackService):
 
     def sign(self, actor: Actor, decision_id: int, expected_version: int) -> OpResult[DecisionDTO]:
         """Sign a draft: the meeting's chair, or a manager for a red referral between meetings."""
-        with self.writing(actor, Permission.SIGN_DECISION) as unit:
-            due = self.ctx.deadlines.due(meeting_policy(self.ctx).referrer_feedback, unit.now)
+        policy = meeting_policy(self.ctx)
+        with self.writing_first(
+            actor, Permission.SIGN_DECISION, FIRST_READ, decision_id=decision_id
+        ) as (unit, row):
+            due = self.ctx.deadlines.due(policy.referrer_feedback, unit.now)
             signed, referral_id, person_id = sign_decision(
-                unit, meeting_policy(self.ctx), decision_id, expected_version, due
+                unit, decision_id, row, policy, expected_version, due
             )
             return OpResult(signed, _changed_keys(referral_id, person_id) | {"feedback"})
 
@@ -523,6 +526,7 @@ class DecisionService(EscalationService, ReferrerFeedbackService):
             due_at=due,
         )
 
+
 def _awaiting(unit: Unit, referral_id: int) -> Referral:
     return unit.load(
         Referral,
@@ -686,5 +690,3 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
     )
     assessment = unit.session.get(ThresholdAssessment, d.assessment_id)
     return assemble_decision_dto(d, pathways, actions, indicators, assessment)
-
-

@@ -28,7 +28,13 @@ from mash_desk.domain.meetings import (
 )
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative, clean_short, unstorable_problem
-from mash_desk.services.context import Service, ServiceContext, Unit, check_version
+from mash_desk.services.context import (
+    Service,
+    ServiceContext,
+    Unit,
+    check_version,
+    with_acting_user,
+)
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.storage.models import Agency, AgendaItem, Meeting, MeetingAttendance, Referral
 from mash_desk.storage.prepared_meeting import (
@@ -38,6 +44,10 @@ from mash_desk.storage.prepared_meeting import (
     MEETING_ON,
     PRESENT_AGENCIES,
 )
+
+# The first read of meeting mode's calls, the user check folded in (services/context.py).
+_TODAY = with_acting_user(MEETING_ON.statement)
+_ONE = with_acting_user(MEETING_BY_ID.statement)
 
 
 @dataclass(frozen=True)
@@ -160,14 +170,16 @@ class MeetingService(Service):
         Three prepared reads (meeting with its chair's name, attendance, agenda), no ORM:
         meeting mode calls this after every change (benchmarks/screens.py meeting_agenda).
         """
-        with self.reading(actor, Permission.VIEW_MEETINGS) as unit:
-            row = MEETING_ON.first(unit.sql, day=unit.today)
+        day = self.ctx.today()
+        with self.reading_first(actor, Permission.VIEW_MEETINGS, _TODAY, day=day) as (unit, row):
             return meeting_dto(unit, row, meeting_policy(self.ctx)) if row is not None else None
 
     def get(self, actor: Actor, meeting_id: int) -> MeetingDTO:
         """One meeting with its attendance, quorum and ordered agenda."""
-        with self.reading(actor, Permission.VIEW_MEETINGS) as unit:
-            row = MEETING_BY_ID.first(unit.sql, meeting_id=meeting_id)
+        with self.reading_first(actor, Permission.VIEW_MEETINGS, _ONE, meeting_id=meeting_id) as (
+            unit,
+            row,
+        ):
             if row is None:
                 raise NotFound(f"No meeting {meeting_id}")
             return meeting_dto(unit, row, meeting_policy(self.ctx))
