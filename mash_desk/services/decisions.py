@@ -19,7 +19,6 @@ interleave — is refused with a ValidationError naming who drafted or amended i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -34,13 +33,11 @@ from mash_desk.domain.meetings import (
     DecisionOutcome,
     DecisionStatus,
     Pathway,
-    expected_levels_text,
-    outcome_fits_level,
 )
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_narrative, clean_short, unstorable_problem
-from mash_desk.domain.thresholds import choose_level, suggest
+from mash_desk.domain.text import clean_narrative
 from mash_desk.services.context import Unit, check_version
+from mash_desk.services.decision_input import CheckedDecision, check_decision_input
 from mash_desk.services.decision_records import (
     ActionDTO,
     ActionInput,
@@ -56,7 +53,7 @@ from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.escalations import EscalationService, read_escalations
 from mash_desk.services.meetings import meeting_policy, quorum_problem
 from mash_desk.services.referrer_feedback import ReferrerFeedbackService
-from mash_desk.services.thresholds import child_facts, document_in_force, record_assessment
+from mash_desk.services.thresholds import record_assessment
 from mash_desk.storage.models import (
     Agency,
     AgendaItem,
@@ -70,22 +67,6 @@ from mash_desk.storage.models import (
     ThresholdAssessment,
     User,
 )
-
-# The width of decisions.allocated_team (storage/models/meetings.py): PostgreSQL refuses more.
-TEAM_MAX = 80
-
-
-@dataclass(frozen=True)
-class _Checked:
-    outcome: DecisionOutcome
-    rationale: str
-    pathways: tuple[Pathway, ...]
-    actions: tuple[tuple[str, int | None, int | None, date], ...]
-    inform: tuple[str | None, str | None, str | None]
-    team: str | None
-    worker_id: int | None
-    outcome_level_reason: str | None = None
-
 
 # Importers of the records, and of the escalations' read, find them here as before.
 __all__ = [
@@ -336,116 +317,17 @@ class DecisionService(EscalationService, ReferrerFeedbackService):
 
     def _check(
         self, unit: Unit, referral: Referral, d: DecisionInput, errors: list[FieldError]
-    ) -> tuple[_Checked, tuple]:
+    ) -> tuple[CheckedDecision, tuple]:
         """Validate every field in one pass (with ``errors`` found earlier); raise if any."""
-        outcome: DecisionOutcome | None = None
-        try:
-            outcome = DecisionOutcome(d.outcome)
-        except ValueError:
-            errors.append(FieldError("outcome", "choice", f"Unknown outcome {d.outcome!r}"))
-        rationale, problem = clean_narrative(
-            d.rationale, "rationale", "Rationale for the decision", required=True
-        )
-        errors += [problem] if problem else []
-        pathways: list[Pathway] = []
-        for value in d.pathways:
-            try:
-                pathway = Pathway(value)
-            except ValueError:
-                errors.append(FieldError("pathways", "choice", f"Unknown pathway {value!r}"))
-                continue
-            if pathway in pathways:
-                errors.append(FieldError("pathways", "unique", f"{value} is chosen twice"))
-            pathways.append(pathway)
-        inform: list[str | None] = []
-        for name in ("inform_family", "inform_referrer", "inform_professionals"):
-            text, problem = clean_narrative(getattr(d, name), name, "Who is informed")
-            errors += [problem] if problem else []
-            inform.append(text)
-        team, problem = clean_short(
-            d.allocated_team, "allocated_team", "Allocated team", max_length=TEAM_MAX
-        )
-        errors += [problem] if problem else []
-        if d.allocated_worker_id is not None and not unit.session.scalar(
-            select(User.active).where(User.id == d.allocated_worker_id)
-        ):
-            errors.append(
-                FieldError("allocated_worker", "exists", "The allocated worker is not a user")
-            )
-        actions = []
-        for i, action in enumerate(d.actions):
-            where = f"actions[{i}]"
-            text, problem = clean_narrative(
-                action.description, f"{where}.description", "What is to be done", required=True
-            )
-            errors += [problem] if problem else []
-            if action.due_on is None:
-                errors.append(FieldError(f"{where}.due_on", "required", "Give a due date"))
-            elif action.due_on < unit.today:
-                errors.append(FieldError(f"{where}.due_on", "not_past", "Due date is past"))
-            agency_id = None
-            if (action.owner_agency is None) == (action.owner_user_id is None):
-                errors.append(
-                    FieldError(f"{where}.owner", "one_owner", "Give an agency or a person")
-                )
-            elif unstorable := unstorable_problem(action.owner_agency, f"{where}.owner", "Agency"):
-                errors.append(unstorable)
-            elif action.owner_agency is not None:
-                agency_id = unit.session.scalar(
-                    select(Agency.id).where(Agency.code == action.owner_agency, Agency.active)
-                )
-                if agency_id is None:
-                    errors.append(
-                        FieldError(
-                            f"{where}.owner", "exists", f"Unknown agency {action.owner_agency!r}"
-                        )
-                    )
-            elif not unit.session.scalar(
-                select(User.active).where(User.id == action.owner_user_id)
-            ):
-                errors.append(FieldError(f"{where}.owner", "exists", "The owner is not a user"))
-            if action.due_on is not None:  # else refused above ("required")
-                actions.append((text or "", agency_id, action.owner_user_id, action.due_on))
-        library = self.ctx.thresholds.library(unit.conn)
-        level: tuple = ()
-        reason: str | None = None
-        try:
-            used = document_in_force(library, unit.today, d.document)
-            suggestion = suggest(used, d.indicators, child_facts(unit, referral.person_id))
-            choice = choose_level(used, suggestion, d.level, d.level_rationale)
-            level = (used, suggestion, choice)
-            if outcome is not None:
-                reason, problem = _outcome_level_reason(outcome, choice.level, d)
-                errors += [problem] if problem else []
-        except ValidationError as exc:
-            errors += [
-                FieldError(
-                    "level_rationale" if e.field == "rationale" else e.field, e.rule, e.message
-                )
-                for e in exc.errors
-            ]
-        if errors:
-            raise ValidationError(errors)
-        assert outcome is not None and rationale is not None
-        return (
-            _Checked(
-                outcome,
-                rationale,
-                tuple(pathways),
-                tuple(actions),
-                (inform[0], inform[1], inform[2]),  # family, referrer, professionals
-                team,
-                d.allocated_worker_id,
-                reason,
-            ),
-            level,
+        return check_decision_input(
+            unit, self.ctx.thresholds.library(unit.conn), referral.person_id, d, errors
         )
 
     def _fill(
         self,
         unit: Unit,
         decision: Decision,
-        checked: _Checked,
+        checked: CheckedDecision,
         level: tuple,
         keep_s47: date | None = None,
     ) -> None:
@@ -613,31 +495,6 @@ def _sign_errors(decision: Decision) -> list[FieldError]:
     return []
 
 
-def _outcome_level_reason(
-    outcome: DecisionOutcome, level: int, d: DecisionInput
-) -> tuple[str | None, FieldError | None]:
-    """The reason an outcome departs from the usual route at ``level``: required then.
-
-    Kept only when it is needed, so the record says "departs from the usual route" exactly
-    when it does.
-    """
-    if outcome_fits_level(outcome, level):
-        return None, None
-    text, problem = clean_narrative(
-        d.outcome_level_reason, "outcome_level_reason", "Why this outcome at this level"
-    )
-    if problem is not None:
-        return None, problem
-    if text is None:
-        return None, FieldError(
-            "outcome_level_reason",
-            "outcome_level",
-            f"{outcome.label} usually goes with {expected_levels_text(outcome)}, not Level "
-            f"{level}: say why this outcome at this level",
-        )
-    return text, None
-
-
 def _changed(referral: Referral) -> frozenset[str]:
     return _changed_keys(referral.id, referral.person_id)
 
@@ -646,7 +503,7 @@ def _changed_keys(referral_id: int, person_id: int) -> frozenset[str]:
     return frozenset({"queue", "decisions", f"referral:{referral_id}", f"person:{person_id}"})
 
 
-def _audit_detail(decision: Decision, checked: _Checked) -> dict:
+def _audit_detail(decision: Decision, checked: CheckedDecision) -> dict:
     return {
         "referral_id": decision.referral_id,
         "meeting_id": decision.meeting_id,

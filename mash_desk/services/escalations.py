@@ -47,41 +47,19 @@ class EscalationService(Service):
             if unit.role.value == "partner" and code != own:
                 raise PermissionDenied("A partner rep may record dissent only for their own agency")
             decision = _decision(unit, decision_id)
-            at_meeting = decision.meeting_id is not None and code in present_agencies(
-                unit, decision.meeting_id
-            )
-            if unit.role.value == "partner" and not at_meeting:
-                # A rep knows a decision only from a meeting their agency attended; any other
-                # looks exactly like a missing one (the child may be another agency's case).
-                raise NotFound(f"No decision {decision_id}")
-            errors = [problem] if problem else []
             present = (
                 present_agencies(unit, decision.meeting_id)
                 if decision.meeting_id is not None
                 else set()
             )
-            if code not in present:
-                errors.append(
-                    FieldError(
-                        "agency",
-                        "present",
-                        f"{code or 'That agency'} was not present at the meeting that made "
-                        "this decision; dissent is recorded by agencies present",
-                    )
-                )
+            if unit.role.value == "partner" and code not in present:
+                # A rep knows a decision only from a meeting their agency attended; any other
+                # looks exactly like a missing one (the child may be another agency's case).
+                raise NotFound(f"No decision {decision_id}")
             agency_id = unit.session.scalar(select(Agency.id).where(Agency.code == code))
-            if agency_id is not None and unit.session.scalar(
-                select(Escalation.id).where(
-                    Escalation.decision_id == decision.id,
-                    Escalation.agency_id == agency_id,
-                    Escalation.status == EscalationStatus.OPEN.value,
-                )
-            ):
-                errors.append(
-                    FieldError(
-                        "agency", "open_escalation", f"{code} already has an open escalation"
-                    )
-                )
+            errors = ([problem] if problem else []) + _dissent_errors(
+                unit, decision, code, agency_id, present
+            )
             if errors:
                 raise ValidationError(errors)
             assert agency_id is not None and text is not None
@@ -224,7 +202,6 @@ class EscalationService(Service):
         return read_escalations(unit, meeting_policy(self.ctx), condition)
 
 
-
 def read_escalations(
     unit: Unit, policy: MeetingPolicy, condition: ColumnElement[bool]
 ) -> tuple[EscalationDTO, ...]:
@@ -254,6 +231,33 @@ def read_escalations(
         )
         for e, code, referral_id, person_id in rows
     )
+
+
+def _dissent_errors(
+    unit: Unit, decision: Decision, code: str, agency_id: int | None, present: set[str]
+) -> list[FieldError]:
+    """Why ``code`` may not dissent from ``decision``: absent, or already escalating."""
+    errors = []
+    if code not in present:
+        errors.append(
+            FieldError(
+                "agency",
+                "present",
+                f"{code or 'That agency'} was not present at the meeting that made "
+                "this decision; dissent is recorded by agencies present",
+            )
+        )
+    if agency_id is not None and unit.session.scalar(
+        select(Escalation.id).where(
+            Escalation.decision_id == decision.id,
+            Escalation.agency_id == agency_id,
+            Escalation.status == EscalationStatus.OPEN.value,
+        )
+    ):
+        errors.append(
+            FieldError("agency", "open_escalation", f"{code} already has an open escalation")
+        )
+    return errors
 
 
 def _decision(unit: Unit, decision_id: int) -> Decision:
