@@ -82,17 +82,19 @@ _PG_RECORD_ACCESS = Prepared(
 R = TypeVar("R")
 
 
-def with_acting_user(statement: Select[Any]) -> Prepared:
+def with_acting_user(first: Prepared) -> Prepared:
     """A one-row read with the acting user's row in front: the user check in the same statement.
 
     Every unit checks the acting user before it reads (:meth:`Service._check_user`). A call
     whose first read is one row (a meeting by date, a decision by id) can make that check
     and that read one statement, so on a server the check costs no round trip of its own
-    (issue 16). Columns: the user's id, login, role and active flag, then ``statement``'s,
-    all NULL when ``statement`` finds no row; its first column must be NOT NULL in a row it
+    (issue 16). Columns: the user's id, login, role and active flag, then ``first``'s, all
+    NULL when ``first`` finds no row; its first column must be NOT NULL in a row it
     finds (a primary key) so that "no row" can be told apart. Parameter ``acting_user_id``
     names the user; the statement's own parameters keep their names.
     """
+    statement = first.statement
+    assert isinstance(statement, Select), "the first read is a SELECT"
     found = statement.limit(1).subquery("first_read")
     return Prepared(
         select(User.id, User.username, User.role_code, User.active, *found.c)

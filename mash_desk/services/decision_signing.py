@@ -70,15 +70,24 @@ class _Signing:
             raise NotFound(f"No decision {decision_id}")
         n = len(DECISION_COLUMNS)
         rest = row[n:]
+        status, rag, version, team, worker_id, chair_id, signed_off_at, quorum_reason = rest[:8]
         return cls(
-            SimpleNamespace(**dict(zip(DECISION_COLUMNS, row[:n], strict=True))),
-            *rest[:9],
+            decision=SimpleNamespace(**dict(zip(DECISION_COLUMNS, row[:n], strict=True))),
+            referral_status=status,
+            rag=rag,
+            referral_version=version,
+            team=team,
+            worker_id=worker_id,
+            chair_id=chair_id,
+            meeting_signed_off_at=signed_off_at,
+            quorum_reason=quorum_reason,
+            agenda_status=rest[8],
             assessment=SimpleNamespace(suggested_level=rest[9], rationale=rest[10]),
         )
 
 
 # The signing unit's first read, with the user check in the same statement (services/context).
-FIRST_READ = with_acting_user(SIGNING.statement)
+FIRST_READ = with_acting_user(SIGNING)
 
 
 def sign_decision(

@@ -46,8 +46,8 @@ from mash_desk.storage.prepared_meeting import (
 )
 
 # The first read of meeting mode's calls, the user check folded in (services/context.py).
-_TODAY = with_acting_user(MEETING_ON.statement)
-_ONE = with_acting_user(MEETING_BY_ID.statement)
+_TODAY = with_acting_user(MEETING_ON)
+_ONE = with_acting_user(MEETING_BY_ID)
 
 
 @dataclass(frozen=True)
