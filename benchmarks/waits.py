@@ -72,13 +72,20 @@ def _process(module: str, spec: dict[str, Any]) -> tuple[dict[str, Any], float]:
     return json.loads(line.removeprefix("ready ")), wall
 
 
-def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
+def _chosen(only: frozenset[str], name: str) -> bool:
+    """Whether ``--ops`` (empty: everything) asks for operation ``name``."""
+    return not only or name in only
+
+
+def _services(
+    target: Target, repeat: int, cold: bool, only: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     seats = open_seats(target)
     scenarios = ScreenScenarios(seats, repeat)
     try:
         scenarios.check_answers()
         results: dict[str, Any] = {}
-        for name in OPERATIONS:
+        for name in (n for n in OPERATIONS if _chosen(only, n)):
             app, floor = scenarios.pair(name)
             app_s, floor_s, runs = time_pair(app, floor, repeat, name in WRITES, name in VARYING)
             results[name] = {
@@ -94,7 +101,7 @@ def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
     finally:
         scenarios.close()
     if cold:
-        for name in OPERATIONS:
+        for name in (n for n in OPERATIONS if _chosen(only, n)):
             spec = {"target": target.as_json(), "operation": name, "probes": probes}
             app_s = _process("benchmarks.cold", {**spec, "side": "app"})[0]["seconds"]
             floor_s = _process("benchmarks.cold", {**spec, "side": "floor"})[0]["seconds"]
@@ -154,11 +161,20 @@ def _scroll(target: Target, rounds: int, open_items: int) -> dict[str, Any]:
     }
 
 
-def run_target(target: Target, repeat: int, gui_rounds: int, cold: bool = True) -> dict[str, Any]:
-    """Every screen operation on one target; returns its report section."""
+def run_target(
+    target: Target,
+    repeat: int,
+    gui_rounds: int,
+    cold: bool = True,
+    only: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Every screen operation (or those in ``only``) on one target; returns its section."""
     print(f"  timing {target.label}", file=sys.stderr)
-    found: dict[str, Any] = {"operations": _services(target, repeat, cold)}
-    found["operations"]["startup_to_queue"] = _startup(target, gui_rounds)
+    found: dict[str, Any] = {"operations": _services(target, repeat, cold, only)}
+    if _chosen(only, "startup_to_queue"):
+        found["operations"]["startup_to_queue"] = _startup(target, gui_rounds)
+    if not _chosen(only, "queue_scroll_2000"):
+        return found
     seats = open_seats(target)
     try:
         open_items = build_backlog(seats["practitioner"])
@@ -177,21 +193,25 @@ def run(
     gui_rounds: int,
     rebuild: bool = False,
     cold: bool = True,
+    only: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Time the screens on every SQLite and PostgreSQL size; return the report section."""
+    """Time the screens on every SQLite and PostgreSQL size; return the report section.
+
+    ``only`` names the operations to time (empty: all of them).
+    """
     statements.install()
     report: dict[str, Any] = {"repeat": repeat, "gui_rounds": gui_rounds, "targets": {}}
     with tempfile.TemporaryDirectory(prefix="mash-bench-screens-") as tmp:
         for years in sqlite_sizes:
             target = sqlite_target(years, Path(tmp), rebuild)
-            report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold)
+            report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold, only)
             Path(target.urls["practitioner"].removeprefix("sqlite:///")).unlink()
     if pg_sizes:
         cluster = PgCluster()
         try:
             for pg_years in pg_sizes:
                 target = cluster.target(pg_years)
-                report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold)
+                report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold, only)
         finally:
             cluster.stop()
     statements.uninstall()  # the documents' desks, timed next, carry no hook

@@ -9,7 +9,18 @@ from datetime import date, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Integer, Text, bindparam, cast, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -69,6 +80,27 @@ _PG_RECORD_ACCESS = Prepared(
 )
 
 R = TypeVar("R")
+
+
+def with_acting_user(first: Prepared) -> Prepared:
+    """A one-row read with the acting user's row in front: the user check in the same statement.
+
+    Every unit checks the acting user before it reads (:meth:`Service._check_user`). A call
+    whose first read is one row (a meeting by date, a decision by id) can make that check
+    and that read one statement, so on a server the check costs no round trip of its own
+    (issue 16). Columns: the user's id, login, role and active flag, then ``first``'s, all
+    NULL when ``first`` finds no row; its first column must be NOT NULL in a row it
+    finds (a primary key) so that "no row" can be told apart. Parameter ``acting_user_id``
+    names the user; the statement's own parameters keep their names.
+    """
+    statement = first.statement
+    assert isinstance(statement, Select), "the first read is a SELECT"
+    found = statement.limit(1).subquery("first_read")
+    return Prepared(
+        select(User.id, User.username, User.role_code, User.active, *found.c)
+        .select_from(User.__table__.outerjoin(found, true()))
+        .where(User.id == bindparam("acting_user_id"))
+    )
 
 
 @runtime_checkable
@@ -275,20 +307,28 @@ class Service:
         self.ctx = ctx
 
     def _check_user(self, conn: Target, actor: Actor) -> Role:
-        # The role comes from the database, not from the DTO the caller holds, so a script
-        # that forges an Actor with a stronger role gains nothing.
-        row = _USER.first(conn, id=actor.user_id)
-        if row is None or not row[3] or row[1] != actor.username:
-            raise PermissionDenied("This user account is not active; sign in again")
-        return Role(row[2])
+        return _stored_role(_USER.first(conn, id=actor.user_id), actor)
 
-    def _unit(self, conn: Connection, actor: Actor, permission: Permission) -> Unit:
+    def _unit(
+        self, conn: Connection, actor: Actor, permission: Permission, role: Role | None = None
+    ) -> Unit:
         sql = Driver(conn)
-        role = self._check_user(sql, actor)
+        if role is None:
+            role = self._check_user(sql, actor)
         require(role, permission)
         return Unit(
             conn, sql, actor.user_id, role, self.ctx.clock.now(), self.ctx.tz, self.ctx.access_route
         )
+
+    def _first(
+        self, conn: Connection, actor: Actor, permission: Permission, first: Prepared, **params: Any
+    ) -> tuple[Unit, tuple[Any, ...] | None]:
+        """Check the user and ``permission`` and make the first read, in one statement."""
+        row = first.first(Driver(conn), acting_user_id=actor.user_id, **params)
+        unit = self._unit(conn, actor, permission, _stored_role(row, actor))
+        assert row is not None  # _stored_role refuses a missing user
+        # Nothing read is looked at before the permission check above has passed.
+        return unit, (row[4:] if row[4] is not None else None)
 
     @contextmanager
     def writing(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
@@ -306,6 +346,44 @@ class Service:
             raise ConflictError(CONFLICT_MESSAGE) from exc
 
     @contextmanager
+    def writing_first(
+        self, actor: Actor, permission: Permission, first: Prepared, **params: Any
+    ) -> Iterator[tuple[Unit, tuple[Any, ...] | None]]:
+        """:meth:`writing`, with the first read (``first``, from :func:`with_acting_user`).
+
+        Yields the unit and the read's row (None: no row), the user checked in that same
+        statement of the write's transaction.
+        """
+        try:
+            with self.ctx.db.write_transaction() as conn:
+                unit, row = self._first(conn, actor, permission, first, **params)
+                try:
+                    yield unit, row
+                    unit.flush()
+                    unit.write_logs()
+                finally:
+                    unit.close()
+        except StaleDataError as exc:
+            raise ConflictError(CONFLICT_MESSAGE) from exc
+
+    @contextmanager
+    def reading_first(
+        self, actor: Actor, permission: Permission, first: Prepared, **params: Any
+    ) -> Iterator[tuple[Unit, tuple[Any, ...] | None]]:
+        """:meth:`reading`, with the first read (``first``, from :func:`with_acting_user`).
+
+        On a server the reading connection is in autocommit, so a separate user check was a
+        round trip and a transaction of its own before every read; here it rides in the
+        read's own statement.
+        """
+        with self.ctx.db.read_connection() as conn:
+            unit, row = self._first(conn, actor, permission, first, **params)
+            try:
+                yield unit, row
+            finally:
+                unit.close()
+
+    @contextmanager
     def reading(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
         """Open a read-only unit after checking ``permission``; it is rolled back at the end."""
         with self.ctx.db.read_connection() as conn:
@@ -314,6 +392,17 @@ class Service:
                 yield unit
             finally:
                 unit.close()
+
+
+def _stored_role(row: tuple[Any, ...] | None, actor: Actor) -> Role:
+    """The acting user's role as stored (row: id, login, role, active); refuse if not active.
+
+    The role comes from the database, not from the DTO the caller holds, so a script that
+    forges an Actor with a stronger role gains nothing.
+    """
+    if row is None or row[0] is None or not row[3] or row[1] != actor.username:
+        raise PermissionDenied("This user account is not active; sign in again")
+    return Role(row[2])
 
 
 def check_version(record: Any, expected: int, what: str) -> None:

@@ -19,35 +19,41 @@ interleave — is refused with a ValidationError naming who drafted or amended i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from mash_desk.domain.enums import Rag, WorkStatus
-from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
+from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.meetings import (
     ALLOCATED_OUTCOMES,
-    ActionStatus,
     AgendaStatus,
     DecisionOutcome,
     DecisionStatus,
-    EscalationStatus,
-    FeedbackMethod,
-    MeetingPolicy,
     Pathway,
-    expected_levels_text,
-    outcome_fits_level,
 )
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_narrative, clean_short, unstorable_problem
-from mash_desk.domain.thresholds import choose_level, suggest
-from mash_desk.services.context import Service, Unit, check_version
+from mash_desk.domain.text import clean_narrative
+from mash_desk.services.context import Unit, check_version
+from mash_desk.services.decision_input import CheckedDecision, check_decision_input
+from mash_desk.services.decision_records import (
+    ActionDTO,
+    ActionInput,
+    DecisionDTO,
+    DecisionInput,
+    EscalationDTO,
+    FeedbackDTO,
+    action_dto,
+    assemble_decision_dto,
+)
+from mash_desk.services.decision_signing import FIRST_READ, sign_decision
 from mash_desk.services.dto import Actor, OpResult
-from mash_desk.services.meetings import meeting_policy, present_agencies, quorum_problem
-from mash_desk.services.thresholds import child_facts, document_in_force, record_assessment
+from mash_desk.services.escalations import EscalationService, read_escalations
+from mash_desk.services.meetings import meeting_policy, quorum_problem
+from mash_desk.services.referrer_feedback import ReferrerFeedbackService
+from mash_desk.services.thresholds import record_assessment
 from mash_desk.storage.models import (
     Agency,
     AgendaItem,
@@ -55,8 +61,6 @@ from mash_desk.storage.models import (
     Decision,
     DecisionAction,
     DecisionPathway,
-    Escalation,
-    EscalationStep,
     Meeting,
     Referral,
     ReferrerFeedback,
@@ -64,150 +68,28 @@ from mash_desk.storage.models import (
     User,
 )
 
-# The width of decisions.allocated_team (storage/models/meetings.py): PostgreSQL refuses more.
-TEAM_MAX = 80
+# Importers of the records, and of the escalations' read, find them here as before.
+__all__ = [
+    "ActionDTO",
+    "ActionInput",
+    "DecisionDTO",
+    "DecisionInput",
+    "DecisionService",
+    "EscalationDTO",
+    "FeedbackDTO",
+    "action_dto",
+    "assemble_decision_dto",
+    "read_escalations",
+]
 
 
-@dataclass(frozen=True)
-class ActionInput:
-    """An action of a decision: owned by an agency (code) or a user (id), due on a date."""
+class DecisionService(EscalationService, ReferrerFeedbackService):
+    """Draft, sign and amend decisions; escalations and referrer feedback come with it.
 
-    description: str
-    due_on: date | None
-    owner_agency: str | None = None
-    owner_user_id: int | None = None
-
-
-@dataclass(frozen=True)
-class DecisionInput:
-    """What the chair records for one child, straight from the form (unvalidated)."""
-
-    outcome: str
-    rationale: str | None
-    indicators: tuple[str, ...] = ()
-    level: int | None = None
-    level_rationale: str | None = None
-    document: tuple[str, str] | None = None
-    pathways: tuple[str, ...] = ()
-    actions: tuple[ActionInput, ...] = ()
-    inform_family: str | None = None
-    inform_referrer: str | None = None
-    inform_professionals: str | None = None
-    allocated_team: str | None = None
-    allocated_worker_id: int | None = None
-    outcome_level_reason: str | None = None
-    """Why this outcome at this level, needed when they disagree
-    (:data:`~mash_desk.domain.meetings.EXPECTED_LEVELS`)."""
-
-
-@dataclass(frozen=True)
-class ActionDTO:
-    """An action as stored, with where its owner has got to (:mod:`.actions` works it).
-
-    ``status`` is ``open``, ``done`` or ``not_done``; ``closing_note`` is the outcome (done)
-    or the reason (not done).
+    Dissent and escalations live in :mod:`~mash_desk.services.escalations`, referrer feedback
+    in :mod:`~mash_desk.services.referrer_feedback`; the desk's one ``decisions`` service
+    answers them all.
     """
-
-    description: str
-    owner_agency: str | None
-    owner_user_id: int | None
-    due_on: date
-    id: int
-    status: ActionStatus
-    closed_at: datetime | None
-    closing_note: str | None
-    version: int
-
-
-@dataclass(frozen=True)
-class DecisionDTO:
-    """One version of a referral's decision."""
-
-    id: int
-    referral_id: int
-    person_id: int
-    meeting_id: int | None
-    revision: int
-    amends_id: int | None
-    amendment_reason: str | None
-    status: DecisionStatus
-    outcome: DecisionOutcome
-    level: int
-    assessment_id: int
-    document: tuple[str, str]
-    rationale: str
-    pathways: tuple[Pathway, ...]
-    actions: tuple[ActionDTO, ...]
-    inform_family: str | None
-    inform_referrer: str | None
-    inform_professionals: str | None
-    allocated_team: str | None
-    allocated_worker_id: int | None
-    s47_started_on: date | None
-    drafted_by: int
-    signed_by: int | None
-    signed_at: datetime | None
-    version: int
-    indicators: tuple[str, ...] = ()
-    """The indicator ids ticked in this version's threshold assessment, so the decision
-    keeps visibly what it was based on."""
-    outcome_level_reason: str | None = None
-    """Why the outcome departs from the usual route at this level (None when it does not)."""
-    suggested_level: int | None = None
-    """The level the threshold document suggested from the ticked indicators (None: none)."""
-    level_rationale: str | None = None
-    """Why this level: the chair's override rationale (or why nothing was ticked), kept in the
-    decision's threshold assessment so the case view and memo can say it beside the level."""
-
-
-@dataclass(frozen=True)
-class EscalationDTO:
-    """An escalation of an agency's disagreement, at its current stage."""
-
-    id: int
-    decision_id: int
-    referral_id: int
-    person_id: int
-    agency_code: str
-    reason: str
-    stage: int
-    stage_name: str
-    due_at: datetime
-    status: EscalationStatus
-    resolution: str | None
-    overdue: bool
-    version: int
-
-
-@dataclass(frozen=True)
-class FeedbackDTO:
-    """The referrer's acknowledgement/outcome record of one signed decision version."""
-
-    id: int
-    decision_id: int
-    referral_id: int
-    person_id: int
-    due_at: datetime
-    sent_at: datetime | None
-    method: FeedbackMethod | None
-    overdue: bool
-    version: int
-
-
-@dataclass(frozen=True)
-class _Checked:
-    outcome: DecisionOutcome
-    rationale: str
-    pathways: tuple[Pathway, ...]
-    actions: tuple[tuple[str, int | None, int | None, date], ...]
-    inform: tuple[str | None, str | None, str | None]
-    team: str | None
-    worker_id: int | None
-    outcome_level_reason: str | None = None
-
-
-class DecisionService(Service):
-    """Draft, sign and amend decisions; dissent, escalations and referrer feedback."""
 
     # ---- decisions -----------------------------------------------------------------------
 
@@ -291,35 +173,15 @@ class DecisionService(Service):
 
     def sign(self, actor: Actor, decision_id: int, expected_version: int) -> OpResult[DecisionDTO]:
         """Sign a draft: the meeting's chair, or a manager for a red referral between meetings."""
-        with self.writing(actor, Permission.SIGN_DECISION) as unit:
-            decision = _decision(unit, decision_id)
-            check_version(decision, expected_version, "decision")
-            _require_draft(decision)
-            referral = _awaiting(unit, decision.referral_id)
-            if decision.meeting_id is not None:
-                meeting = unit.session.get(Meeting, decision.meeting_id)
-                assert meeting is not None
-                if meeting.chair_id != unit.user_id:
-                    raise PermissionDenied("Only the chair of the meeting may sign its decisions")
-            errors = self._where_errors(unit, referral, decision.meeting_id)
-            errors += _sign_errors(decision)
-            if errors:
-                raise ValidationError(errors)
-            self._signed(unit, decision, referral)
-            unit.audit(
-                "decision.signed",
-                "decision",
-                decision.id,
-                person_id=decision.person_id,
-                outcome=decision.outcome,
-                meeting_id=decision.meeting_id,
-                between_meetings=decision.meeting_id is None,
-                referral_nfa=referral.referral_nfa,
-                allocated_team=decision.allocated_team,
-                allocated_worker_id=decision.allocated_worker_id,
-                s47_started_on=decision.s47_started_on,
+        policy = meeting_policy(self.ctx)
+        with self.writing_first(
+            actor, Permission.SIGN_DECISION, FIRST_READ, decision_id=decision_id
+        ) as (unit, row):
+            due = self.ctx.deadlines.due(policy.referrer_feedback, unit.now)
+            signed, referral_id, person_id = sign_decision(
+                unit, decision_id, row, policy, expected_version, due
             )
-            return OpResult(_dto(unit, decision), _changed(referral) | {"feedback"})
+            return OpResult(signed, _changed_keys(referral_id, person_id) | {"feedback"})
 
     def amend(
         self,
@@ -401,269 +263,6 @@ class DecisionService(Service):
             ).all()
             return tuple(_dto(unit, d) for d in rows)
 
-    # ---- dissent and escalation ----------------------------------------------------------
-
-    def record_dissent(
-        self, actor: Actor, decision_id: int, agency_code: str, reason: str | None
-    ) -> OpResult[EscalationDTO]:
-        """An agency present at the meeting disagrees: opens stage 1 of the escalation protocol.
-
-        A partner rep records it only for their own agency; the chair or a manager records it
-        for any agency present, as minuted.
-        """
-        text, problem = clean_narrative(reason, "reason", "Reason for disagreeing", required=True)
-        unstorable = unstorable_problem(agency_code, "agency", "Agency")
-        if unstorable:
-            raise ValidationError([unstorable, *([problem] if problem else [])])
-        with self.writing(actor, Permission.RECORD_DISSENT) as unit:
-            code = (agency_code or "").strip()
-            own = unit.session.scalar(
-                select(Agency.code)
-                .join(User, User.agency_id == Agency.id)
-                .where(User.id == unit.user_id)
-            )
-            if unit.role.value == "partner" and code != own:
-                raise PermissionDenied("A partner rep may record dissent only for their own agency")
-            decision = _decision(unit, decision_id)
-            at_meeting = decision.meeting_id is not None and code in present_agencies(
-                unit, decision.meeting_id
-            )
-            if unit.role.value == "partner" and not at_meeting:
-                # A rep knows a decision only from a meeting their agency attended; any other
-                # looks exactly like a missing one (the child may be another agency's case).
-                raise NotFound(f"No decision {decision_id}")
-            errors = [problem] if problem else []
-            present = (
-                present_agencies(unit, decision.meeting_id)
-                if decision.meeting_id is not None
-                else set()
-            )
-            if code not in present:
-                errors.append(
-                    FieldError(
-                        "agency",
-                        "present",
-                        f"{code or 'That agency'} was not present at the meeting that made "
-                        "this decision; dissent is recorded by agencies present",
-                    )
-                )
-            agency_id = unit.session.scalar(select(Agency.id).where(Agency.code == code))
-            if agency_id is not None and unit.session.scalar(
-                select(Escalation.id).where(
-                    Escalation.decision_id == decision.id,
-                    Escalation.agency_id == agency_id,
-                    Escalation.status == EscalationStatus.OPEN.value,
-                )
-            ):
-                errors.append(
-                    FieldError(
-                        "agency", "open_escalation", f"{code} already has an open escalation"
-                    )
-                )
-            if errors:
-                raise ValidationError(errors)
-            assert agency_id is not None and text is not None
-            stage = meeting_policy(self.ctx).stage(1)
-            due = self.ctx.deadlines.due(stage.clock, unit.now)
-            escalation = Escalation(
-                decision_id=decision.id,
-                agency_id=agency_id,
-                reason=text,
-                raised_by=unit.user_id,
-                raised_at=unit.now,
-                stage=1,
-                stage_started_at=unit.now,
-                due_at=due,
-                status=EscalationStatus.OPEN.value,
-            )
-            unit.session.add(escalation)
-            unit.session.flush()
-            unit.session.add(
-                EscalationStep(
-                    escalation_id=escalation.id,
-                    stage=1,
-                    started_at=unit.now,
-                    due_at=due,
-                    reason=text,
-                    moved_by=unit.user_id,
-                )
-            )
-            unit.session.flush()
-            unit.audit(
-                "decision.dissent",
-                "escalation",
-                escalation.id,
-                person_id=decision.person_id,
-                decision_id=decision.id,
-                agency=code,
-                reason=text,
-                stage=1,
-                stage_name=stage.name,
-                due_at=due,
-            )
-            return OpResult(
-                self._escalations(unit, Escalation.id == escalation.id)[0],
-                frozenset({"escalations", f"referral:{decision.referral_id}"}),
-            )
-
-    def escalations(self, actor: Actor, *, overdue_only: bool = False) -> tuple[EscalationDTO, ...]:
-        """Open escalations, soonest due first (only the overdue ones if asked)."""
-        with self.reading(actor, Permission.VIEW_ESCALATIONS) as unit:
-            condition = Escalation.status == EscalationStatus.OPEN.value
-            if overdue_only:
-                condition = condition & (Escalation.due_at < unit.now)
-            return self._escalations(unit, condition)
-
-    def escalate(
-        self, actor: Actor, escalation_id: int, expected_version: int, reason: str | None
-    ) -> OpResult[EscalationDTO]:
-        """Move an open escalation to the protocol's next stage, with the reason."""
-        text, problem = clean_narrative(reason, "reason", "Reason for escalating", required=True)
-        policy = meeting_policy(self.ctx)
-        with self.writing(actor, Permission.MANAGE_ESCALATIONS) as unit:
-            escalation = _escalation(unit, escalation_id)
-            check_version(escalation, expected_version, "escalation")
-            errors = [problem] if problem else []
-            errors += _open_errors(escalation)
-            if escalation.stage >= policy.last_stage:
-                errors.append(
-                    FieldError(
-                        "stage",
-                        "last_stage",
-                        f"Stage {escalation.stage} ({policy.stage(escalation.stage).name}) is "
-                        "the protocol's last; resolve it with its outcome",
-                    )
-                )
-            if errors:
-                raise ValidationError(errors)
-            stage = policy.stage(escalation.stage + 1)
-            due = self.ctx.deadlines.due(stage.clock, unit.now)
-            escalation.stage = stage.number
-            escalation.stage_started_at = unit.now
-            escalation.due_at = due
-            unit.session.add(
-                EscalationStep(
-                    escalation_id=escalation.id,
-                    stage=stage.number,
-                    started_at=unit.now,
-                    due_at=due,
-                    reason=text,
-                    moved_by=unit.user_id,
-                )
-            )
-            unit.session.flush()
-            person_id = _decision(unit, escalation.decision_id).person_id
-            unit.audit(
-                "escalation.escalated",
-                "escalation",
-                escalation.id,
-                person_id=person_id,
-                stage=stage.number,
-                stage_name=stage.name,
-                due_at=due,
-                reason=text,
-            )
-            return OpResult(
-                self._escalations(unit, Escalation.id == escalation.id)[0],
-                frozenset({"escalations"}),
-            )
-
-    def resolve(
-        self, actor: Actor, escalation_id: int, expected_version: int, outcome: str | None
-    ) -> OpResult[EscalationDTO]:
-        """Resolve an open escalation with its outcome."""
-        text, problem = clean_narrative(outcome, "outcome", "Outcome", required=True)
-        with self.writing(actor, Permission.MANAGE_ESCALATIONS) as unit:
-            escalation = _escalation(unit, escalation_id)
-            check_version(escalation, expected_version, "escalation")
-            errors = ([problem] if problem else []) + _open_errors(escalation)
-            if errors:
-                raise ValidationError(errors)
-            escalation.status = EscalationStatus.RESOLVED.value
-            escalation.resolution = text
-            escalation.resolved_by = unit.user_id
-            escalation.resolved_at = unit.now
-            unit.session.flush()
-            person_id = _decision(unit, escalation.decision_id).person_id
-            unit.audit(
-                "escalation.resolved",
-                "escalation",
-                escalation.id,
-                person_id=person_id,
-                stage=escalation.stage,
-                outcome=text,
-            )
-            return OpResult(
-                self._escalations(unit, Escalation.id == escalation.id)[0],
-                frozenset({"escalations"}),
-            )
-
-    # ---- referrer feedback ---------------------------------------------------------------
-
-    def feedback(self, actor: Actor, referral_id: int) -> tuple[FeedbackDTO, ...]:
-        """The referrer-feedback records of a referral, one per signed decision version."""
-        with self.reading(actor, Permission.VIEW_DECISIONS) as unit:
-            return _feedback(unit, ReferrerFeedback.referral_id == referral_id)
-
-    def mark_feedback_sent(
-        self,
-        actor: Actor,
-        feedback_id: int,
-        expected_version: int,
-        method: str,
-        sent_at: datetime | None = None,
-    ) -> OpResult[FeedbackDTO]:
-        """Record when and how the referrer was told (``sent_at`` defaults to now)."""
-        errors: list[FieldError] = []
-        try:
-            how = FeedbackMethod(method)
-        except ValueError:
-            choices = ", ".join(m.value for m in FeedbackMethod)
-            errors.append(FieldError("method", "choice", f"Say how it was sent: {choices}"))
-        if sent_at is not None and (sent_at.tzinfo is None or sent_at.utcoffset() is None):
-            errors.append(FieldError("sent_at", "aware", "The time sent needs its time zone"))
-            sent_at = None
-        with self.writing(actor, Permission.SEND_FEEDBACK) as unit:
-            row = unit.load(
-                ReferrerFeedback,
-                feedback_id,
-                what="referrer feedback",
-                expected_version=expected_version,
-            )
-            when = sent_at or unit.now
-            if row.sent_at is not None:
-                errors.append(FieldError("sent_at", "once", "This feedback was already sent"))
-            if when > unit.now:
-                errors.append(FieldError("sent_at", "not_future", "It cannot be sent in future"))
-            if errors:
-                raise ValidationError(errors)
-            row.sent_at = when
-            row.sent_by = unit.user_id
-            row.method = how.value
-            unit.session.flush()
-            person_id = unit.session.scalar(
-                select(Referral.person_id).where(Referral.id == row.referral_id)
-            )
-            unit.audit(
-                "referrer_feedback.sent",
-                "referrer_feedback",
-                row.id,
-                person_id=person_id,
-                method=how.value,
-                sent_at=when,
-                late=when > row.due_at,
-            )
-            return OpResult(
-                _feedback(unit, ReferrerFeedback.id == row.id)[0], frozenset({"feedback"})
-            )
-
-    def overdue_feedback(self, actor: Actor) -> tuple[FeedbackDTO, ...]:
-        """Referrer feedback not sent by its due time, most overdue first (for managers)."""
-        with self.reading(actor, Permission.VIEW_OVERDUE_FEEDBACK) as unit:
-            return _feedback(
-                unit, ReferrerFeedback.sent_at.is_(None) & (ReferrerFeedback.due_at < unit.now)
-            )
-
     # ---- helpers -------------------------------------------------------------------------
 
     def _taken_after(
@@ -718,116 +317,17 @@ class DecisionService(Service):
 
     def _check(
         self, unit: Unit, referral: Referral, d: DecisionInput, errors: list[FieldError]
-    ) -> tuple[_Checked, tuple]:
+    ) -> tuple[CheckedDecision, tuple]:
         """Validate every field in one pass (with ``errors`` found earlier); raise if any."""
-        outcome: DecisionOutcome | None = None
-        try:
-            outcome = DecisionOutcome(d.outcome)
-        except ValueError:
-            errors.append(FieldError("outcome", "choice", f"Unknown outcome {d.outcome!r}"))
-        rationale, problem = clean_narrative(
-            d.rationale, "rationale", "Rationale for the decision", required=True
-        )
-        errors += [problem] if problem else []
-        pathways: list[Pathway] = []
-        for value in d.pathways:
-            try:
-                pathway = Pathway(value)
-            except ValueError:
-                errors.append(FieldError("pathways", "choice", f"Unknown pathway {value!r}"))
-                continue
-            if pathway in pathways:
-                errors.append(FieldError("pathways", "unique", f"{value} is chosen twice"))
-            pathways.append(pathway)
-        inform: list[str | None] = []
-        for name in ("inform_family", "inform_referrer", "inform_professionals"):
-            text, problem = clean_narrative(getattr(d, name), name, "Who is informed")
-            errors += [problem] if problem else []
-            inform.append(text)
-        team, problem = clean_short(
-            d.allocated_team, "allocated_team", "Allocated team", max_length=TEAM_MAX
-        )
-        errors += [problem] if problem else []
-        if d.allocated_worker_id is not None and not unit.session.scalar(
-            select(User.active).where(User.id == d.allocated_worker_id)
-        ):
-            errors.append(
-                FieldError("allocated_worker", "exists", "The allocated worker is not a user")
-            )
-        actions = []
-        for i, action in enumerate(d.actions):
-            where = f"actions[{i}]"
-            text, problem = clean_narrative(
-                action.description, f"{where}.description", "What is to be done", required=True
-            )
-            errors += [problem] if problem else []
-            if action.due_on is None:
-                errors.append(FieldError(f"{where}.due_on", "required", "Give a due date"))
-            elif action.due_on < unit.today:
-                errors.append(FieldError(f"{where}.due_on", "not_past", "Due date is past"))
-            agency_id = None
-            if (action.owner_agency is None) == (action.owner_user_id is None):
-                errors.append(
-                    FieldError(f"{where}.owner", "one_owner", "Give an agency or a person")
-                )
-            elif unstorable := unstorable_problem(action.owner_agency, f"{where}.owner", "Agency"):
-                errors.append(unstorable)
-            elif action.owner_agency is not None:
-                agency_id = unit.session.scalar(
-                    select(Agency.id).where(Agency.code == action.owner_agency, Agency.active)
-                )
-                if agency_id is None:
-                    errors.append(
-                        FieldError(
-                            f"{where}.owner", "exists", f"Unknown agency {action.owner_agency!r}"
-                        )
-                    )
-            elif not unit.session.scalar(
-                select(User.active).where(User.id == action.owner_user_id)
-            ):
-                errors.append(FieldError(f"{where}.owner", "exists", "The owner is not a user"))
-            if action.due_on is not None:  # else refused above ("required")
-                actions.append((text or "", agency_id, action.owner_user_id, action.due_on))
-        library = self.ctx.thresholds.library(unit.conn)
-        level: tuple = ()
-        reason: str | None = None
-        try:
-            used = document_in_force(library, unit.today, d.document)
-            suggestion = suggest(used, d.indicators, child_facts(unit, referral.person_id))
-            choice = choose_level(used, suggestion, d.level, d.level_rationale)
-            level = (used, suggestion, choice)
-            if outcome is not None:
-                reason, problem = _outcome_level_reason(outcome, choice.level, d)
-                errors += [problem] if problem else []
-        except ValidationError as exc:
-            errors += [
-                FieldError(
-                    "level_rationale" if e.field == "rationale" else e.field, e.rule, e.message
-                )
-                for e in exc.errors
-            ]
-        if errors:
-            raise ValidationError(errors)
-        assert outcome is not None and rationale is not None
-        return (
-            _Checked(
-                outcome,
-                rationale,
-                tuple(pathways),
-                tuple(actions),
-                (inform[0], inform[1], inform[2]),  # family, referrer, professionals
-                team,
-                d.allocated_worker_id,
-                reason,
-            ),
-            level,
+        return check_decision_input(
+            unit, self.ctx.thresholds.library(unit.conn), referral.person_id, d, errors
         )
 
     def _fill(
         self,
         unit: Unit,
         decision: Decision,
-        checked: _Checked,
+        checked: CheckedDecision,
         level: tuple,
         keep_s47: date | None = None,
     ) -> None:
@@ -908,40 +408,6 @@ class DecisionService(Service):
             due_at=due,
         )
 
-    def _escalations(self, unit: Unit, condition: ColumnElement[bool]) -> tuple[EscalationDTO, ...]:
-        return read_escalations(unit, meeting_policy(self.ctx), condition)
-
-
-def read_escalations(
-    unit: Unit, policy: MeetingPolicy, condition: ColumnElement[bool]
-) -> tuple[EscalationDTO, ...]:
-    """The escalations matching ``condition`` (on Escalation or Decision), soonest due first."""
-    rows = unit.session.execute(
-        select(Escalation, Agency.code, Decision.referral_id, Decision.person_id)
-        .join(Agency, Agency.id == Escalation.agency_id)
-        .join(Decision, Decision.id == Escalation.decision_id)
-        .where(condition)
-        .order_by(Escalation.due_at, Escalation.id)
-    ).all()
-    return tuple(
-        EscalationDTO(
-            id=e.id,
-            decision_id=e.decision_id,
-            referral_id=referral_id,
-            person_id=person_id,
-            agency_code=code,
-            reason=e.reason,
-            stage=e.stage,
-            stage_name=policy.stage(e.stage).name,
-            due_at=e.due_at,
-            status=EscalationStatus(e.status),
-            resolution=e.resolution,
-            overdue=e.status == EscalationStatus.OPEN.value and e.due_at < unit.now,
-            version=e.version,
-        )
-        for e, code, referral_id, person_id in rows
-    )
-
 
 def _awaiting(unit: Unit, referral_id: int) -> Referral:
     return unit.load(
@@ -959,10 +425,6 @@ def _awaiting(unit: Unit, referral_id: int) -> Referral:
 
 def _decision(unit: Unit, decision_id: int) -> Decision:
     return unit.load(Decision, decision_id, what="decision")
-
-
-def _escalation(unit: Unit, escalation_id: int) -> Escalation:
-    return unit.load(Escalation, escalation_id, what="escalation")
 
 
 def _taken(
@@ -1021,12 +483,6 @@ def _require_draft(decision: Decision) -> None:
         )
 
 
-def _open_errors(escalation: Escalation) -> list[FieldError]:
-    if escalation.status != EscalationStatus.OPEN.value:
-        return [FieldError("status", "open", "This escalation is already resolved")]
-    return []
-
-
 def _sign_errors(decision: Decision) -> list[FieldError]:
     if DecisionOutcome(decision.outcome) in ALLOCATED_OUTCOMES and not decision.allocated_team:
         return [
@@ -1039,38 +495,15 @@ def _sign_errors(decision: Decision) -> list[FieldError]:
     return []
 
 
-def _outcome_level_reason(
-    outcome: DecisionOutcome, level: int, d: DecisionInput
-) -> tuple[str | None, FieldError | None]:
-    """The reason an outcome departs from the usual route at ``level``: required then.
-
-    Kept only when it is needed, so the record says "departs from the usual route" exactly
-    when it does.
-    """
-    if outcome_fits_level(outcome, level):
-        return None, None
-    text, problem = clean_narrative(
-        d.outcome_level_reason, "outcome_level_reason", "Why this outcome at this level"
-    )
-    if problem is not None:
-        return None, problem
-    if text is None:
-        return None, FieldError(
-            "outcome_level_reason",
-            "outcome_level",
-            f"{outcome.label} usually goes with {expected_levels_text(outcome)}, not Level "
-            f"{level}: say why this outcome at this level",
-        )
-    return text, None
-
-
 def _changed(referral: Referral) -> frozenset[str]:
-    return frozenset(
-        {"queue", "decisions", f"referral:{referral.id}", f"person:{referral.person_id}"}
-    )
+    return _changed_keys(referral.id, referral.person_id)
 
 
-def _audit_detail(decision: Decision, checked: _Checked) -> dict:
+def _changed_keys(referral_id: int, person_id: int) -> frozenset[str]:
+    return frozenset({"queue", "decisions", f"referral:{referral_id}", f"person:{person_id}"})
+
+
+def _audit_detail(decision: Decision, checked: CheckedDecision) -> dict:
     return {
         "referral_id": decision.referral_id,
         "meeting_id": decision.meeting_id,
@@ -1114,82 +547,3 @@ def _dto(unit: Unit, d: Decision) -> DecisionDTO:
     )
     assessment = unit.session.get(ThresholdAssessment, d.assessment_id)
     return assemble_decision_dto(d, pathways, actions, indicators, assessment)
-
-
-def action_dto(a: DecisionAction, owner_agency: str | None) -> ActionDTO:
-    """The DTO of one decision action whose owning agency's code is ``owner_agency``."""
-    return ActionDTO(
-        description=a.description,
-        owner_agency=owner_agency,
-        owner_user_id=a.owner_user_id,
-        due_on=a.due_on,
-        id=a.id,
-        status=ActionStatus(a.status),
-        closed_at=a.closed_at,
-        closing_note=a.closing_note,
-        version=a.version,
-    )
-
-
-def assemble_decision_dto(
-    d: Decision,
-    pathways: tuple[Pathway, ...],
-    actions: tuple[ActionDTO, ...],
-    indicators: tuple[str, ...],
-    assessment: ThresholdAssessment | None,
-) -> DecisionDTO:
-    """The DTO of ``d`` from its parts, read one decision at a time or for many at once."""
-    return DecisionDTO(
-        id=d.id,
-        referral_id=d.referral_id,
-        person_id=d.person_id,
-        meeting_id=d.meeting_id,
-        revision=d.revision,
-        amends_id=d.amends_id,
-        amendment_reason=d.amendment_reason,
-        status=DecisionStatus(d.status),
-        outcome=DecisionOutcome(d.outcome),
-        level=d.level,
-        assessment_id=d.assessment_id,
-        document=(d.document_id, d.document_version),
-        rationale=d.rationale,
-        pathways=pathways,
-        actions=actions,
-        inform_family=d.inform_family,
-        inform_referrer=d.inform_referrer,
-        inform_professionals=d.inform_professionals,
-        allocated_team=d.allocated_team,
-        allocated_worker_id=d.allocated_worker_id,
-        s47_started_on=d.s47_started_on,
-        drafted_by=d.drafted_by,
-        signed_by=d.signed_by,
-        signed_at=d.signed_at,
-        version=d.version,
-        indicators=indicators,
-        outcome_level_reason=d.outcome_level_reason,
-        suggested_level=assessment.suggested_level if assessment else None,
-        level_rationale=assessment.rationale if assessment else None,
-    )
-
-
-def _feedback(unit: Unit, condition: ColumnElement[bool]) -> tuple[FeedbackDTO, ...]:
-    rows = unit.session.execute(
-        select(ReferrerFeedback, Referral.person_id)
-        .join(Referral, Referral.id == ReferrerFeedback.referral_id)
-        .where(condition)
-        .order_by(ReferrerFeedback.due_at, ReferrerFeedback.id)
-    ).all()
-    return tuple(
-        FeedbackDTO(
-            id=f.id,
-            decision_id=f.decision_id,
-            referral_id=f.referral_id,
-            person_id=person_id,
-            due_at=f.due_at,
-            sent_at=f.sent_at,
-            method=FeedbackMethod(f.method) if f.method else None,
-            overdue=f.sent_at is None and f.due_at < unit.now,
-            version=f.version,
-        )
-        for f, person_id in rows
-    )

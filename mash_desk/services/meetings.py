@@ -28,17 +28,26 @@ from mash_desk.domain.meetings import (
 )
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative, clean_short, unstorable_problem
-from mash_desk.services.context import Service, ServiceContext, Unit, check_version
-from mash_desk.services.dto import Actor, OpResult
-from mash_desk.storage.models import (
-    Agency,
-    AgendaItem,
-    Meeting,
-    MeetingAttendance,
-    Person,
-    Referral,
-    User,
+from mash_desk.services.context import (
+    Service,
+    ServiceContext,
+    Unit,
+    check_version,
+    with_acting_user,
 )
+from mash_desk.services.dto import Actor, OpResult
+from mash_desk.storage.models import Agency, AgendaItem, Meeting, MeetingAttendance, Referral
+from mash_desk.storage.prepared_meeting import (
+    AGENDA,
+    ATTENDANCE,
+    MEETING_BY_ID,
+    MEETING_ON,
+    PRESENT_AGENCIES,
+)
+
+# The first read of meeting mode's calls, the user check folded in (services/context.py).
+_TODAY = with_acting_user(MEETING_ON)
+_ONE = with_acting_user(MEETING_BY_ID)
 
 
 @dataclass(frozen=True)
@@ -98,13 +107,8 @@ def meeting_policy(ctx: ServiceContext) -> MeetingPolicy:
 
 def present_agencies(unit: Unit, meeting_id: int) -> set[str]:
     """Codes of the agencies with someone present at the meeting."""
-    return set(
-        unit.session.scalars(
-            select(Agency.code)
-            .join(MeetingAttendance, MeetingAttendance.agency_id == Agency.id)
-            .where(MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.present)
-        )
-    )
+    unit.flush()  # attendance recorded in this unit counts
+    return {code for (code,) in PRESENT_AGENCIES.all(unit.sql, meeting_id=meeting_id)}
 
 
 def quorum_problem(unit: Unit, meeting: Meeting, policy: MeetingPolicy) -> FieldError | None:
@@ -161,15 +165,24 @@ class MeetingService(Service):
             return OpResult(self._dto(unit, meeting), frozenset({"meetings"}))
 
     def today(self, actor: Actor) -> MeetingDTO | None:
-        """Today's meeting, or None before it is created."""
-        with self.reading(actor, Permission.VIEW_MEETINGS) as unit:
-            meeting = unit.session.scalar(select(Meeting).where(Meeting.meeting_date == unit.today))
-            return self._dto(unit, meeting) if meeting is not None else None
+        """Today's meeting, or None before it is created.
+
+        Three prepared reads (meeting with its chair's name, attendance, agenda), no ORM:
+        meeting mode calls this after every change (benchmarks/screens.py meeting_agenda).
+        """
+        day = self.ctx.today()
+        with self.reading_first(actor, Permission.VIEW_MEETINGS, _TODAY, day=day) as (unit, row):
+            return meeting_dto(unit, row, meeting_policy(self.ctx)) if row is not None else None
 
     def get(self, actor: Actor, meeting_id: int) -> MeetingDTO:
         """One meeting with its attendance, quorum and ordered agenda."""
-        with self.reading(actor, Permission.VIEW_MEETINGS) as unit:
-            return self._dto(unit, unit.load(Meeting, meeting_id, what="meeting"))
+        with self.reading_first(actor, Permission.VIEW_MEETINGS, _ONE, meeting_id=meeting_id) as (
+            unit,
+            row,
+        ):
+            if row is None:
+                raise NotFound(f"No meeting {meeting_id}")
+            return meeting_dto(unit, row, meeting_policy(self.ctx))
 
     def refresh_agenda(self, actor: Actor, meeting_id: int) -> OpResult[MeetingDTO]:
         """Add referrals that started awaiting a decision since the agenda was built."""
@@ -344,64 +357,54 @@ class MeetingService(Service):
     # ---- helpers -------------------------------------------------------------------------
 
     def _dto(self, unit: Unit, meeting: Meeting) -> MeetingDTO:
-        attendance = tuple(
-            AttendeeDTO(code, name, attendee, present)
-            for code, name, attendee, present in unit.session.execute(
-                select(
-                    Agency.code,
-                    Agency.name,
-                    MeetingAttendance.attendee_name,
-                    MeetingAttendance.present,
-                )
-                .join(Agency, Agency.id == MeetingAttendance.agency_id)
-                .where(MeetingAttendance.meeting_id == meeting.id)
-                .order_by(Agency.code, MeetingAttendance.attendee_name)
-            )
-        )
-        rows = unit.session.execute(
-            select(AgendaItem, Referral, Person)
-            .join(Referral, Referral.id == AgendaItem.referral_id)
-            .join(Person, Person.id == Referral.person_id)
-            .where(AgendaItem.meeting_id == meeting.id)
-        ).all()
-        by_referral = {referral.id: (item, referral, person) for item, referral, person in rows}
-        order = agenda_order(
-            [
-                AgendaEntry(r.id, p.household_id, r.decision_due_at, r.rag)
-                for _, r, p in by_referral.values()
-            ]
-        )
-        agenda = []
-        for entry in order:
-            item, r, p = by_referral[entry.referral_id]
-            agenda.append(
-                AgendaItemDTO(
-                    referral_id=r.id,
-                    person_id=p.id,
-                    child_name=f"{p.given_name} {p.family_name.upper()}",
-                    household_id=p.household_id,
-                    rag=r.rag,
-                    decision_due_at=r.decision_due_at,
-                    status=AgendaStatus(item.status),
-                    deferred_reason=item.deferred_reason,
-                )
-            )
-        chair_name = unit.session.scalar(
-            select(User.display_name).where(User.id == meeting.chair_id)
-        )
-        present = {a.agency_code for a in attendance if a.present}
-        return MeetingDTO(
-            id=meeting.id,
-            meeting_date=meeting.meeting_date,
-            chair_id=meeting.chair_id,
-            chair_name=chair_name or "",
-            attendance=attendance,
-            quorum_missing=quorum_missing(meeting_policy(self.ctx).quorum, present),
-            quorum_reason=meeting.quorum_reason,
-            agenda=tuple(agenda),
-            signed_off_at=meeting.signed_off_at,
-            version=meeting.version,
-        )
+        unit.flush()  # the prepared reads below see this unit's changes
+        row = MEETING_BY_ID.first(unit.sql, meeting_id=meeting.id)
+        assert row is not None, "a meeting just loaded or written is there"
+        return meeting_dto(unit, row, meeting_policy(self.ctx))
+
+
+def meeting_dto(unit: Unit, row: tuple, policy: MeetingPolicy) -> MeetingDTO:
+    """The DTO of the meeting read as ``row`` (:data:`MEETING_ON`'s columns): two reads more.
+
+    One statement for the attendance and one for the whole agenda, whatever its length
+    (meeting mode reopens the meeting after every change the chair makes).
+    """
+    meeting_id, meeting_date, chair_id, chair_name, quorum_reason, signed_off_at, version = row
+    attendance = tuple(
+        AttendeeDTO(code, name, attendee, present)
+        for code, name, attendee, present in ATTENDANCE.all(unit.sql, meeting_id=meeting_id)
+    )
+    by_referral = {r[0]: r for r in AGENDA.all(unit.sql, meeting_id=meeting_id)}
+    order = agenda_order([AgendaEntry(r[0], r[4], r[6], r[5]) for r in by_referral.values()])
+    agenda = tuple(_agenda_item(by_referral[entry.referral_id]) for entry in order)
+    present = {a.agency_code for a in attendance if a.present}
+    return MeetingDTO(
+        id=meeting_id,
+        meeting_date=meeting_date,
+        chair_id=chair_id,
+        chair_name=chair_name or "",
+        attendance=attendance,
+        quorum_missing=quorum_missing(policy.quorum, present),
+        quorum_reason=quorum_reason,
+        agenda=agenda,
+        signed_off_at=signed_off_at,
+        version=version,
+    )
+
+
+def _agenda_item(row: tuple) -> AgendaItemDTO:
+    """One child on the agenda from an :data:`AGENDA` row."""
+    referral_id, person_id, given, family, household, rag, due, status, deferred = row
+    return AgendaItemDTO(
+        referral_id=referral_id,
+        person_id=person_id,
+        child_name=f"{given} {family.upper()}",
+        household_id=household,
+        rag=rag,
+        decision_due_at=due,
+        status=AgendaStatus(status),
+        deferred_reason=deferred,
+    )
 
 
 def _require_chair(unit: Unit, meeting: Meeting) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from mash_desk.domain.errors import PermissionDenied, ValidationError
+from mash_desk.domain.errors import NotFound, PermissionDenied, ValidationError
 from mash_desk.services.decisions import ActionInput, DecisionInput
 from mash_desk.storage.models import AuditEntry, Referral, ThresholdAssessment
 from tests.conftest import NOW
@@ -320,3 +321,35 @@ def test_amendment_to_an_outcome_that_departs_needs_the_reason(desk, actors, mee
         desk.decisions.amend(actors["chair"], first.id, first.version, nfa, "New information")
     assert caught.value.rules == {"outcome_level"}
     assert row_counts(desk) == before
+
+
+def test_the_user_check_in_the_first_read_refuses_forged_and_inactive_chairs(desk, actors, meeting):
+    """Meeting mode's reads and signing check the stored user in their own first statement.
+
+    A script that forges the chair's Actor with another login, or a chair whose account was
+    deactivated meanwhile, is refused before anything is read or written; a missing decision
+    is still "not found" for the real chair.
+    """
+    meeting_id, referral = meeting
+    chair = actors["chair"]
+    d = desk.decisions.draft(actors["practitioner"], referral.id, details(), meeting_id).value
+    forged = dataclasses.replace(actors["performance"], role=chair.role)
+    wrong_login = dataclasses.replace(chair, username="someone.else")
+    for actor in (forged, wrong_login):
+        with pytest.raises(PermissionDenied):
+            desk.meetings.today(actor)
+        with pytest.raises(PermissionDenied):
+            desk.meetings.get(actor, meeting_id)
+    before = row_counts(desk)
+    with pytest.raises(PermissionDenied):
+        desk.decisions.sign(forged, d.id, d.version)  # a performance officer, whatever it says
+    with pytest.raises(NotFound):
+        desk.decisions.sign(chair, d.id + 1000, d.version)
+    assert row_counts(desk) == before
+    desk.users.deactivate(actors["admin"], chair.username)
+    with pytest.raises(PermissionDenied, match="not active"):
+        desk.meetings.today(chair)
+    with pytest.raises(PermissionDenied, match="not active"):
+        desk.decisions.sign(chair, d.id, d.version)
+    assert row_counts(desk) == before | {"audit_log": row_counts(desk)["audit_log"]}
+    assert desk.decisions.history(actors["manager"], referral.id)[0].status == "draft"
