@@ -43,8 +43,8 @@ from mash_desk.documents.serialize import from_json, to_json
 from mash_desk.domain.errors import ConflictError, FieldError, NotFound, ValidationError
 from mash_desk.domain.permissions import Permission, require
 from mash_desk.services.access import record_access
-from mash_desk.services.context import ServiceContext, Unit
-from mash_desk.services.decisions import DecisionService
+from mash_desk.services.case_referrals import decisions_by_referral
+from mash_desk.services.context import Unit
 from mash_desk.services.document_letters import build_letter, build_notice
 from mash_desk.services.document_minutes import build_minutes
 from mash_desk.services.document_parts import (
@@ -106,11 +106,6 @@ class _Original(NamedTuple):
 class DocumentService(DocumentRegister):
     """Build, issue and verify documents; record every print and export."""
 
-    def __init__(self, ctx: ServiceContext):
-        """Read decisions and meetings through their own services."""
-        super().__init__(ctx)
-        self._decisions = DecisionService(ctx)
-
     # ---- previews (models) ---------------------------------------------------------------
 
     def memo_model(
@@ -148,12 +143,12 @@ class DocumentService(DocumentRegister):
             if unit.session.get(Meeting, meeting_id) is None:
                 raise NotFound(f"No meeting {meeting_id}")
         meeting = self._meetings.get(actor, meeting_id)
-        versions = {
-            h.id: h
-            for item in meeting.agenda
-            for h in self._decisions.history(actor, item.referral_id)
-        }
         with self.writing(actor, Permission.VIEW_MEETINGS) as unit:
+            # Every agenda item's decision versions in one read per table, not a unit each.
+            referrals = [item.referral_id for item in meeting.agenda]
+            versions = {
+                h.id: h for found in decisions_by_referral(unit, referrals).values() for h in found
+            }
             return build_minutes(unit, self.ctx, meeting, versions)
 
     # ---- issuing -------------------------------------------------------------------------
