@@ -180,6 +180,7 @@ class DocumentService(DocumentRegister):
                 agency_recipient(unit, recipient_agency)
                 # A copy repeats the original, and says too that a later version replaced it.
                 copy = _copy(original, unit)
+                assert isinstance(copy, DecisionMemo)  # stored under this memo's subject
                 model = replace(copy, superseded_by=supersession(versions, d))
         return self._record_issue(actor, about, model, original, log_access=True)
 

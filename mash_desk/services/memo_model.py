@@ -147,7 +147,9 @@ def build_memo(
 ) -> DecisionMemo:
     """The memo of version ``d``, for the case file or (``recipient_code``) one agency."""
     recipient = agency_recipient(unit, recipient_code)
-    referral = Referral(*q.REFERRAL_AND_CONTACT.first(unit.sql, referral_id=d.referral_id))
+    found = q.REFERRAL_AND_CONTACT.first(unit.sql, referral_id=d.referral_id)
+    assert found is not None  # a decision's referral is a foreign key
+    referral = Referral(*found)
     child, address = read_child(unit, d.person_id)
     returns, sharing = _agency_information(unit, d.referral_id, recipient)
     return DecisionMemo(

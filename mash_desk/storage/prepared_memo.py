@@ -331,9 +331,9 @@ _ISSUED_COLUMNS = (
     "issued_at",
 )
 INSERT_ISSUED = Prepared(
-    insert(IssuedDocument.__table__)
+    insert(IssuedDocument)
     .values({c: bindparam(c) for c in _ISSUED_COLUMNS})
-    .returning(IssuedDocument.__table__.c.id)
+    .returning(IssuedDocument.id)
 )
 ISSUED_FOR_OUTPUT = Prepared(
     select(
@@ -344,12 +344,12 @@ ISSUED_FOR_OUTPUT = Prepared(
     ).where(IssuedDocument.id == bindparam("document_id"))
 )
 INSERT_OUTPUT = Prepared(
-    insert(DocumentOutput.__table__)
+    insert(DocumentOutput)
     .values(
         {
             c: bindparam(c)
             for c in ("document_id", "action", "destination", "sha256", "output_by", "output_at")
         }
     )
-    .returning(DocumentOutput.__table__.c.id)
+    .returning(DocumentOutput.id)
 )
