@@ -89,10 +89,31 @@ class Fmt:
         return NONE if value is None else value.strftime("%d %b %Y")
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width, however often it is asked.
+
+    A table measures each cell's paragraphs to size its rows and again to draw them, and a
+    frame asks again before splitting: the same width each time, so the same lines. Breaking
+    lines is most of a memo's layout time; the answer for the last width asked is kept.
+    """
+
+    _last_wrap: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        """Lay the lines out for ``availWidth`` (they depend on nothing else)."""
+        last = self._last_wrap
+        # A split that found no room drops the lines (``blPara``): then they are broken again.
+        if last is not None and last[0] == availWidth and "blPara" in self.__dict__:
+            return last[1]
+        size = super().wrap(availWidth, availHeight)
+        self._last_wrap = (availWidth, size)
+        return size
+
+
 def para(text: str | None, name: str = "body", empty: str = NONE) -> Paragraph:
     """A paragraph of text (escaped, font per script); ``empty`` when there is none."""
     m = markup(text if text and text.strip() else empty)
-    return Paragraph(m.text, style(name, m.shaped))
+    return _Paragraph(m.text, style(name, m.shaped))
 
 
 def cell_para(text: str | None, name: str = "cell") -> Paragraph | list[Paragraph]:
@@ -112,7 +133,7 @@ def labelled(label: str, value: str | None, name: str = "body") -> Paragraph:
     """A "Label: value" paragraph with the label in bold."""
     m = markup(value if value and value.strip() else NONE)
     head = markup(label)
-    return Paragraph(f"<b>{head.text}</b> {m.text}", style(name, m.shaped or head.shaped))
+    return _Paragraph(f"<b>{head.text}</b> {m.text}", style(name, m.shaped or head.shaped))
 
 
 def heading2(text: str) -> list[Flowable]:
