@@ -4,7 +4,8 @@ Each document is built in two steps: a service assembles a plain-data model for 
 (:mod:`.models`, from :mod:`mash_desk.services.documents`), then :mod:`.render` turns the model
 into PDF bytes with ReportLab platypus (:mod:`.layout` the shared page kit, :mod:`.memo_story`
 the memo's sections, :mod:`.letters` the letters, notices and minutes). Rendering is
-deterministic, so the SHA-256 of an issued document identifies it. Neither step imports Qt; the renderer imports no SQLAlchemy either.
+deterministic, so the SHA-256 of an issued document identifies it. Neither step imports Qt;
+the renderer imports no SQLAlchemy either.
 
 Typical use::
 
