@@ -8,7 +8,8 @@ feed into them). A view refreshes only when a key that concerns it arrives, as i
 Two kinds of key, both plain strings underneath so they travel through Qt signals unchanged:
 
 * a :class:`Topic` — a list some view shows (the queue, today's meetings, the routings);
-* a record key — one record of a :class:`Kind`, made by :func:`record` (``person:7``).
+* a record key — one record of a :class:`Kind`, made by :func:`record_key` (``person:7``),
+  or one partner agency's inbox, made by :func:`agency_inbox` (``agency_inbox:police``).
 
 Everything is typed: :data:`ChangeKey` is what ``OpResult.changed`` holds, and a bare string
 does not type-check there, so a misspelt key fails mypy instead of silently never refreshing.
@@ -38,7 +39,9 @@ class Topic(StrEnum):
     USERS = "users"  # user accounts
     QA = "qa"  # consistency QA samples and re-ratings
     DOCUMENTS = "documents"  # issued memos and minutes
-    EXPORTS = "exports"  # reports and returns written out (each one is audited)
+    EXPORTS = "exports"  # reports written out (each one is audited)
+    RETURNS = "returns"  # statutory returns written out
+    AUDIT = "audit"  # the audit log itself (an export that names children is a record)
 
 
 class Kind(StrEnum):
@@ -51,33 +54,43 @@ class Kind(StrEnum):
     ROUTING = "routing"
     DOCUMENT = "document"
     QA_SAMPLE = "qa_sample"
+    ACTION = "action"
+    DECISION = "decision"
 
 
+INBOX = "agency_inbox"
 RecordKey = NewType("RecordKey", str)
-"""One record's key, ``"<kind>:<id>"``; made only by :func:`record`."""
+"""One record's key, ``"<kind>:<id>"``; made only by :func:`record_key`."""
 
 ChangeKey = Topic | RecordKey
 """What ``OpResult.changed`` holds and the change hub announces."""
 
 
-def record(kind: Kind, record_id: int) -> RecordKey:
-    """The key of one record: ``record(Kind.PERSON, 7) == "person:7"``."""
+def record_key(kind: Kind, record_id: int) -> RecordKey:
+    """The key of one record: ``record_key(Kind.PERSON, 7) == "person:7"``."""
     return RecordKey(f"{kind.value}:{int(record_id)}")
 
 
-def changed(*keys: ChangeKey) -> frozenset[ChangeKey]:
+def agency_inbox(agency_code: str) -> RecordKey:
+    """The key of one partner agency's inbox: its check requests and the actions it owns."""
+    return RecordKey(f"{INBOX}:{agency_code}")
+
+
+def change_keys(*keys: ChangeKey) -> frozenset[ChangeKey]:
     """The keys a result names, as ``OpResult.changed`` holds them."""
     return frozenset(keys)
 
 
-def records_of(kind: Kind, ids: Iterable[int]) -> frozenset[RecordKey]:
+def record_keys(kind: Kind, ids: Iterable[int]) -> frozenset[RecordKey]:
     """The keys of several records of one kind."""
-    return frozenset(record(kind, i) for i in ids)
+    return frozenset(record_key(kind, i) for i in ids)
 
 
 def is_key(text: str) -> bool:
     """Whether ``text`` is a key of the vocabulary (a topic, or ``<kind>:<digits>``)."""
     if text in Topic._value2member_map_:
         return True
-    kind, _, number = text.partition(":")
-    return kind in Kind._value2member_map_ and number.isdigit()
+    kind, _, rest = text.partition(":")
+    if kind == INBOX:
+        return bool(rest) and rest.replace("_", "").isalnum()
+    return kind in Kind._value2member_map_ and rest.isdigit()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mash_desk.domain.changes import Kind, record_key
 from mash_desk.domain.contact_details import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES
 from mash_desk.gui.field_messages import show_message
 from mash_desk.gui.session import DeskSession
@@ -182,7 +183,7 @@ class CaseAttachments(QGroupBox):
         self.reload()
 
     def _on_changed(self, keys: frozenset[str]) -> None:
-        if f"person:{self.person_id}" in keys:
+        if record_key(Kind.PERSON, self.person_id) in keys:
             self.reload()
 
     def reload(self) -> None:

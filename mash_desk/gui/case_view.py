@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mash_desk.domain.changes import ChangeKey, Kind, Topic, record_key
 from mash_desk.domain.meetings import (
     DecisionOutcome,
     EscalationStatus,
@@ -449,11 +450,11 @@ class CaseView(QWidget):
         # dissent announces the referral; moving or resolving an escalation announces only
         # "escalations", which matters here while one of this child's is open.
         case = self.case
-        mine = {f"person:{self.person_id}"}
+        mine: set[ChangeKey] = {record_key(Kind.PERSON, self.person_id)}
         if case is not None:
-            mine |= {f"referral:{r.id}" for r in case.referrals}
+            mine |= {record_key(Kind.REFERRAL, r.id) for r in case.referrals}
             if any(e.status is EscalationStatus.OPEN for e in case.escalations):
-                mine.add("escalations")
+                mine.add(Topic.ESCALATIONS)
         if keys & mine:
             self.reload()
 

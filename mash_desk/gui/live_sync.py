@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from mash_desk.domain.changes import ChangeKey, Kind, record_key
 from mash_desk.gui.live import LiveLabel
 from mash_desk.gui.session import DeskSession
 from mash_desk.services.live import EVERYTHING, keys_of
@@ -57,7 +58,7 @@ class LiveSync(QObject):
         self._window = window
         self._session = session
         self._live = session.desk.live
-        self._pending: set[str] = set()
+        self._pending: set[ChangeKey] = set()
         self._offline = False
         self._listening = False
         self._listened_once = False
@@ -177,12 +178,12 @@ class LiveSync(QObject):
         """Announce every list and every open case as changed, so each reads itself again."""
         from mash_desk.gui.case_view import CaseView
 
-        keys = set(EVERYTHING)
+        keys: set[ChangeKey] = set(EVERYTHING)
         for case in self._window.findChildren(CaseView):
-            keys.add(f"person:{case.person_id}")
+            keys.add(record_key(Kind.PERSON, case.person_id))
         meeting = _meeting_of(self._window)
         if meeting is not None:
-            keys.add(f"meeting:{meeting}")
+            keys.add(record_key(Kind.MEETING, meeting))
         self._session.hub.announce(frozenset(keys))
 
 

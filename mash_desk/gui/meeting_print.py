@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mash_desk.domain.changes import Topic, change_keys
 from mash_desk.gui.live import live
 from mash_desk.gui.printing import (
     PrinterChoice,
@@ -375,7 +376,7 @@ class MeetingPrintDialog(QDialog):
 
     def _item_failed(self, index: int, exc: BaseException) -> None:
         self._set_status(index, f"✖ Failed: {describe_error(exc)}")
-        self.session.hub.announce(frozenset({"documents"}))
+        self.session.hub.announce(change_keys(Topic.DOCUMENTS))
         if isinstance(exc, PrintingUnavailable | PrinterNotFound):
             # Every later document would fail the same way: stop here, saying why.
             self._finish("stopped")

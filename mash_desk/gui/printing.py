@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from mash_desk.documents import render_document
 from mash_desk.documents.models import DocumentKind
+from mash_desk.domain.changes import Topic, change_keys
 from mash_desk.gui.live import live
 from mash_desk.gui.profile_dialog import FieldMessage
 from mash_desk.gui.session import DeskSession
@@ -467,7 +468,7 @@ class PrintPreviewDialog(QDialog):
         self.save_button.setEnabled(True)
         self.status.setText(f"⚠ {describe_error(exc)}")
         # The memo may have been issued before the printer refused it.
-        self.session.hub.announce(frozenset({"documents"}))
+        self.session.hub.announce(change_keys(Topic.DOCUMENTS))
 
 
 def print_decision_memo(

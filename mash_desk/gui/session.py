@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from mash_desk.domain.changes import ChangeKey
 from mash_desk.gui.drafts import DraftStore
 from mash_desk.gui.tasks import TaskRunner
 from mash_desk.services.desk import Desk
@@ -20,12 +21,14 @@ log = logging.getLogger(__name__)
 class ChangeHub(QObject):
     """Announces what a saved change touched (``OpResult.changed``), so views refresh only that.
 
-    Keys follow the services: ``"queue"``, ``"contact:12"``, ``"person:7"``, ``"thresholds"``.
+    Keys are the change vocabulary's (``domain/changes.py``): a :class:`Topic` such as the
+    queue, or one record's key (``record_key(Kind.PERSON, 7)``); the signal carries a
+    ``frozenset`` of them.
     """
 
     changed = Signal(object)
 
-    def announce(self, keys: frozenset[str]) -> None:
+    def announce(self, keys: frozenset[ChangeKey]) -> None:
         """Tell every view what changed (call on the GUI thread after a save)."""
         if keys:
             self.changed.emit(frozenset(keys))

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from mash_desk.domain.changes import ChangeKey
 from mash_desk.domain.errors import MashDeskError
 from mash_desk.printing.cups import (
     MAX_COPIES,
@@ -122,7 +123,7 @@ class Delivered:
     issued: IssuedDocumentDTO
     where: str
     output: OutputDTO
-    changed: frozenset[str]
+    changed: frozenset[ChangeKey]
 
 
 def deliver(

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, exists, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import flag_modified
 
+from mash_desk.domain.changes import ChangeKey, Kind, Topic, agency_inbox, record_key
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.meetings import ActionStatus, DecisionOutcome, DecisionStatus
@@ -356,17 +357,17 @@ def _code(unit: Unit, agency_id: int | None) -> str | None:
     return unit.session.scalar(select(Agency.code).where(Agency.id == agency_id))
 
 
-def _changed(unit: Unit, action: DecisionAction, decision: Decision) -> frozenset[str]:
-    keys = {
-        "actions",
-        "decisions",
-        f"action:{action.id}",
-        f"referral:{decision.referral_id}",
-        f"person:{decision.person_id}",
+def _changed(unit: Unit, action: DecisionAction, decision: Decision) -> frozenset[ChangeKey]:
+    keys: set[ChangeKey] = {
+        Topic.ACTIONS,
+        Topic.DECISIONS,
+        record_key(Kind.ACTION, action.id),
+        record_key(Kind.REFERRAL, decision.referral_id),
+        record_key(Kind.PERSON, decision.person_id),
     }
     code = _code(unit, action.owner_agency_id)
     if code is not None:
-        keys.add(f"agency_inbox:{code}")
+        keys.add(agency_inbox(code))
     return frozenset(keys)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select, union_all
 
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.enums import Rag, Role, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.permissions import Permission, allows
@@ -209,7 +210,9 @@ class AllocationService(Service):
         dto = AllocationDTO(
             kind, item.id, item.person_id, worker.id, worker.display_name, team, how, item.version
         )
-        return OpResult(dto, frozenset({"queue", "workload", f"person:{item.person_id}"}))
+        return OpResult(
+            dto, change_keys(Topic.QUEUE, Topic.WORKLOAD, record_key(Kind.PERSON, item.person_id))
+        )
 
     def work(self, actor: Actor, kind: str, item_id: int) -> WorkItemDTO:
         """Who holds one piece of work now (no child's details: nothing to log as a view)."""

@@ -33,6 +33,7 @@ from mash_desk.domain.annex_a import (
     load_spec,
     twelve_months_before,
 )
+from mash_desk.domain.changes import Topic, change_keys
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, PermissionDenied, ValidationError
 from mash_desk.domain.permissions import Permission
@@ -154,7 +155,7 @@ class AnnexAService(Service):
                     target.unlink()
             raise
         export = AnnexAExport(target, period_from, period_to, rows, digest, spec.version)
-        return OpResult(export, frozenset({"audit"}))
+        return OpResult(export, change_keys(Topic.AUDIT))
 
     def _bounds(self, period_from: date, period_to: date) -> _Period:
         tz = self.ctx.tz

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mash_desk.documents.letterhead import load_letterhead
+from mash_desk.domain.changes import Topic, change_keys
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.measures import MonthPeriod
 from mash_desk.domain.permissions import Permission
@@ -124,4 +125,4 @@ class BoardReportService(Service):
             digest,
             where,
         )
-        return OpResult(dto, frozenset({"exports"}))
+        return OpResult(dto, change_keys(Topic.EXPORTS))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select
 
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.enums import (
     REFERRAL_SOURCES,
     RISK_INDICATORS,
@@ -479,7 +480,11 @@ class ContactService(Service):
             logged = _logged(new, checked, contact_id, tuple(children))
             return OpResult(
                 logged,
-                frozenset({"queue", f"contact:{contact_id}", *(f"person:{p}" for p in child_ids)}),
+                change_keys(
+                    Topic.QUEUE,
+                    record_key(Kind.CONTACT, contact_id),
+                    *(record_key(Kind.PERSON, p) for p in child_ids),
+                ),
             )
 
     def _write_children(

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from mash_desk.domain.changes import ChangeKey, Kind, Topic, change_keys, record_key
 from mash_desk.domain.enums import Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.meetings import (
@@ -181,7 +182,7 @@ class DecisionService(EscalationService, ReferrerFeedbackService):
             signed, referral_id, person_id = sign_decision(
                 unit, decision_id, row, policy, expected_version, due
             )
-            return OpResult(signed, _changed_keys(referral_id, person_id) | {"feedback"})
+            return OpResult(signed, _changed_keys(referral_id, person_id) | {Topic.FEEDBACK})
 
     def amend(
         self,
@@ -250,7 +251,7 @@ class DecisionService(EscalationService, ReferrerFeedbackService):
                 referral_nfa=referral.referral_nfa,
                 **_audit_detail(new, checked),
             )
-            return OpResult(_dto(unit, new), _changed(referral) | {"feedback"})
+            return OpResult(_dto(unit, new), _changed(referral) | {Topic.FEEDBACK})
 
     def history(self, actor: Actor, referral_id: int) -> tuple[DecisionDTO, ...]:
         """Every version of a referral's decision, first first (drafts included)."""
@@ -495,12 +496,17 @@ def _sign_errors(decision: Decision) -> list[FieldError]:
     return []
 
 
-def _changed(referral: Referral) -> frozenset[str]:
+def _changed(referral: Referral) -> frozenset[ChangeKey]:
     return _changed_keys(referral.id, referral.person_id)
 
 
-def _changed_keys(referral_id: int, person_id: int) -> frozenset[str]:
-    return frozenset({"queue", "decisions", f"referral:{referral_id}", f"person:{person_id}"})
+def _changed_keys(referral_id: int, person_id: int) -> frozenset[ChangeKey]:
+    return change_keys(
+        Topic.QUEUE,
+        Topic.DECISIONS,
+        record_key(Kind.REFERRAL, referral_id),
+        record_key(Kind.PERSON, person_id),
+    )
 
 
 def _audit_detail(decision: Decision, checked: CheckedDecision) -> dict:

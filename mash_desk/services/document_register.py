@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from mash_desk.documents.models import DocumentKind
 from mash_desk.documents.render import sha256_hex
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.meetings import AgendaStatus, DecisionStatus
 from mash_desk.domain.permissions import Permission, require
@@ -97,7 +98,7 @@ class DocumentRegister(Service):
             by = DISPLAY_NAME.scalar(unit.sql, user_id=unit.user_id) or UNKNOWN_USER
             return OpResult(
                 OutputDTO(output_id, document_id, action, where, digest, by, unit.now),
-                frozenset({"documents", f"document:{document_id}"}),
+                change_keys(Topic.DOCUMENTS, record_key(Kind.DOCUMENT, document_id)),
             )
 
     def verify(self, actor: Actor, data: bytes) -> VerifyResult:

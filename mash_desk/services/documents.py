@@ -40,6 +40,7 @@ from mash_desk.documents.models import (
 )
 from mash_desk.documents.render import render_document, sha256_hex
 from mash_desk.documents.serialize import from_json, to_json
+from mash_desk.domain.changes import Kind, RecordKey, Topic, change_keys, record_key
 from mash_desk.domain.errors import ConflictError, FieldError, NotFound, ValidationError
 from mash_desk.domain.permissions import Permission, require
 from mash_desk.services.access import record_access
@@ -86,7 +87,7 @@ class _About:
     """What an issued document is about, and for whom (the register's key and ids)."""
 
     kind: DocumentKind
-    subject: str
+    subject: RecordKey
     recipient: str
     decision_id: int | None = None
     revision: int | None = None
@@ -167,7 +168,7 @@ class DocumentService(DocumentRegister):
             require_signed(d.status)
             about = _About(
                 DocumentKind.DECISION_MEMO,
-                f"decision:{decision_id}",
+                record_key(Kind.DECISION, decision_id),
                 recipient_agency or MASH_FILE,
                 decision_id=decision_id,
                 revision=d.revision,
@@ -191,7 +192,7 @@ class DocumentService(DocumentRegister):
             require_signed(row.status)
             about = _About(
                 DocumentKind.REFERRER_LETTER,
-                f"decision:{decision_id}",
+                record_key(Kind.DECISION, decision_id),
                 "referrer",
                 decision_id=decision_id,
                 revision=row.revision,
@@ -215,7 +216,7 @@ class DocumentService(DocumentRegister):
             check_audience(audience)
             about = _About(
                 DocumentKind.ROUTING_NOTICE,
-                f"routing:{routing_id}",
+                record_key(Kind.ROUTING, routing_id),
                 audience,
                 decision_id=row.decision_id,
                 routing_id=routing_id,
@@ -243,7 +244,10 @@ class DocumentService(DocumentRegister):
                     )
                 )
         about = _About(
-            DocumentKind.MEETING_MINUTES, f"meeting:{meeting_id}", "meeting", meeting_id=meeting_id
+            DocumentKind.MEETING_MINUTES,
+            record_key(Kind.MEETING, meeting_id),
+            "meeting",
+            meeting_id=meeting_id,
         )
         return self._issue(actor, about, lambda: self.minutes_model(actor, meeting_id))
 
@@ -306,7 +310,7 @@ class DocumentService(DocumentRegister):
                 issued_at=unit.now,
                 pdf=pdf,
             )
-        return OpResult(dto, frozenset({"documents", about.subject}))
+        return OpResult(dto, change_keys(Topic.DOCUMENTS, about.subject))
 
 
 def _original(unit: Unit, about: _About) -> _Original | None:

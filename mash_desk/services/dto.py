@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Generic, NamedTuple, TypeVar
 
+from mash_desk.domain.changes import ChangeKey
 from mash_desk.domain.enums import ContactOutcome, Rag, Role
 from mash_desk.domain.matching import STRONG_MATCH_AT, FieldMatch
 
@@ -30,10 +31,13 @@ class Actor:
 
 @dataclass(frozen=True)
 class OpResult(Generic[T]):
-    """A change's result plus what changed, so a view refreshes only that (as in Anki)."""
+    """A change's result plus what changed, so a view refreshes only that (as in Anki).
+
+    ``changed`` holds keys of the change vocabulary (``domain/changes.py``).
+    """
 
     value: T
-    changed: frozenset[str] = frozenset()
+    changed: frozenset[ChangeKey] = frozenset()
     notices: tuple[str, ...] = ()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, select
 
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from mash_desk.domain.meetings import EscalationStatus, MeetingPolicy
 from mash_desk.domain.permissions import Permission
@@ -103,7 +104,7 @@ class EscalationService(Service):
             )
             return OpResult(
                 self._escalations(unit, Escalation.id == escalation.id)[0],
-                frozenset({"escalations", f"referral:{decision.referral_id}"}),
+                change_keys(Topic.ESCALATIONS, record_key(Kind.REFERRAL, decision.referral_id)),
             )
 
     def escalations(self, actor: Actor, *, overdue_only: bool = False) -> tuple[EscalationDTO, ...]:
@@ -165,7 +166,7 @@ class EscalationService(Service):
             )
             return OpResult(
                 self._escalations(unit, Escalation.id == escalation.id)[0],
-                frozenset({"escalations"}),
+                change_keys(Topic.ESCALATIONS),
             )
 
     def resolve(
@@ -195,7 +196,7 @@ class EscalationService(Service):
             )
             return OpResult(
                 self._escalations(unit, Escalation.id == escalation.id)[0],
-                frozenset({"escalations"}),
+                change_keys(Topic.ESCALATIONS),
             )
 
     def _escalations(self, unit: Unit, condition: ColumnElement[bool]) -> tuple[EscalationDTO, ...]:

@@ -11,58 +11,67 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from mash_desk.domain.changes import ChangeKey, Kind, Topic, record_key
 from mash_desk.storage.database import Database
 from mash_desk.storage.notifications import Change, ChangeFeed, Polled, server_lost
 
 __all__ = ["Change", "LiveChanges", "Polled", "keys_of", "server_lost"]
 
 # Table -> the general keys a change to it touches (besides the per-row keys of _ROW_KEYS).
-_TABLE_KEYS: dict[str, frozenset[str]] = {
-    "contacts": frozenset({"queue"}),
-    "contact_children": frozenset({"queue"}),
+_TABLE_KEYS: dict[str, frozenset[ChangeKey]] = {
+    "contacts": frozenset({Topic.QUEUE}),
+    "contact_children": frozenset({Topic.QUEUE}),
     "contact_attachments": frozenset(),
-    "rag_ratings": frozenset({"queue"}),
-    "contact_outcomes": frozenset({"queue", "workload"}),
-    "referrals": frozenset({"queue", "workload"}),
-    "allocations": frozenset({"queue", "workload"}),
-    "people": frozenset({"queue"}),
-    "households": frozenset({"queue"}),
-    "consents": frozenset({"agency_checks"}),
+    "rag_ratings": frozenset({Topic.QUEUE}),
+    "contact_outcomes": frozenset({Topic.QUEUE, Topic.WORKLOAD}),
+    "referrals": frozenset({Topic.QUEUE, Topic.WORKLOAD}),
+    "allocations": frozenset({Topic.QUEUE, Topic.WORKLOAD}),
+    "people": frozenset({Topic.QUEUE}),
+    "households": frozenset({Topic.QUEUE}),
+    "consents": frozenset({Topic.AGENCY_CHECKS}),
     "relationships": frozenset(),
-    "service_episodes": frozenset({"queue"}),
-    "threshold_assessments": frozenset({"queue"}),
-    "threshold_documents": frozenset({"thresholds"}),
-    "agency_check_requests": frozenset({"agency_checks"}),
-    "routings": frozenset({"routings"}),
-    "routing_informing": frozenset({"routings"}),
-    "strategy_discussions": frozenset({"strategy"}),
-    "strategy_attendees": frozenset({"strategy"}),
-    "meetings": frozenset({"meetings"}),
-    "meeting_attendance": frozenset({"meetings"}),
-    "agenda_items": frozenset({"meetings", "queue"}),
-    "decisions": frozenset({"queue", "decisions", "meetings"}),
-    "decision_actions": frozenset({"actions", "decisions"}),
-    "decision_action_updates": frozenset({"actions"}),
-    "escalations": frozenset({"escalations"}),
-    "escalation_steps": frozenset({"escalations"}),
-    "referrer_feedback": frozenset({"feedback"}),
-    "users": frozenset({"users"}),
+    "service_episodes": frozenset({Topic.QUEUE}),
+    "threshold_assessments": frozenset({Topic.QUEUE}),
+    "threshold_documents": frozenset({Topic.THRESHOLDS}),
+    "agency_check_requests": frozenset({Topic.AGENCY_CHECKS}),
+    "routings": frozenset({Topic.ROUTINGS}),
+    "routing_informing": frozenset({Topic.ROUTINGS}),
+    "strategy_discussions": frozenset({Topic.STRATEGY}),
+    "strategy_attendees": frozenset({Topic.STRATEGY}),
+    "meetings": frozenset({Topic.MEETINGS}),
+    "meeting_attendance": frozenset({Topic.MEETINGS}),
+    "agenda_items": frozenset({Topic.MEETINGS, Topic.QUEUE}),
+    "decisions": frozenset({Topic.QUEUE, Topic.DECISIONS, Topic.MEETINGS}),
+    "decision_actions": frozenset({Topic.ACTIONS, Topic.DECISIONS}),
+    "decision_action_updates": frozenset({Topic.ACTIONS}),
+    "escalations": frozenset({Topic.ESCALATIONS}),
+    "escalation_steps": frozenset({Topic.ESCALATIONS}),
+    "referrer_feedback": frozenset({Topic.FEEDBACK}),
+    "users": frozenset({Topic.USERS}),
 }
 
 # Id column -> the key it names. A table's own ``id`` names a key only for these tables.
-_ROW_KEYS = {"person_id": "person", "contact_id": "contact", "meeting_id": "meeting"}
-_OWN_ID_KEYS = {"people": "person", "contacts": "contact", "meetings": "meeting"}
-_REFERRAL_KEYS = {"referral_id": "referral"}
+_ROW_KEYS = {"person_id": Kind.PERSON, "contact_id": Kind.CONTACT, "meeting_id": Kind.MEETING}
+_OWN_ID_KEYS = {"people": Kind.PERSON, "contacts": Kind.CONTACT, "meetings": Kind.MEETING}
+_REFERRAL_KEYS = {"referral_id": Kind.REFERRAL}
 
 # What a desk refreshes after the server came back (changes in between were not heard).
-EVERYTHING = frozenset(
-    {"queue", "workload", "agency_checks", "routings", "actions", "decisions", "meetings"}
+EVERYTHING: frozenset[ChangeKey] = frozenset(
+    {
+        Topic.QUEUE,
+        Topic.WORKLOAD,
+        Topic.AGENCY_CHECKS,
+        Topic.ROUTINGS,
+        Topic.ACTIONS,
+        Topic.DECISIONS,
+        Topic.MEETINGS,
+    }
 )
 
 
-def keys_of(changes: Iterable[Change]) -> frozenset[str]:
+def keys_of(changes: Iterable[Change]) -> frozenset[ChangeKey]:
     """The change keys a batch of committed changes touches (unknown tables: none)."""
-    keys: set[str] = set()
+    keys: set[ChangeKey] = set()
     for change in changes:
         general = _TABLE_KEYS.get(change.table)
         if general is None:
@@ -70,12 +79,12 @@ def keys_of(changes: Iterable[Change]) -> frozenset[str]:
         keys |= general
         for column, name in (_ROW_KEYS | _REFERRAL_KEYS).items():
             if column in change.ids:
-                keys.add(f"{name}:{change.ids[column]}")
+                keys.add(record_key(name, int(change.ids[column])))
         own = _OWN_ID_KEYS.get(change.table)
         if own is not None and "id" in change.ids:
-            keys.add(f"{own}:{change.ids['id']}")
+            keys.add(record_key(own, int(change.ids["id"])))
         if change.table == "referrals" and "id" in change.ids:
-            keys.add(f"referral:{change.ids['id']}")
+            keys.add(record_key(Kind.REFERRAL, int(change.ids["id"])))
     return frozenset(keys)
 
 

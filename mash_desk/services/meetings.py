@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.enums import WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from mash_desk.domain.meetings import (
@@ -162,7 +163,7 @@ class MeetingService(Service):
                 meeting_date=unit.today.isoformat(),
                 agenda=added,
             )
-            return OpResult(self._dto(unit, meeting), frozenset({"meetings"}))
+            return OpResult(self._dto(unit, meeting), change_keys(Topic.MEETINGS))
 
     def today(self, actor: Actor) -> MeetingDTO | None:
         """Today's meeting, or None before it is created.
@@ -191,7 +192,9 @@ class MeetingService(Service):
             added = _add_awaiting(unit, meeting.id)
             if added:
                 unit.audit("meeting.agenda_refreshed", "meeting", meeting.id, added=added)
-            return OpResult(self._dto(unit, meeting), frozenset({f"meeting:{meeting.id}"}))
+            return OpResult(
+                self._dto(unit, meeting), change_keys(record_key(Kind.MEETING, meeting.id))
+            )
 
     def record_attendance(
         self,
@@ -250,7 +253,9 @@ class MeetingService(Service):
                 attendee=name,
                 present=present,
             )
-            return OpResult(self._dto(unit, meeting), frozenset({f"meeting:{meeting.id}"}))
+            return OpResult(
+                self._dto(unit, meeting), change_keys(record_key(Kind.MEETING, meeting.id))
+            )
 
     def proceed_without_quorum(
         self, actor: Actor, meeting_id: int, expected_version: int, reason: str | None
@@ -279,7 +284,9 @@ class MeetingService(Service):
             unit.audit(
                 "meeting.quorum_overridden", "meeting", meeting.id, missing=missing, reason=text
             )
-            return OpResult(self._dto(unit, meeting), frozenset({f"meeting:{meeting.id}"}))
+            return OpResult(
+                self._dto(unit, meeting), change_keys(record_key(Kind.MEETING, meeting.id))
+            )
 
     def defer(
         self, actor: Actor, meeting_id: int, referral_id: int, reason: str | None
@@ -319,7 +326,9 @@ class MeetingService(Service):
                 referral_id=referral_id,
                 reason=text,
             )
-            return OpResult(self._dto(unit, meeting), frozenset({f"meeting:{meeting.id}"}))
+            return OpResult(
+                self._dto(unit, meeting), change_keys(record_key(Kind.MEETING, meeting.id))
+            )
 
     def sign_off(
         self, actor: Actor, meeting_id: int, expected_version: int
@@ -351,7 +360,8 @@ class MeetingService(Service):
             unit.session.flush()
             unit.audit("meeting.signed_off", "meeting", meeting.id)
             return OpResult(
-                self._dto(unit, meeting), frozenset({"meetings", f"meeting:{meeting.id}"})
+                self._dto(unit, meeting),
+                change_keys(Topic.MEETINGS, record_key(Kind.MEETING, meeting.id)),
             )
 
     # ---- helpers -------------------------------------------------------------------------

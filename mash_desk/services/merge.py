@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import CursorResult, and_, extract, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from mash_desk.domain.changes import Kind, change_keys, record_key
 from mash_desk.domain.enums import PersonKind
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.matching import SUGGEST_AT, FieldMatch, PersonFacts, score
@@ -184,7 +185,10 @@ class MergeService(Service):
             # The merged-away record's own trail says where it went.
             unit.audit("person.merged_away", "person", merged_id, person_id=merged_id, into=kept_id)
             result = MergeResult(load_person_dto(unit.session, kept), merged_id, tuple(moved))
-            return OpResult(result, frozenset({f"person:{kept_id}", f"person:{merged_id}"}))
+            return OpResult(
+                result,
+                change_keys(record_key(Kind.PERSON, kept_id), record_key(Kind.PERSON, merged_id)),
+            )
 
 
 def _refusals(unit: Unit, kept: Person, merged: Person) -> list[FieldError]:

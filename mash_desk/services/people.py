@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select
 
+from mash_desk.domain.changes import Kind, change_keys, record_key
 from mash_desk.domain.enums import PersonKind, RelationshipKind, Sex
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.ethnicity import ethnicity_problem
@@ -230,7 +231,7 @@ class PeopleService(Service):
         """Create a person (and a household if an address is given without one)."""
         with self.writing(actor, Permission.EDIT_PERSON) as unit:
             person = create_person(unit, new)
-            return OpResult(person, frozenset({f"person:{person.id}"}))
+            return OpResult(person, change_keys(record_key(Kind.PERSON, person.id)))
 
     def update(
         self, actor: Actor, person_id: int, expected_version: int, new: NewPerson
@@ -265,7 +266,8 @@ class PeopleService(Service):
                 changed["ethnicity"] = ethnicity
             unit.audit("person.updated", "person", person.id, person_id=person.id, changes=changed)
             return OpResult(
-                load_person_dto(unit.session, person), frozenset({f"person:{person.id}"})
+                load_person_dto(unit.session, person),
+                change_keys(record_key(Kind.PERSON, person.id)),
             )
 
     def link(
@@ -296,7 +298,12 @@ class PeopleService(Service):
                 person=person_id,
                 kind=kind.value,
             )
-            return OpResult(None, frozenset({f"person:{person_id}", f"person:{related_id}"}))
+            return OpResult(
+                None,
+                change_keys(
+                    record_key(Kind.PERSON, person_id), record_key(Kind.PERSON, related_id)
+                ),
+            )
 
 
 # A mistyped year or a day/month swap stays within ~13 months; unborn siblings' due dates

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, null, select, update
 
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.enums import REFERRAL_SOURCES, RISK_INDICATORS
 from mash_desk.domain.errors import (
     ConflictError,
@@ -310,7 +311,7 @@ class QaService(Service):
                 if len(picked) < size
                 else ()
             )
-            return OpResult(self._sample(unit, sample.id), frozenset({"qa"}), notices)
+            return OpResult(self._sample(unit, sample.id), change_keys(Topic.QA), notices)
 
     def _sample(self, unit: Unit, sample_id: int) -> QaSampleDTO:
         sample = unit.load(QaSample, sample_id, what="QA sample")
@@ -476,7 +477,7 @@ class QaService(Service):
             )
             return OpResult(
                 RerateResult(item.id, choice.level, original.chosen_level, agreed),
-                frozenset({"qa", f"qa_sample:{item.sample_id}"}),
+                change_keys(Topic.QA, record_key(Kind.QA_SAMPLE, item.sample_id)),
             )
 
     def report(self, actor: Actor, sample_id: int) -> AgreementReport:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, select
 
+from mash_desk.domain.changes import Topic, change_keys
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.meetings import FeedbackMethod
 from mash_desk.domain.permissions import Permission
@@ -78,7 +79,7 @@ class ReferrerFeedbackService(Service):
                 late=when > row.due_at,
             )
             return OpResult(
-                _feedback(unit, ReferrerFeedback.id == row.id)[0], frozenset({"feedback"})
+                _feedback(unit, ReferrerFeedback.id == row.id)[0], change_keys(Topic.FEEDBACK)
             )
 
     def overdue_feedback(self, actor: Actor) -> tuple[FeedbackDTO, ...]:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import aliased
 
 from mash_desk.domain.census import CensusChild, CensusPeriod, CensusReferral, CensusS47
 from mash_desk.domain.census_rules import CensusFailure, Severity, failures
+from mash_desk.domain.changes import Topic, change_keys
 from mash_desk.domain.errors import FieldError, PermissionDenied, ValidationError
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.routing import S47Decision
@@ -148,7 +149,7 @@ class ReturnsService(Service):
                 where=where,
                 queries=tuple(f for f in check.failures if f.rule.severity is Severity.QUERY),
             )
-            return OpResult(dto, frozenset({"returns"}))
+            return OpResult(dto, change_keys(Topic.RETURNS))
 
     def _cin_children(self, unit: Unit, period: CensusPeriod) -> tuple[CensusChild, ...]:
         """The children referred in ``period``, each with that period's referrals, by id."""

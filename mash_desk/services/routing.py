@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, case, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
+from mash_desk.domain.changes import ChangeKey, Kind, Topic, change_keys, record_key
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from mash_desk.domain.outcomes import age_text, is_under_five
@@ -372,7 +373,7 @@ class RoutingService(Service):
                 reason=text,
                 acknowledged_now=acknowledged_now,
             )
-            return OpResult(_dto(unit, row), _changed(row) | {"routings:returned"})
+            return OpResult(_dto(unit, row), _changed(row))
 
     def acknowledge(
         self, actor: Actor, routing_id: int, expected_version: int
@@ -525,8 +526,10 @@ def _touch(unit: Unit, row: Routing) -> None:
     unit.session.flush()
 
 
-def _changed(row: Routing) -> frozenset[str]:
-    return frozenset({"routings", f"routing:{row.id}", f"person:{row.person_id}"})
+def _changed(row: Routing) -> frozenset[ChangeKey]:
+    return change_keys(
+        Topic.ROUTINGS, record_key(Kind.ROUTING, row.id), record_key(Kind.PERSON, row.person_id)
+    )
 
 
 def _rows(unit: Unit, condition: ColumnElement[bool]) -> tuple[RoutingDTO, ...]:

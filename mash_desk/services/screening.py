@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.enums import Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.outcome_rules import check_level_four_rag
@@ -128,7 +129,11 @@ class ScreeningService(Service):
             )
             return OpResult(
                 contact_child_dto(unit.session, cc),
-                frozenset({"queue", f"contact:{cc.contact_id}", f"person:{cc.person_id}"}),
+                change_keys(
+                    Topic.QUEUE,
+                    record_key(Kind.CONTACT, cc.contact_id),
+                    record_key(Kind.PERSON, cc.person_id),
+                ),
             )
 
     def screen(
@@ -196,7 +201,11 @@ class ScreeningService(Service):
             notices = _notices(unit, suggestion, used, choice.level, cc.person_id, cc.contact_id)
             return OpResult(
                 contact_child_dto(unit.session, cc),
-                frozenset({"queue", f"contact:{cc.contact_id}", f"person:{cc.person_id}"}),
+                change_keys(
+                    Topic.QUEUE,
+                    record_key(Kind.CONTACT, cc.contact_id),
+                    record_key(Kind.PERSON, cc.person_id),
+                ),
                 notices,
             )
 
@@ -275,7 +284,11 @@ class ScreeningService(Service):
             )
             return OpResult(
                 choice.level,
-                frozenset({"queue", f"referral:{referral.id}", f"person:{referral.person_id}"}),
+                change_keys(
+                    Topic.QUEUE,
+                    record_key(Kind.REFERRAL, referral.id),
+                    record_key(Kind.PERSON, referral.person_id),
+                ),
                 notices,
             )
 

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
 from mash_desk.domain.permissions import Permission
@@ -214,8 +215,10 @@ class StrategyService(Service):
                 s47_started_on=row.s47_started_on,
                 icpc_due_at=row.icpc_due_at,
             )
-            changed = frozenset(
-                {"strategy", f"referral:{row.referral_id}", f"person:{row.person_id}"}
+            changed = change_keys(
+                Topic.STRATEGY,
+                record_key(Kind.REFERRAL, row.referral_id),
+                record_key(Kind.PERSON, row.person_id),
             )
             return OpResult(self._dto(unit, row), changed)
 
@@ -281,8 +284,10 @@ class StrategyService(Service):
                 within_target=dto.icpc_within_target,
                 working_days_late=dto.icpc_working_days_late,
             )
-            changed = frozenset(
-                {"strategy", f"referral:{row.referral_id}", f"person:{row.person_id}"}
+            changed = change_keys(
+                Topic.STRATEGY,
+                record_key(Kind.REFERRAL, row.referral_id),
+                record_key(Kind.PERSON, row.person_id),
             )
             return OpResult(dto, changed)
 
@@ -328,8 +333,10 @@ class StrategyService(Service):
                 concluded_on=concluded_on,
                 icpc_due_at=row.icpc_due_at,
             )
-            changed = frozenset(
-                {"strategy", f"referral:{row.referral_id}", f"person:{row.person_id}"}
+            changed = change_keys(
+                Topic.STRATEGY,
+                record_key(Kind.REFERRAL, row.referral_id),
+                record_key(Kind.PERSON, row.person_id),
             )
             return OpResult(self._dto(unit, row), changed)
 

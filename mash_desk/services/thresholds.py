@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from mash_desk.domain.changes import Topic, change_keys
 from mash_desk.domain.errors import ConflictError, FieldError, NotFound, ValidationError
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.thresholds import (
@@ -345,5 +346,5 @@ class ThresholdService(Service):
                 )
             notices = () if written else (f"{document.key} was already installed",)
             return OpResult(
-                document, frozenset({"thresholds"}) if written else frozenset(), notices
+                document, change_keys(Topic.THRESHOLDS) if written else frozenset(), notices
             )

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from mash_desk.domain.changes import Topic, change_keys
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import FieldError, PermissionDenied, ValidationError
 from mash_desk.domain.permissions import Permission
@@ -248,7 +249,7 @@ class UserService(Service):
                 agency=agency_code,
                 server_login=server_login,
             )
-            return OpResult(actor_from_user(unit.session, user), frozenset({"users"}))
+            return OpResult(actor_from_user(unit.session, user), change_keys(Topic.USERS))
 
     def deactivate(self, actor: Actor, username: str) -> OpResult[Actor]:
         """Mark a user inactive; on a shared server also disable their login and end sessions.
@@ -274,7 +275,7 @@ class UserService(Service):
         if had_login:
             with self.ctx.db.write_transaction() as conn:
                 server.end_sessions(conn, name)
-        return OpResult(done, frozenset({"users"}))
+        return OpResult(done, change_keys(Topic.USERS))
 
     def server_person(self) -> Actor | None:
         """Return the Actor of the person this server connection authenticated as, if any.

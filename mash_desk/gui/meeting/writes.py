@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from mash_desk.domain.changes import Kind, record_key
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.meetings import DecisionStatus
 from mash_desk.gui.meeting.follow_ups import FollowUp, read_follow_ups
@@ -332,7 +333,10 @@ class MeetingWrites(_Widget):
             self._load_follow_ups()
         # Another desk changed this meeting (its agenda, attendance or a decision): read it
         # again. The child on screen stays, and with it the decision form being typed in.
-        if self.meeting is not None and keys & {"meetings", f"meeting:{self.meeting.id}"}:
+        if self.meeting is not None and keys & {
+            "meetings",
+            record_key(Kind.MEETING, self.meeting.id),
+        }:
             self.session.tasks.read(
                 self.session.desk.meetings.get,
                 self._actor,
