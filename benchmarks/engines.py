@@ -99,14 +99,18 @@ def sqlite_target(years: int, folder: Path, rebuild: bool = False) -> Target:
 class PgCluster:
     """A throwaway cluster holding one database per history size."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Any = None) -> None:
+        """Start a cluster, or use ``server`` (a started ``PgServer``: the tests' own)."""
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from tests.support import postgres
 
-        self.server = postgres.start()
+        self.server = server or postgres.start()
 
-    def target(self, years: float) -> Target:
-        """Create a database holding the cached SQLite ``years`` history, initialise it."""
+    def target(self, years: float, source: Path | None = None) -> Target:
+        """Create a database holding the SQLite ``years`` history, initialise it.
+
+        ``source``: the SQLite history to copy (default: the cached one of that size).
+        """
         from sqlalchemy import create_engine, text
 
         from benchmarks.pg_copy import load_history
@@ -119,7 +123,8 @@ class PgCluster:
             conn.execute(text(f"CREATE DATABASE {name}"))
         admin.dispose()
         owner_url = self.server.url(name)
-        source = build(int(years) if float(years).is_integer() else years)  # type: ignore[arg-type]
+        if source is None:
+            source = build(int(years) if float(years).is_integer() else years)  # type: ignore[arg-type]
         started = time.perf_counter()
         # History first, then ``server init``: loaded under the server's change-audit
         # triggers, every history row would also write a chained server audit row (one
