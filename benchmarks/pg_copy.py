@@ -19,6 +19,7 @@ instants in UTC to the microsecond), so the copied logs still verify.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import tempfile
@@ -35,6 +36,7 @@ from mash_desk.storage.database import Database, make_engine
 from mash_desk.storage.migrations import current_revision, head_revision
 
 _BATCH = 5000
+_CHUNK = 200_000
 
 
 def _tables() -> list[Table]:
@@ -82,16 +84,23 @@ def _converters(table: Table, dialect: Dialect) -> list[Callable[[Any], Any] | N
 
 
 def _copy_table(source: Connection, target: Any, table: Table, dialect: Dialect) -> int:
-    """Stream every row of ``table`` from ``source`` into the server cursor; return the count."""
-    names = [c.name for c in table.columns]
+    """Stream every row of ``table`` from ``source`` into the server cursor; return the count.
+
+    One ``COPY`` per :data:`_CHUNK` rows: the server queues a foreign-key check per row until
+    its statement ends, in memory, and a 100-year table has millions of rows.
+    """
+    quoted = ", ".join(f'"{c.name}"' for c in table.columns)
+    statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
     converters = _converters(table, dialect)
-    quoted = ", ".join(f'"{n}"' for n in names)
+    rows = iter(source.execution_options(yield_per=_BATCH).execute(select(*table.columns)))
     count = 0
-    result = source.execution_options(yield_per=_BATCH).execute(select(*table.columns))
-    with target.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-        for row in result:
-            copy.write_row([v if f is None else f(v) for f, v in zip(converters, row, strict=True)])
-            count += 1
+    for first in rows:  # each pass takes one chunk's rows from the same stream
+        with target.copy(statement) as copy:
+            for row in itertools.chain([first], itertools.islice(rows, _CHUNK - 1)):
+                copy.write_row(
+                    [v if f is None else f(v) for f, v in zip(converters, row, strict=True)]
+                )
+                count += 1
     return count
 
 

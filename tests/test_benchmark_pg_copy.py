@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Table, create_engine, func, select, text
 
-from benchmarks import statements
+from benchmarks import pg_copy, statements
 from benchmarks.engines import PgCluster, open_seats
 from benchmarks.harness import END, SEED
 from benchmarks.pg_copy import _tables, load_history
@@ -61,9 +61,11 @@ def _sample(conn, table: Table) -> list[tuple]:
 
 
 def test_the_copy_holds_every_row_of_the_sqlite_history(
-    history: Path, pg_server: postgres.PgServer | None
+    history: Path, pg_server: postgres.PgServer | None, monkeypatch: pytest.MonkeyPatch
 ):
     url = _new_database(_server(pg_server), "bench_copy_rows")
+    # Small COPY chunks, so the larger tables cross several chunk boundaries here.
+    monkeypatch.setattr(pg_copy, "_CHUNK", 997)
     copied = load_history(history, url)
     source, target = make_engine(f"sqlite:///{history}"), make_engine(url)
     try:
