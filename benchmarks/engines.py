@@ -5,12 +5,12 @@ history ending at ``END``), copied for each run so writes never touch the cache.
 sign in as the demo users (``actor_for``), as the demo desk does.
 
 PostgreSQL: a throwaway TLS cluster (``tests/support/postgres.py``, as the test session and
-``benchmarks.desks`` start one), one database per history size, ``server init`` run on it (the
-row policies, the audit triggers and the access-log function every shared server has), the
-same synthetic history loaded by ``mash_desk.synthetic.generate`` (same seed and end), and one
-server login per role: the desks connect as those logins and sign in as a server desk does.
-Generating on PostgreSQL is several times slower than on SQLite (a minute or two per year on
-a 2-core machine), so its default size is 1 year; nothing on PostgreSQL is cached.
+``benchmarks.desks`` start one), one database per history size holding the rows of the cached
+SQLite history of that size (copied by :mod:`benchmarks.pg_copy`: generating again on the
+server cost 2–3 minutes per year), ``server init`` run on it (the row policies, the audit
+triggers and the access-log function every shared server has), and one server login per
+role: the desks connect as those logins and sign in as a server desk does. Nothing on
+PostgreSQL outlives the run (the cluster is removed).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import END, SEED, build, copy_database
+from benchmarks.harness import END, build, copy_database
 from benchmarks.rawsql import Raw
 from benchmarks.screens import ROLES, Seat
 from mash_desk.domain.clock import FixedClock
@@ -99,19 +99,23 @@ def sqlite_target(years: int, folder: Path, rebuild: bool = False) -> Target:
 class PgCluster:
     """A throwaway cluster holding one database per history size."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Any = None) -> None:
+        """Start a cluster, or use ``server`` (a started ``PgServer``: the tests' own)."""
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from tests.support import postgres
 
-        self.server = postgres.start()
+        self.server = server or postgres.start()
 
-    def target(self, years: float) -> Target:
-        """Create, initialise and load a database with ``years`` of history."""
+    def target(self, years: float, source: Path | None = None) -> Target:
+        """Create a database holding the SQLite ``years`` history, initialise it.
+
+        ``source``: the SQLite history to copy (default: the cached one of that size).
+        """
         from sqlalchemy import create_engine, text
 
+        from benchmarks.pg_copy import load_history
         from mash_desk.storage.database import make_engine
         from mash_desk.storage.server import init_server
-        from mash_desk.synthetic import ensure_demo_users, generate
 
         name = f"mash_bench_{str(years).replace('.', '_')}y"
         admin = create_engine(self.server.admin_url, isolation_level="AUTOCOMMIT")
@@ -119,21 +123,37 @@ class PgCluster:
             conn.execute(text(f"CREATE DATABASE {name}"))
         admin.dispose()
         owner_url = self.server.url(name)
+        if source is None:
+            source = build(int(years) if float(years).is_integer() else years)  # type: ignore[arg-type]
         started = time.perf_counter()
-        # History first, then ``server init``: generated under the server's change-audit
-        # triggers, every synthetic row would also write a chained server audit row (one
-        # year had not loaded after nine minutes here). The history then holds what SQLite's holds; the desks' and the
-        # floors' own writes run under the triggers, row policies and access-log function.
+        # History first, then ``server init``: loaded under the server's change-audit
+        # triggers, every history row would also write a chained server audit row (one
+        # year had not loaded after nine minutes here). The history then holds what SQLite's
+        # holds; the desks' and the floors' own writes run under the triggers, row policies
+        # and access-log function. Copied rather than generated again (benchmarks.pg_copy).
+        load_history(source, owner_url)
         owner = Desk.open(owner_url, FixedClock(END))
         try:
             owner.thresholds.store_shipped(owner.users.system_actor())
-            ensure_demo_users(owner.db)
-            generate(owner.db, years=years, seed=SEED, end=END)
         finally:
             owner.close()
         engine = make_engine(owner_url)
         init_server(engine)
         engine.dispose()
+        self._create_logins(owner_url)
+        print(
+            f"  PostgreSQL {years:g}y loaded in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
+        urls = {
+            role: self.server.login_url(name, login, PASSWORD)
+            for role, (login, _r, _a) in SERVER_LOGINS.items()
+        }
+        return Target("postgresql", years, urls)
+
+    @staticmethod
+    def _create_logins(owner_url: str) -> None:
+        """One server login per role, created by the owner as ``user create`` does."""
         owner = Desk.open(owner_url, FixedClock(END))
         try:
             system = owner.users.system_actor()
@@ -150,19 +170,6 @@ class PgCluster:
                 )
         finally:
             owner.close()
-        analyse = create_engine(owner_url, isolation_level="AUTOCOMMIT")
-        with analyse.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        analyse.dispose()
-        print(
-            f"  PostgreSQL {years:g}y loaded in {time.perf_counter() - started:.0f} s",
-            file=sys.stderr,
-        )
-        urls = {
-            role: self.server.login_url(name, login, PASSWORD)
-            for role, (login, _r, _a) in SERVER_LOGINS.items()
-        }
-        return Target("postgresql", years, urls)
 
     def stop(self) -> None:
         """Stop the cluster and remove its files."""
