@@ -400,12 +400,18 @@ def _allocation_events(unit: Unit, person_id: int, names: UserNames) -> list[Cas
 _AUDITS = q.audits(_SHOWN_ELSEWHERE)
 
 
+# The audit actions whose label says what their detail holds; the others' detail is not read.
+_DETAILED = frozenset({"person.updated", "relationship.added"})
+
+
 def _audit_label(action: str, raw: str | None, people: PeopleNames) -> str:
+    label = _AUDIT_LABELS.get(action, words(action.replace(".", " ")).capitalize())
+    if action not in _DETAILED:
+        return label
     try:
         detail = json.loads(raw) if raw else {}
     except ValueError:
         detail = {}
-    label = _AUDIT_LABELS.get(action, words(action.replace(".", " ")).capitalize())
     if action == "person.updated" and isinstance(detail.get("changes"), dict):
         changed = ", ".join(words(k) for k in detail["changes"]) or "nothing"
         label += f": {changed}"
