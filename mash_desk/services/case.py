@@ -371,10 +371,6 @@ class CaseService(Service):
         )
 
 
-def _name(person: PersonDTO) -> tuple[str, str]:
-    return person.given_name, person.family_name
-
-
 def _kept_person(unit: Unit, person_id: int) -> Any:
     """The child's row with its household's address and postcode.
 

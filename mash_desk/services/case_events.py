@@ -440,6 +440,17 @@ def _audit_events(
     ]
 
 
+@dataclass(frozen=True)
+class ChronologyReads:
+    """What the case record already read that the chronology lists too."""
+
+    assessments: list[AssessmentDTO]
+    referrals: list[Any]
+    contacts: list[Any]
+    names: UserNames
+    people: PeopleNames
+
+
 def read_events(
     unit: Unit,
     person_id: int,
@@ -468,14 +479,3 @@ def read_events(
     if limit is not None:
         del events[limit:]
     return events, total
-
-
-@dataclass(frozen=True)
-class ChronologyReads:
-    """What the case record already read that the chronology lists too."""
-
-    assessments: list[AssessmentDTO]
-    referrals: list[Any]
-    contacts: list[Any]
-    names: UserNames
-    people: PeopleNames

@@ -38,8 +38,10 @@ def counted(db_url: str, clock: FixedClock) -> Iterator[Desk]:
 
 
 def _another_decided_referral(desk: Desk, actors, person_id: int) -> int:
-    """Log a red contact about the child, refer it, decide it between meetings with an action
-    and route the child on; return the referral's id."""
+    """Refer the child again (red), decide it between meetings with an action, route the child.
+
+    Returns the new referral's id.
+    """
     p, manager = actors["practitioner"], actors["manager"]
     logged = desk.contacts.log(
         p,
