@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy import ColumnElement, or_, select
+from typing import Any, cast
 
 from mash_desk.domain.enums import (
     PRIMARY_NEEDS,
@@ -38,31 +37,32 @@ from mash_desk.services.case_events import CHRONOLOGY_PAGE as CHRONOLOGY_PAGE
 from mash_desk.services.case_events import EVENT_KINDS as EVENT_KINDS
 from mash_desk.services.case_events import (
     CaseEvent,
+    ChronologyReads,
+    PeopleNames,
     UserNames,
+    read_assessments,
+    read_contacts,
     read_events,
     read_referrals,
     words,
 )
-from mash_desk.services.case_referrals import decisions_by_referral, strategies_by_referral
-from mash_desk.services.context import Service, ServiceContext, Unit
-from mash_desk.services.decisions import DecisionDTO, EscalationDTO, read_escalations
+from mash_desk.services.case_referrals import (
+    Agencies,
+    decisions_by_referral,
+    escalations_of,
+    named_users,
+    routings_of,
+    strategies_by_referral,
+)
+from mash_desk.services.context import Service, Unit
+from mash_desk.services.decisions import DecisionDTO, EscalationDTO
 from mash_desk.services.dto import Actor, HistoryDTO, PersonDTO
 from mash_desk.services.history import read_history
-from mash_desk.services.mapping import load_person_dto, person_dto
-from mash_desk.services.meetings import meeting_policy
-from mash_desk.services.routing import RoutingDTO, routings_of
+from mash_desk.services.mapping import person_dto
+from mash_desk.services.routing import RoutingDTO
 from mash_desk.services.strategy import StrategyDTO
-from mash_desk.services.thresholds import read_assessments
-from mash_desk.storage.models import (
-    Agency,
-    Consent,
-    ContactChild,
-    Decision,
-    Household,
-    Person,
-    Referral,
-    Relationship,
-)
+from mash_desk.storage import prepared_case as q
+from mash_desk.storage.models import Person
 
 _RELATIONSHIP_LABELS = {
     RelationshipKind.PARENT: "Parent",
@@ -283,65 +283,52 @@ class CaseService(Service):
         """Return the child, household, flags, chronology (newest first), consents, deadlines.
 
         The chronology holds the newest ``events_limit`` events (all with ``None``);
-        ``events_total`` says how many there are in all.
+        ``events_total`` says how many there are.
+
+        Every read is a prepared statement keyed by the child (storage/prepared_case.py), so
+        the record opens with the same number of statements however long the history.
 
         The view is written to the access log ("who has looked at this child") in the same
         unit, a write transaction: the record is returned only once the row saying so is
         committed. The row is written last, so the write lock is held only for the insert.
         """
         with self.writing(actor, Permission.VIEW_CASE) as unit:
-            person = unit.session.get(Person, person_id)
-            if person is None:
-                raise NotFound(f"No person with id {person_id}")
-            # A merged-away duplicate opens as the record it was merged into (services.merge).
-            while person.merged_into is not None:
-                person = unit.session.get(Person, person.merged_into)
-                assert person is not None  # a foreign key: the kept record exists
+            person = _kept_person(unit, person_id)
             person_id = person.id
-            child = load_person_dto(unit.session, person)
-            address = None
-            if person.household_id is not None:
-                address = unit.conn.execute(
-                    select(Household.address).where(Household.id == person.household_id)
-                ).scalar()
-            history = read_history(unit, person_id)
-            assessments = read_assessments(unit, self.ctx.thresholds.library(unit.conn), person_id)
-            names = UserNames(unit)
-            referral_rows = read_referrals(unit, person_id)
-            events, events_total = read_events(
-                unit, person_id, assessments, referral_rows, names, events_limit
-            )
-            household = _household(unit, person)
-            consents = _consents(unit, person_id, names)
-            deadlines = _deadlines(unit, person_id)
-            referrals = self._referrals(unit, person_id, [r for r, _c in referral_rows])
-            routings = routings_of(unit, person_id)
-            user_ids = {
-                uid
-                for r in referrals
-                for d in r.decisions
-                for uid in (
-                    d.drafted_by,
-                    d.signed_by,
-                    d.allocated_worker_id,
-                    *(a.owner_user_id for a in d.actions),
-                )
-                if uid is not None
-            }
-            user_names = tuple((uid, names(uid)) for uid in sorted(user_ids))
-            agency_names = tuple(
-                (code, name)
-                for code, name in unit.conn.execute(
-                    select(Agency.code, Agency.name).order_by(Agency.id)
-                )
-            )
+            child = person_dto(cast(Person, person), person.postcode)
             today = unit.today
+            history = read_history(unit, person_id)
+            names = UserNames(unit)
+            agencies = {aid: (code, name) for aid, code, name in q.AGENCIES.all(unit.sql)}
+            household = _household(unit, person)
+            referral_rows = read_referrals(unit, person_id)
+            contact_rows = read_contacts(unit, person_id)
+            reads = ChronologyReads(
+                assessments=read_assessments(
+                    unit, lambda: self.ctx.thresholds.library(unit.conn), person_id, names
+                ),
+                referrals=referral_rows,
+                contacts=contact_rows,
+                names=names,
+                people=PeopleNames(
+                    unit,
+                    {m.person.id: (m.person.given_name, m.person.family_name) for m in household},
+                ),
+            )
+            events, events_total = read_events(unit, person_id, reads, events_limit)
+            consents = _consents(unit, person_id, names)
+            deadlines = _deadlines(unit, contact_rows, referral_rows)
+            referrals = self._referrals(unit, person_id, referral_rows, agencies)
+            age = age_text(child, today)
+            routings = routings_of(unit, child, age, agencies, names.known)
+            user_ids = named_users(d for r in referrals for d in r.decisions)
+            user_names = tuple((uid, names(uid)) for uid in sorted(user_ids))
             record_access(unit, person_id, CASE_VIEW)
         return CaseDTO(
             child=child,
             as_of=today,
-            age_text=age_text(child, today),
-            address=address,
+            age_text=age,
+            address=person.address,
             household=household,
             flags=_flags(child, history, today),
             history=history,
@@ -351,19 +338,22 @@ class CaseService(Service):
             referrals=referrals,
             routings=routings,
             user_names=user_names,
-            agency_names=agency_names,
+            agency_names=tuple(agencies.values()),
             events_total=events_total,
             ethnicity=person.ethnicity,
         )
 
     def _referrals(
-        self, unit: Unit, person_id: int, rows: list[Referral]
+        self, unit: Unit, person_id: int, rows: list[Any], agencies: Agencies
     ) -> tuple[ReferralRecord, ...]:
         """The child's referrals (``rows``, newest first) with their decisions and what followed."""
-        escalations = _escalations(unit, self.ctx, person_id)
-        ids = [r.id for r in rows]
-        decisions = decisions_by_referral(unit, ids)
-        strategies = strategies_by_referral(unit, self.ctx, ids)
+        if not rows:
+            # No referral, nothing decided: the decisions' and strategy's permissions are
+            # asked only of a record that has some (as DecisionService.history would).
+            return ()
+        escalations = escalations_of(unit, self.ctx, person_id, agencies)
+        decisions = decisions_by_referral(unit, person_id, agencies)
+        strategies = strategies_by_referral(unit, self.ctx, person_id, agencies)
         return tuple(
             ReferralRecord(
                 id=r.id,
@@ -381,14 +371,19 @@ class CaseService(Service):
         )
 
 
-def _escalations(unit: Unit, ctx: ServiceContext, person_id: int) -> tuple[EscalationDTO, ...]:
-    """Every escalation about the child's decisions, open and resolved, soonest due first.
+def _kept_person(unit: Unit, person_id: int) -> Any:
+    """The child's row with its household's address and postcode.
 
-    Read here rather than through ``DecisionService.escalations`` (the manager's list of
-    open ones across all children): the case record shows the child's whole history,
-    resolved escalations included, to everyone who may open the record.
+    A merged-away duplicate opens as the record it was merged into (services.merge).
     """
-    return read_escalations(unit, meeting_policy(ctx), Decision.person_id == person_id)
+    rows = q.PERSON.records(unit.sql, pid=person_id)
+    if not rows:
+        raise NotFound(f"No person with id {person_id}")
+    person = rows[0]
+    while person.merged_into is not None:
+        # A foreign key: the kept record exists.
+        person = q.PERSON.records(unit.sql, pid=person.merged_into)[0]
+    return person
 
 
 def _flags(child: PersonDTO, history: HistoryDTO, today: date) -> tuple[CaseFlag, ...]:
@@ -444,34 +439,23 @@ def _flags(child: PersonDTO, history: HistoryDTO, today: date) -> tuple[CaseFlag
     return tuple(flags)
 
 
-def _household(unit: Unit, person: Person) -> tuple[HouseholdMember, ...]:
+def _household(unit: Unit, person: Any) -> tuple[HouseholdMember, ...]:
     labels: dict[int, list[str]] = {}
-    for a, b, kind in unit.conn.execute(
-        select(Relationship.person_id, Relationship.related_id, Relationship.kind)
-        .where(or_(Relationship.person_id == person.id, Relationship.related_id == person.id))
-        .order_by(Relationship.id)
-    ):
+    for a, b, kind in q.RELATIONSHIPS.all(unit.sql, pid=person.id):
         rk = RelationshipKind(kind)
         if b == person.id:
             labels.setdefault(a, []).append(_RELATIONSHIP_LABELS[rk])
         else:
             labels.setdefault(b, []).append(_REVERSE_LABELS[rk])
-    condition: ColumnElement[bool] | None = Person.id.in_(labels) if labels else None
-    if person.household_id is not None:
-        same = Person.household_id == person.household_id
-        condition = same if condition is None else or_(condition, same)
-    if condition is None:
+    if not labels and person.household_id is None:
         return ()
     members: list[HouseholdMember] = []
-    rows = unit.session.execute(
-        select(Person, Household.postcode)
-        .outerjoin(Household, Household.id == Person.household_id)
-        .where(condition, Person.id != person.id)
-    ).all()
-    for other, postcode in rows:
+    for other in q.MEMBERS.records(unit.sql, pid=person.id, hh=person.household_id):
         same_home = person.household_id is not None and other.household_id == person.household_id
         relation = ", ".join(dict.fromkeys(labels.get(other.id, []))) or SAME_ADDRESS
-        members.append(HouseholdMember(person_dto(other, postcode), relation, same_home))
+        members.append(
+            HouseholdMember(person_dto(cast(Person, other), other.postcode), relation, same_home)
+        )
 
     def order(m: HouseholdMember) -> tuple:
         # Adults first, then children oldest first (unborn last): how a family is written down.
@@ -484,97 +468,62 @@ def _household(unit: Unit, person: Person) -> tuple[HouseholdMember, ...]:
 
 
 def _consents(unit: Unit, person_id: int, names: UserNames) -> tuple[ConsentRecord, ...]:
-    rows = unit.conn.execute(
-        select(
-            Consent.purpose,
-            Consent.state,
-            Consent.reason,
-            Consent.lawful_basis,
-            Consent.approved_by,
-            Consent.recorded_by,
-            Consent.recorded_at,
-            Consent.contact_id,
+    return tuple(
+        ConsentRecord(
+            purpose=purpose,
+            state=state,
+            reason=reason,
+            lawful_basis=basis,
+            approved_by=names(approver) if approver else None,
+            recorded_by=names(by),
+            recorded_at=at,
+            contact_id=contact_id,
         )
-        .where(Consent.person_id == person_id)
-        .order_by(Consent.recorded_at.desc(), Consent.id.desc())
-    ).all()
-    out = []
-    for purpose, state, reason, basis, approver, by, at, contact_id in rows:
-        out.append(
-            ConsentRecord(
-                purpose=purpose,
-                state=state,
-                reason=reason,
-                lawful_basis=basis,
-                approved_by=names(approver) if approver else None,
-                recorded_by=names(by),
-                recorded_at=at,
-                contact_id=contact_id,
-            )
+        for purpose, state, reason, basis, approver, by, at, contact_id in q.CONSENTS.all(
+            unit.sql, pid=person_id
         )
-    return tuple(out)
+    )
 
 
-def _deadlines(unit: Unit, person_id: int) -> tuple[Deadline, ...]:
+def _deadlines(unit: Unit, contacts: list[Any], referrals: list[Any]) -> tuple[Deadline, ...]:
+    """The deadlines of the child's open contacts and undecided referrals, soonest first.
+
+    From the rows the chronology read (``read_contacts``, ``read_referrals``): no read of its
+    own.
+    """
     found: list[Deadline] = []
-    for cc_id, contact_id, due_at, rag in unit.conn.execute(
-        select(
-            ContactChild.id, ContactChild.contact_id, ContactChild.due_at, ContactChild.rag
-        ).where(
-            ContactChild.person_id == person_id,
-            ContactChild.status == WorkStatus.OPEN.value,
-            ContactChild.due_at.is_not(None),
-        )
-    ):
-        assert due_at is not None  # the query keeps only children with a due time
+    for c in contacts:
+        if c.status != WorkStatus.OPEN.value or c.due_at is None:
+            continue
         found.append(
             Deadline(
-                due_at,
-                f"Contact {contact_id}: decision on the contact",
-                Rag(rag) if rag else None,
-                due_at < unit.now,
-                contact_id,
-                cc_id,
+                c.due_at,
+                f"Contact {c.contact_id}: decision on the contact",
+                Rag(c.rag) if c.rag else None,
+                c.due_at < unit.now,
+                c.contact_id,
+                c.cc_id,
                 None,
             )
         )
-    for referral_id, cc_id, contact_id, decision_due, assessment_due, rag in unit.conn.execute(
-        select(
-            Referral.id,
-            Referral.contact_child_id,
-            ContactChild.contact_id,
-            Referral.decision_due_at,
-            Referral.assessment_due_at,
-            Referral.rag,
-        )
-        .join(ContactChild, ContactChild.id == Referral.contact_child_id)
-        .where(
-            Referral.person_id == person_id,
-            Referral.status == WorkStatus.AWAITING_DECISION.value,
-        )
-    ):
-        value = Rag(rag) if rag else None
-        found.append(
-            Deadline(
-                decision_due,
-                f"Referral {referral_id}: decision on next steps (one working day)",
-                value,
-                decision_due < unit.now,
-                contact_id,
-                cc_id,
-                referral_id,
+    for r in referrals:
+        if r.status != WorkStatus.AWAITING_DECISION.value:
+            continue
+        value = Rag(r.rag) if r.rag else None
+        for due, what in (
+            (r.decision_due_at, "decision on next steps (one working day)"),
+            (r.assessment_due_at, "single assessment (45 working days)"),
+        ):
+            found.append(
+                Deadline(
+                    due,
+                    f"Referral {r.id}: {what}",
+                    value,
+                    due < unit.now,
+                    r.contact_id,
+                    r.contact_child_id,
+                    r.id,
+                )
             )
-        )
-        found.append(
-            Deadline(
-                assessment_due,
-                f"Referral {referral_id}: single assessment (45 working days)",
-                value,
-                assessment_due < unit.now,
-                contact_id,
-                cc_id,
-                referral_id,
-            )
-        )
     found.sort(key=lambda d: (d.due_at, d.what))
     return tuple(found)

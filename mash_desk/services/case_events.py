@@ -1,7 +1,8 @@
 """The chronology of a child's case record: every event, newest first, paged (issue 16).
 
-Split out of :mod:`mash_desk.services.case`. Each kind of event is one read whatever the
-history's length; the case record holds the newest page of events and says how many there are.
+Split out of :mod:`mash_desk.services.case`. Each kind of event is one prepared read
+(storage/prepared_case.py) whatever the history's length; the case record holds the newest
+page of events and says how many there are.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
-
 from mash_desk.domain.enums import (
     OUTCOME_LABELS,
     PRIMARY_NEEDS,
@@ -21,20 +20,10 @@ from mash_desk.domain.enums import (
     Channel,
     ContactOutcome,
 )
+from mash_desk.domain.thresholds import ThresholdLibrary, suggest
 from mash_desk.services.context import Unit
-from mash_desk.services.thresholds import AssessmentDTO
-from mash_desk.storage.models import (
-    Allocation,
-    AuditEntry,
-    Contact,
-    ContactChild,
-    ContactOutcomeRow,
-    Person,
-    RagRating,
-    Referral,
-    User,
-)
-from mash_desk.storage.server_audit import CHANGE_PREFIX
+from mash_desk.services.thresholds import AssessmentDTO, IndicatorView
+from mash_desk.storage import prepared_case as q
 
 # Event kinds of the chronology, in the order things happen to one contact (logged, rated,
 # screened, closed, referred).
@@ -136,26 +125,6 @@ def _one_line(text: str | None, limit: int = SUMMARY_LENGTH) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-class _Page:
-    """Counts the rows of each event read; ``read_events`` keeps the newest ``limit`` events.
-
-    The reads are not bounded in SQL: with an ORDER BY ... LIMIT on the event's time a typical
-    child's case opened slower on SQLite (measured at one year: ~17 to ~21 ms; the planner may
-    walk a time index rather than the child's rows), and a child's rows are few. What a long
-    history cost was its statements, now a fixed number, and the rows the view then shows.
-    """
-
-    def __init__(self, limit: int | None):
-        self.limit = limit
-        self.total = 0
-
-    def rows(self, execute: Callable[[Any], Any], stmt: Select, *newest_first: Any) -> list:
-        """Run ``stmt`` and count its rows (``newest_first`` says how a page would be cut)."""
-        rows = execute(stmt).all()
-        self.total += len(rows)
-        return rows
-
-
 class UserNames:
     """Display names of users, all read with the first one asked for.
 
@@ -167,77 +136,65 @@ class UserNames:
         self._unit = unit
         self._known: dict[int, str] | None = None
 
+    @property
+    def known(self) -> dict[int, str]:
+        """Every user's display name by id."""
+        if self._known is None:
+            self._known = dict(q.USERS.all(self._unit.sql))
+        return self._known
+
     def __call__(self, user_id: int | None) -> str:
         """The display name of ``user_id`` ("" for none, "unknown user" if not found)."""
         if user_id is None:
             return ""
-        if self._known is None:
-            rows = self._unit.conn.execute(select(User.id, User.display_name))
-            self._known = {uid: name for uid, name in rows}
-        return self._known.get(user_id) or "unknown user"
+        return self.known.get(user_id) or "unknown user"
 
 
-def _contact_events(unit: Unit, person_id: int, names: UserNames, page: _Page) -> list[CaseEvent]:
-    rows = page.rows(
-        unit.conn.execute,
-        select(
-            ContactChild.id,
-            Contact.id,
-            Contact.received_at,
-            Contact.channel,
-            Contact.referrer_name,
-            Contact.referrer_role,
-            Contact.referrer_agency,
-            Contact.referral_source,
-            Contact.concerns,
-            Contact.created_by,
-        )
-        .join(Contact, Contact.id == ContactChild.contact_id)
-        .where(ContactChild.person_id == person_id),
-        Contact.received_at.desc(),
-        ContactChild.id.desc(),
-    )
+class PeopleNames:
+    """Names of people an audit row mentions, from those the case record already read.
+
+    A relationship recorded for the child names the other person, who is in the child's
+    household list; anyone else is looked up once (a link since removed by a merge).
+    """
+
+    def __init__(self, unit: Unit, known: dict[int, tuple[str, str]]):
+        self._unit = unit
+        self._known = known
+
+    def __call__(self, person_id: int) -> tuple[str, str] | None:
+        """(given name, family name) of ``person_id``, or ``None`` if there is no such person."""
+        if person_id not in self._known:
+            row = q.PERSON_NAME.first(self._unit.sql, pid=person_id)
+            self._known[person_id] = (row[0], row[1]) if row else None  # type: ignore[assignment]
+        return self._known[person_id]
+
+
+def _contact_events(rows: list[Any], names: UserNames) -> list[CaseEvent]:
     events = []
-    for cc_id, contact_id, received, channel, name, role, agency, source, concerns, by in rows:
+    for r in rows:
         try:
-            how = _CHANNEL_LABELS[Channel(channel)]
+            how = _CHANNEL_LABELS[Channel(r.channel)]
         except ValueError:
-            how = words(channel).capitalize()
-        who_referred = ", ".join(x for x in (name, role, agency) if x) or REFERRAL_SOURCES.get(
-            source, source
-        )
+            how = words(r.channel).capitalize()
+        who_referred = ", ".join(
+            x for x in (r.referrer_name, r.referrer_role, r.referrer_agency) if x
+        ) or REFERRAL_SOURCES.get(r.referral_source, r.referral_source)
         events.append(
             CaseEvent(
-                when=received,
+                when=r.received_at,
                 kind="contact",
-                who=names(by),
-                summary=_one_line(f"{how} contact from {who_referred}: {concerns}"),
-                detail=concerns,
-                contact_id=contact_id,
-                contact_child_id=cc_id,
-                ref=cc_id,
+                who=names(r.created_by),
+                summary=_one_line(f"{how} contact from {who_referred}: {r.concerns}"),
+                detail=r.concerns,
+                contact_id=r.contact_id,
+                contact_child_id=r.cc_id,
+                ref=r.cc_id,
             )
         )
     return events
 
 
-def _rag_events(unit: Unit, person_id: int, names: UserNames, page: _Page) -> list[CaseEvent]:
-    rows = page.rows(
-        unit.conn.execute,
-        select(
-            RagRating.id,
-            RagRating.value,
-            RagRating.reason,
-            RagRating.rated_by,
-            RagRating.rated_at,
-            ContactChild.id,
-            ContactChild.contact_id,
-        )
-        .join(ContactChild, ContactChild.id == RagRating.contact_child_id)
-        .where(ContactChild.person_id == person_id),
-        RagRating.rated_at.desc(),
-        RagRating.id.desc(),
-    )
+def _rag_events(unit: Unit, person_id: int, names: UserNames) -> list[CaseEvent]:
     return [
         CaseEvent(
             when=at,
@@ -249,8 +206,55 @@ def _rag_events(unit: Unit, person_id: int, names: UserNames, page: _Page) -> li
             contact_child_id=cc_id,
             ref=rid,
         )
-        for rid, value, reason, by, at, cc_id, contact_id in rows
+        for rid, value, reason, by, at, cc_id, contact_id in q.RAGS.all(unit.sql, pid=person_id)
     ]
+
+
+def read_assessments(
+    unit: Unit, library: Callable[[], ThresholdLibrary], person_id: int, names: UserNames
+) -> list[AssessmentDTO]:
+    """The child's assessments, newest first, each against its own document version.
+
+    What ``thresholds.read_assessments`` gives, from one statement (the assessments joined to
+    their ticked indicators); ``library`` is asked for only when there are assessments.
+    """
+    rows: dict[int, Any] = {}
+    ticked: dict[int, list[str]] = {}
+    for row in q.ASSESSMENTS.records(unit.sql, pid=person_id):
+        rows.setdefault(row.id, row)
+        found = ticked.setdefault(row.id, [])
+        if row.indicator_id is not None:
+            found.append(row.indicator_id)
+    if not rows:
+        return []
+    documents = library()
+    out: list[AssessmentDTO] = []
+    for row in rows.values():
+        document = documents.get((row.document_id, row.document_version))
+        known = [i for i in ticked[row.id] if document.has_indicator(i)]
+        shown = suggest(document, known)
+        out.append(
+            AssessmentDTO(
+                id=row.id,
+                kind=row.kind,
+                document=document.key,
+                document_title=document.title,
+                suggested_level=row.suggested_level,
+                chosen_level=row.chosen_level,
+                level_label=document.level(row.chosen_level).label,
+                override=row.override,
+                rationale=row.rationale,
+                indicators=tuple(
+                    IndicatorView(i.id, i.level, i.domain.name, i.text) for i in shown.ticked
+                ),
+                pathways=tuple(p.pathway.name for p in shown.pathways),
+                assessed_by=names.known.get(row.assessed_by, "unknown user"),
+                assessed_at=row.assessed_at,
+                contact_child_id=row.contact_child_id,
+                referral_id=row.referral_id,
+            )
+        )
+    return out
 
 
 def _threshold_events(assessments: list[AssessmentDTO]) -> list[CaseEvent]:
@@ -289,20 +293,7 @@ def _threshold_events(assessments: list[AssessmentDTO]) -> list[CaseEvent]:
 
 
 def _outcome_events(unit: Unit, person_id: int, names: UserNames) -> list[CaseEvent]:
-    rows = unit.conn.execute(
-        select(
-            ContactOutcomeRow.id,
-            ContactOutcomeRow.outcome,
-            ContactOutcomeRow.recorded_by,
-            ContactOutcomeRow.recorded_at,
-            ContactChild.id,
-            ContactChild.contact_id,
-            ContactChild.no_offer_reason,
-        )
-        .join(ContactChild, ContactChild.id == ContactOutcomeRow.contact_child_id)
-        .where(ContactChild.person_id == person_id)
-        .order_by(ContactOutcomeRow.id)
-    ).all()
+    rows = q.OUTCOMES.all(unit.sql, pid=person_id)
     # Outcomes recorded together (one save) are one event.
     grouped: dict[tuple[int, datetime], list] = {}
     for row in rows:
@@ -333,25 +324,25 @@ def _outcome_events(unit: Unit, person_id: int, names: UserNames) -> list[CaseEv
     return events
 
 
-def read_referrals(unit: Unit, person_id: int) -> list[tuple[Referral, int]]:
-    """The child's referrals, newest first, each with its contact's id.
+def read_referrals(unit: Unit, person_id: int) -> list[Any]:
+    """The child's referrals, newest first: rows with the referral's columns and ``contact_id``.
 
-    Read once for the chronology and the referrals list of the case record.
+    Read once for the chronology, the deadlines and the referrals list of the case record.
     """
-    return [
-        (referral, contact_id)
-        for referral, contact_id in unit.session.execute(
-            select(Referral, ContactChild.contact_id)
-            .join(ContactChild, ContactChild.id == Referral.contact_child_id)
-            .where(Referral.person_id == person_id)
-            .order_by(Referral.referral_at.desc(), Referral.id.desc())
-        )
-    ]
+    return q.REFERRALS.records(unit.sql, pid=person_id)
 
 
-def _referral_events(rows: list[tuple[Referral, int]], names: UserNames) -> list[CaseEvent]:
+def read_contacts(unit: Unit, person_id: int) -> list[Any]:
+    """The child's contacts with their child row's state (``cc_id``, ``status``, ``due_at``…).
+
+    Read once for the chronology and the deadlines of open contacts.
+    """
+    return q.CONTACTS.records(unit.sql, pid=person_id)
+
+
+def _referral_events(rows: list[Any], names: UserNames) -> list[CaseEvent]:
     events = []
-    for referral, contact_id in rows:
+    for referral in rows:
         need = PRIMARY_NEEDS.get(referral.primary_need, referral.primary_need)
         status = words(referral.status)
         text = f"MASH referral — primary need {referral.primary_need} {need}; {status}"
@@ -368,7 +359,7 @@ def _referral_events(rows: list[tuple[Referral, int]], names: UserNames) -> list
                 detail=text
                 + f"\nSource: {REFERRAL_SOURCES.get(referral.source, referral.source)}"
                 + f"\nDecision due {referral.decision_due_at:%d %b %Y %H:%M} UTC",
-                contact_id=contact_id,
+                contact_id=referral.contact_id,
                 contact_child_id=referral.contact_child_id,
                 referral_id=referral.id,
                 ref=referral.id,
@@ -377,17 +368,9 @@ def _referral_events(rows: list[tuple[Referral, int]], names: UserNames) -> list
     return events
 
 
-def _allocation_events(
-    unit: Unit, person_id: int, names: UserNames, page: _Page
-) -> list[CaseEvent]:
-    rows = page.rows(
-        unit.session.execute,
-        select(Allocation).where(Allocation.person_id == person_id),
-        Allocation.allocated_at.desc(),
-        Allocation.id.desc(),
-    )
+def _allocation_events(unit: Unit, person_id: int, names: UserNames) -> list[CaseEvent]:
     events = []
-    for (a,) in rows:
+    for a in q.ALLOCATIONS.records(unit.sql, pid=person_id):
         what = "contact" if a.contact_child_id is not None else "referral"
         to = names(a.to_user_id) + (f" ({a.team})" if a.team else "")
         if a.kind == "taken":
@@ -414,83 +397,85 @@ def _allocation_events(
     return events
 
 
-def _audit_events(unit: Unit, person_id: int, names: UserNames, page: _Page) -> list[CaseEvent]:
-    rows = page.rows(
-        unit.conn.execute,
-        select(
-            AuditEntry.id,
-            AuditEntry.at,
-            AuditEntry.user_id,
-            AuditEntry.action,
-            AuditEntry.entity,
-            AuditEntry.entity_id,
-            AuditEntry.detail,
-        ).where(
-            # The audit trail cannot be rewritten, so a merged-away record's rows stay under
-            # its id: read them with the kept record's.
-            AuditEntry.person_id.in_(
-                select(Person.id).where(
-                    or_(Person.id == person_id, Person.merged_into == person_id)
-                )
-            ),
-            AuditEntry.action.not_in(_SHOWN_ELSEWHERE),
-            # The rows the server writes for every changed row (storage/server_audit.py) say
-            # which table changed, not what happened to the child: the chronology lists events.
-            AuditEntry.action.not_like(f"{CHANGE_PREFIX}%"),
-        ),
-        AuditEntry.at.desc(),
-        AuditEntry.id.desc(),
-    )
-    events = []
-    for audit_id, at, user_id, action, entity, entity_id, raw in rows:
-        try:
-            detail = json.loads(raw) if raw else {}
-        except ValueError:
-            detail = {}
-        label = _AUDIT_LABELS.get(action, words(action.replace(".", " ")).capitalize())
-        if action == "person.updated" and isinstance(detail.get("changes"), dict):
-            changed = ", ".join(words(k) for k in detail["changes"]) or "nothing"
-            label += f": {changed}"
-        elif action == "relationship.added" and detail.get("kind"):
-            other = unit.session.get(Person, detail.get("person") or 0)
-            who = f"{other.given_name} {other.family_name.upper()}" if other else "someone"
-            label += f": {who} — {words(detail['kind'])}"
-        events.append(
-            CaseEvent(
-                when=at,
-                kind="audit",
-                who=names(user_id),
-                summary=_one_line(label),
-                detail=f"{action} on {entity} {entity_id or ''}".strip(),
-                ref=audit_id,
-            )
+_AUDITS = q.audits(_SHOWN_ELSEWHERE)
+
+
+# The audit actions whose label says what their detail holds; the others' detail is not read.
+_DETAILED = frozenset({"person.updated", "relationship.added"})
+
+
+def _audit_label(action: str, raw: str | None, people: PeopleNames) -> str:
+    label = _AUDIT_LABELS.get(action, words(action.replace(".", " ")).capitalize())
+    if action not in _DETAILED:
+        return label
+    try:
+        detail = json.loads(raw) if raw else {}
+    except ValueError:
+        detail = {}
+    if action == "person.updated" and isinstance(detail.get("changes"), dict):
+        changed = ", ".join(words(k) for k in detail["changes"]) or "nothing"
+        label += f": {changed}"
+    elif action == "relationship.added" and detail.get("kind"):
+        other = people(detail.get("person") or 0)
+        who = f"{other[0]} {other[1].upper()}" if other else "someone"
+        label += f": {who} — {words(detail['kind'])}"
+    return label
+
+
+def _audit_events(
+    unit: Unit, person_id: int, names: UserNames, people: PeopleNames
+) -> list[CaseEvent]:
+    return [
+        CaseEvent(
+            when=at,
+            kind="audit",
+            who=names(user_id),
+            summary=_one_line(_audit_label(action, raw, people)),
+            detail=f"{action} on {entity} {entity_id or ''}".strip(),
+            ref=audit_id,
         )
-    return events
+        for audit_id, at, user_id, action, entity, entity_id, raw in _AUDITS.all(
+            unit.sql, pid=person_id
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class ChronologyReads:
+    """What the case record already read that the chronology lists too."""
+
+    assessments: list[AssessmentDTO]
+    referrals: list[Any]
+    contacts: list[Any]
+    names: UserNames
+    people: PeopleNames
 
 
 def read_events(
     unit: Unit,
     person_id: int,
-    assessments: list[AssessmentDTO],
-    referrals: list[tuple[Referral, int]],
-    names: UserNames,
+    reads: ChronologyReads,
     limit: int | None,
 ) -> tuple[list[CaseEvent], int]:
-    """The newest ``limit`` events of the child (all with ``None``), and how many there are."""
-    page = _Page(limit)
+    """The newest ``limit`` events of the child (all with ``None``), and how many there are.
+
+    Each kind is one read whatever the history's length. The reads are not cut in SQL: with
+    an ORDER BY ... LIMIT on the event's time a typical child's case opened slower on SQLite
+    (the planner may walk a time index rather than the child's rows), and a child's rows are
+    few. What a long history cost was its statements, now a fixed number.
+    """
+    names = reads.names
     events = [
-        *_threshold_events(assessments),
+        *_threshold_events(reads.assessments),
         *_outcome_events(unit, person_id, names),
-        *_referral_events(referrals, names),
+        *_referral_events(reads.referrals, names),
+        *_contact_events(reads.contacts, names),
+        *_rag_events(unit, person_id, names),
+        *_allocation_events(unit, person_id, names),
+        *_audit_events(unit, person_id, names, reads.people),
     ]
-    page.total += len(events)
-    events += [
-        *_contact_events(unit, person_id, names, page),
-        *_rag_events(unit, person_id, names, page),
-        *_allocation_events(unit, person_id, names, page),
-        *_audit_events(unit, person_id, names, page),
-    ]
+    total = len(events)
     events.sort(key=lambda e: (e.when, _KIND_RANK.get(e.kind, 99), e.ref), reverse=True)
     if limit is not None:
         del events[limit:]
-    return events, page.total
+    return events, total

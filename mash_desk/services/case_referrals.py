@@ -1,122 +1,225 @@
-"""A child's referrals for the case record, read set-based (issue 16).
+"""What the meeting did about a child's referrals, for the case record, read set-based (issue 16).
 
 The case view used to read each referral's decision versions and strategy discussions through
 ``DecisionService.history`` and ``StrategyService.for_referral``: a permission check, a load
-and four reads per decision version, per referral, so the longest history cost three times the
-statements of a typical one. Here each table is read once for all of the child's referrals and
-the rows are grouped in Python, so a case opens with the same number of statements however
-many referrals the child has.
+and four reads per decision version, per referral. Here each table is one prepared statement
+keyed by the child (storage/prepared_case.py) and the rows are grouped in Python, so a case
+opens with the same number of statements however many referrals the child has. The rows
+carry the models' column names, so the services' own DTO builders read them as ORM rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select
-
-from mash_desk.domain.meetings import Pathway
+from mash_desk.domain.meetings import EscalationStatus, Pathway
 from mash_desk.domain.permissions import Permission, require
+from mash_desk.domain.routing import InformedParty, InformMethod, RoutingKind, RoutingStatus
 from mash_desk.services.context import ServiceContext, Unit
 from mash_desk.services.decisions import (
     ActionDTO,
     DecisionDTO,
+    EscalationDTO,
     action_dto,
     assemble_decision_dto,
 )
+from mash_desk.services.dto import PersonDTO
+from mash_desk.services.meetings import meeting_policy
+from mash_desk.services.routing import InformedDTO, RoutingDTO
 from mash_desk.services.strategy import StrategyDTO, strategy_dto
+from mash_desk.storage import prepared_case as q
 from mash_desk.storage.models import (
-    Agency,
-    AssessmentIndicator,
     Decision,
     DecisionAction,
-    DecisionPathway,
-    StrategyAttendee,
     StrategyDiscussion,
     ThresholdAssessment,
 )
 
+Agencies = dict[int, tuple[str, str]]
+"""Every agency's (code, name) by id, read once for the whole record."""
+
+
+class _Assessment(NamedTuple):
+    """The two columns of a decision's assessment its DTO shows."""
+
+    suggested_level: int | None
+    rationale: str | None
+
 
 def decisions_by_referral(
-    unit: Unit, referral_ids: Sequence[int]
+    unit: Unit, person_id: int, agencies: Agencies
 ) -> dict[int, tuple[DecisionDTO, ...]]:
-    """Every version of each referral's decision, first first (drafts included).
+    """Every version of each of the child's referrals' decision, first first (drafts included).
 
-    The same versions ``DecisionService.history`` returns, with its permission, in five
+    The same versions ``DecisionService.history`` returns, with its permission, in four
     statements for all the referrals.
     """
-    if not referral_ids:
-        return {}
     require(unit.role, Permission.VIEW_DECISIONS)
-    rows = unit.session.execute(
-        select(Decision, ThresholdAssessment)
-        .outerjoin(ThresholdAssessment, ThresholdAssessment.id == Decision.assessment_id)
-        .where(Decision.referral_id.in_(referral_ids))
-        .order_by(Decision.referral_id, Decision.revision)
-    ).all()
-    decision_ids = [d.id for d, _a in rows]
+    rows = q.DECISIONS.records(unit.sql, pid=person_id)
+    if not rows:
+        return {}
     pathways: dict[int, list[Pathway]] = defaultdict(list)
     actions: dict[int, list[ActionDTO]] = defaultdict(list)
     indicators: dict[int, list[str]] = defaultdict(list)
-    if decision_ids:
-        for decision_id, pathway in unit.session.execute(
-            select(DecisionPathway.decision_id, DecisionPathway.pathway)
-            .where(DecisionPathway.decision_id.in_(decision_ids))
-            .order_by(DecisionPathway.id)
-        ):
-            pathways[decision_id].append(Pathway(pathway))
-        for action, code in unit.session.execute(
-            select(DecisionAction, Agency.code)
-            .outerjoin(Agency, Agency.id == DecisionAction.owner_agency_id)
-            .where(DecisionAction.decision_id.in_(decision_ids))
-            .order_by(DecisionAction.id)
-        ):
-            actions[action.decision_id].append(action_dto(action, code))
-        for assessment_id, indicator in unit.session.execute(
-            select(AssessmentIndicator.assessment_id, AssessmentIndicator.indicator_id)
-            .where(AssessmentIndicator.assessment_id.in_({d.assessment_id for d, _a in rows}))
-            .order_by(AssessmentIndicator.indicator_id)
-        ):
-            indicators[assessment_id].append(indicator)
+    for decision_id, pathway in q.PATHWAYS.all(unit.sql, pid=person_id):
+        pathways[decision_id].append(Pathway(pathway))
+    for a in q.ACTIONS.records(unit.sql, pid=person_id):
+        code = agencies[a.owner_agency_id][0] if a.owner_agency_id is not None else None
+        actions[a.decision_id].append(action_dto(cast(DecisionAction, a), code))
+    for assessment_id, indicator in q.DECISION_INDICATORS.all(unit.sql, pid=person_id):
+        indicators[assessment_id].append(indicator)
     found: dict[int, list[DecisionDTO]] = defaultdict(list)
-    for d, assessment in rows:
+    for d in rows:
+        assessment = _Assessment(d.a_suggested_level, d.a_rationale) if d.a_id else None
         found[d.referral_id].append(
             assemble_decision_dto(
-                d,
+                cast(Decision, d),
                 tuple(pathways[d.id]),
                 tuple(actions[d.id]),
                 tuple(indicators[d.assessment_id]),
-                assessment,
+                cast(ThresholdAssessment | None, assessment),
             )
         )
     return {rid: tuple(ds) for rid, ds in found.items()}
 
 
 def strategies_by_referral(
-    unit: Unit, ctx: ServiceContext, referral_ids: Sequence[int]
+    unit: Unit, ctx: ServiceContext, person_id: int, agencies: Agencies
 ) -> dict[int, tuple[StrategyDTO, ...]]:
     """Each referral's strategy discussions, oldest first, as ``StrategyService.for_referral``.
 
-    Two statements for all the referrals: the discussions, then their attendees.
+    One statement for all the referrals: the discussions joined to their attendees.
     """
-    if not referral_ids:
-        return {}
     require(unit.role, Permission.VIEW_STRATEGY)
-    rows = unit.session.scalars(
-        select(StrategyDiscussion)
-        .where(StrategyDiscussion.referral_id.in_(referral_ids))
-        .order_by(StrategyDiscussion.held_at, StrategyDiscussion.id)
-    ).all()
+    discussions: dict[int, Any] = {}
     attendees: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    if rows:
-        for discussion_id, code, name in unit.session.execute(
-            select(StrategyAttendee.discussion_id, Agency.code, StrategyAttendee.name)
-            .join(Agency, Agency.id == StrategyAttendee.agency_id)
-            .where(StrategyAttendee.discussion_id.in_([r.id for r in rows]))
-            .order_by(StrategyAttendee.id)
-        ):
-            attendees[discussion_id].append((code, name))
+    for row in q.STRATEGIES.records(unit.sql, pid=person_id):
+        discussions.setdefault(row.id, row)
+        if row.attendee_agency_id is not None:
+            attendees[row.id].append((agencies[row.attendee_agency_id][0], row.attendee_name))
     found: dict[int, list[StrategyDTO]] = defaultdict(list)
-    for r in rows:
-        found[r.referral_id].append(strategy_dto(ctx, r, tuple(attendees[r.id])))
+    for r in discussions.values():
+        found[r.referral_id].append(
+            strategy_dto(ctx, cast(StrategyDiscussion, r), tuple(attendees[r.id]))
+        )
     return {rid: tuple(ss) for rid, ss in found.items()}
+
+
+def escalations_of(
+    unit: Unit, ctx: ServiceContext, person_id: int, agencies: Agencies
+) -> tuple[EscalationDTO, ...]:
+    """Every escalation about the child's decisions, open and resolved, soonest due first.
+
+    As ``decisions.read_escalations`` reads them, not ``DecisionService.escalations`` (the
+    manager's list of open ones across all children): the case record shows the child's whole
+    history, resolved escalations included, to everyone who may open the record.
+    """
+    policy = meeting_policy(ctx)
+    return tuple(
+        EscalationDTO(
+            id=e.id,
+            decision_id=e.decision_id,
+            referral_id=e.referral_id,
+            person_id=e.person_id,
+            agency_code=agencies[e.agency_id][0],
+            reason=e.reason,
+            stage=e.stage,
+            stage_name=policy.stage(e.stage).name,
+            due_at=e.due_at,
+            status=EscalationStatus(e.status),
+            resolution=e.resolution,
+            overdue=e.status == EscalationStatus.OPEN.value and e.due_at < unit.now,
+            version=e.version,
+        )
+        for e in q.ESCALATIONS.records(unit.sql, pid=person_id)
+    )
+
+
+def routings_of(
+    unit: Unit,
+    child: PersonDTO,
+    age: str,
+    agencies: Agencies,
+    users: dict[int, str],
+) -> tuple[RoutingDTO, ...]:
+    """The child's routings, oldest first, as ``routing.routings_of`` gives them.
+
+    One statement: the routings joined to who was told. ``age`` is the child's age in words.
+    """
+    routings: dict[int, Any] = {}
+    informed: dict[int, list[InformedDTO]] = defaultdict(list)
+    for row in q.ROUTINGS.records(unit.sql, pid=child.id):
+        routings.setdefault(row.id, row)
+        if row.informed_id is not None:
+            informed[row.id].append(
+                InformedDTO(
+                    InformedParty(row.informed_party),
+                    row.informed_who,
+                    InformMethod(row.informed_method),
+                    row.informed_at,
+                )
+            )
+    name = f"{child.given_name} {child.family_name.upper()}"
+    return tuple(
+        _routing_dto(r, tuple(informed[r.id]), name, age, agencies, users)
+        for r in routings.values()
+    )
+
+
+def _routing_dto(
+    r: Any,
+    informed: tuple[InformedDTO, ...],
+    child_name: str,
+    age: str,
+    agencies: Agencies,
+    users: dict[int, str],
+) -> RoutingDTO:
+    (from_code, from_name), (to_code, to_name) = (
+        agencies[r.from_agency_id],
+        agencies[r.to_agency_id],
+    )
+    return RoutingDTO(
+        id=r.id,
+        person_id=r.person_id,
+        referral_id=r.referral_id,
+        decision_id=r.decision_id,
+        kind=RoutingKind(r.kind),
+        from_agency=from_code,
+        to_agency=to_code,
+        to_team=r.to_team,
+        reason=r.reason,
+        level_before=r.level_before,
+        level_after=r.level_after,
+        family_consent=r.family_consent,
+        handover_summary=r.handover_summary,
+        childrens_centre_offer=r.childrens_centre_offer,
+        status=RoutingStatus(r.status),
+        informed=informed,
+        response_reason=r.response_reason,
+        version=r.version,
+        child_name=child_name,
+        age_text=age,
+        created_at=r.created_at,
+        completed_at=r.completed_at,
+        acknowledged_by=users.get(r.acknowledged_by) if r.acknowledged_by is not None else None,
+        acknowledged_at=r.acknowledged_at,
+        from_agency_name=from_name,
+        to_agency_name=to_name,
+    )
+
+
+def named_users(decisions: Iterable[DecisionDTO]) -> set[int]:
+    """The users the decisions name: drafters, signers, allocated workers, action owners."""
+    return {
+        uid
+        for d in decisions
+        for uid in (
+            d.drafted_by,
+            d.signed_by,
+            d.allocated_worker_id,
+            *(a.owner_user_id for a in d.actions),
+        )
+        if uid is not None
+    }

@@ -68,6 +68,7 @@ from mash_desk.services.document_register import DESTINATION_MAX, OUTPUT_ACTIONS
 from mash_desk.services.dto import Actor, OpResult
 from mash_desk.services.memo_model import build_memo, read_versions, supersession
 from mash_desk.storage.models import Meeting, Routing
+from mash_desk.storage.prepared_case import AGENCIES
 from mash_desk.storage.prepared_memo import DISPLAY_NAME, INSERT_ISSUED, ORIGINAL
 
 __all__ = [
@@ -145,10 +146,15 @@ class DocumentService(DocumentRegister):
                 raise NotFound(f"No meeting {meeting_id}")
         meeting = self._meetings.get(actor, meeting_id)
         with self.writing(actor, Permission.VIEW_MEETINGS) as unit:
-            # Every agenda item's decision versions in one read per table, not a unit each.
-            referrals = [item.referral_id for item in meeting.agenda]
+            # Every agenda child's decision versions, read per table for each child (the case
+            # view's reads, storage/prepared_case.py), not a unit per referral.
+            agencies = {aid: (code, name) for aid, code, name in AGENCIES.all(unit.sql)}
+            children = {item.person_id for item in meeting.agenda}
             versions = {
-                h.id: h for found in decisions_by_referral(unit, referrals).values() for h in found
+                h.id: h
+                for person_id in sorted(children)
+                for found in decisions_by_referral(unit, person_id, agencies).values()
+                for h in found
             }
             return build_minutes(unit, self.ctx, meeting, versions)
 
