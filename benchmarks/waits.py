@@ -72,13 +72,16 @@ def _process(module: str, spec: dict[str, Any]) -> tuple[dict[str, Any], float]:
     return json.loads(line.removeprefix("ready ")), wall
 
 
-def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
+def _services(
+    target: Target, repeat: int, cold: bool, ops: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     seats = open_seats(target)
     scenarios = ScreenScenarios(seats, repeat)
     try:
         scenarios.check_answers()
         results: dict[str, Any] = {}
-        for name in OPERATIONS:
+        chosen = [n for n in OPERATIONS if not ops or n in ops]
+        for name in chosen:
             app, floor = scenarios.pair(name)
             app_s, floor_s, runs = time_pair(app, floor, repeat, name in WRITES, name in VARYING)
             results[name] = {
@@ -94,7 +97,7 @@ def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
     finally:
         scenarios.close()
     if cold:
-        for name in OPERATIONS:
+        for name in chosen:
             spec = {"target": target.as_json(), "operation": name, "probes": probes}
             app_s = _process("benchmarks.cold", {**spec, "side": "app"})[0]["seconds"]
             floor_s = _process("benchmarks.cold", {**spec, "side": "floor"})[0]["seconds"]
@@ -154,10 +157,18 @@ def _scroll(target: Target, rounds: int, open_items: int) -> dict[str, Any]:
     }
 
 
-def run_target(target: Target, repeat: int, gui_rounds: int, cold: bool = True) -> dict[str, Any]:
-    """Every screen operation on one target; returns its report section."""
+def run_target(
+    target: Target,
+    repeat: int,
+    gui_rounds: int,
+    cold: bool = True,
+    ops: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Every screen operation on one target (or those in ``ops``); returns its report section."""
     print(f"  timing {target.label}", file=sys.stderr)
-    found: dict[str, Any] = {"operations": _services(target, repeat, cold)}
+    found: dict[str, Any] = {"operations": _services(target, repeat, cold, ops)}
+    if ops and "startup_to_queue" not in ops:
+        return found
     found["operations"]["startup_to_queue"] = _startup(target, gui_rounds)
     seats = open_seats(target)
     try:
@@ -177,6 +188,7 @@ def run(
     gui_rounds: int,
     rebuild: bool = False,
     cold: bool = True,
+    ops: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Time the screens on every SQLite and PostgreSQL size; return the report section."""
     statements.install()
@@ -184,14 +196,14 @@ def run(
     with tempfile.TemporaryDirectory(prefix="mash-bench-screens-") as tmp:
         for years in sqlite_sizes:
             target = sqlite_target(years, Path(tmp), rebuild)
-            report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold)
+            report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold, ops)
             Path(target.urls["practitioner"].removeprefix("sqlite:///")).unlink()
     if pg_sizes:
         cluster = PgCluster()
         try:
             for pg_years in pg_sizes:
                 target = cluster.target(pg_years)
-                report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold)
+                report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold, ops)
         finally:
             cluster.stop()
     statements.uninstall()  # the documents' desks, timed next, carry no hook

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +38,6 @@ from mash_desk.domain.text import clean_narrative, unsendable, unstorable_proble
 from mash_desk.services.access import AGENCY_CHECK_OPENED, AGENCY_CHECKS_VIEWED, record_access
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
-from mash_desk.services.mapping import person_dto
 from mash_desk.storage.models import (
     Agency,
     AgencyCheckRequest,
@@ -47,6 +47,7 @@ from mash_desk.storage.models import (
     Referral,
     User,
 )
+from mash_desk.storage.prepared_partner import INBOX_ALL, INBOX_OPEN
 
 
 class CheckStatus(StrEnum):
@@ -191,6 +192,13 @@ class PartnerCheck(InboxItem):
 _REQUESTER = aliased(User)
 _RETURNER = aliased(User)
 _WITHDRAWER = aliased(User)
+
+
+class _Born(NamedTuple):
+    """The two dates ``age_text`` reads, without building a person DTO."""
+
+    date_of_birth: date | None
+    expected_delivery: date | None
 
 
 def _full_name(given: str, family: str) -> str:
@@ -435,19 +443,13 @@ class AgencyCheckService(Service):
         Only open checks unless ``include_closed``; never another agency's.
         """
         with self.reading(actor, Permission.RETURN_AGENCY_CHECKS) as unit:
-            agency_id = _own_agency(unit)
-            condition = AgencyCheckRequest.agency_id == agency_id
-            if not include_closed:
-                condition = condition & (AgencyCheckRequest.status == CheckStatus.REQUESTED.value)
-            rows = unit.session.execute(
-                select(AgencyCheckRequest, Agency.code, Person)
-                .join(Agency, Agency.id == AgencyCheckRequest.agency_id)
-                .join(Referral, Referral.id == AgencyCheckRequest.referral_id)
-                .join(Person, Person.id == Referral.person_id)
-                .where(condition)
-                .order_by(AgencyCheckRequest.due_at, AgencyCheckRequest.id)
-            ).all()
-            return tuple(self._item(unit, r, code, p) for r, code, p in rows)
+            # One prepared statement (storage/prepared_partner.py): the agency is the user's
+            # stored one, read inside the statement; the inbox is refreshed on every visit.
+            statement = INBOX_ALL if include_closed else INBOX_OPEN
+            return tuple(
+                self._inbox_item(unit, *row)
+                for row in statement.all(unit.sql, user_id=unit.user_id)
+            )
 
     def open_request(self, actor: Actor, request_id: int) -> PartnerCheck:
         """Open one check of the rep's own agency (logged as a view of the child's record).
@@ -590,13 +592,18 @@ class AgencyCheckService(Service):
 
     def _timing(self, unit: Unit, r: AgencyCheckRequest, status: CheckStatus) -> tuple[bool, str]:
         """Whether the check is overdue now, and its timing in words."""
+        return self._timing_of(unit.now, status, r.due_at, r.returned_at)
+
+    def _timing_of(
+        self, now: datetime, status: CheckStatus, due_at: datetime, returned_at: datetime | None
+    ) -> tuple[bool, str]:
         if status is CheckStatus.REQUESTED:
-            return r.due_at < unit.now, self.ctx.deadlines.describe_remaining(r.due_at, unit.now)
+            return due_at < now, self.ctx.deadlines.describe_remaining(due_at, now)
         if status is CheckStatus.WITHDRAWN:
             return False, "withdrawn"
-        assert r.returned_at is not None
-        if r.returned_at > r.due_at:
-            late = self.ctx.deadlines.describe_remaining(r.due_at, r.returned_at)
+        assert returned_at is not None
+        if returned_at > due_at:
+            late = self.ctx.deadlines.describe_remaining(due_at, returned_at)
             return False, "returned " + late.replace("overdue by", "late by")
         return False, "returned on time"
 
@@ -619,21 +626,56 @@ class AgencyCheckService(Service):
         return found[0], found[1], found[2]
 
     def _item(self, unit: Unit, r: AgencyCheckRequest, code: str, person: Person) -> InboxItem:
-        status = CheckStatus(r.status)
-        overdue, timing = self._timing(unit, r, status)
+        return self._inbox_item(
+            unit,
+            r.id,
+            code,
+            person.given_name,
+            person.family_name,
+            person.date_of_birth,
+            person.expected_delivery,
+            r.question,
+            r.requested_at,
+            r.due_at,
+            r.rag,
+            r.status,
+            r.returned_at,
+            r.version,
+        )
+
+    def _inbox_item(
+        self,
+        unit: Unit,
+        request_id: int,
+        code: str,
+        given: str,
+        family: str,
+        date_of_birth: date | None,
+        expected_delivery: date | None,
+        question: str,
+        requested_at: datetime,
+        due_at: datetime,
+        rag: str | None,
+        status_code: str,
+        returned_at: datetime | None,
+        version: int,
+    ) -> InboxItem:
+        """One inbox line, from the columns of storage.prepared_partner.INBOX_COLUMNS."""
+        status = CheckStatus(status_code)
+        overdue, timing = self._timing_of(unit.now, status, due_at, returned_at)
         return InboxItem(
-            id=r.id,
+            id=request_id,
             agency_code=code,
-            child_name=_full_name(person.given_name, person.family_name),
-            age_text=age_text(person_dto(person), unit.today),
-            question=r.question,
-            requested_at=r.requested_at,
-            due_at=r.due_at,
-            rag=Rag(r.rag) if r.rag else None,
+            child_name=_full_name(given, family),
+            age_text=age_text(_Born(date_of_birth, expected_delivery), unit.today),
+            question=question,
+            requested_at=requested_at,
+            due_at=due_at,
+            rag=Rag(rag) if rag else None,
             status=status,
             overdue=overdue,
             timing=timing,
-            version=r.version,
+            version=version,
         )
 
     def _partner_check(
