@@ -275,7 +275,7 @@ def _child_on_contact(unit: Unit, contact_child_id: int) -> OpenChild:
     if row is None:
         raise NotFound(f"No child-on-contact record {contact_child_id}")
     width = len(OPEN_CHILD_COLUMNS)
-    return OpenChild(*row[:width], PersonDTO(*row[width:]))
+    return OpenChild._make((*row[:width], PersonDTO(*row[width:])))
 
 
 def _open_child(unit: Unit, contact_child_id: int) -> ContactChild:

@@ -8,7 +8,8 @@ user's stored row inside the statement, never from the Actor the caller holds.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
+from sqlalchemy.sql import ClauseElement
 
 from mash_desk.storage.models import Agency, AgencyCheckRequest, Person, Referral, User
 from mash_desk.storage.prepared import Prepared
@@ -33,7 +34,7 @@ INBOX_COLUMNS = (
 _OPEN = "requested"
 
 
-def _inbox(open_only: bool) -> Select[tuple[object, ...]]:
+def _inbox(open_only: bool) -> ClauseElement:
     own_agency = select(User.agency_id).where(User.id == bindparam("user_id")).scalar_subquery()
     statement = (
         select(*INBOX_COLUMNS)

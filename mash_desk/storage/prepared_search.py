@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Date,
     and_,
@@ -118,9 +119,10 @@ def _name_condition(names: int) -> ColumnElement[bool]:
     Two names (``first``, ``last``): "Amira Hassan" also finds "Hassan Amira".
     """
     if names == 1:
-        key = bindparam("key")
+        key: BindParameter[str] = bindparam("key")
         return or_(Person.family_key == key, Person.given_key == key)
-    first, last = bindparam("first"), bindparam("last")
+    first: BindParameter[str] = bindparam("first")
+    last: BindParameter[str] = bindparam("last")
     return or_(
         and_(Person.given_key == first, Person.family_key == last),
         and_(Person.given_key == last, Person.family_key == first),
@@ -225,7 +227,7 @@ def _facts(kind: str, size: int) -> Prepared:
     return Prepared(build(column.in_([bindparam(f"p{i}") for i in range(size)])))
 
 
-def facts_statement(kind: str, ids: Sequence[int]) -> tuple[Prepared, dict[str, int]]:
+def facts_statement(kind: str, ids: Sequence[int]) -> tuple[Prepared, dict[str, Any]]:
     """The statement of ``kind`` (one of :data:`FACTS`) for ``ids``, and its id parameters."""
     size = next((s for s in _SIZES if s >= len(ids)), None)
     if size is None:  # more than any page shows: compiled once for this exact count
