@@ -140,11 +140,11 @@ def understand(query: ChildQuery) -> Criteria:
         if problem:
             errors.append(problem)
         text = ""
-    elif text and normalise_postcode(text)[0] and any(ch.isdigit() for ch in text):
+    elif any(map(str.isdigit, text)) and normalise_postcode(text)[0]:
         postcode, _ = normalise_postcode(text)
         text = ""
     for token in text.split():
-        if any(ch.isdigit() for ch in token):
+        if any(map(str.isdigit, token)):
             parsed = parse_date(token)
             if parsed is None:
                 errors.append(
