@@ -36,7 +36,12 @@ class Raw:
         if self.sqlite:
             # The DBAPI connection itself: the pool's proxy would take the attribute and
             # leave the driver in its own transaction mode.
-            self.conn = engine.raw_connection().driver_connection
+            # Detached from the pool and kept: a pool connection dropped here went back to
+            # the pool in autocommit, and the desk's writer then took it, so every statement of
+            # the app's writes committed (and synced) on its own, on the floor's connection.
+            self._fairy = engine.raw_connection()
+            self.conn = self._fairy.driver_connection
+            self._fairy.detach()
             self.conn.isolation_level = None  # explicit BEGIN/COMMIT, as the ORM issues them
         else:
             # A connection of its own, as the same login (the desk's pool is sized for the

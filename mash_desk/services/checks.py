@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +38,6 @@ from mash_desk.domain.text import clean_narrative, unsendable, unstorable_proble
 from mash_desk.services.access import AGENCY_CHECK_OPENED, AGENCY_CHECKS_VIEWED, record_access
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import Actor, OpResult
-from mash_desk.services.mapping import person_dto
 from mash_desk.storage.models import (
     Agency,
     AgencyCheckRequest,
@@ -47,6 +47,7 @@ from mash_desk.storage.models import (
     Referral,
     User,
 )
+from mash_desk.storage.prepared_partner import INBOX_ALL, INBOX_OPEN
 
 
 class CheckStatus(StrEnum):
@@ -193,6 +194,13 @@ _RETURNER = aliased(User)
 _WITHDRAWER = aliased(User)
 
 
+class _Born(NamedTuple):
+    """The two dates ``age_text`` reads, without building a person DTO."""
+
+    date_of_birth: date | None
+    expected_delivery: date | None
+
+
 def _full_name(given: str, family: str) -> str:
     return f"{given} {family.upper()}"
 
@@ -213,16 +221,7 @@ class AgencyCheckService(Service):
         question, an agency that already has an open check for this referral, or a referral
         whose decision is made.
         """
-        errors: list[FieldError] = []
-        questions: list[str] = []
-        if not checks:
-            errors.append(FieldError("checks", "required", "Choose at least one agency to ask"))
-        for i, check in enumerate(checks):
-            text, problem = clean_narrative(
-                check.question, f"checks[{i}].question", "The question to the agency", required=True
-            )
-            errors += [problem] if problem else []
-            questions.append(text or "")
+        errors, questions = _check_questions(checks)
         with self.writing(actor, Permission.REQUEST_AGENCY_CHECKS) as unit:
             referral = unit.load(
                 Referral, referral_id, what="referral", missing=f"No referral with id {referral_id}"
@@ -236,87 +235,14 @@ class AgencyCheckService(Service):
                         "while it awaits its decision",
                     )
                 )
-            codes = [(c.agency_code or "").strip() for c in checks]
-            for i, code in enumerate(codes):
-                if unstorable := unstorable_problem(code, f"checks[{i}].agency", "Agency"):
-                    errors.append(unstorable)
-                    codes[i] = ""  # looked up as no agency; the refusal above names it
-            agencies = {
-                code: (agency_id, name, active)
-                for agency_id, code, name, active in unit.session.execute(
-                    select(Agency.id, Agency.code, Agency.name, Agency.active).where(
-                        Agency.code.in_(set(codes))
-                    )
-                )
-            }
-            open_now = dict(
-                unit.session.execute(
-                    select(AgencyCheckRequest.agency_id, AgencyCheckRequest.due_at).where(
-                        AgencyCheckRequest.referral_id == referral_id,
-                        AgencyCheckRequest.status == CheckStatus.REQUESTED.value,
-                    )
-                ).all()
-            )
-            seen: set[str] = set()
-            for i, code in enumerate(codes):
-                field = f"checks[{i}].agency"
-                found = agencies.get(code)
-                if found is None:
-                    errors.append(FieldError(field, "exists", f"Unknown agency {code!r}"))
-                elif not found[2]:
-                    errors.append(
-                        FieldError(field, "active", f"{found[1]} is no longer a partner agency")
-                    )
-                elif code in seen:
-                    errors.append(
-                        FieldError(field, "unique", f"{found[1]} is asked twice in one request")
-                    )
-                elif found[0] in open_now:
-                    errors.append(
-                        FieldError(
-                            field,
-                            "open_request",
-                            f"{found[1]} already has an open check for this referral (due "
-                            f"{open_now[found[0]]:%d %b %Y %H:%M} UTC); wait for its return or "
-                            "withdraw it first",
-                        )
-                    )
-                seen.add(code)
+            codes, agency_ids, agency_errors = _check_agencies(unit, referral_id, checks)
+            errors += agency_errors
             if errors:
                 raise ValidationError(errors)
-
             rag = Rag(referral.rag) if referral.rag else None
             due_at = self.ctx.deadlines.agency_check_due(rag or UNRATED_CLOCK, unit.now)
+            made = _add_requests(unit, referral, [agency_ids[c] for c in codes], questions, due_at)
             consent = _consent_to_share(unit, referral.person_id)
-            made: list[AgencyCheckRequest] = []
-            for code, question in zip(codes, questions, strict=True):
-                made.append(
-                    AgencyCheckRequest(
-                        referral_id=referral.id,
-                        agency_id=agencies[code][0],
-                        question=question,
-                        requested_by=unit.user_id,
-                        requested_at=unit.now,
-                        due_at=due_at,
-                        rag=referral.rag,
-                        status=CheckStatus.REQUESTED.value,
-                        nothing_known=False,
-                    )
-                )
-            unit.session.add_all(made)
-            try:
-                unit.session.flush()
-            except IntegrityError as exc:
-                # Two practitioners asked the same agency at the same moment: the partial
-                # unique index keeps one open check per referral and agency.
-                raise ValidationError(
-                    FieldError(
-                        "checks",
-                        "open_request",
-                        "Someone else has just asked one of these agencies about this referral; "
-                        "nothing was saved. Reload to see their request.",
-                    )
-                ) from exc
             for request, code in zip(made, codes, strict=True):
                 unit.audit(
                     "agency_check.requested",
@@ -435,19 +361,13 @@ class AgencyCheckService(Service):
         Only open checks unless ``include_closed``; never another agency's.
         """
         with self.reading(actor, Permission.RETURN_AGENCY_CHECKS) as unit:
-            agency_id = _own_agency(unit)
-            condition = AgencyCheckRequest.agency_id == agency_id
-            if not include_closed:
-                condition = condition & (AgencyCheckRequest.status == CheckStatus.REQUESTED.value)
-            rows = unit.session.execute(
-                select(AgencyCheckRequest, Agency.code, Person)
-                .join(Agency, Agency.id == AgencyCheckRequest.agency_id)
-                .join(Referral, Referral.id == AgencyCheckRequest.referral_id)
-                .join(Person, Person.id == Referral.person_id)
-                .where(condition)
-                .order_by(AgencyCheckRequest.due_at, AgencyCheckRequest.id)
-            ).all()
-            return tuple(self._item(unit, r, code, p) for r, code, p in rows)
+            # One prepared statement (storage/prepared_partner.py): the agency is the user's
+            # stored one, read inside the statement; the inbox is refreshed on every visit.
+            statement = INBOX_ALL if include_closed else INBOX_OPEN
+            return tuple(
+                self._inbox_item(unit, *row)
+                for row in statement.all(unit.sql, user_id=unit.user_id)
+            )
 
     def open_request(self, actor: Actor, request_id: int) -> PartnerCheck:
         """Open one check of the rep's own agency (logged as a view of the child's record).
@@ -590,13 +510,18 @@ class AgencyCheckService(Service):
 
     def _timing(self, unit: Unit, r: AgencyCheckRequest, status: CheckStatus) -> tuple[bool, str]:
         """Whether the check is overdue now, and its timing in words."""
+        return self._timing_of(unit.now, status, r.due_at, r.returned_at)
+
+    def _timing_of(
+        self, now: datetime, status: CheckStatus, due_at: datetime, returned_at: datetime | None
+    ) -> tuple[bool, str]:
         if status is CheckStatus.REQUESTED:
-            return r.due_at < unit.now, self.ctx.deadlines.describe_remaining(r.due_at, unit.now)
+            return due_at < now, self.ctx.deadlines.describe_remaining(due_at, now)
         if status is CheckStatus.WITHDRAWN:
             return False, "withdrawn"
-        assert r.returned_at is not None
-        if r.returned_at > r.due_at:
-            late = self.ctx.deadlines.describe_remaining(r.due_at, r.returned_at)
+        assert returned_at is not None
+        if returned_at > due_at:
+            late = self.ctx.deadlines.describe_remaining(due_at, returned_at)
             return False, "returned " + late.replace("overdue by", "late by")
         return False, "returned on time"
 
@@ -619,21 +544,56 @@ class AgencyCheckService(Service):
         return found[0], found[1], found[2]
 
     def _item(self, unit: Unit, r: AgencyCheckRequest, code: str, person: Person) -> InboxItem:
-        status = CheckStatus(r.status)
-        overdue, timing = self._timing(unit, r, status)
+        return self._inbox_item(
+            unit,
+            r.id,
+            code,
+            person.given_name,
+            person.family_name,
+            person.date_of_birth,
+            person.expected_delivery,
+            r.question,
+            r.requested_at,
+            r.due_at,
+            r.rag,
+            r.status,
+            r.returned_at,
+            r.version,
+        )
+
+    def _inbox_item(
+        self,
+        unit: Unit,
+        request_id: int,
+        code: str,
+        given: str,
+        family: str,
+        date_of_birth: date | None,
+        expected_delivery: date | None,
+        question: str,
+        requested_at: datetime,
+        due_at: datetime,
+        rag: str | None,
+        status_code: str,
+        returned_at: datetime | None,
+        version: int,
+    ) -> InboxItem:
+        """One inbox line, from the columns of storage.prepared_partner.INBOX_COLUMNS."""
+        status = CheckStatus(status_code)
+        overdue, timing = self._timing_of(unit.now, status, due_at, returned_at)
         return InboxItem(
-            id=r.id,
+            id=request_id,
             agency_code=code,
-            child_name=_full_name(person.given_name, person.family_name),
-            age_text=age_text(person_dto(person), unit.today),
-            question=r.question,
-            requested_at=r.requested_at,
-            due_at=r.due_at,
-            rag=Rag(r.rag) if r.rag else None,
+            child_name=_full_name(given, family),
+            age_text=age_text(_Born(date_of_birth, expected_delivery), unit.today),
+            question=question,
+            requested_at=requested_at,
+            due_at=due_at,
+            rag=Rag(rag) if rag else None,
             status=status,
             overdue=overdue,
             timing=timing,
-            version=r.version,
+            version=version,
         )
 
     def _partner_check(
@@ -667,6 +627,114 @@ class AgencyCheckService(Service):
             nothing_known=r.nothing_known,
             withdrawal_reason=r.withdrawal_reason,
         )
+
+
+def _check_questions(checks: Sequence[CheckRequestInput]) -> tuple[list[FieldError], list[str]]:
+    """Problems with what was typed (no agency chosen, a blank question) and the questions."""
+    errors: list[FieldError] = []
+    questions: list[str] = []
+    if not checks:
+        errors.append(FieldError("checks", "required", "Choose at least one agency to ask"))
+    for i, check in enumerate(checks):
+        text, problem = clean_narrative(
+            check.question, f"checks[{i}].question", "The question to the agency", required=True
+        )
+        errors += [problem] if problem else []
+        questions.append(text or "")
+    return errors, questions
+
+
+def _check_agencies(
+    unit: Unit, referral_id: int, checks: Sequence[CheckRequestInput]
+) -> tuple[list[str], dict[str, int], list[FieldError]]:
+    """The agency codes asked, their ids, and why any cannot be asked (field per agency).
+
+    An agency cannot be asked if it is unknown, no longer a partner, asked twice in one
+    request, or already has an open check for this referral.
+    """
+    errors: list[FieldError] = []
+    codes = [(c.agency_code or "").strip() for c in checks]
+    for i, code in enumerate(codes):
+        if unstorable := unstorable_problem(code, f"checks[{i}].agency", "Agency"):
+            errors.append(unstorable)
+            codes[i] = ""  # looked up as no agency; the refusal above names it
+    agencies = {
+        code: (agency_id, name, active)
+        for agency_id, code, name, active in unit.session.execute(
+            select(Agency.id, Agency.code, Agency.name, Agency.active).where(
+                Agency.code.in_(set(codes))
+            )
+        )
+    }
+    open_now = dict(
+        unit.session.execute(
+            select(AgencyCheckRequest.agency_id, AgencyCheckRequest.due_at).where(
+                AgencyCheckRequest.referral_id == referral_id,
+                AgencyCheckRequest.status == CheckStatus.REQUESTED.value,
+            )
+        ).all()
+    )
+    seen: set[str] = set()
+    for i, code in enumerate(codes):
+        field = f"checks[{i}].agency"
+        found = agencies.get(code)
+        if found is None:
+            errors.append(FieldError(field, "exists", f"Unknown agency {code!r}"))
+        elif not found[2]:
+            errors.append(FieldError(field, "active", f"{found[1]} is no longer a partner agency"))
+        elif code in seen:
+            errors.append(FieldError(field, "unique", f"{found[1]} is asked twice in one request"))
+        elif found[0] in open_now:
+            errors.append(
+                FieldError(
+                    field,
+                    "open_request",
+                    f"{found[1]} already has an open check for this referral (due "
+                    f"{open_now[found[0]]:%d %b %Y %H:%M} UTC); wait for its return or "
+                    "withdraw it first",
+                )
+            )
+        seen.add(code)
+    return codes, {code: found[0] for code, found in agencies.items()}, errors
+
+
+def _add_requests(
+    unit: Unit,
+    referral: Referral,
+    agency_ids: list[int],
+    questions: list[str],
+    due_at: datetime,
+) -> list[AgencyCheckRequest]:
+    """Write one open check per agency; a race for the same agency is refused, not doubled."""
+    made = [
+        AgencyCheckRequest(
+            referral_id=referral.id,
+            agency_id=agency_id,
+            question=question,
+            requested_by=unit.user_id,
+            requested_at=unit.now,
+            due_at=due_at,
+            rag=referral.rag,
+            status=CheckStatus.REQUESTED.value,
+            nothing_known=False,
+        )
+        for agency_id, question in zip(agency_ids, questions, strict=True)
+    ]
+    unit.session.add_all(made)
+    try:
+        unit.session.flush()
+    except IntegrityError as exc:
+        # Two practitioners asked the same agency at the same moment: the partial
+        # unique index keeps one open check per referral and agency.
+        raise ValidationError(
+            FieldError(
+                "checks",
+                "open_request",
+                "Someone else has just asked one of these agencies about this referral; "
+                "nothing was saved. Reload to see their request.",
+            )
+        ) from exc
+    return made
 
 
 def _own_agency(unit: Unit) -> int:

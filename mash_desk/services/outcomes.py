@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 
-from mash_desk.domain.enums import PRIMARY_NEEDS, REFERRAL_SOURCES, ContactOutcome, WorkStatus
-from mash_desk.domain.errors import FieldError, NotFound, ValidationError
+from mash_desk.domain.enums import (
+    PRIMARY_NEEDS,
+    REFERRAL_SOURCES,
+    ContactOutcome,
+    Rag,
+    WorkStatus,
+)
+from mash_desk.domain.errors import ConflictError, FieldError, NotFound, ValidationError
 from mash_desk.domain.meetings import ALLOCATED_OUTCOMES, DecisionOutcome, DecisionStatus
 from mash_desk.domain.outcome_rules import check_consent, check_forward, check_red_nfa
 from mash_desk.domain.outcomes import apply_under_five_rule, check_outcomes, is_under_five
@@ -18,20 +25,39 @@ from mash_desk.domain.thresholds import Level, consent_purpose
 from mash_desk.services.access import record_access
 from mash_desk.services.contacts import add_consent
 from mash_desk.services.contacts import check_consent as check_consent_input
-from mash_desk.services.context import Service, ServiceContext, Unit, check_version
-from mash_desk.services.dto import Actor, ContactChildDTO, OpResult, ReferralDTO
+from mash_desk.services.context import (
+    CONFLICT_MESSAGE,
+    Service,
+    ServiceContext,
+    Unit,
+    check_version,
+)
+from mash_desk.services.dto import (
+    Actor,
+    ContactChildDTO,
+    OpResult,
+    PersonDTO,
+    RagRatingDTO,
+    ReferralDTO,
+)
 from mash_desk.services.inputs import OutcomeInput
-from mash_desk.services.mapping import contact_child_dto, referral_dto
+from mash_desk.services.mapping import referral_dto
 from mash_desk.storage.models import (
-    Consent,
     Contact,
     ContactChild,
-    ContactOutcomeRow,
     Decision,
     Person,
     Referral,
     ServiceEpisode,
     User,
+)
+from mash_desk.storage.prepared_outcomes import (
+    CHILD_ON_CONTACT,
+    CLOSE_CHILD,
+    CONSENTS,
+    INSERT_OUTCOME,
+    OPEN_CHILD_COLUMNS,
+    RAG_HISTORY,
 )
 
 OUTCOME_VIEW = "outcome.prepare"
@@ -131,7 +157,7 @@ def _check_input(given: OutcomeInput) -> tuple[set[ContactOutcome], str | None, 
     return outcomes, reason, consent_reason
 
 
-def _level(ctx: ServiceContext, unit: Unit, cc: ContactChild) -> Level | None:
+def _level(ctx: ServiceContext, unit: Unit, cc: ContactChild | OpenChild) -> Level | None:
     """The child's provisional level, from the threshold document version it was screened by."""
     if cc.provisional_level is None or not cc.threshold_document or not cc.threshold_version:
         return None
@@ -140,13 +166,9 @@ def _level(ctx: ServiceContext, unit: Unit, cc: ContactChild) -> Level | None:
     return document.level(cc.provisional_level)
 
 
-def _consents(unit: Unit, cc: ContactChild) -> dict[str, str]:
+def _consents(unit: Unit, cc: ContactChild | OpenChild) -> dict[str, str]:
     """The latest recorded state of each consent purpose for this child on this contact."""
-    rows = unit.conn.execute(
-        select(Consent.purpose, Consent.state)
-        .where(Consent.person_id == cc.person_id, Consent.contact_id == cc.contact_id)
-        .order_by(Consent.recorded_at, Consent.id)
-    ).all()
+    rows = CONSENTS.all(unit.sql, person_id=cc.person_id, contact_id=cc.contact_id)
     return dict(rows)
 
 
@@ -230,6 +252,32 @@ def _referral_held(unit: Unit, referral: Referral, now: datetime) -> str | None:
     return f"referral {referral.id}, decided: {DecisionOutcome(outcome).label}"
 
 
+class OpenChild(NamedTuple):
+    """A child on a contact as recording an outcome reads it (storage.prepared_outcomes)."""
+
+    id: int
+    contact_id: int
+    person_id: int
+    status: str
+    rag: str | None
+    due_at: datetime | None
+    provisional_level: int | None
+    level_rationale: str | None
+    threshold_document: str | None
+    threshold_version: str | None
+    version: int
+    person: PersonDTO
+
+
+def _child_on_contact(unit: Unit, contact_child_id: int) -> OpenChild:
+    """The child on the contact with the person's DTO, in one read; ``NotFound`` if none."""
+    row = CHILD_ON_CONTACT.first(unit.sql, cc_id=contact_child_id)
+    if row is None:
+        raise NotFound(f"No child-on-contact record {contact_child_id}")
+    width = len(OPEN_CHILD_COLUMNS)
+    return OpenChild._make((*row[:width], PersonDTO(*row[width:])))
+
+
 def _open_child(unit: Unit, contact_child_id: int) -> ContactChild:
     cc = unit.session.get(ContactChild, contact_child_id)
     if cc is None:
@@ -301,7 +349,7 @@ class OutcomeService(Service):
         """
         outcomes, reason, consent_reason = _check_input(given)
         with self.writing(actor, Permission.RECORD_OUTCOME) as unit:
-            cc = _open_child(unit, contact_child_id)
+            cc = _child_on_contact(unit, contact_child_id)
             check_version(cc, expected_version, "contact")
             if cc.status != WorkStatus.OPEN.value:
                 raise ValidationError(
@@ -311,66 +359,20 @@ class OutcomeService(Service):
                         "Outcomes were already recorded for this child on this contact",
                     )
                 )
-            person = unit.session.get(Person, cc.person_id)
-            assert person is not None
-            under_five = is_under_five(person.date_of_birth, person.expected_delivery, unit.today)
-            final, notices, problems = apply_under_five_rule(outcomes, under_five, reason)
-            red_nfa = check_red_nfa(final, cc.rag, allows(unit.role, Permission.AUTHORISE))
-            problems += [red_nfa] if red_nfa else []
-            forward_to = (
-                find_open_case(unit, cc.person_id)
-                if ContactOutcome.FORWARD_TO_WORKER in final
-                else None
+            final, notices, forward_to = self._apply_rules(
+                unit, cc, outcomes, given, (reason, consent_reason)
             )
-            forward = check_forward(final, forward_to.worker_name if forward_to else None)
-            problems += [forward] if forward else []
-            level = _level(self.ctx, unit, cc)
-            recorded = _consents(unit, cc)
-            if given.consent is not None:
-                # Consent asked for now counts as recorded for the rule, and is stored with
-                # the outcome (both or neither).
-                found = check_consent_input(unit, given.consent, "consent_now")
-                problems += found
-                if not found:
-                    recorded[str(given.consent.purpose)] = str(given.consent.state)
-            problems += check_consent(
-                final,
-                level.label if level else None,
-                level.consent.rule if level else None,
-                recorded,
-                consent_reason,
-            )
-            if problems:
-                raise ValidationError(problems)
             if given.consent is not None:
                 add_consent(unit, cc.person_id, cc.contact_id, given.consent)
-            cc.no_offer_reason = reason
-            cc.consent_reason = consent_reason
-            red_authorised = (
-                unit.user_id if cc.rag == "red" and ContactOutcome.NFA in final else None
-            )
-            referral = self._write(unit, cc, final, given)
-            unit.audit(
-                "contact.outcome_recorded",
-                "contact_child",
-                cc.id,
-                person_id=cc.person_id,
-                outcomes=sorted(o.value for o in final),
-                under_five_rule_applied=bool(notices),
-                no_offer_reason=reason,
-                consent_reason=consent_reason,
-                consent_recorded=(
-                    {"purpose": str(given.consent.purpose), "state": str(given.consent.state)}
-                    if given.consent is not None
-                    else None
-                ),
-                # Names the manager whose authority closed a red contact (rule above).
-                red_nfa_authorised_by=red_authorised,
-                # Who the contact went to, and the open case that made them its worker.
-                forwarded_to=forward_to.worker_id if forward_to else None,
-                forwarded_via=(
-                    {"kind": forward_to.kind, "id": forward_to.ref_id} if forward_to else None
-                ),
+            status, referral = self._write(unit, cc, final, given, reason, consent_reason)
+            _audit_outcome(
+                unit,
+                cc,
+                final,
+                given,
+                forward_to,
+                under_five_rule=bool(notices),
+                reasons=(reason, consent_reason),
             )
             if referral is not None:
                 unit.audit(
@@ -383,7 +385,7 @@ class OutcomeService(Service):
                     decision_due_at=referral.decision_due_at.isoformat(),
                 )
             result = OutcomeResult(
-                contact_child_dto(unit.session, cc), referral_dto(referral) if referral else None
+                _closed_dto(unit, cc, final, status), referral_dto(referral) if referral else None
             )
             return OpResult(
                 result,
@@ -391,43 +393,174 @@ class OutcomeService(Service):
                 tuple(notices),
             )
 
+    def _apply_rules(
+        self,
+        unit: Unit,
+        cc: OpenChild,
+        outcomes: set[ContactOutcome],
+        given: OutcomeInput,
+        reasons: tuple[str | None, str | None],
+    ) -> tuple[frozenset[ContactOutcome], list[str], OpenCase | None]:
+        """The outcomes after the under-5 rule, its notices, and the case forwarded to.
+
+        Raises ``ValidationError`` with every rule broken: red NFA without a manager, a
+        forward with no open case, consent the level's rule needs, a consent given badly.
+        """
+        reason, consent_reason = reasons  # no children's-centre offer; going on without consent
+        person = cc.person
+        under_five = is_under_five(person.date_of_birth, person.expected_delivery, unit.today)
+        final, notices, problems = apply_under_five_rule(outcomes, under_five, reason)
+        red_nfa = check_red_nfa(final, cc.rag, allows(unit.role, Permission.AUTHORISE))
+        problems += [red_nfa] if red_nfa else []
+        forward_to = (
+            find_open_case(unit, cc.person_id)
+            if ContactOutcome.FORWARD_TO_WORKER in final
+            else None
+        )
+        forward = check_forward(final, forward_to.worker_name if forward_to else None)
+        problems += [forward] if forward else []
+        level = _level(self.ctx, unit, cc)
+        recorded = _consents(unit, cc)
+        if given.consent is not None:
+            # Consent asked for now counts as recorded for the rule, and is stored with
+            # the outcome (both or neither).
+            found = check_consent_input(unit, given.consent, "consent_now")
+            problems += found
+            if not found:
+                recorded[str(given.consent.purpose)] = str(given.consent.state)
+        problems += check_consent(
+            final,
+            level.label if level else None,
+            level.consent.rule if level else None,
+            recorded,
+            consent_reason,
+        )
+        if problems:
+            raise ValidationError(problems)
+        return final, notices, forward_to
+
     def _write(
-        self, unit: Unit, cc: ContactChild, final: frozenset[ContactOutcome], given: OutcomeInput
-    ) -> Referral | None:
-        """Store the outcomes, close the child's contact or open its referral."""
+        self,
+        unit: Unit,
+        cc: OpenChild,
+        final: frozenset[ContactOutcome],
+        given: OutcomeInput,
+        reason: str | None,
+        consent_reason: str | None,
+    ) -> tuple[str, Referral | None]:
+        """Store the outcomes, close the child's contact or open its referral.
+
+        Returns the contact's new status and the referral made, if any.
+        """
         for outcome in sorted(final):
-            unit.session.add(
-                ContactOutcomeRow(
-                    contact_child_id=cc.id,
-                    outcome=outcome.value,
-                    recorded_by=unit.user_id,
-                    recorded_at=unit.now,
-                )
+            INSERT_OUTCOME.run(
+                unit.sql, cc_id=cc.id, outcome=outcome.value, user_id=unit.user_id, at=unit.now
             )
         referral = None
+        status = WorkStatus.CLOSED.value
         if ContactOutcome.REFERRAL in final:
-            referral_in = given.referral
-            assert referral_in is not None
-            contact = unit.session.get(Contact, cc.contact_id)
-            assert contact is not None
-            cc.status = WorkStatus.REFERRED.value
-            referral = Referral(
-                contact_child_id=cc.id,
-                person_id=cc.person_id,
-                referral_at=unit.now,
-                source=referral_in.source or contact.referral_source,
-                primary_need=referral_in.primary_need,
-                status=WorkStatus.AWAITING_DECISION.value,
-                rag=cc.rag,
-                # National rule: decide within one working day of the referral (Working
-                # Together 2023); single assessment within 45 working days.
-                decision_due_at=self.ctx.deadlines.referral_decision_due(unit.now),
-                assessment_due_at=self.ctx.deadlines.assessment_due(unit.now),
-                created_by=unit.user_id,
-            )
-            unit.session.add(referral)
-        else:
-            cc.status = WorkStatus.CLOSED.value
-        cc.closed_at = unit.now
+            referral = self._referral(unit, cc, given)
+            status = WorkStatus.REFERRED.value
+        changed = CLOSE_CHILD.run(
+            unit.sql,
+            cc_id=cc.id,
+            expected=cc.version,
+            status=status,
+            at=unit.now,
+            no_offer_reason=reason,
+            consent_reason=consent_reason,
+        )
+        if changed != 1:
+            # Saved by someone else since it was read in this transaction (PostgreSQL's
+            # read committed); as the ORM's version check would say.
+            raise ConflictError(CONFLICT_MESSAGE)
+        return status, referral
+
+    def _referral(self, unit: Unit, cc: OpenChild, given: OutcomeInput) -> Referral:
+        """Open the MASH referral a contact progresses to (through the ORM: many defaults)."""
+        referral_in = given.referral
+        assert referral_in is not None
+        contact = unit.session.get(Contact, cc.contact_id)
+        assert contact is not None
+        referral = Referral(
+            contact_child_id=cc.id,
+            person_id=cc.person_id,
+            referral_at=unit.now,
+            source=referral_in.source or contact.referral_source,
+            primary_need=referral_in.primary_need,
+            status=WorkStatus.AWAITING_DECISION.value,
+            rag=cc.rag,
+            # National rule: decide within one working day of the referral (Working
+            # Together 2023); single assessment within 45 working days.
+            decision_due_at=self.ctx.deadlines.referral_decision_due(unit.now),
+            assessment_due_at=self.ctx.deadlines.assessment_due(unit.now),
+            created_by=unit.user_id,
+        )
+        unit.session.add(referral)
         unit.session.flush()
         return referral
+
+
+def _audit_outcome(
+    unit: Unit,
+    cc: OpenChild,
+    final: frozenset[ContactOutcome],
+    given: OutcomeInput,
+    forward_to: OpenCase | None,
+    *,
+    under_five_rule: bool,
+    reasons: tuple[str | None, str | None],
+) -> None:
+    """The audit row of the outcomes recorded (``reasons``: no offer, no consent)."""
+    reason, consent_reason = reasons
+    unit.audit(
+        "contact.outcome_recorded",
+        "contact_child",
+        cc.id,
+        person_id=cc.person_id,
+        outcomes=sorted(o.value for o in final),
+        under_five_rule_applied=under_five_rule,
+        no_offer_reason=reason,
+        consent_reason=consent_reason,
+        consent_recorded=(
+            {"purpose": str(given.consent.purpose), "state": str(given.consent.state)}
+            if given.consent is not None
+            else None
+        ),
+        # Names the manager whose authority closed a red contact (rule above).
+        red_nfa_authorised_by=(
+            unit.user_id if cc.rag == "red" and ContactOutcome.NFA in final else None
+        ),
+        # Who the contact went to, and the open case that made them its worker.
+        forwarded_to=forward_to.worker_id if forward_to else None,
+        forwarded_via=({"kind": forward_to.kind, "id": forward_to.ref_id} if forward_to else None),
+    )
+
+
+def _closed_dto(
+    unit: Unit, cc: OpenChild, final: frozenset[ContactOutcome], status: str
+) -> ContactChildDTO:
+    """The child on the contact as it now stands.
+
+    Its outcomes are the ones just written, in the order written (the contact was open, and
+    only recording closes it, so it had none before).
+    """
+    history = tuple(
+        RagRatingDTO(Rag(value), why, name, at)
+        for value, why, name, at in RAG_HISTORY.all(unit.sql, cc_id=cc.id)
+    )
+    return ContactChildDTO(
+        id=cc.id,
+        contact_id=cc.contact_id,
+        person=cc.person,
+        status=status,
+        rag=Rag(cc.rag) if cc.rag else None,
+        due_at=cc.due_at,
+        provisional_level=cc.provisional_level,
+        level_rationale=cc.level_rationale,
+        threshold_document=cc.threshold_document,
+        threshold_version=cc.threshold_version,
+        outcomes=tuple(sorted(final)),
+        rag_history=history,
+        version=cc.version + 1,
+    )

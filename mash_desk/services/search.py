@@ -19,33 +19,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, union
+from sqlalchemy import bindparam, select
 
-from mash_desk.domain.enums import PersonKind, Role, WorkStatus
+from mash_desk.domain.enums import Role, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, ValidationError
 from mash_desk.domain.identifiers import normalise_nhs_number, normalise_postcode
 from mash_desk.domain.matching import PersonFacts, name_key, score
-from mash_desk.domain.meetings import DecisionOutcome, DecisionStatus
+from mash_desk.domain.meetings import DecisionOutcome
 from mash_desk.domain.permissions import Permission
 from mash_desk.domain.referrals import twelve_months_before
-from mash_desk.domain.routing import RoutingStatus
 from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, PersonDTO
-from mash_desk.services.people import PERSON_DTO_COLUMNS
-from mash_desk.storage.models import (
-    AgencyCheckRequest,
-    Contact,
-    ContactChild,
-    Decision,
-    DecisionAction,
-    Household,
-    Person,
-    Referral,
-    Routing,
-    ServiceEpisode,
-    ThresholdAssessment,
-    User,
-)
+from mash_desk.storage.models import Person
+from mash_desk.storage.prepared import Prepared
+from mash_desk.storage.prepared_search import FACTS, candidates, facts_statement
+from mash_desk.storage.prepared_search import not_merged as not_merged  # services.merge uses it
 
 RESULT_LIMIT = 50
 """Results shown at most; beyond that the user is asked to refine the search."""
@@ -53,10 +41,8 @@ CANDIDATE_LIMIT = 500
 """Rows read at most before ranking (a common surname alone can match hundreds)."""
 MORE_MESSAGE = "More children match than are shown: add a date of birth or postcode to refine."
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
-_HANDED_OVER = [
-    s.value for s in (RoutingStatus.COMPLETE, RoutingStatus.ACCEPTED, RoutingStatus.REJECTED)
-]
 _CLOSED_REFERRAL = (WorkStatus.DECIDED.value, WorkStatus.CLOSED.value)
+_MERGED_INTO = Prepared(select(Person.id, Person.merged_into).where(Person.id == bindparam("pid")))
 
 
 @dataclass(frozen=True)
@@ -154,11 +140,11 @@ def understand(query: ChildQuery) -> Criteria:
         if problem:
             errors.append(problem)
         text = ""
-    elif text and normalise_postcode(text)[0] and any(ch.isdigit() for ch in text):
+    elif any(map(str.isdigit, text)) and normalise_postcode(text)[0]:
         postcode, _ = normalise_postcode(text)
         text = ""
     for token in text.split():
-        if any(ch.isdigit() for ch in token):
+        if any(map(str.isdigit, token)):
             parsed = parse_date(token)
             if parsed is None:
                 errors.append(
@@ -194,28 +180,6 @@ def understand(query: ChildQuery) -> Criteria:
     return found
 
 
-def not_merged(person: Any) -> ColumnElement[bool]:
-    """Records in use, written so no planner reads them through the ``merged_into`` index.
-
-    Without statistics SQLite takes ``merged_into IS NULL`` (true of nearly every row) for
-    the narrowest index and reads the whole table through it; wrapped in ``coalesce`` it
-    filters the rows the name, date, NHS-number or postcode index found.
-    """
-    return func.coalesce(person.merged_into, 0) == 0
-
-
-def _name_condition(names: tuple[str, ...]) -> ColumnElement[bool]:
-    """Phonetic match on the name keys (indexed); "Amira Hassan" also finds "Hassan Amira"."""
-    if len(names) == 1:
-        key = name_key(names[0])
-        return or_(Person.family_key == key, Person.given_key == key)
-    first, last = name_key(names[0]), name_key(names[-1])
-    return or_(
-        and_(Person.given_key == first, Person.family_key == last),
-        and_(Person.given_key == last, Person.family_key == first),
-    )
-
-
 def _swapped(d: date) -> date:
     try:
         return date(d.year, d.day, d.month)
@@ -223,56 +187,35 @@ def _swapped(d: date) -> date:
         return d
 
 
-def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = [
-        not_merged(Person),
-        Person.kind == PersonKind.CHILD.value,
-    ]
-    if criteria.nhs_number:
-        found.append(Person.nhs_number == criteria.nhs_number)
-    if criteria.names:
-        found.append(_name_condition(criteria.names))
+def _candidates(criteria: Criteria, partner: bool) -> tuple[Prepared, dict[str, Any]]:
+    """The prepared statement for the criteria's shape, and its values."""
+    values: dict[str, Any] = {"limit": CANDIDATE_LIMIT + 1}
+    names = criteria.names
+    if len(names) == 1:
+        values["key"] = name_key(names[0])
+    elif names:
+        values["first"], values["last"] = name_key(names[0]), name_key(names[-1])
+    days: list[date] = []
     if criteria.date_of_birth:
         dob = criteria.date_of_birth
         # With a name, a day/month swap (the commonest typing error) still finds the child.
-        days = {dob, _swapped(dob)} if criteria.names else {dob}
-        found.append(Person.date_of_birth.in_(sorted(days)))
+        days = sorted({dob, _swapped(dob)} if names else {dob})
+        values.update({f"dob{i}": day for i, day in enumerate(days)})
+    if criteria.nhs_number:
+        values["nhs"] = criteria.nhs_number
     if criteria.postcode:
-        found.append(Household.postcode == criteria.postcode)
+        values["postcode"] = criteria.postcode
     if criteria.household_id is not None:
-        found.append(Person.household_id == criteria.household_id)
-    return found
-
-
-def partner_scope(unit: Unit) -> ColumnElement[bool]:
-    """The children a partner rep's agency may see: asked about, routed, or given actions.
-
-    The same three doors the partner inbox opens (checks, routings, actions) and no other.
-    """
-    agency_id = unit.session.scalar(select(User.agency_id).where(User.id == unit.user_id))
-    if agency_id is None:  # pragma: no cover - the user was checked a moment ago
-        return false()
-    asked = (
-        select(Referral.person_id)
-        .join(AgencyCheckRequest, AgencyCheckRequest.referral_id == Referral.id)
-        .where(AgencyCheckRequest.agency_id == agency_id)
+        values["household"] = criteria.household_id
+    statement = candidates(
+        min(len(names), 2),
+        len(days),
+        bool(criteria.nhs_number),
+        bool(criteria.postcode),
+        criteria.household_id is not None,
+        partner,
     )
-    routed = select(Routing.person_id).where(
-        Routing.to_agency_id == agency_id,
-        Routing.status.in_(_HANDED_OVER),
-    )
-    actioned = (
-        select(Decision.person_id)
-        .join(DecisionAction, DecisionAction.decision_id == Decision.id)
-        .where(
-            Decision.status == DecisionStatus.SIGNED.value,
-            or_(
-                DecisionAction.owner_agency_id == agency_id,
-                DecisionAction.owner_user_id == unit.user_id,
-            ),
-        )
-    )
-    return Person.id.in_(select(union(asked, routed, actioned).subquery().c[0]))
+    return statement, values
 
 
 def _rank(criteria: Criteria, person: PersonDTO) -> float:
@@ -299,18 +242,10 @@ class SearchService(Service):
         """
         criteria = understand(query)
         with self.reading(actor, Permission.FIND_CHILD) as unit:
-            conditions = _conditions(criteria)
             partner = unit.role is Role.PARTNER
-            if partner:
-                conditions.append(partner_scope(unit))
-            rows = unit.conn.execute(
-                select(*PERSON_DTO_COLUMNS)
-                .outerjoin(Household, Household.id == Person.household_id)
-                .where(*conditions)
-                .order_by(Person.family_name, Person.given_name, Person.id)
-                .limit(CANDIDATE_LIMIT + 1)
-            ).all()
-            people = [PersonDTO(*tuple(row)) for row in rows]
+            statement, values = _candidates(criteria, partner)
+            rows = statement.all(unit.sql, user_id=unit.user_id, **values)
+            people = [PersonDTO(*row) for row in rows]
             people.sort(key=lambda p: -_rank(criteria, p))
             shown = people[:RESULT_LIMIT]
             if partner:
@@ -330,9 +265,7 @@ def resolve_person(unit: Unit, person_id: int) -> int:
     seen: set[int] = set()
     current = person_id
     while True:
-        row = unit.conn.execute(
-            select(Person.id, Person.merged_into).where(Person.id == current)
-        ).first()
+        row = _MERGED_INTO.first(unit.sql, pid=current)
         if row is None:
             raise NotFound(f"No person with id {person_id}")
         if row[1] is None or current in seen:
@@ -343,56 +276,20 @@ def resolve_person(unit: Unit, person_id: int) -> int:
 
 def with_facts(unit: Unit, people: list[PersonDTO]) -> tuple[FoundChild, ...]:
     """Add what is known and open to each child: five indexed reads for the whole page."""
-    ids = [p.id for p in people]
+    ids = list(dict.fromkeys(p.id for p in people))
     if not ids:
         return ()
     facts: dict[int, dict[str, Any]] = {
         i: {"open": 0, "last": None, "recent": 0, "level": None, "decided": None, "any": False}
         for i in ids
     }
-    for pid, open_count, last, total in unit.conn.execute(
-        select(
-            ContactChild.person_id,
-            func.sum(case((ContactChild.status == WorkStatus.OPEN.value, 1), else_=0)),
-            func.max(Contact.received_at),
-            func.count(),
-        )
-        .join(Contact, Contact.id == ContactChild.contact_id)
-        .where(ContactChild.person_id.in_(ids))
-        .group_by(ContactChild.person_id)
-    ):
-        facts[pid].update(open=int(open_count or 0), last=last, any=total > 0)
-    since = twelve_months_before(unit.now)
-    for pid, at, status in unit.conn.execute(
-        select(Referral.person_id, Referral.referral_at, Referral.status).where(
-            Referral.person_id.in_(ids)
-        )
-    ):
-        f = facts[pid]
-        f["any"] = True
-        f["recent"] += int(since <= _aware(at) <= unit.now)
-        f["open"] += int(status not in _CLOSED_REFERRAL)
-    for pid, level in unit.conn.execute(
-        select(ThresholdAssessment.person_id, ThresholdAssessment.chosen_level)
-        .where(ThresholdAssessment.person_id.in_(ids), ThresholdAssessment.kind != "qa")
-        .order_by(ThresholdAssessment.assessed_at, ThresholdAssessment.id)
-    ):
-        facts[pid]["level"] = level  # the latest assessment wins
-    for pid, outcome, signed_at in unit.conn.execute(
-        select(Decision.person_id, Decision.outcome, Decision.signed_at)
-        .where(Decision.person_id.in_(ids), Decision.status == DecisionStatus.SIGNED.value)
-        .order_by(Decision.signed_at, Decision.id)
-    ):
-        facts[pid]["decided"] = (outcome, signed_at)
     services: dict[int, list[str]] = {i: [] for i in ids}
-    for pid, service in unit.conn.execute(
-        select(ServiceEpisode.person_id, ServiceEpisode.service).where(
-            ServiceEpisode.person_id.in_(ids),
-            ServiceEpisode.started_on <= unit.today,
-            ServiceEpisode.ended_on.is_(None) | (ServiceEpisode.ended_on > unit.today),
-        )
-    ):
-        services[pid].append(service.replace("_", " "))
+    since = twelve_months_before(unit.now)
+    for kind in FACTS:
+        statement, params = facts_statement(kind, ids)
+        if kind == "services":
+            params["today"] = unit.today
+        _add_facts(kind, statement.all(unit.sql, **params), facts, services, since, unit.now)
     return tuple(
         FoundChild(
             person=p,
@@ -405,6 +302,35 @@ def with_facts(unit: Unit, people: list[PersonDTO]) -> tuple[FoundChild, ...]:
         )
         for p in people
     )
+
+
+def _add_facts(
+    kind: str,
+    rows: list[tuple[Any, ...]],
+    facts: dict[int, dict[str, Any]],
+    services: dict[int, list[str]],
+    since: datetime,
+    now: datetime,
+) -> None:
+    """Fold one statement's rows (storage.prepared_search.FACTS) into each child's facts."""
+    if kind == "contacts":
+        for pid, open_count, last, total in rows:
+            facts[pid].update(open=int(open_count or 0), last=last, any=total > 0)
+    elif kind == "referrals":
+        for pid, at, status in rows:
+            f = facts[pid]
+            f["any"] = True
+            f["recent"] += int(since <= _aware(at) <= now)
+            f["open"] += int(status not in _CLOSED_REFERRAL)
+    elif kind == "levels":
+        for pid, level in rows:
+            facts[pid]["level"] = level  # the latest assessment wins
+    elif kind == "decisions":
+        for pid, outcome, signed_at in rows:
+            facts[pid]["decided"] = (outcome, signed_at)
+    else:
+        for pid, service in rows:
+            services[pid].append(service.replace("_", " "))
 
 
 def _aware(at: datetime) -> datetime:

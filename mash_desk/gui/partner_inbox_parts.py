@@ -1,0 +1,161 @@
+"""What the partner inbox's three tabs share: read-only tables, detail labels, tab titles.
+
+The inbox (gui/partner_inbox.py) is one widget made of three tabs, each in a module of its
+own (gui/partner_requests.py, gui/partner_routed.py, gui/partner_actions.py). Each tab is a
+mixin of :class:`InboxTab`, which holds what they all use; the widget itself supplies
+``session``, ``sections`` and Qt's ``style``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+from mash_desk.domain.errors import ValidationError
+from mash_desk.gui.a11y import live_label, no_tab_trap
+from mash_desk.gui.session import DeskSession
+from mash_desk.gui.tasks import describe_error
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+TAB_REQUESTS, TAB_ROUTED, TAB_ACTIONS = range(3)
+
+
+def inbox_table(headers: Sequence[str], name: str, stretch: int) -> QTableWidget:
+    """A read-only, single-row-selection table with one stretching column."""
+    table = QTableWidget(0, len(headers))
+    no_tab_trap(table)
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    for col in range(len(headers)):
+        header.setSectionResizeMode(
+            col,
+            QHeaderView.ResizeMode.Stretch
+            if col == stretch
+            else QHeaderView.ResizeMode.ResizeToContents,
+        )
+    return table
+
+
+def detail_label(name: str, text: str) -> QLabel:
+    """A selectable, wrapping plain-text label announced to screen readers as ``name``."""
+    label = QLabel(text)
+    live_label(label, name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    return label
+
+
+def scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area (long handover summaries)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
+def errors_text(exc: BaseException, fields: Sequence[str] = ()) -> tuple[str, str]:
+    """Split an error into (message for the text field, message for the buttons)."""
+    if isinstance(exc, ValidationError):
+        at_field = "; ".join(e.message for e in exc.errors if e.field in fields)
+        elsewhere = "; ".join(e.message for e in exc.errors if e.field not in fields)
+        return at_field, elsewhere
+    return "", describe_error(exc)
+
+
+class InboxTab:
+    """What every tab of the inbox uses: shortcuts, icons, times, tab titles, table filling."""
+
+    session: DeskSession
+    sections: QTabWidget
+
+    if TYPE_CHECKING:
+
+        def style(self) -> QStyle:
+            """Qt's style (the inbox widget's own)."""
+            ...
+
+    @staticmethod
+    def _shortcut(widget: QWidget, key: str, slot: Callable[[], Any]) -> None:
+        shortcut = QShortcut(QKeySequence(key), widget)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    def _icon(self, pixmap: QStyle.StandardPixmap) -> QIcon:
+        return self.style().standardIcon(pixmap)
+
+    def _when(self, at: Any) -> str:
+        local = at.astimezone(self.session.desk.ctx.tz)
+        return f"{local.day} {MONTHS[local.month - 1]} {local:%H:%M}"
+
+    def _set_tab(self, index: int, name: str, count: int, flagged: int, flag_words: str) -> None:
+        """Show the count (and what needs attention, in words and an icon) in a tab title."""
+        text = f"{name} ({count})"
+        if flagged:
+            text = f"{name} ({count} · ⚠ {flagged} {flag_words})"
+        self.sections.setTabText(index, text)
+        self.sections.setTabIcon(
+            index, self._icon(QStyle.StandardPixmap.SP_MessageBoxWarning) if flagged else QIcon()
+        )
+
+    @staticmethod
+    def _reselect(table: QTableWidget, keep: int | None) -> None:
+        if table.rowCount() == 0:
+            return
+        for row in range(table.rowCount()):
+            cell = table.item(row, 0)
+            if cell is not None and cell.data(Qt.ItemDataRole.UserRole) == keep:
+                table.setCurrentCell(row, 0)
+                return
+        if table.currentRow() < 0 or table.currentRow() >= table.rowCount():
+            table.setCurrentCell(0, 0)
+
+    @staticmethod
+    def _selected_id(table: QTableWidget) -> int | None:
+        item = table.item(table.currentRow(), 0) if table.currentRow() >= 0 else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _fill(
+        self,
+        table: QTableWidget,
+        rows: Sequence[tuple[int, Sequence[str], dict[int, QIcon]]],
+    ) -> None:
+        keep = self._selected_id(table)
+        # Quiet while rebuilding: a half-filled table must not look like a new selection.
+        table.blockSignals(True)
+        try:
+            table.setRowCount(len(rows))
+            for row, (item_id, cells, icons) in enumerate(rows):
+                for col, text in enumerate(cells):
+                    cell = QTableWidgetItem(text)
+                    cell.setData(Qt.ItemDataRole.UserRole, item_id)
+                    cell.setToolTip(text)
+                    if col in icons:
+                        cell.setIcon(icons[col])
+                    table.setItem(row, col, cell)
+        finally:
+            table.blockSignals(False)
+        table.resizeRowsToContents()
+        self._reselect(table, keep)
