@@ -22,6 +22,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
+from mash_desk.domain.changes import ChangeKey, Kind, Topic
 from mash_desk.domain.measures import Breakdown, MonthPeriod, add_months
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from mash_desk.gui.a11y import live_label
@@ -45,10 +46,18 @@ PERIODS = (1, 3, 6, 12)
 MONTHS_BACK = 36
 TILE_COLUMNS = 2
 # Work whose change moves a figure (services' OpResult.changed and live_sync's table keys).
-RELOAD_KEYS = frozenset(
-    {"queue", "workload", "agency_checks", "routings", "strategy", "decisions", "feedback"}
+RELOAD_KEYS: frozenset[ChangeKey] = frozenset(
+    {
+        Topic.QUEUE,
+        Topic.WORKLOAD,
+        Topic.AGENCY_CHECKS,
+        Topic.ROUTINGS,
+        Topic.STRATEGY,
+        Topic.DECISIONS,
+        Topic.FEEDBACK,
+    }
 )
-RELOAD_PREFIXES = ("contact:", "referral:")
+RELOAD_PREFIXES = (f"{Kind.CONTACT}:", f"{Kind.REFERRAL}:")
 # A burst of changes (a meeting signing ten decisions) reloads once, this long after the last.
 RELOAD_DELAY_MS = 400
 CHARTS = ("Trends", "RAG timeliness", "Sources", "Flows", "Neighbours")

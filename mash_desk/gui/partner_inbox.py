@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mash_desk.domain.changes import Topic, agency_inbox
 from mash_desk.gui.partner_actions import A_DUE, A_STATUS, AgencyActionsTab
 from mash_desk.gui.partner_inbox_parts import TAB_ACTIONS, TAB_REQUESTS, TAB_ROUTED
 from mash_desk.gui.partner_requests import COL_DUE, CheckRequestsTab
@@ -138,9 +139,9 @@ class PartnerInbox(CheckRequestsTab, RoutedCasesTab, AgencyActionsTab, QWidget):
         tables[self.sections.currentIndex()].setFocus()
 
     def _hub_changed(self, keys: frozenset[str]) -> None:
-        if "agency_checks" in keys or f"agency_inbox:{self.session.actor.agency_code}" in keys:
+        if Topic.AGENCY_CHECKS in keys or agency_inbox(self.session.actor.agency_code) in keys:
             self.refresh_requests()
-        if "routings" in keys:
+        if Topic.ROUTINGS in keys:
             self.refresh_routed()
-        if "actions" in keys or "decisions" in keys:
+        if Topic.ACTIONS in keys or Topic.DECISIONS in keys:
             self.refresh_actions()

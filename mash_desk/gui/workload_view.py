@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from mash_desk.domain.changes import Topic
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from mash_desk.gui.a11y import live_label
 from mash_desk.gui.session import DeskSession
@@ -219,5 +220,5 @@ class WorkloadView(QWidget):
 
     @Slot(object)
     def _hub_changed(self, keys: frozenset[str]) -> None:
-        if keys & {"queue", "workload"}:
+        if keys & {Topic.QUEUE, Topic.WORKLOAD}:
             self.refresh()

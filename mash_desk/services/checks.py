@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from mash_desk.domain.changes import Kind, Topic, agency_inbox, change_keys, record_key
 from mash_desk.domain.enums import ConsentPurpose, Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from mash_desk.domain.outcomes import age_text
@@ -266,13 +267,11 @@ class AgencyCheckService(Service):
             rows = self._rows(unit, AgencyCheckRequest.id.in_([r.id for r in made]))
             return OpResult(
                 rows,
-                frozenset(
-                    {
-                        "agency_checks",
-                        f"referral:{referral.id}",
-                        f"person:{referral.person_id}",
-                        *(f"agency_inbox:{code}" for code in codes),
-                    }
+                change_keys(
+                    Topic.AGENCY_CHECKS,
+                    record_key(Kind.REFERRAL, referral.id),
+                    record_key(Kind.PERSON, referral.person_id),
+                    *(agency_inbox(code) for code in codes),
                 ),
             )
 
@@ -343,13 +342,11 @@ class AgencyCheckService(Service):
             (row,) = self._rows(unit, AgencyCheckRequest.id == request.id)
             return OpResult(
                 row,
-                frozenset(
-                    {
-                        "agency_checks",
-                        f"referral:{request.referral_id}",
-                        f"person:{person_id}",
-                        f"agency_inbox:{code}",
-                    }
+                change_keys(
+                    Topic.AGENCY_CHECKS,
+                    record_key(Kind.REFERRAL, request.referral_id),
+                    record_key(Kind.PERSON, person_id),
+                    agency_inbox(code),
                 ),
             )
 
@@ -442,13 +439,11 @@ class AgencyCheckService(Service):
             )
             return OpResult(
                 self._partner_check(unit, request, code, person),
-                frozenset(
-                    {
-                        "agency_checks",
-                        f"referral:{request.referral_id}",
-                        f"person:{person.id}",
-                        f"agency_inbox:{code}",
-                    }
+                change_keys(
+                    Topic.AGENCY_CHECKS,
+                    record_key(Kind.REFERRAL, request.referral_id),
+                    record_key(Kind.PERSON, person.id),
+                    agency_inbox(code),
                 ),
             )
 

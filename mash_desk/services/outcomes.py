@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from sqlalchemy import or_, select
 
+from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
 from mash_desk.domain.enums import (
     PRIMARY_NEEDS,
     REFERRAL_SOURCES,
@@ -389,7 +390,11 @@ class OutcomeService(Service):
             )
             return OpResult(
                 result,
-                frozenset({"queue", f"contact:{cc.contact_id}", f"person:{cc.person_id}"}),
+                change_keys(
+                    Topic.QUEUE,
+                    record_key(Kind.CONTACT, cc.contact_id),
+                    record_key(Kind.PERSON, cc.person_id),
+                ),
                 tuple(notices),
             )
 

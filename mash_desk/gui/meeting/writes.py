@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from mash_desk.domain.changes import Kind, record_key
+from mash_desk.domain.changes import Kind, Topic, record_key
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.meetings import DecisionStatus
 from mash_desk.gui.meeting.follow_ups import FollowUp, read_follow_ups
@@ -329,12 +329,12 @@ class MeetingWrites(_Widget):
 
     def _hub_changed(self, keys: frozenset[str]) -> None:
         # A routing or strategy discussion saved here or in a case view changes the flags.
-        if self.meeting is not None and keys & {"routings", "strategy"}:
+        if self.meeting is not None and keys & {Topic.ROUTINGS, Topic.STRATEGY}:
             self._load_follow_ups()
         # Another desk changed this meeting (its agenda, attendance or a decision): read it
         # again. The child on screen stays, and with it the decision form being typed in.
         if self.meeting is not None and keys & {
-            "meetings",
+            Topic.MEETINGS,
             record_key(Kind.MEETING, self.meeting.id),
         }:
             self.session.tasks.read(
