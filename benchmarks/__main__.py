@@ -49,6 +49,12 @@ def main() -> int:
         "--no-cold", action="store_true", help="skip the first-touch processes of the screens"
     )
     parser.add_argument(
+        "--ops",
+        default="",
+        help="screens: only these operations, comma-separated (e.g. queue_scroll_2000); "
+        "documents are then skipped",
+    )
+    parser.add_argument(
         "--doc-repeat", type=int, default=20, help="timed memos (batches: a quarter, at least 3)"
     )
     args = parser.parse_args()
@@ -65,9 +71,10 @@ def main() -> int:
             gui_rounds=args.gui_rounds,
             rebuild=args.rebuild,
             cold=not args.no_cold,
+            ops=frozenset(o for o in args.ops.split(",") if o) or None,
         )
         print(waits.markdown(report["screens"]), file=sys.stderr)
-    if args.only in ("all", "documents", "screens"):
+    if args.only in ("all", "documents") or (args.only == "screens" and not args.ops):
         report["documents"] = documents.run(args.doc_repeat, max(3, args.doc_repeat // 4))
         report["targets_met"] = report["targets_met"] and report["documents"]["targets_met"]
     if args.only in ("all", "encryption"):

@@ -72,13 +72,17 @@ def _process(module: str, spec: dict[str, Any]) -> tuple[dict[str, Any], float]:
     return json.loads(line.removeprefix("ready ")), wall
 
 
-def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
+def _services(
+    target: Target, repeat: int, cold: bool, names: tuple[str, ...] = OPERATIONS
+) -> dict[str, Any]:
+    if not names:
+        return {}
     seats = open_seats(target)
     scenarios = ScreenScenarios(seats, repeat)
     try:
         scenarios.check_answers()
         results: dict[str, Any] = {}
-        for name in OPERATIONS:
+        for name in names:
             app, floor = scenarios.pair(name)
             app_s, floor_s, runs = time_pair(app, floor, repeat, name in WRITES, name in VARYING)
             results[name] = {
@@ -94,7 +98,7 @@ def _services(target: Target, repeat: int, cold: bool) -> dict[str, Any]:
     finally:
         scenarios.close()
     if cold:
-        for name in OPERATIONS:
+        for name in names:
             spec = {"target": target.as_json(), "operation": name, "probes": probes}
             app_s = _process("benchmarks.cold", {**spec, "side": "app"})[0]["seconds"]
             floor_s = _process("benchmarks.cold", {**spec, "side": "floor"})[0]["seconds"]
@@ -154,11 +158,21 @@ def _scroll(target: Target, rounds: int, open_items: int) -> dict[str, Any]:
     }
 
 
-def run_target(target: Target, repeat: int, gui_rounds: int, cold: bool = True) -> dict[str, Any]:
-    """Every screen operation on one target; returns its report section."""
+def run_target(
+    target: Target,
+    repeat: int,
+    gui_rounds: int,
+    cold: bool = True,
+    ops: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """Every screen operation on one target (or only ``ops``); returns its report section."""
     print(f"  timing {target.label}", file=sys.stderr)
-    found: dict[str, Any] = {"operations": _services(target, repeat, cold)}
-    found["operations"]["startup_to_queue"] = _startup(target, gui_rounds)
+    names = tuple(n for n in OPERATIONS if ops is None or n in ops)
+    found: dict[str, Any] = {"operations": _services(target, repeat, cold, names)}
+    if ops is None or "startup_to_queue" in ops:
+        found["operations"]["startup_to_queue"] = _startup(target, gui_rounds)
+    if ops is not None and "queue_scroll_2000" not in ops:
+        return found
     seats = open_seats(target)
     try:
         open_items = build_backlog(seats["practitioner"])
@@ -177,21 +191,28 @@ def run(
     gui_rounds: int,
     rebuild: bool = False,
     cold: bool = True,
+    ops: frozenset[str] | None = None,
 ) -> dict[str, Any]:
-    """Time the screens on every SQLite and PostgreSQL size; return the report section."""
+    """Time the screens on every SQLite and PostgreSQL size; return the report section.
+
+    ``ops`` names the operations to time (``None``: all of them, the GUI rows included).
+    """
+    unknown = (ops or frozenset()) - {*OPERATIONS, "startup_to_queue", "queue_scroll_2000"}
+    if unknown:
+        raise SystemExit(f"unknown screen operations: {', '.join(sorted(unknown))}")
     statements.install()
     report: dict[str, Any] = {"repeat": repeat, "gui_rounds": gui_rounds, "targets": {}}
     with tempfile.TemporaryDirectory(prefix="mash-bench-screens-") as tmp:
         for years in sqlite_sizes:
             target = sqlite_target(years, Path(tmp), rebuild)
-            report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold)
+            report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold, ops)
             Path(target.urls["practitioner"].removeprefix("sqlite:///")).unlink()
     if pg_sizes:
         cluster = PgCluster()
         try:
             for pg_years in pg_sizes:
                 target = cluster.target(pg_years)
-                report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold)
+                report["targets"][target.label] = run_target(target, repeat, gui_rounds, cold, ops)
         finally:
             cluster.stop()
     statements.uninstall()  # the documents' desks, timed next, carry no hook
