@@ -20,6 +20,7 @@ from mash_desk.gui.queue_model import (
     COL_TIME_LEFT,
     COL_WORKER,
     QueueModel,
+    QueueProxy,
     RowRole,
     SortRole,
     Urgency,
@@ -162,6 +163,63 @@ def test_refresh_keeps_the_rows_scrolled_to(qtbot, session):
     model.reload()
     qtbot.waitUntil(lambda: not model.loading)
     assert model.rowCount() == 4
+
+
+def _staggered(session, clock, count: int) -> list[str]:
+    """Log ``count`` children a minute apart, named against deadline order; return the names."""
+    names = []
+    for i in range(count):
+        name = f"{chr(ord('Z') - i)}ara"
+        log_one(session.desk, session.actor, given=name, family="Queue")
+        names.append(f"{name} Queue")
+        clock.advance(timedelta(minutes=1))
+    return names
+
+
+def test_pages_fetched_later_are_sized_apart_and_keep_the_chosen_sort(qtbot, session, clock):
+    by_deadline = _staggered(session, clock, 7)
+    model = _loaded_model(qtbot, session, page_size=2, fetch_size=3)
+    proxy = QueueProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(COL_CHILD, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 2 and model.fetch_size == 3
+
+    def shown() -> list[str]:
+        return [proxy.index(i, COL_CHILD).data() for i in range(proxy.rowCount())]
+
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: not model.loading)
+    # A later page is the fetch size; the rows loaded so far stay sorted by name.
+    assert model.rowCount() == 5
+    assert shown() == sorted(by_deadline[:5])
+    # Soonest deadline first: the rows appended by the next page land after the others.
+    proxy.sort(COL_TIME_LEFT, Qt.SortOrder.AscendingOrder)
+    assert proxy.sortColumn() == COL_TIME_LEFT
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: not model.loading)
+    assert shown() == by_deadline and not model.has_more
+    assert [r.child_name for r in model.rows()] == by_deadline
+    proxy.sort(COL_TIME_LEFT, Qt.SortOrder.DescendingOrder)
+    assert shown() == by_deadline[::-1]
+    proxy.sort(COL_CHILD, Qt.SortOrder.DescendingOrder)
+    assert shown() == sorted(by_deadline, reverse=True)
+
+
+def test_the_view_scrolls_for_more_in_deadline_order(qtbot, session, clock):
+    by_deadline = _staggered(session, clock, 9)
+    widget = QueueView(session, page_size=2, fetch_size=3)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 500)
+    widget.show()
+    # The table asks for pages until its viewport is full or the queue is read to the end.
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 9 and not widget.model.loading)
+    assert _names(widget) == by_deadline
+    assert widget.table.horizontalHeader().sortIndicatorSection() == COL_TIME_LEFT
+    assert widget.count_label.text() == "9 open items"
+    widget.table.sortByColumn(COL_CHILD, Qt.SortOrder.AscendingOrder)
+    assert _names(widget) == sorted(by_deadline)
+    widget.table.sortByColumn(COL_TIME_LEFT, Qt.SortOrder.AscendingOrder)
+    assert _names(widget) == by_deadline
 
 
 def test_red_countdown_runs_in_real_time_and_warns(qtbot, session):
