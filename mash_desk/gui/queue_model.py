@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -458,6 +459,31 @@ class QueueModel(QAbstractTableModel):
             return self.group_key(number)
         return None
 
+    def multiData(  # noqa: N802
+        self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan
+    ) -> None:
+        """Every role a view's delegate asks for at once (seven per cell on every paint).
+
+        One call per cell instead of seven calls of :meth:`data`, each a trip from Qt into
+        Python; roles the model does not set (fonts, colours, alignment) are left empty.
+        """
+        number = index.row()
+        if not 0 <= number < len(self._rows):
+            for wanted in roles:
+                wanted.clearData()
+            return
+        cells = self._cells[number] or self._work_out_cells(number)
+        column = index.column()
+        for wanted in roles:
+            role = wanted.role()
+            slot = _SLOTS.get(role)
+            if slot is not None:
+                wanted.setData(cells[slot][column])
+            elif role > _USER:
+                wanted.setData(self.data(index, role))
+            else:
+                wanted.clearData()
+
 
 class QueueProxy(QSortFilterProxyModel):
     """Sorts the loaded rows by any column's :data:`SortRole`, optionally household by household.
@@ -522,6 +548,18 @@ class QueueProxy(QSortFilterProxyModel):
         unchanged = column == super().sortColumn() and self._order == self.sortOrder()
         super().sort(column, self._order)
         return not unchanged
+
+    def multiData(  # noqa: N802
+        self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan
+    ) -> None:
+        """Hand a view's request for all of a cell's roles to the model in one call.
+
+        QSortFilterProxyModel would ask the model role by role (:meth:`QueueModel.multiData`).
+        """
+        if self._queue is None:
+            super().multiData(index, roles)
+            return
+        self._queue.multiData(self.mapToSource(index), roles)
 
     def lessThan(  # noqa: N802
         self,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from sqlalchemy import update
 
 from mash_desk.domain.enums import Rag, Role
@@ -128,6 +128,27 @@ def test_cells_show_words_icons_and_roles(qtbot, session):
         model.rows(), key=lambda r: _cell(model, _row_of(model, r.child_name), COL_AGE, SortRole)
     )
     assert ages[0].child_name == "Baby Reed" and ages[1].child_name == "Ivy Lee"
+
+
+def test_a_painted_cell_says_what_the_model_says(qtbot, session):
+    # A view's delegate asks for all of a cell's roles at once (multiData), through the proxy.
+    _varied(session)
+    model = _loaded_model(qtbot, session)
+    proxy = QueueProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(COL_RAG, Qt.SortOrder.AscendingOrder)
+    delegate = QStyledItemDelegate()
+    painted = []
+    for i in range(proxy.rowCount()):
+        for column in range(model.columnCount()):
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, proxy.index(i, column))
+            source = proxy.mapToSource(proxy.index(i, column))
+            assert option.text == source.data()
+            assert option.icon.isNull() == (source.data(DECORATION) is None)
+            painted.append(option.text)
+    assert painted[COL_RAG] == "Red" and "Not rated" in painted
+    assert "Referral: awaiting decision" in painted
 
 
 def test_only_the_first_page_is_loaded_until_fetch_more(qtbot, session):
