@@ -14,12 +14,15 @@ is in :mod:`mash_desk.gui.queue_cells`, its icon in :mod:`mash_desk.gui.queue_ic
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
@@ -109,6 +112,11 @@ _SLOTS = {
 }
 """The roles the model answers per cell, and where a row's worked-out cells keep each."""
 _Cells = tuple[tuple[Any, ...], ...]
+
+
+def _each(roles: QModelRoleDataSpan | QModelRoleData) -> Iterable[QModelRoleData]:
+    # Qt hands a span (iterable in PySide, though its stubs do not say so); Python may hand one.
+    return (roles,) if isinstance(roles, QModelRoleData) else cast(Iterable[QModelRoleData], roles)
 
 
 def _key(row: QueueRow) -> tuple[str, int]:
@@ -460,21 +468,22 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def multiData(  # noqa: N802
-        self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan
+        self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan | QModelRoleData
     ) -> None:
         """Every role a view's delegate asks for at once (seven per cell on every paint).
 
         One call per cell instead of seven calls of :meth:`data`, each a trip from Qt into
         Python; roles the model does not set (fonts, colours, alignment) are left empty.
         """
+        each = _each(roles)
         number = index.row()
         if not 0 <= number < len(self._rows):
-            for wanted in roles:
+            for wanted in each:
                 wanted.clearData()
             return
         cells = self._cells[number] or self._work_out_cells(number)
         column = index.column()
-        for wanted in roles:
+        for wanted in each:
             role = wanted.role()
             slot = _SLOTS.get(role)
             if slot is not None:
@@ -512,7 +521,7 @@ class QueueProxy(QSortFilterProxyModel):
         """Whether rows are grouped by household."""
         return self._grouped
 
-    def setSourceModel(self, model: QAbstractTableModel) -> None:  # noqa: N802
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
         """Show ``model``'s rows (a :class:`QueueModel`'s are compared by its kept sort keys)."""
         self._queue = model if isinstance(model, QueueModel) else None
         super().setSourceModel(model)
@@ -550,7 +559,7 @@ class QueueProxy(QSortFilterProxyModel):
         return not unchanged
 
     def multiData(  # noqa: N802
-        self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan
+        self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan | QModelRoleData
     ) -> None:
         """Hand a view's request for all of a cell's roles to the model in one call.
 
