@@ -17,6 +17,11 @@ _ONE_DAY = timedelta(days=1)
 _ONE_MINUTE = timedelta(minutes=1)
 
 
+# Until a practitioner rates it, a contact runs on the amber clock: not alarmist, but
+# due within a working day, which is the national decision timescale anyway.
+UNRATED_CLOCK = Rag.AMBER
+
+
 def _aware(value: datetime, name: str) -> datetime:
     """Return ``value`` in UTC, refusing naive datetimes."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:

@@ -6,68 +6,89 @@ The model holds only the pages it has been given: the first page arrives from
 freezes the window. A timer re-reads the session clock and redraws only the time-left column,
 so the countdown stays live without touching the database.
 
-Urgency is never shown by colour alone: the RAG column carries the word and a shaped icon, and
-the time-left column says "OVERDUE" or "due today" in words beside a warning or critical icon.
+A view asks for seven roles of every visible cell on every paint (and a sorting proxy asks for
+sort keys on every comparison), so a row's cells are worked out once, when first shown, and
+kept until the clock moves (:data:`_SLOTS`); sort keys are kept per column. What each cell says
+is in :mod:`mash_desk.gui.queue_cells`, its icon in :mod:`mash_desk.gui.queue_icons`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
-from typing import Any
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
-    QPointF,
-    QRectF,
     QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QApplication, QStyle
 from shiboken6 import isValid
 
-from mash_desk.domain.deadlines import Deadlines, format_duration
-from mash_desk.domain.enums import Rag
-from mash_desk.domain.policy import Policy
+from mash_desk.gui.queue_cells import (
+    COL_AGE,
+    COL_CHILD,
+    COL_ELSEWHERE,
+    COL_HOUSEHOLD,
+    COL_LEVEL,
+    COL_RAG,
+    COL_STATUS,
+    COL_TIME_LEFT,
+    COL_WORKER,
+    COLUMNS,
+    HEADER_TIPS,
+    HEADERS,
+    Countdown,
+    Urgency,
+    cell_text,
+    cell_tip,
+    countdown,
+    describe_age,
+    due_ts,
+    format_day,
+    runs_in_real_time,
+    sort_key,
+)
+from mash_desk.gui.queue_icons import cell_icon
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
-from mash_desk.services.contacts import UNRATED_CLOCK
 from mash_desk.services.dto import QueueCursor, QueuePage, QueueRow
 from mash_desk.services.queue import MAX_PAGE, QueueFilter
 
-COL_CHILD, COL_AGE, COL_HOUSEHOLD, COL_RAG, COL_TIME_LEFT, COL_STATUS, COL_WORKER = range(7)
-# Added after the first seven so their numbers stay put for every caller.
-COL_LEVEL, COL_ELSEWHERE = 7, 8
-HEADERS = (
-    "Child",
-    "Age",
-    "Household",
-    "RAG",
-    "Time left",
-    "Status",
-    "Worker",
-    "Level",
-    "Also open",
-)
-_HEADER_TIPS = (
-    "The child the work is about",
-    "Age today, or the expected delivery date of an unborn child",
-    "Postcode and household number: siblings share a household",
-    "Urgency rating (red, amber, green)",
-    "Time left before the decision is due, counted on the item's own clock",
-    "Contact or referral, and where it stands",
-    "Who the work is assigned to, and in which team",
-    "Threshold level: provisional on a contact, assessed on a referral",
-    "Other open work about the same child: contacts, referrals, open services",
-)
+# The columns and the wording live in queue_cells; callers have always found them here.
+__all__ = [
+    "COL_AGE",
+    "COL_CHILD",
+    "COL_ELSEWHERE",
+    "COL_HOUSEHOLD",
+    "COL_LEVEL",
+    "COL_RAG",
+    "COL_STATUS",
+    "COL_TIME_LEFT",
+    "COL_WORKER",
+    "HEADERS",
+    "Countdown",
+    "GroupRole",
+    "QueueModel",
+    "QueueProxy",
+    "RowRole",
+    "SortRole",
+    "Urgency",
+    "UrgencyRole",
+    "countdown",
+    "describe_age",
+    "format_day",
+    "runs_in_real_time",
+]
 
 _USER = int(Qt.ItemDataRole.UserRole)
 SortRole = _USER + 1
@@ -81,206 +102,25 @@ GroupRole = _USER + 4
 
 # The invisible root every row hangs from (a shared default, never changed).
 _ROOT = QModelIndex()
-_ONE_HOUR = timedelta(hours=1)
-_ONE_MINUTE = timedelta(minutes=1)
 _INFINITY = float("inf")
-# English names on purpose: Qt sets the C library locale at start-up, and strftime would
-# then follow the machine's language while every other word on screen is English.
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TEXT, _SPOKEN, _TIP, _ICON = range(4)
+_SLOTS = {
+    int(Qt.ItemDataRole.DisplayRole): _TEXT,
+    int(Qt.ItemDataRole.AccessibleTextRole): _SPOKEN,
+    int(Qt.ItemDataRole.ToolTipRole): _TIP,
+    int(Qt.ItemDataRole.DecorationRole): _ICON,
+}
+"""The roles the model answers per cell, and where a row's worked-out cells keep each."""
+_Cells = tuple[tuple[Any, ...], ...]
 
 
-class Urgency(StrEnum):
-    """How close a row is to its deadline."""
-
-    NONE = "none"  # no deadline recorded
-    OK = "ok"
-    NEAR = "near"  # under one working hour left, or due today
-    OVERDUE = "overdue"
-
-
-@dataclass(frozen=True)
-class Countdown:
-    """The time-left cell: short text, urgency, and a full sentence for tooltips and readers."""
-
-    text: str
-    urgency: Urgency
-    detail: str
-
-
-def format_day(d: date) -> str:
-    """Return a date as ``"3 Feb 2027"``."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def _format_instant(at: datetime, deadlines: Deadlines) -> str:
-    local = at.astimezone(deadlines.calendar.timezone)
-    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}, {local:%H:%M}"
-
-
-def runs_in_real_time(row: QueueRow, policy: Policy) -> bool:
-    """Whether the row's decision clock counts real time (red) rather than MASH working time."""
-    if row.kind == "referral":
-        limit = policy.referral_decision
-    else:
-        limit = policy.rag[row.rag or UNRATED_CLOCK].decision
-    return limit.counts_real_time
-
-
-def countdown(
-    due: datetime | None, now: datetime, deadlines: Deadlines, *, real_time: bool
-) -> Countdown:
-    """Describe the time left before ``due`` as the queue shows it.
-
-    Working-time clocks count only MASH opening hours ("2 h 15 min left", or "due in 1 working
-    day" when a whole working day or more is left); real-time clocks (red) count every hour.
-    Lateness is given in real time, because a child waits through nights and weekends too.
-    """
-    if due is None:
-        return Countdown("no deadline", Urgency.NONE, "No decision deadline is recorded")
-    calendar = deadlines.calendar
-    zone = calendar.timezone
-    when = _format_instant(due, deadlines)
-    if due <= now:
-        late = now - due
-        text = "DUE NOW" if late < _ONE_MINUTE else f"OVERDUE by {format_duration(late)}"
-        return Countdown(text, Urgency.OVERDUE, f"Overdue: the decision was due {when}")
-    measure = (
-        "real time: this clock keeps running out of hours" if real_time else "MASH working hours"
-    )
-    detail = f"Decision due {when}, counted in {measure}"
-    left = due - now if real_time else calendar.working_time_between(now, due)
-    today = now.astimezone(zone).date()
-    due_day = due.astimezone(zone).date()
-    due_today = due_day == today
-    if left <= timedelta(0):
-        # Out of hours, with the deadline at the next opening: no working time is left.
-        text = "due at next opening"
-    elif real_time or due_today or calendar.add_working_days(now, 1) > due:
-        text = f"{format_duration(left)} left"
-    else:
-        days = deadlines.working_days_left(due, now)
-        text = f"due in {days} working day{'' if days == 1 else 's'}"
-    if due_today:
-        return Countdown(f"{text} — due today", Urgency.NEAR, detail)
-    if left < _ONE_HOUR:
-        return Countdown(f"{text} — due soon", Urgency.NEAR, detail)
-    return Countdown(text, Urgency.OK, detail)
-
-
-def describe_age(dob: date | None, edd: date | None, today: date) -> tuple[str, tuple]:
-    """Return a child's age as shown in the queue, and a sort key (youngest first).
-
-    Years from one year old; months below that; an unborn child shows the expected delivery.
-    """
-    if dob is not None:
-        months = (today.year - dob.year) * 12 + today.month - dob.month - (today.day < dob.day)
-        key = (0, (today - dob).days)
-        if months >= 12:
-            years = months // 12
-            return f"{years} year{'' if years == 1 else 's'}", key
-        if months >= 1:
-            return f"{months} month{'' if months == 1 else 's'}", key
-        return "under 1 month", key
-    if edd is not None:
-        return f"unborn, due {format_day(edd)}", (0, (today - edd).days)
-    return "not recorded", (1, 0)
-
-
-def _shape_icon(rag: Rag | None) -> QIcon:
-    """Paint a RAG badge whose shape differs by rating, so it reads without colour."""
-    icon = QIcon()
-    for size in (16, 32):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        s = float(size)
-        m = s * 0.12
-        painter.setPen(QPen(QColor("#202020"), max(1.0, s / 16)))
-        if rag is Rag.RED:
-            # A diamond: the sharpest shape for the most urgent rating.
-            painter.setBrush(QColor("#c62828"))
-            painter.drawPolygon(
-                QPolygonF(
-                    [
-                        QPointF(s / 2, m),
-                        QPointF(s - m, s / 2),
-                        QPointF(s / 2, s - m),
-                        QPointF(m, s / 2),
-                    ]
-                )
-            )
-        elif rag is Rag.AMBER:
-            painter.setBrush(QColor("#f0a000"))
-            painter.drawPolygon(
-                QPolygonF([QPointF(s / 2, m), QPointF(s - m, s - m), QPointF(m, s - m)])
-            )
-        elif rag is Rag.GREEN:
-            painter.setBrush(QColor("#2e7d32"))
-            painter.drawEllipse(QRectF(m, m, s - 2 * m, s - 2 * m))
-        else:
-            # Not rated: a hollow ring.
-            path = QPainterPath()
-            path.addEllipse(QRectF(m, m, s - 2 * m, s - 2 * m))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
-        painter.end()
-        icon.addPixmap(pixmap)
-    return icon
-
-
-def _blank_icon() -> QIcon:
-    pixmap = QPixmap(16, 16)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    return QIcon(pixmap)
-
-
-class _Icons:
-    """Icons built on first use (painting needs the QApplication to exist)."""
-
-    _cache: dict[Any, QIcon] = {}
-
-    @classmethod
-    def rag(cls, rag: Rag | None) -> QIcon:
-        if rag not in cls._cache:
-            cls._cache[rag] = _shape_icon(rag)
-        return cls._cache[rag]
-
-    @classmethod
-    def elsewhere(cls) -> QIcon:
-        if "elsewhere" not in cls._cache:
-            style = QApplication.style()
-            cls._cache["elsewhere"] = style.standardIcon(
-                QStyle.StandardPixmap.SP_MessageBoxInformation
-            )
-        return cls._cache["elsewhere"]
-
-    @classmethod
-    def urgency(cls, urgency: Urgency) -> QIcon:
-        if urgency not in cls._cache:
-            style = QApplication.style()
-            if urgency is Urgency.OVERDUE:
-                icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
-            elif urgency is Urgency.NEAR:
-                icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-            else:
-                # A transparent icon keeps every time-left text at the same indent.
-                icon = _blank_icon()
-            cls._cache[urgency] = icon
-        return cls._cache[urgency]
-
-
-_RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", None: "Not rated"}
-_RAG_KEYS = {Rag.RED: -3, Rag.AMBER: -2, Rag.GREEN: -1, None: 0}
+def _each(roles: QModelRoleDataSpan | QModelRoleData) -> Iterable[QModelRoleData]:
+    # Qt hands a span (iterable in PySide, though its stubs do not say so); Python may hand one.
+    return (roles,) if isinstance(roles, QModelRoleData) else cast(Iterable[QModelRoleData], roles)
 
 
 def _key(row: QueueRow) -> tuple[str, int]:
     return row.kind, row.item_id
-
-
-def _due_ts(row: QueueRow) -> float:
-    return row.due_at.timestamp() if row.due_at is not None else _INFINITY
 
 
 class QueueModel(QAbstractTableModel):
@@ -302,6 +142,7 @@ class QueueModel(QAbstractTableModel):
         parent: QObject | None = None,
         *,
         page_size: int = 50,
+        fetch_size: int | None = None,
         countdown_ms: int = 30_000,
     ):
         """Create an empty model; call :meth:`reload` to read the first page.
@@ -309,18 +150,27 @@ class QueueModel(QAbstractTableModel):
         Args:
             session: the signed-in desk (services, actor, task runner).
             parent: Qt parent.
-            page_size: rows per page read from the service (1 to ``MAX_PAGE``).
+            page_size: rows of the first page read from the service (1 to ``MAX_PAGE``).
+            fetch_size: rows per page read when a view scrolls for more (1 to ``MAX_PAGE``;
+                default ``page_size``).
             countdown_ms: how often the time-left column is redrawn from the session clock.
         """
         super().__init__(parent)
-        if not 1 <= page_size <= MAX_PAGE:
-            raise ValueError(f"page_size must be 1 to {MAX_PAGE}, got {page_size}")
+        fetch_size = page_size if fetch_size is None else fetch_size
+        for name, size in (("page_size", page_size), ("fetch_size", fetch_size)):
+            if not 1 <= size <= MAX_PAGE:
+                raise ValueError(f"{name} must be 1 to {MAX_PAGE}, got {size}")
         self._session = session
         self._ctx = session.desk.ctx
         self._page_size = page_size
+        self._fetch_size = fetch_size
         self._rows: list[QueueRow] = []
         self._keys: set[tuple[str, int]] = set()
         self._first_due: dict[int, float] = {}
+        # Worked-out cells by source row (None: not shown since the clock last moved), and
+        # sort keys by column, each list a prefix of the rows (rows are only ever appended).
+        self._cells: list[_Cells | None] = []
+        self._sort_keys: dict[int, list[tuple]] = {}
         self._cursor: QueueCursor | None = None
         self._filter = QueueFilter()
         # Each reload starts a new generation; pages of an older one are dropped on arrival.
@@ -354,8 +204,13 @@ class QueueModel(QAbstractTableModel):
 
     @property
     def page_size(self) -> int:
-        """Rows asked for per page."""
+        """Rows asked for in the first page."""
         return self._page_size
+
+    @property
+    def fetch_size(self) -> int:
+        """Rows asked for per page when a view scrolls for more."""
+        return self._fetch_size
 
     @property
     def countdown_timer(self) -> QTimer:
@@ -409,7 +264,7 @@ class QueueModel(QAbstractTableModel):
         """Ask the service, in the background, for the page after the last loaded row."""
         if not self.canFetchMore(parent):
             return
-        self._start(self._generation, self._page_size, self._cursor, replace=False)
+        self._start(self._generation, self._fetch_size, self._cursor, replace=False)
 
     def _start(
         self, generation: int, size: int, after: QueueCursor | None, *, replace: bool
@@ -435,7 +290,9 @@ class QueueModel(QAbstractTableModel):
             self._rows = list(page.rows)
             self._keys = {_key(r) for r in self._rows}
             self._refresh_clock()
-            self._group_rows()
+            self._sort_keys = {}
+            self._first_due = {}
+            self._group_rows(self._rows)
             self.endResetModel()
         else:
             # Keyset pages never overlap unless a row's deadline moved between two reads;
@@ -445,8 +302,9 @@ class QueueModel(QAbstractTableModel):
                 first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
                 self._rows.extend(fresh)
+                self._cells.extend([None] * len(fresh))
                 self._keys.update(_key(r) for r in fresh)
-                self._group_rows()
+                self._group_rows(fresh)
                 self.endInsertRows()
         self._cursor = page.next_cursor
         self._set_busy(False)
@@ -466,12 +324,14 @@ class QueueModel(QAbstractTableModel):
             self._busy = busy
             self.loading_changed.emit(busy)
 
-    def _group_rows(self) -> None:
-        first: dict[int, float] = {}
-        for row in self._rows:
+    def _group_rows(self, rows: list[QueueRow]) -> None:
+        # Only the rows just added: a page appended costs its own rows, not all those above.
+        first = self._first_due
+        for row in rows:
             if row.household_id is not None:
-                first[row.household_id] = min(first.get(row.household_id, _INFINITY), _due_ts(row))
-        self._first_due = first
+                due = due_ts(row)
+                if due < first.get(row.household_id, _INFINITY):
+                    first[row.household_id] = due
 
     # --- the live countdown --------------------------------------------------------------------
 
@@ -480,7 +340,10 @@ class QueueModel(QAbstractTableModel):
         self._now = self._ctx.clock.now().astimezone(UTC)
         today = self._now.astimezone(self._ctx.tz).date()
         self._countdowns.clear()
+        self._cells = [None] * len(self._rows)
         changed = today != self._today
+        if changed:
+            self._sort_keys.pop(COL_AGE, None)
         self._today = today
         return changed
 
@@ -515,6 +378,37 @@ class QueueModel(QAbstractTableModel):
             self._countdowns[_key(row)] = found
         return found
 
+    def sort_keys(self, column: int) -> list[tuple]:
+        """Every loaded row's sort key for ``column``, by source row (what :data:`SortRole` holds).
+
+        Worked out once per row and kept: a sorting proxy asks for two keys per comparison.
+        """
+        keys = self._sort_keys.setdefault(column, [])
+        if len(keys) < len(self._rows):
+            today = self._today
+            keys.extend(sort_key(row, column, today) for row in self._rows[len(keys) :])
+        return keys
+
+    def group_key(self, row_number: int) -> tuple:
+        """The household group key of a source row (what :data:`GroupRole` holds)."""
+        row = self._rows[row_number]
+        if row.household_id is None:
+            return (due_ts(row), -1, row.kind, row.item_id)
+        return (self._first_due[row.household_id], row.household_id, "", 0)
+
+    def _work_out_cells(self, row_number: int) -> _Cells:
+        row = self._rows[row_number]
+        cell = self.countdown_of(row)
+        today = self._today
+        cells = (
+            tuple(cell_text(row, c, today, cell, spoken=False) for c in COLUMNS),
+            tuple(cell_text(row, c, today, cell, spoken=True) for c in COLUMNS),
+            tuple(cell_tip(row, c, cell) for c in COLUMNS),
+            tuple(cell_icon(row, c, cell.urgency) for c in COLUMNS),
+        )
+        self._cells[row_number] = cells
+        return cells
+
     # --- Qt model ------------------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
@@ -525,15 +419,18 @@ class QueueModel(QAbstractTableModel):
         """The ``COL_*`` columns."""
         return 0 if parent.isValid() else len(HEADERS)
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        """Rows can be selected, never edited here."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+    def index(
+        self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT
+    ) -> QModelIndex:
+        """The index of a cell (the base class would ask rowCount and columnCount first).
+
+        The proxy maps every cell it paints through here: one call instead of three.
+        """
+        if 0 <= row < len(self._rows) and 0 <= column < len(HEADERS) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
+    # flags() is the base class's: enabled, selectable, no children, never editable here.
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -544,115 +441,57 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADER_TIPS[section]
+            return HEADER_TIPS[section]
         return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         """Text, icons, tooltips and the custom roles of one cell."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        slot = _SLOTS.get(role)
+        if slot is None and role <= _USER:
+            return None  # fonts, colours, alignment, check state: the style's own
+        number = index.row()
+        if not 0 <= number < len(self._rows):  # an invalid index is row -1
             return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == RowRole:
-            return row
-        if role == UrgencyRole:
-            return self.countdown_of(row).urgency
-        if role == GroupRole:
-            if row.household_id is None:
-                return (_due_ts(row), -1, row.kind, row.item_id)
-            return (self._first_due[row.household_id], row.household_id, "", 0)
+        if slot is not None:
+            cells = self._cells[number] or self._work_out_cells(number)
+            return cells[slot][index.column()]
         if role == SortRole:
-            return self._sort_key(row, column)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, column, spoken=role == Qt.ItemDataRole.AccessibleTextRole)
-        if role == Qt.ItemDataRole.DecorationRole:
-            if column == COL_RAG:
-                return _Icons.rag(row.rag)
-            if column == COL_TIME_LEFT:
-                return _Icons.urgency(self.countdown_of(row).urgency)
-            if column == COL_ELSEWHERE and row.also_open:
-                return _Icons.elsewhere()
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+            return self.sort_keys(index.column())[number]
+        if role == RowRole:
+            return self._rows[number]
+        if role == UrgencyRole:
+            return self.countdown_of(self._rows[number]).urgency
+        if role == GroupRole:
+            return self.group_key(number)
         return None
 
-    def _text(self, row: QueueRow, column: int, *, spoken: bool) -> str:
-        if column == COL_CHILD:
-            return row.child_name
-        if column == COL_AGE:
-            return describe_age(row.date_of_birth, row.expected_delivery, self._today)[0]
-        if column == COL_HOUSEHOLD:
-            if row.household_id is None:
-                return row.postcode or "not recorded"
-            if row.postcode:
-                return f"{row.postcode} · household {row.household_id}"
-            return f"household {row.household_id}"
-        if column == COL_RAG:
-            word = _RAG_WORDS[row.rag]
-            return f"RAG: {word}" if spoken else word
-        if column == COL_TIME_LEFT:
-            cell = self.countdown_of(row)
-            return f"{cell.text}. {cell.detail}" if spoken else cell.text
-        if column == COL_STATUS:
-            kind = "Contact" if row.kind == "contact" else "Referral"
-            return f"{kind}: {row.status.replace('_', ' ')}"
-        if column == COL_WORKER:
-            return row.assigned_to or "Unassigned"
-        if column == COL_LEVEL:
-            if row.level is None:
-                return "Level: not assessed" if spoken else "not assessed"
-            return f"Level {row.level}"
-        if column == COL_ELSEWHERE:
-            if not row.also_open:
-                return "No other open work" if spoken else ""
-            text = "; ".join(row.also_open)
-            # The header says "Also open"; a screen reader hears the cell without it.
-            return f"Also open: {text}" if spoken else text
-        return ""
+    def multiData(  # noqa: N802
+        self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan | QModelRoleData
+    ) -> None:
+        """Every role a view's delegate asks for at once (seven per cell on every paint).
 
-    def _tooltip(self, row: QueueRow, column: int) -> str | None:
-        if column == COL_CHILD:
-            if row.kind == "referral":
-                return f"Referral {row.item_id}, from contact {row.contact_id}"
-            return f"Contact {row.contact_id}"
-        if column == COL_TIME_LEFT:
-            return self.countdown_of(row).detail
-        if column == COL_RAG:
-            return f"RAG rating: {_RAG_WORDS[row.rag]}"
-        if column == COL_AGE and row.date_of_birth is not None:
-            return f"Born {format_day(row.date_of_birth)}"
-        if column == COL_WORKER:
-            who = row.assigned_to or "Nobody yet"
-            return f"{who}, {row.team}" if row.team else who
-        if column == COL_ELSEWHERE and row.also_open:
-            return "This child already has open work: " + "; ".join(row.also_open)
-        return None
-
-    def _sort_key(self, row: QueueRow, column: int) -> tuple:
-        if column == COL_CHILD:
-            return (row.child_name.casefold(),)
-        if column == COL_AGE:
-            return describe_age(row.date_of_birth, row.expected_delivery, self._today)[1]
-        if column == COL_HOUSEHOLD:
-            if row.household_id is None and not row.postcode:
-                return (1, "", 0)
-            return (0, (row.postcode or "").casefold(), row.household_id or 0)
-        if column == COL_RAG:
-            return (_RAG_KEYS[row.rag],)
-        if column == COL_TIME_LEFT:
-            return (_due_ts(row), row.kind, row.item_id)
-        if column == COL_STATUS:
-            return (row.kind, row.status)
-        if column == COL_WORKER:
-            return (1, "") if row.assigned_to is None else (0, row.assigned_to.casefold())
-        if column == COL_LEVEL:
-            return (row.level is None, -(row.level or 0))
-        if column == COL_ELSEWHERE:
-            return (not row.also_open, -len(row.also_open))
-        return ()
+        One call per cell instead of seven calls of :meth:`data`, each a trip from Qt into
+        Python; roles the model does not set (fonts, colours, alignment) are left empty.
+        """
+        each = _each(roles)
+        number = index.row()
+        if not 0 <= number < len(self._rows):
+            for wanted in each:
+                wanted.clearData()
+            return
+        cells = self._cells[number] or self._work_out_cells(number)
+        column = index.column()
+        for wanted in each:
+            role = wanted.role()
+            slot = _SLOTS.get(role)
+            if slot is not None:
+                wanted.setData(cells[slot][column])
+            elif role > _USER:
+                wanted.setData(self.data(index, role))
+            else:
+                wanted.clearData()
 
 
 class QueueProxy(QSortFilterProxyModel):
@@ -660,6 +499,12 @@ class QueueProxy(QSortFilterProxyModel):
 
     Grouped, the rows of one household stay together, households ordered by their earliest
     deadline whichever way the chosen column sorts; within a household the column decides.
+
+    Soonest deadline first (time left, ascending, ungrouped) is the order the service reads the
+    queue in and the order pages are appended in (each page starts after the last row's
+    deadline), so the proxy keeps the model's own order then rather than sort it again:
+    otherwise every page appended on scrolling costs a comparison (two Python calls or more)
+    per row, and every countdown tick a check of every row.
     """
 
     def __init__(self, parent: QObject | None = None):
@@ -667,17 +512,63 @@ class QueueProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSortRole(SortRole)
         self._grouped = False
+        self._column = -1
+        self._order = Qt.SortOrder.AscendingOrder
+        self._queue: QueueModel | None = None
 
     @property
     def grouped(self) -> bool:
         """Whether rows are grouped by household."""
         return self._grouped
 
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
+        """Show ``model``'s rows (a :class:`QueueModel`'s are compared by its kept sort keys)."""
+        self._queue = model if isinstance(model, QueueModel) else None
+        super().setSourceModel(model)
+
+    def sortColumn(self) -> int:  # noqa: N802
+        """The column the rows are sorted by, as the header shows it (-1: not sorted)."""
+        return self._column
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` in ``order`` (the view calls this when a header is clicked)."""
+        self._column, self._order = column, order
+        self._apply_sort()
+
     def set_grouped(self, grouped: bool) -> None:
         """Turn grouping by household on or off and re-sort."""
         if grouped != self._grouped:
             self._grouped = grouped
-            self.invalidate()
+            if not self._apply_sort():
+                self.invalidate()
+
+    def _in_model_order(self) -> bool:
+        return (
+            self._queue is not None
+            and self._column == COL_TIME_LEFT
+            and self._order == Qt.SortOrder.AscendingOrder
+            and not self._grouped
+        )
+
+    def _apply_sort(self) -> bool:
+        """Sort as asked; return whether the proxy re-sorted (it skips an unchanged sort)."""
+        column = -1 if self._in_model_order() else self._column
+        # -1 keeps the model's order (QSortFilterProxyModel's documented "no sorting").
+        unchanged = column == super().sortColumn() and self._order == self.sortOrder()
+        super().sort(column, self._order)
+        return not unchanged
+
+    def multiData(  # noqa: N802
+        self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan | QModelRoleData
+    ) -> None:
+        """Hand a view's request for all of a cell's roles to the model in one call.
+
+        QSortFilterProxyModel would ask the model role by role (:meth:`QueueModel.multiData`).
+        """
+        if self._queue is None:
+            super().multiData(index, roles)
+            return
+        self._queue.multiData(self.mapToSource(index), roles)
 
     def lessThan(  # noqa: N802
         self,
@@ -685,10 +576,15 @@ class QueueProxy(QSortFilterProxyModel):
         right: QModelIndex | QPersistentModelIndex,
     ) -> bool:
         """Compare Python sort keys (tuples), households first when grouped."""
+        queue = self._queue
+        if queue is None:
+            return left.data(SortRole) < right.data(SortRole)
+        a, b = left.row(), right.row()
         if self._grouped:
-            a, b = left.data(GroupRole), right.data(GroupRole)
-            if a != b:
+            group_a, group_b = queue.group_key(a), queue.group_key(b)
+            if group_a != group_b:
                 # The proxy reverses lessThan for a descending sort; reverse it back here so
                 # households stay in earliest-deadline order.
-                return (a < b) != (self.sortOrder() == Qt.SortOrder.DescendingOrder)
-        return left.data(SortRole) < right.data(SortRole)
+                return (group_a < group_b) != (self._order == Qt.SortOrder.DescendingOrder)
+        keys = queue.sort_keys(left.column())
+        return keys[a] < keys[b]

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from mash_desk.domain.changes import Topic
 from mash_desk.domain.enums import Rag
 from mash_desk.gui.a11y import name_clear_button, no_tab_trap
 from mash_desk.gui.queue_model import (
@@ -50,6 +51,11 @@ from mash_desk.services.dto import QueueRow
 from mash_desk.services.queue import QueueChoices, QueueFilter
 
 EMPTY_MESSAGE = "No open work matches these filters"
+SCROLL_PAGE = 256
+"""Rows read per page when the practitioner scrolls past the loaded ones.
+
+QSqlQueryModel's batch: at 50 a 2,000-item backlog took 40 reads, each a thread hop, a
+layout and a repaint of the whole view (benchmarks/, ``queue_scroll_2000``)."""
 UNALLOCATED = "unallocated"
 """The worker filter's choice for work nobody holds yet."""
 _COLUMN_WIDTHS = {
@@ -96,6 +102,7 @@ class QueueView(QWidget):
         parent: QWidget | None = None,
         *,
         page_size: int = 50,
+        fetch_size: int = SCROLL_PAGE,
         countdown_ms: int = 30_000,
         search_delay_ms: int = 250,
     ):
@@ -104,13 +111,20 @@ class QueueView(QWidget):
         Args:
             session: the signed-in desk.
             parent: Qt parent.
-            page_size: rows read per page.
+            page_size: rows of the first page (what start-up and every filter change wait for).
+            fetch_size: rows read per page when scrolling for more.
             countdown_ms: how often the time-left column is redrawn.
             search_delay_ms: pause in typing before the search runs.
         """
         super().__init__(parent)
         self._session = session
-        self.model = QueueModel(session, self, page_size=page_size, countdown_ms=countdown_ms)
+        self.model = QueueModel(
+            session,
+            self,
+            page_size=page_size,
+            fetch_size=max(fetch_size, page_size),
+            countdown_ms=countdown_ms,
+        )
         self.proxy = QueueProxy(self)
         self.proxy.setSourceModel(self.model)
         self._remembered: tuple[str, int] | None = None
@@ -422,7 +436,7 @@ class QueueView(QWidget):
 
     @Slot(object)
     def _hub_changed(self, keys: frozenset[str]) -> None:
-        if "queue" in keys:
+        if Topic.QUEUE in keys:
             self.model.reload()
 
     @Slot()

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, insert, select
 
 from mash_desk.domain.changes import Kind, Topic, change_keys, record_key
+from mash_desk.domain.deadlines import UNRATED_CLOCK
 from mash_desk.domain.enums import (
     REFERRAL_SOURCES,
     RISK_INDICATORS,
@@ -114,9 +115,6 @@ _INSERT_CONSENT = _insert(
 
 # Clocks on two PCs drift; a contact stamped a few minutes ahead is not a typing error.
 CLOCK_SKEW = timedelta(minutes=5)
-# Until a practitioner rates it, a contact runs on the amber clock: not alarmist, but
-# due within a working day, which is the national decision timescale anyway.
-UNRATED_CLOCK = Rag.AMBER
 CONTACT_VIEW = "contact.view"
 """``access_log.what`` of :meth:`ContactService.get`, one row per child on the contact."""
 

@@ -154,16 +154,17 @@ def _side(kind: str, shape: frozenset[str], size: int) -> Prepared:
             )
         )
     if "after" in shape:
+        # (deadline, kind, id) after the cursor's. The plain ``due >= after_due`` is what lets
+        # the (status, deadline) index start at the cursor and stop at the page's end: written
+        # as one OR, SQLite read and sorted every open item after the cursor for each page
+        # (13 ms a page at 2,000 open items, benchmarks/ ``queue_scroll_2000``).
         query = query.where(
+            due >= bindparam("after_due"),
             or_(
                 due > bindparam("after_due"),
-                and_(due == bindparam("after_due"), literal(kind) > bindparam("after_kind")),
-                and_(
-                    due == bindparam("after_due"),
-                    literal(kind) == bindparam("after_kind"),
-                    table.id > bindparam("after_id"),
-                ),
-            )
+                literal(kind) > bindparam("after_kind"),
+                and_(literal(kind) == bindparam("after_kind"), table.id > bindparam("after_id")),
+            ),
         )
     return Prepared(query.order_by(due, table.id).limit(_fixed(size)))
 

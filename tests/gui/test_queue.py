@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from sqlalchemy import update
 
 from mash_desk.domain.enums import Rag, Role
@@ -20,6 +20,7 @@ from mash_desk.gui.queue_model import (
     COL_TIME_LEFT,
     COL_WORKER,
     QueueModel,
+    QueueProxy,
     RowRole,
     SortRole,
     Urgency,
@@ -129,6 +130,27 @@ def test_cells_show_words_icons_and_roles(qtbot, session):
     assert ages[0].child_name == "Baby Reed" and ages[1].child_name == "Ivy Lee"
 
 
+def test_a_painted_cell_says_what_the_model_says(qtbot, session):
+    # A view's delegate asks for all of a cell's roles at once (multiData), through the proxy.
+    _varied(session)
+    model = _loaded_model(qtbot, session)
+    proxy = QueueProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(COL_RAG, Qt.SortOrder.AscendingOrder)
+    delegate = QStyledItemDelegate()
+    painted = []
+    for i in range(proxy.rowCount()):
+        for column in range(model.columnCount()):
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, proxy.index(i, column))
+            source = proxy.mapToSource(proxy.index(i, column))
+            assert option.text == source.data()
+            assert option.icon.isNull() == (source.data(DECORATION) is None)
+            painted.append(option.text)
+    assert painted[COL_RAG] == "Red" and "Not rated" in painted
+    assert "Referral: awaiting decision" in painted
+
+
 def test_only_the_first_page_is_loaded_until_fetch_more(qtbot, session):
     for i in range(7):
         log_one(session.desk, session.actor, given=f"Child{i}", family=f"Family{i}")
@@ -162,6 +184,63 @@ def test_refresh_keeps_the_rows_scrolled_to(qtbot, session):
     model.reload()
     qtbot.waitUntil(lambda: not model.loading)
     assert model.rowCount() == 4
+
+
+def _staggered(session, clock, count: int) -> list[str]:
+    """Log ``count`` children a minute apart, named against deadline order; return the names."""
+    names = []
+    for i in range(count):
+        name = f"{chr(ord('Z') - i)}ara"
+        log_one(session.desk, session.actor, given=name, family="Queue")
+        names.append(f"{name} Queue")
+        clock.advance(timedelta(minutes=1))
+    return names
+
+
+def test_pages_fetched_later_are_sized_apart_and_keep_the_chosen_sort(qtbot, session, clock):
+    by_deadline = _staggered(session, clock, 7)
+    model = _loaded_model(qtbot, session, page_size=2, fetch_size=3)
+    proxy = QueueProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(COL_CHILD, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 2 and model.fetch_size == 3
+
+    def shown() -> list[str]:
+        return [proxy.index(i, COL_CHILD).data() for i in range(proxy.rowCount())]
+
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: not model.loading)
+    # A later page is the fetch size; the rows loaded so far stay sorted by name.
+    assert model.rowCount() == 5
+    assert shown() == sorted(by_deadline[:5])
+    # Soonest deadline first: the rows appended by the next page land after the others.
+    proxy.sort(COL_TIME_LEFT, Qt.SortOrder.AscendingOrder)
+    assert proxy.sortColumn() == COL_TIME_LEFT
+    model.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: not model.loading)
+    assert shown() == by_deadline and not model.has_more
+    assert [r.child_name for r in model.rows()] == by_deadline
+    proxy.sort(COL_TIME_LEFT, Qt.SortOrder.DescendingOrder)
+    assert shown() == by_deadline[::-1]
+    proxy.sort(COL_CHILD, Qt.SortOrder.DescendingOrder)
+    assert shown() == sorted(by_deadline, reverse=True)
+
+
+def test_the_view_scrolls_for_more_in_deadline_order(qtbot, session, clock):
+    by_deadline = _staggered(session, clock, 9)
+    widget = QueueView(session, page_size=2, fetch_size=3)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 500)
+    widget.show()
+    # The table asks for pages until its viewport is full or the queue is read to the end.
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 9 and not widget.model.loading)
+    assert _names(widget) == by_deadline
+    assert widget.table.horizontalHeader().sortIndicatorSection() == COL_TIME_LEFT
+    assert widget.count_label.text() == "9 open items"
+    widget.table.sortByColumn(COL_CHILD, Qt.SortOrder.AscendingOrder)
+    assert _names(widget) == sorted(by_deadline)
+    widget.table.sortByColumn(COL_TIME_LEFT, Qt.SortOrder.AscendingOrder)
+    assert _names(widget) == by_deadline
 
 
 def test_red_countdown_runs_in_real_time_and_warns(qtbot, session):

@@ -112,6 +112,23 @@ def test_queue_orders_by_deadline_and_pages_without_gaps(desk, actors):
     assert ("contact", referred.id) not in {(r.kind, r.item_id) for r in seen}
 
 
+@pytest.mark.parametrize("size", [1, 2])
+def test_queue_pages_through_siblings_sharing_a_deadline(desk, actors, clock, size):
+    # Siblings on one contact share its deadline: pages continue by kind and id within it.
+    p = actors["practitioner"]
+    desk.contacts.log(p, contact(child("Ana", "Kim"), child("Ben", "Kim"), child("Cai", "Kim")))
+    clock.advance(timedelta(minutes=5))
+    log_one(desk, p, given="Dee", family="Lo")
+    seen, page = [], desk.queue.page(p, size=size)
+    while True:
+        seen.extend(page.rows)
+        if page.next_cursor is None:
+            break
+        page = desk.queue.page(p, size=size, after=page.next_cursor)
+    assert [r.child_name for r in seen] == ["Ana Kim", "Ben Kim", "Cai Kim", "Dee Lo"]
+    assert [(r.due_at, r.item_id) for r in seen] == sorted((r.due_at, r.item_id) for r in seen)
+
+
 def test_queue_filters(desk, actors):
     p = actors["practitioner"]
     log_one(desk, p, given="Zofia", family="Nowak", rag="red", rag_reason="r")
