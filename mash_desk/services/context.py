@@ -34,7 +34,7 @@ from mash_desk.domain.errors import (
     PermissionDenied,
     ValidationError,
 )
-from mash_desk.domain.permissions import Permission, require
+from mash_desk.domain.permissions import Permission, allows, require
 from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
 from mash_desk.services.threshold_store import ThresholdStore
@@ -324,6 +324,15 @@ class Service:
         self, conn: Connection, actor: Actor, permission: Permission, first: Prepared, **params: Any
     ) -> tuple[Unit, tuple[Any, ...] | None]:
         """Check the user and ``permission`` and make the first read, in one statement."""
+        if not allows(actor.role, permission):
+            # The role the desk signed in with cannot do this: check the stored role on its
+            # own first (PermissionDenied naming the permission, or a role changed since
+            # sign-in), so the first read never asks a server for a table the role has no
+            # grant on — a performance officer and ``meetings`` (row security, issue 13).
+            unit = self._unit(conn, actor, permission)
+            row = first.first(unit.sql, acting_user_id=actor.user_id, **params)
+            assert row is not None  # the user was found just above
+            return unit, (row[4:] if row[4] is not None else None)
         row = first.first(Driver(conn), acting_user_id=actor.user_id, **params)
         unit = self._unit(conn, actor, permission, _stored_role(row, actor))
         assert row is not None  # _stored_role refuses a missing user

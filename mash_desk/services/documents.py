@@ -172,6 +172,9 @@ class DocumentService(DocumentRegister):
             require(unit.role, Permission.VIEW_DECISIONS)
             versions, d = read_versions(unit, decision_id)
             require_signed(d.status)
+            # A bad agency code is refused by field before it is looked for among the issued
+            # memos (text the database cannot store never reaches it).
+            agency_recipient(unit, recipient_agency)
             about = _About(
                 DocumentKind.DECISION_MEMO,
                 record_key(Kind.DECISION, decision_id),
