@@ -20,9 +20,9 @@ from mash_desk.domain.enums import (
     Channel,
     ContactOutcome,
 )
-from mash_desk.domain.thresholds import ThresholdLibrary, suggest
+from mash_desk.domain.thresholds import ThresholdLibrary
 from mash_desk.services.context import Unit
-from mash_desk.services.thresholds import AssessmentDTO, IndicatorView
+from mash_desk.services.thresholds import AssessmentDTO, assessment_dto
 from mash_desk.storage import prepared_case as q
 
 # Event kinds of the chronology, in the order things happen to one contact (logged, rated,
@@ -228,33 +228,12 @@ def read_assessments(
     if not rows:
         return []
     documents = library()
-    out: list[AssessmentDTO] = []
-    for row in rows.values():
-        document = documents.get((row.document_id, row.document_version))
-        known = [i for i in ticked[row.id] if document.has_indicator(i)]
-        shown = suggest(document, known)
-        out.append(
-            AssessmentDTO(
-                id=row.id,
-                kind=row.kind,
-                document=document.key,
-                document_title=document.title,
-                suggested_level=row.suggested_level,
-                chosen_level=row.chosen_level,
-                level_label=document.level(row.chosen_level).label,
-                override=row.override,
-                rationale=row.rationale,
-                indicators=tuple(
-                    IndicatorView(i.id, i.level, i.domain.name, i.text) for i in shown.ticked
-                ),
-                pathways=tuple(p.pathway.name for p in shown.pathways),
-                assessed_by=names.known.get(row.assessed_by, "unknown user"),
-                assessed_at=row.assessed_at,
-                contact_child_id=row.contact_child_id,
-                referral_id=row.referral_id,
-            )
+    return [
+        assessment_dto(
+            row, documents.get((row.document_id, row.document_version)), ticked, names.known
         )
-    return out
+        for row in rows.values()
+    ]
 
 
 def _threshold_events(assessments: list[AssessmentDTO]) -> list[CaseEvent]:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, cast
 
 from mash_desk.domain.meetings import EscalationStatus, Pathway
 from mash_desk.domain.permissions import Permission, require
-from mash_desk.domain.routing import InformedParty, InformMethod, RoutingKind, RoutingStatus
+from mash_desk.domain.routing import InformedParty, InformMethod
 from mash_desk.services.context import ServiceContext, Unit
 from mash_desk.services.decisions import (
     ActionDTO,
@@ -27,7 +27,7 @@ from mash_desk.services.decisions import (
 )
 from mash_desk.services.dto import PersonDTO
 from mash_desk.services.meetings import meeting_policy
-from mash_desk.services.routing import InformedDTO, RoutingDTO
+from mash_desk.services.routing import InformedDTO, RoutingDTO, routing_dto
 from mash_desk.services.strategy import StrategyDTO, strategy_dto
 from mash_desk.storage import prepared_case as q
 from mash_desk.storage.models import (
@@ -163,50 +163,15 @@ def routings_of(
             )
     name = f"{child.given_name} {child.family_name.upper()}"
     return tuple(
-        _routing_dto(r, tuple(informed[r.id]), name, age, agencies, users)
+        routing_dto(
+            r,
+            agencies,
+            tuple(informed[r.id]),
+            users.get(r.acknowledged_by) if r.acknowledged_by is not None else None,
+            name,
+            age,
+        )
         for r in routings.values()
-    )
-
-
-def _routing_dto(
-    r: Any,
-    informed: tuple[InformedDTO, ...],
-    child_name: str,
-    age: str,
-    agencies: Agencies,
-    users: dict[int, str],
-) -> RoutingDTO:
-    (from_code, from_name), (to_code, to_name) = (
-        agencies[r.from_agency_id],
-        agencies[r.to_agency_id],
-    )
-    return RoutingDTO(
-        id=r.id,
-        person_id=r.person_id,
-        referral_id=r.referral_id,
-        decision_id=r.decision_id,
-        kind=RoutingKind(r.kind),
-        from_agency=from_code,
-        to_agency=to_code,
-        to_team=r.to_team,
-        reason=r.reason,
-        level_before=r.level_before,
-        level_after=r.level_after,
-        family_consent=r.family_consent,
-        handover_summary=r.handover_summary,
-        childrens_centre_offer=r.childrens_centre_offer,
-        status=RoutingStatus(r.status),
-        informed=informed,
-        response_reason=r.response_reason,
-        version=r.version,
-        child_name=child_name,
-        age_text=age,
-        created_at=r.created_at,
-        completed_at=r.completed_at,
-        acknowledged_by=users.get(r.acknowledged_by) if r.acknowledged_by is not None else None,
-        acknowledged_at=r.acknowledged_at,
-        from_agency_name=from_name,
-        to_agency_name=to_name,
     )
 
 

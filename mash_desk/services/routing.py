@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, or_, select
 from sqlalchemy.orm.attributes import flag_modified
@@ -597,12 +598,31 @@ def _assemble(
     informed: tuple[InformedDTO, ...],
     acknowledged_by: str | None,
 ) -> RoutingDTO:
+    person = unit.session.get(Person, r.person_id)
+    assert person is not None
+    return routing_dto(
+        r,
+        agencies,
+        informed,
+        acknowledged_by,
+        f"{person.given_name} {person.family_name.upper()}",
+        age_text(person_dto(person), unit.today),
+    )
+
+
+def routing_dto(
+    r: Any,
+    agencies: dict[int, tuple[str, str]],
+    informed: tuple[InformedDTO, ...],
+    acknowledged_by: str | None,
+    child_name: str,
+    age: str,
+) -> RoutingDTO:
+    """A routing as screens show it, from its row (ORM object or named row) and names."""
     (from_code, from_name), (to_code, to_name) = (
         agencies[r.from_agency_id],
         agencies[r.to_agency_id],
     )
-    person = unit.session.get(Person, r.person_id)
-    assert person is not None
     return RoutingDTO(
         id=r.id,
         person_id=r.person_id,
@@ -622,8 +642,8 @@ def _assemble(
         informed=informed,
         response_reason=r.response_reason,
         version=r.version,
-        child_name=f"{person.given_name} {person.family_name.upper()}",
-        age_text=age_text(person_dto(person), unit.today),
+        child_name=child_name,
+        age_text=age,
         created_at=r.created_at,
         completed_at=r.completed_at,
         acknowledged_by=acknowledged_by,

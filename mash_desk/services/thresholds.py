@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -219,33 +220,38 @@ def assessment_dtos(
             select(User.id, User.display_name).where(User.id.in_({r.assessed_by for r in rows}))
         ).all()
     )
-    out: list[AssessmentDTO] = []
-    for row in rows:
-        document = library.get((row.document_id, row.document_version))
-        known = [i for i in ticked[row.id] if document.has_indicator(i)]
-        shown = suggest(document, known)
-        out.append(
-            AssessmentDTO(
-                id=row.id,
-                kind=row.kind,
-                document=document.key,
-                document_title=document.title,
-                suggested_level=row.suggested_level,
-                chosen_level=row.chosen_level,
-                level_label=document.level(row.chosen_level).label,
-                override=row.override,
-                rationale=row.rationale,
-                indicators=tuple(
-                    IndicatorView(i.id, i.level, i.domain.name, i.text) for i in shown.ticked
-                ),
-                pathways=tuple(p.pathway.name for p in shown.pathways),
-                assessed_by=names.get(row.assessed_by, "unknown user"),
-                assessed_at=row.assessed_at,
-                contact_child_id=row.contact_child_id,
-                referral_id=row.referral_id,
-            )
-        )
-    return out
+    return [
+        assessment_dto(row, library.get((row.document_id, row.document_version)), ticked, names)
+        for row in rows
+    ]
+
+
+def assessment_dto(
+    row: Any, document: ThresholdDocument, ticked: dict[int, list[str]], names: dict[int, str]
+) -> AssessmentDTO:
+    """An assessment as screens show it, worked out again from its document version.
+
+    Shows the indicators ticked that the document still has, and the pathways they raise.
+    """
+    known = [i for i in ticked[row.id] if document.has_indicator(i)]
+    shown = suggest(document, known)
+    return AssessmentDTO(
+        id=row.id,
+        kind=row.kind,
+        document=document.key,
+        document_title=document.title,
+        suggested_level=row.suggested_level,
+        chosen_level=row.chosen_level,
+        level_label=document.level(row.chosen_level).label,
+        override=row.override,
+        rationale=row.rationale,
+        indicators=tuple(IndicatorView(i.id, i.level, i.domain.name, i.text) for i in shown.ticked),
+        pathways=tuple(p.pathway.name for p in shown.pathways),
+        assessed_by=names.get(row.assessed_by, "unknown user"),
+        assessed_at=row.assessed_at,
+        contact_child_id=row.contact_child_id,
+        referral_id=row.referral_id,
+    )
 
 
 class ThresholdService(Service):
