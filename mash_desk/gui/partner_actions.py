@@ -70,6 +70,8 @@ class AgencyActionsTab(InboxTab):
         )
         splitter.addWidget(self.actions_table)
         splitter.addWidget(self._build_action_detail())
+        # From the list into the detail: set once both share a window (Qt ignores it before).
+        QWidget.setTabOrder(self.actions_table, self.action_note)
         splitter.setSizes([820, 480])
         layout.addWidget(splitter, 1)
         return page
@@ -103,7 +105,6 @@ class AgencyActionsTab(InboxTab):
         layout.addLayout(buttons)
         self.action_message = FieldMessage(self.note_button, box)
         layout.addWidget(self.action_message)
-        QWidget.setTabOrder(self.actions_table, self.action_note)
         QWidget.setTabOrder(self.action_note, self.note_button)
         QWidget.setTabOrder(self.note_button, self.done_button)
         QWidget.setTabOrder(self.done_button, self.not_done_button)

@@ -62,6 +62,8 @@ class CheckRequestsTab(InboxTab):
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         splitter.addWidget(self.table)
         splitter.addWidget(self._build_check_detail())
+        # From the list into the detail: set once both share a window (Qt ignores it before).
+        QWidget.setTabOrder(self.table, self.finding)
         splitter.setSizes([700, 500])
         layout.addWidget(splitter, 1)
         return page
@@ -88,7 +90,6 @@ class CheckRequestsTab(InboxTab):
         buttons.addWidget(self.return_button)
         buttons.addWidget(self.nothing_button)
         layout.addLayout(buttons)
-        QWidget.setTabOrder(self.table, self.finding)
         QWidget.setTabOrder(self.finding, self.return_button)
         QWidget.setTabOrder(self.return_button, self.nothing_button)
         self._set_open(False)

@@ -88,6 +88,8 @@ class RoutedCasesTab(InboxTab):
         )
         splitter.addWidget(self.routed_table)
         splitter.addWidget(self._build_routed_detail())
+        # From the list into the detail: set once both share a window (Qt ignores it before).
+        QWidget.setTabOrder(self.routed_table, self.routed_reason)
         splitter.setSizes([820, 480])
         layout.addWidget(splitter, 1)
         return page
@@ -124,7 +126,6 @@ class RoutedCasesTab(InboxTab):
         layout.addLayout(buttons)
         self.routed_message = FieldMessage(self.acknowledge_button, box)
         layout.addWidget(self.routed_message)
-        QWidget.setTabOrder(self.routed_table, self.routed_reason)
         QWidget.setTabOrder(self.routed_reason, self.acknowledge_button)
         QWidget.setTabOrder(self.acknowledge_button, self.accept_button)
         QWidget.setTabOrder(self.accept_button, self.reject_button)

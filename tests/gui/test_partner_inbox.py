@@ -347,3 +347,28 @@ def test_inbox_refreshes_when_a_routing_is_handed_over(
     assert inbox.opened_routing is None
     assert "Press Enter" in inbox.routed_detail.text()
     assert tasks.wait(30_000)
+
+
+def test_the_inbox_tab_order_runs_from_each_list_into_its_detail(qtbot, qtlog, police_session):
+    """Tab from a list reaches its detail: Qt drops an order set across two windows.
+
+    Each tab's detail box used to be ordered after its list before the two shared a window,
+    so Qt warned and kept its own order (keyboard users are this screen's main users).
+    """
+    inbox = PartnerInbox(police_session)
+    qtbot.addWidget(inbox)
+    settle(qtbot, police_session)
+    assert [r.message for r in qtlog.records if "setTabOrder" in r.message] == []
+    assert next_by_tab(inbox.table) is inbox.finding
+    assert next_by_tab(inbox.routed_table) is inbox.routed_reason
+    assert next_by_tab(inbox.actions_table) is inbox.action_note
+
+
+def next_by_tab(widget):
+    """The widget Tab moves to from ``widget`` (its own parts, such as a viewport, skipped)."""
+    found = widget.nextInFocusChain()
+    while found is not widget and (
+        widget.isAncestorOf(found) or not found.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ):
+        found = found.nextInFocusChain()
+    return found
