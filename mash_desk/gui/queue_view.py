@@ -146,6 +146,16 @@ class QueueView(QWidget):
     # --- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        # In this order: the order widgets are made is the order a screen reader lists them.
+        self._build_filters()
+        self._build_status()
+        self._build_table()
+        self._lay_out()
+        self._set_tab_order()
+        self._bind_keys()
+
+    def _build_filters(self) -> None:
+        """The search box, the four filters, the two toggles and Refresh."""
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name, NHS number or postcode (Ctrl+F)")
         name_clear_button(self.search, "Clear the queue search")
@@ -192,6 +202,8 @@ class QueueView(QWidget):
         self.refresh_button.setAccessibleName("Refresh the queue")
         self.refresh_button.setToolTip("Read the queue again (F5)")
 
+    def _build_status(self) -> None:
+        """The loading indicator, the row count and the message line."""
         self.loading_label = QLabel("Loading…")
         self.loading_label.setAccessibleName("Loading the queue")
         self.busy = QProgressBar()
@@ -205,6 +217,8 @@ class QueueView(QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def _build_table(self) -> None:
+        """The queue table (soonest deadline first) and the empty-queue message it gives way to."""
         self.table = _QueueTable()
         no_tab_trap(self.table)
         self.table.setModel(self.proxy)
@@ -233,6 +247,8 @@ class QueueView(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
 
+    def _lay_out(self) -> None:
+        """Search above the filters, the message, the table, the status line at the foot."""
         filters = QHBoxLayout()
         for text, combo in (
             ("R&AG", self.rag_filter),
@@ -269,6 +285,8 @@ class QueueView(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(status)
 
+    def _set_tab_order(self) -> None:
+        """Tab runs from the search through the filters and Refresh into the table."""
         QWidget.setTabOrder(self.search, self.rag_filter)
         QWidget.setTabOrder(self.rag_filter, self.kind_filter)
         QWidget.setTabOrder(self.kind_filter, self.team_filter)
@@ -278,6 +296,8 @@ class QueueView(QWidget):
         QWidget.setTabOrder(self.group_toggle, self.refresh_button)
         QWidget.setTabOrder(self.refresh_button, self.table)
 
+    def _bind_keys(self) -> None:
+        """Ctrl+F, F5 and Ctrl+Down/Up while the queue (or anything in it) has the focus."""
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in (
             (QKeySequence(QKeySequence.StandardKey.Find), self.focus_search),
