@@ -52,6 +52,8 @@ WHAT_LABELS = {
     "measure.children": "Children behind a dashboard figure (listed, not opened)",
     "returns.cin": "Children in Need census export (identifiers and characteristics)",
 }
+# An access row says what was looked at in a line ("Find a child: 3 results"), never the
+# record itself: the log is read by auditors row by row, and personal data stays out of it.
 DETAIL_MAX = 200
 
 _VIEWER = (

@@ -81,6 +81,7 @@ _AUDIT_LABELS = {
     "person.merged": "Duplicate record merged into this one",
     "person.merged_away": "Merged into another record (this is the duplicate)",
 }
+# A chronology entry is one line of the case view's table, so its summary is cut to a line.
 SUMMARY_LENGTH = 140
 # The chronology opens on its newest entries (issue 16), so the view's table and the DTO stay
 # the same size however long the history. The case view asks for the rest with "Show older

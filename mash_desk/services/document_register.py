@@ -37,6 +37,8 @@ from mash_desk.storage.prepared import Driver
 from mash_desk.storage.prepared_memo import DISPLAY_NAME, INSERT_OUTPUT, ISSUED_FOR_OUTPUT
 
 OUTPUT_ACTIONS = ("export", "print")
+# The width of document_outputs.destination (storage/models/documents.py): a folder path or a
+# printer's name, on one line.
 DESTINATION_MAX = 500
 _SUBJECT = re.compile(rb"/Subject \(mash-desk (\w+) ([^)]{0,120})\)")
 

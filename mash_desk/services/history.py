@@ -23,6 +23,8 @@ from mash_desk.storage.models import (
 )
 from mash_desk.storage.prepared import Prepared
 
+# The history check lists the latest contacts and referrals in full and counts the rest:
+# enough to see whether this is new or one of many, at the same cost however long the history.
 RECENT_ITEMS = 20
 
 _theirs = (ContactChild.person_id == bindparam("pid"), ContactChild.contact_id != bindparam("skip"))

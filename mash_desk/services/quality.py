@@ -46,6 +46,8 @@ from mash_desk.storage.models import (
 )
 
 QA_KINDS = ("screening", "referral")
+# Each sampled case is re-rated blind by hand: the default 30 is a quarter's audit; the cap
+# bounds one draw well beyond what a team re-rates.
 SAMPLE_MAX = 500
 # A sample is drawn from ids read into memory inside the write transaction; two years of
 # screenings (~25,000) is a small list, a century would hold the writer for seconds.

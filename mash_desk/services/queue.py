@@ -42,6 +42,8 @@ from mash_desk.storage.models import (
 )
 from mash_desk.storage.prepared import Prepared
 
+# The most a view may ask for at once: a screen shows ~30 rows and scrolls for 256 more
+# (gui/queue_view.py), and a cap keeps one request from reading the whole backlog.
 MAX_PAGE = 500
 
 

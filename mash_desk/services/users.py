@@ -19,6 +19,8 @@ from mash_desk.storage import server
 from mash_desk.storage.models import Agency, User
 
 _hasher = PasswordHasher()
+# Length is what makes a password hard to guess (NCSC password guidance: three random words,
+# which comes to well over 12 characters); the same floor as the database passphrase.
 MIN_PASSWORD = 12
 # Widths of the user table's columns (storage/models/reference.py): PostgreSQL refuses a
 # longer value outright, so the form says so first.
