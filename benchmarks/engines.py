@@ -124,6 +124,7 @@ class PgCluster:
         admin.dispose()
         owner_url = self.server.url(name)
         if source is None:
+            # build() takes whole years; a fraction (--pg-sizes 0.5) builds its own cache file.
             source = build(int(years) if float(years).is_integer() else years)  # type: ignore[arg-type]
         started = time.perf_counter()
         # History first, then ``server init``: loaded under the server's change-audit

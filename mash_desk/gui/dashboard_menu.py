@@ -47,7 +47,7 @@ class DashboardMenu:
         index = w._tab_of(DASHBOARD_TAB)  # noqa: SLF001
         if index >= 0:
             w.tabs.setCurrentIndex(index)
-            return w.tabs.widget(index)  # type: ignore[return-value]
+            return w.tabs.widget(index)  # type: ignore[return-value]  # the tab holds a DashboardView
         view = DashboardView(w.session)
         view.open_requested.connect(self.open_child)
         w._add_tab(view, "Figures", DASHBOARD_TAB)  # noqa: SLF001

@@ -166,6 +166,8 @@ class PeopleNames:
         """(given name, family name) of ``person_id``, or ``None`` if there is no such person."""
         if person_id not in self._known:
             row = q.PERSON_NAME.first(self._unit.sql, pid=person_id)
+            # None remembers "no such person" so it is not asked again; the cache is typed by
+            # what callers pass in (names only).
             self._known[person_id] = (row[0], row[1]) if row else None  # type: ignore[assignment]
         return self._known[person_id]
 

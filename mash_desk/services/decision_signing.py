@@ -252,6 +252,7 @@ def _dto(unit: Unit, s: _Signing) -> DecisionDTO:
     d = s.decision
     pathways = tuple(Pathway(p) for (p,) in PATHWAYS.all(unit.sql, decision_id=d.id))
     actions = tuple(
+        # action_dto reads an action by attribute; the row read here has the same names.
         action_dto(SimpleNamespace(**_action_fields(row)), row[1])  # type: ignore[arg-type]
         for row in ACTIONS.all(unit.sql, decision_id=d.id)
     )
@@ -261,7 +262,7 @@ def _dto(unit: Unit, s: _Signing) -> DecisionDTO:
         pathways,
         actions,
         indicators,
-        s.assessment,  # type: ignore[arg-type]
+        s.assessment,  # type: ignore[arg-type]  # the assessment's columns by name, as above
     )
 
 

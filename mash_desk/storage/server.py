@@ -278,6 +278,7 @@ def init_server(engine: Engine) -> ServerReport:
 def _verifier(conn: Connection, login: str, password: str) -> str:
     # libpq hashes the password into a SCRAM-SHA-256 verifier on this side, so the plain
     # password never crosses the wire nor lands in a server log (log_statement = 'ddl').
+    # A server connection is always psycopg's here, which has ``pgconn``; the DBAPI type does not.
     pgconn = conn.connection.dbapi_connection.pgconn  # type: ignore[union-attr]
     return pgconn.encrypt_password(
         password.encode("utf-8"), login.encode("utf-8"), b"scram-sha-256"
