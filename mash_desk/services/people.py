@@ -34,6 +34,7 @@ from mash_desk.services.mapping import load_person_dto
 from mash_desk.storage.base import table_of
 from mash_desk.storage.models import Household, Person, Relationship
 from mash_desk.storage.prepared import Prepared
+from mash_desk.storage.prepared_memo import PERSON_COLUMNS
 
 # The width of persons.first_language (storage/models/people.py): PostgreSQL refuses more.
 FIRST_LANGUAGE_MAX = 60
@@ -311,23 +312,9 @@ class PeopleService(Service):
 DOB_WINDOW = timedelta(days=400)
 EDD_WINDOW = timedelta(days=60)
 CANDIDATE_LIMIT = 500
-# In the order of PersonDTO's fields, so a row builds the DTO directly.
-PERSON_DTO_COLUMNS = (
-    Person.id,
-    Person.kind,
-    Person.given_name,
-    Person.family_name,
-    Person.date_of_birth,
-    Person.expected_delivery,
-    Person.sex,
-    Person.nhs_number,
-    Person.upn,
-    Person.local_id,
-    Person.household_id,
-    Household.postcode,
-    Person.disability,
-    Person.version,
-)
+# In the order of PersonDTO's fields, so a row builds the DTO directly (one definition, in
+# storage, which the memo's reads share).
+PERSON_DTO_COLUMNS = PERSON_COLUMNS
 
 
 def _swapped(d: date) -> date:

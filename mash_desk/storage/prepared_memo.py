@@ -211,6 +211,7 @@ ROUTINGS_INFORMED = Prepared(
 )
 """Who was told of each routing that followed the decision, routings oldest first."""
 
+# A person in PersonDTO's field order: the memo and the people service build the DTO from it.
 PERSON_COLUMNS = (
     Person.id,
     Person.kind,
