@@ -28,6 +28,7 @@ from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner, describe_error
 from mash_desk.gui.theme import THEMES, apply_theme
+from mash_desk.gui.warm_up import WarmUp
 from mash_desk.services.desk import Desk
 from mash_desk.services.dto import Actor
 
@@ -241,6 +242,7 @@ def _run_window(
     if isinstance(opened, int):
         return opened
     desk, window = opened
+    warm_up = WarmUp(desk, window)
     if desk.db.dialect == "sqlite" and not smoke_test:
         # On a shared server the chain is the administrator's to verify (audit verify).
         start_tail_check(window, TaskRunner(window), desk.db.engine)
@@ -248,6 +250,7 @@ def _run_window(
     if smoke_test:
         _quit_when_ready(app, window)
     status = app.exec()
+    warm_up.wait()
     desk.close()
     return status
 

@@ -11,6 +11,7 @@ Values are converted to and from the driver here, the one place that knows both 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -112,17 +113,44 @@ def _driver(target: Target) -> Driver:
     return target if isinstance(target, Driver) else Driver(target)
 
 
+# Every statement made so far, so a desk can compile them before their first use
+# (services/warm_up.py); weak, because some are made per page size or per list length.
+_MADE: weakref.WeakSet[Prepared] = weakref.WeakSet()
+
+
+def compile_all(dialect: Any) -> int:
+    """Compile every statement made so far for ``dialect``; return how many were new."""
+    fresh = 0
+    for prepared in list(_MADE):
+        if dialect.name not in prepared._compiled:
+            prepared.compile_for(dialect)
+            fresh += 1
+    return fresh
+
+
 class Prepared:
     """One statement, compiled lazily per dialect; call with named parameters."""
 
     def __init__(self, statement: ClauseElement):
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
+        _MADE.add(self)
+
+    def compile_for(self, dialect: Any) -> _Compiled:
+        """The statement compiled for ``dialect``, compiling it on first use.
+
+        Two threads may compile the same statement at once (the warm-up and a first click):
+        both results are the same, and the dict keeps one.
+        """
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
+        return compiled
 
     def _for(self, driver: Driver) -> _Compiled:
         compiled = self._compiled.get(driver.name)
         if compiled is None:
-            compiled = self._compiled[driver.name] = _Compiled(self.statement, driver.dialect)
+            compiled = self.compile_for(driver.dialect)
         return compiled
 
     def _execute(self, target: Target, params: Mapping[str, Any]) -> tuple[Any, _Compiled]:
