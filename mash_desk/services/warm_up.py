@@ -62,6 +62,9 @@ def warm_up(desk: Desk) -> int:
         getattr(desk, name)
     for module in STATEMENT_MODULES:
         importlib.import_module(module)
+    from mash_desk.storage.prepared_search import make_likely_statements
+
+    make_likely_statements()
     compiled = compile_all(desk.db.engine.dialect)
     with desk.db.read_connection() as conn:
         desk.ctx.thresholds.library(conn)

@@ -10,6 +10,7 @@ children are shown, rounded up to a few sizes — and compiled once per dialect
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -237,3 +238,16 @@ def facts_statement(kind: str, ids: Sequence[int]) -> tuple[Prepared, dict[str, 
         size = len(ids)
     last = len(ids) - 1
     return _facts(kind, size), {f"p{i}": ids[min(i, last)] for i in range(size)}
+
+
+def make_likely_statements() -> None:
+    """Make the statements a first search most likely runs, for the desk's warm-up.
+
+    A search by name, with or without a date of birth, as a MASH worker or a partner rep;
+    and what is known of the children found, for every page-size bucket. The other
+    combinations (NHS number, postcode, household) are made on first use.
+    """
+    for names, dates, partner in itertools.product((1, 2), (0, 1), (False, True)):
+        candidates(names, dates, False, False, False, partner)
+    for kind, size in itertools.product(FACTS, _SIZES):
+        _facts(kind, size)
