@@ -40,6 +40,7 @@ COUNTED = (
     "meeting_agenda",
     "partner_inbox",
     "find_child",
+    "queue_first_page",
 )
 
 
