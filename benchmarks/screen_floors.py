@@ -304,6 +304,46 @@ def find_child(raw: Raw, given: str, family: str, now: datetime, today: date) ->
     return ids(shown)
 
 
+QUEUE_PAGE = 50  # the queue view's first page (gui/queue_view.py)
+
+
+def queue_first_page(raw: Raw, today: date) -> list[tuple[str, int]]:
+    """QueueService.page: the two indexed selects merged by deadline, the children's open work."""
+    raw.user_check()
+    contacts = raw.all(
+        "SELECT 'contact', cc.id, cc.contact_id, p.id, p.given_name, p.family_name, "
+        "p.date_of_birth, p.expected_delivery, p.household_id, h.postcode, cc.rag, cc.due_at, "
+        "cc.status, u.display_name, cc.version, cc.provisional_level, coalesce(cc.team, u.team), "
+        "cc.assigned_to FROM contact_children cc JOIN people p ON p.id = cc.person_id "
+        "LEFT JOIN households h ON h.id = p.household_id LEFT JOIN users u ON u.id = cc.assigned_to "
+        f"WHERE cc.status = 'open' ORDER BY cc.due_at, cc.id LIMIT {QUEUE_PAGE}"
+    )
+    referrals = raw.all(
+        "SELECT 'referral', r.id, cc.contact_id, p.id, p.given_name, p.family_name, "
+        "p.date_of_birth, p.expected_delivery, p.household_id, h.postcode, r.rag, "
+        "r.decision_due_at, r.status, u.display_name, r.version, r.level, "
+        "coalesce(r.team, u.team), r.assigned_to FROM referrals r "
+        "JOIN contact_children cc ON cc.id = r.contact_child_id "
+        "JOIN people p ON p.id = r.person_id LEFT JOIN households h ON h.id = p.household_id "
+        "LEFT JOIN users u ON u.id = r.assigned_to WHERE r.status = 'awaiting_decision' "
+        f"ORDER BY r.decision_due_at, r.id LIMIT {QUEUE_PAGE}"
+    )
+    page = sorted(contacts + referrals, key=lambda r: (r[11], r[0], r[1]))[:QUEUE_PAGE]
+    if page:
+        marks, params = raw.marks("p", sorted({r[3] for r in page}))
+        raw.all(
+            "SELECT person_id, 'contact', count(*) FROM contact_children "
+            f"WHERE person_id IN ({marks}) AND status = 'open' GROUP BY person_id "
+            "UNION ALL SELECT person_id, 'referral', count(*) FROM referrals "
+            f"WHERE person_id IN ({marks}) AND status = 'awaiting_decision' GROUP BY person_id "
+            "UNION ALL SELECT person_id, service, count(*) FROM service_episodes "
+            f"WHERE person_id IN ({marks}) AND started_on <= :t "
+            "AND (ended_on IS NULL OR ended_on > :t) GROUP BY person_id, service",
+            {**params, "t": raw.day(today)},
+        )
+    return [(r[0], r[1]) for r in page]
+
+
 def meeting_agenda(raw: Raw, today: date) -> list[int]:
     """MeetingService.today: the meeting, attendance, agenda with each child, chair's name."""
     raw.user_check()

@@ -9,7 +9,8 @@ Operations (the service call, as the widget named makes it):
 * ``decision_sign`` — ``desk.decisions.sign`` of a draft on today's agenda (gui/meeting/writes);
 * ``partner_inbox`` — ``desk.checks.inbox`` as a police rep (gui/partner_inbox.py);
 * ``record_outcome`` — ``desk.outcomes.record`` of NFA on an open contact (gui/outcome_dialog);
-* ``find_child`` — ``desk.search.find`` of a stored child's "given family" (gui/find_child.py).
+* ``find_child`` — ``desk.search.find`` of a stored child's "given family" (gui/find_child.py);
+* ``queue_first_page`` — ``desk.queue.page`` of 50 rows as the practitioner (gui/queue_view.py).
 
 Floors are in :mod:`benchmarks.screen_floors`. Writes consume prepared work (drafts, open
 contacts) made untimed through the services before anything is timed: app and floor each get
@@ -51,6 +52,7 @@ OPERATIONS = (
     "partner_inbox",
     "record_outcome",
     "find_child",
+    "queue_first_page",
 )
 WRITES = frozenset({"decision_sign", "record_outcome"})
 VARYING = frozenset({"open_case_typical", "find_child"})  # reads whose probe changes per run
@@ -220,6 +222,7 @@ class ScreenScenarios:
             "partner_inbox": (self.inbox_app, self.inbox_floor),
             "record_outcome": (self.outcome_app, self.outcome_floor),
             "find_child": (self.find_app, self.find_floor),
+            "queue_first_page": (self.queue_app, self.queue_floor),
         }[name]
 
     def _child(self, i: int) -> int:
@@ -283,6 +286,14 @@ class ScreenScenarios:
         given, family = self.names[i % len(self.names)]
         return floors.find_child(self.work.raw, given, family, self.now, self.today)
 
+    def queue_app(self, _i: int) -> Any:
+        """The queue's first page, as the queue view asks for it."""
+        return self.work.desk.queue.page(self.work.actor, size=floors.QUEUE_PAGE)
+
+    def queue_floor(self, _i: int) -> Any:
+        """The same page by hand-written SQL."""
+        return floors.queue_first_page(self.work.raw, self.today)
+
     # -- the answers -----------------------------------------------------------------------
     def check_answers(self) -> None:
         """Fail loudly when a floor's answer differs from the app's (run before timing)."""
@@ -315,6 +326,11 @@ class ScreenScenarios:
             _same(
                 "find_child", [c.person.id for c in self.find_app(i).children], self.find_floor(i)
             )
+        _same(
+            "queue_first_page",
+            [(r.kind, r.item_id) for r in self.queue_app(0).rows],
+            self.queue_floor(0),
+        )
         self.sign_app(0)
         self.sign_floor(0)
         _same(

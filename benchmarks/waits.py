@@ -41,6 +41,7 @@ COUNTED = (
     "meeting_agenda",
     "partner_inbox",
     "find_child",
+    "queue_first_page",
 )
 
 

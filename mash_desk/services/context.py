@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -79,6 +79,8 @@ _PG_RECORD_ACCESS = Prepared(
     )
 )
 
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for a missing grant
+
 R = TypeVar("R")
 
 
@@ -95,7 +97,26 @@ def with_acting_user(first: Prepared) -> Prepared:
     """
     statement = first.statement
     assert isinstance(statement, Select), "the first read is a SELECT"
-    found = statement.limit(1).subquery("first_read")
+    return _behind_user(statement.limit(1))
+
+
+def with_acting_user_rows(first: Prepared) -> Prepared:
+    """:func:`with_acting_user` for a read of many rows: the user's columns in front of each.
+
+    For a call whose first read is a list (the queue's open contacts): the rows ``first``
+    finds, each led by the user's id, login, role and active flag, or one row of the user's
+    columns and NULLs when it finds none (so its first column must be NOT NULL in a row it
+    finds). ``first`` is read whole, with its own ORDER BY and LIMIT, before the join; the
+    join does not keep that order, so the caller orders the rows it gets.
+    """
+    statement = first.statement
+    assert isinstance(statement, Select), "the first read is a SELECT"
+    return _behind_user(statement)
+
+
+def _behind_user(statement: Select[Any]) -> Prepared:
+    """The acting user's row (``acting_user_id``), joined to every row ``statement`` finds."""
+    found = statement.subquery("first_read")
     return Prepared(
         select(User.id, User.username, User.role_code, User.active, *found.c)
         .select_from(User.__table__.outerjoin(found, true()))
@@ -324,20 +345,45 @@ class Service:
         self, conn: Connection, actor: Actor, permission: Permission, first: Prepared, **params: Any
     ) -> tuple[Unit, tuple[Any, ...] | None]:
         """Check the user and ``permission`` and make the first read, in one statement."""
+        unit, rows = self._first_rows(conn, actor, permission, first.all, params)
+        return unit, (rows[0][4:] if rows[0][4] is not None else None)
+
+    def _first_rows(
+        self,
+        conn: Connection,
+        actor: Actor,
+        permission: Permission,
+        read: Callable[..., list[tuple[Any, ...]]],
+        params: dict[str, Any],
+    ) -> tuple[Unit, list[tuple[Any, ...]]]:
+        """Check the user and ``permission`` and make the first read (``read``), in one statement.
+
+        Returns the unit and the read's rows with the user's columns in front (at least one
+        row: a missing user is refused).
+        """
         if not allows(actor.role, permission):
             # The role the desk signed in with cannot do this: check the stored role on its
             # own first (PermissionDenied naming the permission, or a role changed since
             # sign-in), so the first read never asks a server for a table the role has no
             # grant on — a performance officer and ``meetings`` (row security, issue 13).
             unit = self._unit(conn, actor, permission)
-            row = first.first(unit.sql, acting_user_id=actor.user_id, **params)
-            assert row is not None  # the user was found just above
-            return unit, (row[4:] if row[4] is not None else None)
-        row = first.first(Driver(conn), acting_user_id=actor.user_id, **params)
-        unit = self._unit(conn, actor, permission, _stored_role(row, actor))
-        assert row is not None  # _stored_role refuses a missing user
+            rows = read(unit.sql, acting_user_id=actor.user_id, **params)
+            assert rows  # the user was found just above
+            return unit, rows
+        sql = Driver(conn)
+        try:
+            rows = read(sql, acting_user_id=actor.user_id, **params)
+        except Exception as exc:
+            if not _refused_by_grants(exc, sql):
+                raise
+            # The server's login holds another role than the actor says (a forged actor): the
+            # server refused the read. Refuse as the check on its own refuses that role.
+            self._unit(conn, actor, permission)
+            raise
+        unit = self._unit(conn, actor, permission, _stored_role(rows[0] if rows else None, actor))
+        assert rows  # _stored_role refuses a missing user
         # Nothing read is looked at before the permission check above has passed.
-        return unit, (row[4:] if row[4] is not None else None)
+        return unit, rows
 
     @contextmanager
     def writing(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
@@ -393,6 +439,23 @@ class Service:
                 unit.close()
 
     @contextmanager
+    def reading_rows_first(
+        self, actor: Actor, permission: Permission, first: Prepared, **params: Any
+    ) -> Iterator[tuple[Unit, list[tuple[Any, ...]]]]:
+        """:meth:`reading_first` for a read of many rows (``first``: :func:`with_acting_user_rows`).
+
+        Yields the unit and the rows the read found, as the driver gives them
+        (:meth:`Prepared.raw`: convert those kept with the statement ``first`` was built from),
+        without the user's columns; an empty list when it found none.
+        """
+        with self.ctx.db.read_connection() as conn:
+            unit, rows = self._first_rows(conn, actor, permission, first.raw, params)
+            try:
+                yield unit, [row[4:] for row in rows if row[4] is not None]
+            finally:
+                unit.close()
+
+    @contextmanager
     def reading(self, actor: Actor, permission: Permission) -> Iterator[Unit]:
         """Open a read-only unit after checking ``permission``; it is rolled back at the end."""
         with self.ctx.db.read_connection() as conn:
@@ -401,6 +464,16 @@ class Service:
                 yield unit
             finally:
                 unit.close()
+
+
+def _refused_by_grants(exc: Exception, sql: Driver) -> bool:
+    """Whether the server refused a read for want of a grant, on a connection still usable.
+
+    A reading connection is in autocommit, so the refused statement took no transaction down
+    with it and the user can still be checked on it; a unit's transaction cannot.
+    """
+    no_grant = getattr(exc, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE
+    return no_grant and bool(getattr(sql.dbapi, "autocommit", False))
 
 
 def _stored_role(row: tuple[Any, ...] | None, actor: Actor) -> Role:

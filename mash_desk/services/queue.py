@@ -7,6 +7,8 @@ Pages are keyset-paged on (deadline, kind, id) and each side is read through its
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
@@ -30,7 +32,7 @@ from mash_desk.domain.enums import Rag, Role, ServiceKind, WorkStatus
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import unsendable
-from mash_desk.services.context import Service, Unit
+from mash_desk.services.context import Service, Unit, with_acting_user_rows
 from mash_desk.services.dto import Actor, QueueCursor, QueuePage, QueueRow
 from mash_desk.storage.models import (
     ContactChild,
@@ -174,6 +176,12 @@ def _side(kind: str, shape: frozenset[str], size: int) -> Prepared:
 # One compiled statement per side, filter combination and page size (the desk asks for a
 # handful of sizes: the first page, a scroll page, a filtered page).
 _sides = functools.lru_cache(maxsize=256)(_side)
+
+
+@functools.lru_cache(maxsize=256)
+def _sides_behind_user(kind: str, shape: frozenset[str], size: int) -> Prepared:
+    """One side with the acting user's row in front (on a server: the check in the read)."""
+    return with_acting_user_rows(_sides(kind, shape, size))
 
 
 _RAGS = {r.value: r for r in Rag}
@@ -344,10 +352,7 @@ class QueueService(Service):
         kinds = [k for k in ("contact", "referral") if flt.kind in (None, k)]
         if unsendable(flt.team) or unsendable(flt.search):
             kinds = []  # as-you-type search with a damaged paste: nothing stored can match
-        with self.reading(actor, Permission.VIEW_QUEUE) as unit:
-            raw: list[tuple[Any, ...]] = []
-            for kind in kinds:
-                raw += _sides(kind, frozenset(shape), size).raw(unit.sql, **params)
+        with self._reading_sides(actor, kinds, frozenset(shape), size, params) as (unit, raw):
             # Driver values sort correctly on both databases (SQLite keeps instants as
             # fixed-width UTC text), so only the rows that make the page are converted.
             raw.sort(key=_BY_DUE_KIND_ID)
@@ -366,6 +371,39 @@ class QueueService(Service):
             assert last.due_at is not None
             cursor = QueueCursor(last.due_at, last.kind, last.item_id)
         return QueuePage(rows, cursor)
+
+    @contextmanager
+    def _reading_sides(
+        self,
+        actor: Actor,
+        kinds: list[str],
+        shape: frozenset[str],
+        size: int,
+        params: dict[str, Any],
+    ) -> Iterator[tuple[Unit, list[tuple[Any, ...]]]]:
+        """A read unit for the page, with every side's rows as the driver gives them.
+
+        On a server the acting user's check rides in the first side's statement: the reading
+        connection is in autocommit, so a check of its own was a round trip and a
+        transaction of its own before every page (issue 16). SQLite makes no round trip, and
+        keeps its sides as planned (status and page size written in): a side read as a
+        subquery behind the user's row is not the plan measured there.
+        """
+        if kinds and self.ctx.db.dialect != "sqlite":
+            first = _sides_behind_user(kinds[0], shape, size)
+            with self.reading_rows_first(actor, Permission.VIEW_QUEUE, first, **params) as (
+                unit,
+                raw,
+            ):
+                for kind in kinds[1:]:
+                    raw += _sides(kind, shape, size).raw(unit.sql, **params)
+                yield unit, raw
+            return
+        with self.reading(actor, Permission.VIEW_QUEUE) as unit:
+            raw = []
+            for kind in kinds:
+                raw += _sides(kind, shape, size).raw(unit.sql, **params)
+            yield unit, raw
 
     def choices(self, actor: Actor) -> QueueChoices:
         """Return the workers and teams the queue's filters offer, sorted by name.

@@ -68,7 +68,7 @@ ID_PARAMETERS = frozenset(
     }
 )
 # Service plumbing every use case is built on, not use cases.
-PLUMBING = frozenset({"reading", "writing", "reading_first", "writing_first"})
+PLUMBING = frozenset({"reading", "writing", "reading_first", "reading_rows_first", "writing_first"})
 # Public methods that take no child id and cannot return a child: why each is safe.
 EXEMPT = {
     "users.sign_in": "returns the signing-in user's own Actor",
