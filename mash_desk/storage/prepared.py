@@ -11,6 +11,7 @@ Values are converted to and from the driver here, the one place that knows both 
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -114,14 +115,18 @@ def _driver(target: Target) -> Driver:
 
 
 # Every statement made so far, so a desk can compile them before their first use
-# (services/warm_up.py); weak, because some are made per page size or per list length.
+# (services/warm_up.py); weak, because some are made per page size or per list length. The
+# lock: the warm-up's thread lists them while a click's thread may be making one.
 _MADE: weakref.WeakSet[Prepared] = weakref.WeakSet()
+_MADE_LOCK = threading.Lock()
 
 
 def compile_all(dialect: Any) -> int:
     """Compile every statement made so far for ``dialect``; return how many were new."""
+    with _MADE_LOCK:
+        made = list(_MADE)
     fresh = 0
-    for prepared in list(_MADE):
+    for prepared in made:
         if dialect.name not in prepared._compiled:
             prepared.compile_for(dialect)
             fresh += 1
@@ -134,7 +139,8 @@ class Prepared:
     def __init__(self, statement: ClauseElement):
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
-        _MADE.add(self)
+        with _MADE_LOCK:
+            _MADE.add(self)
 
     def compile_for(self, dialect: Any) -> _Compiled:
         """The statement compiled for ``dialect``, compiling it on first use.
