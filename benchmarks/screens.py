@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from benchmarks import screen_floors as floors
+from benchmarks import statements
 from benchmarks.harness import SEED, _same
 from benchmarks.rawsql import Raw
 from mash_desk.domain.enums import Rag
@@ -378,6 +379,7 @@ def time_pair(
     write: bool,
     varying: bool = True,
     budget_s: float = 60.0,
+    counted: dict[str, int] | None = None,
 ) -> tuple[float, float, int]:
     """Median seconds of app and floor, interleaved, order alternating each round; rounds run.
 
@@ -386,9 +388,15 @@ def time_pair(
     write consumes its probe: probe 0 is the answer check's, 1 the warm-up's, timed writes
     use 2..repeat+1). A slow operation stops after ``budget_s`` seconds of timed rounds (at
     least 3), so a 2-core machine finishes; the report says how many rounds were run.
+    With ``counted``, a write's warm-up call on each side is counted (statements sent) into
+    it: a write can be counted only on a call that is not timed, and consumes its probe.
     """
     warm = [1] if write else list(range(repeat if varying else 1))
     for i in warm:
+        if write and counted is not None:
+            counted["app"] = statements.count(app, i)
+            counted["floor"] = statements.count(floor, i)
+            continue
         app(i)
         floor(i)
     times: tuple[list[float], list[float]] = ([], [])

@@ -89,7 +89,10 @@ def _services(
         results: dict[str, Any] = {}
         for name in (n for n in OPERATIONS if _chosen(only, n)):
             app, floor = scenarios.pair(name)
-            app_s, floor_s, runs = time_pair(app, floor, repeat, name in WRITES, name in VARYING)
+            written: dict[str, int] = {}
+            app_s, floor_s, runs = time_pair(
+                app, floor, repeat, name in WRITES, name in VARYING, counted=written
+            )
             results[name] = {
                 "median_ms": _ms(app_s),
                 "floor_median_ms": _ms(floor_s),
@@ -99,6 +102,9 @@ def _services(
             if name in COUNTED:
                 results[name]["statements"] = statements.count(app, 0)
                 results[name]["floor_statements"] = statements.count(floor, 0)
+            elif written:
+                results[name]["statements"] = written["app"]
+                results[name]["floor_statements"] = written["floor"]
         probes = scenarios.probes()
     finally:
         scenarios.close()
