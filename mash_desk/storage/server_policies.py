@@ -44,67 +44,120 @@ _HANDED_OVER = ", ".join(
 )
 
 # SECURITY DEFINER: they read users and the work tables as the owner, so a policy calling them
-# neither recurses into another policy nor needs the caller to see the rows it checks. STABLE
-# and called as ``(SELECT f())`` so the planner runs each once per statement, not per row —
-# inside the functions' own bodies too: a SECURITY DEFINER function is never inlined, so a
-# bare call in a WHERE ran once per row scanned (a police rep's inbox took 6 s on a year).
+# neither recurses into another policy nor needs the caller to see the rows it checks. The
+# session's user and agency are STABLE and called as ``(SELECT f())`` so the planner runs each
+# once per statement, not per row: a SECURITY DEFINER function is never inlined, so a bare
+# call in a WHERE ran once per row scanned (a police rep's inbox took 6 s on a year). The
+# per-row checks (``mash_partner_*(id)``) are meant to run per row: one look-up each.
 _HEADER = "STABLE SECURITY DEFINER SET search_path = pg_catalog, public"
-FUNCTIONS: dict[str, str] = {
-    "mash_session_user_id() RETURNS integer": """
-SELECT CASE
+# Who the session is, as SQL: written out wherever it is needed rather than called, because a
+# SQL function called inside another one's body is planned again on every call (≈ 0.2 ms: a
+# per-row check that called mash_session_agency_id() cost 0.4 ms a row).
+_SESSION_USER = """CASE
   WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = session_user AND rolsuper)
     OR EXISTS (SELECT 1 FROM pg_database WHERE datname = current_database()
                AND pg_has_role(session_user, datdba, 'MEMBER'))
   THEN nullif(current_setting('mash.user_id', true), '')::integer
   ELSE (SELECT id FROM users WHERE username = session_user AND active)
+END"""
+# The FROM of a per-row check: the session's user (``me``) and agency, looked up once a call.
+_SESSION = f"""(SELECT u.me, s.agency_id AS agency FROM (SELECT {_SESSION_USER} AS me) u
+      LEFT JOIN users s ON s.id = u.me) AS session"""
+# An action is a rep's to work when its agency or the rep owns it and its decision is signed
+# (superseded versions too: services.actions tells the rep an action it owns was superseded,
+# not "not found"). ``a`` is the action, ``d`` its decision.
+_WORKS = (
+    f"d.status = {_SIGNED} AND (a.owner_agency_id = session.agency OR a.owner_user_id = session.me)"
+)
+# Each per-row check answers for one row, by its id: an EXISTS over the rep's agency's work on
+# *that row*, an index look-up each. The first versions built the set of everything the
+# agency was ever asked about on every statement (``id IN (SELECT f())``): a police inbox cost
+# 0.25–0.45 s on ten years and grew with history. A screen reads its own rows by index, so a check
+# per row it reads keeps it flat.
+FUNCTIONS: dict[str, str] = {
+    # PL/pgSQL keeps its plans for the session: each policy's ``(SELECT f())`` costs
+    # microseconds, where a SQL function was planned again in every statement (≈ 0.2 ms each,
+    # and a partner's statement through nested policies holds a dozen).
+    "mash_session_user_id() RETURNS integer": f"BEGIN RETURN ({_SESSION_USER}); END",
+    "mash_session_agency_id() RETURNS integer": f"""BEGIN
+RETURN (SELECT agency_id FROM users WHERE id = ({_SESSION_USER}));
 END""",
-    "mash_session_agency_id() RETURNS integer": """
-SELECT agency_id FROM users WHERE id = (SELECT mash_session_user_id())""",
-    # The actions a rep works: its agency's or its own, of signed decisions (superseded ones
-    # too: services.actions tells the rep an action it owns was superseded, not "not found").
-    "mash_partner_actions() RETURNS SETOF integer": f"""
-SELECT a.id FROM decision_actions a JOIN decisions d ON d.id = a.decision_id
-WHERE d.status = {_SIGNED}
-  AND (a.owner_agency_id = (SELECT mash_session_agency_id())
-       OR a.owner_user_id = (SELECT mash_session_user_id()))""",
-    # services.search.partner_scope: asked about, routed to, or given actions.
-    "mash_partner_people() RETURNS SETOF integer": f"""
-SELECT r.person_id FROM referrals r JOIN agency_check_requests c ON c.referral_id = r.id
-WHERE c.agency_id = (SELECT mash_session_agency_id())
-UNION SELECT person_id FROM routings
-WHERE to_agency_id = (SELECT mash_session_agency_id()) AND status IN ({_HANDED_OVER})
-UNION SELECT d.person_id FROM decisions d JOIN decision_actions a ON a.decision_id = d.id
-WHERE a.id IN (SELECT mash_partner_actions())""",
-    # The meetings the rep's agency was present at: it may dissent from their decisions.
-    "mash_partner_meetings() RETURNS SETOF integer": """
-SELECT meeting_id FROM meeting_attendance
-WHERE agency_id = (SELECT mash_session_agency_id()) AND present""",
+    # The actions a rep works (services.actions inbox).
+    "mash_partner_works_action(integer) RETURNS boolean": f"""
+SELECT EXISTS (SELECT 1 FROM decision_actions a JOIN decisions d ON d.id = a.decision_id
+               WHERE a.id = $1 AND {_WORKS})
+FROM {_SESSION}""",
+    # A child given actions the rep works (the other two doors are in the policy itself).
+    "mash_partner_actioned_person(integer) RETURNS boolean": f"""
+SELECT EXISTS (SELECT 1 FROM decisions d JOIN decision_actions a ON a.decision_id = d.id
+               WHERE d.person_id = $1 AND {_WORKS})
+FROM {_SESSION}""",
+    # A referral whose actions the rep works (the actions of a referral are opened by its id).
+    "mash_partner_actioned_referral(integer) RETURNS boolean": f"""
+SELECT EXISTS (SELECT 1 FROM decisions d JOIN decision_actions a ON a.decision_id = d.id
+               WHERE d.referral_id = $1 AND {_WORKS})
+FROM {_SESSION}""",
+    # A meeting the rep's agency was present at: it may dissent from its decisions.
+    "mash_partner_attended(integer) RETURNS boolean": f"""
+SELECT EXISTS (SELECT 1 FROM meeting_attendance
+               WHERE meeting_id = $1 AND agency_id = session.agency AND present)
+FROM {_SESSION}""",
     # Decisions a rep knows: those of a meeting its agency attended, and every signed version
     # of a referral it has actions on (whether an action is current depends on later ones).
-    "mash_partner_decisions() RETURNS SETOF integer": f"""
-SELECT id FROM decisions WHERE meeting_id IN (SELECT mash_partner_meetings())
-UNION SELECT d.id FROM decisions d
-WHERE d.status = {_SIGNED} AND d.referral_id IN (
-  SELECT x.referral_id FROM decisions x JOIN decision_actions a ON a.decision_id = x.id
-  WHERE a.id IN (SELECT mash_partner_actions()))""",
-    # Referrals a rep's checks ask about, and those whose actions it works (the actions of a
-    # referral are opened by referral id).
-    "mash_partner_referrals() RETURNS SETOF integer": """
-SELECT referral_id FROM agency_check_requests WHERE agency_id = (SELECT mash_session_agency_id())
-UNION SELECT d.referral_id FROM decisions d JOIN decision_actions a ON a.decision_id = d.id
-WHERE a.id IN (SELECT mash_partner_actions())""",
+    "mash_partner_sees_decision(integer) RETURNS boolean": f"""
+SELECT EXISTS (SELECT 1 FROM decisions x JOIN meeting_attendance m ON m.meeting_id = x.meeting_id
+               WHERE x.id = $1 AND m.agency_id = session.agency AND m.present)
+    OR EXISTS (SELECT 1 FROM decisions x JOIN decisions d ON d.referral_id = x.referral_id
+               JOIN decision_actions a ON a.decision_id = d.id
+               WHERE x.id = $1 AND x.status = {_SIGNED} AND {_WORKS})
+FROM {_SESSION}""",
 }
+# The set-building functions the checks above replaced: dropped once no policy uses them.
+RETIRED = (
+    "mash_partner_actions()",
+    "mash_partner_people()",
+    "mash_partner_meetings()",
+    "mash_partner_decisions()",
+    "mash_partner_referrals()",
+)
 
-_ME = "(SELECT mash_session_user_id())"
 _AGENCY = "(SELECT mash_session_agency_id())"
+_ME = "(SELECT mash_session_user_id())"
 # A log row is written in its writer's own name; a row the database writes on nobody's behalf
 # (user_id NULL) is let through.
 _OWN_LOG_ROW = f"coalesce(user_id, {_ME}) = {_ME}"
 _ROUTED = f"to_agency_id = {_AGENCY} AND status IN ({_HANDED_OVER})"
 
 
-def _in(column: str, function: str) -> str:
-    return f"{column} IN (SELECT {function}())"
+# A row hanging off a routing or an escalation of the rep's agency: an EXISTS on its parent's
+# primary key, written out (no policy on either parent reads this table back).
+_OF_ROUTED = (
+    "EXISTS (SELECT 1 FROM routings WHERE routings.id = routing_informing.routing_id "
+    f"AND routings.to_agency_id = {_AGENCY} AND routings.status IN ({_HANDED_OVER}))"
+)
+_OF_DISSENT = (
+    "EXISTS (SELECT 1 FROM escalations WHERE escalations.id = escalation_steps.escalation_id "
+    f"AND escalations.agency_id = {_AGENCY})"
+)
+# The checks and routings doors written out in the policy (the session's agency looked up
+# once a statement): the planner probes the rep's checks by index for the few rows a screen
+# reads, or hashes them once for a long list. Only rows neither door lets through reach the
+# per-row function, which looks up the session again on each call.
+_ASKED_REFERRAL = (
+    "EXISTS (SELECT 1 FROM agency_check_requests c WHERE c.referral_id = referrals.id "
+    f"AND c.agency_id = {_AGENCY})"
+)
+_ASKED_PERSON = (
+    "EXISTS (SELECT 1 FROM referrals r JOIN agency_check_requests c ON c.referral_id = r.id "
+    f"WHERE r.person_id = people.id AND c.agency_id = {_AGENCY})"
+)
+_ROUTED_PERSON = (
+    "EXISTS (SELECT 1 FROM routings WHERE routings.person_id = people.id "
+    f"AND routings.to_agency_id = {_AGENCY} AND routings.status IN ({_HANDED_OVER}))"
+)
+# The owner test inline, before the function: the planner runs the cheaper test first, so
+# only the agency's own actions are looked up for a signed decision.
+_OWNED = f"owner_agency_id = {_AGENCY} OR owner_user_id = {_ME}"
 
 
 @dataclass(frozen=True)
@@ -127,38 +180,24 @@ NOTHING = Rule("false")
 PARTNER: dict[str, Rule] = {
     "agency_check_requests": Rule(f"agency_id = {_AGENCY}", {"UPDATE": f"agency_id = {_AGENCY}"}),
     "routings": Rule(_ROUTED, {"UPDATE": _ROUTED}),
-    "routing_informing": Rule(
-        f"routing_id IN (SELECT id FROM routings WHERE {_ROUTED})",
-        {"INSERT": f"routing_id IN (SELECT id FROM routings WHERE {_ROUTED})"},
-    ),
-    "decision_actions": Rule(
-        _in("id", "mash_partner_actions"),
-        {
-            "UPDATE": f"owner_agency_id = {_AGENCY} OR owner_user_id = {_ME}",
-        },
-    ),
+    "routing_informing": Rule(_OF_ROUTED, {"INSERT": _OF_ROUTED}),
+    "decision_actions": Rule(f"({_OWNED}) AND mash_partner_works_action(id)", {"UPDATE": _OWNED}),
     "decision_action_updates": Rule(
-        _in("action_id", "mash_partner_actions"),
-        {"INSERT": f"{_in('action_id', 'mash_partner_actions')} AND written_by = {_ME}"},
+        "mash_partner_works_action(action_id)",
+        {"INSERT": f"mash_partner_works_action(action_id) AND written_by = {_ME}"},
     ),
-    "decisions": Rule(_in("id", "mash_partner_decisions")),
-    "referrals": Rule(_in("id", "mash_partner_referrals")),
-    "people": Rule(_in("id", "mash_partner_people")),
-    "households": Rule(
-        "id IN (SELECT household_id FROM people WHERE id IN (SELECT mash_partner_people()))"
-    ),
-    "meeting_attendance": Rule(_in("meeting_id", "mash_partner_meetings")),
+    "decisions": Rule("mash_partner_sees_decision(id)"),
+    # services.search.partner_scope: a child asked about, routed to, or given actions.
+    "referrals": Rule(f"{_ASKED_REFERRAL} OR mash_partner_actioned_referral(id)"),
+    "people": Rule(f"{_ASKED_PERSON} OR {_ROUTED_PERSON} OR mash_partner_actioned_person(id)"),
+    # The household of a child the rep sees (the people it reads pass the people policy).
+    "households": Rule("EXISTS (SELECT 1 FROM people WHERE people.household_id = households.id)"),
+    "meeting_attendance": Rule("mash_partner_attended(meeting_id)"),
     "escalations": Rule(
         f"agency_id = {_AGENCY}",
-        {"INSERT": f"agency_id = {_AGENCY} AND {_in('decision_id', 'mash_partner_decisions')}"},
+        {"INSERT": f"agency_id = {_AGENCY} AND mash_partner_sees_decision(decision_id)"},
     ),
-    "escalation_steps": Rule(
-        f"escalation_id IN (SELECT id FROM escalations WHERE agency_id = {_AGENCY})",
-        {
-            "INSERT": f"escalation_id IN (SELECT id FROM escalations WHERE agency_id = {_AGENCY})"
-            f" AND moved_by = {_ME}"
-        },
-    ),
+    "escalation_steps": Rule(_OF_DISSENT, {"INSERT": f"{_OF_DISSENT} AND moved_by = {_ME}"}),
     # A rep writes its own audit and access rows and reads no one else's (it has no
     # VIEW_AUDIT). Its own: the desk inserts a log row with RETURNING id, and PostgreSQL lets
     # a row be returned only to a role whose SELECT policy passes it.
@@ -304,13 +343,20 @@ def _drop_policies(conn: Connection, table: str) -> None:
 
 def _functions(conn: Connection, groups: Mapping[Role, str]) -> None:
     for signature, body in FUNCTIONS.items():
-        name = signature.split("(", 1)[0]
+        function = signature.split(" RETURNS ", 1)[0]  # name(argument types)
+        language = "plpgsql" if body.startswith("BEGIN") else "sql"
         conn.exec_driver_sql(
-            f"CREATE OR REPLACE FUNCTION {signature} LANGUAGE sql {_HEADER} AS $${body}$$"
+            f"CREATE OR REPLACE FUNCTION {signature} LANGUAGE {language} {_HEADER} AS $${body}$$"
         )
-        conn.exec_driver_sql(f"REVOKE ALL ON FUNCTION {name}() FROM PUBLIC")
+        conn.exec_driver_sql(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
         for group in groups.values():
-            conn.exec_driver_sql(f'GRANT EXECUTE ON FUNCTION {name}() TO "{group}"')
+            conn.exec_driver_sql(f'GRANT EXECUTE ON FUNCTION {function} TO "{group}"')
+
+
+def _retire_functions(conn: Connection) -> None:
+    """Drop the functions no policy uses any more (run after the policies are made again)."""
+    for function in RETIRED:
+        conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}")
 
 
 def _table_policies(conn: Connection, table: str, groups: Mapping[Role, str]) -> None:
@@ -407,6 +453,7 @@ def apply(conn: Connection, groups: Mapping[Role, str], tables: Sequence[str]) -
     for table in tables:
         if table in PARTNER:
             _table_policies(conn, table, groups)
+    _retire_functions(conn)
     for table, hidden in HIDDEN_FROM_ALL.items():
         if table in tables:
             for group in groups.values():

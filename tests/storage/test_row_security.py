@@ -44,6 +44,12 @@ def test_the_day_reaches_every_partner_door(world):
     assert police["escalations"] and police["decision_actions"] and police["meeting_attendance"]
     assert world.expected[world.reps["health"].login]["routings"]
     assert world.expected[world.reps["education"].login]["decision_action_updates"]
+    # An action owned by a rep in person, not by an agency, reaches that rep and no other.
+    named = {(i,) for i in _owner_ids(world, _NAMED_ACTIONS)}
+    assert named
+    for code in PARTNERS:
+        reached = named & world.expected[world.reps[code].login]["decision_actions"]
+        assert reached == (named if code == "health" else set()), code
 
 
 @pytest.mark.parametrize("who", [r.value for r in Role if r is not Role.PARTNER] + list(PARTNERS))
@@ -75,6 +81,9 @@ def test_no_login_reads_a_password_hash(world):
                 conn.execute(text("SELECT password_hash FROM users"))
             assert isinstance(caught.value.orig, pg_errors.InsufficientPrivilege)
             assert conn.execute(text("SELECT count(username) FROM users")).scalar_one() > 1
+
+
+_NAMED_ACTIONS = "SELECT id FROM decision_actions WHERE owner_user_id IS NOT NULL"
 
 
 def _owner_ids(world: World, sql: str) -> list[int]:

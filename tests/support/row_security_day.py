@@ -101,7 +101,9 @@ def _build_day(made: ServerDb) -> dict[str, Rep]:
     p, chair = made.actors[Role.PRACTITIONER], made.actors[Role.CHAIR]
     logins = {"police": made.logins[Role.PARTNER]}
     for code in PARTNERS[1:]:
-        logins[code], _ = made.add_person(Role.PARTNER, code, f"rep-{code}")
+        logins[code], rep = made.add_person(Role.PARTNER, code, f"rep-{code}")
+        if code == "health":
+            health_rep = rep.user_id
     amira = make_referral(owner, p, "amber", address="1 Elm Row", postcode="N1 1AA")
     ben = make_referral(owner, p, "amber", given="Ben", family="Carter", address="2 Oak Row")
     carl = make_referral(owner, p, "green", given="Carl", family="Dunn", address="3 Ash Row")
@@ -117,6 +119,11 @@ def _build_day(made: ServerDb) -> dict[str, Rep]:
     )
     draft = owner.decisions.draft(p, ben.id, details(actions=actions), meeting.id).value
     owner.decisions.sign(chair, draft.id, draft.version)
+    # Carl: an action owned by the health rep in person, not by an agency. It alone opens Carl,
+    # his referral and the decision to health (the policies' "or the rep's own" door).
+    named = ActionInput("Named nurse visit", due, owner_user_id=health_rep)
+    carl_draft = owner.decisions.draft(p, carl.id, details(actions=(named,)), meeting.id).value
+    owner.decisions.sign(chair, carl_draft.id, carl_draft.version)
     routing = owner.routing.create(
         p,
         ben.person_id,

@@ -191,7 +191,7 @@ def act_as_groups(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     database = desk.db.engine.url.database or ""
     original = Service._unit
 
-    def _unit(self, conn, actor, permission):  # type: ignore[no-untyped-def]
+    def _unit(self, conn, actor, permission, role=None):  # type: ignore[no-untyped-def]
         code = conn.execute(
             text("SELECT role_code FROM users WHERE id = :i"), {"i": actor.user_id}
         ).scalar()
@@ -202,6 +202,6 @@ def act_as_groups(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
                 text("SELECT set_config('mash.user_id', :i, true)"), {"i": str(actor.user_id)}
             )
             conn.exec_driver_sql(f'SET LOCAL ROLE "{group_name(database, Role(code))}"')
-        return original(self, conn, actor, permission)
+        return original(self, conn, actor, permission, role)
 
     monkeypatch.setattr(Service, "_unit", _unit)
