@@ -146,8 +146,9 @@ class DecisionAction(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
-    owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
-    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Indexed: a partner rep's inbox asks for the actions of their agency or their own (0018).
+    owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     due_on: Mapped[date] = mapped_column(Date)
     # Partner reps work their agency's actions: open → done (with an outcome note) or
     # "not_done" (with the reason), so the MASH sees what was actually carried out.
