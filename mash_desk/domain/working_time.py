@@ -30,31 +30,43 @@ def _utc(value: datetime, name: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def holiday_checker(bank_holidays: BankHolidays) -> Callable[[date], bool]:
-    """Return a predicate telling whether a date is a bank holiday or local closure day.
+class HolidayChecker:
+    """Tells whether a date is a bank holiday or a local closure day (callable with the date).
 
     Uses the ``holidays`` package (for the default policy, ``GB`` subdivision ``ENG``, the same
     days as ``holidays.UK(subdiv="ENG")``), which fills in each year on first use.
     """
-    extra = bank_holidays.extra_closed_days
-    # Built on the first date asked about, not here: importing ``holidays`` loads every
-    # country's calendar (~0.2 s), and the desk builds its calendar while it starts, long
-    # before the first deadline is worked out (issue 16). Two threads asking first may each
-    # build one; both answer the same.
-    built: list[Any] = []
 
-    def is_holiday(day: date) -> bool:
-        if day in extra:
+    def __init__(self, bank_holidays: BankHolidays):
+        """Check against ``bank_holidays``: its country, subdivision and extra closed days."""
+        self._bank_holidays = bank_holidays
+        self._extra = bank_holidays.extra_closed_days
+        # Built on the first date asked about, not here: importing ``holidays`` loads every
+        # country's calendar (~0.2 s), and the desk builds its calendar while it starts, long
+        # before the first deadline is worked out (issue 16). Two threads asking first may
+        # each build one; both answer the same.
+        self._built: list[Any] = []
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the bank holidays have been loaded (by a first question)."""
+        return bool(self._built)
+
+    def __call__(self, day: date) -> bool:
+        """Whether ``day`` is closed although its weekday has hours."""
+        if day in self._extra:
             return True
-        if not built:
+        if not self._built:
             import holidays
 
-            built.append(
-                holidays.country_holidays(bank_holidays.country, subdiv=bank_holidays.subdivision)
-            )
-        return day in built[0]
+            bank = self._bank_holidays
+            self._built.append(holidays.country_holidays(bank.country, subdiv=bank.subdivision))
+        return day in self._built[0]
 
-    return is_holiday
+
+def holiday_checker(bank_holidays: BankHolidays) -> HolidayChecker:
+    """Return a predicate telling whether a date is a bank holiday or local closure day."""
+    return HolidayChecker(bank_holidays)
 
 
 class WorkingCalendar:
@@ -111,6 +123,11 @@ class WorkingCalendar:
     def timezone(self) -> ZoneInfo:
         """Return the service's time zone."""
         return self._zone
+
+    @property
+    def holidays_loaded(self) -> bool:
+        """Whether its closed days are loaded (a calendar of fixed days always is)."""
+        return not isinstance(self._is_holiday, HolidayChecker) or self._is_holiday.loaded
 
     # --- days ---------------------------------------------------------------------------------
 

@@ -5,9 +5,9 @@ their prepared statements compiled for the database's dialect (``storage/prepare
 threshold documents parsed (``threshold_store.py``). Measured as the benchmark's first touch
 (issue 16), opening a case in a fresh process cost ~180 ms against ~13 ms for its floor, about
 60 % of it parsing the threshold documents and 30 % compiling statements; the partner inbox's
-first call was mostly importing its service. The desk does that work once, off the GUI thread,
-right after its first page is shown (``gui/warm_up.py``): not before, where it would hold the
-first page back.
+first call was mostly importing its service and loading the bank holidays. The desk does that
+work once, off the GUI thread, right after its first page is shown (``gui/warm_up.py``): not
+before, where it would hold the first page back.
 """
 
 from __future__ import annotations
@@ -66,6 +66,9 @@ def warm_up(desk: Desk) -> int:
 
     make_likely_statements()
     compiled = compile_all(desk.db.engine.dialect)
+    # The first deadline worked out loads the bank holidays (the ``holidays`` package, ~0.1 s:
+    # working_time.holiday_checker): the partner inbox's first call paid it.
+    desk.ctx.deadlines.calendar.is_working_day(desk.ctx.today())
     with desk.db.read_connection() as conn:
         desk.ctx.thresholds.library(conn)
     return compiled

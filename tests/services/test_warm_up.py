@@ -56,6 +56,7 @@ def test_warm_up_compiles_every_screen_statement_and_parses_the_thresholds(desk:
     # Every threshold document is parsed: the shipped ones and any stored in the database.
     assert shipped_documents.cache_info().currsize == 1
     assert len(desk.ctx.thresholds._parsed) == _stored_documents(desk)
+    assert desk.ctx.deadlines.calendar.holidays_loaded, "the first deadline will not load them"
     assert _log_rows(desk) == before, "a warm-up reads no record and changes nothing"
     # A second warm-up (a second window on the same desk) finds nothing left to do.
     assert warm_up(desk) == 0
