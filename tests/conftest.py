@@ -29,8 +29,9 @@ from mash_desk.storage.database import Database
 from tests.support import postgres
 from tests.support.helpers import make_actors
 
-# The `server_db` fixture: a database after `server init` with one server login per role.
-pytest_plugins = ["tests.support.server"]
+# The `server_db` fixture: a database after `server init` with one server login per role;
+# `counted`: a desk whose statements are counted (tests that pin a screen's statements).
+pytest_plugins = ["tests.support.server", "tests.support.counting"]
 
 # CI sets this so that "PostgreSQL tests skipped" is a failure, not a quiet pass.
 REQUIRE_PG = os.environ.get("MASH_DESK_REQUIRE_POSTGRES") == "1"

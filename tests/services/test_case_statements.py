@@ -10,12 +10,7 @@ decision, an action and a routing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from benchmarks import statements
-from mash_desk.domain.clock import FixedClock
 from mash_desk.services.decisions import ActionInput
 from mash_desk.services.desk import Desk
 from mash_desk.services.inputs import ChildOnContact, OutcomeInput, ReferralDetails
@@ -23,18 +18,6 @@ from mash_desk.services.routing import RoutingInput
 from tests.services.test_case_decisions import s47  # noqa: F401 - fixture
 from tests.services.test_decisions import details, meeting  # noqa: F401 - fixture
 from tests.support.helpers import contact
-
-
-@pytest.fixture
-def counted(db_url: str, clock: FixedClock) -> Iterator[Desk]:
-    """A second desk on the same database whose every statement is counted at the driver."""
-    statements.install()
-    d = Desk.open(db_url, clock)
-    try:
-        yield d
-    finally:
-        d.close()
-        statements.uninstall()
 
 
 def _another_decided_referral(desk: Desk, actors, person_id: int) -> int:

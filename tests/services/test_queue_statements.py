@@ -10,12 +10,10 @@ Statements are counted at the database driver (benchmarks/statements.py).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 import pytest
 
 from benchmarks import statements
-from mash_desk.domain.clock import FixedClock
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import PermissionDenied
 from mash_desk.services.desk import Desk
@@ -26,18 +24,6 @@ from tests.support.helpers import log_one, row_counts
 # Open contacts, referrals awaiting decision, the page's children's other open work; and on
 # SQLite the user check before them.
 PAGE_STATEMENTS = {"postgresql": 3, "sqlite": 4}
-
-
-@pytest.fixture
-def counted(db_url: str, clock: FixedClock) -> Iterator[Desk]:
-    """A second desk on the same database whose every statement is counted at the driver."""
-    statements.install()
-    d = Desk.open(db_url, clock)
-    try:
-        yield d
-    finally:
-        d.close()
-        statements.uninstall()
 
 
 def _open_work(desk: Desk, actor) -> None:
