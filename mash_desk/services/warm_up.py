@@ -60,6 +60,8 @@ def warm_up(desk: Desk) -> int:
     """
     for name in SCREEN_SERVICES:
         getattr(desk, name)
+    # Imported here, not at the top: this module loads before the first page (gui/app.py), and
+    # the screens' statement modules stay off that path (tests/test_startup_imports.py).
     for module in STATEMENT_MODULES:
         importlib.import_module(module)
     from mash_desk.storage.prepared_search import make_likely_statements
