@@ -7,8 +7,9 @@ For every target (``sqlite/1y``, ``postgresql/1y``, …) the report gives, per o
 * ``cold_ms`` / ``floor_cold_ms`` / ``cold_ratio`` — the first call in a fresh process
   (:mod:`benchmarks.cold`), after the warm-up the desk runs once its first page is shown;
   ``cold_before_warm_up_ms`` — the same first call without it (a click before it finishes);
-* for the reads, ``statements`` / ``floor_statements`` — SQL statements one call sends
-  (:mod:`benchmarks.statements`);
+* ``statements`` / ``floor_statements`` — SQL statements one call sends
+  (:mod:`benchmarks.statements`; a read on a call after the timed ones, a write on its
+  untimed warm-up call);
 
 and two GUI rows, each side in fresh processes (:mod:`benchmarks.gui_probe`):
 ``startup_to_queue`` (process start to a filled queue; ``first_ms`` is the first start,
