@@ -55,3 +55,18 @@ def user_log_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+CACHE_DIR_ENV = "MASH_DESK_CACHE_DIR"
+
+
+def user_cache_dir() -> Path:
+    """Return the per-user folder of what the desk can work out again (nothing personal).
+
+    ``MASH_DESK_CACHE_DIR`` overrides it (the tests, which must not write into the real user's
+    folder). Created on first write, not here.
+    """
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

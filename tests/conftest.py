@@ -55,6 +55,21 @@ def _private_log_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
         os.environ[LOG_DIR_ENV] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What desks keep between starts (the bank holidays) goes here, not to the real user's."""
+    from mash_desk.paths import CACHE_DIR_ENV
+
+    folder = tmp_path_factory.mktemp("cache") / "mash-desk"
+    before = os.environ.get(CACHE_DIR_ENV)
+    os.environ[CACHE_DIR_ENV] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(CACHE_DIR_ENV, None)
+    else:
+        os.environ[CACHE_DIR_ENV] = before
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[postgres.PgServer | None]:
     """Start one PostgreSQL cluster for the whole session (or say why not)."""

@@ -46,6 +46,7 @@ NOT_AT_START = (
     "mash_desk.gui.case_view",
     "mash_desk.gui.allocate_dialog",
     "mash_desk.gui.forms.ui_crash",
+    "mash_desk.gui.forms.ui_database_passphrase",
     "mash_desk.gui.forms.ui_meeting_decision_form",
     # The queue shows stored rows: logging a contact (and its identifier checks) loads with the
     # contact form.

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from mash_desk.domain.enums import Rag
 from mash_desk.domain.policy import ClockUnit, Policy, TimeLimit
-from mash_desk.domain.working_time import WorkingCalendar
+from mash_desk.domain.working_time import HolidayYears, WorkingCalendar
 
 _ONE_DAY = timedelta(days=1)
 _ONE_MINUTE = timedelta(minutes=1)
@@ -59,9 +59,12 @@ class Deadlines:
         self.calendar = calendar
 
     @classmethod
-    def from_policy(cls, policy: Policy) -> Deadlines:
-        """Build deadlines on the policy's own calendar (its time zone, hours and holidays)."""
-        return cls(policy, WorkingCalendar.from_policy(policy))
+    def from_policy(cls, policy: Policy, kept: HolidayYears | None = None) -> Deadlines:
+        """Build deadlines on the policy's own calendar (its time zone, hours and holidays).
+
+        ``kept`` keeps the bank holidays between starts (:class:`HolidayYears`).
+        """
+        return cls(policy, WorkingCalendar.from_policy(policy, kept))
 
     def due(self, limit: TimeLimit, start: datetime) -> datetime:
         """Return when ``limit`` runs out for a clock started at ``start`` (UTC).

@@ -8,9 +8,12 @@ length. Loops run over days, never minutes; each day's interval is cached.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
@@ -30,43 +33,104 @@ def _utc(value: datetime, name: str) -> datetime:
     return value.astimezone(UTC)
 
 
+class HolidayYears(Protocol):
+    """Where a checker keeps the bank holidays of each year it has worked out, between starts.
+
+    ``source`` names the calendar and the version of the package that computed it, so a new
+    release of ``holidays`` (a new bank holiday announced) is never answered from old days.
+    """
+
+    def get(self, source: str, year: int) -> frozenset[date] | None:
+        """The bank holidays of ``year`` kept for ``source``, or None when none are kept."""
+
+    def put(self, source: str, year: int, days: frozenset[date]) -> None:
+        """Keep ``days`` as the bank holidays of ``year`` for ``source``."""
+
+
 class HolidayChecker:
     """Tells whether a date is a bank holiday or a local closure day (callable with the date).
 
     Uses the ``holidays`` package (for the default policy, ``GB`` subdivision ``ENG``, the same
-    days as ``holidays.UK(subdiv="ENG")``), which fills in each year on first use.
+    days as ``holidays.UK(subdiv="ENG")``), a year at a time, each year with the next: a
+    deadline set in December runs into January.
     """
 
-    def __init__(self, bank_holidays: BankHolidays):
-        """Check against ``bank_holidays``: its country, subdivision and extra closed days."""
+    def __init__(self, bank_holidays: BankHolidays, kept: HolidayYears | None = None):
+        """Check against ``bank_holidays``, keeping the years worked out in ``kept``."""
         self._bank_holidays = bank_holidays
         self._extra = bank_holidays.extra_closed_days
-        # Built on the first date asked about, not here: importing ``holidays`` loads every
-        # country's calendar (~0.2 s), and the desk builds its calendar while it starts, long
-        # before the first deadline is worked out (issue 16). Two threads asking first may
-        # each build one; both answer the same.
-        self._built: list[Any] = []
+        self._kept = kept
+        # Worked out on the first date asked about in a year, not here: importing ``holidays``
+        # loads every country's calendar (0.17-0.23 s), which a desk's first page paid while it
+        # drew its first countdown (issue 16). With ``kept`` a later start reads the year back
+        # instead. Two threads asking first may each work a year out; both answer the same.
+        self._years: dict[int, frozenset[date]] = {}
 
     @property
     def loaded(self) -> bool:
-        """Whether the bank holidays have been loaded (by a first question)."""
-        return bool(self._built)
+        """Whether a year's bank holidays have been loaded (by a first question in it)."""
+        return bool(self._years)
 
     def __call__(self, day: date) -> bool:
         """Whether ``day`` is closed although its weekday has hours."""
         if day in self._extra:
             return True
-        if not self._built:
-            import holidays
+        days = self._years.get(day.year)
+        if days is None:
+            days = self._load(day.year)
+        return day in days
 
-            bank = self._bank_holidays
-            self._built.append(holidays.country_holidays(bank.country, subdiv=bank.subdivision))
-        return day in self._built[0]
+    def _load(self, year: int) -> frozenset[date]:
+        """Read ``year`` and the next from ``kept``, else work them out and keep them."""
+        source = self._source()
+        wanted = (year, year + 1)
+        found = {y: self._kept.get(source, y) for y in wanted} if self._kept else {}
+        missing = [y for y in wanted if found.get(y) is None]
+        if missing:
+            worked_out = self._work_out(missing)
+            for y in missing:
+                found[y] = worked_out[y]
+                if self._kept is not None:
+                    self._kept.put(source, y, worked_out[y])
+        for y in wanted:
+            self._years.setdefault(y, found[y] or frozenset())
+        return self._years[year]
+
+    def _source(self) -> str:
+        bank = self._bank_holidays
+        return f"{bank.country}/{bank.subdivision or ''}/holidays {_holidays_release()}"
+
+    def _work_out(self, years: list[int]) -> dict[int, frozenset[date]]:
+        import holidays
+
+        bank = self._bank_holidays
+        calendar = holidays.country_holidays(bank.country, subdiv=bank.subdivision, years=years)
+        # A day observed in a year other than its holiday's (1 January kept on 31 December
+        # in some countries) counts in the year it falls in.
+        return {y: frozenset(d for d in calendar if d.year == y) for y in years}
 
 
-def holiday_checker(bank_holidays: BankHolidays) -> HolidayChecker:
+def _holidays_release() -> str:
+    """The installed ``holidays`` package's release, read without importing it (0.09 s)."""
+    try:
+        spec = importlib.util.find_spec("holidays")
+    except (ImportError, ValueError):
+        return "missing"
+    folder = spec.submodule_search_locations if spec is not None else None
+    if not folder:
+        return "missing"
+    version_file = Path(next(iter(folder))) / "version.py"
+    try:
+        return hashlib.sha256(version_file.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "unknown"
+
+
+def holiday_checker(
+    bank_holidays: BankHolidays, kept: HolidayYears | None = None
+) -> HolidayChecker:
     """Return a predicate telling whether a date is a bank holiday or local closure day."""
-    return HolidayChecker(bank_holidays)
+    return HolidayChecker(bank_holidays, kept)
 
 
 class WorkingCalendar:
@@ -111,12 +175,15 @@ class WorkingCalendar:
         self._intervals: dict[date, tuple[datetime, datetime] | None] = {}
 
     @classmethod
-    def from_policy(cls, policy: Policy) -> WorkingCalendar:
-        """Build the calendar of a policy: its time zone, opening hours and bank holidays."""
+    def from_policy(cls, policy: Policy, kept: HolidayYears | None = None) -> WorkingCalendar:
+        """Build the calendar of a policy: its time zone, opening hours and bank holidays.
+
+        ``kept`` keeps the bank holidays of each year between starts (see :class:`HolidayYears`).
+        """
         return cls(
             policy.timezone,
             {day: (h.start, h.end) for day, h in policy.working_hours.items()},
-            holiday_checker(policy.bank_holidays),
+            holiday_checker(policy.bank_holidays, kept),
         )
 
     @property

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mash_desk.gui.forms.ui_database_passphrase import Ui_DatabasePassphraseForm
 from mash_desk.gui.tasks import TaskRunner
 from mash_desk.storage.encryption import (
     PASSPHRASE_MIN,
@@ -71,6 +70,10 @@ class PassphraseDialog(QDialog):
 
     def __init__(self, *, new: bool, message: str = "", parent: QWidget | None = None):
         """Build the dialog; ``message`` says why it is asked again (a wrong passphrase)."""
+        # Imported here: a desk whose key is in the keyring never shows it, and building its
+        # form's module cost 13 ms of every start (issue 16).
+        from mash_desk.gui.forms.ui_database_passphrase import Ui_DatabasePassphraseForm
+
         super().__init__(parent)
         self.form = Ui_DatabasePassphraseForm()
         self.form.setupUi(self)

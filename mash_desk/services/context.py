@@ -37,6 +37,7 @@ from mash_desk.domain.errors import (
 from mash_desk.domain.permissions import Permission, allows, require
 from mash_desk.domain.policy import Policy, default_policy
 from mash_desk.services.dto import Actor
+from mash_desk.services.kept_holidays import HolidayFile
 from mash_desk.services.threshold_store import ThresholdStore
 from mash_desk.storage.audit_chain import ACCESS, AUDIT, append_sqlite
 from mash_desk.storage.base import UTCDateTime
@@ -144,7 +145,7 @@ class ServiceContext:
         self.db = db
         self.clock: Clock = clock or SystemClock()
         self.policy = policy or default_policy()
-        self.deadlines = Deadlines.from_policy(self.policy)
+        self.deadlines = Deadlines.from_policy(self.policy, HolidayFile())
         self.tz = ZoneInfo(self.policy.timezone)
         self.thresholds = ThresholdStore()
         self.access_route = AccessRoute()
