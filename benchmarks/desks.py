@@ -40,6 +40,7 @@ from sqlalchemy.engine import make_url
 from mash_desk.domain.enums import Rag, Role
 from mash_desk.services.desk import Desk
 from mash_desk.services.inputs import ChildOnContact, NewContact, NewPerson
+from mash_desk.services.warm_up import warm_up
 
 PASSWORD = "bench desk password"  # synthetic; the test cluster trusts the loopback anyway
 # Every fifth desk is a partner agency's rep, the rest MASH practitioners (domain brief: the
@@ -166,6 +167,9 @@ class _Desk:
         if opened is None:
             return False
         self.desk, self.actor = opened
+        # What a desk does once its first page is shown: parse the threshold documents and
+        # compile the screens' statements on a reading connection (gui/warm_up.py).
+        self.timed("warm_up", warm_up, self.desk)
         try:
             from mash_desk.storage.notifications import ChangeFeed
         except ImportError:  # today's desk has no change feed: no live refresh to simulate

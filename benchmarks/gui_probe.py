@@ -6,8 +6,8 @@
 * ``startup``/``app`` — what ``mash-desk`` does up to a filled queue on a signed-in desk:
   import the console script's module (``mash_desk.cli``), the QApplication and theme, open
   the database (key from the key store, migrations checked), sign in (demo user on SQLite,
-  the login's person on a server), the drafts key, the main window shown, and the first
-  queue page read in the background and shown. It prints ``ready`` on the queue's first
+  the login's person on a server), the main window shown, and the first queue page read in
+  the background and shown, while the drafts key is found on another thread. It prints ``ready`` on the queue's first
   rows (signal-driven, where ``--smoke-test`` polls every 100 ms). Left out: the log file
   and the crash reporter's hooks.
 * ``startup``/``floor`` — a bare PySide6 window with a 50-row ``QTableView`` filled from the
@@ -137,7 +137,7 @@ def startup_app(spec: dict[str, Any]) -> dict[str, Any]:
     # mash_desk/gui/__init__.py); a probe importing Qt first would time its own order.
     import mash_desk.cli  # noqa: F401, I001 — the console script's module, imported first
     from mash_desk.domain.clock import FixedClock
-    from mash_desk.gui.app import _application, _in_background
+    from mash_desk.gui.app import _application, _in_background, offer_drafts_when_keyed
     from mash_desk.gui.main_window import MainWindow
     from mash_desk.gui.queue_view import QueueView
     from mash_desk.gui.session import DeskSession
@@ -156,9 +156,9 @@ def startup_app(spec: dict[str, Any]) -> dict[str, Any]:
 
     desk, actor = _in_background(app, sign_in)
     session = DeskSession(desk, actor, TaskRunner(), database_label="bench")
-    _in_background(app, session.draft_store, None)
     window = MainWindow(session, switch_role=None, drafts_dir=None)
     window.show()
+    offer_drafts_when_keyed(window, session, None)
     queue = window.findChild(QueueView)
     assert queue is not None  # a practitioner's window always has the queue
     loop = QEventLoop()

@@ -264,17 +264,29 @@ def _show_window(
     switch: Callable[[str], object] | None,
 ) -> MainWindow:
     """Show the main window for ``session`` (``switch`` changes demo role), offering drafts."""
-    # The drafts key may need the keyring or Argon2 (a server desk): found off the GUI
-    # thread once, then the window and its forms take it from the session.
-    _in_background(app, session.draft_store, drafts_dir)
     window = MainWindow(session, switch_role=switch, drafts_dir=drafts_dir)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     window.show()
     windows.append(window)
     if window_side:
         _place(window, window_side)
-    QTimer.singleShot(0, window.offer_drafts)
+    offer_drafts_when_keyed(window, session, drafts_dir)
     return window
+
+
+def offer_drafts_when_keyed(window: MainWindow, session: DeskSession, drafts: Path | None) -> int:
+    """Find the drafts key on a reading thread, then offer the drafts; returns the task number.
+
+    The key may need the keyring or, on a server desk without one, Argon2 (0.2-0.3 s): the
+    window and its first page used to wait for it (issue 16, start-up). A form opened before
+    it is found waits for it (``DeskSession.draft_store``), then takes it from the session.
+    """
+    return session.tasks.read(
+        session.draft_store,
+        drafts,
+        on_done=lambda _store: window.offer_drafts(),
+        label="Opening your drafts…",
+    )
 
 
 def _open_first_window(

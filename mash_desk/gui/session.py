@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,7 @@ class DeskSession:
     database_label: str = ""
     hub: ChangeHub = field(default_factory=ChangeHub)
     draft_keys: dict[Path, bytes] = field(default_factory=dict, repr=False)
+    _draft_key_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def draft_store(self, directory: Path | None) -> DraftStore:
         """Return the signed-in user's drafts under ``directory``, sealed with the desk's key.
@@ -66,10 +68,14 @@ class DeskSession:
         and after a restart they are set aside as written with a key the desk no longer has.
         """
         folder = DraftStore.folder_of(directory, self.actor.username)
-        key = self.draft_keys.get(folder)
-        if key is None:
-            key = self._find_draft_key(directory, folder)
-            self.draft_keys[folder] = key
+        # One finder at a time: the window looks for the key on a thread while a form opened
+        # meanwhile asks on the GUI thread, and two finders creating a server desk's first
+        # key would each keep a different one.
+        with self._draft_key_lock:
+            key = self.draft_keys.get(folder)
+            if key is None:
+                key = self._find_draft_key(directory, folder)
+                self.draft_keys[folder] = key
         return DraftStore(directory, self.actor.username, key=key)
 
     def _find_draft_key(self, directory: Path | None, folder: Path) -> bytes:

@@ -328,11 +328,11 @@ class UserService(Service):
             raise PermissionDenied(
                 "This server login has no active MASH Desk account; ask an administrator"
             )
-        # Parse the stored threshold documents now, on the autocommit reading connection: the
-        # first screening would otherwise parse them inside its write transaction, and under
-        # load (50 desks on two cores) that left the write "idle in transaction" for seconds.
-        with self.ctx.db.read_connection() as conn:
-            self.ctx.thresholds.library(conn)
+        # The stored threshold documents are parsed by the warm-up once the first page is on
+        # screen (services/warm_up.py), on a reading connection: a first screening parsing
+        # them inside its write transaction left it "idle in transaction" for seconds under
+        # load (50 desks on two cores). Parsing them here held every server desk's first
+        # page back by 60-85 ms (issue 16, start-up).
         return actor
 
     def change_password(self, actor: Actor, current: str, new: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -11,11 +12,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSplitter
 
 from mash_desk.domain.enums import Rag
+from mash_desk.gui.app import offer_drafts_when_keyed
 from mash_desk.gui.case_view import CaseView
 from mash_desk.gui.contact_form import ContactForm
 from mash_desk.gui.drafts import DraftStore
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.queue_model import COL_TIME_LEFT, RowRole
+from mash_desk.gui.session import DeskSession
 from mash_desk.gui.threshold_panel import ThresholdPanel
 from mash_desk.services.inputs import ChildOnContact, NewContact
 from tests.conftest import NOW
@@ -163,6 +166,44 @@ def test_contacts_left_by_a_crash_are_offered_back(qtbot, session, drafts_dir, w
     qtbot.waitUntil(lambda: draft_id not in [d.id for d in store.pending()], timeout=3000)
     restored_form.ask_unsaved = lambda: "discard"
     form.ask_unsaved = lambda: "discard"
+
+
+def test_the_first_page_is_shown_while_the_drafts_key_is_still_being_found(
+    qtbot, session, drafts_dir, monkeypatch
+):
+    # A contact left by a crash, sealed with this desk's drafts key.
+    log_one(session.desk, session.actor)
+    store = session.draft_store(drafts_dir)
+    store.save(store.new_id(), {"concerns": "Left when the desk stopped"}, kind="contact")
+    # The next start: finding the key is slow (a server desk without a keyring runs Argon2).
+    found = threading.Event()
+    real_key = session.desk.draft_key
+
+    def slow_key(folder: Path) -> bytes | None:
+        assert found.wait(30), "the key was never let through"
+        return real_key(folder)
+
+    monkeypatch.setattr(session.desk, "draft_key", slow_key)
+    later = DeskSession(session.desk, session.actor, session.tasks, database_label="test")
+    made = MainWindow(later, drafts_dir=drafts_dir)
+    qtbot.addWidget(made)
+    asked: list[int] = []
+    offered: list[int] = []
+    monkeypatch.setattr(
+        made,
+        "offer_drafts",
+        lambda: offered.append(
+            MainWindow.offer_drafts(made, ask=lambda count: asked.append(count) or False)
+        ),
+    )
+    made.show()
+    offer_drafts_when_keyed(made, later, drafts_dir)
+
+    qtbot.waitUntil(lambda: len(queue_rows(made)) == 1, timeout=10_000)
+    assert offered == [], "the drafts were offered before their key was found"
+    found.set()
+    qtbot.waitUntil(lambda: offered == [0], timeout=10_000)
+    assert asked == [1], "once the key was found, the crash's draft was offered"
 
 
 def test_closing_with_unsaved_work_asks_and_can_be_cancelled(qtbot, window):
