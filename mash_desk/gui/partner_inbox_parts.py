@@ -79,6 +79,7 @@ class ClosedFooter(QWidget):
         live_label(self.note, f"How many {noun} are listed")
         self.note.setWordWrap(True)
         self.more = QPushButton()
+        self._name_more()
         self.more.clicked.connect(more)
         layout.addWidget(self.note, 1)
         layout.addWidget(self.more)
@@ -104,10 +105,13 @@ class ClosedFooter(QWidget):
             self.note.setText(f"Showing the latest {closed:,} {self.noun}, newest first.")
         else:
             self.note.setText(f"Showing all {closed:,} {self.noun}, newest first.")
-        self.more.setText(f"Show {self.page} older")
-        self.more.setAccessibleName(f"Show {self.page} older {self.noun}")
+        self._name_more()
         self.more.setVisible(full)
         self.more.setEnabled(full)
+
+    def _name_more(self) -> None:
+        self.more.setText(f"Show {self.page} older")
+        self.more.setAccessibleName(f"Show {self.page} older {self.noun}")
 
     def reading(self) -> None:
         """An older page is being read: one click, one page."""
