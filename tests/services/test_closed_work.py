@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 
 from mash_desk.domain.errors import PermissionDenied
+from mash_desk.services import actions as actions_service
 from mash_desk.services.actions import ActionStatus
 from mash_desk.services.checks import CheckStatus
 from mash_desk.services.decisions import ActionInput
@@ -94,6 +95,18 @@ def test_closed_actions_come_a_page_at_a_time_without_repeats_or_gaps(desk, acto
     assert [i.id for i in more] == [i.id for i in everything]
     assert desk.actions.closed(police, limit=3) == everything[2:5]
     assert desk.actions.inbox(police) == everything[:2]  # closed work only when asked
+
+
+def test_a_page_read_a_row_at_a_time_on_a_server_is_the_same_page(
+    desk, actors, police_actions, monkeypatch
+):
+    # PostgreSQL reads a page a few rows per statement (services/actions.py _SERVER_CHUNK):
+    # one row at a time, across the tie too, the page is unchanged.
+    police = actors["police"]
+    whole = desk.actions.inbox(police, include_closed=True)
+    monkeypatch.setattr(actions_service, "_SERVER_CHUNK", 1)
+    assert desk.actions.inbox(police, include_closed=True) == whole
+    assert desk.actions.closed(police, before=whole[3].closed_mark, limit=3) == whole[4:7]
 
 
 def test_listing_closed_actions_writes_nothing_and_needs_the_inbox_permission(
