@@ -507,12 +507,8 @@ def _items(
     *,
     by_version: bool = False,
     order: _Order | None = None,
-    limit: int | None = None,
 ) -> tuple[ActionItem, ...]:
-    """The actions matching ``condition``: soonest due first, by decision version, or ``order``.
-
-    ``limit``: at most that many.
-    """
+    """The actions matching ``condition``: soonest due first, by decision version, or ``order``."""
     if order is None:
         order = _BY_VERSION if by_version else _SOONEST_DUE
     rows = unit.session.execute(
@@ -533,7 +529,6 @@ def _items(
         .outerjoin(_CLOSER, _CLOSER.id == DecisionAction.closed_by)
         .where(condition)
         .order_by(*order)
-        .limit(limit)
     ).all()
     updates: dict[int, list[ActionUpdateDTO]] = {row[0].id: [] for row in rows}
     if updates:
