@@ -1,7 +1,8 @@
 """The inbox's Actions tab: actions from signed decisions owned by the agency or the rep.
 
 Soonest due first; Ctrl+Enter adds a progress note, Alt+E closes as done (what was done) and
-Alt+O closes as not done (why).
+Alt+O closes as not done (why). With closed actions shown they follow the open ones, newest
+closed first, a page at a time.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from mash_desk.gui.a11y import live_label
 from mash_desk.gui.partner_inbox_parts import (
     MONTHS,
     TAB_ACTIONS,
+    ClosedFooter,
     InboxTab,
     detail_label,
     errors_text,
@@ -59,7 +61,7 @@ class AgencyActionsTab(InboxTab):
         self.actions_status.setWordWrap(True)
         self.show_closed_actions = QCheckBox("Show &closed actions")
         self.show_closed_actions.setAccessibleName("Show closed actions")
-        self.show_closed_actions.toggled.connect(lambda _on: self.refresh_actions())
+        self.show_closed_actions.toggled.connect(self._toggle_closed_actions)
         top.addWidget(self.actions_status, 1)
         top.addWidget(self.show_closed_actions)
         layout.addLayout(top)
@@ -68,7 +70,13 @@ class AgencyActionsTab(InboxTab):
         self.actions_table.currentCellChanged.connect(
             lambda row, _c, _pr, _pc: self._show_action_row(row)
         )
-        splitter.addWidget(self.actions_table)
+        listed = QWidget()
+        listed_layout = QVBoxLayout(listed)
+        listed_layout.setContentsMargins(0, 0, 0, 0)
+        listed_layout.addWidget(self.actions_table, 1)
+        self.closed_actions = ClosedFooter("closed actions", self.more_closed_actions)
+        listed_layout.addWidget(self.closed_actions)
+        splitter.addWidget(listed)
         splitter.addWidget(self._build_action_detail())
         # From the list into the detail: set once both share a window (Qt ignores it before).
         QWidget.setTabOrder(self.actions_table, self.action_note)
@@ -116,17 +124,53 @@ class AgencyActionsTab(InboxTab):
         for widget in (self.action_note, self.note_button, self.done_button, self.not_done_button):
             widget.setEnabled(workable)
 
+    def _toggle_closed_actions(self, shown: bool) -> None:
+        self.closed_actions.reset(shown)
+        self.refresh_actions()
+
     def refresh_actions(self) -> None:
-        """Reload the actions in the background."""
+        """Reload the actions in the background (as many closed ones as are listed)."""
         self.actions_status.setText("Loading…")
         self.session.tasks.read(
             self.session.desk.actions.inbox,
             self.session.actor,
             include_closed=self.show_closed_actions.isChecked(),
+            closed_limit=self.closed_actions.wanted,
             on_done=self._show_actions,
             on_error=lambda e: self.actions_status.setText("⚠ " + describe_error(e)),
             label="Reading your agency's actions…",
         )
+
+    def more_closed_actions(self) -> None:
+        """Read the next page of closed actions, older than the last one listed."""
+        last = next((i for i in reversed(self.action_items) if i.closed_mark), None)
+        if last is None:
+            return
+        self.closed_actions.reading()
+        self.session.tasks.read(
+            self.session.desk.actions.closed,
+            self.session.actor,
+            before=last.closed_mark,
+            limit=self.closed_actions.page,
+            on_done=self._more_actions,
+            on_error=self._more_actions_failed,
+            label="Reading older closed actions…",
+        )
+
+    def _more_actions_failed(self, exc: BaseException) -> None:
+        self._show_actions(self.action_items)  # the list as it was, the button back
+        self.actions_status.setText("⚠ " + describe_error(exc))
+
+    def _more_actions(self, older: tuple[ActionItem, ...]) -> None:
+        listed = {i.id for i in self.action_items}
+        fresh = tuple(i for i in older if i.id not in listed)
+        self.closed_actions.grow()
+        first_new = len(self.action_items)
+        self._show_actions(self.action_items + fresh)
+        if fresh:
+            # Straight to the first older action, so the reader carries on where the list did.
+            self.actions_table.setCurrentCell(first_new, 0)
+            self.actions_table.setFocus()
 
     def _due_words(self, item: ActionItem, sep: str = "\n") -> tuple[str, QIcon | None]:
         """The due date in words, and an icon when it needs attention (never colour alone)."""
@@ -170,6 +214,8 @@ class AgencyActionsTab(InboxTab):
         if overdue:
             text += f" · ⚠ {overdue} overdue"
         self.actions_status.setText(text)
+        if self.show_closed_actions.isChecked():
+            self.closed_actions.listed(sum(1 for i in items if i.closed_mark is not None))
         self._set_tab(TAB_ACTIONS, "Actions", len(open_items), overdue, "overdue")
         self._show_action_row(self.actions_table.currentRow())
         self.actions_loaded.emit(items)

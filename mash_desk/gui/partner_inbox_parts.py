@@ -15,8 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QStyle,
     QTableWidget,
@@ -29,6 +31,7 @@ from mash_desk.domain.errors import ValidationError
 from mash_desk.gui.a11y import live_label, no_tab_trap
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
+from mash_desk.services.dto import CLOSED_PAGE
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TAB_REQUESTS, TAB_ROUTED, TAB_ACTIONS = range(3)
@@ -54,6 +57,66 @@ def inbox_table(headers: Sequence[str], name: str, stretch: int) -> QTableWidget
             else QHeaderView.ResizeMode.ResizeToContents,
         )
     return table
+
+
+class ClosedFooter(QWidget):
+    """Under a list with closed work shown: how much of it is listed, and a button for more.
+
+    Closed work comes a page at a time, newest closed first: all of it took seconds on ten
+    years of history and grew with every year.
+    """
+
+    page = CLOSED_PAGE
+    """How many closed items one page holds."""
+
+    def __init__(self, noun: str, more: Callable[[], Any]):
+        """``noun``: what is closed, plural ("closed actions"); ``more``: reads older ones."""
+        super().__init__()
+        self.noun = noun
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel()
+        live_label(self.note, f"How many {noun} are listed")
+        self.note.setWordWrap(True)
+        self.more = QPushButton()
+        self._name_more()
+        self.more.clicked.connect(more)
+        layout.addWidget(self.note, 1)
+        layout.addWidget(self.more)
+        self.wanted = self.page
+        """How many closed items the list asks for: a page, and a page more per click."""
+        self.hide()
+
+    def reset(self, shown: bool) -> None:
+        """Closed work shown (``shown``) or not: back to the latest page either way."""
+        self.wanted = self.page
+        self.setVisible(shown)
+
+    def grow(self) -> None:
+        """A page more was read: refreshing the list reads as many as it now shows."""
+        self.wanted += self.page
+
+    def listed(self, closed: int) -> None:
+        """Say how many closed items are listed; offer more while a page came back full."""
+        full = closed >= self.wanted
+        if closed == 0:
+            self.note.setText(f"No {self.noun}.")
+        elif full:
+            self.note.setText(f"Showing the latest {closed:,} {self.noun}, newest first.")
+        else:
+            self.note.setText(f"Showing all {closed:,} {self.noun}, newest first.")
+        self._name_more()
+        self.more.setVisible(full)
+        self.more.setEnabled(full)
+
+    def _name_more(self) -> None:
+        self.more.setText(f"Show {self.page} older")
+        self.more.setAccessibleName(f"Show {self.page} older {self.noun}")
+
+    def reading(self) -> None:
+        """An older page is being read: one click, one page."""
+        self.more.setEnabled(False)
+        self.note.setText(f"Reading older {self.noun}…")
 
 
 def detail_label(name: str, text: str) -> QLabel:

@@ -1,7 +1,8 @@
 """The inbox's Requests tab: agency checks asked of the rep's agency, opened and returned.
 
 Soonest due first; open one (Enter) to see the identifying details the agency searches its
-records with, and return a finding (Ctrl+Enter) or "nothing known" (Alt+N).
+records with, and return a finding (Ctrl+Enter) or "nothing known" (Alt+N). With returned and
+withdrawn checks shown they follow the open ones, newest closed first, a page at a time.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mash_desk.domain.errors import ValidationError
 from mash_desk.gui.a11y import live_label
 from mash_desk.gui.partner_inbox_parts import (
     TAB_REQUESTS,
+    ClosedFooter,
     InboxTab,
     detail_label,
     inbox_table,
@@ -53,14 +55,20 @@ class CheckRequestsTab(InboxTab):
         self.status.setWordWrap(True)
         self.show_closed = QCheckBox("Show returned and &withdrawn")
         self.show_closed.setAccessibleName("Show returned and withdrawn checks")
-        self.show_closed.toggled.connect(lambda _on: self.refresh_requests())
+        self.show_closed.toggled.connect(self._toggle_closed)
         top.addWidget(self.status, 1)
         top.addWidget(self.show_closed)
         layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table = inbox_table(COLUMNS, "Agency check requests", COL_QUESTION)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
-        splitter.addWidget(self.table)
+        listed = QWidget()
+        listed_layout = QVBoxLayout(listed)
+        listed_layout.setContentsMargins(0, 0, 0, 0)
+        listed_layout.addWidget(self.table, 1)
+        self.closed_checks = ClosedFooter("returned or withdrawn checks", self.more_closed)
+        listed_layout.addWidget(self.closed_checks)
+        splitter.addWidget(listed)
         splitter.addWidget(self._build_check_detail())
         # From the list into the detail: set once both share a window (Qt ignores it before).
         QWidget.setTabOrder(self.table, self.finding)
@@ -99,17 +107,53 @@ class CheckRequestsTab(InboxTab):
         for widget in (self.finding, self.return_button, self.nothing_button):
             widget.setEnabled(can_return)
 
+    def _toggle_closed(self, shown: bool) -> None:
+        self.closed_checks.reset(shown)
+        self.refresh_requests()
+
     def refresh_requests(self) -> None:
-        """Reload the check requests in the background."""
+        """Reload the check requests in the background (as many closed ones as are listed)."""
         self.status.setText("Loading…")
         self.session.tasks.read(
             self.session.desk.checks.inbox,
             self.session.actor,
             include_closed=self.show_closed.isChecked(),
+            closed_limit=self.closed_checks.wanted,
             on_done=self._show,
             on_error=lambda e: self.status.setText("⚠ " + describe_error(e)),
             label="Reading the agency inbox…",
         )
+
+    def more_closed(self) -> None:
+        """Read the next page of returned and withdrawn checks, older than the last listed."""
+        last = next((i for i in reversed(self.items) if i.closed_mark), None)
+        if last is None:
+            return
+        self.closed_checks.reading()
+        self.session.tasks.read(
+            self.session.desk.checks.closed,
+            self.session.actor,
+            before=last.closed_mark,
+            limit=self.closed_checks.page,
+            on_done=self._more,
+            on_error=self._more_failed,
+            label="Reading older checks…",
+        )
+
+    def _more(self, older: tuple[InboxItem, ...]) -> None:
+        listed = {i.id for i in self.items}
+        fresh = tuple(i for i in older if i.id not in listed)
+        self.closed_checks.grow()
+        first_new = len(self.items)
+        self._show(self.items + fresh)
+        if fresh:
+            # Straight to the first older check, so the reader carries on where the list did.
+            self.table.setCurrentCell(first_new, 0)
+            self.table.setFocus()
+
+    def _more_failed(self, exc: BaseException) -> None:
+        self._show(self.items)  # the list as it was, the button back
+        self.status.setText("⚠ " + describe_error(exc))
 
     def _show(self, items: tuple[InboxItem, ...]) -> None:
         keep = self.opened.id if self.opened is not None else None
@@ -124,11 +168,15 @@ class CheckRequestsTab(InboxTab):
             rows.append((item.id, cells, {COL_DUE: warning} if item.overdue else {}))
         self._fill(self.table, rows)
         overdue = sum(1 for i in items if i.overdue)
-        text = f"{len(items)} check(s)"
+        # Open ones only: the closed ones listed are a page of history, not work to count.
+        awaited = sum(1 for i in items if i.status is CheckStatus.REQUESTED)
+        text = f"{awaited} open check(s)"
         if overdue:
             text += f" · ⚠ {overdue} overdue"
         self.status.setText(text)
-        self._set_tab(TAB_REQUESTS, "Requests", len(items), overdue, "overdue")
+        if self.show_closed.isChecked():
+            self.closed_checks.listed(sum(1 for i in items if i.closed_mark is not None))
+        self._set_tab(TAB_REQUESTS, "Requests", awaited, overdue, "overdue")
         if keep is not None and keep not in {i.id for i in items}:
             self.opened = None
         self.loaded.emit(items)

@@ -38,7 +38,7 @@ from mash_desk.domain.permissions import Permission
 from mash_desk.domain.text import clean_narrative, unsendable, unstorable_problem
 from mash_desk.services.access import AGENCY_CHECK_OPENED, AGENCY_CHECKS_VIEWED, record_access
 from mash_desk.services.context import Service, Unit, check_version
-from mash_desk.services.dto import Actor, OpResult
+from mash_desk.services.dto import CLOSED_PAGE, Actor, ClosedMark, OpResult
 from mash_desk.storage.models import (
     Agency,
     AgencyCheckRequest,
@@ -48,7 +48,11 @@ from mash_desk.storage.models import (
     Referral,
     User,
 )
-from mash_desk.storage.prepared_partner import INBOX_ALL, INBOX_OPEN
+from mash_desk.storage.prepared_partner import (
+    INBOX_CLOSED_BEFORE,
+    INBOX_CLOSED_LATEST,
+    INBOX_OPEN,
+)
 
 
 class CheckStatus(StrEnum):
@@ -158,6 +162,7 @@ class InboxItem:
     """A check in a partner agency's inbox: the child, the question and when it is due.
 
     Deliberately not the case record: a partner sees what it is asked, nothing more.
+    ``closed_at``: when it was returned or withdrawn (``None`` while it is awaited).
     """
 
     id: int
@@ -172,6 +177,12 @@ class InboxItem:
     overdue: bool
     timing: str
     version: int
+    closed_at: datetime | None
+
+    @property
+    def closed_mark(self) -> ClosedMark | None:
+        """Where the closed checks listed end, if this is the last (see ``closed``)."""
+        return None if self.closed_at is None else ClosedMark(self.closed_at, self.id)
 
 
 @dataclass(frozen=True)
@@ -352,19 +363,48 @@ class AgencyCheckService(Service):
 
     # ---- the partner side ----------------------------------------------------------------
 
-    def inbox(self, actor: Actor, *, include_closed: bool = False) -> tuple[InboxItem, ...]:
-        """The checks asked of the rep's own agency, soonest due first.
+    def inbox(
+        self, actor: Actor, *, include_closed: bool = False, closed_limit: int = CLOSED_PAGE
+    ) -> tuple[InboxItem, ...]:
+        """The checks asked of the rep's own agency: every open one, soonest due first.
 
-        Only open checks unless ``include_closed``; never another agency's.
+        With ``include_closed``, then its latest ``closed_limit`` returned or withdrawn ones,
+        newest closed first (``closed`` lists older ones). Never another agency's.
         """
         with self.reading(actor, Permission.RETURN_AGENCY_CHECKS) as unit:
-            # One prepared statement (storage/prepared_partner.py): the agency is the user's
+            # Prepared statements (storage/prepared_partner.py): the agency is the user's
             # stored one, read inside the statement; the inbox is refreshed on every visit.
-            statement = INBOX_ALL if include_closed else INBOX_OPEN
+            rows = INBOX_OPEN.all(unit.sql, user_id=unit.user_id)
+            if include_closed:
+                rows += self._closed_rows(unit, None, closed_limit)
+            return tuple(self._inbox_item(unit, *row) for row in rows)
+
+    def closed(
+        self, actor: Actor, *, before: ClosedMark | None = None, limit: int = CLOSED_PAGE
+    ) -> tuple[InboxItem, ...]:
+        """The rep's agency's ``limit`` latest closed checks closed before ``before``.
+
+        Newest closed first; ``before`` is the last one listed so far (its ``closed_mark``),
+        ``None`` for the latest. Never another agency's.
+        """
+        with self.reading(actor, Permission.RETURN_AGENCY_CHECKS) as unit:
             return tuple(
-                self._inbox_item(unit, *row)
-                for row in statement.all(unit.sql, user_id=unit.user_id)
+                self._inbox_item(unit, *row) for row in self._closed_rows(unit, before, limit)
             )
+
+    @staticmethod
+    def _closed_rows(unit: Unit, before: ClosedMark | None, limit: int) -> list[tuple]:
+        if limit <= 0:
+            return []
+        if before is None:
+            return INBOX_CLOSED_LATEST.all(unit.sql, user_id=unit.user_id, limit=limit)
+        return INBOX_CLOSED_BEFORE.all(
+            unit.sql,
+            user_id=unit.user_id,
+            limit=limit,
+            before_at=before.closed_at,
+            before_id=before.id,
+        )
 
     def open_request(self, actor: Actor, request_id: int) -> PartnerCheck:
         """Open one check of the rep's own agency (logged as a view of the child's record).
@@ -553,6 +593,7 @@ class AgencyCheckService(Service):
             r.rag,
             r.status,
             r.returned_at,
+            r.withdrawn_at,
             r.version,
         )
 
@@ -571,6 +612,7 @@ class AgencyCheckService(Service):
         rag: str | None,
         status_code: str,
         returned_at: datetime | None,
+        withdrawn_at: datetime | None,
         version: int,
     ) -> InboxItem:
         """One inbox line, from the columns of storage.prepared_partner.INBOX_COLUMNS."""
@@ -589,6 +631,7 @@ class AgencyCheckService(Service):
             overdue=overdue,
             timing=timing,
             version=version,
+            closed_at=returned_at or withdrawn_at,
         )
 
     def _partner_check(

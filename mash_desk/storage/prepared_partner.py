@@ -8,7 +8,9 @@ user's stored row inside the statement, never from the Actor the caller holds.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from typing import Any
+
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.sql import ClauseElement
 
 from mash_desk.storage.models import Agency, AgencyCheckRequest, Person, Referral, User
@@ -28,26 +30,67 @@ INBOX_COLUMNS = (
     AgencyCheckRequest.rag,
     AgencyCheckRequest.status,
     AgencyCheckRequest.returned_at,
+    AgencyCheckRequest.withdrawn_at,
     AgencyCheckRequest.version,
 )
 # "requested": services.checks.CheckStatus.REQUESTED (storage does not import services).
 _OPEN = "requested"
 
 
-def _inbox(open_only: bool) -> ClauseElement:
-    own_agency = select(User.agency_id).where(User.id == bindparam("user_id")).scalar_subquery()
-    statement = (
+def _own_agency() -> Any:
+    return select(User.agency_id).where(User.id == bindparam("user_id")).scalar_subquery()
+
+
+def _inbox() -> ClauseElement:
+    return (
         select(*INBOX_COLUMNS)
         .join(Agency, Agency.id == AgencyCheckRequest.agency_id)
         .join(Referral, Referral.id == AgencyCheckRequest.referral_id)
         .join(Person, Person.id == Referral.person_id)
-        .where(AgencyCheckRequest.agency_id == own_agency)
+        .where(AgencyCheckRequest.agency_id == _own_agency(), AgencyCheckRequest.status == _OPEN)
         .order_by(AgencyCheckRequest.due_at, AgencyCheckRequest.id)
     )
-    return statement.where(AgencyCheckRequest.status == _OPEN) if open_only else statement
 
 
-INBOX_OPEN = Prepared(_inbox(open_only=True))
+def _closed_by(closed_at: Any, after_mark: bool) -> Any:
+    """The agency's latest ``limit`` checks closed this way (returned or withdrawn)."""
+    branch = select(AgencyCheckRequest.id.label("id"), closed_at.label("closed_at")).where(
+        AgencyCheckRequest.agency_id == _own_agency(), closed_at.is_not(None)
+    )
+    if after_mark:
+        # "<= and (< or id <)": the first term lets the index seek to the mark.
+        before_at = bindparam("before_at", type_=closed_at.type)
+        branch = branch.where(
+            closed_at <= before_at,
+            (closed_at < before_at) | (AgencyCheckRequest.id < bindparam("before_id")),
+        )
+    return (
+        branch.order_by(closed_at.desc(), AgencyCheckRequest.id.desc())
+        .limit(bindparam("limit"))
+        .subquery()
+    )
+
+
+def _closed(after_mark: bool) -> ClauseElement:
+    returned = _closed_by(AgencyCheckRequest.returned_at, after_mark)
+    withdrawn = _closed_by(AgencyCheckRequest.withdrawn_at, after_mark)
+    picked = union_all(
+        select(returned.c.id, returned.c.closed_at), select(withdrawn.c.id, withdrawn.c.closed_at)
+    ).subquery()
+    return (
+        select(*INBOX_COLUMNS)
+        .join(picked, picked.c.id == AgencyCheckRequest.id)
+        .join(Agency, Agency.id == AgencyCheckRequest.agency_id)
+        .join(Referral, Referral.id == AgencyCheckRequest.referral_id)
+        .join(Person, Person.id == Referral.person_id)
+        .order_by(picked.c.closed_at.desc(), AgencyCheckRequest.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+INBOX_OPEN = Prepared(_inbox())
 """The open checks asked of the user's agency, soonest due first (``user_id``)."""
-INBOX_ALL = Prepared(_inbox(open_only=False))
-"""Every check asked of the user's agency, open or not, soonest due first (``user_id``)."""
+INBOX_CLOSED_LATEST = Prepared(_closed(after_mark=False))
+"""The user's agency's latest closed checks, newest closed first (``user_id``, ``limit``)."""
+INBOX_CLOSED_BEFORE = Prepared(_closed(after_mark=True))
+"""The next ``limit`` closed checks closed before (``before_at``, ``before_id``)."""

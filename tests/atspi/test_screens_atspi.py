@@ -303,6 +303,15 @@ def test_partner_inbox(qtbot, demo_desk, reader, tmp_path, username):
             break
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
     assert chain[-1] == inbox.action_note.accessibleName(), chain
+    # Closed work shown: the line under the list says how much of it is listed, out loud.
+    inbox.show_closed_actions.setChecked(True)
+    _settle(qtbot, session)
+    tree = reader.tree()
+    assert unnamed_controls(tree) == []
+    note = inbox.closed_actions.note
+    assert find(tree, role="label", description=note.accessibleDescription())["name"] == (
+        note.text()
+    )
     session.tasks.wait(10_000)
 
 

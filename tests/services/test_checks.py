@@ -500,6 +500,7 @@ def test_inbox_shows_name_age_question_and_due_time_only(desk, p, actors):
         "overdue",
         "timing",
         "version",
+        "closed_at",  # when the agency returned it or the MASH withdrew it
     }
     opened = desk.checks.open_request(actors["police"], check.id)
     # Opened, the check gives what the agency needs to search its own records.

@@ -84,8 +84,11 @@ EXEMPT = {
     "thresholds.current": "threshold documents are shared with partners (000 L186)",
     "thresholds.document": "threshold documents are shared with partners (000 L186)",
     "checks.inbox": "the rep's own agency only: tested below",
+    "checks.closed": "the rep's own agency's closed checks only: tested below and in "
+    "test_closed_work.py",
     "routing.inbox": "the rep's own agency only: tested in test_routing.py",
     "actions.inbox": "the rep's own agency only: tested below and in test_actions.py",
+    "actions.closed": "the inbox's closed actions only: tested below and in test_closed_work.py",
     "reference.agencies": "agency codes and names only, shared with everyone signed in",
     "search.find": "the rep's own agency's children only: tested in test_search.py",
     "documents.verify": "answers only for bytes the caller already holds; names a decision id "
@@ -412,6 +415,8 @@ def test_health_rep_sees_the_check_and_returns_it(desk, actors, world):
     )
     [mash] = desk.checks.for_referral(actors["practitioner"], world.referral_id).checks
     assert mash.finding == "Registered with Elm Road GP"
+    assert [i.id for i in desk.checks.closed(health)] == [world.request_id]
+    assert desk.checks.closed(actors["police"]) == ()  # health's return is not police's
     # The health rep is still a partner: no case record, and not police's check either.
     with pytest.raises(PermissionDenied):
         desk.case.view(health, world.person_id)
@@ -434,6 +439,7 @@ def test_police_rep_cannot_obtain_a_case_routed_only_to_health(desk, actors, wor
     before = row_counts(desk)
     assert desk.routing.inbox(police, include_closed=True) == ()
     assert desk.actions.inbox(police, include_closed=True) == ()
+    assert desk.actions.closed(police) == ()
     for call in (
         lambda rid: desk.routing.get(police, rid),
         lambda rid: desk.routing.acknowledge(police, rid, 1),

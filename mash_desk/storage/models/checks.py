@@ -57,6 +57,10 @@ class AgencyCheckRequest(Base):
         # A partner's inbox and the MASH's overdue list read open requests by due time.
         Index("ix_agency_check_requests_agency_status_due", "agency_id", "status", "due_at"),
         Index("ix_agency_check_requests_status_due", "status", "due_at"),
+        # A partner's closed checks, a page at a time, newest returned or withdrawn first
+        # (storage/prepared_partner.py, 0019).
+        Index("ix_agency_check_requests_agency_returned", "agency_id", "returned_at", "id"),
+        Index("ix_agency_check_requests_agency_withdrawn", "agency_id", "withdrawn_at", "id"),
         # "Checks returned in time" counts the checks asked in a month (issue 15 measures).
         Index("ix_agency_check_requests_requested_at", "requested_at"),
     )
