@@ -66,7 +66,9 @@ class AgencyActionsTab(InboxTab):
         top.addWidget(self.show_closed_actions)
         layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.actions_table = inbox_table(ACTION_COLUMNS, "Your agency's actions", A_ACTION)
+        self.actions_table = inbox_table(
+            ACTION_COLUMNS, "Your agency's actions", A_ACTION, age=A_AGE
+        )
         self.actions_table.currentCellChanged.connect(
             lambda row, _c, _pr, _pc: self._show_action_row(row)
         )

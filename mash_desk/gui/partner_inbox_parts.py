@@ -37,8 +37,19 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 TAB_REQUESTS, TAB_ROUTED, TAB_ACTIONS = range(3)
 
 
-def inbox_table(headers: Sequence[str], name: str, stretch: int) -> QTableWidget:
-    """A read-only, single-row-selection table with one stretching column."""
+# An unborn child's age reads "Unborn, due 29 Apr 2027": sized to that on one line, the age
+# column took the width the work's own column needed (seen at 1366x768 with closed work shown,
+# the action cut to four lines). It wraps after "Unborn, due" instead.
+_AGE_SAMPLE = "Unborn, due 30"
+
+
+def inbox_table(
+    headers: Sequence[str], name: str, stretch: int, age: int | None = None
+) -> QTableWidget:
+    """A read-only, single-row-selection table with one stretching column.
+
+    ``age`` is the child's age column: as wide as "Unborn, due 30", the due date wrapping.
+    """
     table = QTableWidget(0, len(headers))
     no_tab_trap(table)
     table.setAccessibleName(name)
@@ -56,6 +67,10 @@ def inbox_table(headers: Sequence[str], name: str, stretch: int) -> QTableWidget
             if col == stretch
             else QHeaderView.ResizeMode.ResizeToContents,
         )
+    if age is not None:
+        header.setSectionResizeMode(age, QHeaderView.ResizeMode.Interactive)
+        padding = 2 * table.style().pixelMetric(table.style().PixelMetric.PM_HeaderMargin) + 8
+        header.resizeSection(age, table.fontMetrics().horizontalAdvance(_AGE_SAMPLE) + padding)
     return table
 
 

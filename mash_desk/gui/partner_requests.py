@@ -60,7 +60,7 @@ class CheckRequestsTab(InboxTab):
         top.addWidget(self.show_closed)
         layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.table = inbox_table(COLUMNS, "Agency check requests", COL_QUESTION)
+        self.table = inbox_table(COLUMNS, "Agency check requests", COL_QUESTION, age=COL_AGE)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         listed = QWidget()
         listed_layout = QVBoxLayout(listed)

@@ -81,7 +81,9 @@ class RoutedCasesTab(InboxTab):
         top.addWidget(self.show_answered)
         layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.routed_table = inbox_table(ROUTED_COLUMNS, "Children routed to your agency", R_ROUTING)
+        self.routed_table = inbox_table(
+            ROUTED_COLUMNS, "Children routed to your agency", R_ROUTING, age=R_AGE
+        )
         self.routed_table.activated.connect(lambda index: self.open_routing_row(index.row()))
         self.routed_table.currentCellChanged.connect(
             lambda _r, _c, _pr, _pc: self._routing_selection_changed()

@@ -541,3 +541,25 @@ def test_meeting_chairs_view_at_1366(qtbot, demo_desk, tmp_path, theme):
     qtbot.wait(300)
     save(window, f"28-meeting-chairs-view-1366-{theme}")
     _finish(qtbot, window)
+
+
+def test_partner_actions_with_closed_work_at_1366(qtbot, demo_desk, tmp_path, theme):
+    """A rep's actions with closed work shown: open first, then the newest closed, then more."""
+    session = _session(demo_desk, "demo.health")
+    window = _window(qtbot, session, tmp_path)
+    window.move(0, 0)
+    window.resize(1366, 768)
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: bool(inbox.action_items), timeout=20_000)
+    inbox.sections.setCurrentIndex(2)
+    inbox.show_closed_actions.setChecked(True)
+    qtbot.waitUntil(
+        lambda: any(i.closed_at is not None for i in inbox.action_items), timeout=20_000
+    )
+    _settle(qtbot, session)
+    closed = [i.closed_at for i in inbox.action_items if i.closed_at is not None]
+    assert closed == sorted(closed, reverse=True), "the newest closed action comes first"
+    inbox.actions_table.setCurrentCell(0, 0)
+    qtbot.wait(300)
+    save(window, f"18-partner-actions-closed-1366-{theme}")
+    _finish(qtbot, window)
