@@ -28,6 +28,7 @@ from mash_desk.domain.routing import RoutingStatus
 from mash_desk.gui.a11y import live_label
 from mash_desk.gui.partner_inbox_parts import (
     TAB_ROUTED,
+    ClosedFooter,
     InboxTab,
     detail_label,
     errors_text,
@@ -76,7 +77,7 @@ class RoutedCasesTab(InboxTab):
         self.routed_status.setWordWrap(True)
         self.show_answered = QCheckBox("Show &answered (accepted or rejected)")
         self.show_answered.setAccessibleName("Show accepted and rejected routings")
-        self.show_answered.toggled.connect(lambda _on: self.refresh_routed())
+        self.show_answered.toggled.connect(self._toggle_answered)
         top.addWidget(self.routed_status, 1)
         top.addWidget(self.show_answered)
         layout.addLayout(top)
@@ -88,7 +89,13 @@ class RoutedCasesTab(InboxTab):
         self.routed_table.currentCellChanged.connect(
             lambda _r, _c, _pr, _pc: self._routing_selection_changed()
         )
-        splitter.addWidget(self.routed_table)
+        listed = QWidget()
+        listed_layout = QVBoxLayout(listed)
+        listed_layout.setContentsMargins(0, 0, 0, 0)
+        listed_layout.addWidget(self.routed_table, 1)
+        self.answered_routings = ClosedFooter("answered routings", self.more_answered)
+        listed_layout.addWidget(self.answered_routings)
+        splitter.addWidget(listed)
         splitter.addWidget(self._build_routed_detail())
         # From the list into the detail: set once both share a window (Qt ignores it before).
         QWidget.setTabOrder(self.routed_table, self.routed_reason)
@@ -141,17 +148,53 @@ class RoutedCasesTab(InboxTab):
         for widget in (self.accept_button, self.reject_button, self.routed_reason):
             widget.setEnabled(waiting)
 
+    def _toggle_answered(self, shown: bool) -> None:
+        self.answered_routings.reset(shown)
+        self.refresh_routed()
+
     def refresh_routed(self) -> None:
-        """Reload the routed cases in the background."""
+        """Reload the routed cases in the background (as many answered ones as are listed)."""
         self.routed_status.setText("Loading…")
         self.session.tasks.read(
             self.session.desk.routing.inbox,
             self.session.actor,
             include_closed=self.show_answered.isChecked(),
+            closed_limit=self.answered_routings.wanted,
             on_done=self._show_routings,
             on_error=lambda e: self.routed_status.setText("⚠ " + describe_error(e)),
             label="Reading the routed cases…",
         )
+
+    def more_answered(self) -> None:
+        """Read the next page of answered routings, older than the last one listed."""
+        last = next((r for r in reversed(self.routings) if r.closed_mark), None)
+        if last is None:
+            return
+        self.answered_routings.reading()
+        self.session.tasks.read(
+            self.session.desk.routing.answered,
+            self.session.actor,
+            before=last.closed_mark,
+            limit=self.answered_routings.page,
+            on_done=self._more_routings,
+            on_error=self._more_routings_failed,
+            label="Reading older answered routings…",
+        )
+
+    def _more_routings_failed(self, exc: BaseException) -> None:
+        self._show_routings(self.routings)  # the list as it was, the button back
+        self.routed_status.setText("⚠ " + describe_error(exc))
+
+    def _more_routings(self, older: tuple[RoutingDTO, ...]) -> None:
+        listed = {r.id for r in self.routings}
+        fresh = tuple(r for r in older if r.id not in listed)
+        self.answered_routings.grow()
+        first_new = len(self.routings)
+        self._show_routings(self.routings + fresh)
+        if fresh:
+            # Straight to the first older routing, so the reader carries on where the list did.
+            self.routed_table.setCurrentCell(first_new, 0)
+            self.routed_table.setFocus()
 
     def _show_routings(self, routings: tuple[RoutingDTO, ...]) -> None:
         self.routings = routings
@@ -179,6 +222,8 @@ class RoutedCasesTab(InboxTab):
         if new:
             text += f" · ⚠ {new} not yet acknowledged"
         self.routed_status.setText(text)
+        if self.show_answered.isChecked():
+            self.answered_routings.listed(sum(1 for r in routings if r.closed_mark is not None))
         self._set_tab(TAB_ROUTED, "Routed cases", len(waiting), new, "new")
         if self.opened_routing is not None:
             fresh = {r.id: r for r in routings}.get(self.opened_routing.id)

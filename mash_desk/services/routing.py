@@ -39,7 +39,7 @@ from mash_desk.domain.routing import (
 from mash_desk.domain.text import clean_narrative, clean_short
 from mash_desk.services.access import ROUTINGS_VIEW, record_access
 from mash_desk.services.context import Service, Unit, check_version
-from mash_desk.services.dto import Actor, OpResult
+from mash_desk.services.dto import CLOSED_PAGE, Actor, ClosedMark, OpResult
 from mash_desk.services.mapping import person_dto
 from mash_desk.storage.models import (
     Agency,
@@ -119,11 +119,19 @@ class RoutingDTO:
     acknowledged_at: datetime | None
     from_agency_name: str
     to_agency_name: str
+    responded_at: datetime | None = None
 
     @property
     def acknowledged(self) -> bool:
         """Whether the receiving service has said it has the routing."""
         return self.acknowledged_at is not None
+
+    @property
+    def closed_mark(self) -> ClosedMark | None:
+        """Where the answered routings listed end, if this is the last (see ``answered``)."""
+        if self.status not in _ANSWERED or self.responded_at is None:
+            return None
+        return ClosedMark(self.responded_at, self.id)
 
 
 def _typed_texts(routing: RoutingInput, errors: list[FieldError]) -> dict[str, str | None]:
@@ -435,32 +443,46 @@ class RoutingService(Service):
             record_access(unit, row.person_id, ROUTING_OPENED, f"Routing {row.id} ({shown.kind})")
             return shown
 
-    def inbox(self, actor: Actor, *, include_closed: bool = False) -> tuple[RoutingDTO, ...]:
+    def inbox(
+        self, actor: Actor, *, include_closed: bool = False, closed_limit: int = CLOSED_PAGE
+    ) -> tuple[RoutingDTO, ...]:
         """Routings handed to the acting user's agency: not yet acknowledged first.
 
-        Only those waiting to be accepted or rejected unless ``include_closed`` (then the
-        accepted and rejected ones too, after them). Never another agency's.
+        Only those waiting to be accepted or rejected unless ``include_closed``: then, after
+        them, the latest ``closed_limit`` accepted or rejected ones, newest answer first
+        (``answered`` lists older ones). Never another agency's.
         """
         with self.reading(actor, Permission.RESPOND_ROUTING) as unit:
-            statuses = [RoutingStatus.COMPLETE.value]
+            agency_id = _own_agency(unit)
+            rows = list(
+                unit.session.scalars(
+                    select(Routing)
+                    .where(
+                        Routing.to_agency_id == agency_id,
+                        Routing.status == RoutingStatus.COMPLETE.value,
+                    )
+                    .order_by(
+                        # Nobody has acknowledged it yet first, then the longest waiting.
+                        case((Routing.acknowledged_at.is_(None), 0), else_=1),
+                        Routing.completed_at,
+                        Routing.id,
+                    )
+                )
+            )
             if include_closed:
-                statuses += [RoutingStatus.ACCEPTED.value, RoutingStatus.REJECTED.value]
-            rows = unit.session.scalars(
-                select(Routing)
-                .where(
-                    Routing.to_agency_id == _own_agency(unit),
-                    Routing.status.in_(statuses),
-                )
-                .order_by(
-                    # What still needs an answer before what is answered; within that, what
-                    # nobody has acknowledged yet first, then the longest waiting.
-                    case((Routing.status == RoutingStatus.COMPLETE.value, 0), else_=1),
-                    case((Routing.acknowledged_at.is_(None), 0), else_=1),
-                    Routing.completed_at,
-                    Routing.id,
-                )
-            ).all()
-            return tuple(_dto(unit, r) for r in rows)
+                rows += _answered_rows(unit, agency_id, None, closed_limit)
+            return _dtos(unit, rows)
+
+    def answered(
+        self, actor: Actor, *, before: ClosedMark | None = None, limit: int = CLOSED_PAGE
+    ) -> tuple[RoutingDTO, ...]:
+        """The agency's ``limit`` latest accepted or rejected routings, newest answer first.
+
+        Answered before ``before`` (the last one listed, its ``closed_mark``; ``None`` for the
+        latest). Never another agency's.
+        """
+        with self.reading(actor, Permission.RESPOND_ROUTING) as unit:
+            return _dtos(unit, _answered_rows(unit, _own_agency(unit), before, limit))
 
     def returned(self, actor: Actor) -> tuple[RoutingDTO, ...]:
         """Rejected routings: back with the MASH to act on."""
@@ -540,6 +562,37 @@ def _rows(unit: Unit, condition: ColumnElement[bool]) -> tuple[RoutingDTO, ...]:
     return _dtos(unit, rows)
 
 
+_ANSWERED = (RoutingStatus.ACCEPTED, RoutingStatus.REJECTED)
+
+
+def _answered_rows(
+    unit: Unit, agency_id: int | None, before: ClosedMark | None, limit: int
+) -> list[Routing]:
+    """The agency's ``limit`` latest answered routings, answered before ``before``.
+
+    All of them, oldest first, took 2.8 s for Early Support's 1,510 on ten years of history
+    and grew with every year (issue 16). A keyset page on migration 0020's (agency, answered
+    at, id) index reads only the page, however long the history.
+    """
+    condition = (Routing.to_agency_id == agency_id) & Routing.status.in_(
+        [s.value for s in _ANSWERED]
+    )
+    if before is not None:
+        # "<= and (< or id <)": the first term lets the index seek to the mark.
+        condition &= (Routing.responded_at <= before.closed_at) & or_(
+            Routing.responded_at < before.closed_at,
+            Routing.id < before.id,
+        )
+    return list(
+        unit.session.scalars(
+            select(Routing)
+            .where(condition, Routing.responded_at.is_not(None))
+            .order_by(Routing.responded_at.desc(), Routing.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def _dto(unit: Unit, r: Routing) -> RoutingDTO:
     return _dtos(unit, [r])[0]
 
@@ -569,6 +622,8 @@ def _dtos(unit: Unit, rows: Sequence[Routing]) -> tuple[RoutingDTO, ...]:
         informed[i.routing_id].append(
             InformedDTO(InformedParty(i.party), i.who, InformMethod(i.method), i.informed_at)
         )
+    # The children, in one read: each routing's DTO then finds its child in the session.
+    unit.session.scalars(select(Person).where(Person.id.in_({r.person_id for r in rows}))).all()
     acknowledgers = {r.acknowledged_by for r in rows if r.acknowledged_by is not None}
     names = (
         dict(
@@ -650,4 +705,5 @@ def routing_dto(
         acknowledged_at=r.acknowledged_at,
         from_agency_name=from_name,
         to_agency_name=to_name,
+        responded_at=r.responded_at,
     )

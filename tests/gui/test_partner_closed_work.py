@@ -11,12 +11,14 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from mash_desk.gui.partner_inbox import TAB_ACTIONS, TAB_REQUESTS
+from mash_desk.gui.partner_inbox import TAB_ACTIONS, TAB_REQUESTS, TAB_ROUTED
 from mash_desk.gui.partner_inbox_parts import ClosedFooter
 from mash_desk.services.decisions import ActionInput
+from tests.gui.conftest import session_as
 from tests.gui.test_partner_inbox import settle, shown_inbox
 from tests.services.test_checks import ask, make_referral
 from tests.services.test_decisions import details
+from tests.services.test_routing import completed, down, partner
 
 PAGE = 2
 
@@ -111,3 +113,46 @@ def test_returned_checks_newest_first_and_a_page_more_on_request(
     assert not footer.more.isVisible()
     assert inbox.status.text() == "1 open check(s)"
     assert inbox.sections.tabText(TAB_REQUESTS) == "Requests (1)"
+
+
+@pytest.fixture
+def early_session(qtbot, gui_desk):
+    """A rep of Early Support, the service most step-downs go to."""
+    yield from session_as(qtbot, gui_desk, partner(gui_desk, "early_support"))
+
+
+def test_answered_routings_newest_first_and_a_page_more_on_request(
+    qtbot, gui_desk, gui_actors, early_session, clock, monkeypatch
+):
+    p, early = gui_actors["practitioner"], early_session.actor
+    routed = []
+    for given in ("Ada", "Ben", "Cat", "Dot"):
+        child = make_referral(gui_desk, p, "amber", given=given, family="Fenn")
+        routed.append(
+            completed(gui_desk, p, gui_desk.routing.create(p, child.person_id, down()).value)
+        )
+    for routing in routed[:3]:
+        clock.advance(timedelta(hours=1))
+        gui_desk.routing.respond(early, routing.id, routing.version, True, None)
+    monkeypatch.setattr(ClosedFooter, "page", PAGE)
+    inbox = shown_inbox(qtbot, early_session)
+    inbox.sections.setCurrentIndex(TAB_ROUTED)
+    qtbot.waitUntil(lambda: len(inbox.routings) == 1)
+    footer = inbox.answered_routings
+    assert not footer.isVisible()  # waiting routings only: nothing said about answered ones
+
+    inbox.show_answered.setChecked(True)
+    qtbot.waitUntil(lambda: len(inbox.routings) == 3)
+    settle(qtbot, early_session)
+    names = [inbox.routed_table.item(r, 0).text() for r in range(3)]
+    assert names == ["Dot FENN", "Cat FENN", "Ben FENN"]  # waiting, then the newest answer
+    assert footer.note.text() == "Showing the latest 2 answered routings, newest first."
+
+    qtbot.mouseClick(footer.more, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(inbox.routings) == 4)
+    settle(qtbot, early_session)
+    assert inbox.routed_table.item(3, 0).text() == "Ada FENN"
+    assert inbox.routed_table.currentRow() == 3  # the reader carries on at the older one
+    assert footer.note.text() == "Showing all 3 answered routings, newest first."
+    assert not footer.more.isVisible()
+    assert inbox.routed_status.text() == "1 waiting for your answer · ⚠ 1 not yet acknowledged"

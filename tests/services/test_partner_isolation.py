@@ -87,6 +87,8 @@ EXEMPT = {
     "checks.closed": "the rep's own agency's closed checks only: tested below and in "
     "test_closed_work.py",
     "routing.inbox": "the rep's own agency only: tested in test_routing.py",
+    "routing.answered": "the inbox's answered routings only: tested below and in "
+    "test_answered_routings.py",
     "actions.inbox": "the rep's own agency only: tested below and in test_actions.py",
     "actions.closed": "the inbox's closed actions only: tested below and in test_closed_work.py",
     "reference.agencies": "agency codes and names only, shared with everyone signed in",
@@ -438,6 +440,7 @@ def test_police_rep_cannot_obtain_a_case_routed_only_to_health(desk, actors, wor
     police, health = actors["police"], world.health
     before = row_counts(desk)
     assert desk.routing.inbox(police, include_closed=True) == ()
+    assert desk.routing.answered(police) == ()
     assert desk.actions.inbox(police, include_closed=True) == ()
     assert desk.actions.closed(police) == ()
     for call in (

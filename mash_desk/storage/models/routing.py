@@ -47,6 +47,8 @@ class Routing(Base):
         Index("ix_routings_to_status", "to_agency_id", "status"),
         # Step-up / step-down flows count a month's routings (issue 15 measures).
         Index("ix_routings_created_at", "created_at"),
+        # A rep's answered routings, a page at a time, newest answer first (0020).
+        Index("ix_routings_to_agency_responded", "to_agency_id", "responded_at", "id"),
     )
 
 
