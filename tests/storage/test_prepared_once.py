@@ -1,12 +1,13 @@
-"""Signing's reads are prepared once per connection on SQLite, not at every call (issue 16).
+"""Signing's and recording an outcome's reads are compiled once per connection on SQLite.
 
 A SQLite statement is compiled again at every execution when its plan depended on a bound
 value: a bound ``LIMIT ?``, or ``indexed_column = ?`` in a file carrying STAT4 statistics
-(after ``ANALYZE``, as every benchmark history is). The chair's signature read its decision
-that way, and its pathways, actions, indicators and who is present: a fifth of the click was
-SQLite compiling the same SQL again. SQLite asks the authorizer about every table and column
-it compiles, so a statement that runs again for another decision without asking anything was
-not compiled again.
+(after ``ANALYZE``, as every benchmark history is) (issue 16). The chair's signature read its
+decision that way, and its pathways, actions, indicators and who is present: a fifth of the
+click was SQLite compiling the same SQL again; recording an outcome read the consents on the
+contact and the child's RAG ratings the same way. SQLite asks the authorizer about every
+table and column it compiles, so a statement that runs again for another record without
+asking anything was not compiled again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mash_desk.services.decision_signing import FIRST_READ
 from mash_desk.storage.database import Database
 from mash_desk.storage.prepared import Driver, Prepared
 from mash_desk.storage.prepared_meeting import ACTIONS, INDICATORS, PATHWAYS, PRESENT_AGENCIES
+from mash_desk.storage.prepared_outcomes import CONSENTS, RAG_HISTORY
 from mash_desk.synthetic import ensure_demo_users, generate
 
 _ALLOW = 0  # SQLITE_OK: the authorizer lets every read through
@@ -95,11 +97,30 @@ _READS = {
         "SELECT assessment_id FROM threshold_assessment_indicators GROUP BY assessment_id "
         "HAVING count(*) > 1 ORDER BY assessment_id LIMIT 2",
     ),
+    "RAG_HISTORY": (
+        RAG_HISTORY,
+        "cc_id",
+        "SELECT DISTINCT contact_child_id FROM rag_ratings ORDER BY contact_child_id LIMIT 2",
+    ),
 }
 
 
+def test_the_consents_on_a_contact_are_compiled_once_whatever_child_they_read(
+    history: Database,
+):
+    with history.write_transaction() as conn:
+        pairs = conn.exec_driver_sql(
+            "SELECT DISTINCT person_id, contact_id FROM consents WHERE contact_id IS NOT NULL "
+            "ORDER BY person_id, contact_id LIMIT 2"
+        ).all()
+        conn.rollback()
+    assert len(pairs) == 2
+    runs = [{"person_id": person, "contact_id": contact} for person, contact in pairs]
+    assert _compiled_again(history, CONSENTS, runs) == 0
+
+
 @pytest.mark.parametrize("read", sorted(_READS))
-def test_signings_reads_are_compiled_once_whatever_they_read(history: Database, read: str):
+def test_each_read_is_compiled_once_whatever_it_reads(history: Database, read: str):
     statement, name, probes = _READS[read]
     user = {"acting_user_id": _two(history, "SELECT id FROM users LIMIT 2")[0]}
     runs = [{name: value, **user} for value in _two(history, probes)]
