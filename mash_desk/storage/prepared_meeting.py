@@ -28,7 +28,7 @@ from mash_desk.storage.models import (
     ThresholdAssessment,
     User,
 )
-from mash_desk.storage.prepared import Prepared
+from mash_desk.storage.prepared import Prepared, equals_unplanned
 
 # -- the agenda (MeetingService.today / get and every change's answer) -------------------------
 
@@ -85,7 +85,7 @@ AGENDA = Prepared(
 PRESENT_AGENCIES = Prepared(
     select(Agency.code)
     .join(MeetingAttendance, MeetingAttendance.agency_id == Agency.id)
-    .where(MeetingAttendance.meeting_id == bindparam("meeting_id"), MeetingAttendance.present)
+    .where(equals_unplanned(MeetingAttendance.meeting_id, "meeting_id"), MeetingAttendance.present)
 )
 """Codes of the agencies with someone present (the quorum check)."""
 
@@ -126,7 +126,7 @@ DECISION_COLUMNS = tuple(c.name for c in Decision.__table__.c)
 
 PATHWAYS = Prepared(
     select(DecisionPathway.pathway)
-    .where(DecisionPathway.decision_id == bindparam("decision_id"))
+    .where(equals_unplanned(DecisionPathway.decision_id, "decision_id"))
     .order_by(DecisionPathway.id)
 )
 ACTIONS = Prepared(
@@ -142,14 +142,14 @@ ACTIONS = Prepared(
         DecisionAction.version,
     )
     .outerjoin(Agency, Agency.id == DecisionAction.owner_agency_id)
-    .where(DecisionAction.decision_id == bindparam("decision_id"))
+    .where(equals_unplanned(DecisionAction.decision_id, "decision_id"))
     .order_by(DecisionAction.id)
 )
 """A decision's actions, in the order of :class:`~mash_desk.services.decisions.ActionDTO`."""
 
 INDICATORS = Prepared(
     select(AssessmentIndicator.indicator_id)
-    .where(AssessmentIndicator.assessment_id == bindparam("assessment_id"))
+    .where(equals_unplanned(AssessmentIndicator.assessment_id, "assessment_id"))
     .order_by(AssessmentIndicator.indicator_id)
 )
 

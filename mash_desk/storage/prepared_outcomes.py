@@ -21,7 +21,7 @@ from mash_desk.storage.models import (
     RagRating,
     User,
 )
-from mash_desk.storage.prepared import Prepared
+from mash_desk.storage.prepared import Prepared, equals_unplanned
 from mash_desk.storage.prepared_search import CHILD_COLUMNS
 
 # The child on the contact, as services.outcomes.OpenChild unpacks it, then PersonDTO's.
@@ -48,8 +48,8 @@ CHILD_ON_CONTACT = Prepared(
 CONSENTS = Prepared(
     select(Consent.purpose, Consent.state)
     .where(
-        Consent.person_id == bindparam("person_id"),
-        Consent.contact_id == bindparam("contact_id"),
+        equals_unplanned(Consent.person_id, "person_id"),
+        equals_unplanned(Consent.contact_id, "contact_id"),
     )
     .order_by(Consent.recorded_at, Consent.id)
 )
@@ -77,7 +77,7 @@ CLOSE_CHILD = Prepared(
 RAG_HISTORY = Prepared(
     select(RagRating.value, RagRating.reason, User.display_name, RagRating.rated_at)
     .join(User, User.id == RagRating.rated_by)
-    .where(RagRating.contact_child_id == bindparam("cc_id"))
+    .where(equals_unplanned(RagRating.contact_child_id, "cc_id"))
     .order_by(RagRating.rated_at, RagRating.id)
 )
 """Every RAG rating of a child on a contact, oldest first, with the rater's name."""
