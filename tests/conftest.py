@@ -40,19 +40,26 @@ NOW = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
 _counter = itertools.count()
 
 
+def _private_folder(
+    tmp_path_factory: pytest.TempPathFactory, env: str, name: str
+) -> Iterator[Path]:
+    """Point the folder variable ``env`` at a session folder of its own, then put it back."""
+    folder = tmp_path_factory.mktemp(name) / "mash-desk"
+    before = os.environ.get(env)
+    os.environ[env] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(env, None)
+    else:
+        os.environ[env] = before
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_log_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Commands run by the tests (in-process or not) log here, not in the real user's folder."""
     from mash_desk.paths import LOG_DIR_ENV
 
-    folder = tmp_path_factory.mktemp("logs") / "mash-desk"
-    before = os.environ.get(LOG_DIR_ENV)
-    os.environ[LOG_DIR_ENV] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop(LOG_DIR_ENV, None)
-    else:
-        os.environ[LOG_DIR_ENV] = before
+    yield from _private_folder(tmp_path_factory, LOG_DIR_ENV, "logs")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -60,14 +67,7 @@ def _private_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     """What desks keep between starts (the bank holidays) goes here, not to the real user's."""
     from mash_desk.paths import CACHE_DIR_ENV
 
-    folder = tmp_path_factory.mktemp("cache") / "mash-desk"
-    before = os.environ.get(CACHE_DIR_ENV)
-    os.environ[CACHE_DIR_ENV] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop(CACHE_DIR_ENV, None)
-    else:
-        os.environ[CACHE_DIR_ENV] = before
+    yield from _private_folder(tmp_path_factory, CACHE_DIR_ENV, "cache")
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ from mash_desk.gui.partner_inbox_parts import (
     TAB_ACTIONS,
     ClosedFooter,
     InboxTab,
+    OlderListing,
     detail_label,
     errors_text,
     inbox_table,
@@ -145,34 +146,16 @@ class AgencyActionsTab(InboxTab):
 
     def more_closed_actions(self) -> None:
         """Read the next page of closed actions, older than the last one listed."""
-        last = next((i for i in reversed(self.action_items) if i.closed_mark), None)
-        if last is None:
-            return
-        self.closed_actions.reading()
-        self.session.tasks.read(
-            self.session.desk.actions.closed,
-            self.session.actor,
-            before=last.closed_mark,
-            limit=self.closed_actions.page,
-            on_done=self._more_actions,
-            on_error=self._more_actions_failed,
-            label="Reading older closed actions…",
+        self.closed_actions.read_older(
+            self.session,
+            OlderListing(
+                lambda: self.action_items,
+                self.session.desk.actions.closed,
+                self._show_actions,
+                self.actions_table,
+                self.actions_status,
+            ),
         )
-
-    def _more_actions_failed(self, exc: BaseException) -> None:
-        self._show_actions(self.action_items)  # the list as it was, the button back
-        self.actions_status.setText("⚠ " + describe_error(exc))
-
-    def _more_actions(self, older: tuple[ActionItem, ...]) -> None:
-        listed = {i.id for i in self.action_items}
-        fresh = tuple(i for i in older if i.id not in listed)
-        self.closed_actions.grow()
-        first_new = len(self.action_items)
-        self._show_actions(self.action_items + fresh)
-        if fresh:
-            # Straight to the first older action, so the reader carries on where the list did.
-            self.actions_table.setCurrentCell(first_new, 0)
-            self.actions_table.setFocus()
 
     def _due_words(self, item: ActionItem, sep: str = "\n") -> tuple[str, QIcon | None]:
         """The due date in words, and an icon when it needs attention (never colour alone)."""

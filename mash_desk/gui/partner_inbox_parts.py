@@ -9,6 +9,7 @@ mixin of :class:`InboxTab`, which holds what they all use; the widget itself sup
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -132,6 +133,58 @@ class ClosedFooter(QWidget):
         """An older page is being read: one click, one page."""
         self.more.setEnabled(False)
         self.note.setText(f"Reading older {self.noun}…")
+
+    def read_older(self, session: DeskSession, listing: OlderListing) -> None:
+        """Read the page of closed items older than the last one listed, then list it too."""
+        items = listing.listed()
+        last = next((i for i in reversed(items) if i.closed_mark), None)
+        if last is None:
+            return
+        self.reading()
+
+        def add(older: tuple[Any, ...]) -> None:
+            now = listing.listed()
+            ids = {i.id for i in now}
+            fresh = tuple(i for i in older if i.id not in ids)
+            self.grow()
+            listing.show(now + fresh)
+            if fresh:
+                # Straight to the first older item, so the reader carries on where the list did.
+                listing.table.setCurrentCell(len(now), 0)
+                listing.table.setFocus()
+
+        def failed(exc: BaseException) -> None:
+            listing.show(listing.listed())  # the list as it was, the button back
+            listing.status.setText("⚠ " + describe_error(exc))
+
+        session.tasks.read(
+            listing.read,
+            session.actor,
+            before=last.closed_mark,
+            limit=self.page,
+            on_done=add,
+            on_error=failed,
+            label=f"Reading older {self.noun}…",
+        )
+
+
+@dataclass(frozen=True)
+class OlderListing:
+    """A list with closed work, as :meth:`ClosedFooter.read_older` reads more of it.
+
+    Attributes:
+        listed: the items listed now (each with ``id`` and ``closed_mark``).
+        read: the service call for older ones (actor; ``before``, ``limit``).
+        show: lists the items given.
+        table: the list's table, to move to the first older item.
+        status: where a failure is said.
+    """
+
+    listed: Callable[[], tuple[Any, ...]]
+    read: Callable[..., tuple[Any, ...]]
+    show: Callable[[tuple[Any, ...]], None]
+    table: QTableWidget
+    status: QLabel
 
 
 def detail_label(name: str, text: str) -> QLabel:

@@ -27,6 +27,7 @@ from mash_desk.gui.partner_inbox_parts import (
     TAB_REQUESTS,
     ClosedFooter,
     InboxTab,
+    OlderListing,
     detail_label,
     inbox_table,
 )
@@ -126,34 +127,16 @@ class CheckRequestsTab(InboxTab):
 
     def more_closed(self) -> None:
         """Read the next page of returned and withdrawn checks, older than the last listed."""
-        last = next((i for i in reversed(self.items) if i.closed_mark), None)
-        if last is None:
-            return
-        self.closed_checks.reading()
-        self.session.tasks.read(
-            self.session.desk.checks.closed,
-            self.session.actor,
-            before=last.closed_mark,
-            limit=self.closed_checks.page,
-            on_done=self._more,
-            on_error=self._more_failed,
-            label="Reading older checks…",
+        self.closed_checks.read_older(
+            self.session,
+            OlderListing(
+                lambda: self.items,
+                self.session.desk.checks.closed,
+                self._show,
+                self.table,
+                self.status,
+            ),
         )
-
-    def _more(self, older: tuple[InboxItem, ...]) -> None:
-        listed = {i.id for i in self.items}
-        fresh = tuple(i for i in older if i.id not in listed)
-        self.closed_checks.grow()
-        first_new = len(self.items)
-        self._show(self.items + fresh)
-        if fresh:
-            # Straight to the first older check, so the reader carries on where the list did.
-            self.table.setCurrentCell(first_new, 0)
-            self.table.setFocus()
-
-    def _more_failed(self, exc: BaseException) -> None:
-        self._show(self.items)  # the list as it was, the button back
-        self.status.setText("⚠ " + describe_error(exc))
 
     def _show(self, items: tuple[InboxItem, ...]) -> None:
         keep = self.opened.id if self.opened is not None else None

@@ -30,6 +30,7 @@ from mash_desk.gui.partner_inbox_parts import (
     TAB_ROUTED,
     ClosedFooter,
     InboxTab,
+    OlderListing,
     detail_label,
     errors_text,
     inbox_table,
@@ -167,34 +168,16 @@ class RoutedCasesTab(InboxTab):
 
     def more_answered(self) -> None:
         """Read the next page of answered routings, older than the last one listed."""
-        last = next((r for r in reversed(self.routings) if r.closed_mark), None)
-        if last is None:
-            return
-        self.answered_routings.reading()
-        self.session.tasks.read(
-            self.session.desk.routing.answered,
-            self.session.actor,
-            before=last.closed_mark,
-            limit=self.answered_routings.page,
-            on_done=self._more_routings,
-            on_error=self._more_routings_failed,
-            label="Reading older answered routings…",
+        self.answered_routings.read_older(
+            self.session,
+            OlderListing(
+                lambda: self.routings,
+                self.session.desk.routing.answered,
+                self._show_routings,
+                self.routed_table,
+                self.routed_status,
+            ),
         )
-
-    def _more_routings_failed(self, exc: BaseException) -> None:
-        self._show_routings(self.routings)  # the list as it was, the button back
-        self.routed_status.setText("⚠ " + describe_error(exc))
-
-    def _more_routings(self, older: tuple[RoutingDTO, ...]) -> None:
-        listed = {r.id for r in self.routings}
-        fresh = tuple(r for r in older if r.id not in listed)
-        self.answered_routings.grow()
-        first_new = len(self.routings)
-        self._show_routings(self.routings + fresh)
-        if fresh:
-            # Straight to the first older routing, so the reader carries on where the list did.
-            self.routed_table.setCurrentCell(first_new, 0)
-            self.routed_table.setFocus()
 
     def _show_routings(self, routings: tuple[RoutingDTO, ...]) -> None:
         self.routings = routings
