@@ -33,6 +33,7 @@ from mash_desk.gui.partner_inbox_parts import (
     ClosedFooter,
     InboxTab,
     OlderListing,
+    above_footer,
     detail_label,
     errors_text,
     inbox_table,
@@ -73,13 +74,8 @@ class AgencyActionsTab(InboxTab):
         self.actions_table.currentCellChanged.connect(
             lambda row, _c, _pr, _pc: self._show_action_row(row)
         )
-        listed = QWidget()
-        listed_layout = QVBoxLayout(listed)
-        listed_layout.setContentsMargins(0, 0, 0, 0)
-        listed_layout.addWidget(self.actions_table, 1)
         self.closed_actions = ClosedFooter("closed actions", self.more_closed_actions)
-        listed_layout.addWidget(self.closed_actions)
-        splitter.addWidget(listed)
+        splitter.addWidget(above_footer(self.actions_table, self.closed_actions))
         splitter.addWidget(self._build_action_detail())
         # From the list into the detail: set once both share a window (Qt ignores it before).
         QWidget.setTabOrder(self.actions_table, self.action_note)

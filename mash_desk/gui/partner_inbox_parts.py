@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -166,6 +167,16 @@ class ClosedFooter(QWidget):
             on_error=failed,
             label=f"Reading older {self.noun}…",
         )
+
+
+def above_footer(table: QTableWidget, footer: ClosedFooter) -> QWidget:
+    """The list with its closed-work footer under it, as one pane of the tab's splitter."""
+    pane = QWidget()
+    layout = QVBoxLayout(pane)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(table, 1)
+    layout.addWidget(footer)
+    return pane
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from mash_desk.gui.partner_inbox_parts import (
     ClosedFooter,
     InboxTab,
     OlderListing,
+    above_footer,
     detail_label,
     inbox_table,
 )
@@ -63,13 +64,8 @@ class CheckRequestsTab(InboxTab):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table = inbox_table(COLUMNS, "Agency check requests", COL_QUESTION, age=COL_AGE)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
-        listed = QWidget()
-        listed_layout = QVBoxLayout(listed)
-        listed_layout.setContentsMargins(0, 0, 0, 0)
-        listed_layout.addWidget(self.table, 1)
         self.closed_checks = ClosedFooter("returned or withdrawn checks", self.more_closed)
-        listed_layout.addWidget(self.closed_checks)
-        splitter.addWidget(listed)
+        splitter.addWidget(above_footer(self.table, self.closed_checks))
         splitter.addWidget(self._build_check_detail())
         # From the list into the detail: set once both share a window (Qt ignores it before).
         QWidget.setTabOrder(self.table, self.finding)

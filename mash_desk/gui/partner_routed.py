@@ -31,6 +31,7 @@ from mash_desk.gui.partner_inbox_parts import (
     ClosedFooter,
     InboxTab,
     OlderListing,
+    above_footer,
     detail_label,
     errors_text,
     inbox_table,
@@ -90,13 +91,8 @@ class RoutedCasesTab(InboxTab):
         self.routed_table.currentCellChanged.connect(
             lambda _r, _c, _pr, _pc: self._routing_selection_changed()
         )
-        listed = QWidget()
-        listed_layout = QVBoxLayout(listed)
-        listed_layout.setContentsMargins(0, 0, 0, 0)
-        listed_layout.addWidget(self.routed_table, 1)
         self.answered_routings = ClosedFooter("answered routings", self.more_answered)
-        listed_layout.addWidget(self.answered_routings)
-        splitter.addWidget(listed)
+        splitter.addWidget(above_footer(self.routed_table, self.answered_routings))
         splitter.addWidget(self._build_routed_detail())
         # From the list into the detail: set once both share a window (Qt ignores it before).
         QWidget.setTabOrder(self.routed_table, self.routed_reason)

@@ -23,26 +23,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from mash_desk.domain.changes import Kind, Topic, agency_inbox, change_keys, record_key
-from mash_desk.domain.enums import ConsentPurpose, Rag, WorkStatus
+from mash_desk.domain.enums import Rag, WorkStatus
 from mash_desk.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from mash_desk.domain.outcomes import age_text
 from mash_desk.domain.permissions import Permission
-from mash_desk.domain.text import clean_narrative, unsendable, unstorable_problem
+from mash_desk.domain.text import clean_narrative, unsendable
 from mash_desk.services.access import AGENCY_CHECK_OPENED, AGENCY_CHECKS_VIEWED, record_access
+from mash_desk.services.check_requests import (
+    CheckRequestInput,
+    CheckStatus,
+    add_requests,
+    check_agencies,
+    check_questions,
+    consent_to_share,
+)
 from mash_desk.services.context import Service, Unit, check_version
 from mash_desk.services.dto import CLOSED_PAGE, Actor, ClosedMark, OpResult
 from mash_desk.storage.models import (
     Agency,
     AgencyCheckRequest,
-    Consent,
     Household,
     Person,
     Referral,
@@ -54,27 +59,10 @@ from mash_desk.storage.prepared_partner import (
     INBOX_OPEN,
 )
 
-
-class CheckStatus(StrEnum):
-    """Where an agency check stands."""
-
-    REQUESTED = "requested"
-    RETURNED = "returned"
-    WITHDRAWN = "withdrawn"
-
-
 # A referral whose next steps are decided needs no more checks for that decision.
 _CLOSED_REFERRAL = frozenset({WorkStatus.DECIDED.value, WorkStatus.CLOSED.value})
 UNRATED_CLOCK = Rag.AMBER
 """An unrated referral runs on the amber clock, as an unrated contact does."""
-
-
-@dataclass(frozen=True)
-class CheckRequestInput:
-    """One agency to ask, and what to ask it."""
-
-    agency_code: str
-    question: str
 
 
 @dataclass(frozen=True)
@@ -233,7 +221,7 @@ class AgencyCheckService(Service):
         question, an agency that already has an open check for this referral, or a referral
         whose decision is made.
         """
-        errors, questions = _check_questions(checks)
+        errors, questions = check_questions(checks)
         with self.writing(actor, Permission.REQUEST_AGENCY_CHECKS) as unit:
             referral = unit.load(
                 Referral, referral_id, what="referral", missing=f"No referral with id {referral_id}"
@@ -247,14 +235,14 @@ class AgencyCheckService(Service):
                         "while it awaits its decision",
                     )
                 )
-            codes, agency_ids, agency_errors = _check_agencies(unit, referral_id, checks)
+            codes, agency_ids, agency_errors = check_agencies(unit, referral_id, checks)
             errors += agency_errors
             if errors:
                 raise ValidationError(errors)
             rag = Rag(referral.rag) if referral.rag else None
             due_at = self.ctx.deadlines.agency_check_due(rag or UNRATED_CLOCK, unit.now)
-            made = _add_requests(unit, referral, [agency_ids[c] for c in codes], questions, due_at)
-            consent = _consent_to_share(unit, referral.person_id)
+            made = add_requests(unit, referral, [agency_ids[c] for c in codes], questions, due_at)
+            consent = consent_to_share(unit, referral.person_id)
             for request, code in zip(made, codes, strict=True):
                 unit.audit(
                     "agency_check.requested",
@@ -667,114 +655,6 @@ class AgencyCheckService(Service):
         )
 
 
-def _check_questions(checks: Sequence[CheckRequestInput]) -> tuple[list[FieldError], list[str]]:
-    """Problems with what was typed (no agency chosen, a blank question) and the questions."""
-    errors: list[FieldError] = []
-    questions: list[str] = []
-    if not checks:
-        errors.append(FieldError("checks", "required", "Choose at least one agency to ask"))
-    for i, check in enumerate(checks):
-        text, problem = clean_narrative(
-            check.question, f"checks[{i}].question", "The question to the agency", required=True
-        )
-        errors += [problem] if problem else []
-        questions.append(text or "")
-    return errors, questions
-
-
-def _check_agencies(
-    unit: Unit, referral_id: int, checks: Sequence[CheckRequestInput]
-) -> tuple[list[str], dict[str, int], list[FieldError]]:
-    """The agency codes asked, their ids, and why any cannot be asked (field per agency).
-
-    An agency cannot be asked if it is unknown, no longer a partner, asked twice in one
-    request, or already has an open check for this referral.
-    """
-    errors: list[FieldError] = []
-    codes = [(c.agency_code or "").strip() for c in checks]
-    for i, code in enumerate(codes):
-        if unstorable := unstorable_problem(code, f"checks[{i}].agency", "Agency"):
-            errors.append(unstorable)
-            codes[i] = ""  # looked up as no agency; the refusal above names it
-    agencies = {
-        code: (agency_id, name, active)
-        for agency_id, code, name, active in unit.session.execute(
-            select(Agency.id, Agency.code, Agency.name, Agency.active).where(
-                Agency.code.in_(set(codes))
-            )
-        )
-    }
-    open_now = dict(
-        unit.session.execute(
-            select(AgencyCheckRequest.agency_id, AgencyCheckRequest.due_at).where(
-                AgencyCheckRequest.referral_id == referral_id,
-                AgencyCheckRequest.status == CheckStatus.REQUESTED.value,
-            )
-        ).all()
-    )
-    seen: set[str] = set()
-    for i, code in enumerate(codes):
-        field = f"checks[{i}].agency"
-        found = agencies.get(code)
-        if found is None:
-            errors.append(FieldError(field, "exists", f"Unknown agency {code!r}"))
-        elif not found[2]:
-            errors.append(FieldError(field, "active", f"{found[1]} is no longer a partner agency"))
-        elif code in seen:
-            errors.append(FieldError(field, "unique", f"{found[1]} is asked twice in one request"))
-        elif found[0] in open_now:
-            errors.append(
-                FieldError(
-                    field,
-                    "open_request",
-                    f"{found[1]} already has an open check for this referral (due "
-                    f"{open_now[found[0]]:%d %b %Y %H:%M} UTC); wait for its return or "
-                    "withdraw it first",
-                )
-            )
-        seen.add(code)
-    return codes, {code: found[0] for code, found in agencies.items()}, errors
-
-
-def _add_requests(
-    unit: Unit,
-    referral: Referral,
-    agency_ids: list[int],
-    questions: list[str],
-    due_at: datetime,
-) -> list[AgencyCheckRequest]:
-    """Write one open check per agency; a race for the same agency is refused, not doubled."""
-    made = [
-        AgencyCheckRequest(
-            referral_id=referral.id,
-            agency_id=agency_id,
-            question=question,
-            requested_by=unit.user_id,
-            requested_at=unit.now,
-            due_at=due_at,
-            rag=referral.rag,
-            status=CheckStatus.REQUESTED.value,
-            nothing_known=False,
-        )
-        for agency_id, question in zip(agency_ids, questions, strict=True)
-    ]
-    unit.session.add_all(made)
-    try:
-        unit.session.flush()
-    except IntegrityError as exc:
-        # Two practitioners asked the same agency at the same moment: the partial
-        # unique index keeps one open check per referral and agency.
-        raise ValidationError(
-            FieldError(
-                "checks",
-                "open_request",
-                "Someone else has just asked one of these agencies about this referral; "
-                "nothing was saved. Reload to see their request.",
-            )
-        ) from exc
-    return made
-
-
 def _own_agency(unit: Unit) -> int:
     """The agency of the acting user, as stored (never the one an Actor claims)."""
     agency_id = unit.session.scalar(select(User.agency_id).where(User.id == unit.user_id))
@@ -805,17 +685,3 @@ def _person_and_agency(unit: Unit, request: AgencyCheckRequest) -> tuple[int, st
     code = unit.session.scalar(select(Agency.code).where(Agency.id == request.agency_id))
     assert person_id is not None and code is not None
     return person_id, code
-
-
-def _consent_to_share(unit: Unit, person_id: int) -> str:
-    """The child's latest recorded consent to share information, for the share record."""
-    state = unit.session.scalar(
-        select(Consent.state)
-        .where(
-            Consent.person_id == person_id,
-            Consent.purpose == ConsentPurpose.SHARE_INFORMATION.value,
-        )
-        .order_by(Consent.recorded_at.desc(), Consent.id.desc())
-        .limit(1)
-    )
-    return state or "not recorded"
