@@ -7,9 +7,9 @@
   import the console script's module (``mash_desk.cli``), the QApplication and theme, open
   the database (key from the key store, migrations checked), sign in (demo user on SQLite,
   the login's person on a server), the main window shown, and the first queue page read in
-  the background and shown, while the drafts key is found on another thread. It prints ``ready`` on the queue's first
-  rows (signal-driven, where ``--smoke-test`` polls every 100 ms). Left out: the log file
-  and the crash reporter's hooks.
+  the background and shown, while the drafts key is found on another thread. It prints
+  ``ready`` on the queue's first rows (signal-driven, where ``--smoke-test`` polls every
+  100 ms). Left out: the log file and the crash reporter's hooks.
 * ``startup``/``floor`` — a bare PySide6 window with a 50-row ``QTableView`` filled from the
   same first-page SQL (``harness.Scenarios.queue_floor``'s two selects) on a DBAPI
   connection: sqlcipher3 with the raw key, or psycopg.
