@@ -113,7 +113,7 @@ def _list_model(rows: list[tuple[Any, ...]], batch: int | None) -> Any:
 
 
 def startup_floor(spec: dict[str, Any]) -> dict[str, Any]:
-    """A bare window with the first page's 50 rows."""
+    """A bare window with the first page's 50 rows, timed when they are painted."""
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
     app = QApplication(sys.argv[:1])
@@ -128,54 +128,49 @@ def startup_floor(spec: dict[str, Any]) -> dict[str, Any]:
     window.show()
     app.processEvents()
     table.viewport().repaint()
-    return {"rows": [[r[0], r[1]] for r in rows]}
+    return {"rows": [[r[0], r[1]] for r in rows], "first_page_s": time.time() - spec["launched"]}
 
 
 def startup_app(spec: dict[str, Any]) -> dict[str, Any]:
-    """The desk's own start, signed in, to the queue's first rows on screen."""
-    # In mash-desk's order: its modules load Qt themselves, after the non-Qt ones (see
-    # mash_desk/gui/__init__.py); a probe importing Qt first would time its own order.
-    import mash_desk.cli  # noqa: F401, I001 — the console script's module, imported first
-    from mash_desk.domain.clock import FixedClock
-    from mash_desk.gui.app import _application, _in_background, offer_drafts_when_keyed
-    from mash_desk.gui.main_window import MainWindow
-    from mash_desk.gui.queue_view import QueueView
-    from mash_desk.gui.session import DeskSession
-    from mash_desk.gui.tasks import TaskRunner
-    from mash_desk.services.desk import Desk
-    from PySide6.QtCore import QEventLoop, QTimer
+    """The desk's own start, signed in, to the queue's first rows on screen.
+
+    ``mash-desk --demo`` on SQLite, a person's own login on a server: the console script's
+    module, then :func:`mash_desk.gui.start.start_desk` as the script calls it. The first
+    page is timed when the early queue has painted its rows; the desk's main window taking
+    it over (the desk ready for everything) is timed too. A start that did not show its
+    first page early is a regression, so the probe fails instead of timing something else.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    import mash_desk.cli  # noqa: F401 — the console script's module, imported first
+    from mash_desk.gui.early_window import EarlyWindow
+    from mash_desk.gui.start import start_desk
 
     target = spec["target"]
-    app = _application()
+    found: dict[str, Any] = {}
 
-    def sign_in() -> tuple[Any, Any]:
-        desk = Desk.open(target["urls"]["practitioner"], FixedClock(_end()))
-        if target["demo_users"]:
-            return desk, desk.users.actor_for(target["demo_users"]["practitioner"])
-        return desk, desk.users.sign_in_server()
+    def first_page(window: EarlyWindow) -> None:
+        QApplication.processEvents()
+        window.queue.table.viewport().repaint()
+        found["first_page_s"] = time.time() - spec["launched"]
+        found["rows"] = [[r.kind, r.item_id] for r in window.queue.model.rows()]
 
-    desk, actor = _in_background(app, sign_in)
-    session = DeskSession(desk, actor, TaskRunner(), database_label="bench")
-    window = MainWindow(session, switch_role=None, drafts_dir=None)
-    window.show()
-    offer_drafts_when_keyed(window, session, None)
-    queue = window.findChild(QueueView)
-    assert queue is not None  # a practitioner's window always has the queue
-    loop = QEventLoop()
+    hand_over = EarlyWindow.hand_over
 
-    def check() -> None:
-        if queue.model.rowCount() > 0:
-            loop.quit()
+    def timed_hand_over(window: EarlyWindow, main: Any) -> None:
+        hand_over(window, main)
+        found["desk_ready_s"] = time.time() - spec["launched"]
 
-    queue.model.loaded.connect(check)
-    QTimer.singleShot(60_000, loop.quit)
-    check()
-    if queue.model.rowCount() == 0:
-        loop.exec()
-    app.processEvents()
-    queue.table.viewport().repaint()
-    rows = [[r.kind, r.item_id] for r in queue.model.rows()]
-    return {"rows": rows, "_keep": (window, desk)}
+    EarlyWindow.hand_over = timed_hand_over  # type: ignore[method-assign,assignment]  # timing
+    status = start_desk(
+        target["urls"]["practitioner"],
+        demo=bool(target["demo_users"]),
+        smoke_test=True,
+        on_first_page=first_page,
+    )
+    if status != 0 or "rows" not in found or "desk_ready_s" not in found:
+        raise RuntimeError(f"the desk did not show its first page early (exit {status})")
+    return found
 
 
 def _end() -> Any:

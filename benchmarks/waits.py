@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,6 @@ def _ms(seconds: float) -> float:
 
 def _process(module: str, spec: dict[str, Any]) -> tuple[dict[str, Any], float]:
     """Run ``python -m module SPEC``; return its JSON answer and its wall time in seconds."""
-    import time
-
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     started = time.perf_counter()
     done = subprocess.run(
@@ -137,12 +136,16 @@ def _key(target: Target) -> str:
 def _startup(target: Target, rounds: int) -> dict[str, Any]:
     base = {"mode": "startup", "target": target.as_json(), "key": _key(target)}
     walls: dict[str, list[float]] = {"app": [], "floor": []}
+    ready: list[float] = []
     for n in range(rounds):
         for side in ("app", "floor") if n % 2 == 0 else ("floor", "app"):
-            shown, wall = _process("benchmarks.gui_probe", {**base, "side": side})
-            walls[side].append(wall)
+            # Each side says when its rows were painted, counted from the process's launch.
+            spec = {**base, "side": side, "launched": time.time()}
+            shown, _wall = _process("benchmarks.gui_probe", spec)
+            walls[side].append(shown["first_page_s"])
             if side == "app":
                 app_rows = shown["rows"]
+                ready.append(shown["desk_ready_s"])
             else:
                 floor_rows = shown["rows"]
     _same("startup_to_queue", app_rows, floor_rows)
@@ -153,6 +156,8 @@ def _startup(target: Target, rounds: int) -> dict[str, Any]:
         "ratio": round(app_s / floor_s, 2),
         "first_ms": _ms(walls["app"][0]),
         "floor_first_ms": _ms(walls["floor"][0]),
+        # The main window taking the first page over: every menu and screen usable.
+        "desk_ready_ms": _ms(statistics.median(ready)),
         "starts": rounds,
     }
 

@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
-
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from mash_desk import __version__
 from mash_desk.cli_database import add_parsers as add_database_file_parsers
@@ -27,7 +26,7 @@ from mash_desk.cli_returns import cmd_returns
 from mash_desk.diagnostics import log_folder, log_unexpected, logging_to_file
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import MashDeskError, ValidationError
-from mash_desk.storage.database import default_url, demo_url
+from mash_desk.storage.locations import default_url, demo_url
 
 DEMO_YEARS = 1
 # A server login's password for the desk, read once and removed from the environment: never
@@ -219,12 +218,12 @@ def _progress(message: str, fraction: float) -> None:
 
 
 def _cmd_default(args: argparse.Namespace) -> int:
-    from mash_desk.gui.app import NO_DISPLAY, display_available
+    from mash_desk.gui.application import NO_DISPLAY, display_available
 
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from mash_desk.gui.app import run_gui
+    from mash_desk.gui.start import start_desk
 
     if args.demo:
         from mash_desk.storage.encryption import KEY_STORE_ENV
@@ -232,7 +231,7 @@ def _cmd_default(args: argparse.Namespace) -> int:
         # Synthetic data: without a keyring its key goes in a private file, not a passphrase
         # prompt (storage/encryption.py DemoKeys).
         os.environ.setdefault(KEY_STORE_ENV, "mash_desk.storage.encryption:DemoKeys")
-    return run_gui(
+    return start_desk(
         _with_server_password(_url(args, demo=args.demo)),
         demo=args.demo,
         demo_years=DEMO_YEARS,
@@ -246,13 +245,14 @@ def _with_server_password(url: str) -> str:
 
     Removed even when unused, so no child process (a printer driver, a PDF viewer) inherits it.
     """
-    from sqlalchemy.engine import make_url
-
     password = os.environ.pop(SERVER_PASSWORD_ENV, None)
-    parsed = make_url(url)
-    if not password or parsed.get_backend_name() != "postgresql":
+    parts = urlsplit(url)
+    if not password or parts.scheme.split("+")[0] not in ("postgresql", "postgres"):
         return url
-    return parsed.set(password=password).render_as_string(hide_password=False)
+    # By hand, not with SQLAlchemy's URL: the desk's first page is read before it loads.
+    login, _at, host = parts.netloc.rpartition("@")
+    user = login.partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}"))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -595,6 +595,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(handlers[args.verb], args)
 
 
+def _database_refusal(exc: BaseException) -> str | None:
+    """What a database error says, or None when ``exc`` is not one."""
+    # SQLAlchemy is imported by the commands that use it, so only they can raise its errors.
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if not isinstance(exc, OperationalError | ProgrammingError):
+        return None
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if isinstance(exc, OperationalError):
+        return f"cannot open the database: {reason}"
+    # Typically a login without the privilege (server init must run as the owner).
+    return f"the server refused: {reason}"
+
+
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run one command, turning its failures into a line on stderr and an exit status."""
     try:
@@ -603,15 +619,6 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         for error in exc.errors:
             print(f"mash-desk: {error.field}: {error.message}", file=sys.stderr)
         return 2
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        print(f"mash-desk: cannot open the database: {reason}", file=sys.stderr)
-        return 2
-    except ProgrammingError as exc:
-        # Typically a login without the privilege (server init must run as the owner).
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        print(f"mash-desk: the server refused: {reason}", file=sys.stderr)
-        return 2
     except (MashDeskError, ValueError) as exc:
         print(f"mash-desk: {exc}", file=sys.stderr)
         return 2
@@ -619,6 +626,10 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         print("\nmash-desk: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 — a reference beats a traceback full of internals
+        refused = _database_refusal(exc)
+        if refused is not None:
+            print(f"mash-desk: {refused}", file=sys.stderr)
+            return 2
         reference = log_unexpected(exc, f"in mash-desk {args.verb or ''}".rstrip())
         print(
             f"mash-desk: something went wrong ({type(exc).__name__}); tell your administrator "

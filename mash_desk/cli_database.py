@@ -11,8 +11,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from mash_desk.storage.encryption import PASSPHRASE_MIN, PassphraseNeeded, unlock
 
 
@@ -37,6 +35,8 @@ def add_parsers(verbs: argparse._SubParsersAction, database_option: Callable) ->
 
 def sqlite_path(url: str) -> Path:
     """Return the file of a ``sqlite:///`` URL, or raise ValueError for a server URL."""
+    from sqlalchemy.engine import make_url  # the desk's start reads its first page without it
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         raise ValueError(

@@ -16,9 +16,11 @@ import sys
 from pathlib import Path
 
 from mash_desk.domain.demo_users import DEMO_PRACTITIONER
+from mash_desk.services.desk import Desk
 from mash_desk.storage.database import Database
 from mash_desk.storage.demo_users import ensure_demo_users
 from tests.conftest import fresh_database_url
+from tests.support.helpers import log_one
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,9 +87,43 @@ window.close()
 desk.close()
 """
 
+# ``mash-desk --demo`` as the console script runs it, looking at what is loaded when the first
+# page is on screen (gui/start.py: before the database layer) and when the desk is ready.
+EARLY_FIRST_PAGE = """
+import json, sys
+
+import mash_desk.cli
+from mash_desk.gui.start import start_desk
+
+url, watched = sys.argv[1], json.loads(sys.argv[2])
+seen = {}
+
+def first_page(window):
+    seen["rows"] = window.queue.model.rowCount()
+    seen["loaded"] = sorted(
+        m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in watched)
+    )
+
+status = start_desk(url, demo=True, smoke_test=True, on_first_page=first_page)
+print(json.dumps({**seen, "status": status, "desk_loaded": "sqlalchemy" in sys.modules}))
+"""
+
+# The database layer: what the first page is read and drawn without (issue 16, start-up).
+DATABASE_LAYER = (
+    "sqlalchemy",
+    "alembic",
+    "mash_desk.storage.database",
+    "mash_desk.storage.models",
+    "mash_desk.services.desk",
+    "mash_desk.services.context",
+    "mash_desk.gui.session",
+    "mash_desk.gui.main_window",
+)
+
 # The demo desk's every start checks its demo accounts exist (gui/app.py ``_open_demo``).
 DEMO_ACCOUNTS_CHECKED = """
 import json, sys
+from mash_desk.services.desk import Desk
 from mash_desk.storage.database import Database
 from mash_desk.storage.demo_users import ensure_demo_users
 
@@ -130,6 +166,34 @@ def test_a_signed_in_desk_shows_its_queue_without_documents_charts_or_generator(
     shown = json.loads(_run(SIGNED_IN_QUEUE, url, DEMO_PRACTITIONER, json.dumps(NOT_AT_START)))
     assert shown["queue_shown"]
     assert shown["loaded"] == [], f"imported before the first queue page: {shown['loaded']}"
+
+
+def test_the_demo_desk_shows_its_first_page_before_the_database_layer_loads(
+    templates: dict[str, str], tmp_path: Path
+):
+    url = _demo_database(templates, tmp_path)
+    desk = Desk.open(url)
+    try:
+        log_one(desk, desk.users.actor_for(DEMO_PRACTITIONER), given="Ada", family="Early")
+    finally:
+        desk.close()
+    watched = json.dumps([*DATABASE_LAYER, *NOT_AT_START])
+    started = subprocess.run(
+        [sys.executable, "-c", EARLY_FIRST_PAGE, url, watched],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    *said, last = started.stdout.strip().splitlines()
+    shown = json.loads(last)
+    assert shown["rows"] == 1, "the first page was not shown early"
+    assert shown["loaded"] == [], f"loaded before the first page: {shown['loaded']}"
+    # Then the desk loaded behind it, and its window showed the queue (the smoke test's word).
+    assert shown["status"] == 0 and shown["desk_loaded"]
+    assert "ready" in said
 
 
 def test_the_demo_desks_start_checks_its_accounts_without_faker(

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from mash_desk import __version__
 from mash_desk.diagnostics import start_logging
 from mash_desk.domain.demo_users import DEMO_PRACTITIONER
+from mash_desk.gui.application import (
+    NO_DISPLAY,
+    application,
+    display_available,
+    place,
+    say_start_failed,
+)
+from mash_desk.gui.application import is_server as _is_server
+from mash_desk.gui.application import server_label as _server_label
 from mash_desk.gui.backups import offer_daily_backup
 from mash_desk.gui.crash_dialog import install_crash_reporting
 from mash_desk.gui.database_unlock import (
@@ -24,41 +32,30 @@ from mash_desk.gui.database_unlock import (
     with_progress,
 )
 from mash_desk.gui.database_unlock import in_background as _in_background
+from mash_desk.gui.early_window import EarlyWindow
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import TaskRunner, describe_error
-from mash_desk.gui.theme import THEMES, apply_theme
 from mash_desk.gui.warm_up import WarmUp
 from mash_desk.services.desk import Desk
 from mash_desk.services.dto import Actor
 
-NO_DISPLAY = (
-    "mash-desk: no display available: run it in a desktop session (DISPLAY or WAYLAND_DISPLAY "
-    "unset), or use `mash-desk summary` for a text summary"
-)
+__all__ = ["NO_DISPLAY", "DemoDesk", "EarlyStart", "display_available", "run_gui"]
+
+# The QApplication, as the tests and benchmarks have always made it here.
+_application = application
 
 
-def display_available(environ: dict[str, str] | None = None, platform: str = sys.platform) -> bool:
-    """Whether Qt can open windows here (without one, QApplication aborts the process)."""
-    env = os.environ if environ is None else environ
-    if not platform.startswith("linux"):
-        return True
-    if env.get("QT_QPA_PLATFORM"):
-        return True
-    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+@dataclass
+class EarlyStart:
+    """A start whose first page is on screen already (``gui/start.py``), with its desk open.
 
+    ``actor`` is the server login's person; a demo desk signs in as the demo practitioner.
+    """
 
-def _application() -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        QCoreApplication.setOrganizationName("mash-desk")
-        QCoreApplication.setApplicationName("MASH Desk")
-        QCoreApplication.setApplicationVersion(__version__)
-        app = QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    theme = str(QSettings().value("theme", "light"))
-    apply_theme(app, theme if theme in THEMES else "light")
-    return app
+    window: EarlyWindow
+    desk: Desk
+    actor: Actor | None = None
 
 
 def _open_demo(app: QApplication, url: str, years: float) -> Desk:
@@ -134,19 +131,6 @@ class DemoDesk:
         return self.window
 
 
-def _is_server(url: str) -> bool:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).get_backend_name() == "postgresql"
-
-
-def _server_label(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    return f"{parsed.database} on {parsed.host or 'this computer'}"
-
-
 def _sign_in_with_login(url: str) -> tuple[Desk, Actor] | None:
     """Open a server database as the URL's login and return it with the login's person.
 
@@ -163,14 +147,6 @@ def _sign_in_with_login(url: str) -> tuple[Desk, Actor] | None:
         desk.close()
         return None
     return desk, actor
-
-
-def _place(window: MainWindow, side: str) -> None:
-    """Give ``window`` the left or right half of its screen's free area."""
-    area = window.screen().availableGeometry()
-    half = area.width() // 2
-    left = area.x() + (half if side == "right" else 0)
-    window.setGeometry(left, area.y(), half, area.height())
 
 
 def _start_error(exc: BaseException, url: str) -> str:
@@ -192,6 +168,7 @@ def run_gui(
     smoke_test: bool = False,
     drafts_dir: Path | None = None,
     window_side: str | None = None,
+    early: EarlyStart | None = None,
 ) -> int:
     """Run the client until its window closes; returns the exit status.
 
@@ -199,7 +176,8 @@ def run_gui(
     "ready" and quits — how the scripts and tests check a real start without a person.
     A server ``url`` naming a person's own login signs that person straight in (the server
     checked the password; any other login gets the sign-in dialog); ``window_side``
-    ("left"/"right") puts the window on that half of the screen.
+    ("left"/"right") puts the window on that half of the screen. ``early``: the first page
+    is already on screen and the desk open (``gui/start.py``); its window takes that queue.
     """
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
@@ -210,17 +188,9 @@ def run_gui(
     # An uncaught error shows a reference and goes to the log (issue 14 item 5).
     reporter = install_crash_reporting(app)
     try:
-        return _run_window(app, url, demo, demo_years, smoke_test, drafts_dir, window_side)
+        return _run_window(app, url, demo, demo_years, smoke_test, drafts_dir, window_side, early)
     finally:
         reporter.uninstall()
-
-
-def _say_start_failed(message: str, smoke_test: bool) -> None:
-    # A smoke test has nobody to close a dialog: it says why on stderr and exits instead.
-    if smoke_test:
-        print(f"mash-desk: {message}", file=sys.stderr)
-    else:
-        QMessageBox.critical(None, "MASH Desk", message)
 
 
 _ShowWindow = Callable[[DeskSession, Callable[[str], object] | None], MainWindow]
@@ -234,11 +204,17 @@ def _run_window(
     smoke_test: bool,
     drafts_dir: Path | None,
     window_side: str | None = None,
+    early: EarlyStart | None = None,
 ) -> int:
     # Every window shown stays referenced here: a closed one is hidden, not deleted.
     windows: list[MainWindow] = []
-    show = partial(_show_window, app, drafts_dir, window_side, windows)
-    opened = _open_first_window(app, url, demo, demo_years, smoke_test, show)
+    handing_over = [early.window] if early is not None else []
+    show = partial(_show_window, drafts_dir, window_side, windows, handing_over)
+    opened = (
+        _open_early(url, demo, early, show)
+        if early is not None
+        else _open_first_window(app, url, demo, demo_years, smoke_test, show)
+    )
     if isinstance(opened, int):
         return opened
     desk, window = opened
@@ -256,20 +232,32 @@ def _run_window(
 
 
 def _show_window(
-    app: QApplication,
     drafts_dir: Path | None,
     window_side: str | None,
     windows: list[MainWindow],
+    handing_over: list[EarlyWindow],
     session: DeskSession,
     switch: Callable[[str], object] | None,
 ) -> MainWindow:
-    """Show the main window for ``session`` (``switch`` changes demo role), offering drafts."""
-    window = MainWindow(session, switch_role=switch, drafts_dir=drafts_dir)
+    """Show the main window for ``session`` (``switch`` changes demo role), offering drafts.
+
+    The first window of an early start takes over the queue already on screen.
+    """
+    early = handing_over.pop() if handing_over else None
+    window = MainWindow(
+        session,
+        switch_role=switch,
+        drafts_dir=drafts_dir,
+        early_queue=early.queue if early is not None else None,
+    )
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-    window.show()
+    if early is not None:
+        early.hand_over(window)
+    else:
+        window.show()
     windows.append(window)
     if window_side:
-        _place(window, window_side)
+        place(window, window_side)
     offer_drafts_when_keyed(window, session, drafts_dir)
     return window
 
@@ -289,6 +277,19 @@ def offer_drafts_when_keyed(window: MainWindow, session: DeskSession, drafts: Pa
     )
 
 
+def _open_early(
+    url: str, demo: bool, early: EarlyStart, show: _ShowWindow
+) -> tuple[Desk, MainWindow]:
+    """The first window over the desk an early start opened (demo, or a person's login)."""
+    if demo:
+        first = DemoDesk(early.desk, show).open_as(DEMO_PRACTITIONER)
+        assert first is not None  # only a "Cancel" over unsaved forms gives None: none yet
+        return early.desk, first
+    assert early.actor is not None  # a server start signs the login's person in
+    session = DeskSession(early.desk, early.actor, TaskRunner(), database_label=_server_label(url))
+    return early.desk, show(session, None)
+
+
 def _open_first_window(
     app: QApplication,
     url: str,
@@ -303,7 +304,7 @@ def _open_first_window(
         try:
             signed_in = _in_background(app, _sign_in_with_login, url)
         except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
-            _say_start_failed(_start_error(exc, url), smoke_test)
+            say_start_failed(_start_error(exc, url), smoke_test)
             return 1
     if demo:
         return _open_demo_window(app, url, demo_years, smoke_test, show)
@@ -323,7 +324,7 @@ def _open_demo_window(
     except StartCancelled:
         return 1
     except Exception as exc:  # noqa: BLE001 — shown, not raised, in a desktop app
-        _say_start_failed(describe_error(exc), smoke_test)
+        say_start_failed(describe_error(exc), smoke_test)
         return 1
     demo_desk = DemoDesk(desk, show)
     first = demo_desk.open_as(DEMO_PRACTITIONER)

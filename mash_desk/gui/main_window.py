@@ -30,6 +30,7 @@ from mash_desk.domain.demo_users import DEMO_ROLES as _DEMO_ROLES
 from mash_desk.domain.demo_users import FIRST_PARTNER as _FIRST_PARTNER
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from mash_desk.gui.a11y import focus_into
+from mash_desk.gui.identity import demo_banner, window_title
 from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
 from mash_desk.gui.red_decision_action import ACTION_KEY as RED_DECISION_KEY
 from mash_desk.gui.red_decision_action import ACTION_TEXT as RED_DECISION_TEXT
@@ -39,6 +40,7 @@ from mash_desk.gui.theme import THEMES, apply_theme
 
 if TYPE_CHECKING:
     from mash_desk.gui.drafts import DamagedDraft, Draft, DraftStore
+    from mash_desk.gui.queue_view import QueueView
     from mash_desk.gui.workload_view import WorkloadView
 
 log = logging.getLogger(__name__)
@@ -67,10 +69,16 @@ class MainWindow(QMainWindow):
         *,
         switch_role: Callable[[str], Any] | None = None,
         drafts_dir: Path | None = None,
+        early_queue: QueueView | None = None,
     ):
-        """Build the window over ``session``; ``switch_role`` is given for the demo desk."""
+        """Build the window over ``session``; ``switch_role`` is given for the demo desk.
+
+        ``early_queue`` is the queue shown while the desk loaded (``gui/early_window.py``):
+        it becomes this window's queue, with its rows, selection and anything typed in it.
+        """
         super().__init__()
         self.session = session
+        self._early_queue = early_queue
         self._switch_role = switch_role
         self._drafts_dir = drafts_dir
         # Shown at start-up when a saved draft could not be read (see offer_drafts).
@@ -305,7 +313,11 @@ class MainWindow(QMainWindow):
             self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
             self.tabs.setCurrentIndex(0)
             return
-        self.queue = QueueView(self.session)
+        if self._early_queue is not None:
+            self.queue, self._early_queue = self._early_queue, None
+            self.queue.attach(self.session)
+        else:
+            self.queue = QueueView(self.session)
         self.queue.open_requested.connect(self.open_row)
         self.tabs.insertTab(0, self.queue, "Work queue")
         # The queue is home: it cannot be closed.
@@ -313,19 +325,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
 
     def _refresh_identity(self) -> None:
-        actor = self.session.actor
-        who = f"{actor.display_name} ({actor.role.label})"
-        title = f"MASH Desk — {who} — {self.session.database_label}"
-        if self.session.demo:
-            title = "[DEMO] " + title
-            self.banner.setText(
-                "DEMO DATABASE — synthetic data only, no real person. "
-                f"Signed in as {who}. Use the Demo menu to try another role."
-            )
-            self.banner.show()
-        else:
-            self.banner.hide()
-        self.setWindowTitle(title)
+        actor, demo = self.session.actor, self.session.demo
+        if demo:
+            self.banner.setText(demo_banner(actor))
+        self.banner.setVisible(demo)
+        self.setWindowTitle(window_title(actor, self.session.database_label, demo=demo))
 
     # -- queue and tabs -------------------------------------------------------------------
 

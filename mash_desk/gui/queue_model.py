@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -59,10 +59,13 @@ from mash_desk.gui.queue_cells import (
     sort_key,
 )
 from mash_desk.gui.queue_icons import cell_icon
-from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.dto import QueueCursor, QueuePage, QueueRow
 from mash_desk.services.queue import MAX_PAGE, QueueFilter
+from mash_desk.services.timekeeping import Timekeeping
+
+if TYPE_CHECKING:  # the session brings the database layer, which the first page is drawn without
+    from mash_desk.gui.session import DeskSession
 
 # The columns and the wording live in queue_cells; callers have always found them here.
 __all__ = [
@@ -138,22 +141,27 @@ class QueueModel(QAbstractTableModel):
 
     def __init__(
         self,
-        session: DeskSession,
+        session: DeskSession | None,
         parent: QObject | None = None,
         *,
         page_size: int = 50,
         fetch_size: int | None = None,
         countdown_ms: int = 30_000,
+        times: Timekeeping | None = None,
     ):
         """Create an empty model; call :meth:`reload` to read the first page.
 
         Args:
-            session: the signed-in desk (services, actor, task runner).
+            session: the signed-in desk (services, actor, task runner); ``None`` while the
+                desk is still loading (start-up): the model then shows the page it is given
+                (:meth:`show_page`), keeps any read asked for, and makes it on
+                :meth:`attach`.
             parent: Qt parent.
             page_size: rows of the first page read from the service (1 to ``MAX_PAGE``).
             fetch_size: rows per page read when a view scrolls for more (1 to ``MAX_PAGE``;
                 default ``page_size``).
             countdown_ms: how often the time-left column is redrawn from the session clock.
+            times: the clock and rules without a session (``session`` is ``None``).
         """
         super().__init__(parent)
         fetch_size = page_size if fetch_size is None else fetch_size
@@ -161,7 +169,9 @@ class QueueModel(QAbstractTableModel):
             if not 1 <= size <= MAX_PAGE:
                 raise ValueError(f"{name} must be 1 to {MAX_PAGE}, got {size}")
         self._session = session
-        self._ctx = session.desk.ctx
+        self._ctx: Timekeeping = session.desk.ctx if session is not None else times or Timekeeping()
+        # A read asked for before the desk has loaded (generation, size, cursor, replace).
+        self._waiting: tuple[int, int, QueueCursor | None, bool] | None = None
         self._page_size = page_size
         self._fetch_size = fetch_size
         self._rows: list[QueueRow] = []
@@ -266,10 +276,28 @@ class QueueModel(QAbstractTableModel):
             return
         self._start(self._generation, self._fetch_size, self._cursor, replace=False)
 
+    def show_page(self, page: QueuePage) -> None:
+        """Show ``page`` as the first page (read before the session existed, at start-up)."""
+        self._arrived(self._generation, page, replace=True)
+
+    def attach(self, session: DeskSession) -> None:
+        """Take the loaded desk's session, and make the read asked for while it loaded."""
+        self._session = session
+        self._ctx = session.desk.ctx
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            generation, size, after, replace = waiting
+            if generation == self._generation:
+                self._start(generation, size, after, replace=replace)
+
     def _start(
         self, generation: int, size: int, after: QueueCursor | None, *, replace: bool
     ) -> None:
         self._set_busy(True)
+        if self._session is None:
+            # Typed or pressed before the desk finished loading: nothing is lost, it runs then.
+            self._waiting = (generation, size, after, replace)
+            return
         self._session.tasks.read(
             self._session.desk.queue.page,
             self._session.actor,

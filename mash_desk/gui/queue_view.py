@@ -8,6 +8,7 @@ only the rows loaded. The queue refreshes itself whenever a saved change touches
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -45,12 +46,17 @@ from mash_desk.gui.queue_model import (
     QueueProxy,
     RowRole,
 )
-from mash_desk.gui.session import DeskSession
 from mash_desk.gui.tasks import describe_error
-from mash_desk.services.dto import QueueRow
+from mash_desk.services.dto import Actor, QueuePage, QueueRow
 from mash_desk.services.queue import QueueChoices, QueueFilter
+from mash_desk.services.timekeeping import Timekeeping
+
+if TYPE_CHECKING:  # the session brings the database layer, which the first page is drawn without
+    from mash_desk.gui.session import DeskSession
 
 EMPTY_MESSAGE = "No open work matches these filters"
+FIRST_PAGE = 50
+"""Rows of the first page: what a start and every filter change wait for."""
 SCROLL_PAGE = 256
 """Rows read per page when the practitioner scrolls past the loaded ones.
 
@@ -98,32 +104,40 @@ class QueueView(QWidget):
 
     def __init__(
         self,
-        session: DeskSession,
+        session: DeskSession | Actor,
         parent: QWidget | None = None,
         *,
-        page_size: int = 50,
+        page_size: int = FIRST_PAGE,
         fetch_size: int = SCROLL_PAGE,
         countdown_ms: int = 30_000,
         search_delay_ms: int = 250,
+        first_page: QueuePage | None = None,
+        times: Timekeeping | None = None,
     ):
         """Build the view and start reading the first page and the filter choices.
 
         Args:
-            session: the signed-in desk.
+            session: the signed-in desk; or, while the desk is still loading (start-up), the
+                signed-in person, with ``first_page`` already read: the view shows it, keeps
+                what is typed or chosen meanwhile, and reads on :meth:`attach`.
             parent: Qt parent.
             page_size: rows of the first page (what start-up and every filter change wait for).
             fetch_size: rows read per page when scrolling for more.
             countdown_ms: how often the time-left column is redrawn.
             search_delay_ms: pause in typing before the search runs.
+            first_page: the first page, read before the desk loaded (with an :class:`Actor`).
+            times: the clock and rules the countdowns use until :meth:`attach`.
         """
         super().__init__(parent)
-        self._session = session
+        self._session = None if isinstance(session, Actor) else session
+        self._actor = session if isinstance(session, Actor) else session.actor
         self.model = QueueModel(
-            session,
+            self._session,
             self,
             page_size=page_size,
             fetch_size=max(fetch_size, page_size),
             countdown_ms=countdown_ms,
+            times=times,
         )
         self.proxy = QueueProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -140,7 +154,20 @@ class QueueView(QWidget):
         self._build()
         self._connect()
         self._update_state()
-        self.model.reload()
+        if first_page is not None:
+            self.model.show_page(first_page)
+        else:
+            self.model.reload()
+        if self._session is not None:
+            self._session.hub.changed.connect(self._hub_changed)
+            self._load_choices()
+
+    def attach(self, session: DeskSession) -> None:
+        """Take the loaded desk: make what was asked meanwhile, read the filter choices."""
+        self._session = session
+        self._actor = session.actor
+        self.model.attach(session)
+        session.hub.changed.connect(self._hub_changed)
         self._load_choices()
 
     # --- building ------------------------------------------------------------------------------
@@ -325,7 +352,6 @@ class QueueView(QWidget):
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
         self.model.rowsInserted.connect(lambda *_: self._update_state())
-        self._session.hub.changed.connect(self._hub_changed)
 
     # --- public slots --------------------------------------------------------------------------
 
@@ -382,7 +408,7 @@ class QueueView(QWidget):
         """The filter the widgets describe now (the model may still be reading it)."""
         worker = self.worker_filter.currentData()
         if self.my_work_toggle.isChecked():
-            worker = self._session.actor.user_id
+            worker = self._actor.user_id
         unallocated = worker == UNALLOCATED
         # Qt hands str enums back as plain strings.
         rag = self.rag_filter.currentData()
@@ -469,7 +495,7 @@ class QueueView(QWidget):
     @Slot()
     def _restore_selection(self) -> None:
         # After the reset the rows are laid out anew: scroll back once they are.
-        QTimer.singleShot(0, self._rescroll)
+        QTimer.singleShot(0, self, self._rescroll)  # dropped if the view is gone by then
         if self._remembered is None:
             return
         for i in range(self.proxy.rowCount()):
@@ -517,6 +543,8 @@ class QueueView(QWidget):
     # --- filter choices ------------------------------------------------------------------------
 
     def _load_choices(self) -> None:
+        if self._session is None:
+            return  # read on attach()
         self._session.tasks.read(
             self._session.desk.queue.choices,
             self._session.actor,
@@ -536,7 +564,7 @@ class QueueView(QWidget):
         # The choices may arrive after the view was closed and deleted.
         if not isValid(self):
             return
-        me = self._session.actor.user_id
+        me = self._actor.user_id
         team_items = [(team, team) for team in choices.teams]
         worker_items: list[tuple[str, object]] = [("Unallocated", UNALLOCATED)]
         worker_items += [

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,17 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from mash_desk.diagnostics import log_folder, log_unexpected
 from mash_desk.domain.errors import MashDeskError
-from mash_desk.services.live import server_lost
+
+
+def _server_lost(exc: BaseException) -> bool:
+    # Only the database layer raises what "the server is gone" looks like: before it has
+    # loaded (the first queue page is drawn without it, issue 16) nothing here can be one.
+    if "sqlalchemy" not in sys.modules and "psycopg" not in sys.modules:
+        return False
+    from mash_desk.services.live import server_lost
+
+    return server_lost(exc)
+
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +90,7 @@ def describe_error(exc: BaseException) -> str:
     """A sentence a practitioner can act on, with the log's reference; never a traceback."""
     if isinstance(exc, MashDeskError):
         return str(exc)
-    if server_lost(exc):
+    if _server_lost(exc):
         return SERVER_LOST
     # An error caught outside the task runner is logged here, so the reference the sentence
     # gives is always in the log.
@@ -175,7 +186,7 @@ class TaskRunner(QObject):
             self._call(pending, pending.on_done, result)
             return
         assert isinstance(error, BaseException)
-        if server_lost(error):
+        if _server_lost(error):
             # Expected while the server is away: no traceback in the log, the banner says it.
             log.warning("Background step %s: the server cannot be reached", pending.step)
             self.connection_lost.emit()

@@ -25,8 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from mash_desk.domain.clock import Clock, SystemClock
-from mash_desk.domain.deadlines import Deadlines
+from mash_desk.domain.clock import Clock
 from mash_desk.domain.enums import Role
 from mash_desk.domain.errors import (
     ConflictError,
@@ -36,10 +35,10 @@ from mash_desk.domain.errors import (
     ValidationError,
 )
 from mash_desk.domain.permissions import Permission, allows, require
-from mash_desk.domain.policy import Policy, default_policy
+from mash_desk.domain.policy import Policy
 from mash_desk.services.dto import Actor
-from mash_desk.services.kept_holidays import HolidayFile
 from mash_desk.services.threshold_store import ThresholdStore
+from mash_desk.services.timekeeping import Timekeeping
 from mash_desk.storage.audit_chain import ACCESS, AUDIT, append_sqlite
 from mash_desk.storage.base import UTCDateTime
 from mash_desk.storage.database import Database
@@ -142,21 +141,14 @@ CONFLICT_MESSAGE = (
 )
 
 
-class ServiceContext:
+class ServiceContext(Timekeeping):
     """The database plus the clock and policy every rule is computed from."""
 
     def __init__(self, db: Database, clock: Clock | None = None, policy: Policy | None = None):
+        super().__init__(clock, policy)
         self.db = db
-        self.clock: Clock = clock or SystemClock()
-        self.policy = policy or default_policy()
-        self.deadlines = Deadlines.from_policy(self.policy, HolidayFile())
-        self.tz = ZoneInfo(self.policy.timezone)
         self.thresholds = ThresholdStore()
         self.access_route = AccessRoute()
-
-    def today(self) -> date:
-        """Return today's date in the MASH's own time zone."""
-        return self.clock.now().astimezone(self.tz).date()
 
 
 class AccessRoute:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import select
 import threading
 import time
@@ -15,22 +14,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from mash_desk.paths import user_data_dir
-
-ENV_VAR = "MASH_DESK_DATABASE_URL"
-
-
-def default_url() -> str:
-    """Return the database URL to use when none is given: env var, else the user's SQLite file."""
-    from_env = os.environ.get(ENV_VAR)
-    if from_env:
-        return from_env
-    return f"sqlite:///{user_data_dir() / 'mash-desk.sqlite3'}"
-
-
-def demo_url() -> str:
-    """Return the URL of the clearly separate DEMO database (synthetic data only)."""
-    return f"sqlite:///{user_data_dir() / 'mash-desk-DEMO.sqlite3'}"
+# Where the database is by default: callers have always found it here.
+from mash_desk.storage.locations import ENV_VAR, default_url, demo_url  # noqa: F401
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -563,3 +563,32 @@ def test_partner_actions_with_closed_work_at_1366(qtbot, demo_desk, tmp_path, th
     qtbot.wait(300)
     save(window, f"18-partner-actions-closed-1366-{theme}")
     _finish(qtbot, window)
+
+
+def test_first_page_while_the_desk_loads_at_1366(qtbot, demo_desk, tmp_path, theme):
+    """The first page as a start shows it before the desk has loaded, then the hand-over."""
+    from mash_desk.gui.early_window import EarlyWindow
+    from mash_desk.services.timekeeping import Timekeeping
+
+    session = _session(demo_desk, DEMO_PRACTITIONER)
+    page = demo_desk.queue.page(session.actor, size=50)
+    times = Timekeeping(demo_desk.ctx.clock)
+    early = EarlyWindow(session.actor, page, database_label="DEMO", demo=True, times=times)
+    qtbot.addWidget(early)
+    early.move(0, 0)
+    early.resize(1366, 768)
+    early.show()
+    qtbot.waitExposed(early)
+    qtbot.wait(200)
+    assert early.menuBar().height() > 0, "the menu bar keeps the queue where it will be"
+    save(early, f"21-first-page-loading-1366-{theme}")
+    window = MainWindow(session, switch_role=lambda _u: None, early_queue=early.queue)
+    qtbot.addWidget(window)
+    early.hand_over(window)
+    qtbot.waitExposed(window)
+    assert window.geometry() == early.geometry()
+    assert window.queue is early.queue and window.queue.model.rowCount() == len(page.rows)
+    _settle(qtbot, session)
+    qtbot.wait(200)
+    save(window, f"21-first-page-taken-over-1366-{theme}")
+    _finish(qtbot, window)
