@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date
 from pathlib import Path
@@ -192,20 +193,28 @@ class _ServerReads:
     """The reads on a psycopg connection (values converted by psycopg)."""
 
     def __init__(self, conn: Any):
+        import psycopg
+
         self.conn = conn
+        # Statements sent together, one round trip per pipeline; a libpq older than 14 has no
+        # pipeline mode, and then they go one by one (the same reads, a few more round trips).
+        self._together = psycopg.Pipeline.is_supported()
+
+    def _pipeline(self) -> AbstractContextManager[Any]:
+        return self.conn.pipeline() if self._together else nullcontext()
 
     def first(self) -> tuple[list[tuple[Any, ...]], tuple[Any, ...] | None]:
-        # One round trip (a pipeline): the session made read-only as the desk's reading
-        # connection is (storage/database.py ``_make_reader``), then the schema and the
-        # person, who is looked at only once the schema is known to be current.
-        with self.conn.pipeline():
+        # The session made read-only as the desk's reading connection is
+        # (storage/database.py ``_make_reader``), then the schema and the person, who is
+        # looked at only once the schema is known to be current.
+        with self._pipeline():
             self.conn.execute("SET SESSION default_transaction_read_only = on")
             schema = self.conn.execute(_SCHEMA)
             user = self.conn.execute(ACTOR_OF_LOGIN_PG)
         return list(schema.fetchall()), user.fetchone()
 
     def sides(self, size: int) -> list[tuple[Any, ...]]:
-        with self.conn.pipeline():
+        with self._pipeline():
             found = [
                 self.conn.execute(side_sql("postgresql", kind, size), {"param_1": kind})
                 for kind in ("contact", "referral")

@@ -105,6 +105,12 @@ def embedded(templates, pg_server, tmp_path, clock) -> Iterator[Scene]:
 
 
 @pytest.fixture
+def server_scene(templates, pg_server, tmp_path, clock) -> Iterator[Scene]:
+    """The server scene on its own (for what only a server has)."""
+    yield from _server(templates, pg_server, tmp_path, clock)
+
+
+@pytest.fixture
 def server_db_scene(templates, pg_server, tmp_path, clock) -> Iterator[ServerDb]:
     """A server database with a login per role (for the refusals only a server has)."""
     made = make_server_db(templates, pg_server, tmp_path, clock)
@@ -205,6 +211,19 @@ def test_the_early_page_is_the_services_first_page(scene: Scene):
         assert (cut.cursor is None) == (size != len(cut.rows))
     # Another person who may see the queue gets their own Actor and the same work.
     assert _same_page(scene, "manager", 50).rows == whole.rows
+
+
+def test_a_driver_without_pipeline_mode_reads_the_same_page(
+    server_scene: Scene, monkeypatch: pytest.MonkeyPatch
+):
+    import psycopg
+
+    _fill(server_scene)
+    # A libpq older than 14: the statements go one at a time.
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+    monkeypatch.setattr(psycopg.Connection, "pipeline", None)
+    for size in (4, 50):
+        assert len(_same_page(server_scene, "practitioner", size).rows) == min(size, 11)
 
 
 def test_an_empty_queue_is_an_empty_page(scene: Scene):
