@@ -235,10 +235,10 @@ class _ServerReads:
         return list(self.conn.execute(sql, values).fetchall())
 
 
-def _checked_size(size: int) -> int:
+def _checked_size(size: int) -> None:
+    # The service refuses these too (a ValidationError): a caller's mistake, not the data's.
     if not 1 <= size <= MAX_PAGE:
         raise ValueError(f"Page size must be 1 to {MAX_PAGE}")
-    return size
 
 
 def _actor(row: tuple[Any, ...] | None) -> Actor | None:
@@ -298,6 +298,8 @@ def read_embedded_page(path: Path, username: str, *, size: int, today: date) -> 
     but only where nobody has to be asked: a key behind a passphrase, a missing file or a key
     that cannot be found gives None. ``today`` is the MASH's today (``ServiceContext.today``).
     """
+    from sqlcipher3 import dbapi2
+
     from mash_desk.storage.encryption import DatabaseKeyError, keyed_connection, resolve_key
 
     _checked_size(size)
@@ -321,7 +323,7 @@ def read_embedded_page(path: Path, username: str, *, size: int, today: date) -> 
     try:
         _sqlite_settings(conn)
         return _page(_SqliteReads(conn, username), size=size, today=today)
-    except Exception as exc:  # noqa: BLE001 — every driver error: the desk will report it
+    except dbapi2.Error as exc:
         _failed("reading the first page", exc)
         return None
     finally:
