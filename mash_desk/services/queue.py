@@ -9,9 +9,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -28,12 +25,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute
 
-from mash_desk.domain.enums import Rag, Role, ServiceKind, WorkStatus
+from mash_desk.domain.enums import Rag, Role, WorkStatus
 from mash_desk.domain.errors import FieldError, ValidationError
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import unsendable
 from mash_desk.services.context import Service, Unit, with_acting_user_rows
 from mash_desk.services.dto import Actor, QueueCursor, QueuePage, QueueRow
+from mash_desk.services.queue_terms import (
+    BY_DUE_KIND_ID,
+    MAX_PAGE,
+    QueueChoices,
+    QueueFilter,
+    QueueWorker,
+    children_on,
+    marked_open_elsewhere,
+    queue_row,
+)
 from mash_desk.storage.models import (
     ContactChild,
     Household,
@@ -44,39 +51,16 @@ from mash_desk.storage.models import (
 )
 from mash_desk.storage.prepared import Prepared
 
-# The most a view may ask for at once: a screen shows ~30 rows and scrolls for 256 more
-# (gui/queue_view.py), and a cap keeps one request from reading the whole backlog.
-MAX_PAGE = 500
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    """What the practitioner narrowed the queue to; ``None`` means any."""
-
-    rag: Rag | None = None
-    kind: str | None = None  # "contact" or "referral"
-    worker_id: int | None = None
-    team: str | None = None
-    search: str | None = None
-    unallocated: bool = False
-    """Only the work nobody holds yet (what a manager allocates from)."""
-
-
-@dataclass(frozen=True)
-class QueueWorker:
-    """Someone open work can be assigned to, as the worker filter offers them."""
-
-    user_id: int
-    display_name: str
-    team: str | None
-
-
-@dataclass(frozen=True)
-class QueueChoices:
-    """What the queue's worker and team filters can be set to."""
-
-    workers: tuple[QueueWorker, ...]
-    teams: tuple[str, ...]
+# The filter, rows and wording live in queue_terms (no SQLAlchemy) for the early first page
+# (storage/early_page.py); named here too, where the desk has always found them.
+__all__ = [
+    "MAX_PAGE",
+    "QueueChoices",
+    "QueueFilter",
+    "QueueService",
+    "QueueWorker",
+    "with_open_elsewhere",
+]
 
 
 # Roles that hold front-door work: the ones that may screen a contact.
@@ -184,57 +168,6 @@ def _sides_behind_user(kind: str, shape: frozenset[str], size: int) -> Prepared:
     return with_acting_user_rows(_sides(kind, shape, size))
 
 
-_RAGS = {r.value: r for r in Rag}
-# Deadline, then kind, then id: the keyset order the cursor continues from.
-_BY_DUE_KIND_ID = itemgetter(11, 0, 1)
-
-
-_date = date.fromisoformat
-_instant = datetime.fromisoformat
-
-
-def _row(r: tuple[Any, ...], *, sqlite_text: bool) -> QueueRow:
-    """Build a queue row from driver values (SQLite text, or values already converted)."""
-    if sqlite_text:
-        # The page is rebuilt on every refresh of every practitioner's queue; parsing the
-        # SQLite text here in one pass halves the cost of the generic per-column converters.
-        dob = _date(r[6]) if r[6] else None
-        edd = _date(r[7]) if r[7] else None
-        due = _instant(r[11] + "+00:00") if r[11] else None
-    else:
-        dob, edd, due = r[6], r[7], r[11]
-    name = f"{r[4]} {r[5]}"
-    return QueueRow(
-        r[0],
-        r[1],
-        r[2],
-        r[3],
-        name,
-        dob,
-        edd,
-        r[8],
-        r[9],
-        _RAGS.get(r[10]),
-        due,
-        r[12],
-        r[13],
-        r[14],
-        r[15],
-        r[16],
-        r[17],
-    )
-
-
-_SERVICE_WORDS: dict[str, str] = {
-    ServiceKind.EARLY_HELP: "open to early help",
-    ServiceKind.CHILD_IN_NEED: "open as a child in need",
-    ServiceKind.CHILD_PROTECTION: "on a child-protection plan",
-    ServiceKind.LOOKED_AFTER: "looked after",
-    ServiceKind.S47: "in a section 47 enquiry",
-    ServiceKind.DISABILITIES: "open to the disabilities service",
-}
-
-
 def _open_work_of(size: int) -> Prepared:
     """Count each of ``size`` children's open contacts, referrals and service episodes."""
     people: list[BindParameter[Any]] = [bindparam(f"p{i}") for i in range(size)]
@@ -278,36 +211,12 @@ def with_open_elsewhere(unit: Unit, rows: tuple[QueueRow, ...]) -> tuple[QueueRo
     One grouped read for the whole page (only the page's children), so a practitioner sees at
     a glance that a child is already known and open without opening the case.
     """
-    people = list(dict.fromkeys(r.person_id for r in rows))
+    people = children_on(rows)
     if not people:
         return rows
     params: dict[str, Any] = {f"p{i}": person for i, person in enumerate(people)}
     counts = _open_work(len(people)).all(unit.sql, today=unit.today, **params)
-    found: dict[int, dict[str, int]] = {}
-    for person_id, what, count in counts:
-        found.setdefault(person_id, {})[what] = int(count)
-    out = []
-    for row in rows:
-        counted = found.get(row.person_id)
-        if not counted or counted == {row.kind: 1}:
-            out.append(row)  # only the row's own item: nothing open elsewhere
-            continue
-        open_work = dict(counted)
-        # The row's own item is not "elsewhere".
-        open_work[row.kind] = open_work.get(row.kind, 1) - 1
-        words = []
-        for kind, one, many in (
-            ("contact", "open contact", "open contacts"),
-            ("referral", "referral awaiting decision", "referrals awaiting decision"),
-        ):
-            n = open_work.pop(kind, 0)
-            if n > 0:
-                words.append(f"{n} other {one if n == 1 else many}")
-        for service in sorted(open_work):
-            if open_work[service] > 0:
-                words.append(_SERVICE_WORDS.get(service, service.replace("_", " ")))
-        out.append(row._replace(also_open=tuple(words)) if words else row)
-    return tuple(out)
+    return marked_open_elsewhere(rows, counts)
 
 
 class QueueService(Service):
@@ -355,13 +264,13 @@ class QueueService(Service):
         with self._reading_sides(actor, kinds, frozenset(shape), size, params) as (unit, raw):
             # Driver values sort correctly on both databases (SQLite keeps instants as
             # fixed-width UTC text), so only the rows that make the page are converted.
-            raw.sort(key=_BY_DUE_KIND_ID)
+            raw.sort(key=BY_DUE_KIND_ID)
             if unit.sql.name == "sqlite":
-                rows = tuple(_row(row, sqlite_text=True) for row in raw[:size])
+                rows = tuple(queue_row(row, sqlite_text=True) for row in raw[:size])
             else:
                 side = {k: _sides(k, frozenset(shape), size) for k in kinds}
                 rows = tuple(
-                    _row(side[row[0]].convert(unit.sql, row), sqlite_text=False)
+                    queue_row(side[row[0]].convert(unit.sql, row), sqlite_text=False)
                     for row in raw[:size]
                 )
             rows = with_open_elsewhere(unit, rows)

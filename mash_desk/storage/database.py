@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -16,19 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # Where the database is by default: callers have always found it here.
 from mash_desk.storage.locations import ENV_VAR, default_url, demo_url  # noqa: F401
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # Foreign keys are off by default in SQLite; WAL lets the GUI read while the writer writes.
-    # synchronous=FULL because in WAL mode NORMAL may lose the last commits at a power cut,
-    # and a contact a practitioner saw saved must survive one (nothing typed is ever lost).
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
+from mash_desk.storage.sqlite_pragmas import sqlite_pragmas
 
 # On a shared server a desk may hold at most three connections: one for reads, one for
 # writes (both held by :class:`Database`) and one, outside this pool, for notifications.
@@ -47,9 +34,9 @@ def make_engine(url: str, *, key: bytes | None = None) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             from mash_desk.storage.encryption import sqlite_engine
 
-            return sqlite_engine(Path(parsed.database), key=key, on_connect=_sqlite_pragmas)
+            return sqlite_engine(Path(parsed.database), key=key, on_connect=sqlite_pragmas)
         engine = create_engine(url, hide_parameters=True)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # A bare postgresql:// URL would pick psycopg2; MASH Desk ships psycopg 3.

@@ -29,13 +29,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import keyring
 import keyring.errors
-from sqlalchemy import Engine, create_engine, event
 
 from mash_desk.domain.errors import MashDeskError
+
+if TYPE_CHECKING:
+    # Imported where an engine is made: the early first page (storage/early_page.py) finds
+    # the key and opens the file before SQLAlchemy is imported (issue 16, start-up).
+    from sqlalchemy import Engine
 
 KEY_BYTES = 32  # AES-256, SQLCipher 4's cipher
 HEADER_SUFFIX = ".keyinfo"
@@ -503,6 +507,7 @@ def sqlite_engine(
     Opens one connection at once so a wrong key or a damaged file fails here, with its
     message, before any migration could touch the file.
     """
+    from sqlalchemy import create_engine, event
     from sqlcipher3 import dbapi2
 
     path = Path(path).absolute()
