@@ -2,7 +2,7 @@
 
 Importing the database layer (SQLAlchemy, the mapped tables, the services) took about 0.6 s
 of a start, where a bare window reading the same rows took 0.2 s (issue 16, start-up to a
-filled queue). The first page is now read without it (``storage/early_page.py``) and shown
+filled queue). The first page is now read without it (``services/early_page.py``) and shown
 here in the desk's own :class:`QueueView`; the desk loads behind it, and its main window then
 takes this queue over (``MainWindow(early_queue=…)``) with its rows, the selected row, the
 scroll position and anything typed or chosen meanwhile. A row opened before then opens as

@@ -48,7 +48,7 @@ from mash_desk.gui.queue_model import (
 )
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.dto import Actor, QueuePage, QueueRow
-from mash_desk.services.queue import QueueChoices, QueueFilter
+from mash_desk.services.queue_terms import QueueChoices, QueueFilter
 from mash_desk.services.timekeeping import Timekeeping
 
 if TYPE_CHECKING:  # the session brings the database layer, which the first page is drawn without

@@ -1,7 +1,7 @@
 """Start the desktop client: the first queue page on screen first, then the rest of the desk.
 
 A desk that signs straight in — the demo desk, or a person's own login on the shared server —
-reads its first page through the database driver alone (``storage/early_page.py``) and shows
+reads its first page through the database driver alone (``services/early_page.py``) and shows
 it in the desk's own queue (``gui/early_window.py``) before SQLAlchemy, the mapped tables and
 the services are imported: those took about 0.6 s of every start, where a bare window reading
 the same rows took 0.2 s (issue 16, start-up to a filled queue). The desk then loads on a
@@ -91,7 +91,7 @@ def start_desk(
 
 def _early_window(url: str, demo: bool) -> EarlyWindow | None:
     """The first page in the desk's queue, when it can be read without the database layer."""
-    from mash_desk.storage.early_page import read_embedded_page, read_server_page
+    from mash_desk.services.early_page import read_embedded_page, read_server_page
 
     times = Timekeeping()
     try:

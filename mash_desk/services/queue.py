@@ -52,7 +52,7 @@ from mash_desk.storage.models import (
 from mash_desk.storage.prepared import Prepared
 
 # The filter, rows and wording live in queue_terms (no SQLAlchemy) for the early first page
-# (storage/early_page.py); named here too, where the desk has always found them.
+# (services/early_page.py); named here too, where the desk has always found them.
 __all__ = [
     "MAX_PAGE",
     "QueueChoices",

@@ -1,7 +1,7 @@
 """The open-work queue's terms: its filter, choices, rows and "also open" wording.
 
 Kept apart from :mod:`mash_desk.services.queue`, and free of SQLAlchemy, because the desk
-shows its first queue page before SQLAlchemy is imported (``storage/early_page.py``, issue 16
+shows its first queue page before SQLAlchemy is imported (``services/early_page.py``, issue 16
 start-up): that page's rows must be built and worded exactly as the service builds them.
 """
 

@@ -2,7 +2,7 @@
 
 :class:`~mash_desk.services.context.ServiceContext` is one of these plus the database. The
 desk's first queue page is drawn before the database layer has loaded (issue 16, start-up:
-``storage/early_page.py``), and its countdowns need the same clock, time zone and working
+``services/early_page.py``), and its countdowns need the same clock, time zone and working
 days the services use, so they come from here rather than a second copy of the rules.
 """
 

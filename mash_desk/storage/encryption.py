@@ -37,7 +37,7 @@ import keyring.errors
 from mash_desk.domain.errors import MashDeskError
 
 if TYPE_CHECKING:
-    # Imported where an engine is made: the early first page (storage/early_page.py) finds
+    # Imported where an engine is made: the early first page (services/early_page.py) finds
     # the key and opens the file before SQLAlchemy is imported (issue 16, start-up).
     from sqlalchemy import Engine
 

@@ -1,8 +1,8 @@
 """The schema revision this version of MASH Desk is built for, without Alembic or SQLAlchemy.
 
-The early first page (``storage/early_page.py``) reads a database before anything that could
+The early first page (``services/early_page.py``) reads a database before anything that could
 migrate it is imported: it reads only a database already at this revision. A new migration
-must move this constant too (``tests/storage/test_early_page.py`` compares it with the
+must move this constant too (``tests/services/test_early_page.py`` compares it with the
 shipped migrations' head, so it cannot be forgotten).
 """
 

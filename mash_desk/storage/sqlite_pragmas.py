@@ -1,6 +1,6 @@
 """The settings every connection to an embedded (SQLite) database gets.
 
-A module of its own, free of SQLAlchemy, so the early first page (``storage/early_page.py``)
+A module of its own, free of SQLAlchemy, so the early first page (``services/early_page.py``)
 opens the file with exactly the settings the desk's engine gives each of its connections.
 """
 

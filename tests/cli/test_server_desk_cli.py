@@ -7,7 +7,10 @@ comes from ``MASH_DESK_SERVER_PASSWORD``, never the command line, and is not pas
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -61,6 +64,50 @@ def test_a_persons_login_opens_their_desk_at_the_queue(server_db: ServerDb):
     # "ready": the window showed the queue with the contact on it, no sign-in dialog between.
     assert opened.stdout.strip().splitlines()[-1] == "ready"
     assert PASSWORD not in opened.stdout + opened.stderr
+
+
+# The console script's start, watching what is loaded when the first page is on screen.
+EARLY_FIRST_PAGE = """
+import json, sys
+
+import mash_desk.cli
+from mash_desk.gui.start import start_desk
+
+seen = {}
+
+def first_page(window):
+    seen["rows"] = window.queue.model.rowCount()
+    seen["title"] = window.windowTitle()
+    seen["sqlalchemy"] = "sqlalchemy" in sys.modules
+
+url = mash_desk.cli._with_server_password(sys.argv[1])
+status = start_desk(url, smoke_test=True, on_first_page=first_page)
+print(json.dumps({**seen, "status": status}))
+"""
+
+
+def test_a_persons_login_shows_the_first_page_before_the_database_layer_loads(
+    server_db: ServerDb,
+):
+    _log_contact(server_db)
+    url = server_db.login_url(server_db.logins[Role.PRACTITIONER])
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", cli.SERVER_PASSWORD_ENV: PASSWORD}
+    started = subprocess.run(
+        [sys.executable, "-c", EARLY_FIRST_PAGE, url],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    *said, last = started.stdout.strip().splitlines()
+    shown = json.loads(last)
+    assert shown["rows"] == 1 and not shown["sqlalchemy"], shown
+    person = server_db.actors[Role.PRACTITIONER].display_name
+    assert shown["title"].startswith(f"MASH Desk — {person} (")
+    # Then the desk loaded and its window showed the queue (the smoke test's "ready").
+    assert shown["status"] == 0 and "ready" in said
+    assert PASSWORD not in started.stdout + started.stderr
 
 
 def test_a_deactivated_persons_login_is_refused_in_one_line(server_db: ServerDb):

@@ -4,7 +4,7 @@ Start-up to a filled queue was 4.5 times its floor, and importing SQLAlchemy, th
 classes and the services was most of the gap (issue 16, start-up). So the desk shows its first
 page from here, then loads the full desk behind it. The page must be the one
 ``QueueService.page(actor, size=size)`` gives: the same statements (written out below and
-compared with the service's compiled ones by ``tests/storage/test_early_page.py``), the same
+compared with the service's compiled ones by ``tests/services/test_early_page.py``), the same
 rows, marks and cursor, for the same person.
 
 Whenever that cannot be promised — a key that needs a person to type a passphrase, a schema

@@ -23,13 +23,13 @@ from sqlalchemy.engine import make_url
 
 from mash_desk.domain.enums import Role, ServiceKind
 from mash_desk.domain.errors import PermissionDenied
+from mash_desk.services import early_page
 from mash_desk.services.desk import Desk
 from mash_desk.services.dto import Actor
+from mash_desk.services.early_page import EarlyPage, read_embedded_page, read_server_page
 from mash_desk.services.inputs import ChildOnContact, OutcomeInput, ReferralDetails
 from mash_desk.services.queue import _open_work_of, _sides
 from mash_desk.services.users import _ACTOR_BY_USERNAME
-from mash_desk.storage import early_page
-from mash_desk.storage.early_page import EarlyPage, read_embedded_page, read_server_page
 from mash_desk.storage.encryption import header_path
 from mash_desk.storage.models import ServiceEpisode
 from mash_desk.storage.prepared import Prepared
@@ -311,7 +311,7 @@ _WITHOUT_SQLALCHEMY = """
 import json, sys
 from datetime import date
 from pathlib import Path
-from mash_desk.storage.early_page import read_embedded_page, read_server_page
+from mash_desk.services.early_page import read_embedded_page, read_server_page
 
 where, who, today = sys.argv[1], sys.argv[2], date.fromisoformat(sys.argv[3])
 if who:
