@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QTabWidget, QVB
 
 from mash_desk.gui.identity import demo_banner, window_title
 from mash_desk.gui.queue_view import QueueView
-from mash_desk.services.dto import Actor, QueuePage, QueueRow
+from mash_desk.services.actor import Actor
+from mash_desk.services.queue_terms import QueuePage, QueueRow
 from mash_desk.services.timekeeping import Timekeeping
 
 if TYPE_CHECKING:

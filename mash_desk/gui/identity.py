@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mash_desk.services.dto import Actor
+from mash_desk.services.actor import Actor
 
 
 def who(actor: Actor) -> str:

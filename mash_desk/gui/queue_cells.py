@@ -16,7 +16,7 @@ from enum import StrEnum
 from mash_desk.domain.deadlines import UNRATED_CLOCK, Deadlines, format_duration
 from mash_desk.domain.enums import Rag
 from mash_desk.domain.policy import Policy
-from mash_desk.services.dto import QueueRow
+from mash_desk.services.queue_terms import QueueRow
 
 COL_CHILD, COL_AGE, COL_HOUSEHOLD, COL_RAG, COL_TIME_LEFT, COL_STATUS, COL_WORKER = range(7)
 # Added after the first seven so their numbers stay put for every caller.

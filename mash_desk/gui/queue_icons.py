@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from mash_desk.domain.enums import Rag
 from mash_desk.gui.queue_cells import COL_ELSEWHERE, COL_RAG, COL_TIME_LEFT, Urgency
-from mash_desk.services.dto import QueueRow
+from mash_desk.services.queue_terms import QueueRow
 
 
 def shape_icon(rag: Rag | None) -> QIcon:

@@ -60,8 +60,7 @@ from mash_desk.gui.queue_cells import (
 )
 from mash_desk.gui.queue_icons import cell_icon
 from mash_desk.gui.tasks import describe_error
-from mash_desk.services.dto import QueueCursor, QueuePage, QueueRow
-from mash_desk.services.queue_terms import MAX_PAGE, QueueFilter
+from mash_desk.services.queue_terms import MAX_PAGE, QueueCursor, QueueFilter, QueuePage, QueueRow
 from mash_desk.services.timekeeping import Timekeeping
 
 if TYPE_CHECKING:  # the session brings the database layer, which the first page is drawn without

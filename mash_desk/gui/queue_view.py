@@ -47,8 +47,8 @@ from mash_desk.gui.queue_model import (
     RowRole,
 )
 from mash_desk.gui.tasks import describe_error
-from mash_desk.services.dto import Actor, QueuePage, QueueRow
-from mash_desk.services.queue_terms import QueueChoices, QueueFilter
+from mash_desk.services.actor import Actor
+from mash_desk.services.queue_terms import QueueChoices, QueueFilter, QueuePage, QueueRow
 from mash_desk.services.timekeeping import Timekeeping
 
 if TYPE_CHECKING:  # the session brings the database layer, which the first page is drawn without

@@ -36,7 +36,7 @@ from mash_desk.gui.application import (
 from mash_desk.gui.early_window import EarlyWindow
 from mash_desk.gui.queue_view import FIRST_PAGE
 from mash_desk.gui.tasks import TaskRunner, describe_error
-from mash_desk.services.dto import QueuePage
+from mash_desk.services.queue_terms import QueuePage
 from mash_desk.services.timekeeping import Timekeeping
 
 log = logging.getLogger(__name__)

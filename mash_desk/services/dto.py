@@ -6,27 +6,20 @@ behind a service's back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, NamedTuple, TypeVar
 
 from mash_desk.domain.changes import ChangeKey
-from mash_desk.domain.enums import ContactOutcome, Rag, Role
+from mash_desk.domain.enums import ContactOutcome, Rag
 from mash_desk.domain.matching import STRONG_MATCH_AT, FieldMatch
 
+# Defined where the first queue page can use them without this module (issue 16, start-up);
+# every caller has always found them here.
+from mash_desk.services.actor import Actor  # noqa: F401
+from mash_desk.services.queue_terms import QueueCursor, QueuePage, QueueRow  # noqa: F401
+
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The signed-in user a service acts for. Services re-read the role from the database."""
-
-    user_id: int
-    username: str
-    display_name: str
-    role: Role
-    agency_code: str
-    team: str | None = None
 
 
 CLOSED_PAGE = 200
@@ -242,51 +235,3 @@ class HistoryDTO:
     def known(self) -> bool:
         """Return whether the child has any history at all."""
         return bool(self.total_contacts or self.total_referrals or self.open_services)
-
-
-class QueueRow(NamedTuple):
-    """One line of the open-work queue.
-
-    A named tuple rather than a dataclass: pages of hundreds of rows are built on every
-    refresh, and a tuple is six times cheaper to make while just as immutable.
-    """
-
-    kind: str  # "contact" or "referral"
-    item_id: int
-    contact_id: int
-    person_id: int
-    child_name: str
-    date_of_birth: date | None
-    expected_delivery: date | None
-    household_id: int | None
-    postcode: str | None
-    rag: Rag | None
-    due_at: datetime | None
-    status: str
-    assigned_to: str | None
-    version: int
-    level: int | None = None
-    """Threshold level: the contact's provisional level, or the referral's assessed one."""
-    team: str | None = None
-    """The team the work is allocated to (or, before that, its worker's own team)."""
-    assigned_id: int | None = None
-    also_open: tuple[str, ...] = ()
-    """Other open work about the same child, in words ("1 other contact", "Child in need")."""
-
-
-@dataclass(frozen=True)
-class QueueCursor:
-    """Where the next page starts (keyset paging: cost does not grow with history)."""
-
-    due_at: datetime
-    kind: str
-    item_id: int
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """A page of the open-work queue."""
-
-    rows: tuple[QueueRow, ...]
-    next_cursor: QueueCursor | None = None
-    filters: dict[str, str] = field(default_factory=dict)

@@ -29,10 +29,12 @@ from urllib.parse import parse_qsl, unquote
 from mash_desk.domain.enums import Role
 from mash_desk.domain.permissions import Permission, allows
 from mash_desk.domain.text import unstorable_problem
-from mash_desk.services.dto import Actor, QueueCursor, QueueRow
+from mash_desk.services.actor import Actor
 from mash_desk.services.queue_terms import (
     BY_DUE_KIND_ID,
     MAX_PAGE,
+    QueueCursor,
+    QueueRow,
     children_on,
     marked_open_elsewhere,
     queue_row,

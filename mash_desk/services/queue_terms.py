@@ -8,13 +8,61 @@ start-up): that page's rows must be built and worded exactly as the service buil
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from mash_desk.domain.enums import Rag, ServiceKind
-from mash_desk.services.dto import QueueRow
+
+
+class QueueRow(NamedTuple):
+    """One line of the open-work queue.
+
+    A named tuple rather than a dataclass: pages of hundreds of rows are built on every
+    refresh, and a tuple is six times cheaper to make while just as immutable.
+    """
+
+    kind: str  # "contact" or "referral"
+    item_id: int
+    contact_id: int
+    person_id: int
+    child_name: str
+    date_of_birth: date | None
+    expected_delivery: date | None
+    household_id: int | None
+    postcode: str | None
+    rag: Rag | None
+    due_at: datetime | None
+    status: str
+    assigned_to: str | None
+    version: int
+    level: int | None = None
+    """Threshold level: the contact's provisional level, or the referral's assessed one."""
+    team: str | None = None
+    """The team the work is allocated to (or, before that, its worker's own team)."""
+    assigned_id: int | None = None
+    also_open: tuple[str, ...] = ()
+    """Other open work about the same child, in words ("1 other contact", "Child in need")."""
+
+
+@dataclass(frozen=True)
+class QueueCursor:
+    """Where the next page starts (keyset paging: cost does not grow with history)."""
+
+    due_at: datetime
+    kind: str
+    item_id: int
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of the open-work queue."""
+
+    rows: tuple[QueueRow, ...]
+    next_cursor: QueueCursor | None = None
+    filters: dict[str, str] = field(default_factory=dict)
+
 
 # The most a view may ask for at once: a screen shows ~30 rows and scrolls for 256 more
 # (gui/queue_view.py), and a cap keeps one request from reading the whole backlog.

@@ -31,9 +31,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import keyring
-import keyring.errors
-
 from mash_desk.domain.errors import MashDeskError
 
 if TYPE_CHECKING:
@@ -120,6 +117,13 @@ class KeyInfo:
         return hmac.compare_digest(self.key_check, key_check(key))
 
 
+def _keyring_error() -> type[Exception]:
+    """The keyring's own error, read when one is being handled (see :class:`KeyringKeys`)."""
+    import keyring.errors
+
+    return keyring.errors.KeyringError
+
+
 class KeyStore(Protocol):
     """Where random database keys are kept, by database id (the OS keyring in production)."""
 
@@ -137,7 +141,12 @@ class KeyStore(Protocol):
 
 
 class KeyringKeys:
-    """Keys in the OS keyring (Secret Service, Keychain, Credential Locker); never in a file."""
+    """Keys in the OS keyring (Secret Service, Keychain, Credential Locker); never in a file.
+
+    ``keyring`` is imported when a key is first kept or read (about 50 ms, and finding the
+    desktop's keyring more): a server desk, or one whose key is kept elsewhere, never needs it,
+    and the first queue page is read before it (issue 16, start-up).
+    """
 
     # Which keyring service the entries live under (the draft keys use one of their own).
     service = KEYRING_SERVICE
@@ -148,10 +157,14 @@ class KeyringKeys:
 
     def save(self, database_id: str, key: bytes) -> None:
         """Store the key's hex under the database id."""
+        import keyring
+
         keyring.set_password(self.service, database_id, key.hex())
 
     def load(self, database_id: str) -> bytes | None:
         """Read the key back; None when the keyring has no entry for this id."""
+        import keyring
+
         stored = keyring.get_password(self.service, database_id)
         if stored is None:
             return None
@@ -187,14 +200,14 @@ class DemoKeys(KeyringKeys):
         """Keep the key in the keyring, or in the demo's private key file without one."""
         try:
             super().save(database_id, key)
-        except keyring.errors.KeyringError:
+        except _keyring_error():
             kept = self._kept() | {database_id: key.hex()}
             private_folder(self._file().parent, ours=True)
             write_private(self._file(), json.dumps(kept).encode("utf-8"))
 
     def load(self, database_id: str) -> bytes | None:
         """Read the key from the keyring, else from the demo's private key file."""
-        with contextlib.suppress(keyring.errors.KeyringError):
+        with contextlib.suppress(_keyring_error()):
             key = super().load(database_id)
             if key is not None:
                 return key
@@ -365,7 +378,7 @@ def create_key(store: KeyStore | None = None) -> tuple[bytes, KeyInfo]:
     info = new_key_info(key)
     try:
         store.save(info.database_id, key)
-    except keyring.errors.KeyringError:
+    except _keyring_error():
         raise PassphraseNeeded(Path(), new=True) from None
     return key, info
 
@@ -456,7 +469,7 @@ def resolve_key(path: Path, store: KeyStore | None = None) -> bytes:
 def _from_keyring(store: KeyStore, info: KeyInfo) -> bytes:
     try:
         key = store.load(info.database_id)
-    except keyring.errors.KeyringError as exc:
+    except _keyring_error() as exc:
         raise MissingKey(
             "The database's key is kept in the system keyring, which cannot be used now "
             f"({type(exc).__name__}): unlock the keyring and start again. Nothing was changed"
