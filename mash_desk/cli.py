@@ -218,7 +218,7 @@ def _progress(message: str, fraction: float) -> None:
 
 
 def _cmd_default(args: argparse.Namespace) -> int:
-    from mash_desk.gui.application import NO_DISPLAY, display_available
+    from mash_desk.gui.display import NO_DISPLAY, display_available
 
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)

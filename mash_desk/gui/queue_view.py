@@ -48,15 +48,19 @@ from mash_desk.gui.queue_model import (
 )
 from mash_desk.gui.tasks import describe_error
 from mash_desk.services.actor import Actor
-from mash_desk.services.queue_terms import QueueChoices, QueueFilter, QueuePage, QueueRow
+from mash_desk.services.queue_terms import (
+    FIRST_PAGE,
+    QueueChoices,
+    QueueFilter,
+    QueuePage,
+    QueueRow,
+)
 from mash_desk.services.timekeeping import Timekeeping
 
 if TYPE_CHECKING:  # the session brings the database layer, which the first page is drawn without
     from mash_desk.gui.session import DeskSession
 
 EMPTY_MESSAGE = "No open work matches these filters"
-FIRST_PAGE = 50
-"""Rows of the first page: what a start and every filter change wait for."""
 SCROLL_PAGE = 256
 """Rows read per page when the practitioner scrolls past the loaded ones.
 

@@ -43,6 +43,9 @@ from mash_desk.storage.schema_head import SCHEMA_HEAD
 
 log = logging.getLogger(__name__)
 
+EARLY_CONNECT_TIMEOUT = "5"
+"""Seconds the first page waits for a server before leaving it to the full start (libpq's)."""
+
 
 @dataclass(frozen=True)
 class EarlyPage:
@@ -354,6 +357,9 @@ def read_server_page(url: str, *, size: int, today: date) -> EarlyPage | None:
     params = _libpq_params(url)
     if params is None:
         return None
+    # A server that does not answer soon gets the full start's own wait and message, not two
+    # waits in a row; the desk's URL may set its own, shorter limit.
+    params.setdefault("connect_timeout", EARLY_CONNECT_TIMEOUT)
     try:
         conn = psycopg.connect(make_conninfo(**params), autocommit=True)
     except psycopg.Error as exc:

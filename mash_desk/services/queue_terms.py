@@ -68,6 +68,9 @@ class QueuePage:
 # (gui/queue_view.py), and a cap keeps one request from reading the whole backlog.
 MAX_PAGE = 500
 
+FIRST_PAGE = 50
+"""Rows of the queue's first page: what a start and every filter change wait for."""
+
 
 @dataclass(frozen=True)
 class QueueFilter:
