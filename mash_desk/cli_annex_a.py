@@ -13,8 +13,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from mash_desk.printing.private_files import shared_folder_reason
-
 
 def _date(text: str) -> date:
     try:
@@ -55,6 +53,8 @@ def add_annex_a_parser(
 
 def cmd_annex_a(args: argparse.Namespace, url: str) -> int:
     """Export the workbook ``args.out`` from the database at ``url``; print what was written."""
+    # Here, not at the top: the printing package loads CUPS, which the desk's start never needs.
+    from mash_desk.printing.private_files import shared_folder_reason
     from mash_desk.services.desk import Desk
 
     folder = args.out.absolute().parent

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mash_desk.cli_annex_a import add_annex_a_parser, cmd_annex_a
-from mash_desk.printing.private_files import make_folder, shared_folder_reason, write_private_file
 
 if TYPE_CHECKING:
     # The census rules take ~0.05 s to load: imported where a check runs, not at every start.
@@ -116,6 +115,12 @@ def _cmd_check(args: argparse.Namespace, url: str) -> int:
 
 
 def _cmd_cin(args: argparse.Namespace, url: str) -> int:
+    # Here, not at the top: the printing package loads CUPS, which the desk's start never needs.
+    from mash_desk.printing.private_files import (
+        make_folder,
+        shared_folder_reason,
+        write_private_file,
+    )
     from mash_desk.services.desk import Desk
 
     target: Path = args.out
