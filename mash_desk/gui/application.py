@@ -18,8 +18,12 @@ from mash_desk.gui.display import NO_DISPLAY, display_available, is_server, serv
 from mash_desk.gui.theme import THEMES, apply_theme
 
 
-def application() -> QApplication:
-    """The desk's QApplication (made on first call), in the theme the person chose."""
+def application(*, first_page: bool = False) -> QApplication:
+    """The desk's QApplication (made on first call), in the theme the person chose.
+
+    ``first_page``: in Qt's own Fusion drawing, for the page shown before the desk has loaded
+    (see :func:`mash_desk.gui.theme.apply_theme`).
+    """
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName("mash-desk")
@@ -28,7 +32,7 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     theme = str(QSettings().value("theme", "light"))
-    apply_theme(app, theme if theme in THEMES else "light")
+    apply_theme(app, theme if theme in THEMES else "light", first_page=first_page)
     return app
 
 

@@ -31,7 +31,7 @@ def run_desk(
     on_first_page: FirstPageShown | None = None,
 ) -> int:
     """Run the desk until its window closes; ``reading`` is the first page on its way."""
-    app = application()
+    app = application(first_page=reading is not None)
     early = _early_window(reading, url, demo) if reading is not None else None
     handed: tuple[EarlyWindow, Any, Any] | None = None
     if early is not None:

@@ -14,11 +14,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mash_desk.gui.identity import demo_banner, window_title
 from mash_desk.gui.queue_view import QueueView
+from mash_desk.gui.theme import with_contrast_edge
 from mash_desk.services.actor import Actor
 from mash_desk.services.queue_terms import QueuePage, QueueRow
 from mash_desk.services.timekeeping import Timekeeping
@@ -60,6 +69,13 @@ class EarlyWindow(QMainWindow):
         # here keeps the queue where it is when the window is handed over.
         self.menuBar().addMenu("&File").setEnabled(False)
         self._say_loading()
+        # Drawn before the desk's own style is applied (gui/theme.py apply_theme): the
+        # controls a person may use meanwhile keep their readable edges (WCAG 2.1 1.4.11).
+        self._edged = (self.queue.search, self.queue.my_work_toggle, self.queue.group_toggle)
+        app = QApplication.instance()
+        theme = str((app.property("mash_theme") if app is not None else None) or "light")
+        for control in self._edged:
+            with_contrast_edge(control, theme)
 
     def _central(self, actor: Actor, demo: bool) -> QWidget:
         """The demo banner (as the main window has it) above a tab bar holding the queue."""
@@ -100,6 +116,8 @@ class EarlyWindow(QMainWindow):
         """Show ``window`` where this one is (it holds the queue now), then go."""
         self._handed_over = True
         self.queue.open_requested.disconnect(self._remember_open)
+        for control in self._edged:
+            control.setPalette(QPalette())  # the desk's style draws the edges from here on
         if self.isMaximized():
             window.showMaximized()
         else:

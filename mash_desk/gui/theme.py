@@ -8,7 +8,14 @@ practitioners read these screens all day, often on poor office monitors.
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 THEMES = ("light", "dark")
 
@@ -89,13 +96,36 @@ def palette(theme: str) -> QPalette:
     return result
 
 
-def apply_theme(app: QApplication, theme: str) -> None:
-    """Switch the whole application to ``theme``."""
+def apply_theme(app: QApplication, theme: str, *, first_page: bool = False) -> None:
+    """Switch the whole application to ``theme``.
+
+    ``first_page``: Fusion as Qt draws it, for the queue's first page shown before the desk
+    has loaded (``gui/early_window.py``). :class:`ContrastStyle` is written in Python, and its
+    first call made PySide6 build a Python type for every style option and widget class it
+    might be handed: 20 ms of that page's first paint (issue 16, start-up). That page's
+    controls get the same edges through their palettes (:func:`with_contrast_edge`), and the
+    desk's own start applies the theme again, with the style, before it takes the page over.
+    """
     if theme not in THEMES:
         raise ValueError(f"Unknown theme {theme!r}")
-    app.setStyle(ContrastStyle(CONTROL_BORDER[theme]))
+    style = QStyleFactory.create("Fusion") if first_page else ContrastStyle(CONTROL_BORDER[theme])
+    app.setStyle(style)
     app.setPalette(palette(theme))
     app.setProperty("mash_theme", theme)
+
+
+def with_contrast_edge(control: QWidget, theme: str) -> None:
+    """Give ``control`` :class:`ContrastStyle`'s edge under plain Fusion, through its palette.
+
+    Fusion draws a field's or check box's edge from the window colour, darkened: the control's
+    own palette hands it the colour that darkens to the readable edge, as the style does. Only
+    for controls that paint no window-coloured background of their own (fields, check boxes).
+    """
+    edged = QPalette(control.palette())
+    source = QColor(CONTROL_BORDER[theme]).lighter(140)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        edged.setColor(group, QPalette.ColorRole.Window, source)
+    control.setPalette(edged)
 
 
 def contrast_ratio(foreground: QColor, background: QColor) -> float:

@@ -8,11 +8,14 @@ were, because the main window takes over the very queue they were looking at.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 
 from mash_desk.gui.early_window import LOADING, EarlyWindow
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.queue_model import COL_CHILD, RowRole
+from mash_desk.gui.theme import THEMES, apply_theme, contrast_ratio, palette
 from mash_desk.services.timekeeping import Timekeeping
 from tests.support.helpers import log_one
 
@@ -116,3 +119,34 @@ def test_the_first_page_sits_where_the_main_windows_queue_will(qtbot, session):
     # A menu bar of the same height above: nothing jumps when the window is handed over.
     assert early.menuBar().height() == window.menuBar().height() > 0
     assert window.queue.mapTo(window, window.queue.rect().topLeft()) == before
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_first_pages_controls_keep_readable_edges_before_the_desks_style(
+    qtbot, qapp, session, theme
+):
+    """Drawn in plain Fusion while the desk loads, the search box still has its 3:1 edge."""
+    style, colours = qapp.style().name(), QPalette(qapp.palette())
+    try:
+        apply_theme(qapp, theme, first_page=True)
+        early = _early(qtbot, session)
+        qtbot.waitExposed(early)
+        search = early.queue.search
+        image = search.grab().toImage()
+        background = palette(theme).color(QPalette.ColorRole.Window)
+        inside = palette(theme).color(QPalette.ColorRole.Base)
+        y = search.rect().center().y()
+        edge = max(
+            min(contrast_ratio(image.pixelColor(x, y), c) for c in (background, inside))
+            for x in range(0, 3)
+        )
+        assert edge >= 3.0
+        window = MainWindow(session, early_queue=early.queue)
+        qtbot.addWidget(window)
+        early.hand_over(window)
+        # The desk's own style draws the edges once it has the queue.
+        window_colour = search.palette().color(QPalette.ColorRole.Window)
+        assert window_colour == qapp.palette().color(QPalette.ColorRole.Window)
+    finally:
+        qapp.setStyle(style)
+        qapp.setPalette(colours)
