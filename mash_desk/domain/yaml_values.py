@@ -20,17 +20,19 @@ lines for every kind at the cost of about forty lines.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from mash_desk.domain.capped_files import FileTooLarge, describe_size, read_capped
 from mash_desk.domain.errors import MashDeskError
+
+if TYPE_CHECKING:
+    import yaml
 
 
 def kind_of(value: object) -> str:
@@ -144,10 +146,6 @@ class LocatedList(list[Any]):
     item_lines: tuple[int, ...] = ()
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # base: C if built
-    """Safe YAML loading (no object construction) that keeps line numbers."""
-
-
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LocatedMap:
     loader.flatten_mapping(node)
     pairs = loader.construct_pairs(node, deep=True)
@@ -170,8 +168,21 @@ def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Loc
     return items
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+@functools.cache
+def _line_loader() -> type[yaml.SafeLoader]:
+    """Safe YAML loading (no object construction) that keeps line numbers.
+
+    Made on first use: PyYAML takes 18 ms to import, and a start reads no YAML once the
+    shipped policy is kept (``services/kept_policy.py``, issue 16).
+    """
+    import yaml
+
+    class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # base: C if built
+        """Safe YAML loading (no object construction) that keeps line numbers."""
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    return LineLoader
 
 
 def read_resource(
@@ -214,12 +225,14 @@ def parse_yaml(
         ResourceFileError: (``error``) not UTF-8, not YAML (with the line), or nested too
             deeply to be any resource file.
     """
+    import yaml
+
     name = str(source)
     try:
         # Decoded here, not by PyYAML, which would also take UTF-16 and then report a stray
         # byte as an "unacceptable character": every resource file is UTF-8 (a BOM allowed).
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
+        return yaml.load(text, Loader=_line_loader())  # noqa: S506 — a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from mash_desk.domain.clock import Clock, SystemClock
 from mash_desk.domain.deadlines import Deadlines
-from mash_desk.domain.policy import Policy, default_policy
+from mash_desk.domain.policy import Policy
 from mash_desk.services.kept_holidays import HolidayFile
+from mash_desk.services.kept_policy import kept_default_policy
 
 
 class Timekeeping:
@@ -22,7 +23,7 @@ class Timekeeping:
 
     def __init__(self, clock: Clock | None = None, policy: Policy | None = None):
         self.clock: Clock = clock or SystemClock()
-        self.policy = policy or default_policy()
+        self.policy = policy or kept_default_policy()
         self.deadlines = Deadlines.from_policy(self.policy, HolidayFile())
         self.tz = ZoneInfo(self.policy.timezone)
 
