@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from mash_desk import __version__
 
@@ -42,6 +42,8 @@ def say_start_failed(message: str, smoke_test: bool) -> None:
     if smoke_test:
         print(f"mash-desk: {message}", file=sys.stderr)
     else:
+        from PySide6.QtWidgets import QMessageBox  # only when a start fails
+
         QMessageBox.critical(None, "MASH Desk", message)
 
 

@@ -7,15 +7,8 @@ practitioners read these screens all day, often on poor office monitors.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPainter, QPalette
-from PySide6.QtWidgets import (
-    QApplication,
-    QProxyStyle,
-    QStyle,
-    QStyleFactory,
-    QStyleOption,
-    QWidget,
-)
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 THEMES = ("light", "dark")
 
@@ -43,42 +36,6 @@ _COLOURS = (
 # #5f5f5f on #ffffff is 6.4:1, on #f4f4f4 5.8:1; #8c8c8c on #252526 is 4.6:1, on #1e1e1e 5.0:1.
 CONTROL_BORDER = {"light": "#5f5f5f", "dark": "#8c8c8c"}
 
-_EDGED = frozenset(
-    {
-        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
-        QStyle.PrimitiveElement.PE_FrameLineEdit,
-        QStyle.PrimitiveElement.PE_Frame,
-    }
-)
-
-
-class ContrastStyle(QProxyStyle):
-    """Fusion, with the edges of check boxes, radio buttons and fields in a readable colour."""
-
-    def __init__(self, border: str):
-        """Draw edges in ``border`` (one of :data:`CONTROL_BORDER`)."""
-        super().__init__("Fusion")
-        # Fusion's edge is the window colour darkened by 140 %; hand it the colour that
-        # darkens to ``border`` (only while drawing an edged control: nothing else changes).
-        self._edge_source = QColor(border).lighter(140)
-
-    def drawPrimitive(  # noqa: N802 — Qt API
-        self,
-        element: QStyle.PrimitiveElement,
-        option: QStyleOption,
-        painter: QPainter,
-        widget: QWidget | None = None,
-    ) -> None:
-        """Draw ``element``; edged controls get the contrasting edge."""
-        if element in _EDGED and option is not None:
-            option = type(option)(option)
-            edged = QPalette(option.palette)
-            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-                edged.setColor(group, QPalette.ColorRole.Window, self._edge_source)
-            option.palette = edged
-        super().drawPrimitive(element, option, painter, widget)
-
 
 def palette(theme: str) -> QPalette:
     """The palette of ``theme`` ("light" or "dark")."""
@@ -100,22 +57,29 @@ def apply_theme(app: QApplication, theme: str, *, first_page: bool = False) -> N
     """Switch the whole application to ``theme``.
 
     ``first_page``: Fusion as Qt draws it, for the queue's first page shown before the desk
-    has loaded (``gui/early_window.py``). :class:`ContrastStyle` is written in Python, and its
-    first call made PySide6 build a Python type for every style option and widget class it
-    might be handed: 20 ms of that page's first paint (issue 16, start-up). That page's
-    controls get the same edges through their palettes (:func:`with_contrast_edge`), and the
-    desk's own start applies the theme again, with the style, before it takes the page over.
+    has loaded (``gui/early_window.py``). The contrast style (``gui/contrast_style.py``) is
+    written in Python, and its first call made PySide6 build a Python type for every style
+    option and widget class it might be handed: 20 ms of that page's first paint (issue 16,
+    start-up). That page's controls get the same edges through their palettes
+    (:func:`with_contrast_edge`), and the desk's own start applies the theme again, with the
+    style, before it takes the page over.
     """
     if theme not in THEMES:
         raise ValueError(f"Unknown theme {theme!r}")
-    style = QStyleFactory.create("Fusion") if first_page else ContrastStyle(CONTROL_BORDER[theme])
-    app.setStyle(style)
+    if first_page:
+        app.setStyle(QStyleFactory.create("Fusion"))
+    else:
+        # Its own module: making Qt's proxy style class ready costs 9 ms, which the first
+        # page, drawn in plain Fusion, does without.
+        from mash_desk.gui.contrast_style import ContrastStyle
+
+        app.setStyle(ContrastStyle(CONTROL_BORDER[theme]))
     app.setPalette(palette(theme))
     app.setProperty("mash_theme", theme)
 
 
 def with_contrast_edge(control: QWidget, theme: str) -> None:
-    """Give ``control`` :class:`ContrastStyle`'s edge under plain Fusion, through its palette.
+    """Give ``control`` the contrast style's edge under plain Fusion, through its palette.
 
     Fusion draws a field's or check box's edge from the window colour, darkened: the control's
     own palette hands it the colour that darkens to the readable edge, as the style does. Only
