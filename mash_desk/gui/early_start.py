@@ -111,8 +111,12 @@ def _load_the_desk(
 
 
 def _open_the_desk(url: str, demo: bool) -> tuple[Any, Any]:
-    """Import the desk's main window and services, and open its database (off the GUI thread)."""
-    import mash_desk.gui.app  # noqa: F401 — the main window, the services, SQLAlchemy
+    """Import the desk's services and open its database (off the GUI thread).
+
+    Nothing of Qt is imported here: a module that makes its Qt classes ready on this thread
+    while the GUI thread paints crashed one start in 40 (a segmentation fault in Qt). The
+    main window's modules load on the GUI thread once this is done (30 ms).
+    """
     from mash_desk.services.desk import Desk
 
     desk = Desk.open(url)
