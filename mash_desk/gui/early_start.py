@@ -38,6 +38,9 @@ def run_desk(
         early.show()
         if window_side:
             place(early, window_side)  # where the desk's window will be: nothing moves after
+        # Painted before the desk starts loading: its thread would share the interpreter
+        # with this first paint.
+        app.processEvents()
         if on_first_page is not None:
             on_first_page(early)
         loaded = _load_the_desk(app, early, url, demo)
