@@ -4,15 +4,16 @@
 "key": hex, "rounds": n}``. The process prints one JSON line and exits.
 
 * ``startup``/``app`` — what ``mash-desk`` does up to a filled queue on a signed-in desk:
-  import the console script's module (``mash_desk.cli``), the QApplication and theme, open
-  the database (key from the key store, migrations checked), sign in (demo user on SQLite,
-  the login's person on a server), the main window shown, and the first queue page read in
-  the background and shown, while the drafts key is found on another thread. It prints
-  ``ready`` on the queue's first rows (signal-driven, where ``--smoke-test`` polls every
-  100 ms). Left out: the log file and the crash reporter's hooks.
+  import the console script's module (``mash_desk.cli``), then ``gui.start.start_desk`` as the
+  script calls it (the demo desk on SQLite, the login's person on a server): the first page is
+  read over the driver on a thread while Qt loads and shown in the desk's own queue; timed
+  when its rows are painted (``first_page_s``, from the launch the parent hands over). The
+  desk then loads behind it; ``desk_ready_s`` is its main window taking that queue over. A
+  start that does not show its first page early fails. Left out: the log file and the crash
+  reporter's hooks.
 * ``startup``/``floor`` — a bare PySide6 window with a 50-row ``QTableView`` filled from the
   same first-page SQL (``harness.Scenarios.queue_floor``'s two selects) on a DBAPI
-  connection: sqlcipher3 with the raw key, or psycopg.
+  connection: sqlcipher3 with the raw key, or psycopg; timed when its rows are painted.
 * ``scroll``/``app`` — the real ``QueueView`` (1200×800, offscreen) scrolled from its first
   page to the end of the queue: the view's own scroll-to-bottom asks its model for more,
   page by page, through the service, each page read on the task runner's thread.
@@ -22,8 +23,8 @@
   cannot open a SQLCipher file, so the floor is a ``QAbstractTableModel`` over the rows of
   that one statement, read through the same DBAPI the desk uses, on both engines.)
 
-The parent times the whole process for ``startup`` (start to the ``ready`` line); ``scroll``
-reports its own times: the first round (the process's first touch) and the later ones.
+``scroll`` reports its own times: the first round (the process's first touch) and the later
+ones.
 """
 
 from __future__ import annotations
