@@ -50,6 +50,7 @@ from mash_desk.gui.tasks import describe_error
 from mash_desk.services.actor import Actor
 from mash_desk.services.queue_terms import (
     FIRST_PAGE,
+    SCROLL_PAGE,
     QueueChoices,
     QueueFilter,
     QueuePage,
@@ -61,11 +62,6 @@ if TYPE_CHECKING:  # the session brings the database layer, which the first page
     from mash_desk.gui.session import DeskSession
 
 EMPTY_MESSAGE = "No open work matches these filters"
-SCROLL_PAGE = 256
-"""Rows read per page when the practitioner scrolls past the loaded ones.
-
-QSqlQueryModel's batch: at 50 a 2,000-item backlog took 40 reads, each a thread hop, a
-layout and a repaint of the whole view (benchmarks/, ``queue_scroll_2000``)."""
 UNALLOCATED = "unallocated"
 """The worker filter's choice for work nobody holds yet."""
 _COLUMN_WIDTHS = {

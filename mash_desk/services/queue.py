@@ -33,7 +33,9 @@ from mash_desk.services.context import Service, Unit, with_acting_user_rows
 from mash_desk.services.dto import Actor, QueueCursor, QueuePage, QueueRow
 from mash_desk.services.queue_terms import (
     BY_DUE_KIND_ID,
+    FIRST_PAGE,
     MAX_PAGE,
+    SCROLL_PAGE,
     QueueChoices,
     QueueFilter,
     QueueWorker,
@@ -203,6 +205,20 @@ def _open_work_of(size: int) -> Prepared:
 # cost 14 % more per page on an encrypted 10-year file than exact lists (benchmarks/). Pages
 # hold 1 to MAX_PAGE children, so the cache stays small.
 _open_work = functools.lru_cache(maxsize=MAX_PAGE)(_open_work_of)
+
+
+def make_first_statements(server: bool) -> None:
+    """Make the statements of a queue's refresh and first scroll (the warm-up compiles them).
+
+    A start that drew its first page early (``services/early_page.py``) read it without this
+    service, so its first F5, filter or scroll would compile these while the person waits.
+    """
+    for kind in ("contact", "referral"):
+        for shape, size in ((frozenset(), FIRST_PAGE), (frozenset({"after"}), SCROLL_PAGE)):
+            _sides(kind, shape, size)
+            if server:
+                _sides_behind_user(kind, shape, size)
+    _open_work(FIRST_PAGE)
 
 
 def with_open_elsewhere(unit: Unit, rows: tuple[QueueRow, ...]) -> tuple[QueueRow, ...]:

@@ -71,6 +71,12 @@ MAX_PAGE = 500
 FIRST_PAGE = 50
 """Rows of the queue's first page: what a start and every filter change wait for."""
 
+SCROLL_PAGE = 256
+"""Rows read per page when the practitioner scrolls past the loaded ones.
+
+QSqlQueryModel's batch: at 50 a 2,000-item backlog took 40 reads, each a thread hop, a
+layout and a repaint of the whole view (benchmarks/, ``queue_scroll_2000``)."""
+
 
 @dataclass(frozen=True)
 class QueueFilter:

@@ -64,9 +64,11 @@ def warm_up(desk: Desk) -> int:
     # the screens' statement modules stay off that path (tests/test_startup_imports.py).
     for module in STATEMENT_MODULES:
         importlib.import_module(module)
+    from mash_desk.services.queue import make_first_statements
     from mash_desk.storage.prepared_search import make_likely_statements
 
     make_likely_statements()
+    make_first_statements(server=desk.db.dialect != "sqlite")
     compiled = compile_all(desk.db.engine.dialect)
     # The first deadline worked out loads the bank holidays (the ``holidays`` package, ~0.1 s:
     # working_time.holiday_checker): the partner inbox's first call paid it.

@@ -152,6 +152,32 @@ def test_work_queue(qtbot, demo_desk, reader, tmp_path):
     session.tasks.wait(10_000)
 
 
+def test_first_page_while_the_desk_loads(qtbot, demo_desk, reader):
+    """The queue shown before the desk has loaded reads as the queue does, and says it loads."""
+    from mash_desk.gui.early_window import LOADING, EarlyWindow
+    from mash_desk.services.timekeeping import Timekeeping
+
+    session = demo_session(demo_desk, DEMO_PRACTITIONER)
+    page = demo_desk.queue.page(session.actor, size=50)
+    early = EarlyWindow(
+        session.actor,
+        page,
+        database_label="DEMO",
+        demo=True,
+        times=Timekeeping(demo_desk.ctx.clock),
+    )
+    qtbot.addWidget(early)
+    early.resize(1280, 800)
+    early.show()
+    qtbot.waitExposed(early)
+    tree = reader.tree()
+    assert unnamed_controls(tree) == []
+    table = find(tree, role="table", name="Open work queue")
+    assert table["rows"] > 5
+    find(tree, role="progress bar", name=LOADING)
+    assert assert_every_view_lets_tab_out(qtbot, reader, early.queue) == 1
+
+
 def _open_contact_row(qtbot, window: MainWindow, session) -> ThresholdPanel:
     model = window.queue.model
     row = next(

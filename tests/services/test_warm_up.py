@@ -62,6 +62,24 @@ def test_warm_up_compiles_every_screen_statement_and_parses_the_thresholds(desk:
     assert warm_up(desk) == 0
 
 
+def test_warm_up_readies_the_queues_refresh_and_first_scroll(desk: Desk):
+    # A start whose first page was read early (services/early_page.py) never used the queue
+    # service: its first F5 or scroll must not compile while the practitioner waits.
+    from mash_desk.services import queue
+    from mash_desk.services.queue_terms import FIRST_PAGE, SCROLL_PAGE
+
+    for made in (queue._sides, queue._sides_behind_user, queue._open_work):
+        made.cache_clear()  # as in a fresh process: no queue statement made yet
+    warm_up(desk)
+    dialect = desk.db.engine.dialect.name
+    server = desk.db.dialect != "sqlite"
+    for kind in ("contact", "referral"):
+        for shape, size in ((frozenset(), FIRST_PAGE), (frozenset({"after"}), SCROLL_PAGE)):
+            made = queue._sides_behind_user if server else queue._sides
+            assert dialect in made(kind, shape, size)._compiled, (kind, shape)
+    assert dialect in queue._open_work(FIRST_PAGE)._compiled
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.CHAIR, Role.PARTNER, Role.PERFORMANCE])
 def test_warm_up_works_under_each_roles_own_server_login(server_db, role):
