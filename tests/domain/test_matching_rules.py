@@ -91,3 +91,14 @@ def test_permissions_follow_the_users_of_the_front_door():
         PermissionDenied, match="partner-agency representative may not log contacts"
     ):
         require(Role.PARTNER, Permission.LOG_CONTACT)
+
+
+def test_names_key_alike_with_or_without_accents_and_punctuation():
+    # Typed on whatever keyboard was at hand: the same child is found either way.
+    from mash_desk.domain.matching import name_key
+
+    assert name_key("Łukasz") == name_key("Lukasz")
+    assert name_key("Zoë") == name_key("Zoe")
+    assert name_key("Weiß") == name_key("Weiss")
+    assert name_key("Smith-Jones") == name_key("smith jones") != ""
+    assert name_key("  ") == ""
