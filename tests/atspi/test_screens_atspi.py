@@ -170,6 +170,8 @@ def test_first_page_while_the_desk_loads(qtbot, demo_desk, reader):
     early.resize(1280, 800)
     early.show()
     qtbot.waitExposed(early)
+    early.activateWindow()  # keyboard focus needs an active window (see _window)
+    qtbot.waitUntil(early.isActiveWindow, timeout=10_000)
     tree = reader.tree()
     assert unnamed_controls(tree) == []
     table = find(tree, role="table", name="Open work queue")
