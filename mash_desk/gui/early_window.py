@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mash_desk.gui.identity import demo_banner, window_title
+from mash_desk.gui.identity import DEMO_BANNER_STYLE, demo_banner, window_title
 from mash_desk.gui.queue_view import QueueView
 from mash_desk.gui.theme import with_contrast_edge
 from mash_desk.services.actor import Actor
@@ -91,10 +91,7 @@ class EarlyWindow(QMainWindow):
             banner = QLabel(demo_banner(actor))
             banner.setObjectName("demoBanner")
             banner.setWordWrap(True)
-            banner.setStyleSheet(
-                "#demoBanner { background: #ffe08a; color: #1b1b1b; padding: 6px; "
-                "font-weight: bold; }"
-            )
+            banner.setStyleSheet(DEMO_BANNER_STYLE)
             layout.addWidget(banner)
         layout.addWidget(tabs)
         return central

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from mash_desk.services.actor import Actor
 
+DEMO_BANNER_STYLE = (
+    "#demoBanner { background: #ffe08a; color: #1b1b1b; padding: 6px; font-weight: bold; }"
+)
+"""The demo banner's look (``objectName`` "demoBanner"), the same in every window."""
+
 
 def who(actor: Actor) -> str:
     """The person and their role, as the title and banner name them."""

@@ -30,7 +30,7 @@ from mash_desk.domain.demo_users import DEMO_ROLES as _DEMO_ROLES
 from mash_desk.domain.demo_users import FIRST_PARTNER as _FIRST_PARTNER
 from mash_desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from mash_desk.gui.a11y import focus_into
-from mash_desk.gui.identity import demo_banner, window_title
+from mash_desk.gui.identity import DEMO_BANNER_STYLE, demo_banner, window_title
 from mash_desk.gui.privacy import PRIVACY_KEY, PrivacyCurtain
 from mash_desk.gui.red_decision_action import ACTION_KEY as RED_DECISION_KEY
 from mash_desk.gui.red_decision_action import ACTION_TEXT as RED_DECISION_TEXT
@@ -93,9 +93,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setObjectName("demoBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "#demoBanner { background: #ffe08a; color: #1b1b1b; padding: 6px; font-weight: bold; }"
-        )
+        self.banner.setStyleSheet(DEMO_BANNER_STYLE)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
