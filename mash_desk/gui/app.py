@@ -14,15 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mash_desk.diagnostics import start_logging
 from mash_desk.domain.demo_users import DEMO_PRACTITIONER
-from mash_desk.gui.application import (
-    NO_DISPLAY,
-    application,
-    display_available,
-    place,
-    say_start_failed,
-)
-from mash_desk.gui.application import is_server as _is_server
-from mash_desk.gui.application import server_label as _server_label
+from mash_desk.gui.application import application, place, say_start_failed
 from mash_desk.gui.backups import offer_daily_backup
 from mash_desk.gui.crash_dialog import install_crash_reporting
 from mash_desk.gui.database_unlock import (
@@ -32,6 +24,9 @@ from mash_desk.gui.database_unlock import (
     with_progress,
 )
 from mash_desk.gui.database_unlock import in_background as _in_background
+from mash_desk.gui.display import NO_DISPLAY, display_available
+from mash_desk.gui.display import is_server as _is_server
+from mash_desk.gui.display import server_label as _server_label
 from mash_desk.gui.early_window import EarlyWindow
 from mash_desk.gui.main_window import MainWindow
 from mash_desk.gui.session import DeskSession

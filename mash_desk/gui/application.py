@@ -12,9 +12,6 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mash_desk import __version__
-
-# What a start checks before Qt; callers have always found these here.
-from mash_desk.gui.display import NO_DISPLAY, display_available, is_server, server_label  # noqa: F401
 from mash_desk.gui.theme import THEMES, apply_theme
 
 

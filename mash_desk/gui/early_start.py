@@ -13,7 +13,8 @@ from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from mash_desk.domain.errors import PermissionDenied
-from mash_desk.gui.application import application, place, say_start_failed, server_label
+from mash_desk.gui.application import application, place, say_start_failed
+from mash_desk.gui.display import server_label
 from mash_desk.gui.early_window import EarlyWindow
 from mash_desk.gui.first_page_read import FirstPageRead, FirstPageShown
 from mash_desk.gui.tasks import TaskRunner, describe_error

@@ -13,8 +13,6 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-# Where the database is by default: callers have always found it here.
-from mash_desk.storage.locations import ENV_VAR, default_url, demo_url  # noqa: F401
 from mash_desk.storage.sqlite_pragmas import sqlite_pragmas
 
 # On a shared server a desk may hold at most three connections: one for reads, one for
