@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEventLoop
-from PySide6.QtWidgets import QApplication
-
 from mash_desk.domain.errors import PermissionDenied
 from mash_desk.gui.application import application, place, say_start_failed
 from mash_desk.gui.display import server_label
 from mash_desk.gui.early_window import EarlyWindow
 from mash_desk.gui.first_page_read import FirstPageRead, FirstPageShown
-from mash_desk.gui.tasks import TaskRunner, describe_error
+from mash_desk.gui.tasks import describe_error
 from mash_desk.services.queue_terms import QueuePage
 
 
@@ -44,9 +41,7 @@ def run_desk(
         app.processEvents()
         if on_first_page is not None:
             on_first_page(early)
-        loaded = _load_the_desk(app, early, url, demo)
-        if loaded is None:
-            return 0  # closed while the desk loaded
+        loaded = _load_the_desk(url, demo)
         if isinstance(loaded, BaseException):
             early.close()
             say_start_failed(describe_error(loaded), smoke_test)
@@ -78,49 +73,24 @@ def _early_window(reading: FirstPageRead, url: str, demo: bool) -> EarlyWindow |
     )
 
 
-def _load_the_desk(
-    app: QApplication, early: EarlyWindow, url: str, demo: bool
-) -> tuple[Any, Any] | BaseException | None:
-    """Import and open the desk on a thread while the early queue stays live.
+def _load_the_desk(url: str, demo: bool) -> tuple[Any, Any] | BaseException:
+    """Import and open the desk on the GUI thread, the first page already painted.
 
-    Returns (desk, server person), the error that stopped it, or None when the person closed
-    the window meanwhile (the desk is then closed again).
+    Returns (desk, server person), or the error that stopped it. Not on a worker thread: a
+    worker importing the desk while this thread painted the live first page crashed a start
+    now and then (a segmentation fault inside PySide6, whose import hook and lazily made types
+    are shared by every thread). The page stays on screen meanwhile; it answers again when
+    the main window takes it over, about 0.6 s later.
     """
-    tasks = TaskRunner()
-    loop = QEventLoop()
-    outcome: dict[str, Any] = {}
-
-    def finish(key: str, value: object) -> None:
-        outcome.setdefault(key, value)
-        loop.quit()
-
-    tasks.read(
-        _open_the_desk,
-        url,
-        demo,
-        on_done=lambda opened: finish("opened", opened),
-        on_error=lambda exc: finish("error", exc),
-        label="Opening the rest of the desk…",
-    )
-    early.closed.connect(lambda: finish("closed", True))
-    if not outcome:
-        loop.exec()
-    if "closed" in outcome:
-        tasks.wait()
-        app.processEvents()  # the opened desk's answer, if it came, to close it again
-        if "opened" in outcome:
-            outcome["opened"][0].close()
-        return None
-    return outcome.get("error") or outcome["opened"]
+    try:
+        return _open_the_desk(url, demo)
+    except Exception as exc:  # noqa: BLE001 — shown in a window, not as a traceback
+        return exc
 
 
 def _open_the_desk(url: str, demo: bool) -> tuple[Any, Any]:
-    """Import the desk's services and open its database (off the GUI thread).
-
-    Nothing of Qt is imported here: a module that makes its Qt classes ready on this thread
-    while the GUI thread paints crashed one start in 40 (a segmentation fault in Qt). The
-    main window's modules load on the GUI thread once this is done (30 ms).
-    """
+    """Import the desk's services and main window, and open its database."""
+    import mash_desk.gui.app  # noqa: F401 — the main window, the services, SQLAlchemy
     from mash_desk.services.desk import Desk
 
     desk = Desk.open(url)

@@ -41,7 +41,7 @@ def start_desk(
         return 2
     reading = FirstPageRead(url, demo) if FirstPageRead.wanted(url, demo) else None
     if reading is not None:
-        _load_before_qt()
+        _load_before_qt(server=not demo)
         reading.start()
     from mash_desk.gui.early_start import run_desk  # Qt, loading while the page is read
 
@@ -56,13 +56,20 @@ def start_desk(
     )
 
 
-def _load_before_qt() -> None:
-    """Import the first page's modules that need no Qt, before Qt.
+def _load_before_qt(*, server: bool) -> None:
+    """Import the first page's modules that need no Qt, the driver among them, before Qt.
 
     Once PySide6 is loaded, its import hook reads the source of every module imported after
     it (``shibokensupport.feature``, looking for ``from __feature__ import``): about 12 ms for
-    these, the policy's YAML reader among them, on every start.
+    these on every start. And the reading thread then imports nothing while Qt loads beside
+    it: no import runs on two threads through that hook at once.
     """
     import mash_desk.gui.queue_cells  # noqa: F401
     import mash_desk.services.early_page  # noqa: F401
     import mash_desk.services.timekeeping  # noqa: F401
+
+    if server:
+        import psycopg  # noqa: F401
+        import psycopg.conninfo  # noqa: F401
+    else:
+        import sqlcipher3.dbapi2  # noqa: F401
