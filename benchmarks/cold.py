@@ -43,8 +43,11 @@ def main() -> int:
     call = app if spec["side"] == "app" else floor
     if spec.get("warm"):
         _warm_up_beside(seats)
-    # The write probes are used once each: the first touch before the warm-up has its own.
-    index = spec["probes"]["cold_index"] + (0 if spec.get("warm") or spec["side"] == "floor" else 1)
+    # The write probes are used once each: sample k after the warm-up (and the floor's k)
+    # has cold_index + k, the first touch before the warm-up the one after them all.
+    probes = spec["probes"]
+    before_warm_up = spec["side"] == "app" and not spec.get("warm")
+    index = probes["cold_index"] + (probes["cold_samples"] if before_warm_up else spec["sample"])
     started = time.perf_counter()
     call(index)
     seconds = time.perf_counter() - started

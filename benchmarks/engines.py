@@ -50,6 +50,9 @@ class Target:
     """Role → URL (SQLite: the same file for every role)."""
     demo_users: dict[str, str] = field(default_factory=dict)
     """Role → demo username (SQLite); empty on a server, where the login says who."""
+    stored: Path | None = None
+    """The file (SQLite) or cluster folder (PostgreSQL) holding the data: dropped from the
+    OS cache before each first-touch start (``benchmarks.waits``). Not sent to probes."""
 
     @property
     def label(self) -> str:
@@ -93,7 +96,7 @@ def sqlite_target(years: int, folder: Path, rebuild: bool = False) -> Target:
     work = folder / f"screens-{years}y.sqlite3"
     copy_database(build(years, rebuild), work)
     url = f"sqlite:///{work}"
-    return Target("sqlite", years, dict.fromkeys(ROLES, url), dict(DEMO_LOGINS))
+    return Target("sqlite", years, dict.fromkeys(ROLES, url), dict(DEMO_LOGINS), work)
 
 
 class PgCluster:
@@ -150,7 +153,7 @@ class PgCluster:
             role: self.server.login_url(name, login, PASSWORD)
             for role, (login, _r, _a) in SERVER_LOGINS.items()
         }
-        return Target("postgresql", years, urls)
+        return Target("postgresql", years, urls, stored=self.server.root)
 
     @staticmethod
     def _create_logins(owner_url: str) -> None:

@@ -58,6 +58,10 @@ OPERATIONS = (
 WRITES = frozenset({"decision_sign", "record_outcome"})
 VARYING = frozenset({"open_case_typical", "find_child"})  # reads whose probe changes per run
 ROLES = ("practitioner", "chair", "police")
+# First touches per operation and side, each in a fresh process (benchmarks/cold.py): one
+# first call is a single sample of a few milliseconds, at the mercy of whatever else the
+# machine did in that instant; the report gives the median of these.
+COLD_SAMPLES = 3
 
 
 @dataclass
@@ -109,10 +113,11 @@ class ScreenScenarios:
         self.names = rng.sample(names, min(len(names), repeat + 2))
         self.drafts: dict[str, list[tuple[int, int]]] = {"app": [], "floor": []}
         self.contacts: dict[str, list[tuple[int, int]]] = {"app": [], "floor": []}
-        # Per side: one for the answer check, one warm-up, ``repeat`` timed, and two first
-        # touches (after the desk's warm-up, and before it: benchmarks/cold.py).
-        self._prepare_meeting(2 * (repeat + 4))
-        self._prepare_contacts(2 * (repeat + 4))
+        # Per side: one for the answer check, one warm-up, ``repeat`` timed, ``COLD_SAMPLES``
+        # first touches after the desk's warm-up and one before it (benchmarks/cold.py).
+        per_side = repeat + 2 + COLD_SAMPLES + 1
+        self._prepare_meeting(2 * per_side)
+        self._prepare_contacts(2 * per_side)
 
     def probes(self) -> dict[str, Any]:
         """The probes chosen and the work prepared, for a first-touch process (``cold``)."""
@@ -123,6 +128,7 @@ class ScreenScenarios:
             "drafts": self.drafts,
             "contacts": self.contacts,
             "cold_index": self.repeat + 2,
+            "cold_samples": COLD_SAMPLES,
         }
 
     @classmethod

@@ -73,6 +73,11 @@ def warm_up(desk: Desk) -> int:
     # The first deadline worked out loads the bank holidays (the ``holidays`` package, ~0.1 s:
     # working_time.holiday_checker): the partner inbox's first call paid it.
     desk.ctx.deadlines.calendar.is_working_day(desk.ctx.today())
+    # The meeting's rules (resources/policy/meetings.yaml: quorum, clocks, escalation) are
+    # parsed on first use: meeting mode's first open and an outcome's first referral paid it.
+    from mash_desk.services.meetings import meeting_policy
+
+    meeting_policy(desk.ctx)
     with desk.db.read_connection() as conn:
         desk.ctx.thresholds.library(conn)
     return compiled

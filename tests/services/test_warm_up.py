@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mash_desk.domain.enums import Role
+from mash_desk.domain.meetings import default_meeting_policy
 from mash_desk.services.desk import Desk
 from mash_desk.services.threshold_store import shipped_documents
 from mash_desk.services.warm_up import STATEMENT_MODULES, warm_up, warm_up_quietly
@@ -47,6 +48,7 @@ def _log_rows(desk: Desk) -> tuple[int, int]:
 def test_warm_up_compiles_every_screen_statement_and_parses_the_thresholds(desk: Desk):
     dialect = desk.db.engine.dialect.name
     before = _log_rows(desk)
+    default_meeting_policy.cache_clear()  # as in a fresh process
 
     warm_up(desk)
 
@@ -57,6 +59,7 @@ def test_warm_up_compiles_every_screen_statement_and_parses_the_thresholds(desk:
     assert shipped_documents.cache_info().currsize == 1
     assert len(desk.ctx.thresholds._parsed) == _stored_documents(desk)
     assert desk.ctx.deadlines.calendar.holidays_loaded, "the first deadline will not load them"
+    assert default_meeting_policy.cache_info().currsize == 1, "meeting mode's rules are read"
     assert _log_rows(desk) == before, "a warm-up reads no record and changes nothing"
     # A second warm-up (a second window on the same desk) finds nothing left to do.
     assert warm_up(desk) == 0
