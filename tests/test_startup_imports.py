@@ -108,6 +108,26 @@ status = start_desk(url, demo=True, smoke_test=True, on_first_page=first_page)
 print(json.dumps({**seen, "status": status, "desk_loaded": "sqlalchemy" in sys.modules}))
 """
 
+# The first page closed just as the desk starts loading behind it (gui/early_start.py).
+EARLY_CLOSED = """
+import json, sys
+
+import mash_desk.cli
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from mash_desk.gui.start import start_desk
+
+seen = {}
+def first_page(window):
+    seen["early"] = window.queue.model.rowCount()
+    QTimer.singleShot(0, window.close)  # the person closes it at once
+
+status = start_desk(sys.argv[1], demo=True, smoke_test=True, on_first_page=first_page)
+shown = [w.windowTitle() for w in QApplication.topLevelWidgets() if w.isVisible()]
+print(json.dumps({"status": status, "shown": shown, **seen,
+                  "main_window": "mash_desk.gui.main_window" in sys.modules}))
+"""
+
 # The database layer: what the first page is read and drawn without (issue 16, start-up).
 DATABASE_LAYER = (
     "sqlalchemy",
@@ -194,6 +214,31 @@ def test_the_demo_desk_shows_its_first_page_before_the_database_layer_loads(
     # Then the desk loaded behind it, and its window showed the queue (the smoke test's word).
     assert shown["status"] == 0 and shown["desk_loaded"]
     assert "ready" in said
+
+
+def test_closing_the_first_page_while_the_desk_loads_ends_the_start(
+    templates: dict[str, str], tmp_path: Path
+):
+    url = _demo_database(templates, tmp_path)
+    desk = Desk.open(url)  # a demo desk with history shows its first page early
+    try:
+        log_one(desk, desk.users.actor_for(DEMO_PRACTITIONER), given="Ada", family="Early")
+    finally:
+        desk.close()
+    started = subprocess.run(
+        [sys.executable, "-c", EARLY_CLOSED, url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    *said, last = started.stdout.strip().splitlines()
+    ended = json.loads(last)
+    # No desk window comes up afterwards, and the load stopped at its next step.
+    assert ended == {"status": 0, "shown": [], "early": 1, "main_window": False}
+    assert "ready" not in said
 
 
 def test_the_demo_desks_start_checks_its_accounts_without_faker(

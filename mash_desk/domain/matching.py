@@ -9,6 +9,7 @@ says how strong the match is and why.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,14 +49,23 @@ class PersonFacts:
 
 
 _NOT_LETTERS = re.compile(r"[^A-Za-z]+")
+# Typed straight, curly (a word processor's), as a modifier letter or a backtick: O'Brien,
+# O’Brien and OBrien key alike. An apostrophe joins a name, where a space or a hyphen
+# separates one: as a separator, "O'Brien" keyed as "O", with every O'Connor and
+# O'Neill, and never met "OBrien" typed without it.
+APOSTROPHES = "'’‘ʼ`"
+_NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 
 
+# A search or a duplicate check keys and folds the same few names many times over (the typed
+# name against every candidate, both ways round): kept, they cost a look-up after the first.
+@functools.lru_cache(maxsize=4096)
 def _ascii_fold(name: str) -> str:
-    letters = name
-    if not name.isascii():
+    letters = name.translate(_NO_APOSTROPHES)
+    if not letters.isascii():
         # Most names are plain ASCII already: decomposing them letter by letter was a quarter
         # of finding a child on a one-year history (benchmarks/, ``find_child``).
-        decomposed = unicodedata.normalize("NFKD", name)
+        decomposed = unicodedata.normalize("NFKD", letters)
         letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
         # Ł/ł and ß have no decomposition; fold the common ones by hand so Polish and German
         # names key the same whether or not the typist had the right keyboard.
@@ -63,10 +73,12 @@ def _ascii_fold(name: str) -> str:
     return _NOT_LETTERS.sub(" ", letters).strip().lower()
 
 
+@functools.lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """Return the phonetic key stored (and indexed) for a name: Metaphone of its first word.
 
-    Using the first word makes "Smith-Jones" meet "Smith"; an empty name keys as "".
+    Using the first word makes "Smith-Jones" meet "Smith"; an apostrophe joins ("O'Brien" keys
+    as "OBrien" does); an empty name keys as "".
     """
     folded = _ascii_fold(name)
     if not folded:

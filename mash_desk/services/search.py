@@ -32,7 +32,7 @@ from mash_desk.services.context import Service, Unit
 from mash_desk.services.dto import Actor, PersonDTO
 from mash_desk.storage.models import Person
 from mash_desk.storage.prepared import Prepared
-from mash_desk.storage.prepared_search import FACTS, candidates, facts_statement
+from mash_desk.storage.prepared_search import FACTS, candidates, facts_ids, facts_of
 from mash_desk.storage.prepared_search import not_merged as not_merged  # services.merge uses it
 
 RESULT_LIMIT = 50
@@ -285,10 +285,12 @@ def with_facts(unit: Unit, people: list[PersonDTO]) -> tuple[FoundChild, ...]:
     }
     services: dict[int, list[str]] = {i: [] for i in ids}
     since = twelve_months_before(unit.now)
+    # One set of id parameters for the five reads (the same children each time).
+    size, params = facts_ids(ids)
     for kind in FACTS:
-        statement, params = facts_statement(kind, ids)
+        statement = facts_of(kind, size)
         if kind == "services":
-            params["today"] = unit.today
+            params = {**params, "today": unit.today}
         _add_facts(kind, statement.all(unit.sql, **params), facts, services, since, unit.now)
     return tuple(
         FoundChild(

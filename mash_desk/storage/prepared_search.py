@@ -235,13 +235,18 @@ def _facts(kind: str, size: int) -> Prepared:
     return Prepared(build(column.in_([bindparam(f"p{i}") for i in range(size)])))
 
 
-def facts_statement(kind: str, ids: Sequence[int]) -> tuple[Prepared, dict[str, Any]]:
-    """The statement of ``kind`` (one of :data:`FACTS`) for ``ids``, and its id parameters."""
+def facts_ids(ids: Sequence[int]) -> tuple[int, dict[str, Any]]:
+    """The page-size bucket for ``ids`` and their parameters, the same for every kind."""
     size = next((s for s in _SIZES if s >= len(ids)), None)
     if size is None:  # more than any page shows: compiled once for this exact count
         size = len(ids)
     last = len(ids) - 1
-    return _facts(kind, size), {f"p{i}": ids[min(i, last)] for i in range(size)}
+    return size, {f"p{i}": ids[min(i, last)] for i in range(size)}
+
+
+def facts_of(kind: str, size: int) -> Prepared:
+    """The statement of ``kind`` for a bucket from :func:`facts_ids`."""
+    return _facts(kind, size)
 
 
 def make_likely_statements() -> None:

@@ -8,4 +8,4 @@ shipped migrations' head, so it cannot be forgotten).
 
 from __future__ import annotations
 
-SCHEMA_HEAD = "0020"
+SCHEMA_HEAD = "0021"
