@@ -61,7 +61,7 @@ ROLES = ("practitioner", "chair", "police")
 # First touches per operation and side, each in a fresh process (benchmarks/cold.py): one
 # first call is a single sample of a few milliseconds, at the mercy of whatever else the
 # machine did in that instant; the report gives the median of these.
-COLD_SAMPLES = 3
+COLD_SAMPLES = 5
 
 
 @dataclass
