@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from mash_desk.domain.demo_users import DEMO_PRACTITIONER
 from mash_desk.services.desk import Desk
@@ -179,6 +180,33 @@ def _demo_database(templates: dict[str, str], tmp_path: Path) -> str:
     return url
 
 
+def _demo_database_with_history(templates: dict[str, str], tmp_path: Path) -> str:
+    # A demo desk with no history makes it first (a full start); with one contact it shows
+    # its first page early.
+    url = _demo_database(templates, tmp_path)
+    desk = Desk.open(url)
+    try:
+        log_one(desk, desk.users.actor_for(DEMO_PRACTITIONER), given="Ada", family="Early")
+    finally:
+        desk.close()
+    return url
+
+
+def _started(script: str, *args: str) -> tuple[list[str], dict[str, Any]]:
+    """Run a desk start script; return the lines it said and its last line's JSON."""
+    started = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr
+    *said, last = started.stdout.strip().splitlines()
+    return said, json.loads(last)
+
+
 def test_a_signed_in_desk_shows_its_queue_without_documents_charts_or_generator(
     templates: dict[str, str], tmp_path: Path
 ):
@@ -191,24 +219,9 @@ def test_a_signed_in_desk_shows_its_queue_without_documents_charts_or_generator(
 def test_the_demo_desk_shows_its_first_page_before_the_database_layer_loads(
     templates: dict[str, str], tmp_path: Path
 ):
-    url = _demo_database(templates, tmp_path)
-    desk = Desk.open(url)
-    try:
-        log_one(desk, desk.users.actor_for(DEMO_PRACTITIONER), given="Ada", family="Early")
-    finally:
-        desk.close()
+    url = _demo_database_with_history(templates, tmp_path)
     watched = json.dumps([*DATABASE_LAYER, *NOT_AT_START])
-    started = subprocess.run(
-        [sys.executable, "-c", EARLY_FIRST_PAGE, url, watched],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        timeout=120,
-    )
-    assert started.returncode == 0, started.stderr
-    *said, last = started.stdout.strip().splitlines()
-    shown = json.loads(last)
+    said, shown = _started(EARLY_FIRST_PAGE, url, watched)
     assert shown["rows"] == 1, "the first page was not shown early"
     assert shown["loaded"] == [], f"loaded before the first page: {shown['loaded']}"
     # Then the desk loaded behind it, and its window showed the queue (the smoke test's word).
@@ -219,23 +232,7 @@ def test_the_demo_desk_shows_its_first_page_before_the_database_layer_loads(
 def test_closing_the_first_page_while_the_desk_loads_ends_the_start(
     templates: dict[str, str], tmp_path: Path
 ):
-    url = _demo_database(templates, tmp_path)
-    desk = Desk.open(url)  # a demo desk with history shows its first page early
-    try:
-        log_one(desk, desk.users.actor_for(DEMO_PRACTITIONER), given="Ada", family="Early")
-    finally:
-        desk.close()
-    started = subprocess.run(
-        [sys.executable, "-c", EARLY_CLOSED, url],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        timeout=120,
-    )
-    assert started.returncode == 0, started.stderr
-    *said, last = started.stdout.strip().splitlines()
-    ended = json.loads(last)
+    said, ended = _started(EARLY_CLOSED, _demo_database_with_history(templates, tmp_path))
     # No desk window comes up afterwards, and the load stopped at its next step.
     assert ended == {"status": 0, "shown": [], "early": 1, "main_window": False}
     assert "ready" not in said
