@@ -1,4 +1,4 @@
-"""name keys: an apostrophe joins a name (O'Brien keys as OBrien does, not as "O")
+"""name keys: an apostrophe joins a name rather than splitting it
 
 The phonetic keys that find a child and suggest duplicates (``domain/matching.name_key``)
 treated an apostrophe as a space and kept the first word: "O'Brien" keyed as "O", together

@@ -57,7 +57,7 @@ FINGERPRINT: dict[str, str] = {
     "issued_documents": "0 e3b0c44298fc1c149afbf4c8996fb924",
     "meeting_attendance": "95 2b1b3b0f561aad55494b38ebd6cf0501",
     "meetings": "15 a05e772e907d67acc60f457c9e5afb84",
-    "people": "1252 735330c534a76692a96d39b11331cfa2",
+    "people": "1252 e39a2059b075457ecc78436f28849560",
     "qa_items": "0 e3b0c44298fc1c149afbf4c8996fb924",
     "qa_samples": "0 e3b0c44298fc1c149afbf4c8996fb924",
     "rag_ratings": "691 3f489b81a27dd9926c5c5ccdabe2ba87",
