@@ -11,7 +11,6 @@ Values are converted to and from the driver here, the one place that knows both 
 
 from __future__ import annotations
 
-import operator
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -73,18 +72,8 @@ def _bind_converter(type_: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def _picker(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
-    """A function returning the values of ``names``, in order, as a tuple."""
-    if not names:
-        return lambda _values: ()
-    if len(names) == 1:
-        name = names[0]
-        return lambda values: (values[name],)
-    return operator.itemgetter(*names)
-
-
 class _Compiled:
-    __slots__ = ("sql", "names", "fixed", "converters", "positional", "binders", "plain_args")
+    __slots__ = ("sql", "names", "fixed", "converters", "positional", "binders")
 
     def __init__(self, statement: ClauseElement, dialect: Any):
         compiled = statement.compile(dialect=dialect)
@@ -100,13 +89,6 @@ class _Compiled:
             for name in self.names
         ]
         self.fixed: dict[str, Any] = {k: v for k, v in compiled.params.items() if v is not None}
-        # Positional values needing no conversion are picked in one C call rather than a
-        # Python loop over the names (a hot statement runs many times a minute).
-        self.plain_args: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = (
-            _picker(self.names)
-            if self.positional and not any(conv for _n, conv in self.binders)
-            else None
-        )
         columns: list[ColumnElement[Any]] = list(getattr(statement, "selected_columns", []))
         if not columns and getattr(statement, "_returning", None):
             columns = list(statement._returning)  # type: ignore[attr-defined]  # no public API
@@ -185,9 +167,7 @@ class Prepared:
         compiled = self._for(driver)
         values = {**compiled.fixed, **params} if compiled.fixed else params
         cursor = driver.dbapi.cursor()
-        if compiled.plain_args is not None:
-            cursor.execute(compiled.sql, compiled.plain_args(values))
-        elif compiled.positional:
+        if compiled.positional:
             cursor.execute(
                 compiled.sql,
                 [conv(values[n]) if conv else values[n] for n, conv in compiled.binders],

@@ -230,7 +230,8 @@ outcome, signed_at; latest last), ``services`` (person, service open on ``today`
 
 
 @cache
-def _facts(kind: str, size: int) -> Prepared:
+def facts_of(kind: str, size: int) -> Prepared:
+    """The statement of ``kind`` (one of :data:`FACTS`) for a bucket from :func:`facts_ids`."""
     column, build = _FACTS[kind]
     return Prepared(build(column.in_([bindparam(f"p{i}") for i in range(size)])))
 
@@ -244,11 +245,6 @@ def facts_ids(ids: Sequence[int]) -> tuple[int, dict[str, Any]]:
     return size, {f"p{i}": ids[min(i, last)] for i in range(size)}
 
 
-def facts_of(kind: str, size: int) -> Prepared:
-    """The statement of ``kind`` for a bucket from :func:`facts_ids`."""
-    return _facts(kind, size)
-
-
 def make_likely_statements() -> None:
     """Make the statements a first search most likely runs, for the desk's warm-up.
 
@@ -259,4 +255,4 @@ def make_likely_statements() -> None:
     for names, dates, partner in itertools.product((1, 2), (0, 1), (False, True)):
         candidates(names, dates, False, False, False, partner)
     for kind, size in itertools.product(FACTS, _SIZES):
-        _facts(kind, size)
+        facts_of(kind, size)
